@@ -1,0 +1,111 @@
+# carelog — build, run, test, fuzz, bench.
+#   make run     install missing packages, build, migrate, serve on :8080
+#   make test    install what tests need, build with sanitizers, run every layer
+#   make fuzz    run each libFuzzer target for FUZZ_SECONDS
+#   make bench   figures: wrk throughput/latency and whole-stack RSS
+VERSION  := 0.1.0
+BUILD    ?= release
+PORT     ?= 8080
+DATA_DIR ?= var
+
+ifeq ($(BUILD),asan)
+OUT       := build/asan
+MODEFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+             -fno-sanitize-recover=all
+MODELINK  := -fsanitize=address,undefined
+else
+OUT       := build
+MODEFLAGS := -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+MODELINK  := -pie -Wl,-z,relro,-z,now
+endif
+
+CC      ?= cc
+CFLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Werror \
+           -Wshadow -Wformat=2 -Wno-format-nonliteral -Icgi-bin/lib -Icgi-bin \
+           -DCARELOG_VERSION='"$(VERSION)"' $(MODEFLAGS) $(EXTRA_CFLAGS)
+LDLIBS  := -lfcgi -lsqlite3 -lcjson -lsodium -lpthread -lm
+
+# FastCGI programs (cgi-bin/<name>.c) and command-line programs (cmd/<name>.c).
+PROGRAMS := meta
+COMMANDS := carelogctl
+
+LIB_SRC  := $(wildcard cgi-bin/lib/*.c)
+LIB_OBJ  := $(LIB_SRC:cgi-bin/lib/%.c=$(OUT)/obj/lib/%.o) $(OUT)/obj/gen/migrations.o
+LIB      := $(OUT)/libcarelog.a
+BINS     := $(PROGRAMS:%=$(OUT)/bin/%) $(COMMANDS:%=$(OUT)/bin/%)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNITS    := $(UNIT_SRC:tests/unit/%.c=$(OUT)/tests/%)
+
+.PHONY: all programs units run test test-c fuzz bench deps clean format
+all: programs
+programs: $(BINS)
+units: $(UNITS)
+
+$(OUT)/gen/migrations.c: $(sort $(wildcard sql/*.sql)) tools/embed.sh
+	@mkdir -p $(@D)
+	sh tools/embed.sh migrations $(sort $(wildcard sql/*.sql)) > $@
+$(OUT)/gen/openapi.c: cgi-bin/openapi.json tools/embed.sh
+	@mkdir -p $(@D)
+	sh tools/embed.sh blob openapi_json $< > $@
+
+$(OUT)/obj/gen/%.o: $(OUT)/gen/%.c
+	@mkdir -p $(@D)
+	@echo "  CC  $<"; $(CC) $(CFLAGS) -c $< -o $@
+$(OUT)/obj/lib/%.o: cgi-bin/lib/%.c $(wildcard cgi-bin/lib/*.h)
+	@mkdir -p $(@D)
+	@echo "  CC  $<"; $(CC) $(CFLAGS) -c $< -o $@
+$(OUT)/obj/%.o: cgi-bin/%.c $(wildcard cgi-bin/lib/*.h cgi-bin/*.h)
+	@mkdir -p $(@D)
+	@echo "  CC  $<"; $(CC) $(CFLAGS) -c $< -o $@
+$(OUT)/obj/cmd/%.o: cmd/%.c $(wildcard cgi-bin/lib/*.h cgi-bin/*.h)
+	@mkdir -p $(@D)
+	@echo "  CC  $<"; $(CC) $(CFLAGS) -c $< -o $@
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	@ar rcs $@ $^
+
+$(OUT)/bin/meta: $(OUT)/obj/meta.o $(OUT)/obj/gen/openapi.o $(LIB)
+	@mkdir -p $(@D)
+	@echo "  LD  $@"; $(CC) $(MODELINK) $^ $(LDLIBS) -o $@
+$(OUT)/bin/%: $(OUT)/obj/%.o $(LIB)
+	@mkdir -p $(@D)
+	@echo "  LD  $@"; $(CC) $(MODELINK) $^ $(LDLIBS) -o $@
+$(OUT)/bin/%: $(OUT)/obj/cmd/%.o $(LIB)
+	@mkdir -p $(@D)
+	@echo "  LD  $@"; $(CC) $(MODELINK) $^ $(LDLIBS) -o $@
+$(OUT)/tests/%: tests/unit/%.c tests/unit/tap.h $(LIB)
+	@mkdir -p $(@D)
+	@echo "  LD  $@"; $(CC) $(CFLAGS) -Itests/unit $(MODELINK) $< $(LIB) $(LDLIBS) -o $@
+
+# ---- the two commands ----
+run: deps
+	@$(MAKE) --no-print-directory programs
+	@DATA_DIR=$(DATA_DIR) build/bin/carelogctl setup
+	@echo "carelog on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
+	@PORT=$(PORT) DATA_DIR=$(DATA_DIR) exec lighttpd -D -f lighttpd.conf
+
+test: deps
+	@sh tools/deps.sh test
+	@$(MAKE) --no-print-directory BUILD=asan programs units
+	@sh tests/run-all.sh
+
+# ---- the rest ----
+deps:
+	@sh tools/deps.sh run
+
+FUZZ_SECONDS ?= 20
+fuzz:
+	@sh tools/deps.sh fuzz
+	@sh tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+bench: deps
+	@sh tools/deps.sh bench
+	@$(MAKE) --no-print-directory programs
+	@sh tools/bench.sh
+
+format:
+	clang-format -i cgi-bin/*.c cgi-bin/lib/*.[ch] cmd/*.c tests/unit/*.[ch] tests/fuzz/*.c
+
+clean:
+	rm -rf build
+.SECONDARY:

@@ -1,0 +1,64 @@
+/* config.c — environment settings shared by every carelog program. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct config cfg;
+
+bool env_int(const char *name, long def, long min, long max, long *out)
+{
+    const char *s = getenv(name);
+    if (!s || !*s) {
+        *out = def;
+        return true;
+    }
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || *end || v < min || v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
+bool config_load(char *err, size_t errsz)
+{
+    const char *dir = getenv("DATA_DIR");
+    if (!dir || !*dir)
+        dir = "./var";
+    if (dir[0] == '/') {
+        snprintf(cfg.data_dir, sizeof cfg.data_dir, "%s", dir);
+    } else {
+        char cwd[PATH_MAX];
+        if (!getcwd(cwd, sizeof cwd)) {
+            snprintf(err, errsz, "getcwd failed");
+            return false;
+        }
+        int n = snprintf(cfg.data_dir, sizeof cfg.data_dir, "%s/%s", cwd, dir);
+        if (n < 0 || (size_t)n >= sizeof cfg.data_dir) {
+            snprintf(err, errsz, "DATA_DIR is too long");
+            return false;
+        }
+    }
+    int n = snprintf(cfg.db_path, sizeof cfg.db_path, "%s/carelog.db", cfg.data_dir);
+    if (n < 0 || (size_t)n >= sizeof cfg.db_path) {
+        snprintf(err, errsz, "DATA_DIR is too long");
+        return false;
+    }
+    long v;
+    if (!env_int("CARELOG_MAX_BODY", 1L << 20, 1024, 64L << 20, &v)) {
+        snprintf(err, errsz, "CARELOG_MAX_BODY must be 1024..67108864");
+        return false;
+    }
+    cfg.max_body = (size_t)v;
+    if (!env_int("CARELOG_THREADS", 4, 1, 256, &v)) {
+        snprintf(err, errsz, "CARELOG_THREADS must be 1..256");
+        return false;
+    }
+    cfg.threads = (int)v;
+    return true;
+}

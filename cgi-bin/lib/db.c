@@ -1,0 +1,246 @@
+/* db.c — SQLite connection setup, statement cache, transactions and the
+ * migration runner. */
+#include "db.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+#include "util.h"
+
+int db_open(struct db *d, const char *path, char *err, size_t errsz)
+{
+    memset(d, 0, sizeof *d);
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    int rc = sqlite3_open_v2(path, &d->h, flags, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, errsz, "open: %s", d->h ? sqlite3_errmsg(d->h) : sqlite3_errstr(rc));
+        sqlite3_close(d->h);
+        d->h = NULL;
+        return -1;
+    }
+    sqlite3_busy_timeout(d->h, 5000);
+    sqlite3_extended_result_codes(d->h, 1);
+    /* WAL lets readers run beside one writer; NORMAL sync is durable across
+     * application crashes and loses at most the last commits on power loss. */
+    static const char setup[] = "PRAGMA journal_mode=WAL;"
+                                "PRAGMA synchronous=NORMAL;"
+                                "PRAGMA foreign_keys=ON;"
+                                "PRAGMA temp_store=MEMORY;"
+                                "PRAGMA cache_size=-1024;";
+    char *msg = NULL;
+    rc = sqlite3_exec(d->h, setup, NULL, NULL, &msg);
+    if (rc != SQLITE_OK) {
+        snprintf(err, errsz, "setup: %s", msg ? msg : sqlite3_errstr(rc));
+        sqlite3_free(msg);
+        sqlite3_close(d->h);
+        d->h = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+void db_close(struct db *d)
+{
+    for (int i = 0; i < d->nstmts; i++)
+        sqlite3_finalize(d->stmts[i].st);
+    d->nstmts = 0;
+    if (d->h)
+        sqlite3_close(d->h);
+    d->h = NULL;
+}
+
+sqlite3_stmt *db_stmt(struct db *d, const char *sql)
+{
+    for (int i = 0; i < d->nstmts; i++) {
+        if (d->stmts[i].sql == sql || strcmp(d->stmts[i].sql, sql) == 0) {
+            sqlite3_stmt *st = d->stmts[i].st;
+            sqlite3_reset(st);
+            sqlite3_clear_bindings(st);
+            return st;
+        }
+    }
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v3(d->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+    if (rc != SQLITE_OK) {
+        log_event("error", "db_prepare_failed", sqlite3_errmsg(d->h));
+        return NULL;
+    }
+    if (d->nstmts < DB_STMT_CACHE) {
+        d->stmts[d->nstmts].sql = sql;
+        d->stmts[d->nstmts].st = st;
+        d->nstmts++;
+    } else {
+        /* A full cache means a program prepares dynamic SQL, which it must not. */
+        log_event("error", "db_stmt_cache_full", "statement cache is full");
+        sqlite3_finalize(st);
+        return NULL;
+    }
+    return st;
+}
+
+void db_release_all(struct db *d)
+{
+    for (int i = 0; i < d->nstmts; i++)
+        sqlite3_reset(d->stmts[i].st);
+    if (d->h && !sqlite3_get_autocommit(d->h))
+        db_rollback(d); /* a handler that forgot to finish its transaction */
+}
+
+static bool exec_simple(struct db *d, const char *sql)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(d->h, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK) {
+        log_event("error", "db_exec_failed", msg ? msg : sqlite3_errstr(rc));
+        sqlite3_free(msg);
+        return false;
+    }
+    return true;
+}
+
+bool db_begin(struct db *d)
+{
+    return exec_simple(d, "BEGIN IMMEDIATE");
+}
+
+bool db_commit(struct db *d)
+{
+    return exec_simple(d, "COMMIT");
+}
+
+void db_rollback(struct db *d)
+{
+    if (d->h && !sqlite3_get_autocommit(d->h))
+        sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static const char create_migrations_table[] =
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    "  version    INTEGER PRIMARY KEY,"
+    "  name       TEXT NOT NULL,"
+    "  applied_at INTEGER NOT NULL"
+    ")";
+
+static int query_int(struct db *d, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(d->h, sql, -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    int v = -1;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+int db_schema_version(struct db *d)
+{
+    /* Two steps: SQLite resolves table names when preparing, so a query on
+     * schema_migrations cannot even be prepared before the table exists. */
+    int exists = query_int(d, "SELECT count(*) FROM sqlite_master WHERE type='table' AND "
+                              "name='schema_migrations'");
+    if (exists <= 0)
+        return exists;
+    return query_int(d, "SELECT coalesce(max(version), 0) FROM schema_migrations");
+}
+
+static enum migrate_result apply_one(struct db *d, const struct migration *m, char *err,
+                                     size_t errsz)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(d->h, "BEGIN IMMEDIATE", NULL, NULL, &msg) != SQLITE_OK) {
+        snprintf(err, errsz, "begin: %s", msg ? msg : "?");
+        sqlite3_free(msg);
+        return MIGRATE_ERROR;
+    }
+    /* Another process may have applied it while we waited for the lock. */
+    int current = db_schema_version(d);
+    if (current >= m->version) {
+        sqlite3_exec(d->h, "COMMIT", NULL, NULL, NULL);
+        return MIGRATE_OK;
+    }
+    if (sqlite3_exec(d->h, m->sql, NULL, NULL, &msg) != SQLITE_OK) {
+        snprintf(err, errsz, "migration %03d_%s: %s", m->version, m->name, msg ? msg : "?");
+        sqlite3_free(msg);
+        sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
+        return MIGRATE_ERROR;
+    }
+    sqlite3_stmt *st = NULL;
+    bool ok = sqlite3_prepare_v2(d->h,
+                                 "INSERT INTO schema_migrations(version, name, applied_at) "
+                                 "VALUES (?, ?, ?)",
+                                 -1, &st, NULL) == SQLITE_OK;
+    ok = ok && sqlite3_bind_int(st, 1, m->version) == SQLITE_OK &&
+         sqlite3_bind_text(st, 2, m->name, -1, SQLITE_STATIC) == SQLITE_OK &&
+         sqlite3_bind_int64(st, 3, now_ms()) == SQLITE_OK &&
+         sqlite3_step(st) == SQLITE_DONE;
+    sqlite3_finalize(st);
+    if (!ok || sqlite3_exec(d->h, "COMMIT", NULL, NULL, &msg) != SQLITE_OK) {
+        snprintf(err, errsz, "record %03d: %s", m->version, msg ? msg : sqlite3_errmsg(d->h));
+        sqlite3_free(msg);
+        sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
+        return MIGRATE_ERROR;
+    }
+    return MIGRATE_OK;
+}
+
+enum migrate_result db_migrate(struct db *d, const struct migration *m, size_t n, char *err,
+                               size_t errsz)
+{
+    err[0] = '\0';
+    char *msg = NULL;
+    if (sqlite3_exec(d->h, create_migrations_table, NULL, NULL, &msg) != SQLITE_OK) {
+        snprintf(err, errsz, "schema_migrations: %s", msg ? msg : "?");
+        sqlite3_free(msg);
+        return MIGRATE_ERROR;
+    }
+    int current = db_schema_version(d);
+    if (current < 0) {
+        snprintf(err, errsz, "cannot read the schema version");
+        return MIGRATE_ERROR;
+    }
+    int known = n ? m[n - 1].version : 0;
+    if (current > known) {
+        snprintf(err, errsz, "database schema %d is newer than this program knows (%d)",
+                 current, known);
+        return MIGRATE_TOO_NEW;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (m[i].version <= current)
+            continue;
+        enum migrate_result rc = apply_one(d, &m[i], err, errsz);
+        if (rc != MIGRATE_OK)
+            return rc;
+    }
+    return MIGRATE_OK;
+}
+
+bool db_bind_text(sqlite3_stmt *st, int idx, const char *s)
+{
+    int rc = s ? sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, idx);
+    return rc == SQLITE_OK;
+}
+
+bool db_bind_int64(sqlite3_stmt *st, int idx, int64_t v)
+{
+    return sqlite3_bind_int64(st, idx, v) == SQLITE_OK;
+}
+
+const char *db_col_text(sqlite3_stmt *st, int col)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    return t ? (const char *)t : "";
+}
+
+bool db_step_done(struct db *d, sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+        log_event("error", "db_step_failed", sqlite3_errmsg(d->h));
+        sqlite3_reset(st);
+        return false;
+    }
+    sqlite3_reset(st);
+    return true;
+}

@@ -1,0 +1,339 @@
+/* http.c — request getters (headers, captures, query, cookies), per-request
+ * memory, and response writers for FastCGI and classic CGI alike. */
+#include "http.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct arena_block {
+    struct arena_block *next;
+    size_t used, cap;
+    _Alignas(16) unsigned char data[];
+};
+
+/* ---------- request ---------- */
+
+const char *req_env(const struct request *r, const char *name)
+{
+    return FCGX_GetParam(name, r->envp);
+}
+
+const char *req_header(const struct request *r, const char *name)
+{
+    char key[96] = "HTTP_";
+    size_t k = 5;
+    for (const char *p = name; *p; p++) {
+        if (k + 1 >= sizeof key)
+            return NULL;
+        char c = *p;
+        if (c == '-')
+            c = '_';
+        else if (c >= 'a' && c <= 'z')
+            c = (char)(c - 32);
+        key[k++] = c;
+    }
+    key[k] = '\0';
+    return req_env(r, key);
+}
+
+const char *req_param(const struct request *r, const char *name)
+{
+    size_t n = strlen(name);
+    for (int i = 0; i < r->nparams; i++)
+        if (r->param_name_len[i] == n && memcmp(r->param_names[i], name, n) == 0)
+            return r->params[i];
+    return "";
+}
+
+int query_lookup(const char *query, const char *name, char *out, size_t outsz)
+{
+    size_t nlen = strlen(name);
+    const char *p = query ? query : "";
+    while (*p) {
+        const char *end = strchr(p, '&');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        const char *eq = memchr(p, '=', len);
+        size_t klen = eq ? (size_t)(eq - p) : len;
+        if (klen == nlen && memcmp(p, name, nlen) == 0) {
+            const char *v = eq ? eq + 1 : p + len;
+            size_t vlen = (size_t)(p + len - v);
+            return pct_decode(v, vlen, out, outsz, true) < 0 ? -1 : 1;
+        }
+        if (!end)
+            break;
+        p = end + 1;
+    }
+    return 0;
+}
+
+int req_query(struct request *r, const char *name, const char **out)
+{
+    size_t cap = strlen(r->query) + 1;
+    char *buf = req_alloc(r, cap);
+    if (!buf)
+        return -1;
+    int rc = query_lookup(r->query, name, buf, cap);
+    *out = rc == 1 ? buf : NULL;
+    return rc;
+}
+
+bool cookie_lookup(const char *header, const char *name, char *out, size_t outsz)
+{
+    size_t nlen = strlen(name);
+    const char *p = header;
+    while (p && *p) {
+        while (*p == ' ' || *p == '\t' || *p == ';')
+            p++;
+        const char *end = strchr(p, ';');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        const char *eq = memchr(p, '=', len);
+        if (eq && (size_t)(eq - p) == nlen && memcmp(p, name, nlen) == 0) {
+            const char *v = eq + 1;
+            size_t vlen = (size_t)(p + len - v);
+            while (vlen && (v[vlen - 1] == ' ' || v[vlen - 1] == '\t'))
+                vlen--;
+            if (vlen >= 2 && v[0] == '"' && v[vlen - 1] == '"') {
+                v++;
+                vlen -= 2;
+            }
+            if (vlen + 1 > outsz)
+                return false;
+            memcpy(out, v, vlen);
+            out[vlen] = '\0';
+            return true;
+        }
+        p = end;
+    }
+    return false;
+}
+
+bool req_cookie(const struct request *r, const char *name, char *out, size_t outsz)
+{
+    return cookie_lookup(req_env(r, "HTTP_COOKIE"), name, out, outsz);
+}
+
+const char *req_client_addr(const struct request *r)
+{
+    const char *a = req_env(r, "REMOTE_ADDR");
+    return a ? a : "";
+}
+
+bool req_is_https(const struct request *r)
+{
+    const char *h = req_env(r, "HTTPS");
+    const char *scheme = req_env(r, "REQUEST_SCHEME");
+    return (h && ascii_ieq(h, "on")) || (scheme && strcmp(scheme, "https") == 0);
+}
+
+bool content_type_is_json(const char *ct)
+{
+    static const char want[] = "application/json";
+    if (!ct || !ascii_nieq(ct, want, sizeof want - 1))
+        return false;
+    const char *rest = ct + sizeof want - 1;
+    while (*rest == ' ')
+        rest++;
+    return *rest == '\0' || *rest == ';';
+}
+
+void *req_alloc(struct request *r, size_t n)
+{
+    n = (n + 15) & ~(size_t)15;
+    struct arena_block *b = r->arena;
+    if (!b || b->cap - b->used < n) {
+        size_t cap = n > 8192 ? n : 8192;
+        b = malloc(sizeof *b + cap);
+        if (!b)
+            return NULL;
+        b->cap = cap;
+        b->used = 0;
+        b->next = r->arena;
+        r->arena = b;
+    }
+    void *p = b->data + b->used;
+    b->used += n;
+    return p;
+}
+
+char *req_strdup(struct request *r, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = req_alloc(r, n);
+    if (p)
+        memcpy(p, s, n);
+    return p;
+}
+
+char *req_printf(struct request *r, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return NULL;
+    char *p = req_alloc(r, (size_t)n + 1);
+    if (!p)
+        return NULL;
+    va_start(ap, fmt);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+void req_arena_free(struct request *r)
+{
+    while (r->arena) {
+        struct arena_block *next = r->arena->next;
+        free(r->arena);
+        r->arena = next;
+    }
+}
+
+/* ---------- response ---------- */
+
+const char *status_reason(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 202: return "Accepted";
+    case 204: return "No Content";
+    case 303: return "See Other";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 410: return "Gone";
+    case 413: return "Payload Too Large";
+    case 414: return "URI Too Long";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Content";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+    default: return "Status";
+    }
+}
+
+static bool out_write(struct request *r, const void *data, size_t n)
+{
+    if (r->broken)
+        return false;
+    if (r->out) {
+        if (n && FCGX_PutStr(data, (int)n, r->out) != (int)n) {
+            r->broken = true;
+            return false;
+        }
+        return true;
+    }
+    if (n && fwrite(data, 1, n, stdout) != n) {
+        r->broken = true;
+        return false;
+    }
+    return true;
+}
+
+bool resp_flush(struct request *r)
+{
+    if (r->broken)
+        return false;
+    int rc = r->out ? FCGX_FFlush(r->out) : fflush(stdout);
+    if (rc != 0)
+        r->broken = true;
+    return rc == 0;
+}
+
+static bool header_text_ok(const char *s)
+{
+    for (; *s; s++)
+        if (*s == '\r' || *s == '\n')
+            return false;
+    return true;
+}
+
+void resp_header(struct request *r, const char *name, const char *value)
+{
+    if (r->head_sent || !header_text_ok(name) || !header_text_ok(value))
+        return;
+    buf_printf(&r->headers, "%s: %s\r\n", name, value);
+}
+
+bool resp_begin(struct request *r, int status, const char *content_type)
+{
+    if (r->head_sent)
+        return false;
+    struct buf head;
+    buf_init(&head, 16384);
+    buf_printf(&head, "Status: %d %s\r\n", status, status_reason(status));
+    if (content_type)
+        buf_printf(&head, "Content-Type: %s\r\n", content_type);
+    if (r->headers.len)
+        buf_append(&head, r->headers.p, r->headers.len);
+    buf_puts(&head, "\r\n");
+    r->status = status;
+    r->head_sent = true;
+    bool ok = !head.oom && out_write(r, head.p, head.len);
+    buf_free(&head);
+    return ok;
+}
+
+bool resp_write(struct request *r, const void *data, size_t n)
+{
+    return out_write(r, data, n);
+}
+
+void resp_raw(struct request *r, int status, const char *content_type, const char *body,
+              size_t len)
+{
+    char clen[32];
+    snprintf(clen, sizeof clen, "%zu", len);
+    resp_header(r, "Content-Length", clen);
+    if (resp_begin(r, status, content_type))
+        out_write(r, body, len);
+}
+
+void resp_json(struct request *r, int status, cJSON *body)
+{
+    char *text = body ? cJSON_PrintUnformatted(body) : NULL;
+    cJSON_Delete(body);
+    if (!text) {
+        resp_header(r, "Cache-Control", "no-store");
+        static const char oom[] = "{\"error\":{\"code\":\"internal\",\"message\":\"Out of memory\"}}";
+        resp_raw(r, 500, "application/json", oom, sizeof oom - 1);
+        return;
+    }
+    resp_header(r, "Cache-Control", "no-store");
+    resp_raw(r, status, "application/json", text, strlen(text));
+    free(text);
+}
+
+void resp_error_fields(struct request *r, int status, const char *code, const char *message,
+                       cJSON *fields)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON *err = cJSON_AddObjectToObject(root, "error");
+    cJSON_AddStringToObject(err, "code", code);
+    cJSON_AddStringToObject(err, "message", message);
+    if (fields)
+        cJSON_AddItemToObject(err, "fields", fields);
+    resp_json(r, status, root);
+}
+
+void resp_error(struct request *r, int status, const char *code, const char *message)
+{
+    resp_error_fields(r, status, code, message, NULL);
+}
+
+void resp_redirect(struct request *r, const char *location)
+{
+    resp_header(r, "Location", location);
+    resp_header(r, "Cache-Control", "no-store");
+    resp_raw(r, 303, "text/plain; charset=utf-8", "", 0);
+}

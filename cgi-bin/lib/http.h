@@ -1,0 +1,107 @@
+/* http.h — one HTTP request and its response, the same whether the program
+ * runs under FastCGI or as a classic CGI. Handlers see only this. */
+#ifndef CARELOG_HTTP_H
+#define CARELOG_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+#include <fcgiapp.h>
+
+#include "util.h"
+
+#define REQ_MAX_PARAMS 4
+#define REQ_PARAM_MAX 128
+#define REQ_PATH_MAX 2048
+
+struct route;
+struct worker;
+struct session;
+
+/* A block of per-request memory, freed in one go when the request ends. */
+struct arena_block;
+
+struct request {
+    /* transport: FastCGI streams, or NULL in classic CGI mode (stdio) */
+    FCGX_Stream *in, *out;
+    char **envp;
+
+    const char *method;
+    const char *query;        /* raw query string, "" when absent */
+    char path[REQ_PATH_MAX];  /* raw (still percent-encoded) path, no query */
+    const struct route *route;
+    int nparams;
+    const char *param_names[REQ_MAX_PARAMS]; /* point into the route pattern */
+    size_t param_name_len[REQ_MAX_PARAMS];
+    char params[REQ_MAX_PARAMS][REQ_PARAM_MAX]; /* percent-decoded captures */
+
+    char *body;
+    size_t body_len;
+    cJSON *json; /* the parsed body, for routes that take JSON */
+
+    /* response state */
+    int status;
+    bool head_sent;
+    bool broken; /* the client went away; further writes are dropped */
+    struct buf headers; /* extra response header lines */
+
+    struct worker *worker;
+    struct session *session; /* set by the access check when signed in */
+    int64_t started_us;
+    struct arena_block *arena;
+};
+
+/* ---- reading the request ---- */
+const char *req_env(const struct request *r, const char *name);
+/* A request header by its HTTP name ("X-CSRF-Token"), or NULL. */
+const char *req_header(const struct request *r, const char *name);
+/* A route capture by name ("fid"), percent-decoded; "" if the route has none. */
+const char *req_param(const struct request *r, const char *name);
+/* Query parameter `name`, decoded into per-request memory.
+ * Returns 1 and sets *out when present, 0 when absent, -1 when malformed. */
+int req_query(struct request *r, const char *name, const char **out);
+/* Cookie `name` into out. Returns true when present and it fit. */
+bool req_cookie(const struct request *r, const char *name, char *out, size_t outsz);
+/* The client address as lighttpd saw it. */
+const char *req_client_addr(const struct request *r);
+/* True when the request reached lighttpd over TLS. */
+bool req_is_https(const struct request *r);
+
+/* Per-request allocations, released when the request ends. */
+void *req_alloc(struct request *r, size_t n);
+char *req_strdup(struct request *r, const char *s);
+char *req_printf(struct request *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Pure helpers behind the getters above, exposed for tests and fuzzing. */
+int query_lookup(const char *query, const char *name, char *out, size_t outsz);
+bool cookie_lookup(const char *header, const char *name, char *out, size_t outsz);
+bool content_type_is_json(const char *ct);
+
+/* ---- writing the response ---- */
+/* Adds a response header. Refuses names or values with CR/LF. */
+void resp_header(struct request *r, const char *name, const char *value);
+/* Sends status + JSON body (Cache-Control: no-store) and frees `body`. */
+void resp_json(struct request *r, int status, cJSON *body);
+/* Sends a body as is with the given Content-Type. */
+void resp_raw(struct request *r, int status, const char *content_type, const char *body,
+              size_t len);
+/* The error model: {"error":{"code","message","fields"?}}. Takes `fields`. */
+void resp_error_fields(struct request *r, int status, const char *code, const char *message,
+                       cJSON *fields);
+void resp_error(struct request *r, int status, const char *code, const char *message);
+/* 303 to `location` (a path on this site). */
+void resp_redirect(struct request *r, const char *location);
+
+/* Streaming responses (SSE, exports): head first, then chunks. */
+bool resp_begin(struct request *r, int status, const char *content_type);
+bool resp_write(struct request *r, const void *data, size_t n);
+bool resp_flush(struct request *r);
+
+const char *status_reason(int status);
+
+/* For the dispatcher: frees the per-request memory. */
+void req_arena_free(struct request *r);
+
+#endif

@@ -1,0 +1,352 @@
+/* server.c — the program runner: FastCGI worker threads on FCGX_Accept_r (or
+ * one classic CGI request), request dispatch through the route table, body
+ * limits, access checks, per-request logging and clean shutdown. */
+#define _GNU_SOURCE
+#include "server.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "access.h"
+#include "config.h"
+#include "log.h"
+
+extern char **environ;
+
+
+/* ---------- database per worker ---------- */
+
+bool database_prepare(char *err, size_t errsz)
+{
+    struct db d;
+    if (db_open(&d, cfg.db_path, err, errsz) != 0)
+        return false;
+    enum migrate_result rc =
+        db_migrate(&d, carelog_migrations, carelog_migrations_count, err, errsz);
+    db_close(&d);
+    return rc == MIGRATE_OK;
+}
+
+struct db *worker_db(struct worker *w)
+{
+    if (w->db_ready)
+        return &w->db;
+    long long now = mono_us();
+    if (now < w->db_retry_after_us)
+        return NULL;
+    char err[256];
+    if (db_open(&w->db, cfg.db_path, err, sizeof err) != 0) {
+        log_event("error", "db_open_failed", err);
+        w->db_retry_after_us = now + 1000000;
+        return NULL;
+    }
+    /* Every program brings the schema up to date, and refuses a newer one. */
+    enum migrate_result rc =
+        db_migrate(&w->db, carelog_migrations, carelog_migrations_count, err, sizeof err);
+    if (rc != MIGRATE_OK) {
+        log_event("error", rc == MIGRATE_TOO_NEW ? "db_schema_too_new" : "db_migrate_failed",
+                  err);
+        db_close(&w->db);
+        w->db_retry_after_us = now + 1000000;
+        return NULL;
+    }
+    w->db_ready = true;
+    return &w->db;
+}
+
+struct db *req_db(struct request *r)
+{
+    struct db *d = worker_db(r->worker);
+    if (!d)
+        resp_error(r, 503, "db_unavailable", "The database is not available");
+    return d;
+}
+
+/* ---------- dispatch ---------- */
+
+static bool read_body(struct request *r)
+{
+    const char *cl = req_env(r, "CONTENT_LENGTH");
+    int64_t len = 0;
+    if (cl && *cl && !parse_int64(cl, &len)) {
+        resp_error(r, 400, "bad_request", "Content-Length is not a number");
+        return false;
+    }
+    if (len < 0) {
+        resp_error(r, 400, "bad_request", "Content-Length is negative");
+        return false;
+    }
+    if ((uint64_t)len > cfg.max_body) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "The request body is larger than %zu bytes", cfg.max_body);
+        resp_error(r, 413, "payload_too_large", msg);
+        return false;
+    }
+    r->body = malloc((size_t)len + 1);
+    if (!r->body) {
+        resp_error(r, 503, "overloaded", "Out of memory");
+        return false;
+    }
+    size_t got = 0;
+    while (got < (size_t)len) {
+        int n;
+        if (r->in) {
+            n = FCGX_GetStr(r->body + got, (int)((size_t)len - got), r->in);
+        } else {
+            size_t m = fread(r->body + got, 1, (size_t)len - got, stdin);
+            n = (int)m;
+        }
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    if (got != (size_t)len) {
+        resp_error(r, 400, "bad_request", "The request body ended early");
+        return false;
+    }
+    r->body[got] = '\0';
+    r->body_len = got;
+    return true;
+}
+
+bool read_json_body(struct request *r)
+{
+    const char *ct = req_env(r, "CONTENT_TYPE");
+    const char *cl = req_env(r, "CONTENT_LENGTH");
+    bool has_body = cl && *cl && strcmp(cl, "0") != 0;
+    if (has_body && !content_type_is_json(ct)) {
+        resp_error(r, 415, "unsupported_media_type", "Send the body as application/json");
+        return false;
+    }
+    if (!read_body(r))
+        return false;
+    if (r->body_len == 0) {
+        resp_error(r, 400, "invalid_json", "A JSON object body is required");
+        return false;
+    }
+    const char *end = NULL;
+    r->json = cJSON_ParseWithLengthOpts(r->body, r->body_len, &end, true);
+    if (!r->json) {
+        resp_error(r, 400, "invalid_json", "The body is not valid JSON");
+        return false;
+    }
+    if (!cJSON_IsObject(r->json)) {
+        resp_error(r, 400, "invalid_json", "The body must be a JSON object");
+        return false;
+    }
+    return true;
+}
+
+static bool split_uri(struct request *r)
+{
+    const char *uri = req_env(r, "REQUEST_URI");
+    if (!uri || uri[0] != '/')
+        uri = "/";
+    size_t plen = strcspn(uri, "?#");
+    if (plen >= sizeof r->path)
+        return false;
+    memcpy(r->path, uri, plen);
+    r->path[plen] = '\0';
+    const char *q = req_env(r, "QUERY_STRING");
+    if (!q)
+        q = uri[plen] == '?' ? uri + plen + 1 : "";
+    r->query = q;
+    return true;
+}
+
+static bool decode_params(struct request *r, const struct route_capture *caps, int n)
+{
+    for (int i = 0; i < n; i++) {
+        r->param_names[i] = caps[i].name;
+        r->param_name_len[i] = caps[i].name_len;
+        if (pct_decode(caps[i].value, caps[i].value_len, r->params[i], sizeof r->params[i],
+                       false) < 0)
+            return false;
+    }
+    r->nparams = n;
+    return true;
+}
+
+void handle_request(const struct program *p, struct request *r)
+{
+    r->started_us = mono_us();
+    buf_init(&r->headers, 8192);
+    const char *m = req_env(r, "REQUEST_METHOD");
+    r->method = m ? m : "GET";
+
+    struct route_capture caps[REQ_MAX_PARAMS];
+    int ncaps = 0;
+    bool path_known = false;
+    char allow[64];
+    if (!split_uri(r)) {
+        resp_error(r, 414, "uri_too_long", "The request path is too long");
+    } else if (!(r->route = route_find(p->routes, p->nroutes, r->method, r->path, caps,
+                                       REQ_MAX_PARAMS, &ncaps, &path_known, allow,
+                                       sizeof allow))) {
+        if (path_known) {
+            resp_header(r, "Allow", allow);
+            resp_error(r, 405, "method_not_allowed", "This method is not allowed here");
+        } else {
+            resp_error(r, 404, "not_found", "No such API path");
+        }
+    } else if (!decode_params(r, caps, ncaps)) {
+        resp_error(r, 404, "not_found", "No such resource");
+    } else if (access_check(r) && (!(r->route->flags & ROUTE_JSON) || read_json_body(r))) {
+        r->route->handler(r);
+        if (!r->head_sent)
+            resp_error(r, 500, "internal", "The handler sent no response");
+    }
+    resp_flush(r);
+    log_request(r->method, r->route ? r->route->pattern : NULL, r->status,
+                mono_us() - r->started_us);
+    if (r->worker && r->worker->db_ready)
+        db_release_all(&r->worker->db);
+    request_cleanup(r);
+}
+
+void request_cleanup(struct request *r)
+{
+    cJSON_Delete(r->json);
+    r->json = NULL;
+    free(r->body);
+    r->body = NULL;
+    access_release(r);
+    buf_free(&r->headers);
+    req_arena_free(r);
+}
+
+/* ---------- FastCGI workers ---------- */
+
+static pthread_mutex_t accept_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void *worker_main(void *arg)
+{
+    struct worker *w = arg;
+    FCGX_Request fr;
+    if (FCGX_InitRequest(&fr, 0, 0) != 0) {
+        log_event("error", "fcgx_init_request_failed", "");
+        return NULL;
+    }
+    for (;;) {
+        pthread_mutex_lock(&accept_lock);
+        int rc = FCGX_Accept_r(&fr);
+        pthread_mutex_unlock(&accept_lock);
+        if (rc < 0)
+            break;
+        struct request r = {.in = fr.in, .out = fr.out, .envp = fr.envp, .worker = w};
+        handle_request(w->prog, &r);
+        FCGX_Finish_r(&fr);
+    }
+    FCGX_Free(&fr, 1);
+    if (w->db_ready)
+        db_close(&w->db);
+    return NULL;
+}
+
+static int serve_fastcgi(const struct program *p)
+{
+    if (FCGX_Init() != 0) {
+        log_event("error", "fcgx_init_failed", "");
+        return 1;
+    }
+    /* Signals go to this thread only (sigwait below); workers never see them. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGUSR1);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    int n = cfg.threads;
+    struct worker *workers = calloc((size_t)n, sizeof *workers);
+    pthread_t *threads = calloc((size_t)n, sizeof *threads);
+    if (!workers || !threads) {
+        free(workers);
+        free(threads);
+        return 1;
+    }
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, 512 * 1024);
+    int started = 0;
+    for (int i = 0; i < n; i++) {
+        workers[i].id = i;
+        workers[i].prog = p;
+        if (pthread_create(&threads[i], &attr, worker_main, &workers[i]) != 0) {
+            log_event("error", "thread_create_failed", strerror(errno));
+            break;
+        }
+        started++;
+    }
+    pthread_attr_destroy(&attr);
+
+    int sig = 0;
+    if (started > 0)
+        sigwait(&set, &sig);
+    /* Wake every accept(): shutting the listening socket down makes it fail. */
+    FCGX_ShutdownPending();
+    shutdown(0, SHUT_RDWR);
+    for (int i = 0; i < started; i++) {
+        struct timespec deadline;
+        clock_gettime(CLOCK_REALTIME, &deadline);
+        deadline.tv_sec += 3;
+        if (pthread_timedjoin_np(threads[i], NULL, &deadline) != 0) {
+            /* A request is still running; leave without waiting longer. */
+            log_event("warn", "shutdown_timeout", "a worker did not finish in time");
+            _exit(0);
+        }
+    }
+    free(workers);
+    free(threads);
+    return started > 0 ? 0 : 1;
+}
+
+static int serve_cgi(const struct program *p)
+{
+    struct worker w = {.id = 0, .prog = p};
+    struct request r = {.in = NULL, .out = NULL, .envp = environ, .worker = &w};
+    handle_request(p, &r);
+    fflush(stdout);
+    if (w.db_ready)
+        db_close(&w.db);
+    return 0;
+}
+
+int program_main(const struct program *p, int argc, char **argv)
+{
+    log_set_program(p->name);
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--routes") == 0) {
+            for (size_t k = 0; k < p->nroutes; k++)
+                printf("%s %s\n", p->routes[k].method, p->routes[k].pattern);
+            return 0;
+        }
+        if (strcmp(argv[i], "--version") == 0) {
+            printf("%s %s\n", p->name, CARELOG_VERSION);
+            return 0;
+        }
+        fprintf(stderr, "usage: %s [--routes | --version]\n", argv[0]);
+        return 2;
+    }
+    char err[256];
+    if (!config_load(err, sizeof err)) {
+        log_event("error", "bad_config", err);
+        return 1;
+    }
+    if (!access_init(err, sizeof err)) {
+        log_event("error", "access_init_failed", err);
+        return 1;
+    }
+    if (p->init && !p->init())
+        return 1;
+    return FCGX_IsCGI() ? serve_cgi(p) : serve_fastcgi(p);
+}

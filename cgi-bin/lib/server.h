@@ -1,0 +1,54 @@
+/* server.h — how a carelog program runs: a route table handed to
+ * program_main(), which serves it with N FastCGI worker threads (or once, as
+ * a classic CGI), reading bodies, checking access and logging each request. */
+#ifndef CARELOG_SERVER_H
+#define CARELOG_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "db.h"
+#include "http.h"
+#include "route.h"
+
+struct program {
+    const char *name;
+    const struct route *routes;
+    size_t nroutes;
+    /* Optional, once before serving; false stops the program. */
+    bool (*init)(void);
+};
+
+/* One per thread: nothing here is shared, so nothing here needs a lock. */
+struct worker {
+    int id;
+    const struct program *prog;
+    struct db db;
+    bool db_ready;
+    long long db_retry_after_us;
+};
+
+int program_main(const struct program *p, int argc, char **argv);
+
+/* The worker's database connection, opened (and migrated) on first use. When
+ * it cannot be had, replies 503 and returns NULL: handlers just return. */
+struct db *req_db(struct request *r);
+/* The same without replying, for /health. */
+struct db *worker_db(struct worker *w);
+
+/* Runs one request through routing, body parsing, access checks and the
+ * handler, then logs it. Used by the FastCGI loop, CGI mode and tests. */
+void handle_request(const struct program *p, struct request *r);
+
+/* Reads the body (capped by cfg.max_body → 413); for JSON routes checks the
+ * Content-Type (→ 415) and parses an object (→ 400). False when it replied. */
+bool read_json_body(struct request *r);
+
+/* Releases what a request holds (arena, body, parsed JSON). */
+void request_cleanup(struct request *r);
+
+/* Opens the database and brings its schema up to date. Used at start by
+ * programs and carelogctl. */
+bool database_prepare(char *err, size_t errsz);
+
+#endif

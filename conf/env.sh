@@ -1,0 +1,19 @@
+#!/bin/sh
+# env.sh — run by lighttpd.conf (include_shell) to turn the environment into
+# lighttpd variables with defaults, so `lighttpd -D -f lighttpd.conf` works as
+# is. Paths are made absolute from the repository root (this file's parent).
+root=$(cd "$(dirname "$0")/.." && pwd)
+abs() { case "$1" in /*) echo "$1" ;; *) echo "$root/$1" ;; esac; }
+data_dir=$(abs "${DATA_DIR:-var}")
+bin_dir=$(abs "${CARELOG_BIN:-build/bin}")
+www_dir=$(abs "${CARELOG_WWW:-www}")
+mkdir -p "$data_dir/sockets" "$data_dir/cache"
+echo "var.port = ${PORT:-8080}"
+echo "var.bind = \"${BIND:-127.0.0.1}\""
+echo "var.data_dir = \"$data_dir\""
+echo "var.bin_dir = \"$bin_dir\""
+echo "var.www_dir = \"$www_dir\""
+echo "var.threads = \"${CARELOG_THREADS:-4}\""
+[ -n "${LIGHTTPD_ERRORLOG:-}" ] && echo "server.errorlog = \"$(abs "$LIGHTTPD_ERRORLOG")\""
+[ -n "${LIGHTTPD_PIDFILE:-}" ] && echo "server.pid-file = \"$(abs "$LIGHTTPD_PIDFILE")\""
+exit 0

@@ -1,0 +1,141 @@
+# lib.sh — sourced by the numbered HTTP tests (tNNNN-*.sh). TAP output, and a
+# real lighttpd spawning the sanitizer-built programs, on a free loopback
+# port, over a fresh database in a temporary directory. Every process the
+# test starts is stopped on exit, and a sanitizer report fails the test.
+
+T_ROOT=$(cd "$(dirname "$0")/.." && pwd)
+T_BIN=${CARELOG_TEST_BIN:-$T_ROOT/build/asan/bin}
+T_NUM=0
+T_FAILED=0
+T_DIR=$(mktemp -d "${TMPDIR:-/tmp}/carelog-test.XXXXXX")
+T_PGID=""
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1:detect_stack_use_after_return=1"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+# Tests pay a tiny argon2id cost; production uses the interactive limits.
+export CARELOG_TEST_FAST_HASH=1
+
+# ---- TAP ----
+ok() { # ok STATUS DESCRIPTION — STATUS is an exit code (0 = pass)
+    T_NUM=$((T_NUM + 1))
+    if [ "$1" = 0 ]; then
+        echo "ok $T_NUM - $2"
+    else
+        T_FAILED=$((T_FAILED + 1))
+        echo "not ok $T_NUM - $2"
+    fi
+}
+is() { # is GOT EXPECTED DESCRIPTION
+    if [ "$1" = "$2" ]; then ok 0 "$3"; else
+        ok 1 "$3"
+        printf '#   got:      %s\n#   expected: %s\n' "$1" "$2"
+    fi
+}
+like() { # like GOT REGEX DESCRIPTION
+    if printf '%s' "$1" | grep -Eq -- "$2"; then ok 0 "$3"; else
+        ok 1 "$3"
+        printf '#   got:      %.300s\n#   expected: /%s/\n' "$1" "$2"
+    fi
+}
+diag() { printf '# %s\n' "$*"; }
+bail() { echo "Bail out! $*"; exit 1; }
+
+# ---- the server ----
+free_port() {
+    while :; do
+        p=$(( (($$ * 7919 + $(date +%N | sed 's/^0*//;s/^$/0/') / 1000) % 35000) + 20000 ))
+        if ! ss -ltnH "sport = :$p" 2>/dev/null | grep -q .; then echo "$p"; return; fi
+    done
+}
+
+# start_server [VAR=value ...] — extra environment for the programs.
+start_server() {
+    mkdir -p "$T_DIR/data"
+    for attempt in 1 2 3 4 5; do
+        T_PORT=$(free_port)
+        BASE="http://127.0.0.1:$T_PORT"
+        # lighttpd's messages and the programs' JSON log lines share stderr.
+        : > "$T_DIR/error.log"
+        env "$@" PORT=$T_PORT BIND=127.0.0.1 DATA_DIR="$T_DIR/data" CARELOG_BIN="$T_BIN" \
+            CARELOG_THREADS="${T_THREADS:-2}" \
+            setsid lighttpd -D -f "$T_ROOT/lighttpd.conf" >> "$T_DIR/error.log" 2>&1 < /dev/null &
+        T_PGID=$!
+        i=0
+        while [ $i -lt 100 ]; do # up to 10 s
+            if curl -s -o /dev/null "$BASE/health" 2>/dev/null; then return 0; fi
+            kill -0 "$T_PGID" 2>/dev/null || break
+            sleep 0.1
+            i=$((i + 1))
+        done
+        stop_server_quiet
+        grep -q "Address already in use" "$T_DIR/error.log" 2>/dev/null || break
+    done
+    cat "$T_DIR/error.log" >&2
+    bail "lighttpd did not start"
+}
+
+stop_server_quiet() {
+    [ -n "$T_PGID" ] || return 0
+    kill -TERM -- "-$T_PGID" 2>/dev/null
+    i=0
+    while [ $i -lt 100 ] && pgrep -g "$T_PGID" >/dev/null 2>&1; do
+        sleep 0.05
+        i=$((i + 1))
+    done
+    pkill -KILL -g "$T_PGID" 2>/dev/null
+    wait "$T_PGID" 2>/dev/null
+    T_PGID=""
+}
+
+# Stops the server and fails the test if a sanitizer reported anything.
+stop_server() {
+    stop_server_quiet
+    if grep -Eq 'AddressSanitizer|LeakSanitizer|runtime error|UndefinedBehaviorSanitizer' \
+        "$T_DIR/error.log" 2>/dev/null; then
+        ok 1 "no sanitizer reports from the programs"
+        sed 's/^/#   /' "$T_DIR/error.log" | head -80
+    else
+        ok 0 "no sanitizer reports from the programs"
+    fi
+}
+
+done_testing() {
+    [ -n "$T_PGID" ] && stop_server
+    echo "1..$T_NUM"
+    cleanup
+    [ "$T_FAILED" = 0 ]
+    exit $?
+}
+
+cleanup() {
+    stop_server_quiet
+    [ -n "${T_KEEP:-}" ] || rm -rf "$T_DIR"
+}
+trap cleanup EXIT INT TERM
+
+# ---- HTTP ----
+# req METHOD PATH [JSON-BODY] [curl args...] — sets STATUS; body in $T_DIR/body,
+# headers in $T_DIR/headers. AS=<name> picks a cookie jar (one per client) and
+# sends that client's CSRF token (saved by csrf_save) on writes.
+req() {
+    method=$1 path=$2
+    shift 2
+    body_args=""
+    if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then
+        printf '%s' "$1" > "$T_DIR/req-body"
+        shift
+        set -- -H "Content-Type: application/json" --data-binary "@$T_DIR/req-body" "$@"
+    fi
+    jar="$T_DIR/jar-${AS:-anon}"
+    csrf_file="$T_DIR/csrf-${AS:-anon}"
+    if [ -f "$csrf_file" ] && [ "$method" != GET ]; then
+        set -- -H "X-CSRF-Token: $(cat "$csrf_file")" "$@"
+    fi
+    STATUS=$(curl -s -o "$T_DIR/body" -D "$T_DIR/headers" -w '%{http_code}' \
+        -b "$jar" -c "$jar" -X "$method" --max-time 20 "$@" "$BASE$path")
+}
+body() { cat "$T_DIR/body"; }
+jbody() { jq -r "$1" < "$T_DIR/body" 2>/dev/null; }
+header() { # header NAME — the value of a response header, CR stripped
+    grep -i "^$1:" "$T_DIR/headers" | head -1 | sed 's/^[^:]*: *//' | tr -d '\r'
+}
+csrf_save() { jbody .csrf_token > "$T_DIR/csrf-${AS:-anon}"; }

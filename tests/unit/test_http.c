@@ -1,0 +1,98 @@
+/* test_http.c — percent-decoding, query and cookie parsing, Content-Type,
+ * bounded buffers, UTF-8 and small helpers. */
+#include "http.h"
+#include "tap.h"
+#include "util.h"
+#include "valid.h"
+
+int main(void)
+{
+    char out[64];
+    is_int(pct_decode("a%20b", 5, out, sizeof out, false), 3, "decodes %%20");
+    is_str(out, "a b", "decoded text");
+    is_int(pct_decode("a+b", 3, out, sizeof out, true), 3, "plus with plus_space");
+    is_str(out, "a b", "plus became space");
+    pct_decode("a+b", 3, out, sizeof out, false);
+    is_str(out, "a+b", "plus kept in paths");
+    is_int(pct_decode("%zz", 3, out, sizeof out, false), -1, "bad hex refused");
+    is_int(pct_decode("%4", 2, out, sizeof out, false), -1, "truncated escape refused");
+    is_int(pct_decode("%", 1, out, sizeof out, false), -1, "lone percent refused");
+    is_int(pct_decode("a%00b", 5, out, sizeof out, false), -1, "embedded NUL refused");
+    is_int(pct_decode("%C3%A9", 6, out, sizeof out, false), 2, "UTF-8 bytes decode");
+    is_int(pct_decode("abcdef", 6, out, 6, false), -1, "output too small refused");
+    is_int(pct_decode("abcde", 5, out, 6, false), 5, "exact fit works");
+    is_int(pct_decode("", 0, out, sizeof out, false), 0, "empty input");
+
+    is_int(query_lookup("a=1&b=two%20x&c", "b", out, sizeof out), 1, "query finds b");
+    is_str(out, "two x", "query value decoded");
+    is_int(query_lookup("a=1&b=2", "c", out, sizeof out), 0, "absent key");
+    is_int(query_lookup("c", "c", out, sizeof out), 1, "key without '='");
+    is_str(out, "", "…is empty");
+    is_int(query_lookup("ab=1&a=2", "a", out, sizeof out), 1, "prefix key not confused");
+    is_str(out, "2", "…gets the right value");
+    is_int(query_lookup("a=%G0", "a", out, sizeof out), -1, "malformed value");
+    is_int(query_lookup("", "a", out, sizeof out), 0, "empty query");
+    is_int(query_lookup("a=1&a=2", "a", out, sizeof out), 1, "repeated key: first wins");
+    is_str(out, "1", "…first value");
+
+    ok(cookie_lookup("a=1; carelog_session=abc; b=2", "carelog_session", out, sizeof out),
+       "cookie found among others");
+    is_str(out, "abc", "cookie value");
+    ok(cookie_lookup("x=\"quoted\"", "x", out, sizeof out), "quoted cookie");
+    is_str(out, "quoted", "quotes removed");
+    ok(!cookie_lookup("xcarelog_session=1", "carelog_session", out, sizeof out),
+       "suffix match is not a match");
+    ok(!cookie_lookup(NULL, "a", out, sizeof out), "no Cookie header");
+    ok(!cookie_lookup("a=0123456789", "a", out, 5), "too long for the buffer");
+    ok(cookie_lookup(";;  a=1 ;", "a", out, sizeof out), "stray separators");
+    is_str(out, "1", "…value trimmed");
+
+    ok(content_type_is_json("application/json"), "application/json");
+    ok(content_type_is_json("Application/JSON; charset=utf-8"), "with charset, any case");
+    ok(!content_type_is_json("application/jsonx"), "longer type refused");
+    ok(!content_type_is_json("text/plain"), "text/plain refused");
+    ok(!content_type_is_json(NULL), "missing Content-Type");
+
+    struct buf b;
+    buf_init(&b, 8);
+    ok(buf_puts(&b, "12345678"), "buffer takes up to max");
+    ok(!buf_puts(&b, "9"), "buffer refuses past max");
+    ok(b.oom && b.len == 8, "and stays truncated");
+    buf_free(&b);
+    buf_init(&b, 1 << 20);
+    for (int i = 0; i < 1000; i++)
+        buf_printf(&b, "%d,", i);
+    ok(!b.oom && b.len == 3890, "buffer grows");
+    buf_free(&b);
+
+    size_t chars;
+    ok(utf8_check("héllo", false, &chars) && chars == 5, "UTF-8 counts code points");
+    ok(!utf8_check("\xc3", false, &chars), "truncated sequence refused");
+    ok(!utf8_check("\xc0\xaf", false, &chars), "overlong refused");
+    ok(!utf8_check("\xed\xa0\x80", false, &chars), "surrogate refused");
+    ok(!utf8_check("a\nb", false, &chars), "newline refused on one line");
+    ok(utf8_check("a\nb", true, &chars), "newline allowed when multiline");
+
+    ok(uuid_is_valid("0192f0c4-1c2d-7abc-8def-0123456789ab"), "uuid v7 text");
+    ok(!uuid_is_valid("0192F0C4-1C2D-7ABC-8DEF-0123456789AB"), "upper case refused");
+    ok(!uuid_is_valid("0192f0c4-1c2d-7abc-8def-0123456789a"), "short refused");
+    ok(!uuid_is_valid("0192f0c4x1c2d-7abc-8def-0123456789ab"), "bad separator refused");
+    char id[37];
+    uuid_v4(id);
+    ok(uuid_is_valid(id) && id[14] == '4', "uuid_v4 makes valid v4 ids");
+
+    int64_t v;
+    ok(parse_int64("123", &v) && v == 123, "parse_int64");
+    ok(parse_int64("-5", &v) && v == -5, "negative");
+    ok(!parse_int64("", &v) && !parse_int64("-", &v) && !parse_int64("1x", &v) &&
+           !parse_int64("99999999999999999999", &v) && !parse_int64(" 1", &v),
+       "junk refused");
+    char ts[32];
+    format_rfc3339_ms(1763879400123LL, ts);
+    is_str(ts, "2025-11-23T06:30:00.123Z", "RFC 3339 time");
+    ok(secret_equals("abc", "abc") && !secret_equals("abc", "abd") &&
+           !secret_equals("abc", "ab") && !secret_equals(NULL, "a"),
+       "secret_equals");
+    ok(ascii_ieq("X-CSRF", "x-csrf") && !ascii_ieq("a", "ab"), "ascii_ieq");
+    return done_testing();
+}
