@@ -13,6 +13,11 @@ OUT       := build/asan
 MODEFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=all
 MODELINK  := -fsanitize=address,undefined
+else ifeq ($(BUILD),fuzz)
+CC        := clang
+OUT       := build/fuzz
+MODEFLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+MODELINK  := -fsanitize=fuzzer,address,undefined
 else
 OUT       := build
 MODEFLAGS := -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
@@ -23,7 +28,8 @@ CC      ?= cc
 CFLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Werror \
            -Wshadow -Wformat=2 -Wno-format-nonliteral -Icgi-bin/lib -Icgi-bin \
            -DCARELOG_VERSION='"$(VERSION)"' $(MODEFLAGS) $(EXTRA_CFLAGS)
-LDLIBS  := -lfcgi -lsqlite3 -lcjson -lsodium -lpthread -lm
+# --as-needed: a program only keeps the libraries it really calls (RSS).
+LDLIBS  := -Wl,--as-needed -lfcgi -lsqlite3 -lcjson -lsodium -lcrypto -lcurl -lpthread -lm
 
 # FastCGI programs (cgi-bin/<name>.c) and command-line programs (cmd/<name>.c).
 PROGRAMS := meta
@@ -35,11 +41,14 @@ LIB      := $(OUT)/libcarelog.a
 BINS     := $(PROGRAMS:%=$(OUT)/bin/%) $(COMMANDS:%=$(OUT)/bin/%)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNITS    := $(UNIT_SRC:tests/unit/%.c=$(OUT)/tests/%)
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZERS  := $(FUZZ_SRC:tests/fuzz/%.c=$(OUT)/fuzz/%)
 
-.PHONY: all programs units run test test-c fuzz bench deps clean format
+.PHONY: all programs units fuzzers run test fuzz bench deps clean format
 all: programs
 programs: $(BINS)
 units: $(UNITS)
+fuzzers: $(FUZZERS)
 
 $(OUT)/gen/migrations.c: $(sort $(wildcard sql/*.sql)) tools/embed.sh
 	@mkdir -p $(@D)
@@ -77,6 +86,10 @@ $(OUT)/tests/%: tests/unit/%.c tests/unit/tap.h $(LIB)
 	@mkdir -p $(@D)
 	@echo "  LD  $@"; $(CC) $(CFLAGS) -Itests/unit $(MODELINK) $< $(LIB) $(LDLIBS) -o $@
 
+$(OUT)/fuzz/%: tests/fuzz/%.c $(LIB)
+	@mkdir -p $(@D)
+	@echo "  LD  $@"; $(CC) $(CFLAGS) $(MODELINK) $< $(LIB) $(LDLIBS) -o $@
+
 # ---- the two commands ----
 run: deps
 	@$(MAKE) --no-print-directory programs
@@ -96,6 +109,7 @@ deps:
 FUZZ_SECONDS ?= 20
 fuzz:
 	@sh tools/deps.sh fuzz
+	@$(MAKE) --no-print-directory BUILD=fuzz fuzzers
 	@sh tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 bench: deps
