@@ -16,7 +16,8 @@ MODELINK  := -fsanitize=address,undefined
 else ifeq ($(BUILD),fuzz)
 CC        := clang
 OUT       := build/fuzz
-MODEFLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+MODEFLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+             -fno-sanitize-recover=all
 MODELINK  := -fsanitize=fuzzer,address,undefined
 else
 OUT       := build
@@ -26,13 +27,13 @@ endif
 
 CC      ?= cc
 CFLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Werror \
-           -Wshadow -Wformat=2 -Wno-format-nonliteral -Icgi-bin/lib -Icgi-bin \
+           -Wpedantic -Wshadow -Wformat=2 -Wno-format-nonliteral -Icgi-bin/lib -Icgi-bin \
            -DCARELOG_VERSION='"$(VERSION)"' $(MODEFLAGS) $(EXTRA_CFLAGS)
 # --as-needed: a program only keeps the libraries it really calls (RSS).
 LDLIBS  := -Wl,--as-needed -lfcgi -lsqlite3 -lcjson -lsodium -lcrypto -lcurl -lpthread -lm
 
 # FastCGI programs (cgi-bin/<name>.c) and command-line programs (cmd/<name>.c).
-PROGRAMS := meta
+PROGRAMS := meta auth families
 COMMANDS := carelogctl
 
 LIB_SRC  := $(wildcard cgi-bin/lib/*.c)

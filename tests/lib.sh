@@ -124,6 +124,8 @@ req() {
         printf '%s' "$1" > "$T_DIR/req-body"
         shift
         set -- -H "Content-Type: application/json" --data-binary "@$T_DIR/req-body" "$@"
+    elif [ "$method" != GET ] && [ "$method" != HEAD ]; then
+        set -- -H "Content-Length: 0" "$@" # as browsers send a bodiless POST
     fi
     jar="$T_DIR/jar-${AS:-anon}"
     csrf_file="$T_DIR/csrf-${AS:-anon}"
@@ -139,3 +141,32 @@ header() { # header NAME — the value of a response header, CR stripped
     grep -i "^$1:" "$T_DIR/headers" | head -1 | sed 's/^[^:]*: *//' | tr -d '\r'
 }
 csrf_save() { jbody .csrf_token > "$T_DIR/csrf-${AS:-anon}"; }
+
+# ---- accounts (servers started with REGISTRATION=open) ----
+# signup NAME [EMAIL] — registers an account and keeps its cookie and CSRF
+# token under AS=NAME; its password is "password-NAME".
+signup() {
+    AS=$1 req POST /api/v1/auth/register \
+        "{\"email\":\"${2:-$1@example.com}\",\"password\":\"password-$1\",\"name\":\"$1\"}"
+    [ "$STATUS" = 201 ] || diag "signup $1 failed: $STATUS $(body)"
+    AS=$1 csrf_save
+}
+# signin NAME [EMAIL] — signs in again (a fresh cookie jar).
+signin() {
+    rm -f "$T_DIR/jar-$1" "$T_DIR/csrf-$1"
+    AS=$1 req POST /api/v1/auth/login \
+        "{\"email\":\"${2:-$1@example.com}\",\"password\":\"password-$1\"}"
+    AS=$1 csrf_save
+}
+# new_family NAME [TZ] — as $AS, creates a family; prints its id.
+new_family() {
+    req POST /api/v1/families "{\"name\":\"$1\",\"timezone\":\"${2:-Europe/London}\"}"
+    jbody .id
+}
+# invite ROLE [LABEL] — as $AS in family $FID, makes a link; prints its token.
+invite() {
+    req POST "/api/v1/families/$FID/links" "{\"role\":\"$1\",\"label\":\"${2:-$1 link}\"}"
+    jbody .token
+}
+# db SQL — runs SQL on the test database.
+db() { sqlite3 -cmd ".timeout 5000" "$T_DIR/data/carelog.db" "$@"; }

@@ -128,6 +128,23 @@ bool req_is_https(const struct request *r)
     return (h && ascii_ieq(h, "on")) || (scheme && strcmp(scheme, "https") == 0);
 }
 
+const char *req_base_url(struct request *r)
+{
+    const char *pub = getenv("PUBLIC_URL");
+    if (pub && *pub) {
+        size_t n = strlen(pub);
+        char *u = req_strdup(r, pub);
+        if (u && n && u[n - 1] == '/')
+            u[n - 1] = '\0';
+        return u ? u : "";
+    }
+    const char *host = req_env(r, "HTTP_HOST");
+    if (!host || !*host || strpbrk(host, "/\\ \"<>"))
+        host = "localhost";
+    char *u = req_printf(r, "%s://%s", req_is_https(r) ? "https" : "http", host);
+    return u ? u : "";
+}
+
 bool content_type_is_json(const char *ct)
 {
     static const char want[] = "application/json";

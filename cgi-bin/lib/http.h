@@ -69,6 +69,10 @@ const char *req_client_addr(const struct request *r);
 /* True when the request reached lighttpd over TLS. */
 bool req_is_https(const struct request *r);
 
+/* The site's origin for links we hand out ("https://care.example"):
+ * PUBLIC_URL when set, else the scheme and Host of this request. */
+const char *req_base_url(struct request *r);
+
 /* Per-request allocations, released when the request ends. */
 void *req_alloc(struct request *r, size_t n);
 char *req_strdup(struct request *r, const char *s);
