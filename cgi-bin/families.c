@@ -810,6 +810,6 @@ static void audit_get(struct request *r)
 
 int main(int argc, char **argv)
 {
-    static const struct program prog = {"families", routes, ARRAY_LEN(routes), NULL};
+    static const struct program prog = {.name = "families", .routes = routes, .nroutes = ARRAY_LEN(routes)};
     return program_main(&prog, argc, argv);
 }

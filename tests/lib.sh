@@ -170,3 +170,14 @@ invite() {
 }
 # db SQL — runs SQL on the test database.
 db() { sqlite3 -cmd ".timeout 5000" "$T_DIR/data/carelog.db" "$@"; }
+
+# ---- the care log ----
+uuid() { cat /proc/sys/kernel/random/uuid; }
+# local_ms ZONE "YYYY-MM-DD HH:MM" — epoch ms of a wall time in a zone.
+local_ms() { TZ=$1 date -d "$2" +%s%3N; }
+# put_entry ID JSON-FIELDS — as $AS in family $FID for subject $SID; the
+# fields are merged over {subject_id, updated_at: now}.
+put_entry() {
+    req PUT "/api/v1/families/$FID/entries/$1" \
+        "$(jq -cn --arg sid "$SID" --argjson now "$(date +%s%3N)" "{subject_id: \$sid, updated_at: \$now} + ($2)")"
+}

@@ -48,6 +48,8 @@ struct request {
     struct buf headers; /* extra response header lines */
 
     struct worker *worker;
+    FCGX_Request *fcgx; /* the FastCGI request (NULL in CGI mode) */
+    bool detached;      /* handed to someone else; the worker must not finish it */
     struct session *session; /* set by the access check when signed in */
     int64_t started_us;
     struct arena_block *arena;
