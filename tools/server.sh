@@ -50,9 +50,11 @@ srv_start() {
 
 srv_stop() {
     [ -n "$SRV_PGID" ] || return 0
-    kill -TERM -- "-$SRV_PGID" 2>/dev/null
+    kill -TERM "-$SRV_PGID" 2>/dev/null # no "--": dash's kill takes none
     _srv_i=0
-    while [ $_srv_i -lt 100 ] && pgrep -g "$SRV_PGID" >/dev/null 2>&1; do # up to 5 s
+    # Zombies do not count: lighttpd exits before its programs, and they are
+    # reaped by init whenever it gets round to it.
+    while [ $_srv_i -lt 100 ] && pgrep -r R,S,D,T,t,I -g "$SRV_PGID" >/dev/null 2>&1; do # up to 5 s
         sleep 0.05
         _srv_i=$((_srv_i + 1))
     done
