@@ -131,8 +131,7 @@ bool read_json_body(struct request *r)
         resp_error(r, 400, "invalid_json", "A JSON object body is required");
         return false;
     }
-    const char *end = NULL;
-    r->json = cJSON_ParseWithLengthOpts(r->body, r->body_len, &end, true);
+    r->json = json_parse_body(r->body, r->body_len);
     if (!r->json) {
         resp_error(r, 400, "invalid_json", "The body is not valid JSON");
         return false;
