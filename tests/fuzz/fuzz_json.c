@@ -1,16 +1,17 @@
-/* fuzz_json.c — libFuzzer target for request bodies: cJSON parses arbitrary
- * bytes the way read_json_body does, then the valid.h validators run over
- * what came out — a fixed schema like a handler's (strings, ints, enum,
- * UUID, epoch ms, a nested object, an array of objects), and every member
- * once more through a validator picked by its name, so any validator meets
- * any JSON type — then v_finish and v_take_errors. utf8_check runs on the
- * raw bytes. Besides memory errors and undefined behaviour, the target
+/* fuzz_json.c — libFuzzer target for request bodies: json_parse_body (what
+ * read_json_body calls) parses arbitrary bytes, then the valid.h validators
+ * run over what came out — a fixed schema like a handler's (strings, ints,
+ * enum, UUID, epoch ms, a nested object, an array of objects), and every
+ * member once more through a validator picked by its name, so any validator
+ * meets any JSON type — then v_finish and v_take_errors. utf8_check runs on
+ * the raw bytes. Besides memory errors and undefined behaviour, the target
  * aborts when a result breaks its documented contract. */
 #include <string.h>
 
 #include <cjson/cJSON.h>
 
 #include "fuzz.h"
+#include "http.h"
 #include "util.h"
 #include "valid.h"
 
@@ -155,9 +156,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             CHECK(chars == count_lead_bytes(body));
     }
 
-    const char *end = NULL;
-    cJSON *json = cJSON_ParseWithLengthOpts(body, size, &end, true);
+    cJSON *json = json_parse_body(body, size);
     if (json) {
+        CHECK(!memchr(body, '\0', size));
         validate(json);
         cJSON_Delete(json);
     }
