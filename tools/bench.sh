@@ -86,7 +86,7 @@ sample_loop() {
 scenario() {
     _name=$1 _path=$2
     shift 2
-    printf 'bench: %-8s %s (%ss, %s connections)\n' "$_name" "$_path" "$BENCH_SECONDS" "$BENCH_CONNS" >&2
+    printf 'bench: %-10s %s (%ss, %s connections)\n' "$_name" "$_path" "$BENCH_SECONDS" "$BENCH_CONNS" >&2
     : > "$SRV_DIR/samples-$_name"
     rm -f "$SRV_DIR/stop"
     sample_loop "$SRV_DIR/samples-$_name" "$SRV_DIR/stop" &
@@ -148,11 +148,13 @@ sleep 1
 IDLE=$(mem_now "$SRV_DIR/idle-procs")
 : > "$SRV_DIR/results"
 scenarios
+sleep 1
+AFTER=$(mem_now) # what stays once the load is gone (caches, arenas, leaks)
 srv_stop
 
 # ---- report ----
 mkdir -p build
-awk -v idle="$IDLE" -v secs="$BENCH_SECONDS" -v conns="$BENCH_CONNS" -v wthreads="$BENCH_THREADS" \
+awk -v idle="$IDLE" -v after="$AFTER" -v secs="$BENCH_SECONDS" -v conns="$BENCH_CONNS" -v wthreads="$BENCH_THREADS" \
     -v cthreads="${CARELOG_THREADS:-default}" -v cpus="$(nproc)" \
     -v lighttpd="$(lighttpd -v 2>&1 | awk '{ print $1; exit }')" -v json="$OUT_JSON" '
     FILENAME ~ /idle-procs$/ { np++; pid[np] = $1; pn[np] = $2; pt[np] = $3; pr[np] = $4; pp[np] = $5; next }
@@ -166,18 +168,24 @@ awk -v idle="$IDLE" -v secs="$BENCH_SECONDS" -v conns="$BENCH_CONNS" -v wthreads
     function mb(kb) { return sprintf("%.1f", kb / 1024) }
     END {
         split(idle, I, " ")
+        split(after, A, " ")
         pct = ("hello" in byname && byname["hello"] > 0) ? 100 * byname["health"] / byname["hello"] : -1
 
         printf "\ncarelog bench — %ss per scenario, %s connections, %s wrk threads, CARELOG_THREADS=%s, %s CPUs, %s\n\n", \
             secs, conns, wthreads, cthreads, cpus, lighttpd
-        printf "%-8s %-16s %10s %9s %9s %9s %7s %7s %9s %9s\n", "scenario", "path", "req/s", "p50 ms", \
+        printf "%-10s %-22s %10s %9s %9s %9s %7s %7s %9s %9s\n", "scenario", "path", "req/s", "p50 ms", \
             "p99 ms", "requests", "non2xx", "errors", "peak RSS", "peak PSS"
         for (i = 1; i <= n; i++)
-            printf "%-8s %-16s %10.1f %9.3f %9.3f %9d %7d %7d %6s MB %6s MB\n", name[i], path[i], \
+            printf "%-10s %-22s %10.1f %9.3f %9.3f %9d %7d %7d %6s MB %6s MB\n", name[i], path[i], \
                 rps[i], p50[i], p99[i], reqs[i], non2xx[i], errs[i], mb(prss[i]), mb(ppss[i])
+        for (i = 1; i <= n; i++)
+            if (non2xx[i] > 0 || errs[i] > 0)
+                printf "note: %s had %d non-2xx/3xx responses and %d socket errors: its figures " \
+                    "are not those of the route working\n", name[i], non2xx[i], errs[i]
         printf "\nwhole stack memory (%d processes, %d threads)\n", I[1], I[2]
         printf "  idle:  RSS %s MB   PSS %s MB\n", mb(I[3]), mb(I[4])
         printf "  peak:  RSS %s MB   PSS %s MB (sampled every 0.25 s under load)\n", mb(peak_rss), mb(peak_pss)
+        printf "  after: RSS %s MB   PSS %s MB (1 s after the last scenario)\n", mb(A[3]), mb(A[4])
         for (j = 1; j <= np; j++)
             printf "    idle %-10s pid %-7s %3d threads  RSS %6s MB  PSS %6s MB\n", pn[j], pid[j], pt[j], \
                 mb(pr[j]), mb(pp[j])
@@ -199,7 +207,9 @@ awk -v idle="$IDLE" -v secs="$BENCH_SECONDS" -v conns="$BENCH_CONNS" -v wthreads
         for (j = 1; j <= np; j++)
             printf "      {\"name\": \"%s\", \"pid\": %d, \"threads\": %d, \"rss_kb\": %d, " \
                 "\"pss_kb\": %d}%s\n", pn[j], pid[j], pt[j], pr[j], pp[j], j < np ? "," : "" > json
-        printf "    ]},\n    \"peak\": {\"rss_kb\": %d, \"pss_kb\": %d}\n  },\n", peak_rss, peak_pss > json
+        printf "    ]},\n    \"peak\": {\"rss_kb\": %d, \"pss_kb\": %d},\n", peak_rss, peak_pss > json
+        printf "    \"after_load\": {\"processes\": %d, \"threads\": %d, \"rss_kb\": %d, " \
+            "\"pss_kb\": %d}\n  },\n", A[1], A[2], A[3], A[4] > json
         printf "  \"health_vs_hello_pct\": %.1f,\n", pct > json
         printf "  \"targets\": {\"health_vs_hello_pct_min\": 80, \"idle_rss_kb_max\": 16384}\n}\n" > json
         printf "\nwritten to %s\n", json
