@@ -80,9 +80,22 @@ sample_loop() {
     done
 }
 
+# cpu_ticks → "lighttpd programs": CPU time (user + system, clock ticks) used
+# so far by lighttpd and by the FastCGI programs. Per request, this is the
+# figure a busy machine disturbs least (wrk and neighbours take wall time,
+# not the server's CPU time).
+cpu_ticks() {
+    for _pid in $(pgrep -g "$SRV_PGID"); do
+        # comm may hold spaces: the fields after the last ')' are fixed.
+        sed 's/.*) //' "/proc/$_pid/stat" 2>/dev/null | awk -v lead="$([ "$_pid" = "$SRV_PGID" ] && echo 1)" \
+            '{ print (lead ? "L" : "P"), $12 + $13 }'
+    done | awk '$1 == "L" { l += $2 } $1 == "P" { p += $2 } END { printf "%d %d\n", l, p }'
+}
+
 # ---- one scenario ----
 # scenario NAME PATH [wrk args...] — wrk against PATH while memory is sampled;
-# appends "name path rps p50_ms p99_ms requests non2xx errors peak_rss peak_pss".
+# appends "name path rps p50_ms p99_ms requests non2xx errors peak_rss peak_pss
+# lighttpd_cpu_us_per_req programs_cpu_us_per_req".
 scenario() {
     _name=$1 _path=$2
     shift 2
@@ -91,9 +104,11 @@ scenario() {
     rm -f "$SRV_DIR/stop"
     sample_loop "$SRV_DIR/samples-$_name" "$SRV_DIR/stop" &
     B_SAMPLER=$!
+    _cpu0=$(cpu_ticks)
     timeout $((BENCH_SECONDS + 30)) wrk -t "$BENCH_THREADS" -c "$BENCH_CONNS" \
         -d "${BENCH_SECONDS}s" --latency "$@" "$SRV_BASE$_path" > "$SRV_DIR/wrk-$_name.txt" 2>&1
     _rc=$?
+    _cpu1=$(cpu_ticks)
     touch "$SRV_DIR/stop"
     wait "$B_SAMPLER"
     B_SAMPLER=""
@@ -104,7 +119,8 @@ scenario() {
     fi
     _peak=$(awk 'BEGIN { r = 0; p = 0 } $3 > r { r = $3 } $4 > p { p = $4 } END { print r, p }' \
         "$SRV_DIR/samples-$_name")
-    awk -v name="$_name" -v path="$_path" -v peak="$_peak" '
+    awk -v name="$_name" -v path="$_path" -v peak="$_peak" -v cpu0="$_cpu0" -v cpu1="$_cpu1" \
+        -v hz="$(getconf CLK_TCK)" '
         function ms(s,   v) {
             v = s + 0
             if (s ~ /us$/) return v / 1000
@@ -120,8 +136,10 @@ scenario() {
         /Non-2xx or 3xx responses:/ { non2xx = $NF }
         /Socket errors:/ { gsub(/,/, ""); errs = $4 + $6 + $8 + $10 }
         END {
-            printf "%s %s %.1f %.3f %.3f %d %d %d %s\n", name, path, rps, p50, p99, reqs,
-                non2xx, errs, peak
+            split(cpu0, a, " "); split(cpu1, b, " ")
+            us = reqs > 0 ? 1e6 / hz / reqs : 0
+            printf "%s %s %.1f %.3f %.3f %d %d %d %s %.1f %.1f\n", name, path, rps, p50, p99, reqs,
+                non2xx, errs, peak, (b[1] - a[1]) * us, (b[2] - a[2]) * us
         }' "$SRV_DIR/wrk-$_name.txt" >> "$SRV_DIR/results"
 }
 
@@ -160,7 +178,8 @@ awk -v idle="$IDLE" -v after="$AFTER" -v secs="$BENCH_SECONDS" -v conns="$BENCH_
     FILENAME ~ /idle-procs$/ { np++; pid[np] = $1; pn[np] = $2; pt[np] = $3; pr[np] = $4; pp[np] = $5; next }
     {
         n++; name[n] = $1; path[n] = $2; rps[n] = $3; p50[n] = $4; p99[n] = $5; reqs[n] = $6
-        non2xx[n] = $7; errs[n] = $8; prss[n] = $9; ppss[n] = $10
+        non2xx[n] = $7; errs[n] = $8; prss[n] = $9; ppss[n] = $10; lcpu[n] = $11; pcpu[n] = $12
+        cpu_by[$1] = $11 + $12
         if ($9 > peak_rss) peak_rss = $9
         if ($10 > peak_pss) peak_pss = $10
         byname[$1] = $3
@@ -170,14 +189,17 @@ awk -v idle="$IDLE" -v after="$AFTER" -v secs="$BENCH_SECONDS" -v conns="$BENCH_
         split(idle, I, " ")
         split(after, A, " ")
         pct = ("hello" in byname && byname["hello"] > 0) ? 100 * byname["health"] / byname["hello"] : -1
+        cpct = (cpu_by["health"] > 0) ? 100 * cpu_by["hello"] / cpu_by["health"] : -1
 
         printf "\ncarelog bench — %ss per scenario, %s connections, %s wrk threads, CARELOG_THREADS=%s, %s CPUs, %s\n\n", \
             secs, conns, wthreads, cthreads, cpus, lighttpd
-        printf "%-10s %-22s %10s %9s %9s %9s %7s %7s %9s %9s\n", "scenario", "path", "req/s", "p50 ms", \
-            "p99 ms", "requests", "non2xx", "errors", "peak RSS", "peak PSS"
+        printf "%-10s %-22s %10s %8s %8s %9s %6s %6s %9s %9s %13s\n", "scenario", "path", "req/s", \
+            "p50 ms", "p99 ms", "requests", "non2xx", "errors", "peak RSS", "peak PSS", "CPU us/req"
         for (i = 1; i <= n; i++)
-            printf "%-10s %-22s %10.1f %9.3f %9.3f %9d %7d %7d %6s MB %6s MB\n", name[i], path[i], \
-                rps[i], p50[i], p99[i], reqs[i], non2xx[i], errs[i], mb(prss[i]), mb(ppss[i])
+            printf "%-10s %-22s %10.1f %8.3f %8.3f %9d %6d %6d %6s MB %6s MB %6.1f+%-6.1f\n", name[i], \
+                path[i], rps[i], p50[i], p99[i], reqs[i], non2xx[i], errs[i], mb(prss[i]), mb(ppss[i]), \
+                lcpu[i], pcpu[i]
+        printf "(CPU us/req: server CPU time per request, lighttpd + FastCGI programs)\n"
         for (i = 1; i <= n; i++)
             if (non2xx[i] > 0 || errs[i] > 0)
                 printf "note: %s had %d non-2xx/3xx responses and %d socket errors: its figures " \
@@ -190,6 +212,8 @@ awk -v idle="$IDLE" -v after="$AFTER" -v secs="$BENCH_SECONDS" -v conns="$BENCH_
             printf "    idle %-10s pid %-7s %3d threads  RSS %6s MB  PSS %6s MB\n", pn[j], pid[j], pt[j], \
                 mb(pr[j]), mb(pp[j])
         printf "\n/health req/s = %.1f%% of /api/v1/hello req/s (target >= 80%%)\n", pct
+        if (cpct > 0)
+            printf "  by server CPU per request: /api/v1/hello costs %.1f%% of /health\n", cpct
         printf "idle whole-stack RSS = %s MB (target <= 16 MB)\n", mb(I[3])
 
         printf "{\n  \"config\": {\"seconds\": %d, \"connections\": %d, \"wrk_threads\": %d, " \
@@ -200,8 +224,9 @@ awk -v idle="$IDLE" -v after="$AFTER" -v secs="$BENCH_SECONDS" -v conns="$BENCH_
             printf "    {\"name\": \"%s\", \"path\": \"%s\", \"requests_per_s\": %.1f, " \
                 "\"latency_p50_ms\": %.3f, \"latency_p99_ms\": %.3f, \"requests\": %d, " \
                 "\"non_2xx_3xx\": %d, \"socket_errors\": %d, \"peak_rss_kb\": %d, " \
-                "\"peak_pss_kb\": %d}%s\n", name[i], path[i], rps[i], p50[i], p99[i], reqs[i], \
-                non2xx[i], errs[i], prss[i], ppss[i], i < n ? "," : "" > json
+                "\"peak_pss_kb\": %d, \"lighttpd_cpu_us_per_req\": %.1f, " \
+                "\"programs_cpu_us_per_req\": %.1f}%s\n", name[i], path[i], rps[i], p50[i], p99[i], \
+                reqs[i], non2xx[i], errs[i], prss[i], ppss[i], lcpu[i], pcpu[i], i < n ? "," : "" > json
         printf "  ],\n  \"memory\": {\n    \"idle\": {\"processes\": %d, \"threads\": %d, " \
             "\"rss_kb\": %d, \"pss_kb\": %d, \"by_process\": [\n", I[1], I[2], I[3], I[4] > json
         for (j = 1; j <= np; j++)
@@ -211,6 +236,7 @@ awk -v idle="$IDLE" -v after="$AFTER" -v secs="$BENCH_SECONDS" -v conns="$BENCH_
         printf "    \"after_load\": {\"processes\": %d, \"threads\": %d, \"rss_kb\": %d, " \
             "\"pss_kb\": %d}\n  },\n", A[1], A[2], A[3], A[4] > json
         printf "  \"health_vs_hello_pct\": %.1f,\n", pct > json
+        printf "  \"hello_vs_health_cpu_pct\": %.1f,\n", cpct > json
         printf "  \"targets\": {\"health_vs_hello_pct_min\": 80, \"idle_rss_kb_max\": 16384}\n}\n" > json
         printf "\nwritten to %s\n", json
     }' "$SRV_DIR/idle-procs" "$SRV_DIR/results"
