@@ -9,6 +9,8 @@
 #   BENCH_SECONDS (10)  BENCH_CONNS (50)  BENCH_THREADS (2, wrk's)
 #   CARELOG_THREADS     worker threads per program (lighttpd.conf default when unset)
 #   CARELOG_BIN         programs to measure (build/bin)
+#   BENCH_CONF          a lighttpd configuration to try instead of lighttpd.conf
+#   BENCH_ONLY          run only these scenarios ("hello health")
 #   BENCH_KEEP=1        keep the scratch directory (wrk output, error.log)
 #
 # Adding a scenario: one line in scenarios() below,
@@ -34,6 +36,7 @@ scenarios() {
 SRV_ROOT=$(pwd)
 SRV_BIN=$(cd "${CARELOG_BIN:-build/bin}" && pwd) || exit 1
 SRV_THREADS=${CARELOG_THREADS:-}
+SRV_CONF=${BENCH_CONF:+$(cd "$(dirname "$BENCH_CONF")" && pwd)/$(basename "$BENCH_CONF")}
 SRV_DIR=$(mktemp -d "${TMPDIR:-/tmp}/carelog-bench.XXXXXX") || exit 1
 B_SAMPLER=""
 
@@ -99,6 +102,7 @@ cpu_ticks() {
 scenario() {
     _name=$1 _path=$2
     shift 2
+    case " ${BENCH_ONLY:-$_name} " in *" $_name "*) ;; *) return 0 ;; esac
     printf 'bench: %-10s %s (%ss, %s connections)\n' "$_name" "$_path" "$BENCH_SECONDS" "$BENCH_CONNS" >&2
     : > "$SRV_DIR/samples-$_name"
     rm -f "$SRV_DIR/stop"
@@ -146,7 +150,8 @@ scenario() {
 # ---- warm-up: one request to each FastCGI program lighttpd spawns ----
 # The first route a program lists (--routes), captures filled with a dummy id.
 warm_up() {
-    for _prog in $(sed -n 's|.*"bin-path" *=> *var.bin_dir *+ *"/\([A-Za-z0-9_-]*\)".*|\1|p' lighttpd.conf); do
+    for _prog in $(sed -n 's|.*"bin-path" *=> *var.bin_dir *+ *"/\([A-Za-z0-9_-]*\)".*|\1|p' \
+        "${SRV_CONF:-lighttpd.conf}"); do
         [ -x "$SRV_BIN/$_prog" ] || continue
         _route=$("$SRV_BIN/$_prog" --routes | awk '$1 == "GET" { print; exit }')
         [ -n "$_route" ] || _route=$("$SRV_BIN/$_prog" --routes | head -1)
@@ -173,7 +178,7 @@ srv_stop
 # ---- report ----
 mkdir -p build
 awk -v idle="$IDLE" -v after="$AFTER" -v secs="$BENCH_SECONDS" -v conns="$BENCH_CONNS" -v wthreads="$BENCH_THREADS" \
-    -v cthreads="${CARELOG_THREADS:-default}" -v cpus="$(nproc)" \
+    -v cthreads="${CARELOG_THREADS:-default}" -v conf="${BENCH_CONF:-lighttpd.conf}" -v cpus="$(nproc)" \
     -v lighttpd="$(lighttpd -v 2>&1 | awk '{ print $1; exit }')" -v json="$OUT_JSON" '
     FILENAME ~ /idle-procs$/ { np++; pid[np] = $1; pn[np] = $2; pt[np] = $3; pr[np] = $4; pp[np] = $5; next }
     {
@@ -191,8 +196,8 @@ awk -v idle="$IDLE" -v after="$AFTER" -v secs="$BENCH_SECONDS" -v conns="$BENCH_
         pct = ("hello" in byname && byname["hello"] > 0) ? 100 * byname["health"] / byname["hello"] : -1
         cpct = (cpu_by["health"] > 0) ? 100 * cpu_by["hello"] / cpu_by["health"] : -1
 
-        printf "\ncarelog bench — %ss per scenario, %s connections, %s wrk threads, CARELOG_THREADS=%s, %s CPUs, %s\n\n", \
-            secs, conns, wthreads, cthreads, cpus, lighttpd
+        printf "\ncarelog bench — %ss per scenario, %s connections, %s wrk threads, CARELOG_THREADS=%s, %s CPUs, %s, %s\n\n", \
+            secs, conns, wthreads, cthreads, cpus, lighttpd, conf
         printf "%-10s %-22s %10s %8s %8s %9s %6s %6s %9s %9s %13s\n", "scenario", "path", "req/s", \
             "p50 ms", "p99 ms", "requests", "non2xx", "errors", "peak RSS", "peak PSS", "CPU us/req"
         for (i = 1; i <= n; i++)
@@ -217,8 +222,8 @@ awk -v idle="$IDLE" -v after="$AFTER" -v secs="$BENCH_SECONDS" -v conns="$BENCH_
         printf "idle whole-stack RSS = %s MB (target <= 16 MB)\n", mb(I[3])
 
         printf "{\n  \"config\": {\"seconds\": %d, \"connections\": %d, \"wrk_threads\": %d, " \
-            "\"carelog_threads\": \"%s\", \"cpus\": %d, \"server\": \"%s\"},\n", \
-            secs, conns, wthreads, cthreads, cpus, lighttpd > json
+            "\"carelog_threads\": \"%s\", \"cpus\": %d, \"server\": \"%s\", \"conf\": \"%s\"},\n", \
+            secs, conns, wthreads, cthreads, cpus, lighttpd, conf > json
         printf "  \"scenarios\": [\n" > json
         for (i = 1; i <= n; i++)
             printf "    {\"name\": \"%s\", \"path\": \"%s\", \"requests_per_s\": %.1f, " \

@@ -8,6 +8,7 @@
 #   SRV_DIR      scratch directory: data/ (DATA_DIR) and error.log
 #   SRV_BIN      directory holding the programs (CARELOG_BIN)
 #   SRV_THREADS  worker threads per program; empty keeps lighttpd.conf's default
+#   SRV_CONF     the lighttpd configuration (default: SRV_ROOT/lighttpd.conf)
 # srv_start [VAR=value ...] sets SRV_PORT, SRV_BASE and SRV_PGID (lighttpd's
 # pid = the group id), returning non-zero when lighttpd would not answer;
 # srv_stop ends the whole group with bounded waits.
@@ -33,7 +34,7 @@ srv_start() {
         : > "$SRV_DIR/error.log"
         env "$@" PORT="$SRV_PORT" BIND=127.0.0.1 DATA_DIR="$SRV_DIR/data" CARELOG_BIN="$SRV_BIN" \
             ${SRV_THREADS:+CARELOG_THREADS=$SRV_THREADS} \
-            setsid lighttpd -D -f "$SRV_ROOT/lighttpd.conf" >> "$SRV_DIR/error.log" 2>&1 < /dev/null &
+            setsid lighttpd -D -f "${SRV_CONF:-$SRV_ROOT/lighttpd.conf}" >> "$SRV_DIR/error.log" 2>&1 < /dev/null &
         SRV_PGID=$!
         _srv_i=0
         while [ $_srv_i -lt 100 ]; do # up to 10 s
