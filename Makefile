@@ -10,15 +10,17 @@ DATA_DIR ?= var
 
 ifeq ($(BUILD),asan)
 OUT       := build/asan
-MODEFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+# float-cast-overflow is not part of "undefined" in gcc or clang: a double
+# from JSON cast to an integer out of range is UB we want caught.
+MODEFLAGS := -O1 -g -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer \
              -fno-sanitize-recover=all
-MODELINK  := -fsanitize=address,undefined
+MODELINK  := -fsanitize=address,undefined,float-cast-overflow
 else ifeq ($(BUILD),fuzz)
 CC        := clang
 OUT       := build/fuzz
-MODEFLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
-             -fno-sanitize-recover=all
-MODELINK  := -fsanitize=fuzzer,address,undefined
+MODEFLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined,float-cast-overflow \
+             -fno-omit-frame-pointer -fno-sanitize-recover=all
+MODELINK  := -fsanitize=fuzzer,address,undefined,float-cast-overflow
 else
 OUT       := build
 MODEFLAGS := -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
@@ -87,7 +89,7 @@ $(OUT)/tests/%: tests/unit/%.c tests/unit/tap.h $(LIB)
 	@mkdir -p $(@D)
 	@echo "  LD  $@"; $(CC) $(CFLAGS) -Itests/unit $(MODELINK) $< $(LIB) $(LDLIBS) -o $@
 
-$(OUT)/fuzz/%: tests/fuzz/%.c $(LIB)
+$(OUT)/fuzz/%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(LIB)
 	@mkdir -p $(@D)
 	@echo "  LD  $@"; $(CC) $(CFLAGS) $(MODELINK) $< $(LIB) $(LDLIBS) -o $@
 

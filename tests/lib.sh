@@ -40,49 +40,27 @@ diag() { printf '# %s\n' "$*"; }
 bail() { echo "Bail out! $*"; exit 1; }
 
 # ---- the server ----
-free_port() {
-    while :; do
-        p=$(( (($$ * 7919 + $(date +%N | sed 's/^0*//;s/^$/0/') / 1000) % 35000) + 20000 ))
-        if ! ss -ltnH "sport = :$p" 2>/dev/null | grep -q .; then echo "$p"; return; fi
-    done
-}
+# The start/stop logic lives in tools/server.sh (shared with tools/bench.sh).
+. "$T_ROOT/tools/server.sh"
+SRV_ROOT=$T_ROOT
+SRV_DIR=$T_DIR
+SRV_BIN=$T_BIN
+free_port() { srv_free_port; }
 
 # start_server [VAR=value ...] — extra environment for the programs.
 start_server() {
-    mkdir -p "$T_DIR/data"
-    for attempt in 1 2 3 4 5; do
-        T_PORT=$(free_port)
-        BASE="http://127.0.0.1:$T_PORT"
-        # lighttpd's messages and the programs' JSON log lines share stderr.
-        : > "$T_DIR/error.log"
-        env "$@" PORT=$T_PORT BIND=127.0.0.1 DATA_DIR="$T_DIR/data" CARELOG_BIN="$T_BIN" \
-            CARELOG_THREADS="${T_THREADS:-2}" \
-            setsid lighttpd -D -f "$T_ROOT/lighttpd.conf" >> "$T_DIR/error.log" 2>&1 < /dev/null &
-        T_PGID=$!
-        i=0
-        while [ $i -lt 100 ]; do # up to 10 s
-            if curl -s -o /dev/null "$BASE/health" 2>/dev/null; then return 0; fi
-            kill -0 "$T_PGID" 2>/dev/null || break
-            sleep 0.1
-            i=$((i + 1))
-        done
-        stop_server_quiet
-        grep -q "Address already in use" "$T_DIR/error.log" 2>/dev/null || break
-    done
+    SRV_THREADS=${T_THREADS:-2}
+    if srv_start "$@"; then
+        T_PORT=$SRV_PORT BASE=$SRV_BASE T_PGID=$SRV_PGID
+        return 0
+    fi
+    T_PGID=""
     cat "$T_DIR/error.log" >&2
     bail "lighttpd did not start"
 }
 
 stop_server_quiet() {
-    [ -n "$T_PGID" ] || return 0
-    kill -TERM -- "-$T_PGID" 2>/dev/null
-    i=0
-    while [ $i -lt 100 ] && pgrep -g "$T_PGID" >/dev/null 2>&1; do
-        sleep 0.05
-        i=$((i + 1))
-    done
-    pkill -KILL -g "$T_PGID" 2>/dev/null
-    wait "$T_PGID" 2>/dev/null
+    srv_stop
     T_PGID=""
 }
 

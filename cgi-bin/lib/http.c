@@ -156,6 +156,15 @@ bool content_type_is_json(const char *ct)
     return *rest == '\0' || *rest == ';';
 }
 
+cJSON *json_parse_body(const char *body, size_t len)
+{
+    if (!body || body[len] != '\0' || memchr(body, '\0', len))
+        return NULL;
+    /* cJSON looks for the terminating NUL only within `len`, so it has to
+     * be counted in; otherwise every body fails the trailing-garbage check. */
+    return cJSON_ParseWithLengthOpts(body, len + 1, NULL, true);
+}
+
 void *req_alloc(struct request *r, size_t n)
 {
     n = (n + 15) & ~(size_t)15;

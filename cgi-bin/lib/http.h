@@ -84,6 +84,10 @@ char *req_printf(struct request *r, const char *fmt, ...) __attribute__((format(
 int query_lookup(const char *query, const char *name, char *out, size_t outsz);
 bool cookie_lookup(const char *header, const char *name, char *out, size_t outsz);
 bool content_type_is_json(const char *ct);
+/* Parses a request body: body[len] must be its terminating NUL. Exactly one
+ * JSON value with only whitespace around it, and no NUL byte inside (cJSON
+ * would silently cut a string there). NULL when it is not that. */
+cJSON *json_parse_body(const char *body, size_t len);
 
 /* ---- writing the response ---- */
 /* Adds a response header. Refuses names or values with CR/LF. */

@@ -131,12 +131,7 @@ bool read_json_body(struct request *r)
         resp_error(r, 400, "invalid_json", "A JSON object body is required");
         return false;
     }
-    /* cJSON checks "nothing after the value" by looking for the terminator
-     * inside the length it is given, so pass it; a NUL inside the body would
-     * hide whatever follows it, so such bodies are refused outright. */
-    const char *end = NULL;
-    if (memchr(r->body, '\0', r->body_len) == NULL)
-        r->json = cJSON_ParseWithLengthOpts(r->body, r->body_len + 1, &end, true);
+    r->json = json_parse_body(r->body, r->body_len);
     if (!r->json) {
         resp_error(r, 400, "invalid_json", "The body is not valid JSON");
         return false;

@@ -266,7 +266,10 @@ bool v_epoch_ms(struct vobj *v, const char *name, unsigned flags, int64_t *out)
     if (!it)
         return false;
     double d = it->valuedouble;
-    if (!cJSON_IsNumber(it) || d != floor(d) || !epoch_ms_is_plausible((int64_t)d)) {
+    /* The range test comes before the cast: casting a double that does not
+     * fit int64 (1e300, infinity) is undefined behaviour. */
+    if (!cJSON_IsNumber(it) || d != floor(d) || !(fabs(d) < 9.2e18) ||
+        !epoch_ms_is_plausible((int64_t)d)) {
         v_error(v, name, "must be a time in epoch milliseconds (years 2000-2199)");
         return false;
     }
