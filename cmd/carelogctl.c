@@ -17,7 +17,7 @@
 #include "lib/password.h"
 #include "lib/secret.h"
 
-#define SIGNIN_LINK_TTL_MS (24 * 3600 * 1000LL)
+#define SIGNIN_LINK_TTL_MS    (24 * 3600 * 1000LL)
 #define BOOTSTRAP_ADMIN_EMAIL "admin@carelog.invalid"
 
 static int cmd_migrate(void)
@@ -188,9 +188,8 @@ static int cmd_admin_link(void)
 
 static int cmd_version(void)
 {
-    int known = carelog_migrations_count
-                    ? carelog_migrations[carelog_migrations_count - 1].version
-                    : 0;
+    int known =
+        carelog_migrations_count ? carelog_migrations[carelog_migrations_count - 1].version : 0;
     printf("carelog %s (schema %d)\n", CARELOG_VERSION, known);
     return 0;
 }

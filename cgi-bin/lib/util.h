@@ -29,8 +29,8 @@ void buf_free(struct buf *b);
  * a malformed escape, an embedded NUL, or when `out` is too small. */
 long pct_decode(const char *in, size_t n, char *out, size_t outsz, bool plus_space);
 
-int64_t now_ms(void);   /* wall clock, epoch milliseconds */
-int64_t mono_us(void);  /* monotonic clock, microseconds */
+int64_t now_ms(void);  /* wall clock, epoch milliseconds */
+int64_t mono_us(void); /* monotonic clock, microseconds */
 
 /* Lower-case hyphenated UUID text (any version), 36 characters. */
 bool uuid_is_valid(const char *s);
