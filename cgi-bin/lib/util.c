@@ -269,6 +269,14 @@ bool b64url_encode(const unsigned char *in, size_t n, char *out, size_t outsz)
 
 bool b64url_decode(const char *in, size_t inlen, unsigned char *out, size_t outsz, size_t *outlen)
 {
+    /* libsodium 1.0.18 reads the text as signed chars and decodes some
+     * bytes >= 0x80 as letters (found by fuzzing): check the alphabet first. */
+    for (size_t i = 0; i < inlen; i++) {
+        char c = in[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_'))
+            return false;
+    }
     size_t got = 0;
     /* No `ignore` set and no end pointer: every character must be decoded. */
     if (sodium_base642bin(out, outsz, in, inlen, NULL, &got, NULL,

@@ -93,6 +93,8 @@ static void test_base64url(void)
     ok(dec_fails("+/+/"), "standard alphabet refused");
     ok(dec_fails("Zm 9v"), "whitespace refused");
     ok(dec_fails("Zm9v\n"), "newline refused");
+    ok(dec_fails("\xff\xff\xffp"), "bytes >= 0x80 refused (libsodium 1.0.18 takes some)");
+    ok(dec_fails("Zm9\xe9"), "a non-ASCII byte in place of a letter refused");
     ok(dec_fails("AAAAAAAAAAAAAAAAAAAAAAAA"), "output larger than the buffer refused");
     unsigned char b[4];
     size_t n = 9;
