@@ -87,10 +87,12 @@ static EVP_PKEY *p256_public_from_point(const unsigned char pt[WP_POINT_LEN])
         pk = NULL;
     EVP_PKEY_CTX_free(ctx);
     if (pk) {
-        /* fromdata already refuses off-curve points; the explicit check also
-         * covers the point at infinity and the subgroup. */
+        /* fromdata already refuses off-curve points; the quick check also
+         * refuses infinity. It skips the n·P == O test, which P-256 does not
+         * need (cofactor 1: every point on the curve is in the group), and
+         * which would cost a scalar multiplication per message. */
         EVP_PKEY_CTX *chk = EVP_PKEY_CTX_new_from_pkey(NULL, pk, NULL);
-        if (!chk || EVP_PKEY_public_check(chk) != 1) {
+        if (!chk || EVP_PKEY_public_check_quick(chk) != 1) {
             EVP_PKEY_free(pk);
             pk = NULL;
         }
@@ -166,11 +168,14 @@ static EVP_PKEY *p256_generate(void)
     return pk;
 }
 
+/* `peer` must come from p256_public_from_point, which has checked it: the
+ * default set_peer would check it again, with a scalar multiplication. */
 static bool ecdh_p256(EVP_PKEY *priv, EVP_PKEY *peer, unsigned char out[32])
 {
     size_t n = 32;
     EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, priv, NULL);
-    bool okay = ctx && EVP_PKEY_derive_init(ctx) == 1 && EVP_PKEY_derive_set_peer(ctx, peer) == 1 &&
+    bool okay = ctx && EVP_PKEY_derive_init(ctx) == 1 &&
+                EVP_PKEY_derive_set_peer_ex(ctx, peer, 0) == 1 &&
                 EVP_PKEY_derive(ctx, out, &n) == 1 && n == 32;
     EVP_PKEY_CTX_free(ctx);
     ERR_clear_error();
