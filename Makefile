@@ -124,7 +124,7 @@ bench: deps
 	@sh tools/bench.sh
 
 format:
-	clang-format -i cgi-bin/*.c cgi-bin/lib/*.[ch] cmd/*.c tests/unit/*.[ch] tests/fuzz/*.c
+	clang-format -i cgi-bin/*.c cgi-bin/lib/*.[ch] cmd/*.c tests/unit/*.[ch] tests/fuzz/*.c tests/tools/*.c
 
 clean:
 	rm -rf build

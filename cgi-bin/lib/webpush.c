@@ -303,6 +303,17 @@ static bool is_p256(EVP_PKEY *pk)
     return okay;
 }
 
+/* OpenSSL's default would prompt on the terminal for an encrypted PEM; a
+ * sender run by cron or lighttpd must fail instead. */
+static int no_passphrase(char *buf, int size, int rwflag, void *u)
+{
+    (void)buf;
+    (void)size;
+    (void)rwflag;
+    (void)u;
+    return -1;
+}
+
 struct vapid_key *vapid_load_pem(const char *path, char *err, size_t errsz)
 {
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -322,7 +333,7 @@ struct vapid_key *vapid_load_pem(const char *path, char *err, size_t errsz)
         return NULL;
     }
     BIO *bio = BIO_new_fd(fd, BIO_NOCLOSE);
-    EVP_PKEY *pk = bio ? PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL) : NULL;
+    EVP_PKEY *pk = bio ? PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, NULL) : NULL;
     BIO_free(bio);
     close(fd);
     ERR_clear_error();

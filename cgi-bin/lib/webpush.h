@@ -57,8 +57,8 @@ struct vapid_key *vapid_from_private(const unsigned char d[WP_SCALAR_LEN]);
  * readable by others, never half-written at `path`, and an existing key is
  * never replaced (that would orphan every subscription). */
 bool vapid_save_pem(const struct vapid_key *k, const char *path, char *err, size_t errsz);
-/* Loads a P-256 private key PEM; refuses a file that is not regular, is a
- * symlink, or grants any permission to group or others. */
+/* Loads an unencrypted P-256 private key PEM; refuses a file that is not
+ * regular, is a symlink, or grants any permission to group or others. */
 struct vapid_key *vapid_load_pem(const char *path, char *err, size_t errsz);
 void vapid_free(struct vapid_key *k);
 /* The public key as the 65-byte point, and as the base64url text that

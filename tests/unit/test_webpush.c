@@ -614,6 +614,22 @@ static void test_key_files(void)
     l = vapid_load_pem(junk, err, sizeof err);
     ok(!l, "junk refused");
     vapid_free(l);
+    /* An encrypted PEM fails at once (no terminal prompt). */
+    char enc[300];
+    snprintf(enc, sizeof enc, "%s/enc.pem", dir);
+    pk = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+    fd = open(enc, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    ok(f && PEM_write_PrivateKey(f, pk, EVP_aes_128_cbc(), (unsigned char *)"pw", 2, NULL, NULL) ==
+                1,
+       "encrypted P-256 key written");
+    if (f)
+        fclose(f);
+    EVP_PKEY_free(pk);
+    l = vapid_load_pem(enc, err, sizeof err);
+    ok(!l, "encrypted key refused without prompting");
+    vapid_free(l);
+    unlink(enc);
     l = vapid_load_pem(dir, err, sizeof err);
     ok(!l, "directory refused");
     vapid_free(l);
