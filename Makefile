@@ -46,11 +46,14 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNITS    := $(UNIT_SRC:tests/unit/%.c=$(OUT)/tests/%)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZERS  := $(FUZZ_SRC:tests/fuzz/%.c=$(OUT)/fuzz/%)
+# Helper programs the shell tests and benches drive (tests/tools/*.c).
+TOOL_SRC := $(wildcard tests/tools/*.c)
+TOOLS    := $(TOOL_SRC:tests/tools/%.c=$(OUT)/tests/tools/%)
 
 .PHONY: all programs units fuzzers run test fuzz bench deps clean format
 all: programs
 programs: $(BINS)
-units: $(UNITS)
+units: $(UNITS) $(TOOLS)
 fuzzers: $(FUZZERS)
 
 $(OUT)/gen/migrations.c: $(sort $(wildcard sql/*.sql)) tools/embed.sh
@@ -88,6 +91,9 @@ $(OUT)/bin/%: $(OUT)/obj/cmd/%.o $(LIB)
 $(OUT)/tests/%: tests/unit/%.c tests/unit/tap.h $(LIB)
 	@mkdir -p $(@D)
 	@echo "  LD  $@"; $(CC) $(CFLAGS) -Itests/unit $(MODELINK) $< $(LIB) $(LDLIBS) -o $@
+$(OUT)/tests/tools/%: tests/tools/%.c $(LIB)
+	@mkdir -p $(@D)
+	@echo "  LD  $@"; $(CC) $(CFLAGS) $(MODELINK) $< $(LIB) $(LDLIBS) -o $@
 
 $(OUT)/fuzz/%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(LIB)
 	@mkdir -p $(@D)
@@ -121,7 +127,7 @@ bench: deps
 	@sh tools/bench.sh
 
 format:
-	clang-format -i cgi-bin/*.c cgi-bin/lib/*.[ch] cmd/*.c tests/unit/*.[ch] tests/fuzz/*.c
+	clang-format -i cgi-bin/*.c cgi-bin/lib/*.[ch] cmd/*.c tests/unit/*.[ch] tests/fuzz/*.c tests/tools/*.c
 
 clean:
 	rm -rf build

@@ -274,3 +274,35 @@ bool parse_int64(const char *s, int64_t *out)
     *out = v;
     return true;
 }
+
+size_t b64url_len(size_t n)
+{
+    return n / 3 * 4 + (n % 3 ? n % 3 + 1 : 0);
+}
+
+bool b64url_encode(const unsigned char *in, size_t n, char *out, size_t outsz)
+{
+    if (n > (SIZE_MAX - 4) / 4 * 3 || outsz < b64url_len(n) + 1)
+        return false;
+    sodium_bin2base64(out, outsz, in, n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    return true;
+}
+
+bool b64url_decode(const char *in, size_t inlen, unsigned char *out, size_t outsz, size_t *outlen)
+{
+    /* libsodium 1.0.18 reads the text as signed chars and decodes some
+     * bytes >= 0x80 as letters (found by fuzzing): check the alphabet first. */
+    for (size_t i = 0; i < inlen; i++) {
+        char c = in[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_'))
+            return false;
+    }
+    size_t got = 0;
+    /* No `ignore` set and no end pointer: every character must be decoded. */
+    if (sodium_base642bin(out, outsz, in, inlen, NULL, &got, NULL,
+                          sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
+        return false;
+    *outlen = got;
+    return true;
+}

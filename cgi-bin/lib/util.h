@@ -62,4 +62,13 @@ bool ascii_nieq(const char *a, const char *b, size_t n);
 /* Parses a whole decimal int64 string; false on junk, overflow or empty. */
 bool parse_int64(const char *s, int64_t *out);
 
+/* base64url without padding (RFC 4648 §5), as JWTs and Web Push keys use it.
+ * b64url_len: characters for n bytes, without the NUL. b64url_encode writes
+ * them NUL-terminated; false when `outsz` is too small. b64url_decode takes
+ * exactly `inlen` characters and is strict: false on padding, whitespace, a
+ * foreign character, non-zero trailing bits, or when `outsz` is too small. */
+size_t b64url_len(size_t n);
+bool b64url_encode(const unsigned char *in, size_t n, char *out, size_t outsz);
+bool b64url_decode(const char *in, size_t inlen, unsigned char *out, size_t outsz, size_t *outlen);
+
 #endif
