@@ -13,22 +13,6 @@
 DRIVE=${CARELOG_TEST_TOOLS:-$T_ROOT/build/asan/tests/tools}/pushdrive
 [ -x "$DRIVE" ] || bail "no $DRIVE (make BUILD=asan units)"
 command -v node >/dev/null || bail "node is needed"
-SVC_PID=""
-
-# start_svc [args] — the fake service on a free port; SVC_PORT, SVC_BASE.
-# Its stdin is our pipe: it exits when we close it (or at its deadline).
-start_svc() {
-    coproc SVC { exec node "$T_ROOT/tests/pushsvc.mjs" --max-seconds 120 "$@" 2>>"$T_DIR/svc.err"; }
-    SVC_PORT=""
-    read -r -t 10 SVC_PORT <&"${SVC[0]}" || bail "pushsvc did not start: $(cat "$T_DIR/svc.err")"
-}
-stop_svc() {
-    [ -n "$SVC_PID" ] || return 0
-    exec {SVC[1]}>&-
-    wait "$SVC_PID" 2>/dev/null
-    SVC_PID=""
-}
-trap 'stop_svc; cleanup' EXIT INT TERM
 
 # subscribe ID SCRIPT-JSON [URL-BASE] — registers with the service; appends
 # "id endpoint p256dh auth" to $T_DIR/subs.
