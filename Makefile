@@ -44,7 +44,7 @@ UNITS    := $(UNIT_SRC:tests/unit/%.c=$(OUT)/tests/%)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZERS  := $(FUZZ_SRC:tests/fuzz/%.c=$(OUT)/fuzz/%)
 
-.PHONY: all programs units fuzzers run test fuzz bench deps clean format
+.PHONY: all programs units fuzzers run test fuzz bench bench-pwa deps clean format www www-vendor
 all: programs
 programs: $(BINS)
 units: $(UNITS)
@@ -90,8 +90,24 @@ $(OUT)/fuzz/%: tests/fuzz/%.c $(LIB)
 	@mkdir -p $(@D)
 	@echo "  LD  $@"; $(CC) $(CFLAGS) $(MODELINK) $< $(LIB) $(LDLIBS) -o $@
 
+# ---- the PWA: runtime npm packages copied for the browser, precache list ----
+# No bundler: the browser loads ES modules from www/; packages from npm are
+# copied into www/vendor (git-ignored) and the service worker's precache list
+# and version are generated from the files in www/.
+WWW_VENDOR := www/vendor/idb.js
+www-vendor: $(WWW_VENDOR)
+www/vendor/idb.js: node_modules/idb/build/index.js
+	@mkdir -p $(@D)
+	cp $< $@
+node_modules/idb/build/index.js: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+www: www-vendor
+	@node tools/precache.mjs
+
 # ---- the two commands ----
 run: deps
+	@$(MAKE) --no-print-directory www
 	@$(MAKE) --no-print-directory programs
 	@DATA_DIR=$(DATA_DIR) build/bin/carelogctl setup
 	@echo "carelog on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
@@ -99,6 +115,7 @@ run: deps
 
 test: deps
 	@sh tools/deps.sh test
+	@$(MAKE) --no-print-directory www
 	@$(MAKE) --no-print-directory BUILD=asan programs units
 	@sh tests/run-all.sh
 
@@ -116,6 +133,15 @@ bench: deps
 	@sh tools/deps.sh bench
 	@$(MAKE) --no-print-directory programs
 	@sh tools/bench.sh
+	@$(MAKE) --no-print-directory bench-pwa
+
+# App-shell size (gzip) and cold/warm load to a usable home screen in
+# headless Chromium with 4x CPU throttling.
+bench-pwa:
+	@sh tools/deps.sh test
+	@$(MAKE) --no-print-directory www
+	@$(MAKE) --no-print-directory BUILD=asan programs
+	@node tools/bench-pwa.mjs
 
 format:
 	clang-format -i cgi-bin/*.c cgi-bin/lib/*.[ch] cmd/*.c tests/unit/*.[ch] tests/fuzz/*.c
