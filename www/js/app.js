@@ -7,7 +7,7 @@ import { setLang, browserLang, t, label } from './i18n.js';
 import { get, setCsrf, whenUnauthorized, familyPath, ApiError } from './api.js';
 import * as store from './store.js';
 import * as sync from './sync.js';
-import { h, clear, icon, toast } from './ui.js';
+import { h, clear, fill, icon, toast } from './ui.js';
 import { registerServiceWorker, watchInstall } from './pwa.js';
 import { DEFAULT_CONFIG } from './entries.js';
 
@@ -70,14 +70,16 @@ export async function signedOut(wipe = true) {
 }
 
 // ---- family and person ----
-async function cachedThenFresh(key, path, apply) {
+async function cachedThenFresh(key, path, apply, waitForNetwork) {
   const cached = await store.getMeta(key);
   if (cached !== undefined) apply(cached);
   const fresh = get(path).then(async (data) => { await store.setMeta(key, data); apply(data); }).catch(() => {});
-  if (cached === undefined) await fresh;
+  if (cached === undefined || waitForNetwork) await fresh;
 }
 
-export async function openFamily(fam) {
+// Open a family: cached lists first (offline), then the server's. `fresh`
+// waits for the server (after a change the person just made).
+export async function openFamily(fam, { fresh = false } = {}) {
   if (!fam) return;
   const same = state.family && state.family.id === fam.id;
   state.family = fam;
@@ -91,9 +93,9 @@ export async function openFamily(fam) {
   }
   const fid = fam.id;
   await Promise.all([
-    cachedThenFresh(`subjects:${fid}`, familyPath(fid, '/subjects'), (d) => { state.subjects = d.subjects || []; pickSubject(); emit('subjects'); }),
-    cachedThenFresh(`config:${fid}`, familyPath(fid, '/config'), (d) => { state.config = d && d.groups && d.groups.length ? d : DEFAULT_CONFIG; emit('config'); }),
-    cachedThenFresh(`members:${fid}`, familyPath(fid, '/members'), (d) => { state.members = d.members || []; emit('members'); }),
+    cachedThenFresh(`subjects:${fid}`, familyPath(fid, '/subjects'), (d) => { state.subjects = d.subjects || []; pickSubject(); emit('subjects'); }, fresh),
+    cachedThenFresh(`config:${fid}`, familyPath(fid, '/config'), (d) => { state.config = d && d.groups && d.groups.length ? d : DEFAULT_CONFIG; emit('config'); }, fresh),
+    cachedThenFresh(`members:${fid}`, familyPath(fid, '/members'), (d) => { state.members = d.members || []; emit('members'); }, fresh),
   ]);
   if (!state.config) state.config = DEFAULT_CONFIG;
   if (!same || !state.streamUp) await sync.start(fid);
@@ -168,7 +170,7 @@ function renderChrome(view) {
   document.body.classList.toggle('no-tabs', !signedIn);
   if (!signedIn) { renderStatus(); return; }
   tabs.setAttribute('aria-label', t('nav_main'));
-  clear(tabs).append(...TABS.map(([path, ic, key]) => h('a', {
+  fill(tabs, ...TABS.map(([path, ic, key]) => h('a', {
     href: `#/${path}`, 'aria-current': (view === path || (path === 'trends' && view === 'day') || (path === 'settings' && view === 'account')) ? 'page' : null,
   }, icon(ic), h('span', {}, t(key)))));
   renderTopbar();
@@ -197,7 +199,7 @@ function renderTopbar() {
     children.push(h('button', { class: 'icon-btn', type: 'button', id: 'mic', 'aria-label': t('voice_log'),
       onclick: async () => (await import('./views/voicelog.js')).openVoice() }, icon('mic')));
   }
-  clear(bar).append(...children.filter(Boolean));
+  fill(bar, ...children.filter(Boolean));
 }
 
 function renderStatus() {
@@ -206,7 +208,7 @@ function renderStatus() {
   if (!state.online) parts.push(t('offline_banner'));
   if (state.pending > 0) parts.push(t('pending', { n: state.pending }));
   box.hidden = parts.length === 0 || !state.me;
-  clear(box).append(icon('cloud'), h('span', { id: 'pending-count', dataset: { n: String(state.pending) } }, parts.join(' · ')));
+  fill(box, icon('cloud'), h('span', { id: 'pending-count', dataset: { n: String(state.pending) } }, parts.join(' · ')));
 }
 
 // ---- boot ----

@@ -69,7 +69,7 @@ export function rhythmChart(rows, { labels = [], hourLabel = (h) => String(h), a
 // Measurements (age in days, value) over the WHO 3rd–97th percentile curves.
 export function growthChart(curves, points, { ariaLabel = '', ageLabel = (d) => String(d) } = {}) {
   const height = 220;
-  const pad = { l: 34, r: 10, t: 10, b: 24 };
+  const pad = { l: 34, r: 22, t: 10, b: 24 };
   const maxDay = Math.max(180, ...points.map((p) => p[0] + 30));
   const idx = curves.days.findIndex((d) => d >= maxDay);
   const end = idx === -1 ? curves.days.length : idx + 1;

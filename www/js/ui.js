@@ -32,6 +32,13 @@ export function clear(el) {
   return el;
 }
 
+// Replace an element's children; null/false are skipped, arrays flattened.
+export function fill(el, ...children) {
+  clear(el);
+  append(el, children);
+  return el;
+}
+
 const SVG_NS = 'http://www.w3.org/2000/svg';
 export function s(tag, attrs = {}, ...children) {
   const el = document.createElementNS(SVG_NS, tag);

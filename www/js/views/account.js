@@ -2,7 +2,7 @@
 // account), units and theme (this device), install, signed-in devices, and
 // sign out.
 import { t, setLang, LANGS, fmtDateTime, fmtRelative } from '../i18n.js';
-import { h, clear, field, icon, toast } from '../ui.js';
+import { h, clear, fill, field, icon, toast } from '../ui.js';
 import { state, savePrefs, applyTheme } from '../state.js';
 import { get, patch, del, post, ApiError } from '../api.js';
 import { signedOut, go } from '../app.js';
@@ -24,7 +24,7 @@ export function render(main) {
 
   async function draw() {
     const user = (state.me && state.me.user) || {};
-    clear(box).append(
+    fill(box, 
       h('section', { class: 'card' },
         h('h2', {}, user.guest ? t('guest_device') : user.email || ''),
         seg('language', LANGS, state.prefs.lang || 'en', async (l) => {

@@ -1,7 +1,7 @@
 // views/day.js — one day for the current person: totals and the 24-hour
 // grid (sleep per hour and what happened in each hour), in the family zone.
 import { t, fmtWeekday, fmtDuration, fmtUnit, fmtNumber, fmtTime } from '../i18n.js';
-import { h, clear, icon } from '../ui.js';
+import { h, clear, fill, icon } from '../ui.js';
 import { state, on, tz } from '../state.js';
 import * as store from '../store.js';
 import { daySummary, todayKey } from '../summary.js';
@@ -22,7 +22,7 @@ export function render(main, { params }) {
     const tt = s.totals;
     const u = state.prefs.units;
     const today = todayKey(tz());
-    clear(box).append(
+    fill(box, 
       h('div', { class: 'daynav' },
         h('a', { class: 'icon-btn', href: `#/day/${addDays(key, -1)}`, 'aria-label': t('previous_day') }, icon('back')),
         h('h1', {}, fmtWeekday(lo + 12 * 3600000, tz())),

@@ -3,7 +3,7 @@
 // used), timer types get an end time or "still running", numbers show in
 // the person's units and are stored metric. Viewers see it read-only.
 import { t, inputUnit, toInput, fromInput, fmtDateTime } from '../i18n.js';
-import { h, sheet, field } from '../ui.js';
+import { h, fill, sheet, field } from '../ui.js';
 import { TYPES, TYPE_NAMES, cleanValue, validate } from '../entries.js';
 import { state, canWrite, tz } from '../state.js';
 import * as store from '../store.js';
@@ -100,9 +100,9 @@ export async function openEntryForm({ type, entry = null, preset = null }) {
 
   function refresh() {
     const focused = document.activeElement && document.activeElement.id;
-    fieldsBox.replaceChildren(...def.fields.filter((f) => !f.when || f.when(value)).map(input));
+    fill(fieldsBox, ...def.fields.filter((f) => !f.when || f.when(value)).map(input));
     const timer = def.timer(value);
-    timeBox.replaceChildren(
+    fill(timeBox, 
       field(timer ? t('started') : t('time'), startIn),
       timer ? h('label', { class: 'check' }, runningBox, t('still_running')) : null,
       timer && !runningBox.checked ? field(t('ended'), endIn) : null,
@@ -118,7 +118,7 @@ export async function openEntryForm({ type, entry = null, preset = null }) {
     if (!isNew) actions.append(h('button', { type: 'button', class: 'btn danger', onclick: async () => { sh.close(); await remove(entry); } }, t('delete')));
     actions.append(h('button', { type: 'submit', class: 'btn primary' }, isNew ? t('save') : t('save_changes')));
   }
-  body.append(timeBox, fieldsBox, errBox,
+  fill(body, timeBox, fieldsBox, errBox,
     !isNew ? h('p', { class: 'muted' }, t('by_author', { name: entry.author_name || '—', when: fmtDateTime(entry.updated_at, tz()) })) : null,
     actions);
   body.addEventListener('submit', async (ev) => {

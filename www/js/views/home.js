@@ -3,7 +3,7 @@
 // family's quick-log buttons (tap logs with the preset, long press opens the
 // full form), today's totals, and the install hint.
 import { t, label, fmtClock, fmtDuration, fmtUnit, fmtRelative } from '../i18n.js';
-import { h, clear, icon, pressable } from '../ui.js';
+import { h, clear, fill, icon, pressable } from '../ui.js';
 import { state, on, canWrite, tz } from '../state.js';
 import * as store from '../store.js';
 import { running, start, stop, switchSide, log } from '../actions.js';
@@ -38,7 +38,7 @@ export function render(main, { action }) {
         lasts[type] = last ? sinceLast([last], type, now) : null;
       }
       const focusKey = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.key : null;
-      clear(root).append(
+      fill(root, 
         state.subject ? null : h('div', { class: 'card' }, h('p', {}, t('no_people_yet')), h('a', { class: 'btn primary', href: '#/pick' }, t('choose_person_short'))),
         timersCard(),
         sinceRow(lasts, now),

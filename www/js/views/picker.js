@@ -3,8 +3,8 @@
 // after opening an access link ("welcome").
 import { t } from '../i18n.js';
 import { h, field, icon } from '../ui.js';
-import { state } from '../state.js';
-import { post, get, familyPath, ApiError } from '../api.js';
+import { state, on } from '../state.js';
+import { post, get, ApiError } from '../api.js';
 import { openFamily, chooseSubject, adoptSession, go } from '../app.js';
 import { subjectForm } from './settings.js';
 
@@ -40,7 +40,7 @@ export function render(main, { name }) {
     subjBox.append(h('h2', {}, t('choose_person', { family: state.family.name })));
     if (!state.subjects.length) {
       subjBox.append(h('p', { class: 'muted' }, t('no_people_yet')));
-      if (state.family.role === 'owner') subjBox.append(subjectForm(null, async () => { await openFamily(state.family); renderSubjects(); }));
+      if (state.family.role === 'owner') subjBox.append(subjectForm(null, async () => { await openFamily(state.family, { fresh: true }); renderSubjects(); }));
       return;
     }
     subjBox.append(h('ul', { class: 'list card' }, state.subjects.map((s) => h('li', {},
@@ -51,6 +51,7 @@ export function render(main, { name }) {
     for (const sw of subjBox.querySelectorAll('.swatch')) if (/^#[0-9a-f]{6}$/i.test(sw.dataset.c)) sw.style.background = sw.dataset.c;
   }
   renderSubjects();
+  const off = on('subjects', renderSubjects);
 
   if (!state.me.user.guest) {
     const nameIn = h('input', { type: 'text', required: true, autocomplete: 'off' });
@@ -75,5 +76,5 @@ export function render(main, { name }) {
         err,
         h('button', { class: 'btn primary block', type: 'submit' }, icon('plus'), t('create')))));
   }
-  void familyPath;
+  return off;
 }

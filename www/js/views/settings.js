@@ -2,7 +2,7 @@
 // invite/access links (copy, Web Share), the audit log (owner), and the way
 // to the account settings. Non-owners see the lists without the controls.
 import { t, fmtDateTime, fmtDate, fmtRelative } from '../i18n.js';
-import { h, clear, field, icon, toast, confirmSheet } from '../ui.js';
+import { h, clear, fill, field, icon, toast, confirmSheet } from '../ui.js';
 import { state, on, isOwner, tz } from '../state.js';
 import { get, post, patch, del, familyPath, ApiError } from '../api.js';
 import * as store from '../store.js';
@@ -43,14 +43,14 @@ export function render(main) {
   main.append(h('h1', {}, t('tab_settings')), box);
 
   async function reloadFamily() {
-    await openFamily(state.family);
+    await openFamily(state.family, { fresh: true });
     draw();
   }
 
   async function draw() {
     const owner = isOwner();
     const fid = state.family.id;
-    clear(box).append(
+    fill(box, 
       h('a', { class: 'btn block', href: '#/account' }, icon('user'), t('account_settings')),
       familyCard(owner),
       peopleCard(owner),
@@ -134,7 +134,7 @@ export function render(main) {
     async function refreshList() {
       let links = [];
       try { links = (await get(familyPath(fid, '/links'))).links || []; } catch { return; }
-      clear(listBox).append(...links.filter((l) => !l.revoked).map((l) => h('li', {},
+      fill(listBox, ...links.filter((l) => !l.revoked).map((l) => h('li', {},
         h('span', { class: 'grow' }, h('strong', {}, l.label || t(`role.${l.role}`)), h('div', { class: 'muted' },
           [t(`role.${l.role}`), t('uses_n', { n: l.uses || 0 }) + (l.max_uses ? ` / ${l.max_uses}` : ''), l.expires_at ? t('expires_at', { when: fmtDateTime(l.expires_at, tz()) }) : t('no_expiry')].join(' · '))),
         h('button', { class: 'btn danger', type: 'button', 'aria-label': `${t('revoke')} ${l.label || ''}`, onclick: async () => {

@@ -3,7 +3,7 @@
 // Tap to edit, the bin to delete (with undo); entries still waiting to sync
 // are marked.
 import { t, fmtTime, fmtWeekday, fmtRelativeDay } from '../i18n.js';
-import { h, clear, icon } from '../ui.js';
+import { h, clear, fill, icon } from '../ui.js';
 import { state, on, canWrite, tz } from '../state.js';
 import * as store from '../store.js';
 import { TYPE_NAMES } from '../entries.js';
@@ -24,7 +24,7 @@ export function render(main) {
   const chips = h('div', { class: 'filters seg', role: 'group', 'aria-label': t('filter_by_type') });
 
   function drawChips() {
-    clear(chips).append(...[null, ...TYPE_NAMES].map((type) => h('button', {
+    fill(chips, ...[null, ...TYPE_NAMES].map((type) => h('button', {
       type: 'button', 'aria-pressed': String(filter === type),
       onclick: () => { filter = type; drawChips(); reload(); },
     }, type ? `${typeIcon(type)} ${typeName(type)}` : t('all'))));
@@ -34,22 +34,29 @@ export function render(main) {
     return store.listEntries(state.family.id, { beforeTs, limit, subjectId: state.subject && state.subject.id, types: filter ? [filter] : null });
   }
 
+  let generation = 0;
   async function reload() {
+    const gen = ++generation;
     const want = Math.max(PAGE, items.length);
-    items = await fetchPage(Infinity, want);
+    const page = await fetchPage(Infinity, want);
+    if (gen !== generation) return;
+    items = page;
     exhausted = items.length < want;
     draw();
   }
 
   async function more() {
-    if (loading || exhausted || !state.family) return;
+    if (loading || exhausted || !state.family || !items.length) return;
     loading = true;
+    const gen = generation;
     list.setAttribute('aria-busy', 'true');
     const last = items[items.length - 1];
     // Include the boundary time again and drop what is already shown, so
     // entries sharing one timestamp are never skipped.
     const seen = new Set(items.map((e) => e.id));
     const page = await fetchPage(last ? last.ts + 1 : Infinity, PAGE + seen.size % PAGE + 1);
+    loading = false;
+    if (gen !== generation) { list.setAttribute('aria-busy', 'false'); return; }
     const fresh = page.filter((e) => !seen.has(e.id));
     exhausted = fresh.length === 0;
     items = items.concat(fresh);

@@ -2,7 +2,7 @@
 // day, diapers per day, the 24-hour rhythm of sleep and feeds, and growth
 // (weight and length) against the WHO percentile curves for age and sex.
 import { t, fmtShortDay, fmtNumber, fmtDuration, fmtUnit } from '../i18n.js';
-import { h, clear } from '../ui.js';
+import { h, clear, fill } from '../ui.js';
 import { state, on, tz } from '../state.js';
 import * as store from '../store.js';
 import { trends, rhythm, todayKey } from '../summary.js';
@@ -20,7 +20,7 @@ export function render(main) {
   const box = h('div');
   const seg = h('div', { class: 'seg', role: 'group', 'aria-label': t('period') });
   function drawSeg() {
-    clear(seg).append(...[7, 30].map((n) => h('button', { type: 'button', 'aria-pressed': String(days === n), onclick: () => { days = n; drawSeg(); draw(); } }, t('last_n_days', { n }))));
+    fill(seg, ...[7, 30].map((n) => h('button', { type: 'button', 'aria-pressed': String(days === n), onclick: () => { days = n; drawSeg(); draw(); } }, t('last_n_days', { n }))));
   }
   main.append(h('div', { class: 'row between' }, h('h1', {}, t('tab_trends')), h('a', { class: 'btn', href: `#/day/${todayKey(tz())}` }, t('today'))), seg, box);
   drawSeg();
@@ -36,7 +36,7 @@ export function render(main) {
     const u = state.prefs.units;
     const card = (titleKey, chart, legend = null) => h('section', { class: 'card' }, h('h2', {}, t(titleKey)), chart, legend);
     const rows = rhythm(list, days, end, tz(), { subjectId: sid });
-    clear(box).append(
+    fill(box, 
       card('chart_sleep', barChart(series.map((d) => Math.round((d.sleep_min / 60) * 10) / 10), { labels, cls: 'sleep', format: (v) => fmtDuration(v * 3600000), ariaLabel: t('chart_sleep') })),
       card('chart_feeds', barChart(series.map((d) => d.feeds), { labels, cls: 'feed', ariaLabel: t('chart_feeds') })),
       card('chart_ml', barChart(series.map((d) => d.bottle_ml), { labels, cls: 'feed', format: (v) => fmtUnit(v, 'ml', u), ariaLabel: t('chart_ml') })),
