@@ -185,9 +185,10 @@ function renderTopbar() {
   const bar = document.getElementById('topbar');
   if (bar.hidden) return;
   const subj = state.subject;
-  const who = h('button', { class: 'who', type: 'button', 'aria-label': t('switch_person'), onclick: () => go('pick') },
+  const who = h('button', { class: 'who', type: 'button', title: t('switch_person'), onclick: () => go('pick') },
     h('span', { class: 'avatar', 'aria-hidden': 'true', dataset: { colour: subj ? subj.colour || '' : '' } }, initials(subj ? subj.name : state.family.name)),
-    h('span', { class: 'name' }, subj ? subj.name : state.family.name, h('small', {}, state.family.name)));
+    h('span', { class: 'name' }, subj ? subj.name : state.family.name, h('small', {}, state.family.name)),
+    h('span', { class: 'visually-hidden' }, ` — ${t('switch_person')}`));
   const av = who.querySelector('.avatar');
   if (subj && /^#[0-9a-f]{6}$/i.test(subj.colour || '')) av.style.background = subj.colour;
   const others = state.presence.filter((n) => !state.me || !state.me.user || n !== state.me.user.name);

@@ -25,7 +25,7 @@ export function isRetryable(status) {
 
 export class Outbox {
   constructor({ storage, send, onResult = () => {}, onChange = () => {}, onBlocked = () => {},
-    setTimer = setTimeout, clearTimer = clearTimeout, random = Math.random }) {
+    setTimer = (fn, ms) => setTimeout(fn, ms), clearTimer = (h) => clearTimeout(h), random = Math.random }) {
     this.storage = storage;
     this.send = send;
     this.onResult = onResult;

@@ -89,9 +89,12 @@ export async function openEntryForm({ type, entry = null, preset = null }) {
       const unit = f.unit ? inputUnit(f.unit, units) : '';
       const inp = h('input', { id, type: 'number', inputmode: 'decimal', step: 'any', value: v === undefined ? '' : String(f.unit ? toInput(v, f.unit, units) : v), disabled: !writable,
         oninput: (ev) => set(ev.target.value === '' ? '' : (f.unit ? fromInput(ev.target.value, f.unit, units) : ev.target.value)) });
-      const wrap = h('div', { class: 'with-unit' }, inp, unit ? h('span', { 'aria-hidden': 'true' }, unit) : null);
       const fl = field(unit ? `${lab} (${unit})` : lab, inp, { error: errors[f.key] ? t(errors[f.key]) : '' });
-      fl.replaceChild(wrap, inp);
+      if (unit) {
+        const wrap = h('div', { class: 'with-unit' });
+        fl.replaceChild(wrap, inp);
+        wrap.append(inp, h('span', { 'aria-hidden': 'true' }, unit));
+      }
       return fl;
     }
     const inp = h(f.long ? 'textarea' : 'input', { id, type: f.long ? null : 'text', value: v || '', disabled: !writable, oninput: (ev) => set(ev.target.value) });

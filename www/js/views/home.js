@@ -16,7 +16,9 @@ import { go } from '../app.js';
 
 export function render(main, { action }) {
   const root = h('div', { class: 'home' });
+  const hints = h('div', { hidden: true });
   main.append(h('h1', { class: 'visually-hidden' }, t('tab_home')), root);
+  main.append(hints);
   let clockTimer = null;
   let timers = [];
   let drawing = null;
@@ -80,6 +82,16 @@ export function render(main, { action }) {
     return timers.find((e) => e.type === btn.type && (btn.type !== 'feed' || e.value.method === btn.value.method) && (btn.type !== 'pump' || !btn.value.side || e.value.side === btn.value.side));
   }
 
+  const hintIds = new Map();
+  function hintId(hint) {
+    if (!hintIds.has(hint)) {
+      const id = `qhint-${hintIds.size}`;
+      hintIds.set(hint, id);
+      hints.append(h('span', { id }, `${hint}. ${t('long_press_hint')}`));
+    }
+    return hintIds.get(hint);
+  }
+
   function quickButtons() {
     const groups = (state.config && state.config.groups) || [];
     return groups.map((g, gi) => h('section', { class: 'quick-group', 'aria-label': t(`type.${g.category}`) },
@@ -88,11 +100,13 @@ export function render(main, { action }) {
         const active = b.timing ? isActive(b) : null;
         const text = label(b.label);
         const hint = b.timing ? (active ? t('tap_to_stop') : t('tap_to_start')) : t('tap_to_log');
+        // The name is the visible text; what a tap and a long press do is
+        // the description.
         const el = h('button', { class: `qbtn ${b.type} ${active ? 'running' : ''}`, type: 'button', dataset: { key: `q-${gi}-${bi}` },
-          'aria-label': `${text}. ${hint}. ${t('long_press_hint')}`, 'aria-pressed': b.timing ? String(!!active) : null },
+          'aria-describedby': hintId(hint), 'aria-pressed': b.timing ? String(!!active) : null },
           h('span', { class: 'emoji', 'aria-hidden': 'true' }, typeIcon(b.type)),
           h('span', {}, text),
-          h('small', { 'aria-hidden': 'true' }, active ? fmtClock(Date.now() - active.ts) : b.type === 'feed' && b.value.method === 'bottle' && !b.value.amount_ml ? '…' : ''));
+          h('small', { dataset: active ? { since: String(active.ts) } : {} }, active ? fmtClock(Date.now() - active.ts) : b.type === 'feed' && b.value.method === 'bottle' && !b.value.amount_ml ? '…' : ''));
         pressable(el, () => tap(b, active), () => openEntryForm({ type: b.type, preset: b.value }));
         if (b.type === 'feed' && b.value.method === 'bottle' && !b.value.amount_ml) {
           lastBottleMl().then((ml) => { el.querySelector('small').textContent = fmtUnit(ml, 'ml', state.prefs.units); });
@@ -115,7 +129,7 @@ export function render(main, { action }) {
   function totalsCard(tt, key) {
     const u = state.prefs.units;
     return h('section', { class: 'card' },
-      h('div', { class: 'row between' }, h('h2', {}, t('today')), h('a', { href: `#/day/${key}` }, t('day_details'))),
+      h('div', { class: 'row between' }, h('h2', {}, t('today')), h('a', { class: 'tap', href: `#/day/${key}` }, t('day_details'))),
       h('div', { class: 'totals' },
         h('div', {}, h('b', {}, String(tt.feeds)), h('small', {}, t('feeds'))),
         h('div', {}, h('b', {}, fmtUnit(tt.bottle_ml, 'ml', u)), h('small', {}, t('bottles'))),

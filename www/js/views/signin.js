@@ -45,8 +45,8 @@ export function render(main, { name }) {
     errors,
     submit,
     h('p', { class: 'muted' }, register
-      ? h('a', { href: '#/signin' }, t('have_account'))
-      : h('a', { href: '#/register' }, t('no_account'))));
+      ? h('a', { class: 'tap', href: '#/signin' }, t('have_account'))
+      : h('a', { class: 'tap', href: '#/register' }, t('no_account'))));
 
   const link = h('input', { type: 'url', name: 'link', placeholder: 'https://…/join/…', autocomplete: 'off' });
   const linkForm = h('form', { class: 'card', onsubmit: (ev) => {

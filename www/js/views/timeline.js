@@ -73,7 +73,7 @@ export function render(main) {
   function row(e) {
     const who = e.author_name ? t('by', { name: e.author_name }) : '';
     return h('li', { class: 'entry', dataset: { id: e.id, pending: e._pending ? '1' : '0' } },
-      h('button', { class: 'open', type: 'button', onclick: () => openEntryForm({ entry: e }), 'aria-label': `${title(e)}, ${fmtTime(e.ts, tz())}${e._pending ? `, ${t('waiting_sync')}` : ''}` },
+      h('button', { class: 'open', type: 'button', onclick: () => openEntryForm({ entry: e }) },
         h('span', { class: 'ico', 'aria-hidden': 'true' }, typeIcon(e.type)),
         h('span', { class: 'body' },
           h('span', { class: 'title' }, title(e), e._pending ? h('span', { class: 'badge pending' }, t('waiting_sync')) : null),
