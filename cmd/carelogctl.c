@@ -1,14 +1,24 @@
 /* carelogctl — the administrator's command: create or migrate the database
  * and prepare an instance for `make run`.
- *   carelogctl migrate   apply pending migrations (refuses a newer schema)
- *   carelogctl setup     migrate, then everything a first start needs
- *   carelogctl version   print the program and schema versions */
+ *   carelogctl migrate     apply pending migrations (refuses a newer schema)
+ *   carelogctl setup       migrate, server key, the instance admin: from
+ *                          ADMIN_EMAIL + ADMIN_PASSWORD, or else a one-time
+ *                          sign-in link printed while the admin has no password
+ *   carelogctl admin-link  print a fresh one-time sign-in link for the admin
+ *   carelogctl version     print the program and schema versions */
 #include "carelog.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+#include "lib/password.h"
+#include "lib/secret.h"
+
+#define SIGNIN_LINK_TTL_MS (24 * 3600 * 1000LL)
+#define BOOTSTRAP_ADMIN_EMAIL "admin@carelog.invalid"
 
 static int cmd_migrate(void)
 {
@@ -24,9 +34,156 @@ static int cmd_migrate(void)
     return 0;
 }
 
+static bool open_db(struct db *d)
+{
+    char err[256];
+    if (db_open(d, cfg.db_path, err, sizeof err) != 0) {
+        fprintf(stderr, "carelogctl: %s\n", err);
+        return false;
+    }
+    return true;
+}
+
+/* ADMIN_EMAIL + ADMIN_PASSWORD create the admin account or bring its email
+ * and password in line with the environment. */
+static int admin_from_env(struct db *d, const char *email_in, const char *password)
+{
+    char email[256], hash[crypto_pwhash_STRBYTES], id[37];
+    if (!email_normalise(email_in, email, sizeof email)) {
+        fprintf(stderr, "carelogctl: ADMIN_EMAIL is not an email address\n");
+        return 1;
+    }
+    size_t chars = 0;
+    if (!utf8_check(password, false, &chars) || chars < PASSWORD_MIN_CHARS) {
+        fprintf(stderr, "carelogctl: ADMIN_PASSWORD needs at least %d characters\n",
+                PASSWORD_MIN_CHARS);
+        return 1;
+    }
+    if (!password_hash(password, hash)) {
+        fprintf(stderr, "carelogctl: could not hash ADMIN_PASSWORD\n");
+        return 1;
+    }
+    uuid_v4(id);
+    int64_t now = now_ms();
+    /* The account with this email becomes the admin; a bootstrap admin that
+     * never signed in takes the email instead of leaving a second admin. */
+    sqlite3_stmt *st = db_stmt(d, "DELETE FROM users WHERE email = ? AND password_hash IS NULL");
+    bool ok = st && db_bind_text(st, 1, BOOTSTRAP_ADMIN_EMAIL) && db_step_done(d, st);
+    st = db_stmt(d, "INSERT INTO users (id, email, name, password_hash, is_admin, created_at, "
+                    "updated_at) VALUES (?1, ?2, 'Admin', ?3, 1, ?4, ?4) ON CONFLICT (email) DO "
+                    "UPDATE SET password_hash = excluded.password_hash, is_admin = 1, "
+                    "updated_at = excluded.updated_at");
+    ok = ok && st && db_bind_text(st, 1, id) && db_bind_text(st, 2, email) &&
+         db_bind_text(st, 3, hash) && db_bind_int64(st, 4, now) && db_step_done(d, st);
+    if (!ok) {
+        fprintf(stderr, "carelogctl: could not write the admin account\n");
+        return 1;
+    }
+    printf("carelog: admin account %s is ready\n", email);
+    return 0;
+}
+
+static void print_signin_link(const char *token)
+{
+    const char *pub = getenv("PUBLIC_URL");
+    const char *port = getenv("PORT");
+    if (pub && *pub)
+        printf("carelog: sign in as the admin (once, within 24 h): %s/signin/%s\n", pub, token);
+    else
+        printf("carelog: sign in as the admin (once, within 24 h): "
+               "http://127.0.0.1:%s/signin/%s\n",
+               port && *port ? port : "8080", token);
+}
+
+/* A fresh one-time link for the admin; older unused links stop working. */
+static int admin_signin_link(struct db *d, const char *user_id)
+{
+    char token[TOKEN_LEN + 1], hash[HASH_HEX_LEN + 1];
+    token_new(token);
+    token_hash(token, hash);
+    sqlite3_stmt *st = db_stmt(d, "DELETE FROM signin_tokens WHERE user_id = ?");
+    bool ok = st && db_bind_text(st, 1, user_id) && db_step_done(d, st);
+    st = db_stmt(d, "INSERT INTO signin_tokens (token_hash, user_id, expires_at) VALUES (?, ?, ?)");
+    ok = ok && st && db_bind_text(st, 1, hash) && db_bind_text(st, 2, user_id) &&
+         db_bind_int64(st, 3, now_ms() + SIGNIN_LINK_TTL_MS) && db_step_done(d, st);
+    if (!ok) {
+        fprintf(stderr, "carelogctl: could not create a sign-in link\n");
+        return 1;
+    }
+    print_signin_link(token);
+    return 0;
+}
+
+/* The admin's id and whether it has a password; false when there is none. */
+static bool find_admin(struct db *d, char id[37], bool *has_password)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT id, password_hash IS NOT NULL FROM users "
+                                  "WHERE is_admin = 1 ORDER BY password_hash IS NULL, created_at "
+                                  "LIMIT 1");
+    if (!st || sqlite3_step(st) != SQLITE_ROW)
+        return false;
+    snprintf(id, 37, "%s", db_col_text(st, 0));
+    *has_password = sqlite3_column_int(st, 1) == 1;
+    sqlite3_reset(st);
+    return true;
+}
+
+static int ensure_admin(struct db *d)
+{
+    const char *email = getenv("ADMIN_EMAIL"), *password = getenv("ADMIN_PASSWORD");
+    bool has_email = email && *email, has_password = password && *password;
+    if (has_email != has_password) {
+        fprintf(stderr, "carelogctl: set both ADMIN_EMAIL and ADMIN_PASSWORD, or neither\n");
+        return 1;
+    }
+    if (has_email)
+        return admin_from_env(d, email, password);
+    char id[37];
+    bool with_password = false;
+    if (find_admin(d, id, &with_password))
+        return with_password ? 0 : admin_signin_link(d, id);
+    uuid_v4(id);
+    int64_t now = now_ms();
+    sqlite3_stmt *st = db_stmt(d, "INSERT INTO users (id, email, name, is_admin, created_at, "
+                                  "updated_at) VALUES (?, ?, 'Admin', 1, ?, ?)");
+    if (!st || !db_bind_text(st, 1, id) || !db_bind_text(st, 2, BOOTSTRAP_ADMIN_EMAIL) ||
+        !db_bind_int64(st, 3, now) || !db_bind_int64(st, 4, now) || !db_step_done(d, st)) {
+        fprintf(stderr, "carelogctl: could not create the admin account\n");
+        return 1;
+    }
+    return admin_signin_link(d, id);
+}
+
 static int cmd_setup(void)
 {
-    return cmd_migrate();
+    if (cmd_migrate() != 0)
+        return 1;
+    char err[256];
+    if (!secret_init(cfg.data_dir, err, sizeof err)) {
+        fprintf(stderr, "carelogctl: %s\n", err);
+        return 1;
+    }
+    struct db d;
+    if (!open_db(&d))
+        return 1;
+    int rc = ensure_admin(&d);
+    db_close(&d);
+    return rc;
+}
+
+static int cmd_admin_link(void)
+{
+    char err[256];
+    if (cmd_migrate() != 0 || !secret_init(cfg.data_dir, err, sizeof err))
+        return 1;
+    struct db d;
+    if (!open_db(&d))
+        return 1;
+    char id[37];
+    bool with_password;
+    int rc = find_admin(&d, id, &with_password) ? admin_signin_link(&d, id) : ensure_admin(&d);
+    db_close(&d);
+    return rc;
 }
 
 static int cmd_version(void)
@@ -44,6 +201,7 @@ static const struct {
 } commands[] = {
     {"migrate", cmd_migrate},
     {"setup", cmd_setup},
+    {"admin-link", cmd_admin_link},
     {"version", cmd_version},
 };
 
@@ -58,6 +216,6 @@ int main(int argc, char **argv)
     for (size_t i = 0; argc == 2 && i < ARRAY_LEN(commands); i++)
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].run();
-    fprintf(stderr, "usage: carelogctl migrate | setup | version\n");
+    fprintf(stderr, "usage: carelogctl migrate | setup | admin-link | version\n");
     return 2;
 }

@@ -16,4 +16,13 @@ echo "var.www_dir = \"$www_dir\""
 echo "var.threads = \"${CARELOG_THREADS:-4}\""
 [ -n "${LIGHTTPD_ERRORLOG:-}" ] && echo "server.errorlog = \"$(abs "$LIGHTTPD_ERRORLOG")\""
 [ -n "${LIGHTTPD_PIDFILE:-}" ] && echo "server.pid-file = \"$(abs "$LIGHTTPD_PIDFILE")\""
+if [ -n "${TLS_CERT:-}" ] && [ -n "${TLS_KEY:-}" ]; then
+    echo "var.tls_cert = \"$(abs "$TLS_CERT")\""
+    echo "var.tls_key = \"$(abs "$TLS_KEY")\""
+    echo "var.tls_port = \"${TLS_PORT:-443}\""
+    echo "var.hsts = \"max-age=63072000; includeSubDomains\""
+    echo "include \"$root/conf/tls.conf\""
+else
+    echo "var.hsts = \"\""
+fi
 exit 0

@@ -40,49 +40,27 @@ diag() { printf '# %s\n' "$*"; }
 bail() { echo "Bail out! $*"; exit 1; }
 
 # ---- the server ----
-free_port() {
-    while :; do
-        p=$(( (($$ * 7919 + $(date +%N | sed 's/^0*//;s/^$/0/') / 1000) % 35000) + 20000 ))
-        if ! ss -ltnH "sport = :$p" 2>/dev/null | grep -q .; then echo "$p"; return; fi
-    done
-}
+# The start/stop logic lives in tools/server.sh (shared with tools/bench.sh).
+. "$T_ROOT/tools/server.sh"
+SRV_ROOT=$T_ROOT
+SRV_DIR=$T_DIR
+SRV_BIN=$T_BIN
+free_port() { srv_free_port; }
 
 # start_server [VAR=value ...] — extra environment for the programs.
 start_server() {
-    mkdir -p "$T_DIR/data"
-    for attempt in 1 2 3 4 5; do
-        T_PORT=$(free_port)
-        BASE="http://127.0.0.1:$T_PORT"
-        # lighttpd's messages and the programs' JSON log lines share stderr.
-        : > "$T_DIR/error.log"
-        env "$@" PORT=$T_PORT BIND=127.0.0.1 DATA_DIR="$T_DIR/data" CARELOG_BIN="$T_BIN" \
-            CARELOG_THREADS="${T_THREADS:-2}" \
-            setsid lighttpd -D -f "$T_ROOT/lighttpd.conf" >> "$T_DIR/error.log" 2>&1 < /dev/null &
-        T_PGID=$!
-        i=0
-        while [ $i -lt 100 ]; do # up to 10 s
-            if curl -s -o /dev/null "$BASE/health" 2>/dev/null; then return 0; fi
-            kill -0 "$T_PGID" 2>/dev/null || break
-            sleep 0.1
-            i=$((i + 1))
-        done
-        stop_server_quiet
-        grep -q "Address already in use" "$T_DIR/error.log" 2>/dev/null || break
-    done
+    SRV_THREADS=${T_THREADS:-2}
+    if srv_start "$@"; then
+        T_PORT=$SRV_PORT BASE=$SRV_BASE T_PGID=$SRV_PGID
+        return 0
+    fi
+    T_PGID=""
     cat "$T_DIR/error.log" >&2
     bail "lighttpd did not start"
 }
 
 stop_server_quiet() {
-    [ -n "$T_PGID" ] || return 0
-    kill -TERM -- "-$T_PGID" 2>/dev/null
-    i=0
-    while [ $i -lt 100 ] && pgrep -g "$T_PGID" >/dev/null 2>&1; do
-        sleep 0.05
-        i=$((i + 1))
-    done
-    pkill -KILL -g "$T_PGID" 2>/dev/null
-    wait "$T_PGID" 2>/dev/null
+    srv_stop
     T_PGID=""
 }
 
@@ -124,6 +102,8 @@ req() {
         printf '%s' "$1" > "$T_DIR/req-body"
         shift
         set -- -H "Content-Type: application/json" --data-binary "@$T_DIR/req-body" "$@"
+    elif [ "$method" != GET ] && [ "$method" != HEAD ]; then
+        set -- -H "Content-Length: 0" "$@" # as browsers send a bodiless POST
     fi
     jar="$T_DIR/jar-${AS:-anon}"
     csrf_file="$T_DIR/csrf-${AS:-anon}"
@@ -139,3 +119,43 @@ header() { # header NAME — the value of a response header, CR stripped
     grep -i "^$1:" "$T_DIR/headers" | head -1 | sed 's/^[^:]*: *//' | tr -d '\r'
 }
 csrf_save() { jbody .csrf_token > "$T_DIR/csrf-${AS:-anon}"; }
+
+# ---- accounts (servers started with REGISTRATION=open) ----
+# signup NAME [EMAIL] — registers an account and keeps its cookie and CSRF
+# token under AS=NAME; its password is "password-NAME".
+signup() {
+    AS=$1 req POST /api/v1/auth/register \
+        "{\"email\":\"${2:-$1@example.com}\",\"password\":\"password-$1\",\"name\":\"$1\"}"
+    [ "$STATUS" = 201 ] || diag "signup $1 failed: $STATUS $(body)"
+    AS=$1 csrf_save
+}
+# signin NAME [EMAIL] — signs in again (a fresh cookie jar).
+signin() {
+    rm -f "$T_DIR/jar-$1" "$T_DIR/csrf-$1"
+    AS=$1 req POST /api/v1/auth/login \
+        "{\"email\":\"${2:-$1@example.com}\",\"password\":\"password-$1\"}"
+    AS=$1 csrf_save
+}
+# new_family NAME [TZ] — as $AS, creates a family; prints its id.
+new_family() {
+    req POST /api/v1/families "{\"name\":\"$1\",\"timezone\":\"${2:-Europe/London}\"}"
+    jbody .id
+}
+# invite ROLE [LABEL] — as $AS in family $FID, makes a link; prints its token.
+invite() {
+    req POST "/api/v1/families/$FID/links" "{\"role\":\"$1\",\"label\":\"${2:-$1 link}\"}"
+    jbody .token
+}
+# db SQL — runs SQL on the test database.
+db() { sqlite3 -cmd ".timeout 5000" "$T_DIR/data/carelog.db" "$@"; }
+
+# ---- the care log ----
+uuid() { cat /proc/sys/kernel/random/uuid; }
+# local_ms ZONE "YYYY-MM-DD HH:MM" — epoch ms of a wall time in a zone.
+local_ms() { TZ=$1 date -d "$2" +%s%3N; }
+# put_entry ID JSON-FIELDS — as $AS in family $FID for subject $SID; the
+# fields are merged over {subject_id, updated_at: now}.
+put_entry() {
+    req PUT "/api/v1/families/$FID/entries/$1" \
+        "$(jq -cn --arg sid "$SID" --argjson now "$(date +%s%3N)" "{subject_id: \$sid, updated_at: \$now} + ($2)")"
+}

@@ -15,7 +15,7 @@ migrations)
     echo '#include "db.h"'
     i=0
     for f in "$@"; do
-        echo "static const char m$i[] = {"; bytes "$f"; echo '0x00};'
+        echo "static const unsigned char m$i[] = {"; bytes "$f"; echo '0x00};'
         i=$((i + 1))
     done
     echo 'const struct migration carelog_migrations[] = {'
@@ -24,7 +24,7 @@ migrations)
         base=$(basename "$f" .sql)
         ver=$(echo "$base" | sed 's/_.*//' | sed 's/^0*//')
         name=$(echo "$base" | sed 's/^[0-9]*_//')
-        echo "    {$ver, \"$name\", m$i},"
+        echo "    {$ver, \"$name\", (const char *)m$i},"
         i=$((i + 1))
     done
     [ "$i" -gt 0 ] || echo '    {0, "", ""},'

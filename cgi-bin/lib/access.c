@@ -1,26 +1,119 @@
-/* access.c — route access levels. Until accounts exist every non-public
- * route answers 401. */
+/* access.c — the one access check, run by the dispatcher before every
+ * handler: session from the cookie, CSRF header on writes, and the route's
+ * access level, including the caller's role in the family named by {fid}.
+ * Another family's id answers 404 so it reveals nothing. */
 #include "access.h"
 
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
 #include "http.h"
 #include "route.h"
+#include "server.h"
+#include "session.h"
 
 bool access_init(char *err, size_t errsz)
 {
-    (void)err;
-    (void)errsz;
-    return true;
+    return secret_init(cfg.data_dir, err, errsz);
+}
+
+static bool csrf_ok(struct request *r)
+{
+    const char *sent = req_header(r, "X-CSRF-Token");
+    return sent && secret_equals(sent, r->session->csrf);
+}
+
+/* Fills the session's family context for {fid}; false when the caller is not
+ * a member (the instance admin may act as owner of every family). */
+static bool load_family_role(struct request *r, struct db *d, const char *fid)
+{
+    struct session *s = r->session;
+    sqlite3_stmt *st = db_stmt(
+        d, "SELECT f.archived_at IS NOT NULL, coalesce(m.id, ''), coalesce(m.role, '') "
+           "FROM families f LEFT JOIN members m ON m.family_id = f.id AND m.removed_at IS NULL "
+           "AND (m.user_id = ?1 OR m.id = ?2) WHERE f.id = ?3");
+    if (!st || !db_bind_text(st, 1, s->is_guest ? NULL : s->user_id) ||
+        !db_bind_text(st, 2, s->is_guest ? s->member_id : NULL) || !db_bind_text(st, 3, fid) ||
+        sqlite3_step(st) != SQLITE_ROW)
+        return false;
+    snprintf(s->family_id, sizeof s->family_id, "%s", fid);
+    s->family_archived = sqlite3_column_int(st, 0) == 1;
+    snprintf(s->family_member_id, sizeof s->family_member_id, "%s", db_col_text(st, 1));
+    s->role = role_parse(db_col_text(st, 2));
+    sqlite3_reset(st);
+    if (s->role == ROLE_NONE && s->is_admin)
+        s->role = ROLE_OWNER;
+    return s->role != ROLE_NONE;
+}
+
+static enum role role_needed(enum access a)
+{
+    switch (a) {
+    case ACCESS_VIEWER: return ROLE_VIEWER;
+    case ACCESS_CAREGIVER: return ROLE_CAREGIVER;
+    case ACCESS_OWNER: return ROLE_OWNER;
+    default: return ROLE_NONE;
+    }
 }
 
 bool access_check(struct request *r)
 {
-    if (r->route->access == ACCESS_PUBLIC)
+    const struct route *rt = r->route;
+    bool has_cookie = req_env(r, "HTTP_COOKIE") != NULL;
+    if (rt->access == ACCESS_PUBLIC) {
+        /* Public routes may still want to know who is asking (/join). */
+        struct db *d = (rt->flags & ROUTE_NO_DB) || !has_cookie ? NULL : worker_db(r->worker);
+        if (d)
+            session_load(r, d);
         return true;
-    resp_error(r, 401, "unauthenticated", "Sign in first");
-    return false;
+    }
+    struct db *d = req_db(r);
+    if (!d)
+        return false;
+    if (!session_load(r, d)) {
+        resp_error(r, 401, "unauthenticated", "Sign in first");
+        return false;
+    }
+    if (method_changes_state(r->method) && !(rt->flags & ROUTE_NO_CSRF) && !csrf_ok(r)) {
+        resp_error(r, 403, "csrf_failed", "Missing or wrong X-CSRF-Token header");
+        return false;
+    }
+    switch (rt->access) {
+    case ACCESS_SESSION:
+        return true;
+    case ACCESS_ACCOUNT:
+        if (!r->session->is_guest)
+            return true;
+        resp_error(r, 403, "account_required", "This needs an account, not a device link");
+        return false;
+    case ACCESS_ADMIN:
+        if (r->session->is_admin)
+            return true;
+        resp_error(r, 403, "forbidden", "Only the instance admin may do this");
+        return false;
+    default:
+        break;
+    }
+    if (!load_family_role(r, d, req_param(r, "fid"))) {
+        resp_error(r, 404, "not_found", "No such family");
+        return false;
+    }
+    if (r->session->role < role_needed(rt->access)) {
+        resp_error(r, 403, "forbidden",
+                   r->session->role == ROLE_VIEWER ? "Viewers cannot change anything"
+                                                   : "Your role does not allow this");
+        return false;
+    }
+    if (r->session->family_archived && method_changes_state(r->method) &&
+        !(rt->flags & ROUTE_ARCHIVED_OK)) {
+        resp_error(r, 409, "family_archived", "This family is archived; unarchive it first");
+        return false;
+    }
+    return true;
 }
 
 void access_release(struct request *r)
 {
-    (void)r;
+    r->session = NULL; /* lives in the request arena */
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 struct config cfg;
@@ -27,6 +28,8 @@ bool env_int(const char *name, long def, long min, long max, long *out)
 
 bool config_load(char *err, size_t errsz)
 {
+    /* The database holds personal data: files we create are ours alone. */
+    umask(077);
     const char *dir = getenv("DATA_DIR");
     if (!dir || !*dir)
         dir = "./var";

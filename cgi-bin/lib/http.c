@@ -128,6 +128,23 @@ bool req_is_https(const struct request *r)
     return (h && ascii_ieq(h, "on")) || (scheme && strcmp(scheme, "https") == 0);
 }
 
+const char *req_base_url(struct request *r)
+{
+    const char *pub = getenv("PUBLIC_URL");
+    if (pub && *pub) {
+        size_t n = strlen(pub);
+        char *u = req_strdup(r, pub);
+        if (u && n && u[n - 1] == '/')
+            u[n - 1] = '\0';
+        return u ? u : "";
+    }
+    const char *host = req_env(r, "HTTP_HOST");
+    if (!host || !*host || strpbrk(host, "/\\ \"<>"))
+        host = "localhost";
+    char *u = req_printf(r, "%s://%s", req_is_https(r) ? "https" : "http", host);
+    return u ? u : "";
+}
+
 bool content_type_is_json(const char *ct)
 {
     static const char want[] = "application/json";
@@ -137,6 +154,15 @@ bool content_type_is_json(const char *ct)
     while (*rest == ' ')
         rest++;
     return *rest == '\0' || *rest == ';';
+}
+
+cJSON *json_parse_body(const char *body, size_t len)
+{
+    if (!body || body[len] != '\0' || memchr(body, '\0', len))
+        return NULL;
+    /* cJSON looks for the terminating NUL only within `len`, so it has to
+     * be counted in; otherwise every body fails the trailing-garbage check. */
+    return cJSON_ParseWithLengthOpts(body, len + 1, NULL, true);
 }
 
 void *req_alloc(struct request *r, size_t n)

@@ -48,6 +48,8 @@ struct request {
     struct buf headers; /* extra response header lines */
 
     struct worker *worker;
+    FCGX_Request *fcgx; /* the FastCGI request (NULL in CGI mode) */
+    bool detached;      /* handed to someone else; the worker must not finish it */
     struct session *session; /* set by the access check when signed in */
     int64_t started_us;
     struct arena_block *arena;
@@ -69,6 +71,10 @@ const char *req_client_addr(const struct request *r);
 /* True when the request reached lighttpd over TLS. */
 bool req_is_https(const struct request *r);
 
+/* The site's origin for links we hand out ("https://care.example"):
+ * PUBLIC_URL when set, else the scheme and Host of this request. */
+const char *req_base_url(struct request *r);
+
 /* Per-request allocations, released when the request ends. */
 void *req_alloc(struct request *r, size_t n);
 char *req_strdup(struct request *r, const char *s);
@@ -78,6 +84,10 @@ char *req_printf(struct request *r, const char *fmt, ...) __attribute__((format(
 int query_lookup(const char *query, const char *name, char *out, size_t outsz);
 bool cookie_lookup(const char *header, const char *name, char *out, size_t outsz);
 bool content_type_is_json(const char *ct);
+/* Parses a request body: body[len] must be its terminating NUL. Exactly one
+ * JSON value with only whitespace around it, and no NUL byte inside (cJSON
+ * would silently cut a string there). NULL when it is not that. */
+cJSON *json_parse_body(const char *body, size_t len);
 
 /* ---- writing the response ---- */
 /* Adds a response header. Refuses names or values with CR/LF. */

@@ -26,6 +26,7 @@ enum route_flags {
     ROUTE_JSON = 1 << 0,    /* the body must be a JSON object */
     ROUTE_NO_CSRF = 1 << 1, /* a state-changing route callable without a session token */
     ROUTE_NO_DB = 1 << 2,   /* the handler never touches the database */
+    ROUTE_ARCHIVED_OK = 1 << 3, /* a write allowed on an archived (read-only) family */
 };
 
 struct route {

@@ -131,8 +131,7 @@ bool read_json_body(struct request *r)
         resp_error(r, 400, "invalid_json", "A JSON object body is required");
         return false;
     }
-    const char *end = NULL;
-    r->json = cJSON_ParseWithLengthOpts(r->body, r->body_len, &end, true);
+    r->json = json_parse_body(r->body, r->body_len);
     if (!r->json) {
         resp_error(r, 400, "invalid_json", "The body is not valid JSON");
         return false;
@@ -226,25 +225,49 @@ void request_cleanup(struct request *r)
 
 static pthread_mutex_t accept_lock = PTHREAD_MUTEX_INITIALIZER;
 
+FCGX_Request *request_detach(struct request *r)
+{
+    if (!r->fcgx)
+        return NULL;
+    r->detached = true;
+    return r->fcgx;
+}
+
+static FCGX_Request *new_fcgx_request(void)
+{
+    FCGX_Request *fr = calloc(1, sizeof *fr);
+    if (fr && FCGX_InitRequest(fr, 0, 0) != 0) {
+        free(fr);
+        fr = NULL;
+    }
+    if (!fr)
+        log_event("error", "fcgx_init_request_failed", "");
+    return fr;
+}
+
 static void *worker_main(void *arg)
 {
     struct worker *w = arg;
-    FCGX_Request fr;
-    if (FCGX_InitRequest(&fr, 0, 0) != 0) {
-        log_event("error", "fcgx_init_request_failed", "");
-        return NULL;
-    }
-    for (;;) {
+    FCGX_Request *fr = new_fcgx_request();
+    while (fr) {
         pthread_mutex_lock(&accept_lock);
-        int rc = FCGX_Accept_r(&fr);
+        int rc = FCGX_Accept_r(fr);
         pthread_mutex_unlock(&accept_lock);
         if (rc < 0)
             break;
-        struct request r = {.in = fr.in, .out = fr.out, .envp = fr.envp, .worker = w};
+        struct request r = {
+            .in = fr->in, .out = fr->out, .envp = fr->envp, .worker = w, .fcgx = fr};
         handle_request(w->prog, &r);
-        FCGX_Finish_r(&fr);
+        if (r.detached) {
+            fr = new_fcgx_request(); /* the old one now belongs to the handler */
+            continue;
+        }
+        FCGX_Finish_r(fr);
     }
-    FCGX_Free(&fr, 1);
+    if (fr) {
+        FCGX_Free(fr, 1);
+        free(fr);
+    }
     if (w->db_ready)
         db_close(&w->db);
     return NULL;
@@ -305,6 +328,8 @@ static int serve_fastcgi(const struct program *p)
             _exit(0);
         }
     }
+    if (p->shutdown)
+        p->shutdown();
     free(workers);
     free(threads);
     return started > 0 ? 0 : 1;

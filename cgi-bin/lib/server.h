@@ -17,6 +17,8 @@ struct program {
     size_t nroutes;
     /* Optional, once before serving; false stops the program. */
     bool (*init)(void);
+    /* Optional, once after the workers stopped (e.g. to end an event loop). */
+    void (*shutdown)(void);
 };
 
 /* One per thread: nothing here is shared, so nothing here needs a lock. */
@@ -43,6 +45,11 @@ void handle_request(const struct program *p, struct request *r);
 /* Reads the body (capped by cfg.max_body → 413); for JSON routes checks the
  * Content-Type (→ 415) and parses an object (→ 400). False when it replied. */
 bool read_json_body(struct request *r);
+
+/* Takes the FastCGI request away from its worker so it can stay open after
+ * the handler returns (server-sent events). The caller then owns it and ends
+ * it with FCGX_Finish_r + free. NULL in classic CGI mode. */
+FCGX_Request *request_detach(struct request *r);
 
 /* Releases what a request holds (arena, body, parsed JSON). */
 void request_cleanup(struct request *r);

@@ -212,6 +212,28 @@ void hex_encode(const unsigned char *in, size_t n, char *out)
     out[2 * n] = '\0';
 }
 
+size_t b64url_encode(const unsigned char *in, size_t n, char *out, size_t outsz)
+{
+    if (outsz < sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_URLSAFE_NO_PADDING)) {
+        if (outsz)
+            out[0] = '\0';
+        return 0;
+    }
+    sodium_bin2base64(out, outsz, in, n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    return strlen(out);
+}
+
+long b64url_decode(const char *in, unsigned char *out, size_t outsz)
+{
+    size_t len = 0;
+    const char *end = NULL;
+    if (sodium_base642bin(out, outsz, in, strlen(in), NULL, &len, &end,
+                          sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+        *end != '\0')
+        return -1;
+    return (long)len;
+}
+
 static int ascii_lower(int c)
 {
     return (c >= 'A' && c <= 'Z') ? c + 32 : c;

@@ -49,6 +49,12 @@ bool secret_equals(const char *a, const char *b);
 /* Lowercase hex of n bytes into out (2n+1 bytes). */
 void hex_encode(const unsigned char *in, size_t n, char *out);
 
+/* base64url without padding (RFC 4648 §5). encode returns the text length
+ * (out must hold 4*ceil(n/3)+1 bytes); decode returns the byte count, or -1
+ * on bad input or when out is too small. */
+size_t b64url_encode(const unsigned char *in, size_t n, char *out, size_t outsz);
+long b64url_decode(const char *in, unsigned char *out, size_t outsz);
+
 /* Case-insensitive ASCII comparisons that do not depend on the locale. */
 bool ascii_ieq(const char *a, const char *b);
 bool ascii_nieq(const char *a, const char *b, size_t n);

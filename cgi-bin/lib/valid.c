@@ -266,11 +266,55 @@ bool v_epoch_ms(struct vobj *v, const char *name, unsigned flags, int64_t *out)
     if (!it)
         return false;
     double d = it->valuedouble;
-    if (!cJSON_IsNumber(it) || d != floor(d) || !epoch_ms_is_plausible((int64_t)d)) {
+    /* The range test comes before the cast: casting a double that does not
+     * fit int64 (1e300, infinity) is undefined behaviour. */
+    if (!cJSON_IsNumber(it) || d != floor(d) || !(fabs(d) < 9.2e18) ||
+        !epoch_ms_is_plausible((int64_t)d)) {
         v_error(v, name, "must be a time in epoch milliseconds (years 2000-2199)");
         return false;
     }
     *out = (int64_t)d;
+    return true;
+}
+
+bool email_normalise(const char *in, char *out, size_t outsz)
+{
+    while (*in == ' ' || *in == '\t')
+        in++;
+    size_t n = strlen(in);
+    while (n && (in[n - 1] == ' ' || in[n - 1] == '\t'))
+        n--;
+    if (n < 3 || n > 254 || n + 1 > outsz)
+        return false;
+    size_t at = 0, ats = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)in[i];
+        if (c <= ' ' || c == 0x7f || c == '"' || c == '<' || c == '>' || c == '(' || c == ')' ||
+            c == ',' || c == ';' || c == '\\')
+            return false;
+        if (c == '@') {
+            at = i;
+            ats++;
+        }
+        out[i] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+    }
+    out[n] = '\0';
+    if (ats != 1 || at == 0 || at > 64 || at + 1 >= n)
+        return false;
+    const char *domain = out + at + 1;
+    const char *dot = strrchr(domain, '.');
+    return dot && dot != domain && dot[1] != '\0' && !strstr(domain, "..") && domain[0] != '.';
+}
+
+bool v_email(struct vobj *v, const char *name, unsigned flags, char *out, size_t outsz)
+{
+    const char *s;
+    if (!v_string(v, name, flags, 1, 254, &s))
+        return false;
+    if (!email_normalise(s, out, outsz)) {
+        v_error(v, name, "must be an email address");
+        return false;
+    }
     return true;
 }
 
@@ -356,4 +400,27 @@ void v_reply(struct request *r, struct vobj *v)
     cJSON *fields = v_take_errors(v);
     resp_error_fields(r, 400, "validation_failed", "Some fields are missing or invalid", fields);
     v_free(v);
+}
+
+bool query_int(struct request *r, const char *name, int64_t min, int64_t max, int64_t def,
+               int64_t *out)
+{
+    const char *text = NULL;
+    int rc = req_query(r, name, &text);
+    if (rc == 0) {
+        *out = def;
+        return true;
+    }
+    int64_t v;
+    if (rc == 1 && parse_int64(text, &v) && v >= min && v <= max) {
+        *out = v;
+        return true;
+    }
+    char msg[96];
+    snprintf(msg, sizeof msg, "must be a whole number between %lld and %lld", (long long)min,
+             (long long)max);
+    cJSON *fields = cJSON_CreateObject();
+    cJSON_AddStringToObject(fields, name, msg);
+    resp_error_fields(r, 400, "validation_failed", "A query parameter is invalid", fields);
+    return false;
 }

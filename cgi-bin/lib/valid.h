@@ -59,6 +59,11 @@ bool v_object(struct vobj *v, const char *name, unsigned flags, const cJSON **ou
 bool v_array(struct vobj *v, const char *name, unsigned flags, size_t max_items,
              const cJSON **out);
 
+/* An email address, trimmed and lower-cased into out (≤ 254 characters,
+ * one '@', a dotted domain, no spaces or control characters). */
+bool v_email(struct vobj *v, const char *name, unsigned flags, char *out, size_t outsz);
+bool email_normalise(const char *in, char *out, size_t outsz);
+
 /* True when `name` is present with the value null. Marks it known. */
 bool v_is_null(struct vobj *v, const char *name);
 /* True when `name` is present at all. Does not mark it known. */
@@ -73,6 +78,11 @@ bool v_finish(struct vobj *v);
 cJSON *v_take_errors(struct vobj *v);
 /* Sends 400 validation_failed with the collected field errors. */
 void v_reply(struct request *r, struct vobj *v);
+
+/* A whole-number query parameter in [min, max], `def` when absent. On bad
+ * input replies 400 validation_failed naming the parameter, returns false. */
+bool query_int(struct request *r, const char *name, int64_t min, int64_t max, int64_t def,
+               int64_t *out);
 
 /* UTF-8 well-formedness and a code point count; false on bad UTF-8 or on
  * control characters (newline and tab allowed when `multiline`). */

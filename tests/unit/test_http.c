@@ -53,6 +53,22 @@ int main(void)
     ok(!content_type_is_json("text/plain"), "text/plain refused");
     ok(!content_type_is_json(NULL), "missing Content-Type");
 
+    /* Regression (found fuzzing): the length given to cJSON left out the
+     * terminating NUL, so every body failed as "not valid JSON". */
+    static const char obj[] = "{\"a\":1}", spaced[] = " [1, 2] \n", junk[] = "{} x", two[] = "{}{}",
+                      nul[] = "{\"a\":\"x\0y\"}", empty[] = "";
+    cJSON *j = json_parse_body(obj, sizeof obj - 1);
+    ok(cJSON_IsObject(j) && cJSON_GetObjectItem(j, "a")->valueint == 1, "a JSON body parses");
+    cJSON_Delete(j);
+    j = json_parse_body(spaced, sizeof spaced - 1);
+    ok(cJSON_IsArray(j), "whitespace around the value is fine");
+    cJSON_Delete(j);
+    ok(!json_parse_body(junk, sizeof junk - 1), "trailing garbage refused");
+    ok(!json_parse_body(two, sizeof two - 1), "two values refused");
+    ok(!json_parse_body(nul, sizeof nul - 1), "a NUL inside the body refused");
+    ok(!json_parse_body(empty, 0), "empty body refused");
+    ok(!json_parse_body(obj, 3), "a length short of the NUL refused");
+
     struct buf b;
     buf_init(&b, 8);
     ok(buf_puts(&b, "12345678"), "buffer takes up to max");

@@ -112,5 +112,17 @@ int main(void)
     ok(!v_string(&v, "ctl", 0, 0, 10, &s), "control characters refused");
     v_free(&v);
     cJSON_Delete(j);
+
+    /* Regression (found fuzzing): v_epoch_ms cast any whole double to int64,
+     * undefined behaviour for values out of its range (1e300, infinity). */
+    j = cJSON_Parse("{\"huge\":1e300,\"inf\":1e999,\"ninf\":-1e999,\"edge\":9.3e18}");
+    v_init(&v, j, NULL);
+    ok(!v_epoch_ms(&v, "huge", 0, &ts), "1e300 is not a time");
+    ok(!v_epoch_ms(&v, "inf", 0, &ts), "infinity is not a time");
+    ok(!v_epoch_ms(&v, "ninf", 0, &ts), "minus infinity is not a time");
+    ok(!v_epoch_ms(&v, "edge", 0, &ts), "just past int64 is not a time");
+    ok(err_of(&v, "inf") != NULL, "…and is reported");
+    v_free(&v);
+    cJSON_Delete(j);
     return done_testing();
 }

@@ -1,0 +1,636 @@
+/* auth.c — accounts and sign-in: register, login/logout, the current user,
+ * signed-in devices, and the two link flows that sign a browser in without a
+ * password: /join/{token} (invite or guest access link) and /signin/{token}
+ * (the admin's one-time first sign-in). */
+#include "carelog.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/audit.h"
+#include "lib/password.h"
+#include "lib/secret.h"
+#include "lib/session.h"
+#include "lib/throttle.h"
+
+static void register_post(struct request *r);
+static void login_post(struct request *r);
+static void logout_post(struct request *r);
+static void me_get(struct request *r);
+static void me_patch(struct request *r);
+static void sessions_get(struct request *r);
+static void session_delete(struct request *r);
+static void join_get(struct request *r);
+static void signin_get(struct request *r);
+
+static const struct route routes[] = {
+    {"POST", "/api/v1/auth/register", register_post, ACCESS_PUBLIC, ROUTE_JSON},
+    {"POST", "/api/v1/auth/login", login_post, ACCESS_PUBLIC, ROUTE_JSON},
+    {"POST", "/api/v1/auth/logout", logout_post, ACCESS_SESSION, 0},
+    {"GET", "/api/v1/auth/me", me_get, ACCESS_SESSION, 0},
+    {"PATCH", "/api/v1/auth/me", me_patch, ACCESS_ACCOUNT, ROUTE_JSON},
+    {"GET", "/api/v1/auth/sessions", sessions_get, ACCESS_SESSION, 0},
+    {"DELETE", "/api/v1/auth/sessions/{sid}", session_delete, ACCESS_SESSION, 0},
+    {"GET", "/join/{token}", join_get, ACCESS_PUBLIC, 0},
+    {"GET", "/signin/{token}", signin_get, ACCESS_PUBLIC, 0},
+};
+
+static const char *const locales[] = {"en", "he", "fr", NULL};
+
+/* ---------- shared pieces ---------- */
+
+/* {id,email,name,is_admin,locale,guest} for an account, or null. */
+static cJSON *user_json(struct db *d, const char *user_id)
+{
+    sqlite3_stmt *st =
+        db_stmt(d, "SELECT id, email, name, is_admin, locale, password_hash IS NOT NULL "
+                   "FROM users WHERE id = ?");
+    if (!st || !db_bind_text(st, 1, user_id) || sqlite3_step(st) != SQLITE_ROW)
+        return NULL;
+    cJSON *u = cJSON_CreateObject();
+    cJSON_AddStringToObject(u, "id", db_col_text(st, 0));
+    cJSON_AddStringToObject(u, "email", db_col_text(st, 1));
+    cJSON_AddStringToObject(u, "name", db_col_text(st, 2));
+    cJSON_AddBoolToObject(u, "is_admin", sqlite3_column_int(st, 3) == 1);
+    cJSON_AddStringToObject(u, "locale", db_col_text(st, 4));
+    cJSON_AddBoolToObject(u, "guest", false);
+    cJSON_AddBoolToObject(u, "has_password", sqlite3_column_int(st, 5) == 1);
+    sqlite3_reset(st);
+    return u;
+}
+
+/* A guest device is shown as a user without an email. */
+static cJSON *guest_json(struct db *d, const char *member_id)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT guest_name FROM members WHERE id = ?");
+    if (!st || !db_bind_text(st, 1, member_id) || sqlite3_step(st) != SQLITE_ROW)
+        return NULL;
+    cJSON *u = cJSON_CreateObject();
+    cJSON_AddStringToObject(u, "id", member_id);
+    cJSON_AddNullToObject(u, "email");
+    cJSON_AddStringToObject(u, "name", db_col_text(st, 0));
+    cJSON_AddBoolToObject(u, "is_admin", false);
+    cJSON_AddStringToObject(u, "locale", "en");
+    cJSON_AddBoolToObject(u, "guest", true);
+    cJSON_AddBoolToObject(u, "has_password", false);
+    sqlite3_reset(st);
+    return u;
+}
+
+static cJSON *session_user_json(struct request *r, struct db *d)
+{
+    return r->session->is_guest ? guest_json(d, r->session->member_id)
+                                : user_json(d, r->session->user_id);
+}
+
+/* {user, csrf_token} — what login, register and the link flows answer. */
+static void reply_signed_in(struct request *r, struct db *d, int status)
+{
+    cJSON *body = cJSON_CreateObject();
+    cJSON *user = session_user_json(r, d);
+    cJSON_AddItemToObject(body, "user", user ? user : cJSON_CreateNull());
+    cJSON_AddStringToObject(body, "csrf_token", r->session->csrf);
+    resp_json(r, status, body);
+}
+
+/* A small self-contained page for the browser-facing link routes. */
+static void reply_page(struct request *r, int status, const char *title, const char *text)
+{
+    char *html =
+        req_printf(r,
+                   "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+                   "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+                   "<title>%s · carelog</title><link rel=\"stylesheet\" href=\"/css/page.css\">"
+                   "</head><body><main><h1>%s</h1><p>%s</p>"
+                   "<p><a href=\"/\">Open carelog</a></p></main></body></html>",
+                   title, title, text);
+    resp_header(r, "Cache-Control", "no-store");
+    if (html)
+        resp_raw(r, status, "text/html; charset=utf-8", html, strlen(html));
+    else
+        resp_error(r, 500, "internal", "Out of memory");
+}
+
+enum link_state { LINK_OK, LINK_UNKNOWN, LINK_DEAD };
+
+struct link {
+    char id[37], family_id[37], role[16], label[128];
+};
+
+static enum link_state link_find(struct db *d, const char *token, struct link *out)
+{
+    char hash[HASH_HEX_LEN + 1];
+    token_hash(token, hash);
+    sqlite3_stmt *st = db_stmt(
+        d, "SELECT id, family_id, role, label, revoked_at IS NULL AND "
+           "(expires_at IS NULL OR expires_at > ?2) AND (max_uses IS NULL OR uses < max_uses) "
+           "FROM links WHERE token_hash = ?1");
+    if (!st || !db_bind_text(st, 1, hash) || !db_bind_int64(st, 2, now_ms()) ||
+        sqlite3_step(st) != SQLITE_ROW)
+        return LINK_UNKNOWN;
+    snprintf(out->id, sizeof out->id, "%s", db_col_text(st, 0));
+    snprintf(out->family_id, sizeof out->family_id, "%s", db_col_text(st, 1));
+    snprintf(out->role, sizeof out->role, "%s", db_col_text(st, 2));
+    snprintf(out->label, sizeof out->label, "%s", db_col_text(st, 3));
+    bool usable = sqlite3_column_int(st, 4) == 1;
+    sqlite3_reset(st);
+    return usable ? LINK_OK : LINK_DEAD;
+}
+
+/* Counts one use, only while the link is still usable: the check and the
+ * increment are one statement, so two devices cannot both take the last use. */
+static bool link_take_use(struct db *d, const char *link_id)
+{
+    sqlite3_stmt *st = db_stmt(d, "UPDATE links SET uses = uses + 1 WHERE id = ? AND "
+                                  "revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?) "
+                                  "AND (max_uses IS NULL OR uses < max_uses)");
+    return st && db_bind_text(st, 1, link_id) && db_bind_int64(st, 2, now_ms()) &&
+           db_step_done(d, st) && sqlite3_changes(d->h) == 1;
+}
+
+/* Adds the account to the family, or brings back a removed membership. An
+ * existing active membership keeps its role when that role is higher. */
+static bool member_join_account(struct db *d, const char *fid, const char *user_id,
+                                const char *role)
+{
+    char id[37];
+    uuid_v4(id);
+    sqlite3_stmt *st = db_stmt(
+        d, "INSERT INTO members (id, family_id, user_id, role, created_at) VALUES (?, ?, ?, ?, ?) "
+           "ON CONFLICT (family_id, user_id) WHERE user_id IS NOT NULL DO UPDATE SET "
+           "role = CASE WHEN removed_at IS NOT NULL OR "
+           "(CASE excluded.role WHEN 'owner' THEN 3 WHEN 'caregiver' THEN 2 ELSE 1 END) > "
+           "(CASE role WHEN 'owner' THEN 3 WHEN 'caregiver' THEN 2 ELSE 1 END) "
+           "THEN excluded.role ELSE role END, removed_at = NULL");
+    return st && db_bind_text(st, 1, id) && db_bind_text(st, 2, fid) &&
+           db_bind_text(st, 3, user_id) && db_bind_text(st, 4, role) &&
+           db_bind_int64(st, 5, now_ms()) && db_step_done(d, st);
+}
+
+static bool member_add_guest(struct db *d, const struct link *l, char member_id[37])
+{
+    uuid_v4(member_id);
+    sqlite3_stmt *st = db_stmt(d, "INSERT INTO members (id, family_id, guest_name, link_id, "
+                                  "role, created_at) VALUES (?, ?, ?, ?, ?, ?)");
+    return st && db_bind_text(st, 1, member_id) && db_bind_text(st, 2, l->family_id) &&
+           db_bind_text(st, 3, l->label) && db_bind_text(st, 4, l->id) &&
+           db_bind_text(st, 5, l->role) && db_bind_int64(st, 6, now_ms()) && db_step_done(d, st);
+}
+
+static cJSON *detail_str(const char *key, const char *value)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, key, value);
+    return o;
+}
+
+/* ---------- register, login, logout ---------- */
+
+static bool registration_open(void)
+{
+    const char *mode = getenv("REGISTRATION");
+    return mode && strcmp(mode, "open") == 0;
+}
+
+static void register_post(struct request *r)
+{
+    struct vobj v;
+    v_init(&v, r->json, NULL);
+    char email[256];
+    const char *password = NULL, *name = NULL, *invite = NULL;
+    v_email(&v, "email", V_REQUIRED, email, sizeof email);
+    v_string(&v, "password", V_REQUIRED, PASSWORD_MIN_CHARS, PASSWORD_MAX_CHARS, &password);
+    v_string(&v, "name", V_REQUIRED, 1, 80, &name);
+    v_string(&v, "invite", 0, 1, 128, &invite);
+    if (!v_finish(&v)) {
+        v_reply(r, &v);
+        return;
+    }
+    v_free(&v);
+
+    struct db *d = req_db(r);
+    if (!d)
+        return;
+    struct link link;
+    if (invite && link_find(d, invite, &link) != LINK_OK) {
+        resp_error(r, 403, "invite_invalid",
+                   "This invitation has expired, been used up or revoked");
+        return;
+    }
+    if (!invite && !registration_open()) {
+        resp_error(r, 403, "registration_closed", "Registration is by invitation on this server");
+        return;
+    }
+
+    char hash[crypto_pwhash_STRBYTES];
+    if (!password_hash(password, hash)) {
+        resp_error(r, 503, "overloaded", "Could not hash the password; try again");
+        return;
+    }
+
+    char user_id[37];
+    uuid_v4(user_id);
+    int64_t now = now_ms();
+    if (!db_begin(d)) {
+        resp_error(r, 503, "db_busy", "The database is busy; try again");
+        return;
+    }
+    sqlite3_stmt *st = db_stmt(d, "INSERT INTO users (id, email, name, password_hash, "
+                                  "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
+                                  "ON CONFLICT (email) DO NOTHING");
+    if (!st || !db_bind_text(st, 1, user_id) || !db_bind_text(st, 2, email) ||
+        !db_bind_text(st, 3, name) || !db_bind_text(st, 4, hash) || !db_bind_int64(st, 5, now) ||
+        !db_bind_int64(st, 6, now) || !db_step_done(d, st)) {
+        db_rollback(d);
+        {
+            resp_error(r, 500, "internal", "Could not create the account");
+            return;
+        }
+    }
+    if (sqlite3_changes(d->h) == 0) {
+        db_rollback(d);
+        cJSON *f = cJSON_CreateObject();
+        cJSON_AddStringToObject(f, "email", "is already registered");
+        {
+            resp_error_fields(r, 409, "email_taken", "This email is already registered", f);
+            return;
+        }
+    }
+    if (invite && (!link_take_use(d, link.id) ||
+                   !member_join_account(d, link.family_id, user_id, link.role))) {
+        db_rollback(d);
+        {
+            resp_error(r, 403, "invite_invalid", "This invitation has just been used up");
+            return;
+        }
+    }
+    if (!session_start(r, d, user_id, NULL, NULL) || !db_commit(d)) {
+        db_rollback(d);
+        session_clear_cookie(r);
+        {
+            resp_error(r, 500, "internal", "Could not create the account");
+            return;
+        }
+    }
+    audit_record(r, d, NULL, "account_created", user_id, NULL);
+    if (invite)
+        audit_record(r, d, link.family_id, "link_used", link.id, detail_str("role", link.role));
+    reply_signed_in(r, d, 201);
+}
+
+static void login_post(struct request *r)
+{
+    struct vobj v;
+    v_init(&v, r->json, NULL);
+    const char *email_in = NULL, *password = NULL;
+    v_string(&v, "email", V_REQUIRED, 1, 254, &email_in);
+    v_string(&v, "password", V_REQUIRED, 1, PASSWORD_MAX_CHARS, &password);
+    if (!v_finish(&v)) {
+        v_reply(r, &v);
+        return;
+    }
+    v_free(&v);
+    struct db *d = req_db(r);
+    if (!d)
+        return;
+
+    char email[256], account_key[HASH_HEX_LEN + 1], addr_key[HASH_HEX_LEN + 1];
+    if (!email_normalise(email_in, email, sizeof email))
+        snprintf(email, sizeof email, "%s", "invalid");
+    keyed_hash("login-account", email, account_key);
+    keyed_hash("login-addr", req_client_addr(r), addr_key);
+    int64_t wait = throttle_wait(d, account_key, addr_key);
+    if (wait > 0) {
+        char secs[24];
+        snprintf(secs, sizeof secs, "%lld", (long long)wait);
+        resp_header(r, "Retry-After", secs);
+        {
+            resp_error(r, 429, "rate_limited", "Too many failed sign-ins; try again later");
+            return;
+        }
+    }
+
+    char user_id[37] = "", hash[crypto_pwhash_STRBYTES] = "";
+    sqlite3_stmt *st = db_stmt(d, "SELECT id, coalesce(password_hash, '') FROM users "
+                                  "WHERE email = ?");
+    if (st && db_bind_text(st, 1, email) && sqlite3_step(st) == SQLITE_ROW) {
+        snprintf(user_id, sizeof user_id, "%s", db_col_text(st, 0));
+        snprintf(hash, sizeof hash, "%s", db_col_text(st, 1));
+    }
+    if (st)
+        sqlite3_reset(st);
+    /* An unknown email still pays for one verification (password_verify with
+     * no hash), so time does not tell whether the account exists. */
+    if (!password_verify(hash[0] ? hash : NULL, password) || !user_id[0]) {
+        throttle_failed(d, account_key, addr_key);
+        audit_record(r, d, NULL, "sign_in_failed", user_id[0] ? user_id : NULL, NULL);
+        {
+            resp_error(r, 401, "invalid_credentials", "Email or password is incorrect");
+            return;
+        }
+    }
+    throttle_clear(d, account_key);
+    if (!session_start(r, d, user_id, NULL, NULL)) {
+        resp_error(r, 500, "internal", "Could not start a session");
+        return;
+    }
+    audit_record(r, d, NULL, "sign_in", user_id, NULL);
+    reply_signed_in(r, d, 200);
+}
+
+static void logout_post(struct request *r)
+{
+    struct db *d = req_db(r);
+    if (!d)
+        return;
+    session_end(r, d);
+    resp_raw(r, 204, NULL, "", 0);
+}
+
+/* ---------- the current user ---------- */
+
+static cJSON *my_families(struct request *r, struct db *d)
+{
+    cJSON *list = cJSON_CreateArray();
+    const struct session *s = r->session;
+    sqlite3_stmt *st = db_stmt(
+        d, "SELECT f.id, f.name, m.role, f.timezone, f.archived_at IS NOT NULL "
+           "FROM members m JOIN families f ON f.id = m.family_id "
+           "WHERE m.removed_at IS NULL AND (m.user_id = ?1 OR m.id = ?2) ORDER BY f.name, f.id");
+    if (!st || !db_bind_text(st, 1, s->is_guest ? NULL : s->user_id) ||
+        !db_bind_text(st, 2, s->is_guest ? s->member_id : NULL))
+        return list;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        cJSON *f = cJSON_CreateObject();
+        cJSON_AddStringToObject(f, "id", db_col_text(st, 0));
+        cJSON_AddStringToObject(f, "name", db_col_text(st, 1));
+        cJSON_AddStringToObject(f, "role", db_col_text(st, 2));
+        cJSON_AddStringToObject(f, "timezone", db_col_text(st, 3));
+        cJSON_AddBoolToObject(f, "archived", sqlite3_column_int(st, 4) == 1);
+        cJSON_AddItemToArray(list, f);
+    }
+    sqlite3_reset(st);
+    return list;
+}
+
+static void me_get(struct request *r)
+{
+    struct db *d = req_db(r);
+    if (!d)
+        return;
+    cJSON *user = session_user_json(r, d);
+    if (!user) {
+        resp_error(r, 401, "unauthenticated", "Sign in first");
+        return;
+    }
+    cJSON *body = cJSON_CreateObject();
+    cJSON_AddItemToObject(body, "user", user);
+    cJSON_AddItemToObject(body, "families", my_families(r, d));
+    cJSON_AddStringToObject(body, "csrf_token", r->session->csrf);
+    resp_json(r, 200, body);
+}
+
+/* Signs out every other session of the account (after a password change). */
+static void end_other_sessions(struct db *d, const struct session *s)
+{
+    sqlite3_stmt *st = db_stmt(d, "DELETE FROM sessions WHERE user_id = ? AND id <> ?");
+    if (st && db_bind_text(st, 1, s->user_id) && db_bind_text(st, 2, s->id))
+        db_step_done(d, st);
+}
+
+static void me_patch(struct request *r)
+{
+    struct vobj v;
+    v_init(&v, r->json, NULL);
+    const char *name = NULL, *locale = NULL, *password = NULL, *current = NULL;
+    char email[256];
+    bool has_name = v_string(&v, "name", 0, 1, 80, &name);
+    bool has_locale = v_enum(&v, "locale", 0, locales, &locale);
+    bool has_email = v_email(&v, "email", 0, email, sizeof email);
+    bool has_password =
+        v_string(&v, "password", 0, PASSWORD_MIN_CHARS, PASSWORD_MAX_CHARS, &password);
+    v_string(&v, "current_password", 0, 1, PASSWORD_MAX_CHARS, &current);
+    if (!v_finish(&v)) {
+        v_reply(r, &v);
+        return;
+    }
+    struct db *d = req_db(r);
+    if (!d) {
+        v_free(&v);
+        return;
+    }
+    const char *uid = r->session->user_id;
+
+    /* Changing the password or email needs the current password, unless the
+     * account has none yet (the admin's first sign-in by link). */
+    if (has_password || has_email) {
+        char hash[crypto_pwhash_STRBYTES] = "";
+        sqlite3_stmt *st = db_stmt(d, "SELECT coalesce(password_hash, '') FROM users WHERE id = ?");
+        if (st && db_bind_text(st, 1, uid) && sqlite3_step(st) == SQLITE_ROW)
+            snprintf(hash, sizeof hash, "%s", db_col_text(st, 0));
+        if (st)
+            sqlite3_reset(st);
+        if (hash[0] && (!current || !password_verify(hash, current))) {
+            v_error(&v, "current_password", current ? "is not right" : "is required");
+            {
+                v_reply(r, &v);
+                return;
+            }
+        }
+    }
+    v_free(&v);
+    char new_hash[crypto_pwhash_STRBYTES];
+    if (has_password && !password_hash(password, new_hash)) {
+        resp_error(r, 503, "overloaded", "Could not hash the password; try again");
+        return;
+    }
+
+    if (!db_begin(d)) {
+        resp_error(r, 503, "db_busy", "The database is busy; try again");
+        return;
+    }
+    sqlite3_stmt *st =
+        db_stmt(d, "UPDATE users SET name = coalesce(?1, name), locale = coalesce(?2, locale), "
+                   "email = coalesce(?3, email), password_hash = coalesce(?4, password_hash), "
+                   "updated_at = ?5 WHERE id = ?6 AND (?3 IS NULL OR NOT EXISTS "
+                   "(SELECT 1 FROM users WHERE email = ?3 AND id <> ?6))");
+    if (!st || !db_bind_text(st, 1, has_name ? name : NULL) ||
+        !db_bind_text(st, 2, has_locale ? locale : NULL) ||
+        !db_bind_text(st, 3, has_email ? email : NULL) ||
+        !db_bind_text(st, 4, has_password ? new_hash : NULL) || !db_bind_int64(st, 5, now_ms()) ||
+        !db_bind_text(st, 6, uid) || !db_step_done(d, st)) {
+        db_rollback(d);
+        {
+            resp_error(r, 500, "internal", "Could not update the account");
+            return;
+        }
+    }
+    if (sqlite3_changes(d->h) == 0) {
+        db_rollback(d);
+        cJSON *f = cJSON_CreateObject();
+        cJSON_AddStringToObject(f, "email", "is already registered");
+        {
+            resp_error_fields(r, 409, "email_taken", "This email is already registered", f);
+            return;
+        }
+    }
+    if (has_password)
+        end_other_sessions(d, r->session);
+    if (!db_commit(d)) {
+        db_rollback(d);
+        {
+            resp_error(r, 500, "internal", "Could not update the account");
+            return;
+        }
+    }
+    if (has_password)
+        audit_record(r, d, NULL, "password_changed", uid, NULL);
+    cJSON *body = cJSON_CreateObject();
+    cJSON *user = user_json(d, uid);
+    cJSON_AddItemToObject(body, "user", user ? user : cJSON_CreateNull());
+    resp_json(r, 200, body);
+}
+
+/* ---------- signed-in devices ---------- */
+
+static void sessions_get(struct request *r)
+{
+    struct db *d = req_db(r);
+    if (!d)
+        return;
+    const struct session *s = r->session;
+    /* A guest device sees only itself; an account sees all of its devices. */
+    sqlite3_stmt *st = db_stmt(d, "SELECT id, device, created_at, renewed_at, expires_at "
+                                  "FROM sessions WHERE expires_at > ?1 AND "
+                                  "(user_id = ?2 OR id = ?3) ORDER BY renewed_at DESC");
+    if (!st || !db_bind_int64(st, 1, now_ms()) ||
+        !db_bind_text(st, 2, s->is_guest ? NULL : s->user_id) || !db_bind_text(st, 3, s->id)) {
+        resp_error(r, 500, "internal", "Could not list sessions");
+        return;
+    }
+    cJSON *list = cJSON_CreateArray();
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "id", db_col_text(st, 0));
+        cJSON_AddStringToObject(o, "device", db_col_text(st, 1));
+        cJSON_AddNumberToObject(o, "created_at", (double)sqlite3_column_int64(st, 2));
+        cJSON_AddNumberToObject(o, "last_seen_at", (double)sqlite3_column_int64(st, 3));
+        cJSON_AddNumberToObject(o, "expires_at", (double)sqlite3_column_int64(st, 4));
+        cJSON_AddBoolToObject(o, "current", strcmp(db_col_text(st, 0), s->id) == 0);
+        cJSON_AddItemToArray(list, o);
+    }
+    cJSON *body = cJSON_CreateObject();
+    cJSON_AddItemToObject(body, "sessions", list);
+    resp_json(r, 200, body);
+}
+
+static void session_delete(struct request *r)
+{
+    struct db *d = req_db(r);
+    if (!d)
+        return;
+    const struct session *s = r->session;
+    const char *sid = req_param(r, "sid");
+    sqlite3_stmt *st = db_stmt(d, "DELETE FROM sessions WHERE id = ?1 AND "
+                                  "(user_id = ?2 OR id = ?3)");
+    if (!st || !db_bind_text(st, 1, sid) || !db_bind_text(st, 2, s->is_guest ? NULL : s->user_id) ||
+        !db_bind_text(st, 3, s->id) || !db_step_done(d, st)) {
+        resp_error(r, 500, "internal", "Could not sign the device out");
+        return;
+    }
+    if (sqlite3_changes(d->h) == 0) {
+        resp_error(r, 404, "not_found", "No such session");
+        return;
+    }
+    if (strcmp(sid, s->id) == 0)
+        session_clear_cookie(r);
+    audit_record(r, d, NULL, "session_revoked", sid, NULL);
+    resp_raw(r, 204, NULL, "", 0);
+}
+
+/* ---------- links ---------- */
+
+static void join_get(struct request *r)
+{
+    struct db *d = req_db(r);
+    if (!d)
+        return;
+    struct link l;
+    switch (link_find(d, req_param(r, "token"), &l)) {
+    case LINK_UNKNOWN: {
+        reply_page(r, 404, "Link not found",
+                   "This link does not exist. Check that it was copied whole.");
+        return;
+    }
+    case LINK_DEAD: {
+        reply_page(r, 410, "This link no longer works",
+                   "It has expired, been used up or been revoked. Ask the family's owner "
+                   "for a new one.");
+        return;
+    }
+    case LINK_OK:
+        break;
+    }
+    bool as_account = r->session && !r->session->is_guest;
+    char member_id[37] = "";
+    if (!db_begin(d)) {
+        reply_page(r, 503, "Busy", "The server is busy. Try the link again in a moment.");
+        return;
+    }
+    bool ok = link_take_use(d, l.id);
+    if (ok && as_account)
+        ok = member_join_account(d, l.family_id, r->session->user_id, l.role);
+    else if (ok)
+        ok = member_add_guest(d, &l, member_id) && session_start(r, d, NULL, member_id, l.id);
+    if (!ok || !db_commit(d)) {
+        db_rollback(d);
+        {
+            reply_page(r, 410, "This link no longer works",
+                       "It was used up just now. Ask the family's owner for a new one.");
+            return;
+        }
+    }
+    audit_record(r, d, l.family_id, "link_used", l.id, detail_str("role", l.role));
+    char *to = req_printf(r, "/?family=%s", l.family_id);
+    resp_redirect(r, to ? to : "/");
+}
+
+static void signin_get(struct request *r)
+{
+    struct db *d = req_db(r);
+    if (!d)
+        return;
+    char hash[HASH_HEX_LEN + 1], user_id[37] = "";
+    token_hash(req_param(r, "token"), hash);
+    if (!db_begin(d)) {
+        reply_page(r, 503, "Busy", "The server is busy. Try the link again in a moment.");
+        return;
+    }
+    /* One-time: the token is deleted in the same transaction that uses it. */
+    sqlite3_stmt *st = db_stmt(d, "DELETE FROM signin_tokens WHERE token_hash = ? AND "
+                                  "expires_at > ? RETURNING user_id");
+    if (st && db_bind_text(st, 1, hash) && db_bind_int64(st, 2, now_ms()) &&
+        sqlite3_step(st) == SQLITE_ROW)
+        snprintf(user_id, sizeof user_id, "%s", db_col_text(st, 0));
+    if (st)
+        sqlite3_reset(st);
+    if (!user_id[0] || !session_start(r, d, user_id, NULL, NULL) || !db_commit(d)) {
+        db_rollback(d);
+        session_clear_cookie(r);
+        {
+            reply_page(r, 410, "This sign-in link no longer works",
+                       "It was already used or has expired. Run carelogctl admin-link for a "
+                       "new one.");
+            return;
+        }
+    }
+    audit_record(r, d, NULL, "sign_in", user_id, detail_str("method", "one_time_link"));
+    resp_redirect(r, "/?welcome=admin");
+}
+
+int main(int argc, char **argv)
+{
+    static const struct program prog = {.name = "auth", .routes = routes, .nroutes = ARRAY_LEN(routes)};
+    return program_main(&prog, argc, argv);
+}

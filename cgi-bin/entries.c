@@ -1,0 +1,810 @@
+/* entries.c — the care log itself: typed entries with client-made UUIDs,
+ * written idempotently (last write wins on the client's updated_at, ties
+ * broken by content), deleted as tombstones, listed newest first, synced in
+ * batches (an offline outbox flushed in order plus a pull of what others
+ * wrote), and the family's quick-log button configuration. */
+#include "carelog.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/entry.h"
+#include "lib/session.h"
+#include "lib/tz.h"
+
+static void entries_get(struct request *r);
+static void entry_put(struct request *r);
+static void entry_delete(struct request *r);
+static void sync_post(struct request *r);
+static void changes_get(struct request *r);
+static void config_get(struct request *r);
+static void config_put(struct request *r);
+
+static const struct route routes[] = {
+    {"GET", "/api/v1/families/{fid}/entries", entries_get, ACCESS_VIEWER, 0},
+    {"PUT", "/api/v1/families/{fid}/entries/{eid}", entry_put, ACCESS_CAREGIVER, ROUTE_JSON},
+    {"DELETE", "/api/v1/families/{fid}/entries/{eid}", entry_delete, ACCESS_CAREGIVER, 0},
+    /* Viewers may pull through sync; pushing changes needs a caregiver. */
+    {"POST", "/api/v1/families/{fid}/sync", sync_post, ACCESS_VIEWER, ROUTE_JSON},
+    {"GET", "/api/v1/families/{fid}/changes", changes_get, ACCESS_VIEWER, 0},
+    {"GET", "/api/v1/families/{fid}/config", config_get, ACCESS_VIEWER, 0},
+    {"PUT", "/api/v1/families/{fid}/config", config_put, ACCESS_CAREGIVER, ROUTE_JSON},
+};
+
+#define MAX_SYNC_CHANGES 500
+#define MAX_PULL 5000
+#define DEFAULT_PULL 1000
+#define MAX_DURATION_MS (48 * 3600 * 1000LL)
+#define MAX_FUTURE_MS (24 * 3600 * 1000LL)
+
+static void reply_db_error(struct request *r)
+{
+    resp_error(r, 500, "internal", "The database could not do this");
+}
+
+/* ---------- reading entries ---------- */
+
+static cJSON *entry_json(struct db *d, const char *id)
+{
+    sqlite3_stmt *st = db_stmt(d, ENTRY_SELECT "WHERE e.id = ?");
+    if (!st || !db_bind_text(st, 1, id) || sqlite3_step(st) != SQLITE_ROW)
+        return NULL;
+    cJSON *o = entry_json_row(st);
+    sqlite3_reset(st);
+    return o;
+}
+
+/* ---------- writing entries ---------- */
+
+/* One change as it arrives (PUT body or a sync change), validated. */
+struct entry_in {
+    const char *id, *subject_id, *type;
+    int64_t ts, end_ts, created_at, updated_at;
+    bool has_end, deleted;
+    cJSON *value; /* normalised copy, owned */
+};
+
+enum apply_result { APPLY_CREATED, APPLY_UPDATED, APPLY_SAME, APPLY_STALE, APPLY_NOT_FOUND,
+                    APPLY_SLEEP_RUNNING, APPLY_ERROR };
+
+static bool subject_in_family(struct db *d, const char *fid, const char *sid)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT 1 FROM subjects WHERE id = ? AND family_id = ? "
+                                  "AND deleted_at IS NULL");
+    bool ok = st && db_bind_text(st, 1, sid) && db_bind_text(st, 2, fid) &&
+              sqlite3_step(st) == SQLITE_ROW;
+    if (st)
+        sqlite3_reset(st);
+    return ok;
+}
+
+/* A sleep without a given kind is a night sleep when it starts between 19:00
+ * and 07:00 in the family's zone, else a nap. */
+static void derive_sleep_kind(struct db *d, const char *fid, struct entry_in *e)
+{
+    if (strcmp(e->type, "sleep") != 0 || cJSON_GetObjectItemCaseSensitive(e->value, "kind"))
+        return;
+    sqlite3_stmt *st = db_stmt(d, "SELECT timezone FROM families WHERE id = ?");
+    const struct tz *z = NULL;
+    if (st && db_bind_text(st, 1, fid) && sqlite3_step(st) == SQLITE_ROW)
+        z = tz_get(db_col_text(st, 0));
+    if (st)
+        sqlite3_reset(st);
+    if (!z)
+        z = tz_get("UTC");
+    struct civil c;
+    tz_to_civil(z, e->ts, &c);
+    cJSON_AddStringToObject(e->value, "kind", (c.hour >= 19 || c.hour < 7) ? "night" : "nap");
+}
+
+/* Validates an entry object into `e`. `id` comes from the path for PUT (NULL:
+ * read it from the object, as sync does). */
+static void entry_read(struct vobj *v, struct db *d, const char *fid, const char *id,
+                       struct entry_in *e)
+{
+    memset(e, 0, sizeof *e);
+    const cJSON *value = NULL;
+    if (id) {
+        e->id = id;
+        if (!uuid_is_valid(id))
+            v_error(v, "id", "must be a lower-case UUID");
+    } else {
+        v_uuid(v, "id", V_REQUIRED, &e->id);
+    }
+    v_uuid(v, "subject_id", V_REQUIRED, &e->subject_id);
+    bool has_type = v_enum(v, "type", V_REQUIRED, entry_types, &e->type);
+    bool has_ts = v_epoch_ms(v, "ts", V_REQUIRED, &e->ts);
+    e->has_end = v_epoch_ms(v, "end_ts", V_NULLABLE, &e->end_ts);
+    bool has_value = v_object(v, "value", V_REQUIRED, &value);
+    bool has_created = v_epoch_ms(v, "created_at", 0, &e->created_at);
+    bool has_updated = v_epoch_ms(v, "updated_at", V_REQUIRED, &e->updated_at);
+    v_is_null(v, "seq"); /* echoes of server fields are accepted and ignored */
+    v_is_null(v, "author_id");
+    v_is_null(v, "author_name");
+    v_bool(v, "deleted", 0, &e->deleted);
+    int64_t now = now_ms();
+    if (has_ts && e->ts > now + MAX_FUTURE_MS)
+        v_error(v, "ts", "must not be more than a day in the future");
+    if (e->has_end && has_ts && e->end_ts < e->ts)
+        v_error(v, "end_ts", "must not be before ts");
+    else if (e->has_end && has_ts && e->end_ts - e->ts > MAX_DURATION_MS)
+        v_error(v, "end_ts", "must be within 48 hours of ts");
+    if (e->has_end && has_type && !entry_type_is_timed(e->type))
+        v_error(v, "end_ts", "is only for feeds, sleep, pumping and tummy time");
+    if (has_type && has_value)
+        entry_value_check(v, e->type, value, false);
+    if (!has_created && has_updated)
+        e->created_at = e->updated_at;
+    if (v_ok(v) && e->subject_id && !subject_in_family(d, fid, e->subject_id))
+        v_error(v, "subject_id", "is not a person in this family");
+    if (v_ok(v)) {
+        e->value = entry_value_normalise(e->type, value);
+        if (e->value)
+            derive_sleep_kind(d, fid, e);
+    }
+}
+
+static int64_t next_seq(struct db *d)
+{
+    sqlite3_stmt *st =
+        db_stmt(d, "UPDATE seq_counter SET value = value + 1 WHERE id = 1 RETURNING value");
+    int64_t seq = (st && sqlite3_step(st) == SQLITE_ROW) ? sqlite3_column_int64(st, 0) : -1;
+    if (st)
+        sqlite3_reset(st);
+    return seq;
+}
+
+/* The text compared when two versions carry the same updated_at: any total
+ * order works, as long as every server and replay picks the same winner. */
+static char *version_text(int deleted, const char *subject, const char *type, int64_t ts,
+                          bool has_end, int64_t end_ts, const char *value)
+{
+    struct buf b;
+    buf_init(&b, 1 << 20);
+    buf_printf(&b, "%d|%s|%s|%lld|%lld|%s", deleted, subject, type, (long long)ts,
+               has_end ? (long long)end_ts : -1LL, value);
+    if (b.oom) {
+        buf_free(&b);
+        return NULL;
+    }
+    return b.p;
+}
+
+/* Applies one change inside the caller's transaction. */
+static enum apply_result entry_apply(struct db *d, const char *fid, const char *author,
+                                     const struct entry_in *e)
+{
+    char *value = cJSON_PrintUnformatted(e->value);
+    if (!value)
+        return APPLY_ERROR;
+    enum apply_result result = APPLY_ERROR;
+    char *mine = version_text(e->deleted, e->subject_id, e->type, e->ts, e->has_end, e->end_ts,
+                              value);
+    sqlite3_stmt *st = db_stmt(d, "SELECT family_id, updated_at, deleted, subject_id, type, ts, "
+                                  "end_ts, value FROM entries WHERE id = ?");
+    if (!mine || !st || !db_bind_text(st, 1, e->id))
+        goto out;
+    bool exists = false;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        exists = true;
+        if (strcmp(db_col_text(st, 0), fid) != 0) {
+            result = APPLY_NOT_FOUND; /* another family's id: say nothing about it */
+            goto out;
+        }
+        int64_t stored_at = sqlite3_column_int64(st, 1);
+        char *theirs = version_text(sqlite3_column_int(st, 2), db_col_text(st, 3),
+                                    db_col_text(st, 4), sqlite3_column_int64(st, 5),
+                                    sqlite3_column_type(st, 6) != SQLITE_NULL,
+                                    sqlite3_column_int64(st, 6), db_col_text(st, 7));
+        if (!theirs)
+            goto out;
+        int cmp = strcmp(mine, theirs);
+        free(theirs);
+        if (e->updated_at < stored_at || (e->updated_at == stored_at && cmp < 0)) {
+            result = APPLY_STALE;
+            goto out;
+        }
+        if (e->updated_at == stored_at && cmp == 0) {
+            result = APPLY_SAME; /* a replay: nothing to write, no new seq */
+            goto out;
+        }
+    } else if (rc != SQLITE_DONE) {
+        goto out;
+    }
+    sqlite3_reset(st);
+    int64_t seq = next_seq(d);
+    if (seq < 0)
+        goto out;
+    st = exists ? db_stmt(d, "UPDATE entries SET subject_id = ?2, type = ?3, ts = ?4, "
+                             "end_ts = ?5, value = ?6, author_id = ?7, updated_at = ?9, "
+                             "deleted = ?10, seq = ?11 WHERE id = ?1 AND family_id = ?12")
+                : db_stmt(d, "INSERT INTO entries (id, subject_id, type, ts, end_ts, value, "
+                             "author_id, created_at, updated_at, deleted, seq, family_id) "
+                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+    if (!st || !db_bind_text(st, 1, e->id) || !db_bind_text(st, 2, e->subject_id) ||
+        !db_bind_text(st, 3, e->type) || !db_bind_int64(st, 4, e->ts) ||
+        !(e->has_end ? db_bind_int64(st, 5, e->end_ts) : sqlite3_bind_null(st, 5) == SQLITE_OK) ||
+        !db_bind_text(st, 6, value) || !db_bind_text(st, 7, author) ||
+        !db_bind_int64(st, 8, e->created_at) || !db_bind_int64(st, 9, e->updated_at) ||
+        !db_bind_int64(st, 10, e->deleted) || !db_bind_int64(st, 11, seq) ||
+        !db_bind_text(st, 12, fid))
+        goto out;
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE)
+        result = exists ? APPLY_UPDATED : APPLY_CREATED;
+    else if (sqlite3_extended_errcode(d->h) == SQLITE_CONSTRAINT_UNIQUE)
+        result = APPLY_SLEEP_RUNNING; /* the one-running-sleep index */
+    else
+        log_event("error", "entry_write_failed", sqlite3_errmsg(d->h));
+out:
+    if (st)
+        sqlite3_reset(st);
+    free(mine);
+    free(value);
+    return result;
+}
+
+static const char *author_of(struct request *r)
+{
+    return r->session->family_member_id[0] ? r->session->family_member_id : NULL;
+}
+
+/* Answers one PUT/DELETE by the apply result; the entry shown is the stored
+ * (winning) version. */
+static void reply_applied(struct request *r, struct db *d, const char *id, enum apply_result res)
+{
+    cJSON *entry = NULL;
+    switch (res) {
+    case APPLY_CREATED:
+    case APPLY_UPDATED:
+    case APPLY_SAME:
+        entry = entry_json(d, id);
+        if (!entry) {
+            reply_db_error(r);
+            return;
+        }
+        resp_json(r, res == APPLY_CREATED ? 201 : 200, entry);
+        return;
+    case APPLY_STALE: {
+        cJSON *body = cJSON_CreateObject();
+        cJSON *err = cJSON_AddObjectToObject(body, "error");
+        cJSON_AddStringToObject(err, "code", "stale");
+        cJSON_AddStringToObject(err, "message", "A newer version is stored; here it is");
+        entry = entry_json(d, id);
+        cJSON_AddItemToObject(body, "entry", entry ? entry : cJSON_CreateNull());
+        resp_json(r, 409, body);
+        return;
+    }
+    case APPLY_NOT_FOUND:
+        resp_error(r, 404, "not_found", "No such entry");
+        return;
+    case APPLY_SLEEP_RUNNING:
+        resp_error(r, 409, "sleep_running", "A sleep is already running for this person");
+        return;
+    case APPLY_ERROR:
+        break;
+    }
+    reply_db_error(r);
+}
+
+/* Runs one change in its own transaction and answers it. */
+static void apply_and_reply(struct request *r, struct db *d, struct entry_in *e)
+{
+    if (!db_begin(d)) {
+        cJSON_Delete(e->value);
+        resp_error(r, 503, "db_busy", "The database is busy; try again");
+        return;
+    }
+    enum apply_result res = entry_apply(d, r->session->family_id, author_of(r), e);
+    cJSON_Delete(e->value);
+    bool wrote = res == APPLY_CREATED || res == APPLY_UPDATED;
+    if (!wrote) {
+        db_rollback(d);
+    } else if (!db_commit(d)) {
+        db_rollback(d);
+        res = APPLY_ERROR;
+    }
+    reply_applied(r, d, e->id, res);
+}
+
+static void entry_put(struct request *r)
+{
+    struct db *d = req_db(r);
+    if (!d)
+        return;
+    struct vobj v;
+    struct entry_in e;
+    v_init(&v, r->json, NULL);
+    entry_read(&v, d, r->session->family_id, req_param(r, "eid"), &e);
+    if (!v_finish(&v)) {
+        cJSON_Delete(e.value);
+        v_reply(r, &v);
+        return;
+    }
+    v_free(&v);
+    if (!e.value) {
+        resp_error(r, 503, "overloaded", "Out of memory");
+        return;
+    }
+    e.deleted = false; /* a PUT always stores a live entry (undo of a delete is a PUT) */
+    apply_and_reply(r, d, &e);
+}
+
+/* The stored entry as a change, so a delete can reuse entry_apply. */
+static bool entry_load(struct db *d, const char *fid, const char *id, struct entry_in *e,
+                       char **strings)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT subject_id, type, ts, end_ts, value FROM entries "
+                                  "WHERE id = ? AND family_id = ?");
+    if (!st || !db_bind_text(st, 1, id) || !db_bind_text(st, 2, fid) ||
+        sqlite3_step(st) != SQLITE_ROW)
+        return false;
+    strings[0] = strdup(db_col_text(st, 0));
+    strings[1] = strdup(db_col_text(st, 1));
+    e->id = id;
+    e->subject_id = strings[0];
+    e->type = strings[1];
+    e->ts = sqlite3_column_int64(st, 2);
+    e->has_end = sqlite3_column_type(st, 3) != SQLITE_NULL;
+    e->end_ts = sqlite3_column_int64(st, 3);
+    e->value = cJSON_Parse(db_col_text(st, 4));
+    sqlite3_reset(st);
+    return strings[0] && strings[1] && e->value;
+}
+
+static void entry_delete(struct request *r)
+{
+    int64_t updated_at;
+    if (!query_int(r, "updated_at", 946684800000LL, 7258118400000LL, now_ms(), &updated_at))
+        return;
+    struct db *d = req_db(r);
+    if (!d)
+        return;
+    const char *id = req_param(r, "eid");
+    struct entry_in e = {0};
+    char *strings[2] = {NULL, NULL};
+    if (!entry_load(d, r->session->family_id, id, &e, strings)) {
+        cJSON_Delete(e.value);
+        free(strings[0]);
+        free(strings[1]);
+        resp_error(r, 404, "not_found", "No such entry");
+        return;
+    }
+    e.deleted = true;
+    e.updated_at = updated_at;
+    apply_and_reply(r, d, &e);
+    free(strings[0]);
+    free(strings[1]);
+}
+
+/* ---------- listing and pulling ---------- */
+
+static void entries_get(struct request *r)
+{
+    const char *subject = NULL, *type = NULL, *before = NULL;
+    int64_t limit;
+    if (!query_int(r, "limit", 1, 200, 50, &limit))
+        return;
+    if (req_query(r, "subject", &subject) < 0 || req_query(r, "type", &type) < 0 ||
+        req_query(r, "before", &before) < 0) {
+        resp_error(r, 400, "validation_failed", "A query parameter is not valid");
+        return;
+    }
+    /* Keyset paging: before = "<ts>_<id>" of the last entry of the previous page. */
+    int64_t before_ts = INT64_MAX;
+    const char *before_id = "";
+    if (before && *before) {
+        char *us = strchr(before, '_');
+        if (!us || (*us = '\0', !parse_int64(before, &before_ts)) || !uuid_is_valid(us + 1)) {
+            cJSON *f = cJSON_CreateObject();
+            cJSON_AddStringToObject(f, "before", "must be a next_before value from a listing");
+            resp_error_fields(r, 400, "validation_failed", "A query parameter is invalid", f);
+            return;
+        }
+        before_id = us + 1;
+    } else {
+        before_id = "~"; /* sorts after every UUID */
+    }
+    struct db *d = req_db(r);
+    if (!d)
+        return;
+    sqlite3_stmt *st = db_stmt(
+        d, ENTRY_SELECT "WHERE e.family_id = ?1 AND e.deleted = 0 "
+                        "AND (?2 IS NULL OR e.subject_id = ?2) AND (?3 IS NULL OR e.type = ?3) "
+                        "AND (e.ts < ?4 OR (e.ts = ?4 AND e.id < ?5)) "
+                        "ORDER BY e.ts DESC, e.id DESC LIMIT ?6");
+    if (!st || !db_bind_text(st, 1, r->session->family_id) ||
+        !db_bind_text(st, 2, subject && *subject ? subject : NULL) ||
+        !db_bind_text(st, 3, type && *type ? type : NULL) || !db_bind_int64(st, 4, before_ts) ||
+        !db_bind_text(st, 5, before_id) || !db_bind_int64(st, 6, limit)) {
+        reply_db_error(r);
+        return;
+    }
+    cJSON *list = cJSON_CreateArray();
+    int n = 0;
+    char next[64] = "";
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        cJSON_AddItemToArray(list, entry_json_row(st));
+        snprintf(next, sizeof next, "%lld_%s", (long long)sqlite3_column_int64(st, 3),
+                 db_col_text(st, 0));
+        n++;
+    }
+    cJSON *body = cJSON_CreateObject();
+    cJSON_AddItemToObject(body, "entries", list);
+    if (n == limit)
+        cJSON_AddStringToObject(body, "next_before", next);
+    else
+        cJSON_AddNullToObject(body, "next_before");
+    resp_json(r, 200, body);
+}
+
+/* Adds {changes, cursor, more} for seq > since to body. */
+static bool add_changes(struct db *d, const char *fid, int64_t since, int64_t limit, cJSON *body)
+{
+    sqlite3_stmt *st = db_stmt(d, ENTRY_SELECT "WHERE e.family_id = ? AND e.seq > ? "
+                                               "ORDER BY e.seq LIMIT ?");
+    if (!st || !db_bind_text(st, 1, fid) || !db_bind_int64(st, 2, since) ||
+        !db_bind_int64(st, 3, limit + 1))
+        return false;
+    cJSON *list = cJSON_AddArrayToObject(body, "changes");
+    int64_t cursor = since, n = 0;
+    bool more = false;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == limit) {
+            more = true;
+            break;
+        }
+        cJSON_AddItemToArray(list, entry_json_row(st));
+        cursor = sqlite3_column_int64(st, 11);
+        n++;
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return false;
+    cJSON_AddNumberToObject(body, "cursor", (double)cursor);
+    cJSON_AddBoolToObject(body, "more", more);
+    return true;
+}
+
+static void changes_get(struct request *r)
+{
+    int64_t since, limit;
+    if (!query_int(r, "since", 0, INT64_MAX, 0, &since) ||
+        !query_int(r, "limit", 1, MAX_PULL, DEFAULT_PULL, &limit))
+        return;
+    struct db *d = req_db(r);
+    if (!d)
+        return;
+    cJSON *body = cJSON_CreateObject();
+    if (!add_changes(d, r->session->family_id, since, limit, body)) {
+        cJSON_Delete(body);
+        reply_db_error(r);
+        return;
+    }
+    resp_json(r, 200, body);
+}
+
+/* ---------- sync: push an outbox in order, pull what others wrote ---------- */
+
+static cJSON *sync_result(const char *id, const char *status)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "id", id ? id : "");
+    cJSON_AddStringToObject(o, "status", status);
+    return o;
+}
+
+static cJSON *error_object(const char *code, const char *message, cJSON *fields)
+{
+    cJSON *e = cJSON_CreateObject();
+    cJSON_AddStringToObject(e, "code", code);
+    cJSON_AddStringToObject(e, "message", message);
+    if (fields)
+        cJSON_AddItemToObject(e, "fields", fields);
+    return e;
+}
+
+/* One change of a sync batch, inside a savepoint so a failure undoes only it. */
+static cJSON *sync_one(struct request *r, struct db *d, const cJSON *change)
+{
+    struct vobj v;
+    struct entry_in e;
+    const char *op = NULL;
+    static const char *const ops[] = {"put", "delete", NULL};
+    v_init(&v, change, NULL);
+    v_enum(&v, "op", V_REQUIRED, ops, &op);
+    const char *fid = r->session->family_id;
+    char *strings[2] = {NULL, NULL};
+    memset(&e, 0, sizeof e);
+    if (op && strcmp(op, "delete") == 0) {
+        const char *id = NULL;
+        int64_t at = 0;
+        v_uuid(&v, "id", V_REQUIRED, &id);
+        v_epoch_ms(&v, "updated_at", V_REQUIRED, &at);
+        if (v_finish(&v) && !entry_load(d, fid, id, &e, strings)) {
+            cJSON *res = sync_result(id, "invalid");
+            cJSON_AddItemToObject(res, "error", error_object("not_found", "No such entry", NULL));
+            free(strings[0]);
+            free(strings[1]);
+            cJSON_Delete(e.value);
+            v_free(&v);
+            return res;
+        }
+        e.deleted = true;
+        e.updated_at = at;
+    } else {
+        entry_read(&v, d, fid, NULL, &e);
+        e.deleted = false;
+    }
+    if (!v_finish(&v)) {
+        const cJSON *idj = cJSON_GetObjectItemCaseSensitive(change, "id");
+        cJSON *res = sync_result(cJSON_IsString(idj) ? idj->valuestring : "", "invalid");
+        cJSON_AddItemToObject(res, "error", error_object("validation_failed",
+                                                         "The change is not valid",
+                                                         v_take_errors(&v)));
+        free(strings[0]);
+        free(strings[1]);
+        cJSON_Delete(e.value);
+        v_free(&v);
+        return res;
+    }
+    v_free(&v);
+    sqlite3_exec(d->h, "SAVEPOINT change", NULL, NULL, NULL);
+    enum apply_result res = e.value ? entry_apply(d, fid, author_of(r), &e) : APPLY_ERROR;
+    if (res == APPLY_CREATED || res == APPLY_UPDATED)
+        sqlite3_exec(d->h, "RELEASE change", NULL, NULL, NULL);
+    else
+        sqlite3_exec(d->h, "ROLLBACK TO change; RELEASE change", NULL, NULL, NULL);
+    cJSON *out;
+    switch (res) {
+    case APPLY_CREATED:
+    case APPLY_UPDATED:
+    case APPLY_SAME:
+        out = sync_result(e.id, "applied");
+        break;
+    case APPLY_STALE:
+        out = sync_result(e.id, "stale");
+        break;
+    case APPLY_NOT_FOUND:
+        out = sync_result(e.id, "invalid");
+        cJSON_AddItemToObject(out, "error", error_object("not_found", "No such entry", NULL));
+        break;
+    case APPLY_SLEEP_RUNNING:
+        out = sync_result(e.id, "invalid");
+        cJSON_AddItemToObject(out, "error",
+                              error_object("sleep_running",
+                                           "A sleep is already running for this person", NULL));
+        break;
+    default:
+        out = sync_result(e.id, "invalid");
+        cJSON_AddItemToObject(out, "error",
+                              error_object("internal", "The change could not be stored", NULL));
+        break;
+    }
+    if (res == APPLY_CREATED || res == APPLY_UPDATED || res == APPLY_SAME || res == APPLY_STALE) {
+        cJSON *stored = entry_json(d, e.id);
+        cJSON_AddItemToObject(out, "entry", stored ? stored : cJSON_CreateNull());
+    }
+    cJSON_Delete(e.value);
+    free(strings[0]);
+    free(strings[1]);
+    return out;
+}
+
+static void sync_post(struct request *r)
+{
+    struct vobj v;
+    v_init(&v, r->json, NULL);
+    int64_t cursor = 0, limit = DEFAULT_PULL;
+    const cJSON *changes = NULL;
+    v_int(&v, "cursor", V_REQUIRED, 0, INT64_MAX / 2, &cursor);
+    v_array(&v, "changes", 0, MAX_SYNC_CHANGES, &changes);
+    v_int(&v, "limit", 0, 1, MAX_PULL, &limit);
+    if (!v_finish(&v)) {
+        v_reply(r, &v);
+        return;
+    }
+    v_free(&v);
+    int n = changes ? cJSON_GetArraySize(changes) : 0;
+    if (n > 0 && r->session->role < ROLE_CAREGIVER) {
+        resp_error(r, 403, "forbidden", "Viewers cannot change anything");
+        return;
+    }
+    struct db *d = req_db(r);
+    if (!d)
+        return;
+    cJSON *body = cJSON_CreateObject();
+    cJSON *results = cJSON_AddArrayToObject(body, "results");
+    if (n > 0) {
+        /* One transaction for the batch (fast), a savepoint per change (a bad
+         * one is undone alone); changes apply in the order sent. */
+        if (!db_begin(d)) {
+            cJSON_Delete(body);
+            resp_error(r, 503, "db_busy", "The database is busy; try again");
+            return;
+        }
+        for (const cJSON *c = changes->child; c; c = c->next)
+            cJSON_AddItemToArray(results, sync_one(r, d, c));
+        if (!db_commit(d)) {
+            db_rollback(d);
+            cJSON_Delete(body);
+            reply_db_error(r);
+            return;
+        }
+    }
+    if (!add_changes(d, r->session->family_id, cursor, limit, body)) {
+        cJSON_Delete(body);
+        reply_db_error(r);
+        return;
+    }
+    resp_json(r, 200, body);
+}
+
+/* ---------- quick-log buttons ---------- */
+
+static const char default_config[] =
+    "[{\"category\":\"feed\",\"stateful\":true,\"buttons\":["
+    "{\"type\":\"feed\",\"value\":{\"method\":\"breast_left\"},\"timing\":true},"
+    "{\"type\":\"feed\",\"value\":{\"method\":\"breast_right\"},\"timing\":true},"
+    "{\"type\":\"feed\",\"value\":{\"method\":\"bottle\",\"milk\":\"formula\",\"amount_ml\":120},"
+    "\"timing\":false}]},"
+    "{\"category\":\"diaper\",\"stateful\":false,\"buttons\":["
+    "{\"type\":\"diaper\",\"value\":{\"wet\":true},\"timing\":false},"
+    "{\"type\":\"diaper\",\"value\":{\"dirty\":true},\"timing\":false},"
+    "{\"type\":\"diaper\",\"value\":{\"wet\":true,\"dirty\":true},\"timing\":false}]},"
+    "{\"category\":\"sleep\",\"stateful\":true,\"buttons\":["
+    "{\"type\":\"sleep\",\"value\":{},\"timing\":true}]},"
+    "{\"category\":\"health\",\"stateful\":false,\"buttons\":["
+    "{\"type\":\"temperature\",\"value\":{},\"timing\":false},"
+    "{\"type\":\"medication\",\"value\":{},\"timing\":false},"
+    "{\"type\":\"growth\",\"value\":{},\"timing\":false}]}]";
+
+static void reply_config(struct request *r, struct db *d, int status)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT data, seq FROM family_config WHERE family_id = ?");
+    if (!st || !db_bind_text(st, 1, r->session->family_id)) {
+        reply_db_error(r);
+        return;
+    }
+    bool stored = sqlite3_step(st) == SQLITE_ROW;
+    cJSON *body = cJSON_CreateObject();
+    cJSON_AddNumberToObject(body, "version", stored ? (double)sqlite3_column_int64(st, 1) : 0);
+    cJSON *groups = cJSON_Parse(stored ? db_col_text(st, 0) : default_config);
+    cJSON_AddItemToObject(body, "groups", groups ? groups : cJSON_CreateArray());
+    cJSON_AddBoolToObject(body, "default", !stored);
+    resp_json(r, status, body);
+}
+
+static void config_get(struct request *r)
+{
+    struct db *d = req_db(r);
+    if (d)
+        reply_config(r, d, 200);
+}
+
+/* Validates the groups and returns a normalised copy (only known fields). */
+static cJSON *config_read(struct vobj *v, const cJSON *groups)
+{
+    cJSON *out = cJSON_CreateArray();
+    int gi = 0;
+    for (const cJSON *g = groups ? groups->child : NULL; g; g = g->next, gi++) {
+        char gname[32];
+        snprintf(gname, sizeof gname, "groups[%d]", gi);
+        struct vobj gv;
+        v_init_nested(&gv, v, g, gname);
+        const char *category = NULL;
+        bool stateful = false;
+        const cJSON *buttons = NULL;
+        v_string(&gv, "category", V_REQUIRED, 1, 40, &category);
+        v_bool(&gv, "stateful", 0, &stateful);
+        v_array(&gv, "buttons", V_REQUIRED, 12, &buttons);
+        cJSON *go = cJSON_CreateObject();
+        cJSON_AddStringToObject(go, "category", category ? category : "");
+        cJSON_AddBoolToObject(go, "stateful", stateful);
+        cJSON *bo = cJSON_AddArrayToObject(go, "buttons");
+        int bi = 0;
+        for (const cJSON *b = buttons ? buttons->child : NULL; b; b = b->next, bi++) {
+            char bname[32];
+            snprintf(bname, sizeof bname, "buttons[%d]", bi);
+            struct vobj bv;
+            v_init_nested(&bv, &gv, b, bname);
+            const char *label = NULL, *type = NULL;
+            const cJSON *value = NULL;
+            bool timing = false;
+            bool has_label = v_string(&bv, "label", 0, 1, 40, &label);
+            bool has_type = v_enum(&bv, "type", V_REQUIRED, entry_types, &type);
+            bool has_value = v_object(&bv, "value", 0, &value);
+            v_bool(&bv, "timing", 0, &timing);
+            if (timing && has_type && !entry_type_is_timed(type))
+                v_error(&bv, "timing", "only feeds, sleep, pumping and tummy time run as timers");
+            if (has_type && has_value)
+                entry_value_check(&bv, type, value, true);
+            v_finish(&bv);
+            cJSON *one = cJSON_CreateObject();
+            if (has_label)
+                cJSON_AddStringToObject(one, "label", label);
+            cJSON_AddStringToObject(one, "type", type ? type : "");
+            cJSON *norm = has_type && has_value ? entry_value_normalise(type, value) : NULL;
+            cJSON_AddItemToObject(one, "value", norm ? norm : cJSON_CreateObject());
+            cJSON_AddBoolToObject(one, "timing", timing);
+            cJSON_AddItemToArray(bo, one);
+        }
+        v_finish(&gv);
+        cJSON_AddItemToArray(out, go);
+    }
+    return out;
+}
+
+static void config_put(struct request *r)
+{
+    struct vobj v;
+    v_init(&v, r->json, NULL);
+    const cJSON *groups = NULL;
+    int64_t expected = -1;
+    bool has_version = v_int(&v, "version", 0, 0, INT64_MAX / 2, &expected);
+    v_array(&v, "groups", V_REQUIRED, 12, &groups);
+    v_is_null(&v, "default");
+    cJSON *normal = config_read(&v, groups);
+    if (!v_finish(&v)) {
+        cJSON_Delete(normal);
+        v_reply(r, &v);
+        return;
+    }
+    v_free(&v);
+    struct db *d = req_db(r);
+    char *text = cJSON_PrintUnformatted(normal);
+    cJSON_Delete(normal);
+    if (!d || !text) {
+        free(text);
+        if (d)
+            reply_db_error(r);
+        return;
+    }
+    const char *fid = r->session->family_id;
+    if (!db_begin(d)) {
+        free(text);
+        resp_error(r, 503, "db_busy", "The database is busy; try again");
+        return;
+    }
+    /* Optimistic concurrency: a client that read version N may only replace N. */
+    sqlite3_stmt *st = db_stmt(d, "SELECT coalesce((SELECT seq FROM family_config "
+                                  "WHERE family_id = ?), 0)");
+    int64_t current = (st && db_bind_text(st, 1, fid) && sqlite3_step(st) == SQLITE_ROW)
+                          ? sqlite3_column_int64(st, 0)
+                          : -1;
+    if (st)
+        sqlite3_reset(st);
+    if (current < 0 || (has_version && expected != current)) {
+        db_rollback(d);
+        free(text);
+        if (current < 0) {
+            reply_db_error(r);
+            return;
+        }
+        resp_error(r, 409, "stale", "The buttons were changed meanwhile; reload them");
+        return;
+    }
+    int64_t seq = next_seq(d);
+    st = db_stmt(d, "INSERT INTO family_config (family_id, data, seq, updated_at) "
+                    "VALUES (?, ?, ?, ?) ON CONFLICT (family_id) DO UPDATE SET "
+                    "data = excluded.data, seq = excluded.seq, updated_at = excluded.updated_at");
+    bool ok = seq > 0 && st && db_bind_text(st, 1, fid) && db_bind_text(st, 2, text) &&
+              db_bind_int64(st, 3, seq) && db_bind_int64(st, 4, now_ms()) && db_step_done(d, st);
+    free(text);
+    if (!ok || !db_commit(d)) {
+        db_rollback(d);
+        reply_db_error(r);
+        return;
+    }
+    reply_config(r, d, 200);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct program prog = {.name = "entries", .routes = routes, .nroutes = ARRAY_LEN(routes)};
+    return program_main(&prog, argc, argv);
+}

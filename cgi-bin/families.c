@@ -1,0 +1,815 @@
+/* families.c — families and who is in them: the family itself (name, time
+ * zone, notes, archive), the people cared for ("subjects"), members and
+ * their roles, invite/access links, and the family's audit log. */
+#include "carelog.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/audit.h"
+#include "lib/secret.h"
+#include "lib/session.h"
+#include "lib/tz.h"
+
+static void families_get(struct request *r);
+static void family_post(struct request *r);
+static void family_get(struct request *r);
+static void family_patch(struct request *r);
+static void family_archive(struct request *r);
+static void family_unarchive(struct request *r);
+static void subjects_get(struct request *r);
+static void subject_post(struct request *r);
+static void subject_patch(struct request *r);
+static void subject_delete(struct request *r);
+static void members_get(struct request *r);
+static void member_patch(struct request *r);
+static void member_delete(struct request *r);
+static void links_get(struct request *r);
+static void link_post(struct request *r);
+static void link_delete(struct request *r);
+static void audit_get(struct request *r);
+
+static const struct route routes[] = {
+    {"GET", "/api/v1/families", families_get, ACCESS_SESSION, 0},
+    {"POST", "/api/v1/families", family_post, ACCESS_ACCOUNT, ROUTE_JSON},
+    {"GET", "/api/v1/families/{fid}", family_get, ACCESS_VIEWER, 0},
+    {"PATCH", "/api/v1/families/{fid}", family_patch, ACCESS_OWNER, ROUTE_JSON},
+    {"POST", "/api/v1/families/{fid}/archive", family_archive, ACCESS_OWNER, ROUTE_ARCHIVED_OK},
+    {"POST", "/api/v1/families/{fid}/unarchive", family_unarchive, ACCESS_OWNER,
+     ROUTE_ARCHIVED_OK},
+    {"GET", "/api/v1/families/{fid}/subjects", subjects_get, ACCESS_VIEWER, 0},
+    {"POST", "/api/v1/families/{fid}/subjects", subject_post, ACCESS_OWNER, ROUTE_JSON},
+    {"PATCH", "/api/v1/families/{fid}/subjects/{sid}", subject_patch, ACCESS_OWNER, ROUTE_JSON},
+    {"DELETE", "/api/v1/families/{fid}/subjects/{sid}", subject_delete, ACCESS_OWNER, 0},
+    {"GET", "/api/v1/families/{fid}/members", members_get, ACCESS_VIEWER, 0},
+    {"PATCH", "/api/v1/families/{fid}/members/{mid}", member_patch, ACCESS_OWNER, ROUTE_JSON},
+    /* Any member may remove themselves (leave); owners may remove anyone. */
+    {"DELETE", "/api/v1/families/{fid}/members/{mid}", member_delete, ACCESS_VIEWER,
+     ROUTE_ARCHIVED_OK},
+    {"GET", "/api/v1/families/{fid}/links", links_get, ACCESS_OWNER, 0},
+    {"POST", "/api/v1/families/{fid}/links", link_post, ACCESS_OWNER, ROUTE_JSON},
+    {"DELETE", "/api/v1/families/{fid}/links/{lid}", link_delete, ACCESS_OWNER,
+     ROUTE_ARCHIVED_OK},
+    {"GET", "/api/v1/families/{fid}/audit", audit_get, ACCESS_OWNER, 0},
+};
+
+static const char *const roles[] = {"owner", "caregiver", "viewer", NULL};
+static const char *const subject_kinds[] = {"baby", "child", "adult", NULL};
+static const char *const sexes[] = {"female", "male", NULL};
+/* Colours given to new subjects in turn, readable on light and dark themes. */
+static const char *const palette[] = {"#5b8def", "#e5637a", "#2fa37c", "#d08a1c",
+                                      "#8c6be8", "#1c9bb4"};
+
+static void reply_no_content(struct request *r)
+{
+    resp_raw(r, 204, NULL, "", 0);
+}
+
+static void reply_db_error(struct request *r)
+{
+    resp_error(r, 500, "internal", "The database could not do this");
+}
+
+static cJSON *detail_str(const char *key, const char *value)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, key, value);
+    return o;
+}
+
+/* ---------- families ---------- */
+
+#define FAMILY_COLUMNS "f.id, f.name, f.timezone, f.notes, f.archived_at IS NOT NULL, f.created_at, f.updated_at"
+
+static cJSON *family_json_row(sqlite3_stmt *st, const char *role)
+{
+    cJSON *f = cJSON_CreateObject();
+    cJSON_AddStringToObject(f, "id", db_col_text(st, 0));
+    cJSON_AddStringToObject(f, "name", db_col_text(st, 1));
+    cJSON_AddStringToObject(f, "timezone", db_col_text(st, 2));
+    cJSON_AddStringToObject(f, "notes", db_col_text(st, 3));
+    cJSON_AddBoolToObject(f, "archived", sqlite3_column_int(st, 4) == 1);
+    cJSON_AddNumberToObject(f, "created_at", (double)sqlite3_column_int64(st, 5));
+    cJSON_AddNumberToObject(f, "updated_at", (double)sqlite3_column_int64(st, 6));
+    cJSON_AddStringToObject(f, "role", role);
+    return f;
+}
+
+static void reply_family(struct request *r, struct db *d, const char *fid, int status)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT " FAMILY_COLUMNS " FROM families f WHERE f.id = ?");
+    if (!st || !db_bind_text(st, 1, fid) || sqlite3_step(st) != SQLITE_ROW) {
+        resp_error(r, 404, "not_found", "No such family");
+        return;
+    }
+    resp_json(r, status, family_json_row(st, role_name(r->session->role)));
+}
+
+static void families_get(struct request *r)
+{
+    struct db *d = req_db(r);
+    if (!d)
+        return;
+    const struct session *s = r->session;
+    const char *all = NULL;
+    bool every = req_query(r, "all", &all) == 1 && strcmp(all, "1") == 0 && s->is_admin;
+    /* The admin (the consultant) may list every client family. */
+    sqlite3_stmt *st = db_stmt(
+        d, "SELECT " FAMILY_COLUMNS ", coalesce(m.role, 'owner') FROM families f "
+           "LEFT JOIN members m ON m.family_id = f.id AND m.removed_at IS NULL "
+           "AND (m.user_id = ?1 OR m.id = ?2) WHERE m.id IS NOT NULL OR ?3 ORDER BY f.name, f.id");
+    if (!st || !db_bind_text(st, 1, s->is_guest ? NULL : s->user_id) ||
+        !db_bind_text(st, 2, s->is_guest ? s->member_id : NULL) ||
+        !db_bind_int64(st, 3, every)) {
+        reply_db_error(r);
+        return;
+    }
+    cJSON *list = cJSON_CreateArray();
+    while (sqlite3_step(st) == SQLITE_ROW)
+        cJSON_AddItemToArray(list, family_json_row(st, db_col_text(st, 7)));
+    cJSON *body = cJSON_CreateObject();
+    cJSON_AddItemToObject(body, "families", list);
+    resp_json(r, 200, body);
+}
+
+static void check_timezone(struct vobj *v, const char *tz)
+{
+    if (tz && !tz_name_is_valid(tz))
+        v_error(v, "timezone", "must be an IANA time zone such as Europe/London");
+}
+
+static void family_post(struct request *r)
+{
+    struct vobj v;
+    v_init(&v, r->json, NULL);
+    const char *name = NULL, *tz = NULL, *notes = "";
+    v_string(&v, "name", V_REQUIRED, 1, 80, &name);
+    if (v_string(&v, "timezone", V_REQUIRED, 1, TZ_NAME_MAX, &tz))
+        check_timezone(&v, tz);
+    v_string(&v, "notes", V_MULTILINE, 0, 4000, &notes);
+    if (!v_finish(&v)) {
+        v_reply(r, &v);
+        return;
+    }
+    v_free(&v);
+    struct db *d = req_db(r);
+    if (!d)
+        return;
+    char fid[37], mid[37];
+    uuid_v4(fid);
+    uuid_v4(mid);
+    int64_t now = now_ms();
+    if (!db_begin(d)) {
+        resp_error(r, 503, "db_busy", "The database is busy; try again");
+        return;
+    }
+    sqlite3_stmt *st = db_stmt(d, "INSERT INTO families (id, name, timezone, notes, created_at, "
+                                  "updated_at) VALUES (?, ?, ?, ?, ?, ?)");
+    bool ok = st && db_bind_text(st, 1, fid) && db_bind_text(st, 2, name) &&
+              db_bind_text(st, 3, tz) && db_bind_text(st, 4, notes) &&
+              db_bind_int64(st, 5, now) && db_bind_int64(st, 6, now) && db_step_done(d, st);
+    st = db_stmt(d, "INSERT INTO members (id, family_id, user_id, role, created_at) "
+                    "VALUES (?, ?, ?, 'owner', ?)");
+    ok = ok && st && db_bind_text(st, 1, mid) && db_bind_text(st, 2, fid) &&
+         db_bind_text(st, 3, r->session->user_id) && db_bind_int64(st, 4, now) &&
+         db_step_done(d, st);
+    if (!ok || !db_commit(d)) {
+        db_rollback(d);
+        reply_db_error(r);
+        return;
+    }
+    r->session->role = ROLE_OWNER;
+    snprintf(r->session->family_member_id, sizeof r->session->family_member_id, "%s", mid);
+    audit_record(r, d, fid, "family_created", fid, NULL);
+    reply_family(r, d, fid, 201);
+}
+
+static void family_get(struct request *r)
+{
+    struct db *d = req_db(r);
+    if (d)
+        reply_family(r, d, r->session->family_id, 200);
+}
+
+static void family_patch(struct request *r)
+{
+    struct vobj v;
+    v_init(&v, r->json, NULL);
+    const char *name = NULL, *tz = NULL, *notes = NULL;
+    bool has_name = v_string(&v, "name", 0, 1, 80, &name);
+    bool has_tz = v_string(&v, "timezone", 0, 1, TZ_NAME_MAX, &tz);
+    bool has_notes = v_string(&v, "notes", V_MULTILINE, 0, 4000, &notes);
+    if (has_tz)
+        check_timezone(&v, tz);
+    if (!v_finish(&v)) {
+        v_reply(r, &v);
+        return;
+    }
+    v_free(&v);
+    struct db *d = req_db(r);
+    if (!d)
+        return;
+    const char *fid = r->session->family_id;
+    sqlite3_stmt *st = db_stmt(d, "UPDATE families SET name = coalesce(?, name), "
+                                  "timezone = coalesce(?, timezone), notes = coalesce(?, notes), "
+                                  "updated_at = ? WHERE id = ?");
+    if (!st || !db_bind_text(st, 1, has_name ? name : NULL) ||
+        !db_bind_text(st, 2, has_tz ? tz : NULL) || !db_bind_text(st, 3, has_notes ? notes : NULL) ||
+        !db_bind_int64(st, 4, now_ms()) || !db_bind_text(st, 5, fid) || !db_step_done(d, st)) {
+        reply_db_error(r);
+        return;
+    }
+    cJSON *changed = cJSON_CreateArray();
+    if (has_name)
+        cJSON_AddItemToArray(changed, cJSON_CreateString("name"));
+    if (has_tz)
+        cJSON_AddItemToArray(changed, cJSON_CreateString("timezone"));
+    if (has_notes)
+        cJSON_AddItemToArray(changed, cJSON_CreateString("notes"));
+    cJSON *detail = cJSON_CreateObject();
+    cJSON_AddItemToObject(detail, "changed", changed);
+    audit_record(r, d, fid, "family_updated", fid, detail);
+    reply_family(r, d, fid, 200);
+}
+
+static void family_set_archived(struct request *r, bool archived)
+{
+    struct db *d = req_db(r);
+    if (!d)
+        return;
+    const char *fid = r->session->family_id;
+    int64_t now = now_ms();
+    sqlite3_stmt *st = db_stmt(d, "UPDATE families SET archived_at = CASE WHEN ? THEN "
+                                  "coalesce(archived_at, ?) END, updated_at = ? WHERE id = ?");
+    if (!st || !db_bind_int64(st, 1, archived) || !db_bind_int64(st, 2, now) ||
+        !db_bind_int64(st, 3, now) || !db_bind_text(st, 4, fid) || !db_step_done(d, st)) {
+        reply_db_error(r);
+        return;
+    }
+    audit_record(r, d, fid, archived ? "family_archived" : "family_unarchived", fid, NULL);
+    reply_family(r, d, fid, 200);
+}
+
+static void family_archive(struct request *r)
+{
+    family_set_archived(r, true);
+}
+
+static void family_unarchive(struct request *r)
+{
+    family_set_archived(r, false);
+}
+
+/* ---------- subjects (people cared for) ---------- */
+
+#define SUBJECT_COLUMNS "id, name, kind, birth_date, sex, colour, created_at, updated_at"
+
+static cJSON *subject_json_row(sqlite3_stmt *st)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "id", db_col_text(st, 0));
+    cJSON_AddStringToObject(o, "name", db_col_text(st, 1));
+    cJSON_AddStringToObject(o, "kind", db_col_text(st, 2));
+    if (sqlite3_column_type(st, 3) == SQLITE_NULL)
+        cJSON_AddNullToObject(o, "birth_date");
+    else
+        cJSON_AddStringToObject(o, "birth_date", db_col_text(st, 3));
+    if (sqlite3_column_type(st, 4) == SQLITE_NULL)
+        cJSON_AddNullToObject(o, "sex");
+    else
+        cJSON_AddStringToObject(o, "sex", db_col_text(st, 4));
+    cJSON_AddStringToObject(o, "colour", db_col_text(st, 5));
+    cJSON_AddNumberToObject(o, "created_at", (double)sqlite3_column_int64(st, 6));
+    cJSON_AddNumberToObject(o, "updated_at", (double)sqlite3_column_int64(st, 7));
+    return o;
+}
+
+static void reply_subject(struct request *r, struct db *d, const char *sid, int status)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT " SUBJECT_COLUMNS " FROM subjects WHERE id = ? AND "
+                                  "family_id = ? AND deleted_at IS NULL");
+    if (!st || !db_bind_text(st, 1, sid) || !db_bind_text(st, 2, r->session->family_id) ||
+        sqlite3_step(st) != SQLITE_ROW) {
+        resp_error(r, 404, "not_found", "No such person in this family");
+        return;
+    }
+    resp_json(r, status, subject_json_row(st));
+}
+
+static void subjects_get(struct request *r)
+{
+    struct db *d = req_db(r);
+    if (!d)
+        return;
+    sqlite3_stmt *st = db_stmt(d, "SELECT " SUBJECT_COLUMNS " FROM subjects WHERE family_id = ? "
+                                  "AND deleted_at IS NULL ORDER BY created_at, id");
+    if (!st || !db_bind_text(st, 1, r->session->family_id)) {
+        reply_db_error(r);
+        return;
+    }
+    cJSON *list = cJSON_CreateArray();
+    while (sqlite3_step(st) == SQLITE_ROW)
+        cJSON_AddItemToArray(list, subject_json_row(st));
+    cJSON *body = cJSON_CreateObject();
+    cJSON_AddItemToObject(body, "subjects", list);
+    resp_json(r, 200, body);
+}
+
+/* The fields shared by create and update, validated the same way. */
+struct subject_fields {
+    const char *name, *kind, *birth_date, *sex, *colour;
+    bool has_name, has_kind, has_birth_date, has_sex, has_colour;
+    bool clear_birth_date, clear_sex;
+};
+
+static bool colour_is_valid(const char *c)
+{
+    if (strlen(c) != 7 || c[0] != '#')
+        return false;
+    for (int i = 1; i < 7; i++)
+        if (!strchr("0123456789abcdefABCDEF", c[i]))
+            return false;
+    return true;
+}
+
+static void subject_fields_read(struct vobj *v, struct subject_fields *f, bool creating)
+{
+    memset(f, 0, sizeof *f);
+    unsigned req = creating ? V_REQUIRED : 0;
+    f->has_name = v_string(v, "name", req, 1, 60, &f->name);
+    f->has_kind = v_enum(v, "kind", req, subject_kinds, &f->kind);
+    f->clear_birth_date = v_is_null(v, "birth_date");
+    f->has_birth_date = v_string(v, "birth_date", V_NULLABLE, 1, 10, &f->birth_date);
+    f->clear_sex = v_is_null(v, "sex");
+    f->has_sex = v_enum(v, "sex", V_NULLABLE, sexes, &f->sex);
+    f->has_colour = v_string(v, "colour", 0, 1, 7, &f->colour);
+    struct date born;
+    if (f->has_birth_date) {
+        /* "Today" where it is latest on Earth (UTC+14), so no zone's today is
+         * refused as being in the future. */
+        struct date today = tz_date_at(tz_get("UTC"), now_ms() + 14 * 3600 * 1000LL);
+        if (!date_parse(f->birth_date, &born) || born.year < 1900)
+            v_error(v, "birth_date", "must be a date as YYYY-MM-DD");
+        else if (date_to_days(born) > date_to_days(today))
+            v_error(v, "birth_date", "must not be in the future");
+    }
+    if (f->has_colour && !colour_is_valid(f->colour))
+        v_error(v, "colour", "must be a colour as #rrggbb");
+}
+
+static void subject_post(struct request *r)
+{
+    struct vobj v;
+    struct subject_fields f;
+    v_init(&v, r->json, NULL);
+    subject_fields_read(&v, &f, true);
+    if (!v_finish(&v)) {
+        v_reply(r, &v);
+        return;
+    }
+    struct db *d = req_db(r);
+    if (!d) {
+        v_free(&v);
+        return;
+    }
+    const char *fid = r->session->family_id;
+    const char *colour = f.colour;
+    if (!f.has_colour) {
+        sqlite3_stmt *c = db_stmt(d, "SELECT count(*) FROM subjects WHERE family_id = ?");
+        int n = (c && db_bind_text(c, 1, fid) && sqlite3_step(c) == SQLITE_ROW)
+                    ? sqlite3_column_int(c, 0)
+                    : 0;
+        colour = palette[(size_t)n % ARRAY_LEN(palette)];
+    }
+    char sid[37];
+    uuid_v4(sid);
+    int64_t now = now_ms();
+    sqlite3_stmt *st = db_stmt(d, "INSERT INTO subjects (id, family_id, name, kind, birth_date, "
+                                  "sex, colour, created_at, updated_at) "
+                                  "VALUES (?, ?, ?, ?, ?, ?, lower(?), ?, ?)");
+    bool ok = st && db_bind_text(st, 1, sid) && db_bind_text(st, 2, fid) &&
+              db_bind_text(st, 3, f.name) && db_bind_text(st, 4, f.kind) &&
+              db_bind_text(st, 5, f.has_birth_date ? f.birth_date : NULL) &&
+              db_bind_text(st, 6, f.has_sex ? f.sex : NULL) && db_bind_text(st, 7, colour) &&
+              db_bind_int64(st, 8, now) && db_bind_int64(st, 9, now) && db_step_done(d, st);
+    v_free(&v);
+    if (!ok) {
+        reply_db_error(r);
+        return;
+    }
+    audit_record(r, d, fid, "subject_added", sid, NULL);
+    reply_subject(r, d, sid, 201);
+}
+
+static void subject_patch(struct request *r)
+{
+    struct vobj v;
+    struct subject_fields f;
+    v_init(&v, r->json, NULL);
+    subject_fields_read(&v, &f, false);
+    if (!v_finish(&v)) {
+        v_reply(r, &v);
+        return;
+    }
+    struct db *d = req_db(r);
+    if (!d) {
+        v_free(&v);
+        return;
+    }
+    const char *sid = req_param(r, "sid");
+    sqlite3_stmt *st = db_stmt(
+        d, "UPDATE subjects SET name = coalesce(?1, name), kind = coalesce(?2, kind), "
+           "birth_date = CASE WHEN ?3 THEN NULL ELSE coalesce(?4, birth_date) END, "
+           "sex = CASE WHEN ?5 THEN NULL ELSE coalesce(?6, sex) END, "
+           "colour = coalesce(lower(?7), colour), updated_at = ?8 "
+           "WHERE id = ?9 AND family_id = ?10 AND deleted_at IS NULL");
+    bool ok = st && db_bind_text(st, 1, f.has_name ? f.name : NULL) &&
+              db_bind_text(st, 2, f.has_kind ? f.kind : NULL) &&
+              db_bind_int64(st, 3, f.clear_birth_date) &&
+              db_bind_text(st, 4, f.has_birth_date ? f.birth_date : NULL) &&
+              db_bind_int64(st, 5, f.clear_sex) && db_bind_text(st, 6, f.has_sex ? f.sex : NULL) &&
+              db_bind_text(st, 7, f.has_colour ? f.colour : NULL) &&
+              db_bind_int64(st, 8, now_ms()) && db_bind_text(st, 9, sid) &&
+              db_bind_text(st, 10, r->session->family_id) && db_step_done(d, st);
+    v_free(&v);
+    if (!ok) {
+        reply_db_error(r);
+        return;
+    }
+    reply_subject(r, d, sid, 200); /* 404 when it was not this family's */
+}
+
+static void subject_delete(struct request *r)
+{
+    struct db *d = req_db(r);
+    if (!d)
+        return;
+    const char *sid = req_param(r, "sid");
+    int64_t now = now_ms();
+    sqlite3_stmt *st = db_stmt(d, "UPDATE subjects SET deleted_at = ?, updated_at = ? "
+                                  "WHERE id = ? AND family_id = ? AND deleted_at IS NULL");
+    if (!st || !db_bind_int64(st, 1, now) || !db_bind_int64(st, 2, now) ||
+        !db_bind_text(st, 3, sid) || !db_bind_text(st, 4, r->session->family_id) ||
+        !db_step_done(d, st)) {
+        reply_db_error(r);
+        return;
+    }
+    if (sqlite3_changes(d->h) == 0) {
+        resp_error(r, 404, "not_found", "No such person in this family");
+        return;
+    }
+    audit_record(r, d, r->session->family_id, "subject_removed", sid, NULL);
+    reply_no_content(r);
+}
+
+/* ---------- members ---------- */
+
+static cJSON *member_json_row(struct request *r, sqlite3_stmt *st)
+{
+    /* columns: id, name, role, is_guest, created_at, email */
+    cJSON *o = cJSON_CreateObject();
+    const char *id = db_col_text(st, 0);
+    cJSON_AddStringToObject(o, "id", id);
+    cJSON_AddStringToObject(o, "name", db_col_text(st, 1));
+    cJSON_AddStringToObject(o, "role", db_col_text(st, 2));
+    bool guest = sqlite3_column_int(st, 3) == 1;
+    cJSON_AddStringToObject(o, "kind", guest ? "guest" : "account");
+    cJSON_AddBoolToObject(o, "is_me", strcmp(id, r->session->family_member_id) == 0);
+    cJSON_AddNumberToObject(o, "joined_at", (double)sqlite3_column_int64(st, 4));
+    if (!guest && r->session->role == ROLE_OWNER)
+        cJSON_AddStringToObject(o, "email", db_col_text(st, 5));
+    return o;
+}
+
+#define MEMBER_SELECT                                                                         \
+    "SELECT m.id, coalesce(u.name, m.guest_name), m.role, m.user_id IS NULL, m.created_at, "  \
+    "coalesce(u.email, '') FROM members m LEFT JOIN users u ON u.id = m.user_id "
+
+static void members_get(struct request *r)
+{
+    struct db *d = req_db(r);
+    if (!d)
+        return;
+    sqlite3_stmt *st = db_stmt(d, MEMBER_SELECT "WHERE m.family_id = ? AND m.removed_at IS NULL "
+                                                "ORDER BY m.created_at, m.id");
+    if (!st || !db_bind_text(st, 1, r->session->family_id)) {
+        reply_db_error(r);
+        return;
+    }
+    cJSON *list = cJSON_CreateArray();
+    while (sqlite3_step(st) == SQLITE_ROW)
+        cJSON_AddItemToArray(list, member_json_row(r, st));
+    cJSON *body = cJSON_CreateObject();
+    cJSON_AddItemToObject(body, "members", list);
+    resp_json(r, 200, body);
+}
+
+/* The member's role in this family, or NULL when not an active member. */
+static const char *member_role(struct request *r, struct db *d, const char *mid)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT role FROM members WHERE id = ? AND family_id = ? "
+                                  "AND removed_at IS NULL");
+    if (!st || !db_bind_text(st, 1, mid) || !db_bind_text(st, 2, r->session->family_id) ||
+        sqlite3_step(st) != SQLITE_ROW)
+        return NULL;
+    return req_strdup(r, db_col_text(st, 0));
+}
+
+/* True when `mid` is the only active owner left. */
+static bool is_last_owner(struct request *r, struct db *d, const char *mid)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT count(*) FROM members WHERE family_id = ? AND "
+                                  "role = 'owner' AND removed_at IS NULL AND id <> ?");
+    return st && db_bind_text(st, 1, r->session->family_id) && db_bind_text(st, 2, mid) &&
+           sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 0;
+}
+
+static void member_patch(struct request *r)
+{
+    struct db *d = req_db(r);
+    if (!d)
+        return;
+    const char *mid = req_param(r, "mid"), *fid = r->session->family_id;
+    if (!db_begin(d)) {
+        resp_error(r, 503, "db_busy", "The database is busy; try again");
+        return;
+    }
+    /* Not this family's member → 404 before anything is said about the body. */
+    const char *old = member_role(r, d, mid);
+    if (!old) {
+        db_rollback(d);
+        resp_error(r, 404, "not_found", "No such member");
+        return;
+    }
+    struct vobj v;
+    v_init(&v, r->json, NULL);
+    const char *role = NULL;
+    v_enum(&v, "role", V_REQUIRED, roles, &role);
+    if (!v_finish(&v)) {
+        db_rollback(d);
+        v_reply(r, &v);
+        return;
+    }
+    v_free(&v);
+    if (strcmp(old, "owner") == 0 && strcmp(role, "owner") != 0 && is_last_owner(r, d, mid)) {
+        db_rollback(d);
+        resp_error(r, 409, "last_owner", "A family needs at least one owner");
+        return;
+    }
+    sqlite3_stmt *st = db_stmt(d, "UPDATE members SET role = ? WHERE id = ? AND family_id = ?");
+    if (!st || !db_bind_text(st, 1, role) || !db_bind_text(st, 2, mid) ||
+        !db_bind_text(st, 3, fid) || !db_step_done(d, st) || !db_commit(d)) {
+        db_rollback(d);
+        reply_db_error(r);
+        return;
+    }
+    cJSON *detail = cJSON_CreateObject();
+    cJSON_AddStringToObject(detail, "from", old);
+    cJSON_AddStringToObject(detail, "to", role);
+    audit_record(r, d, fid, "role_changed", mid, detail);
+    st = db_stmt(d, MEMBER_SELECT "WHERE m.id = ?");
+    if (!st || !db_bind_text(st, 1, mid) || sqlite3_step(st) != SQLITE_ROW) {
+        reply_db_error(r);
+        return;
+    }
+    resp_json(r, 200, member_json_row(r, st));
+}
+
+static void member_delete(struct request *r)
+{
+    struct db *d = req_db(r);
+    if (!d)
+        return;
+    const char *mid = req_param(r, "mid"), *fid = r->session->family_id;
+    bool self = strcmp(mid, r->session->family_member_id) == 0;
+    if (!self && r->session->role != ROLE_OWNER) {
+        resp_error(r, 403, "forbidden", "Only owners can remove other members");
+        return;
+    }
+    if (!db_begin(d)) {
+        resp_error(r, 503, "db_busy", "The database is busy; try again");
+        return;
+    }
+    const char *old = member_role(r, d, mid);
+    if (!old) {
+        db_rollback(d);
+        resp_error(r, 404, "not_found", "No such member");
+        return;
+    }
+    if (strcmp(old, "owner") == 0 && is_last_owner(r, d, mid)) {
+        db_rollback(d);
+        resp_error(r, 409, "last_owner", "A family needs at least one owner");
+        return;
+    }
+    /* The row stays (the log names its authors); a guest's devices go. */
+    sqlite3_stmt *st = db_stmt(d, "UPDATE members SET removed_at = ? WHERE id = ? AND family_id = ?");
+    bool ok = st && db_bind_int64(st, 1, now_ms()) && db_bind_text(st, 2, mid) &&
+              db_bind_text(st, 3, fid) && db_step_done(d, st);
+    st = db_stmt(d, "DELETE FROM sessions WHERE member_id = ?");
+    ok = ok && st && db_bind_text(st, 1, mid) && db_step_done(d, st);
+    if (!ok || !db_commit(d)) {
+        db_rollback(d);
+        reply_db_error(r);
+        return;
+    }
+    audit_record(r, d, fid, self ? "member_left" : "member_removed", mid, NULL);
+    reply_no_content(r);
+}
+
+/* ---------- invite and access links ---------- */
+
+#define LINK_COLUMNS                                                                           \
+    "id, role, label, expires_at, max_uses, uses, created_at, revoked_at IS NOT NULL, "         \
+    "revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?) AND "                      \
+    "(max_uses IS NULL OR uses < max_uses)"
+
+static cJSON *link_json_row(sqlite3_stmt *st)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "id", db_col_text(st, 0));
+    cJSON_AddStringToObject(o, "role", db_col_text(st, 1));
+    cJSON_AddStringToObject(o, "label", db_col_text(st, 2));
+    if (sqlite3_column_type(st, 3) == SQLITE_NULL)
+        cJSON_AddNullToObject(o, "expires_at");
+    else
+        cJSON_AddNumberToObject(o, "expires_at", (double)sqlite3_column_int64(st, 3));
+    if (sqlite3_column_type(st, 4) == SQLITE_NULL)
+        cJSON_AddNullToObject(o, "max_uses");
+    else
+        cJSON_AddNumberToObject(o, "max_uses", sqlite3_column_int(st, 4));
+    cJSON_AddNumberToObject(o, "uses", sqlite3_column_int(st, 5));
+    cJSON_AddNumberToObject(o, "created_at", (double)sqlite3_column_int64(st, 6));
+    cJSON_AddBoolToObject(o, "revoked", sqlite3_column_int(st, 7) == 1);
+    cJSON_AddBoolToObject(o, "active", sqlite3_column_int(st, 8) == 1);
+    return o;
+}
+
+static void links_get(struct request *r)
+{
+    struct db *d = req_db(r);
+    if (!d)
+        return;
+    sqlite3_stmt *st = db_stmt(d, "SELECT " LINK_COLUMNS " FROM links WHERE family_id = ? "
+                                  "ORDER BY created_at DESC, id");
+    if (!st || !db_bind_int64(st, 1, now_ms()) || !db_bind_text(st, 2, r->session->family_id)) {
+        reply_db_error(r);
+        return;
+    }
+    cJSON *list = cJSON_CreateArray();
+    while (sqlite3_step(st) == SQLITE_ROW)
+        cJSON_AddItemToArray(list, link_json_row(st));
+    cJSON *body = cJSON_CreateObject();
+    cJSON_AddItemToObject(body, "links", list);
+    resp_json(r, 200, body);
+}
+
+static void link_post(struct request *r)
+{
+    struct vobj v;
+    v_init(&v, r->json, NULL);
+    const char *role = NULL, *label = NULL;
+    int64_t expires_at = 0, max_uses = 0, now = now_ms();
+    v_enum(&v, "role", V_REQUIRED, roles, &role);
+    v_string(&v, "label", V_REQUIRED, 1, 60, &label);
+    bool has_expiry = v_epoch_ms(&v, "expires_at", V_NULLABLE, &expires_at);
+    bool has_max = v_int(&v, "max_uses", V_NULLABLE, 1, 1000, &max_uses);
+    if (has_expiry && expires_at <= now)
+        v_error(&v, "expires_at", "must be in the future");
+    if (!v_finish(&v)) {
+        v_reply(r, &v);
+        return;
+    }
+    v_free(&v);
+    struct db *d = req_db(r);
+    if (!d)
+        return;
+    char id[37], token[TOKEN_LEN + 1], hash[HASH_HEX_LEN + 1];
+    uuid_v4(id);
+    token_new(token);
+    token_hash(token, hash);
+    const char *fid = r->session->family_id;
+    const char *creator = r->session->family_member_id[0] ? r->session->family_member_id : NULL;
+    sqlite3_stmt *st = db_stmt(d, "INSERT INTO links (id, family_id, token_hash, role, label, "
+                                  "expires_at, max_uses, created_by, created_at) "
+                                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    bool ok = st && db_bind_text(st, 1, id) && db_bind_text(st, 2, fid) &&
+              db_bind_text(st, 3, hash) && db_bind_text(st, 4, role) &&
+              db_bind_text(st, 5, label) &&
+              (has_expiry ? db_bind_int64(st, 6, expires_at)
+                          : sqlite3_bind_null(st, 6) == SQLITE_OK) &&
+              (has_max ? db_bind_int64(st, 7, max_uses) : sqlite3_bind_null(st, 7) == SQLITE_OK) &&
+              db_bind_text(st, 8, creator) && db_bind_int64(st, 9, now) && db_step_done(d, st);
+    if (!ok) {
+        reply_db_error(r);
+        return;
+    }
+    cJSON *detail = detail_str("role", role);
+    cJSON_AddStringToObject(detail, "label", label);
+    audit_record(r, d, fid, "link_created", id, detail);
+    st = db_stmt(d, "SELECT " LINK_COLUMNS " FROM links WHERE id = ?");
+    if (!st || !db_bind_int64(st, 1, now_ms()) || !db_bind_text(st, 2, id) ||
+        sqlite3_step(st) != SQLITE_ROW) {
+        reply_db_error(r);
+        return;
+    }
+    /* The only time the token is shown: only its hash is kept. */
+    cJSON *body = link_json_row(st);
+    cJSON_AddStringToObject(body, "token", token);
+    char *url = req_printf(r, "%s/join/%s", req_base_url(r), token);
+    cJSON_AddStringToObject(body, "url", url ? url : "");
+    resp_json(r, 201, body);
+}
+
+static void link_delete(struct request *r)
+{
+    struct db *d = req_db(r);
+    if (!d)
+        return;
+    const char *lid = req_param(r, "lid"), *fid = r->session->family_id;
+    if (!db_begin(d)) {
+        resp_error(r, 503, "db_busy", "The database is busy; try again");
+        return;
+    }
+    sqlite3_stmt *st = db_stmt(d, "UPDATE links SET revoked_at = coalesce(revoked_at, ?) "
+                                  "WHERE id = ? AND family_id = ?");
+    bool ok = st && db_bind_int64(st, 1, now_ms()) && db_bind_text(st, 2, lid) &&
+              db_bind_text(st, 3, fid) && db_step_done(d, st);
+    bool found = ok && sqlite3_changes(d->h) == 1;
+    /* Revoking a link also signs out every device that came in with it. */
+    st = db_stmt(d, "DELETE FROM sessions WHERE link_id = ?");
+    ok = ok && st && db_bind_text(st, 1, lid) && db_step_done(d, st);
+    if (!ok || !found || !db_commit(d)) {
+        db_rollback(d);
+        if (ok && !found)
+            resp_error(r, 404, "not_found", "No such link");
+        else
+            reply_db_error(r);
+        return;
+    }
+    audit_record(r, d, fid, "link_revoked", lid, NULL);
+    reply_no_content(r);
+}
+
+/* ---------- audit log ---------- */
+
+static void audit_get(struct request *r)
+{
+    int64_t before, limit;
+    if (!query_int(r, "before", 1, INT64_MAX, INT64_MAX, &before) ||
+        !query_int(r, "limit", 1, 200, 50, &limit))
+        return;
+    struct db *d = req_db(r);
+    if (!d)
+        return;
+    sqlite3_stmt *st = db_stmt(
+        d, "SELECT a.id, a.at, a.action, a.target, a.detail, coalesce(m.guest_name, u.name), "
+           "a.actor_member_id FROM audit_log a "
+           "LEFT JOIN members m ON m.id = a.actor_member_id "
+           "LEFT JOIN users u ON u.id = coalesce(m.user_id, a.actor_user_id) "
+           "WHERE a.family_id = ? AND a.id < ? ORDER BY a.id DESC LIMIT ?");
+    if (!st || !db_bind_text(st, 1, r->session->family_id) || !db_bind_int64(st, 2, before) ||
+        !db_bind_int64(st, 3, limit)) {
+        reply_db_error(r);
+        return;
+    }
+    cJSON *list = cJSON_CreateArray();
+    int64_t last = 0;
+    int n = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        cJSON *e = cJSON_CreateObject();
+        last = sqlite3_column_int64(st, 0);
+        cJSON_AddNumberToObject(e, "id", (double)last);
+        cJSON_AddNumberToObject(e, "at", (double)sqlite3_column_int64(st, 1));
+        cJSON_AddStringToObject(e, "action", db_col_text(st, 2));
+        if (sqlite3_column_type(st, 3) == SQLITE_NULL)
+            cJSON_AddNullToObject(e, "target");
+        else
+            cJSON_AddStringToObject(e, "target", db_col_text(st, 3));
+        cJSON *detail = cJSON_Parse(db_col_text(st, 4));
+        cJSON_AddItemToObject(e, "detail", detail ? detail : cJSON_CreateObject());
+        if (sqlite3_column_type(st, 5) == SQLITE_NULL) {
+            cJSON_AddNullToObject(e, "actor");
+        } else {
+            cJSON *actor = cJSON_AddObjectToObject(e, "actor");
+            cJSON_AddStringToObject(actor, "name", db_col_text(st, 5));
+            if (sqlite3_column_type(st, 6) != SQLITE_NULL)
+                cJSON_AddStringToObject(actor, "member_id", db_col_text(st, 6));
+        }
+        cJSON_AddItemToArray(list, e);
+        n++;
+    }
+    cJSON *body = cJSON_CreateObject();
+    cJSON_AddItemToObject(body, "events", list);
+    if (n == limit)
+        cJSON_AddNumberToObject(body, "next_before", (double)last);
+    else
+        cJSON_AddNullToObject(body, "next_before");
+    resp_json(r, 200, body);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct program prog = {.name = "families", .routes = routes, .nroutes = ARRAY_LEN(routes)};
+    return program_main(&prog, argc, argv);
+}

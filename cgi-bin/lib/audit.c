@@ -1,0 +1,35 @@
+/* audit.c — writing audit events. */
+#include "audit.h"
+
+#include <stdlib.h>
+
+#include "http.h"
+#include "log.h"
+#include "secret.h"
+#include "session.h"
+#include "util.h"
+
+void audit_record(struct request *r, struct db *d, const char *family_id, const char *action,
+                  const char *target, cJSON *detail)
+{
+    const struct session *s = r->session;
+    const char *user = s && s->user_id[0] ? s->user_id : NULL;
+    const char *member = NULL;
+    if (s && s->family_member_id[0])
+        member = s->family_member_id;
+    else if (s && s->member_id[0])
+        member = s->member_id;
+    char addr[HASH_HEX_LEN + 1];
+    keyed_hash("addr", req_client_addr(r), addr);
+    char *text = detail ? cJSON_PrintUnformatted(detail) : NULL;
+    cJSON_Delete(detail);
+    sqlite3_stmt *st = db_stmt(d, "INSERT INTO audit_log (family_id, actor_user_id, "
+                                  "actor_member_id, action, target, detail, addr_hash, at) "
+                                  "VALUES (?, ?, ?, ?, ?, coalesce(?, '{}'), ?, ?)");
+    if (!st || !db_bind_text(st, 1, family_id) || !db_bind_text(st, 2, user) ||
+        !db_bind_text(st, 3, member) || !db_bind_text(st, 4, action) ||
+        !db_bind_text(st, 5, target) || !db_bind_text(st, 6, text) ||
+        !db_bind_text(st, 7, addr) || !db_bind_int64(st, 8, now_ms()) || !db_step_done(d, st))
+        log_event("error", "audit_write_failed", action);
+    free(text);
+}

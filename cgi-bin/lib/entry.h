@@ -1,0 +1,43 @@
+/* entry.h — the care log's entry types: their names, which ones run as
+ * timers, and the validation of each type's `value` object (metric units,
+ * bounded numbers, unknown fields rejected). */
+#ifndef CARELOG_ENTRY_H
+#define CARELOG_ENTRY_H
+
+#include <stdbool.h>
+
+#include <cjson/cJSON.h>
+#include <sqlite3.h>
+
+#include "valid.h"
+
+/* NULL-terminated, for v_enum. */
+extern const char *const entry_types[];
+
+/* Feeds, sleeps, pumping and tummy time have a duration: start ts, end_ts,
+ * and while end_ts is missing they are running timers. */
+bool entry_type_is_timed(const char *type);
+
+/* Validates `value` for `type`, recording errors as "value.<field>" on the
+ * parent. `preset` relaxes it for quick-log button presets: required fields
+ * and cross-field rules are left to the moment the entry is logged. */
+void entry_value_check(struct vobj *parent, const char *type, const cJSON *value, bool preset);
+
+/* The columns every entry read selects, in the order entry_json_row reads
+ * them (id, subject_id, type, ts, end_ts, value, author_id, author_name,
+ * created_at, updated_at, deleted, seq, family_id); callers append WHERE. */
+#define ENTRY_SELECT                                                                          \
+    "SELECT e.id, e.subject_id, e.type, e.ts, e.end_ts, e.value, e.author_id, "               \
+    "coalesce(u.name, m.guest_name), e.created_at, e.updated_at, e.deleted, e.seq, "         \
+    "e.family_id FROM entries e LEFT JOIN members m ON m.id = e.author_id "                   \
+    "LEFT JOIN users u ON u.id = m.user_id "
+
+/* The API's JSON for the current row of an ENTRY_SELECT statement. */
+cJSON *entry_json_row(sqlite3_stmt *st);
+
+/* A copy of a valid value with its fields in the type's fixed order, so equal
+ * values always print as equal text (the tie-break in conflicts compares
+ * it). NULL for an unknown type or out of memory. */
+cJSON *entry_value_normalise(const char *type, const cJSON *value);
+
+#endif

@@ -1,0 +1,593 @@
+/* stream.c — the live family stream: Server-Sent Events of entry and config
+ * changes (event id = seq, resumable with Last-Event-ID), who is online
+ * (presence), and a heartbeat comment every 25 s.
+ *
+ * Worker threads accept and authorise a stream like any request, then hand
+ * the open FastCGI request to one event-loop thread that owns every stream of
+ * this process. Writers live in other processes; they wake the loop through
+ * the database itself: inotify sees the SQLite WAL file change, so 500 idle
+ * streams cost one sleeping thread and no polling. Where inotify is missing,
+ * the loop falls back to PRAGMA data_version every 250 ms (one cheap check for
+ * all streams, not one per stream). */
+#include "carelog.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "lib/entry.h"
+#include "lib/session.h"
+
+static void stream_open(struct request *r);
+
+static const struct route routes[] = {
+    {"GET", "/api/v1/families/{fid}/stream", stream_open, ACCESS_VIEWER, 0},
+};
+
+#define HEARTBEAT_MS 25000 /* STREAM_HEARTBEAT_MS overrides it (tests) */
+#define FALLBACK_POLL_MS 250
+#define MAX_REPLAY 1000
+#define MAX_STREAMS 20000
+#define BATCH 500
+
+struct client {
+    FCGX_Request *fcgx;
+    int fd;
+    char family_id[37];
+    char session_id[37];
+    char member_id[37];
+    char name[96];
+    int64_t last_seq; /* the newest event this client has been sent */
+    bool dead;
+    struct client *next;
+};
+
+/* The hub: `incoming` is the only part worker threads touch, under `lock`;
+ * everything else belongs to the loop thread alone. */
+static struct {
+    pthread_mutex_t lock;
+    struct client *incoming;
+    int nclients_total; /* under lock: open + incoming, for the cap */
+    int wake_fd;
+    bool stopping; /* under lock */
+
+    pthread_t thread;
+    bool running;
+    int epoll_fd, inotify_fd;
+    struct client *clients;
+    struct db db;
+    bool db_ready;
+    int64_t heartbeat_ms;
+    int64_t seq;          /* newest seq broadcast */
+    int64_t data_version; /* fallback change detector */
+} hub = {.lock = PTHREAD_MUTEX_INITIALIZER, .wake_fd = -1, .epoll_fd = -1, .inotify_fd = -1};
+
+/* ---------- writing events ---------- */
+
+static bool client_send(struct client *c, const char *text, size_t len)
+{
+    if (c->dead)
+        return false;
+    if (FCGX_PutStr(text, (int)len, c->fcgx->out) != (int)len || FCGX_FFlush(c->fcgx->out) != 0)
+        c->dead = true;
+    return !c->dead;
+}
+
+/* "id: N\nevent: NAME\ndata: JSON\n\n" (id omitted when seq < 0). */
+static bool format_event(struct buf *b, int64_t seq, const char *event, const cJSON *data)
+{
+    char *json = cJSON_PrintUnformatted(data);
+    if (!json)
+        return false;
+    buf_reset(b);
+    if (seq >= 0)
+        buf_printf(b, "id: %lld\n", (long long)seq);
+    buf_printf(b, "event: %s\ndata: %s\n\n", event, json);
+    free(json);
+    return !b->oom;
+}
+
+static cJSON *entry_event_data(sqlite3_stmt *st)
+{
+    cJSON *entry = entry_json_row(st);
+    const char *action = "update";
+    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(entry, "deleted")))
+        action = "delete";
+    else if (cJSON_GetObjectItemCaseSensitive(entry, "created_at")->valuedouble ==
+             cJSON_GetObjectItemCaseSensitive(entry, "updated_at")->valuedouble)
+        action = "add";
+    cJSON *data = cJSON_CreateObject();
+    cJSON_AddStringToObject(data, "action", action);
+    cJSON_AddItemToObject(data, "entry", entry);
+    return data;
+}
+
+static cJSON *config_event_data(sqlite3_stmt *st, int data_col, int seq_col)
+{
+    cJSON *data = cJSON_CreateObject();
+    cJSON_AddNumberToObject(data, "version", (double)sqlite3_column_int64(st, seq_col));
+    cJSON *groups = cJSON_Parse(db_col_text(st, data_col));
+    cJSON_AddItemToObject(data, "groups", groups ? groups : cJSON_CreateArray());
+    return data;
+}
+
+/* One change (entry or config) sent to every live client of its family that
+ * has not had it yet. */
+static void fan_out(const char *family_id, int64_t seq, const char *event, const cJSON *data,
+                    struct client *only)
+{
+    struct buf b;
+    buf_init(&b, 4 << 20);
+    if (!format_event(&b, seq, event, data)) {
+        buf_free(&b);
+        return;
+    }
+    for (struct client *c = only ? only : hub.clients; c; c = only ? NULL : c->next) {
+        if (c->dead || c->last_seq >= seq || strcmp(c->family_id, family_id) != 0)
+            continue;
+        if (client_send(c, b.p, b.len))
+            c->last_seq = seq;
+    }
+    buf_free(&b);
+}
+
+/* Sends what changed after `since` in seq order (entries and config share
+ * the sequence, so one ordered index of both drives the batch and the limit
+ * can never let a cursor skip past an unsent change). With `only`, just to
+ * that client (its catch-up); otherwise to everyone. Returns the newest seq
+ * sent, or -1 on a database error; *full says the limit was reached. */
+static int64_t send_changes(int64_t since, const char *family_id, struct client *only,
+                            int limit, bool *full)
+{
+    struct db *d = &hub.db;
+    sqlite3_stmt *idx = db_stmt(
+        d, "SELECT seq, 1, id FROM entries WHERE seq > ?1 AND (?2 IS NULL OR family_id = ?2) "
+           "UNION ALL SELECT seq, 2, family_id FROM family_config WHERE seq > ?1 AND "
+           "(?2 IS NULL OR family_id = ?2) ORDER BY 1 LIMIT ?3");
+    sqlite3_stmt *es = db_stmt(d, ENTRY_SELECT "WHERE e.id = ?");
+    sqlite3_stmt *cs = db_stmt(d, "SELECT family_id, data, seq FROM family_config "
+                                  "WHERE family_id = ?");
+    if (!idx || !es || !cs || !db_bind_int64(idx, 1, since) ||
+        !db_bind_text(idx, 2, family_id) || !db_bind_int64(idx, 3, limit))
+        return -1;
+    int64_t newest = since;
+    int rows = 0, rc;
+    while ((rc = sqlite3_step(idx)) == SQLITE_ROW) {
+        rows++;
+        int64_t seq = sqlite3_column_int64(idx, 0);
+        bool entry = sqlite3_column_int(idx, 1) == 1;
+        sqlite3_stmt *st = entry ? es : cs;
+        if (!db_bind_text(st, 1, db_col_text(idx, 2)))
+            break;
+        /* The row may have moved on (a newer write took a newer seq); then
+         * that newer seq brings it, and this one is skipped. */
+        if (sqlite3_step(st) == SQLITE_ROW &&
+            sqlite3_column_int64(st, entry ? 11 : 2) == seq) {
+            const char *fid = db_col_text(st, entry ? 12 : 0);
+            cJSON *data = entry ? entry_event_data(st) : config_event_data(st, 1, 2);
+            fan_out(fid, seq, entry ? "entry" : "config", data, only);
+            cJSON_Delete(data);
+        }
+        sqlite3_reset(st);
+        newest = seq;
+    }
+    sqlite3_reset(idx);
+    *full = rows >= limit;
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? newest : -1;
+}
+
+static int64_t current_seq(struct db *d)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT value FROM seq_counter WHERE id = 1");
+    int64_t v = (st && sqlite3_step(st) == SQLITE_ROW) ? sqlite3_column_int64(st, 0) : 0;
+    if (st)
+        sqlite3_reset(st);
+    return v;
+}
+
+/* ---------- presence ---------- */
+
+static void send_presence(const char *family_id)
+{
+    cJSON *names = cJSON_CreateArray();
+    for (struct client *c = hub.clients; c; c = c->next) {
+        if (c->dead || strcmp(c->family_id, family_id) != 0)
+            continue;
+        bool seen = false;
+        for (const cJSON *n = names->child; n && !seen; n = n->next)
+            seen = strcmp(n->valuestring, c->name) == 0;
+        if (!seen)
+            cJSON_AddItemToArray(names, cJSON_CreateString(c->name));
+    }
+    cJSON *data = cJSON_CreateObject();
+    cJSON_AddItemToObject(data, "members", names);
+    struct buf b;
+    buf_init(&b, 1 << 20);
+    if (format_event(&b, -1, "presence", data))
+        for (struct client *c = hub.clients; c; c = c->next)
+            if (!c->dead && strcmp(c->family_id, family_id) == 0)
+                client_send(c, b.p, b.len);
+    buf_free(&b);
+    cJSON_Delete(data);
+}
+
+/* ---------- the loop ---------- */
+
+static void client_close(struct client *c)
+{
+    epoll_ctl(hub.epoll_fd, EPOLL_CTL_DEL, c->fd, NULL);
+    FCGX_Finish_r(c->fcgx);
+    free(c->fcgx);
+    free(c);
+    pthread_mutex_lock(&hub.lock);
+    hub.nclients_total--;
+    pthread_mutex_unlock(&hub.lock);
+}
+
+/* Drops dead clients; tells their families who is still here. */
+static void reap(void)
+{
+    char families[64][37];
+    int nf = 0;
+    for (struct client **pp = &hub.clients; *pp;) {
+        struct client *c = *pp;
+        if (!c->dead) {
+            pp = &c->next;
+            continue;
+        }
+        *pp = c->next;
+        bool listed = false;
+        for (int i = 0; i < nf && !listed; i++)
+            listed = strcmp(families[i], c->family_id) == 0;
+        if (!listed && nf < 64)
+            snprintf(families[nf++], sizeof families[0], "%s", c->family_id);
+        client_close(c);
+    }
+    for (int i = 0; i < nf; i++)
+        send_presence(families[i]);
+}
+
+static void adopt_incoming(void)
+{
+    pthread_mutex_lock(&hub.lock);
+    struct client *list = hub.incoming;
+    hub.incoming = NULL;
+    pthread_mutex_unlock(&hub.lock);
+    while (list) {
+        struct client *c = list;
+        list = c->next;
+        c->next = hub.clients;
+        hub.clients = c;
+        struct epoll_event ev = {.events = EPOLLIN | EPOLLRDHUP, .data.ptr = c};
+        if (epoll_ctl(hub.epoll_fd, EPOLL_CTL_ADD, c->fd, &ev) != 0)
+            c->dead = true;
+        /* Catch up from where the client was to where the hub is, so nothing
+         * written between the handshake and now is missed. */
+        if (!c->dead && c->last_seq < hub.seq) {
+            bool full = false;
+            send_changes(c->last_seq, c->family_id, c, MAX_REPLAY, &full);
+            if (full && c->last_seq < hub.seq) {
+                /* Too far behind to replay: the client pulls /changes from its
+                 * cursor, and live events carry on from here. */
+                cJSON *data = cJSON_CreateObject();
+                cJSON_AddNumberToObject(data, "cursor", (double)c->last_seq);
+                struct buf b;
+                buf_init(&b, 4096);
+                if (format_event(&b, -1, "resync", data))
+                    client_send(c, b.p, b.len);
+                buf_free(&b);
+                cJSON_Delete(data);
+                c->last_seq = hub.seq;
+            }
+        }
+        if (!c->dead)
+            send_presence(c->family_id);
+    }
+}
+
+static void broadcast_new(void)
+{
+    for (int round = 0; round < 100; round++) {
+        bool full = false;
+        int64_t got = send_changes(hub.seq, NULL, NULL, BATCH, &full);
+        if (got > hub.seq)
+            hub.seq = got;
+        if (!full)
+            break;
+    }
+}
+
+/* A stream lives only as long as its session and membership. */
+static void check_sessions(void)
+{
+    sqlite3_stmt *st = db_stmt(
+        &hub.db, "SELECT 1 FROM sessions s WHERE s.id = ?1 AND s.expires_at > ?2 AND "
+                 "(?3 = '' OR EXISTS (SELECT 1 FROM members m WHERE m.id = ?3 AND "
+                 "m.removed_at IS NULL))");
+    for (struct client *c = hub.clients; st && c; c = c->next) {
+        if (c->dead)
+            continue;
+        if (!db_bind_text(st, 1, c->session_id) || !db_bind_int64(st, 2, now_ms()) ||
+            !db_bind_text(st, 3, c->member_id))
+            break;
+        if (sqlite3_step(st) != SQLITE_ROW)
+            c->dead = true;
+        sqlite3_reset(st);
+    }
+}
+
+static void heartbeat(void)
+{
+    static const char beat[] = ": heartbeat\n\n";
+    for (struct client *c = hub.clients; c; c = c->next)
+        client_send(c, beat, sizeof beat - 1);
+}
+
+static bool data_changed(void)
+{
+    sqlite3_stmt *st = db_stmt(&hub.db, "PRAGMA data_version");
+    int64_t v = (st && sqlite3_step(st) == SQLITE_ROW) ? sqlite3_column_int64(st, 0) : 0;
+    if (st)
+        sqlite3_reset(st);
+    bool changed = v != hub.data_version;
+    hub.data_version = v;
+    return changed;
+}
+
+static void *hub_main(void *arg)
+{
+    (void)arg;
+    int64_t next_beat = mono_us() / 1000 + hub.heartbeat_ms;
+    struct epoll_event events[64];
+    for (;;) {
+        int64_t now = mono_us() / 1000;
+        int timeout = (int)(next_beat - now);
+        if (hub.inotify_fd < 0 && timeout > FALLBACK_POLL_MS)
+            timeout = FALLBACK_POLL_MS;
+        int n = epoll_wait(hub.epoll_fd, events, 64, timeout < 0 ? 0 : timeout);
+        if (n < 0 && errno != EINTR)
+            break;
+        bool changed = hub.inotify_fd < 0 && data_changed();
+        for (int i = 0; i < n; i++) {
+            void *tag = events[i].data.ptr;
+            if (tag == &hub.wake_fd) {
+                uint64_t v;
+                if (read(hub.wake_fd, &v, sizeof v) < 0 && errno != EAGAIN)
+                    break;
+            } else if (tag == &hub.inotify_fd) {
+                char buf[4096];
+                while (read(hub.inotify_fd, buf, sizeof buf) > 0)
+                    changed = true;
+            } else {
+                /* A stream's socket is readable: lighttpd closed it (the
+                 * browser went away) or sent an abort. Either way, done. */
+                ((struct client *)tag)->dead = true;
+            }
+        }
+        pthread_mutex_lock(&hub.lock);
+        bool stopping = hub.stopping;
+        pthread_mutex_unlock(&hub.lock);
+        if (stopping)
+            break;
+        if (changed)
+            broadcast_new();
+        adopt_incoming();
+        if (mono_us() / 1000 >= next_beat) {
+            check_sessions();
+            heartbeat();
+            next_beat = mono_us() / 1000 + hub.heartbeat_ms;
+        }
+        reap();
+        db_release_all(&hub.db);
+    }
+    for (struct client *c = hub.clients; c; c = c->next)
+        c->dead = true;
+    reap();
+    return NULL;
+}
+
+/* ---------- setup and shutdown ---------- */
+
+static bool hub_start(void)
+{
+    char err[256];
+    if (db_open(&hub.db, cfg.db_path, err, sizeof err) != 0) {
+        log_event("error", "db_open_failed", err);
+        return false;
+    }
+    enum migrate_result mr =
+        db_migrate(&hub.db, carelog_migrations, carelog_migrations_count, err, sizeof err);
+    if (mr != MIGRATE_OK) {
+        log_event("error", mr == MIGRATE_TOO_NEW ? "db_schema_too_new" : "db_migrate_failed",
+                  err);
+        db_close(&hub.db);
+        return false;
+    }
+    hub.db_ready = true;
+    hub.seq = current_seq(&hub.db);
+    long beat;
+    hub.heartbeat_ms = env_int("STREAM_HEARTBEAT_MS", HEARTBEAT_MS, 100, 600000, &beat)
+                           ? beat
+                           : HEARTBEAT_MS;
+    hub.epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+    hub.wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (hub.epoll_fd < 0 || hub.wake_fd < 0)
+        return false;
+    struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &hub.wake_fd};
+    if (epoll_ctl(hub.epoll_fd, EPOLL_CTL_ADD, hub.wake_fd, &ev) != 0)
+        return false;
+    /* Any commit by any process writes the WAL file in the data directory. */
+    hub.inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (hub.inotify_fd >= 0 &&
+        inotify_add_watch(hub.inotify_fd, cfg.data_dir, IN_MODIFY | IN_CREATE) < 0) {
+        close(hub.inotify_fd);
+        hub.inotify_fd = -1;
+    }
+    if (hub.inotify_fd >= 0) {
+        struct epoll_event iev = {.events = EPOLLIN, .data.ptr = &hub.inotify_fd};
+        if (epoll_ctl(hub.epoll_fd, EPOLL_CTL_ADD, hub.inotify_fd, &iev) != 0) {
+            close(hub.inotify_fd);
+            hub.inotify_fd = -1;
+        }
+    }
+    if (hub.inotify_fd < 0) {
+        log_event("warn", "inotify_unavailable", "polling data_version every 250 ms");
+        data_changed();
+    }
+    if (pthread_create(&hub.thread, NULL, hub_main, NULL) != 0)
+        return false;
+    hub.running = true;
+    return true;
+}
+
+static bool stream_init(void)
+{
+    /* Only under FastCGI: a classic CGI run answers one catch-up and ends. */
+    return FCGX_IsCGI() || hub_start();
+}
+
+static void stream_shutdown(void)
+{
+    if (!hub.running)
+        return;
+    pthread_mutex_lock(&hub.lock);
+    hub.stopping = true;
+    struct client *left = hub.incoming;
+    hub.incoming = NULL;
+    pthread_mutex_unlock(&hub.lock);
+    uint64_t one = 1;
+    if (write(hub.wake_fd, &one, sizeof one) < 0)
+        log_event("warn", "stream_wake_failed", strerror(errno));
+    pthread_join(hub.thread, NULL);
+    while (left) {
+        struct client *c = left;
+        left = c->next;
+        FCGX_Finish_r(c->fcgx);
+        free(c->fcgx);
+        free(c);
+    }
+    if (hub.inotify_fd >= 0)
+        close(hub.inotify_fd);
+    close(hub.wake_fd);
+    close(hub.epoll_fd);
+    db_close(&hub.db);
+}
+
+/* ---------- the handshake (on a worker thread) ---------- */
+
+/* Where to resume: Last-Event-ID (what EventSource sends on reconnect), else
+ * ?since=, else now. */
+static bool resume_point(struct request *r, struct db *d, int64_t *since)
+{
+    const char *text = req_header(r, "Last-Event-ID");
+    const char *q = NULL;
+    if ((!text || !*text) && req_query(r, "since", &q) == 1)
+        text = q;
+    if (text && *text)
+        return parse_int64(text, since) && *since >= 0;
+    *since = current_seq(d);
+    return true;
+}
+
+static const char *member_name(struct request *r, struct db *d)
+{
+    sqlite3_stmt *st = db_stmt(
+        d, "SELECT coalesce(u.name, m.guest_name) FROM members m "
+           "LEFT JOIN users u ON u.id = m.user_id WHERE m.id = ?1 "
+           "UNION ALL SELECT name FROM users WHERE id = ?2 LIMIT 1");
+    const char *name = "Admin";
+    if (st && db_bind_text(st, 1, r->session->family_member_id) &&
+        db_bind_text(st, 2, r->session->user_id) && sqlite3_step(st) == SQLITE_ROW)
+        name = req_strdup(r, db_col_text(st, 0));
+    return name ? name : "";
+}
+
+static void stream_open(struct request *r)
+{
+    struct db *d = req_db(r);
+    if (!d)
+        return;
+    int64_t since;
+    if (!resume_point(r, d, &since)) {
+        resp_error(r, 400, "validation_failed", "Last-Event-ID must be a sequence number");
+        return;
+    }
+    pthread_mutex_lock(&hub.lock);
+    bool full = hub.nclients_total >= MAX_STREAMS || hub.stopping;
+    if (!full)
+        hub.nclients_total++;
+    pthread_mutex_unlock(&hub.lock);
+    if (full) {
+        resp_header(r, "Retry-After", "30");
+        resp_error(r, 503, "overloaded", "Too many open streams; try again soon");
+        return;
+    }
+    struct client *c = calloc(1, sizeof *c);
+    if (!c) {
+        pthread_mutex_lock(&hub.lock);
+        hub.nclients_total--;
+        pthread_mutex_unlock(&hub.lock);
+        resp_error(r, 503, "overloaded", "Out of memory");
+        return;
+    }
+    snprintf(c->family_id, sizeof c->family_id, "%s", r->session->family_id);
+    snprintf(c->session_id, sizeof c->session_id, "%s", r->session->id);
+    snprintf(c->member_id, sizeof c->member_id, "%s", r->session->family_member_id);
+    snprintf(c->name, sizeof c->name, "%s", member_name(r, d));
+    c->last_seq = since;
+
+    resp_header(r, "Cache-Control", "no-store");
+    resp_header(r, "X-Accel-Buffering", "no");
+    static const char hello[] = "retry: 3000\n\n";
+    bool ok = resp_begin(r, 200, "text/event-stream; charset=utf-8") &&
+              resp_write(r, hello, sizeof hello - 1) && resp_flush(r);
+    FCGX_Request *fr = ok ? request_detach(r) : NULL;
+    if (!fr) {
+        /* Classic CGI cannot hold a stream open (or the client already left):
+         * the answer ends after the retry hint; the app stays in sync through
+         * /sync, and EventSource tries again after `retry`. */
+        pthread_mutex_lock(&hub.lock);
+        hub.nclients_total--;
+        pthread_mutex_unlock(&hub.lock);
+        free(c);
+        return;
+    }
+    c->fcgx = fr;
+    c->fd = fr->ipcFd;
+    pthread_mutex_lock(&hub.lock);
+    bool stopping = hub.stopping;
+    if (!stopping) {
+        c->next = hub.incoming;
+        hub.incoming = c;
+    }
+    pthread_mutex_unlock(&hub.lock);
+    if (stopping) {
+        r->detached = false; /* let the worker finish it */
+        pthread_mutex_lock(&hub.lock);
+        hub.nclients_total--;
+        pthread_mutex_unlock(&hub.lock);
+        free(c);
+        return;
+    }
+    uint64_t one = 1;
+    if (write(hub.wake_fd, &one, sizeof one) < 0)
+        log_event("warn", "stream_wake_failed", strerror(errno));
+}
+
+int main(int argc, char **argv)
+{
+    static const struct program prog = {.name = "stream",
+                                         .routes = routes,
+                                         .nroutes = ARRAY_LEN(routes),
+                                         .init = stream_init,
+                                         .shutdown = stream_shutdown};
+    return program_main(&prog, argc, argv);
+}
