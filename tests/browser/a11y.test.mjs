@@ -62,7 +62,7 @@ for (const theme of ['light', 'dark']) {
       await axe(page, where);
     }
     await page.getByRole('link', { name: 'Account and app' }).click();
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await page.locator('#signout').waitFor();
     await axe(page, 'account');
     await page.goto(`${server.base}/#/day`);
     await page.getByRole('heading', { name: 'Hour by hour' }).waitFor();

@@ -3,7 +3,7 @@
 // the hash router that swaps views in <main>. The top bar and bottom tabs
 // live here too.
 import { state, on, emit, savePrefs, applyTheme, canWrite } from './state.js';
-import { setLang, browserLang, t, label } from './i18n.js';
+import { setLang, getLang, browserLang, t, label } from './i18n.js';
 import { get, setCsrf, whenUnauthorized, familyPath, ApiError } from './api.js';
 import * as store from './store.js';
 import * as sync from './sync.js';
@@ -35,11 +35,8 @@ export async function adoptSession(me, { fromCache = false } = {}) {
     await store.setMeta('me', me);
     await store.setMeta('csrf', me.csrf_token);
   }
-  const locale = me.user && me.user.locale;
-  if (locale && locale !== state.prefs.lang) {
-    savePrefs({ lang: locale });
-    await setLang(locale);
-  }
+  const lang = effectiveLang();
+  if (lang !== getLang()) await setLang(lang);
   emit('session', me);
 }
 
@@ -67,6 +64,14 @@ export async function signedOut(wipe = true) {
   else await store.delMeta('me');
   savePrefs({ familyId: null, subjectId: null });
   go('signin');
+}
+
+// The language: this device's own choice, else the account's when it is not
+// the server's default ("en" is also what an account that never chose has),
+// else the browser's.
+export function effectiveLang() {
+  const account = state.me && state.me.user && state.me.user.locale;
+  return state.prefs.lang || (account && account !== 'en' ? account : null) || browserLang();
 }
 
 // ---- family and person ----
@@ -216,7 +221,7 @@ function renderStatus() {
 async function boot() {
   applyTheme();
   matchMedia('(prefers-color-scheme: dark)').addEventListener('change', applyTheme);
-  await setLang(state.prefs.lang || browserLang());
+  await setLang(effectiveLang());
   registerServiceWorker();
   watchInstall();
   sync.installTriggers();

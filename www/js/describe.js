@@ -1,6 +1,6 @@
 // describe.js — how an entry reads in the UI: a title ("Bottle 120 ml"),
 // a detail line, and its icon, in the person's language and units.
-import { t, fmtUnit, fmtDuration, fmtNumber } from './i18n.js';
+import { t, label, fmtUnit, fmtDuration, fmtNumber } from './i18n.js';
 import { TYPES, isRunning } from './entries.js';
 import { state } from './state.js';
 
@@ -53,4 +53,21 @@ export function detail(e, now = Date.now()) {
   if (e.type === 'symptom' && v.severity) parts.push(t('severity_n', { n: v.severity }));
   if (v.notes) parts.push(v.notes);
   return parts.join(' · ');
+}
+
+// A quick button's text: the family's own label, or one made from its preset
+// (the server's default buttons carry none).
+export function buttonLabel(b) {
+  if (b.label) return label(b.label);
+  const v = b.value || {};
+  if (b.type === 'feed') {
+    if (v.method === 'breast_left') return t('btn.left');
+    if (v.method === 'breast_right') return t('btn.right');
+    if (v.method === 'bottle') return t('btn.bottle');
+    if (v.method) return t(`feed.${v.method}`);
+  }
+  if (b.type === 'diaper') return v.wet && v.dirty ? t('btn.both') : v.dirty ? t('btn.dirty') : t('btn.wet');
+  if (b.type === 'sleep') return t('btn.sleep');
+  if (b.type === 'pump') return v.side ? `${t('btn.pump')} ${t(`side.${v.side}`)}` : t('btn.pump');
+  return typeName(b.type);
 }

@@ -1,7 +1,7 @@
 // views/account.js — the person's own settings: language (saved to the
 // account), units and theme (this device), install, signed-in devices, and
 // sign out.
-import { t, setLang, LANGS, fmtDateTime, fmtRelative } from '../i18n.js';
+import { t, setLang, getLang, LANGS, fmtDateTime, fmtRelative } from '../i18n.js';
 import { h, clear, fill, field, icon, toast } from '../ui.js';
 import { state, savePrefs, applyTheme } from '../state.js';
 import { get, patch, del, post, ApiError } from '../api.js';
@@ -27,7 +27,7 @@ export function render(main) {
     fill(box, 
       h('section', { class: 'card' },
         h('h2', {}, user.guest ? t('guest_device') : user.email || ''),
-        seg('language', LANGS, state.prefs.lang || 'en', async (l) => {
+        seg('language', LANGS, getLang(), async (l) => {
           savePrefs({ lang: l });
           await setLang(l);
           if (!user.guest) patch('/auth/me', { locale: l }).catch(() => {});

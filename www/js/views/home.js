@@ -2,13 +2,14 @@
 // clock (switch side, stop), time since the last feed / diaper / sleep, the
 // family's quick-log buttons (tap logs with the preset, long press opens the
 // full form), today's totals, and the install hint.
-import { t, label, fmtClock, fmtDuration, fmtUnit, fmtRelative } from '../i18n.js';
+import { t, has, label, fmtClock, fmtDuration, fmtUnit, fmtRelative } from '../i18n.js';
 import { h, clear, fill, icon, pressable } from '../ui.js';
 import { state, on, canWrite, tz } from '../state.js';
 import * as store from '../store.js';
 import { running, start, stop, switchSide, log } from '../actions.js';
 import { openEntryForm, openTypePicker, lastBottleMl } from './form.js';
-import { title, typeIcon } from '../describe.js';
+import { title, typeIcon, buttonLabel } from '../describe.js';
+import { validate, cleanValue } from '../entries.js';
 import { daySummary, todayKey, sinceLast } from '../summary.js';
 import { dayStart } from '../time.js';
 import { canInstall, install, needsIosInstructions } from '../pwa.js';
@@ -94,11 +95,11 @@ export function render(main, { action }) {
 
   function quickButtons() {
     const groups = (state.config && state.config.groups) || [];
-    return groups.map((g, gi) => h('section', { class: 'quick-group', 'aria-label': t(`type.${g.category}`) },
-      h('h2', {}, t(`type.${g.category}`) || g.category),
+    return groups.map((g, gi) => h('section', { class: 'quick-group' },
+      h('h2', {}, has(`cat.${g.category}`) ? t(`cat.${g.category}`) : has(`type.${g.category}`) ? t(`type.${g.category}`) : g.category),
       h('div', { class: 'quick' }, g.buttons.map((b, bi) => {
         const active = b.timing ? isActive(b) : null;
-        const text = label(b.label);
+        const text = buttonLabel(b);
         const hint = b.timing ? (active ? t('tap_to_stop') : t('tap_to_start')) : t('tap_to_log');
         // The name is the visible text; what a tap and a long press do is
         // the description.
@@ -123,7 +124,13 @@ export function render(main, { action }) {
     }
     const value = { ...b.value };
     if (b.type === 'feed' && value.method === 'bottle' && !value.amount_ml) value.amount_ml = await lastBottleMl();
-    await log(b.type, value);
+    // A preset that is not a whole entry (a temperature without a reading)
+    // opens the form instead.
+    if (Object.keys(validate(b.type, value)).length) {
+      openEntryForm({ type: b.type, preset: value });
+      return;
+    }
+    await log(b.type, cleanValue(b.type, value));
   }
 
   function totalsCard(tt, key) {
