@@ -143,7 +143,7 @@ bench: deps
 bench-pwa:
 	@sh tools/deps.sh test
 	@$(MAKE) --no-print-directory www
-	@$(MAKE) --no-print-directory BUILD=asan programs
+	@$(MAKE) --no-print-directory programs
 	@node tools/bench-pwa.mjs
 
 format:

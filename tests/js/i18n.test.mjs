@@ -69,3 +69,20 @@ test('the manifest has what install needs', () => {
   for (const i of m.icons) assert.ok(statSync(join(www, i.src)).size > 0, i.src);
   assert.deepEqual(m.shortcuts.map((s) => s.name), ['Log feed', 'Log diaper', 'Start sleep']);
 });
+
+test('index.html preloads exactly the modules the first screen imports', () => {
+  const seen = new Set();
+  const walk = (file) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const src = readFileSync(join(www, file), 'utf8');
+    for (const m of src.matchAll(/^import [^;]*? from '([^']+)';/gm)) {
+      walk(new URL(m[1], `http://x/${file}`).pathname.slice(1));
+    }
+  };
+  walk('js/app.js');
+  walk('js/views/home.js');
+  const html = readFileSync(join(www, 'index.html'), 'utf8');
+  const preloaded = [...html.matchAll(/<link rel="modulepreload" href="\/([^"]+)">/g)].map((m) => m[1]).sort();
+  assert.deepEqual(preloaded, [...seen].sort());
+});

@@ -3,7 +3,7 @@
 // the hash router that swaps views in <main>. The top bar and bottom tabs
 // live here too.
 import { state, on, emit, savePrefs, applyTheme, canWrite } from './state.js';
-import { setLang, getLang, browserLang, t, label } from './i18n.js';
+import { setLang, getLang, browserLang, preloadLang, t, label } from './i18n.js';
 import { get, setCsrf, whenUnauthorized, familyPath, ApiError } from './api.js';
 import * as store from './store.js';
 import * as sync from './sync.js';
@@ -40,9 +40,9 @@ export async function adoptSession(me, { fromCache = false } = {}) {
   emit('session', me);
 }
 
-async function refreshSession() {
+async function refreshSession(early = null) {
   try {
-    const me = await get('/auth/me', { quiet401: true });
+    const me = await (early || get('/auth/me', { quiet401: true }));
     await adoptSession(me);
     return true;
   } catch (err) {
@@ -221,8 +221,13 @@ function renderStatus() {
 async function boot() {
   applyTheme();
   matchMedia('(prefers-color-scheme: dark)').addEventListener('change', applyTheme);
+  // The session check and the messages load side by side.
+  const early = get('/auth/me', { quiet401: true });
+  early.catch(() => {});
+  preloadLang(state.prefs.lang || browserLang());
+  const cached = await store.getMeta('me').catch(() => undefined);
+  if (cached) state.me = cached;
   await setLang(effectiveLang());
-  registerServiceWorker();
   watchInstall();
   sync.installTriggers();
   whenUnauthorized(() => { if (state.me) signedOut(false); });
@@ -235,16 +240,18 @@ async function boot() {
   on('stale', () => toast(t('stale_shown')));
   on('invalid', (r) => toast(t('not_saved', { why: (r.error && r.error.message) || '' })));
   on('config', () => {});
-  const cached = await store.getMeta('me').catch(() => undefined);
   if (cached) {
     await adoptSession(cached, { fromCache: true });
-    refreshSession().then((ok) => { if (ok && state.family) openFamily(state.families.find((f) => f.id === state.family.id) || state.family); });
+    refreshSession(early).then((ok) => { if (ok && state.family) openFamily(state.families.find((f) => f.id === state.family.id) || state.family); });
   } else {
-    await refreshSession();
+    await refreshSession(early);
   }
   addEventListener('hashchange', route);
   await route();
   document.documentElement.dataset.ready = '1';
+  // Installing the service worker downloads the whole shell: only once the
+  // first screen is up, so it does not slow the first load.
+  registerServiceWorker();
 }
 
 export { label };

@@ -28,6 +28,11 @@ async function load(l) {
   return cache.get(l);
 }
 
+// Start fetching a language's messages before it is certain to be needed.
+export function preloadLang(l) {
+  if (LANGS.includes(l)) load(l).catch(() => {});
+}
+
 export async function setLang(l) {
   if (!LANGS.includes(l)) l = 'en';
   const [msgs, en] = await Promise.all([load(l), l === 'en' ? null : load('en').catch(() => ({}))]);

@@ -52,6 +52,8 @@ export function render(main, { action }) {
         installCard(),
       );
       if (focusKey) { const el = root.querySelector(`[data-key="${CSS.escape(focusKey)}"]`); if (el) el.focus(); }
+      // For tools/bench-pwa.mjs: the first moment the home screen can be used.
+      if (state.subject && !performance.getEntriesByName('carelog:home-usable').length) performance.mark('carelog:home-usable');
       tick();
     })().finally(() => { drawing = null; });
     return drawing;
