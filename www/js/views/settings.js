@@ -61,6 +61,8 @@ export function render(main) {
     );
   }
 
+  let reloadAudit = () => {};
+
   function familyCard(owner) {
     const f = state.family;
     if (!owner) return h('section', { class: 'card' }, h('h2', {}, t('family')), h('p', {}, h('strong', {}, f.name), ' · ', f.timezone), h('p', { class: 'muted' }, t('your_role', { role: t(`role.${f.role}`) })));
@@ -126,10 +128,11 @@ export function render(main) {
         const url = link.url && /^https?:/.test(link.url) ? link.url : `${location.origin}${link.url || `/join/${link.token}`}`;
         made.replaceChildren(linkShare(url, body.label));
         refreshList();
+        reloadAudit();
       } catch (e) { toast(errText(e)); }
     } }, field(t('role'), role), field(t('link_label'), labelIn), field(t('expires'), days), field(t('max_uses'), uses),
     h('button', { class: 'btn primary block', type: 'submit' }, icon('plus'), t('create_link'))), made);
-    const listBox = h('ul', { class: 'list' });
+    const listBox = h('ul', { class: 'list links' });
     sec.append(listBox);
     async function refreshList() {
       let links = [];
@@ -138,7 +141,7 @@ export function render(main) {
         h('span', { class: 'grow' }, h('strong', {}, l.label || t(`role.${l.role}`)), h('div', { class: 'muted' },
           [t(`role.${l.role}`), t('uses_n', { n: l.uses || 0 }) + (l.max_uses ? ` / ${l.max_uses}` : ''), l.expires_at ? t('expires_at', { when: fmtDateTime(l.expires_at, tz()) }) : t('no_expiry')].join(' · '))),
         h('button', { class: 'btn danger', type: 'button', 'aria-label': `${t('revoke')} ${l.label || ''}`, onclick: async () => {
-          try { await del(familyPath(fid, `/links/${l.id}`)); refreshList(); } catch (e) { toast(errText(e)); }
+          try { await del(familyPath(fid, `/links/${l.id}`)); refreshList(); reloadAudit(); } catch (e) { toast(errText(e)); }
         } }, t('revoke')))));
     }
     refreshList();
@@ -158,6 +161,7 @@ export function render(main) {
 
   async function auditCard(fid) {
     const sec = h('section', { class: 'card' }, h('h2', {}, t('audit')));
+    reloadAudit = () => { clear(ul); before = ''; load(); };
     const ul = h('ul', { class: 'list audit' });
     const moreBtn = h('button', { class: 'btn', type: 'button', hidden: true }, t('load_more'));
     let before = '';
@@ -165,10 +169,18 @@ export function render(main) {
       try {
         const res = await get(familyPath(fid, `/audit?limit=30${before ? `&before=${encodeURIComponent(before)}` : ''}`));
         const events = res.events || [];
-        ul.append(...events.map((e) => h('li', {}, h('strong', {}, e.action), ' ', h('span', { dir: 'auto' }, [e.actor, e.target, typeof e.detail === 'string' ? e.detail : ''].filter(Boolean).join(' → ')),
-          h('div', { class: 'muted' }, `${fmtDateTime(e.at, tz())} · ${fmtRelative(Date.now() - e.at)}`))));
-        if (events.length) before = events[events.length - 1].id;
-        moreBtn.hidden = events.length < 30;
+        ul.append(...events.map((e) => {
+          const actor = e.actor && typeof e.actor === 'object' ? e.actor.name : e.actor;
+          const detail = e.detail && typeof e.detail === 'object'
+            ? Object.entries(e.detail).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`).join(', ')
+            : (e.detail || '');
+          return h('li', {},
+            h('strong', {}, String(e.action).replace(/[._]/g, ' ')), actor ? ` · ${actor}` : '',
+            detail ? h('div', { dir: 'auto' }, detail) : null,
+            h('div', { class: 'muted' }, `${fmtDateTime(e.at, tz())} · ${fmtRelative(Date.now() - e.at)}`));
+        }));
+        before = res.next_before ?? (events.length ? events[events.length - 1].id : '');
+        moreBtn.hidden = !res.next_before;
       } catch (e) { ul.append(h('li', { class: 'muted' }, errText(e))); }
     }
     moreBtn.addEventListener('click', load);
