@@ -108,7 +108,7 @@ test('the day summary and the trends charts render from the local copy', async (
   await page.locator('svg.chart').nth(6).waitFor();
   assert.equal(await page.locator('svg.chart').count(), 7, 'four daily charts, the rhythm and two growth charts');
   await page.getByRole('button', { name: '30 days' }).click();
-  await page.locator('svg.chart').first().locator('rect.bar').nth(29).waitFor();
+  await page.locator('svg.chart').first().locator('rect.bar').nth(29).waitFor({ state: 'attached' });
   assert.equal(await page.locator('svg.chart').first().locator('rect.bar').count(), 30);
   assert.deepEqual(errors, []);
 });
