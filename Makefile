@@ -99,12 +99,13 @@ $(OUT)/fuzz/%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(LIB)
 # and version are generated from the files in www/.
 WWW_VENDOR := www/vendor/idb.js
 www-vendor: $(WWW_VENDOR)
-www/vendor/idb.js: node_modules/idb/build/index.js
+www/vendor/idb.js: node_modules/.package-lock.json
 	@mkdir -p $(@D)
-	cp $< $@
-node_modules/idb/build/index.js: package-lock.json
+	cp node_modules/idb/build/index.js $@
+# npm writes node_modules/.package-lock.json on every install (package files
+# keep their published dates, so they cannot tell how fresh an install is).
+node_modules/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
-	@touch $@
 www: www-vendor
 	@node tools/precache.mjs
 
