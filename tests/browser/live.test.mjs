@@ -43,6 +43,8 @@ test('each caregiver sees the other’s new entry and running timer live', async
 
   const a = await deviceFor(ownerMe.user.email, owner.password);
   const b = await deviceFor(otherMe.user.email, 'correct horse battery');
+  await b.page.locator('.presence', { hasText: 'Dana' }).waitFor();
+  await a.page.locator('.presence', { hasText: 'Sam' }).waitFor();
   await b.page.getByRole('link', { name: 'Timeline' }).click();
   await b.page.locator('.timeline').waitFor();
 

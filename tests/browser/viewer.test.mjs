@@ -39,8 +39,9 @@ test('a viewer sees everything and no write controls; a forced write is refused'
   const errors = watchErrors(page);
   await page.goto(`${server.base}${link}`);
   await appReady(page);
-  const cont = page.getByRole('button', { name: 'Continue' });
-  if (await cont.count()) await cont.click();
+  await page.getByRole('heading', { name: 'Welcome!' }).waitFor();
+  assert.match(await page.locator('main').innerText(), /as viewer/, 'the join landing names the family role');
+  await page.getByRole('button', { name: 'Continue' }).click();
   await page.locator('.timer.sleep').waitFor();
 
   assert.equal(await page.locator('.qbtn').count(), 0, 'no quick buttons');

@@ -37,7 +37,23 @@ export async function adoptSession(me, { fromCache = false } = {}) {
   }
   const lang = effectiveLang();
   if (lang !== getLang()) await setLang(lang);
+  if (!fromCache) {
+    state.joined = newlyJoined();
+    if (state.joined && document.documentElement.dataset.ready) go('welcome');
+  }
   emit('session', me);
+}
+
+// The family this device just joined through an access link, if any: a
+// guest's first visit, or a family new to this device where we are not the
+// owner (a first sign-in on a device welcomes nobody).
+function newlyJoined() {
+  let known = null;
+  try { known = JSON.parse(localStorage.getItem('carelog.knownFamilies') || 'null'); } catch { known = null; }
+  const ids = state.families.map((f) => f.id);
+  localStorage.setItem('carelog.knownFamilies', JSON.stringify([...new Set([...(known || []), ...ids])]));
+  if (!known) return state.me.user && state.me.user.guest ? state.families[0] || null : null;
+  return state.families.find((f) => !known.includes(f.id) && f.role !== 'owner') || null;
 }
 
 async function refreshSession(early = null) {
@@ -138,10 +154,11 @@ async function route() {
   let { name, params } = parseHash();
   if (!state.me && !PUBLIC.has(name)) { name = 'signin'; }
   if (state.me && PUBLIC.has(name)) name = 'home';
+  if (state.me && state.joined) name = 'welcome';
   if (state.me && !state.family && !['pick', 'welcome', 'account'].includes(name)) {
     const fam = rememberedFamily();
     if (fam) await openFamily(fam);
-    else name = state.me.user && state.me.user.guest ? 'welcome' : 'pick';
+    else name = 'pick';
   }
   let action = null;
   if (name === 'log' || name === 'start') { action = { kind: name, type: params[0] }; name = 'home'; }

@@ -11,6 +11,7 @@ export const state = {
   members: [],
   config: null,
   presence: [],
+  joined: null, // a family just joined by link: the welcome screen shows it
   pending: 0,
   online: navigator.onLine,
   streamUp: false,

@@ -16,7 +16,7 @@ let outbox = null;
 let stream = null;
 let pulling = null;
 let pollTimer = null;
-const POLL_MS = 60000;
+const POLL_MS = 30000;
 
 const cursorKey = () => `cursor:${fid}`;
 
@@ -75,7 +75,13 @@ export async function start(familyId) {
     onConfig: (cfg) => { state.config = cfg; store.setMeta(`config:${fid}`, cfg); emit('config', cfg); },
     onPresence: (p) => { state.presence = (p && p.members) || []; emit('presence', state.presence); },
   });
-  pollTimer = setInterval(() => { if (!document.hidden && !state.streamUp) syncNow(); }, POLL_MS);
+  // A quiet pull now and then even with the stream up: a change the stream
+  // missed (a dropped event) shows up within POLL_MS anyway.
+  pollTimer = setInterval(() => {
+    if (document.hidden) return;
+    if (state.streamUp) pull();
+    else syncNow();
+  }, POLL_MS);
   syncNow();
 }
 

@@ -39,6 +39,28 @@ export function fill(el, ...children) {
   return el;
 }
 
+// Wraps an async redraw so calls never overlap and a call made during a run
+// makes exactly one more run afterwards: the screen always ends up showing
+// the latest data, however fast the events come.
+export function latest(fn) {
+  let running = null;
+  let again = false;
+  const run = () => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        await fn();
+      } while (again);
+    })().finally(() => { running = null; });
+    return running;
+  };
+  return run;
+}
+
 const SVG_NS = 'http://www.w3.org/2000/svg';
 export function s(tag, attrs = {}, ...children) {
   const el = document.createElementNS(SVG_NS, tag);

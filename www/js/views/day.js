@@ -1,7 +1,7 @@
 // views/day.js — one day for the current person: totals and the 24-hour
 // grid (sleep per hour and what happened in each hour), in the family zone.
 import { t, fmtWeekday, fmtDuration, fmtUnit, fmtNumber, fmtTime } from '../i18n.js';
-import { h, clear, fill, icon } from '../ui.js';
+import { h, clear, fill, icon, latest } from '../ui.js';
 import { state, on, tz } from '../state.js';
 import * as store from '../store.js';
 import { daySummary, todayKey } from '../summary.js';
@@ -14,7 +14,7 @@ export function render(main, { params }) {
   const box = h('div');
   main.append(box);
 
-  async function draw() {
+  const draw = latest(async () => {
     const fid = state.family.id;
     const lo = dayStart(key, tz());
     const list = (await store.entriesSince(fid, lo - 2 * 86400000)).filter((e) => e.ts < dayEnd(key, tz()));
@@ -48,7 +48,7 @@ export function render(main, { params }) {
             }, h('span', { 'aria-hidden': 'true' }, typeIcon(e.type)), title(e))))));
         }))),
       h('p', {}, h('a', { class: 'btn block', href: '#/trends' }, t('see_trends'))));
-  }
+  });
   function stat(v, l) { return h('div', {}, h('b', {}, v), h('small', {}, l)); }
   const offs = ['entries', 'subject'].map((ev) => on(ev, draw));
   draw();

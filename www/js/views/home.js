@@ -3,7 +3,7 @@
 // family's quick-log buttons (tap logs with the preset, long press opens the
 // full form), today's totals, and the install hint.
 import { t, has, label, fmtClock, fmtDuration, fmtUnit, fmtRelative } from '../i18n.js';
-import { h, clear, fill, icon, pressable } from '../ui.js';
+import { h, clear, fill, icon, pressable, latest } from '../ui.js';
 import { state, on, canWrite, tz } from '../state.js';
 import * as store from '../store.js';
 import { running, start, stop, switchSide, log } from '../actions.js';
@@ -22,11 +22,8 @@ export function render(main, { action }) {
   main.append(hints);
   let clockTimer = null;
   let timers = [];
-  let drawing = null;
 
-  async function draw() {
-    if (drawing) return drawing;
-    drawing = (async () => {
+  const draw = latest(async () => {
       if (!state.family) return;
       const fid = state.family.id;
       const sid = state.subject && state.subject.id;
@@ -55,9 +52,7 @@ export function render(main, { action }) {
       // For tools/bench-pwa.mjs: the first moment the home screen can be used.
       if (state.subject && !performance.getEntriesByName('carelog:home-usable').length) performance.mark('carelog:home-usable');
       tick();
-    })().finally(() => { drawing = null; });
-    return drawing;
-  }
+  });
 
   function timersCard() {
     if (!timers.length) return null;

@@ -13,13 +13,19 @@ export function render(main, { name }) {
   const wrap = h('div', { class: 'stack' });
   main.append(wrap);
 
-  if (welcome && state.families.length) {
-    const f = state.families[0];
+  const joined = state.joined || (welcome ? state.family || state.families[0] : null);
+  if (welcome && joined) {
     wrap.append(h('div', { class: 'card' },
+      h('img', { src: '/icons/logo.svg', alt: '', width: 64, height: 64 }),
       h('h1', {}, t('welcome_title')),
-      h('p', {}, t('welcome_text', { family: f.name, role: t(`role.${f.role}`) })),
-      h('button', { class: 'btn primary block', type: 'button', onclick: async () => { await openFamily(f); go('home'); } }, t('continue'))));
-    return;
+      h('p', {}, t('welcome_text', { family: joined.name, role: t(`role.${joined.role}`) })),
+      joined.role === 'viewer' ? h('p', { class: 'muted' }, t('welcome_viewer')) : h('p', { class: 'muted' }, t('welcome_caregiver')),
+      h('button', { class: 'btn primary block', type: 'button', onclick: async () => {
+        state.joined = null;
+        await openFamily(joined);
+        go(state.subject ? 'home' : 'pick');
+      } }, t('continue'))));
+    return undefined;
   }
 
   wrap.append(h('h1', {}, t('choose_family')));

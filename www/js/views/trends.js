@@ -2,7 +2,7 @@
 // day, diapers per day, the 24-hour rhythm of sleep and feeds, and growth
 // (weight and length) against the WHO percentile curves for age and sex.
 import { t, fmtShortDay, fmtNumber, fmtDuration, fmtUnit } from '../i18n.js';
-import { h, clear, fill } from '../ui.js';
+import { h, clear, fill, latest } from '../ui.js';
 import { state, on, tz } from '../state.js';
 import * as store from '../store.js';
 import { trends, rhythm, todayKey } from '../summary.js';
@@ -25,7 +25,7 @@ export function render(main) {
   main.append(h('div', { class: 'row between' }, h('h1', {}, t('tab_trends')), h('a', { class: 'btn', href: `#/day/${todayKey(tz())}` }, t('today'))), seg, box);
   drawSeg();
 
-  async function draw() {
+  const draw = latest(async () => {
     const fid = state.family.id;
     const sid = state.subject && state.subject.id;
     const end = todayKey(tz());
@@ -45,7 +45,7 @@ export function render(main) {
         h('p', { class: 'legend' }, h('span', {}, h('i', { class: 'sleep' }), t('type.sleep')), h('span', {}, h('i', { class: 'pt' }), t('type.feed')))),
       await growthSection(),
     );
-  }
+  });
 
   async function growthSection() {
     const subj = state.subject;
