@@ -112,3 +112,28 @@ test('the day summary and the trends charts render from the local copy', async (
   assert.equal(await page.locator('svg.chart').first().locator('rect.bar').count(), 30);
   assert.deepEqual(errors, []);
 });
+
+test('the timeline loads older entries as you scroll and filters by type', async () => {
+  const now = Date.now();
+  const changes = [];
+  for (let i = 0; i < 120; i++) {
+    const ts = now - (i + 1) * 2 * 3600000;
+    const hex = ts.toString(16).padStart(12, '0');
+    changes.push({ op: 'put', id: `${hex.slice(0, 8)}-${hex.slice(8)}-7abc-8def-${String(i).padStart(12, '0')}`, subject_id: owner.subject.id,
+      type: i % 4 === 0 ? 'diaper' : 'note', ts, end_ts: null, value: i % 4 === 0 ? { wet: true, dirty: false } : { text: `old note ${i}` }, created_at: ts, updated_at: ts });
+  }
+  await owner.client.ok('POST', `/api/v1/families/${owner.family.id}/sync`, { cursor: 0, changes });
+  await page.getByRole('link', { name: 'Timeline' }).click();
+  await page.locator('.entry', { hasText: 'old note 1' }).first().waitFor();
+  const total = (await owner.client.ok('GET', `/api/v1/families/${owner.family.id}/changes?since=0&limit=500`)).changes.filter((e) => !e.deleted).length;
+  for (let i = 0; i < 20 && (await page.locator('.entry').count()) < total; i++) {
+    await page.locator('.sentinel').scrollIntoViewIfNeeded();
+    await page.waitForTimeout(150);
+  }
+  assert.equal(await page.locator('.entry').count(), total, 'every entry once, oldest reached by scrolling');
+  assert.equal(await page.locator('.entry', { hasText: 'old note 119' }).count(), 1);
+  await page.getByRole('button', { name: /Diaper$/ }).click();
+  await page.locator('.entry', { hasText: 'old note' }).first().waitFor({ state: 'detached' });
+  const titles = await page.locator('.entry .title').allInnerTexts();
+  assert.ok(titles.length >= 30 && titles.every((x) => /diaper/i.test(x)), 'only diapers');
+});

@@ -43,6 +43,7 @@ export function render(main) {
     items = page;
     exhausted = items.length < want;
     draw();
+    if (!exhausted && sentinel.getBoundingClientRect().top < innerHeight + 400) more();
   }
 
   async function more() {
@@ -54,7 +55,8 @@ export function render(main) {
     // Include the boundary time again and drop what is already shown, so
     // entries sharing one timestamp are never skipped.
     const seen = new Set(items.map((e) => e.id));
-    const page = await fetchPage(last ? last.ts + 1 : Infinity, PAGE + seen.size % PAGE + 1);
+    const sameTs = items.filter((e) => e.ts === last.ts).length;
+    const page = await fetchPage(last.ts + 1, PAGE + sameTs);
     loading = false;
     if (gen !== generation) { list.setAttribute('aria-busy', 'false'); return; }
     const fresh = page.filter((e) => !seen.has(e.id));
@@ -63,6 +65,9 @@ export function render(main) {
     loading = false;
     list.setAttribute('aria-busy', 'false');
     draw();
+    // The observer only fires on a change: if the end is still in sight after
+    // this page (short pages, tall screens), fetch the next one now.
+    if (!exhausted && sentinel.getBoundingClientRect().top < innerHeight + 400) more();
   }
 
   function dayLabel(key, ts) {
