@@ -3,7 +3,7 @@
 // the hash router that swaps views in <main>. The top bar and bottom tabs
 // live here too.
 import { state, on, emit, savePrefs, applyTheme, canWrite } from './state.js';
-import { setLang, getLang, browserLang, preloadLang, t, label } from './i18n.js';
+import { setLang, getLang, browserLang, preloadLang, t } from './i18n.js';
 import { get, setCsrf, whenUnauthorized, familyPath, ApiError } from './api.js';
 import * as store from './store.js';
 import * as sync from './sync.js';
@@ -271,5 +271,4 @@ async function boot() {
   registerServiceWorker();
 }
 
-export { label };
 boot();

@@ -2,7 +2,7 @@
 // account), units and theme (this device), install, signed-in devices, and
 // sign out.
 import { t, setLang, getLang, LANGS, fmtDateTime, fmtRelative } from '../i18n.js';
-import { h, clear, fill, field, icon, toast } from '../ui.js';
+import { h, fill, field, icon, toast } from '../ui.js';
 import { state, savePrefs, applyTheme } from '../state.js';
 import { get, patch, del, post, ApiError } from '../api.js';
 import { signedOut, go } from '../app.js';

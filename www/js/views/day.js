@@ -1,7 +1,7 @@
 // views/day.js — one day for the current person: totals and the 24-hour
 // grid (sleep per hour and what happened in each hour), in the family zone.
 import { t, fmtWeekday, fmtDuration, fmtUnit, fmtNumber, fmtTime } from '../i18n.js';
-import { h, clear, fill, icon, latest } from '../ui.js';
+import { h, fill, icon, latest } from '../ui.js';
 import { state, on, tz } from '../state.js';
 import * as store from '../store.js';
 import { daySummary, todayKey } from '../summary.js';

@@ -2,8 +2,8 @@
 // clock (switch side, stop), time since the last feed / diaper / sleep, the
 // family's quick-log buttons (tap logs with the preset, long press opens the
 // full form), today's totals, and the install hint.
-import { t, has, label, fmtClock, fmtDuration, fmtUnit, fmtRelative } from '../i18n.js';
-import { h, clear, fill, icon, pressable, latest } from '../ui.js';
+import { t, has, fmtClock, fmtDuration, fmtUnit, fmtRelative } from '../i18n.js';
+import { h, fill, icon, pressable, latest } from '../ui.js';
 import { state, on, canWrite, tz } from '../state.js';
 import * as store from '../store.js';
 import { running, start, stop, switchSide, log } from '../actions.js';
@@ -13,7 +13,6 @@ import { validate, cleanValue } from '../entries.js';
 import { daySummary, todayKey, sinceLast } from '../summary.js';
 import { dayStart } from '../time.js';
 import { canInstall, install, needsIosInstructions } from '../pwa.js';
-import { go } from '../app.js';
 
 export function render(main, { action }) {
   const root = h('div', { class: 'home' });
@@ -168,6 +167,5 @@ export function render(main, { action }) {
       if (!timers.some((e) => e.type === action.type)) await start(action.type, {});
     }
   });
-  void go;
   return () => { clearInterval(clockTimer); clearInterval(sinceTimer); offs.forEach((off) => off()); };
 }

@@ -2,9 +2,8 @@
 // the instance is invite-only), and opening an access link someone sent.
 import { t } from '../i18n.js';
 import { h, field } from '../ui.js';
-import { post, ApiError } from '../api.js';
+import { get, post, ApiError } from '../api.js';
 import { adoptSession, go } from '../app.js';
-import { get } from '../api.js';
 
 export function render(main, { name }) {
   const register = name === 'register';

@@ -2,7 +2,7 @@
 // day, diapers per day, the 24-hour rhythm of sleep and feeds, and growth
 // (weight and length) against the WHO percentile curves for age and sex.
 import { t, fmtShortDay, fmtNumber, fmtDuration, fmtUnit } from '../i18n.js';
-import { h, clear, fill, latest } from '../ui.js';
+import { h, fill, latest } from '../ui.js';
 import { state, on, tz } from '../state.js';
 import * as store from '../store.js';
 import { trends, rhythm, todayKey } from '../summary.js';
