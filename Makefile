@@ -35,8 +35,8 @@ CFLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -W
 LDLIBS  := -Wl,--as-needed -lfcgi -lsqlite3 -lcjson -lsodium -lcrypto -lcurl -lpthread -lm
 
 # FastCGI programs (cgi-bin/<name>.c) and command-line programs (cmd/<name>.c).
-PROGRAMS := meta auth families entries stream summary
-COMMANDS := carelogctl
+PROGRAMS := meta auth families entries stream summary push
+COMMANDS := carelogctl carelog-push
 
 LIB_SRC  := $(wildcard cgi-bin/lib/*.c)
 LIB_OBJ  := $(LIB_SRC:cgi-bin/lib/%.c=$(OUT)/obj/lib/%.o) $(OUT)/obj/gen/migrations.o
@@ -46,11 +46,14 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNITS    := $(UNIT_SRC:tests/unit/%.c=$(OUT)/tests/%)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZERS  := $(FUZZ_SRC:tests/fuzz/%.c=$(OUT)/fuzz/%)
+# Helper programs the shell tests and benches drive (tests/tools/*.c).
+TOOL_SRC := $(wildcard tests/tools/*.c)
+TOOLS    := $(TOOL_SRC:tests/tools/%.c=$(OUT)/tests/tools/%)
 
 .PHONY: all programs units fuzzers run test fuzz bench bench-pwa deps clean format www www-vendor
 all: programs
 programs: $(BINS)
-units: $(UNITS)
+units: $(UNITS) $(TOOLS)
 fuzzers: $(FUZZERS)
 
 $(OUT)/gen/migrations.c: $(sort $(wildcard sql/*.sql)) tools/embed.sh
@@ -88,6 +91,9 @@ $(OUT)/bin/%: $(OUT)/obj/cmd/%.o $(LIB)
 $(OUT)/tests/%: tests/unit/%.c tests/unit/tap.h $(LIB)
 	@mkdir -p $(@D)
 	@echo "  LD  $@"; $(CC) $(CFLAGS) -Itests/unit $(MODELINK) $< $(LIB) $(LDLIBS) -o $@
+$(OUT)/tests/tools/%: tests/tools/%.c $(LIB)
+	@mkdir -p $(@D)
+	@echo "  LD  $@"; $(CC) $(CFLAGS) $(MODELINK) $< $(LIB) $(LDLIBS) -o $@
 
 $(OUT)/fuzz/%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(LIB)
 	@mkdir -p $(@D)
@@ -148,7 +154,7 @@ bench-pwa:
 	@node tools/bench-pwa.mjs
 
 format:
-	clang-format -i cgi-bin/*.c cgi-bin/lib/*.[ch] cmd/*.c tests/unit/*.[ch] tests/fuzz/*.c
+	clang-format -i cgi-bin/*.c cgi-bin/lib/*.[ch] cmd/*.c tests/unit/*.[ch] tests/fuzz/*.c tests/tools/*.c
 
 clean:
 	rm -rf build

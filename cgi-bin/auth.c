@@ -631,6 +631,7 @@ static void signin_get(struct request *r)
 
 int main(int argc, char **argv)
 {
-    static const struct program prog = {.name = "auth", .routes = routes, .nroutes = ARRAY_LEN(routes)};
+    static const struct program prog = {
+        .name = "auth", .routes = routes, .nroutes = ARRAY_LEN(routes)};
     return program_main(&prog, argc, argv);
 }

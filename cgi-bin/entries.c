@@ -33,10 +33,10 @@ static const struct route routes[] = {
 };
 
 #define MAX_SYNC_CHANGES 500
-#define MAX_PULL 5000
-#define DEFAULT_PULL 1000
-#define MAX_DURATION_MS (48 * 3600 * 1000LL)
-#define MAX_FUTURE_MS (24 * 3600 * 1000LL)
+#define MAX_PULL         5000
+#define DEFAULT_PULL     1000
+#define MAX_DURATION_MS  (48 * 3600 * 1000LL)
+#define MAX_FUTURE_MS    (24 * 3600 * 1000LL)
 
 static void reply_db_error(struct request *r)
 {
@@ -65,8 +65,15 @@ struct entry_in {
     cJSON *value; /* normalised copy, owned */
 };
 
-enum apply_result { APPLY_CREATED, APPLY_UPDATED, APPLY_SAME, APPLY_STALE, APPLY_NOT_FOUND,
-                    APPLY_SLEEP_RUNNING, APPLY_ERROR };
+enum apply_result {
+    APPLY_CREATED,
+    APPLY_UPDATED,
+    APPLY_SAME,
+    APPLY_STALE,
+    APPLY_NOT_FOUND,
+    APPLY_SLEEP_RUNNING,
+    APPLY_ERROR
+};
 
 static bool subject_in_family(struct db *d, const char *fid, const char *sid)
 {
@@ -179,8 +186,8 @@ static enum apply_result entry_apply(struct db *d, const char *fid, const char *
     if (!value)
         return APPLY_ERROR;
     enum apply_result result = APPLY_ERROR;
-    char *mine = version_text(e->deleted, e->subject_id, e->type, e->ts, e->has_end, e->end_ts,
-                              value);
+    char *mine =
+        version_text(e->deleted, e->subject_id, e->type, e->ts, e->has_end, e->end_ts, value);
     sqlite3_stmt *st = db_stmt(d, "SELECT family_id, updated_at, deleted, subject_id, type, ts, "
                                   "end_ts, value FROM entries WHERE id = ?");
     if (!mine || !st || !db_bind_text(st, 1, e->id))
@@ -194,10 +201,10 @@ static enum apply_result entry_apply(struct db *d, const char *fid, const char *
             goto out;
         }
         int64_t stored_at = sqlite3_column_int64(st, 1);
-        char *theirs = version_text(sqlite3_column_int(st, 2), db_col_text(st, 3),
-                                    db_col_text(st, 4), sqlite3_column_int64(st, 5),
-                                    sqlite3_column_type(st, 6) != SQLITE_NULL,
-                                    sqlite3_column_int64(st, 6), db_col_text(st, 7));
+        char *theirs =
+            version_text(sqlite3_column_int(st, 2), db_col_text(st, 3), db_col_text(st, 4),
+                         sqlite3_column_int64(st, 5), sqlite3_column_type(st, 6) != SQLITE_NULL,
+                         sqlite3_column_int64(st, 6), db_col_text(st, 7));
         if (!theirs)
             goto out;
         int cmp = strcmp(mine, theirs);
@@ -310,11 +317,27 @@ static void apply_and_reply(struct request *r, struct db *d, struct entry_in *e)
     reply_applied(r, d, e->id, res);
 }
 
+/* True when `id` names an entry of another family: such ids answer 404
+ * before anything is said about the body. */
+static bool entry_is_foreign(struct db *d, const char *fid, const char *id)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT family_id <> ? FROM entries WHERE id = ?");
+    bool foreign = st && db_bind_text(st, 1, fid) && db_bind_text(st, 2, id) &&
+                   sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 1;
+    if (st)
+        sqlite3_reset(st);
+    return foreign;
+}
+
 static void entry_put(struct request *r)
 {
     struct db *d = req_db(r);
     if (!d)
         return;
+    if (entry_is_foreign(d, r->session->family_id, req_param(r, "eid"))) {
+        resp_error(r, 404, "not_found", "No such entry");
+        return;
+    }
     struct vobj v;
     struct entry_in e;
     v_init(&v, r->json, NULL);
@@ -543,9 +566,9 @@ static cJSON *sync_one(struct request *r, struct db *d, const cJSON *change)
     if (!v_finish(&v)) {
         const cJSON *idj = cJSON_GetObjectItemCaseSensitive(change, "id");
         cJSON *res = sync_result(cJSON_IsString(idj) ? idj->valuestring : "", "invalid");
-        cJSON_AddItemToObject(res, "error", error_object("validation_failed",
-                                                         "The change is not valid",
-                                                         v_take_errors(&v)));
+        cJSON_AddItemToObject(
+            res, "error",
+            error_object("validation_failed", "The change is not valid", v_take_errors(&v)));
         free(strings[0]);
         free(strings[1]);
         cJSON_Delete(e.value);
@@ -575,9 +598,9 @@ static cJSON *sync_one(struct request *r, struct db *d, const cJSON *change)
         break;
     case APPLY_SLEEP_RUNNING:
         out = sync_result(e.id, "invalid");
-        cJSON_AddItemToObject(out, "error",
-                              error_object("sleep_running",
-                                           "A sleep is already running for this person", NULL));
+        cJSON_AddItemToObject(
+            out, "error",
+            error_object("sleep_running", "A sleep is already running for this person", NULL));
         break;
     default:
         out = sync_result(e.id, "invalid");
@@ -805,6 +828,7 @@ static void config_put(struct request *r)
 
 int main(int argc, char **argv)
 {
-    static const struct program prog = {.name = "entries", .routes = routes, .nroutes = ARRAY_LEN(routes)};
+    static const struct program prog = {
+        .name = "entries", .routes = routes, .nroutes = ARRAY_LEN(routes)};
     return program_main(&prog, argc, argv);
 }

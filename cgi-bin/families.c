@@ -36,8 +36,7 @@ static const struct route routes[] = {
     {"GET", "/api/v1/families/{fid}", family_get, ACCESS_VIEWER, 0},
     {"PATCH", "/api/v1/families/{fid}", family_patch, ACCESS_OWNER, ROUTE_JSON},
     {"POST", "/api/v1/families/{fid}/archive", family_archive, ACCESS_OWNER, ROUTE_ARCHIVED_OK},
-    {"POST", "/api/v1/families/{fid}/unarchive", family_unarchive, ACCESS_OWNER,
-     ROUTE_ARCHIVED_OK},
+    {"POST", "/api/v1/families/{fid}/unarchive", family_unarchive, ACCESS_OWNER, ROUTE_ARCHIVED_OK},
     {"GET", "/api/v1/families/{fid}/subjects", subjects_get, ACCESS_VIEWER, 0},
     {"POST", "/api/v1/families/{fid}/subjects", subject_post, ACCESS_OWNER, ROUTE_JSON},
     {"PATCH", "/api/v1/families/{fid}/subjects/{sid}", subject_patch, ACCESS_OWNER, ROUTE_JSON},
@@ -49,8 +48,7 @@ static const struct route routes[] = {
      ROUTE_ARCHIVED_OK},
     {"GET", "/api/v1/families/{fid}/links", links_get, ACCESS_OWNER, 0},
     {"POST", "/api/v1/families/{fid}/links", link_post, ACCESS_OWNER, ROUTE_JSON},
-    {"DELETE", "/api/v1/families/{fid}/links/{lid}", link_delete, ACCESS_OWNER,
-     ROUTE_ARCHIVED_OK},
+    {"DELETE", "/api/v1/families/{fid}/links/{lid}", link_delete, ACCESS_OWNER, ROUTE_ARCHIVED_OK},
     {"GET", "/api/v1/families/{fid}/audit", audit_get, ACCESS_OWNER, 0},
 };
 
@@ -58,8 +56,8 @@ static const char *const roles[] = {"owner", "caregiver", "viewer", NULL};
 static const char *const subject_kinds[] = {"baby", "child", "adult", NULL};
 static const char *const sexes[] = {"female", "male", NULL};
 /* Colours given to new subjects in turn, readable on light and dark themes. */
-static const char *const palette[] = {"#5b8def", "#e5637a", "#2fa37c", "#d08a1c",
-                                      "#8c6be8", "#1c9bb4"};
+static const char *const palette[] = {"#5b8def", "#e5637a", "#2fa37c",
+                                      "#d08a1c", "#8c6be8", "#1c9bb4"};
 
 static void reply_no_content(struct request *r)
 {
@@ -80,7 +78,8 @@ static cJSON *detail_str(const char *key, const char *value)
 
 /* ---------- families ---------- */
 
-#define FAMILY_COLUMNS "f.id, f.name, f.timezone, f.notes, f.archived_at IS NOT NULL, f.created_at, f.updated_at"
+#define FAMILY_COLUMNS                                                                             \
+    "f.id, f.name, f.timezone, f.notes, f.archived_at IS NOT NULL, f.created_at, f.updated_at"
 
 static cJSON *family_json_row(sqlite3_stmt *st, const char *role)
 {
@@ -120,8 +119,7 @@ static void families_get(struct request *r)
            "LEFT JOIN members m ON m.family_id = f.id AND m.removed_at IS NULL "
            "AND (m.user_id = ?1 OR m.id = ?2) WHERE m.id IS NOT NULL OR ?3 ORDER BY f.name, f.id");
     if (!st || !db_bind_text(st, 1, s->is_guest ? NULL : s->user_id) ||
-        !db_bind_text(st, 2, s->is_guest ? s->member_id : NULL) ||
-        !db_bind_int64(st, 3, every)) {
+        !db_bind_text(st, 2, s->is_guest ? s->member_id : NULL) || !db_bind_int64(st, 3, every)) {
         reply_db_error(r);
         return;
     }
@@ -167,8 +165,8 @@ static void family_post(struct request *r)
     sqlite3_stmt *st = db_stmt(d, "INSERT INTO families (id, name, timezone, notes, created_at, "
                                   "updated_at) VALUES (?, ?, ?, ?, ?, ?)");
     bool ok = st && db_bind_text(st, 1, fid) && db_bind_text(st, 2, name) &&
-              db_bind_text(st, 3, tz) && db_bind_text(st, 4, notes) &&
-              db_bind_int64(st, 5, now) && db_bind_int64(st, 6, now) && db_step_done(d, st);
+              db_bind_text(st, 3, tz) && db_bind_text(st, 4, notes) && db_bind_int64(st, 5, now) &&
+              db_bind_int64(st, 6, now) && db_step_done(d, st);
     st = db_stmt(d, "INSERT INTO members (id, family_id, user_id, role, created_at) "
                     "VALUES (?, ?, ?, 'owner', ?)");
     ok = ok && st && db_bind_text(st, 1, mid) && db_bind_text(st, 2, fid) &&
@@ -215,8 +213,9 @@ static void family_patch(struct request *r)
                                   "timezone = coalesce(?, timezone), notes = coalesce(?, notes), "
                                   "updated_at = ? WHERE id = ?");
     if (!st || !db_bind_text(st, 1, has_name ? name : NULL) ||
-        !db_bind_text(st, 2, has_tz ? tz : NULL) || !db_bind_text(st, 3, has_notes ? notes : NULL) ||
-        !db_bind_int64(st, 4, now_ms()) || !db_bind_text(st, 5, fid) || !db_step_done(d, st)) {
+        !db_bind_text(st, 2, has_tz ? tz : NULL) ||
+        !db_bind_text(st, 3, has_notes ? notes : NULL) || !db_bind_int64(st, 4, now_ms()) ||
+        !db_bind_text(st, 5, fid) || !db_step_done(d, st)) {
         reply_db_error(r);
         return;
     }
@@ -418,12 +417,12 @@ static void subject_patch(struct request *r)
         return;
     }
     const char *sid = req_param(r, "sid");
-    sqlite3_stmt *st = db_stmt(
-        d, "UPDATE subjects SET name = coalesce(?1, name), kind = coalesce(?2, kind), "
-           "birth_date = CASE WHEN ?3 THEN NULL ELSE coalesce(?4, birth_date) END, "
-           "sex = CASE WHEN ?5 THEN NULL ELSE coalesce(?6, sex) END, "
-           "colour = coalesce(lower(?7), colour), updated_at = ?8 "
-           "WHERE id = ?9 AND family_id = ?10 AND deleted_at IS NULL");
+    sqlite3_stmt *st =
+        db_stmt(d, "UPDATE subjects SET name = coalesce(?1, name), kind = coalesce(?2, kind), "
+                   "birth_date = CASE WHEN ?3 THEN NULL ELSE coalesce(?4, birth_date) END, "
+                   "sex = CASE WHEN ?5 THEN NULL ELSE coalesce(?6, sex) END, "
+                   "colour = coalesce(lower(?7), colour), updated_at = ?8 "
+                   "WHERE id = ?9 AND family_id = ?10 AND deleted_at IS NULL");
     bool ok = st && db_bind_text(st, 1, f.has_name ? f.name : NULL) &&
               db_bind_text(st, 2, f.has_kind ? f.kind : NULL) &&
               db_bind_int64(st, 3, f.clear_birth_date) &&
@@ -482,8 +481,8 @@ static cJSON *member_json_row(struct request *r, sqlite3_stmt *st)
     return o;
 }
 
-#define MEMBER_SELECT                                                                         \
-    "SELECT m.id, coalesce(u.name, m.guest_name), m.role, m.user_id IS NULL, m.created_at, "  \
+#define MEMBER_SELECT                                                                              \
+    "SELECT m.id, coalesce(u.name, m.guest_name), m.role, m.user_id IS NULL, m.created_at, "       \
     "coalesce(u.email, '') FROM members m LEFT JOIN users u ON u.id = m.user_id "
 
 static void members_get(struct request *r)
@@ -603,7 +602,8 @@ static void member_delete(struct request *r)
         return;
     }
     /* The row stays (the log names its authors); a guest's devices go. */
-    sqlite3_stmt *st = db_stmt(d, "UPDATE members SET removed_at = ? WHERE id = ? AND family_id = ?");
+    sqlite3_stmt *st =
+        db_stmt(d, "UPDATE members SET removed_at = ? WHERE id = ? AND family_id = ?");
     bool ok = st && db_bind_int64(st, 1, now_ms()) && db_bind_text(st, 2, mid) &&
               db_bind_text(st, 3, fid) && db_step_done(d, st);
     st = db_stmt(d, "DELETE FROM sessions WHERE member_id = ?");
@@ -619,9 +619,9 @@ static void member_delete(struct request *r)
 
 /* ---------- invite and access links ---------- */
 
-#define LINK_COLUMNS                                                                           \
-    "id, role, label, expires_at, max_uses, uses, created_at, revoked_at IS NOT NULL, "         \
-    "revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?) AND "                      \
+#define LINK_COLUMNS                                                                               \
+    "id, role, label, expires_at, max_uses, uses, created_at, revoked_at IS NOT NULL, "            \
+    "revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?) AND "                           \
     "(max_uses IS NULL OR uses < max_uses)"
 
 static cJSON *link_json_row(sqlite3_stmt *st)
@@ -693,13 +693,12 @@ static void link_post(struct request *r)
     sqlite3_stmt *st = db_stmt(d, "INSERT INTO links (id, family_id, token_hash, role, label, "
                                   "expires_at, max_uses, created_by, created_at) "
                                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    bool ok = st && db_bind_text(st, 1, id) && db_bind_text(st, 2, fid) &&
-              db_bind_text(st, 3, hash) && db_bind_text(st, 4, role) &&
-              db_bind_text(st, 5, label) &&
-              (has_expiry ? db_bind_int64(st, 6, expires_at)
-                          : sqlite3_bind_null(st, 6) == SQLITE_OK) &&
-              (has_max ? db_bind_int64(st, 7, max_uses) : sqlite3_bind_null(st, 7) == SQLITE_OK) &&
-              db_bind_text(st, 8, creator) && db_bind_int64(st, 9, now) && db_step_done(d, st);
+    bool ok =
+        st && db_bind_text(st, 1, id) && db_bind_text(st, 2, fid) && db_bind_text(st, 3, hash) &&
+        db_bind_text(st, 4, role) && db_bind_text(st, 5, label) &&
+        (has_expiry ? db_bind_int64(st, 6, expires_at) : sqlite3_bind_null(st, 6) == SQLITE_OK) &&
+        (has_max ? db_bind_int64(st, 7, max_uses) : sqlite3_bind_null(st, 7) == SQLITE_OK) &&
+        db_bind_text(st, 8, creator) && db_bind_int64(st, 9, now) && db_step_done(d, st);
     if (!ok) {
         reply_db_error(r);
         return;
@@ -810,6 +809,7 @@ static void audit_get(struct request *r)
 
 int main(int argc, char **argv)
 {
-    static const struct program prog = {.name = "families", .routes = routes, .nroutes = ARRAY_LEN(routes)};
+    static const struct program prog = {
+        .name = "families", .routes = routes, .nroutes = ARRAY_LEN(routes)};
     return program_main(&prog, argc, argv);
 }

@@ -49,6 +49,7 @@ static void openapi_get(struct request *r)
 
 int main(int argc, char **argv)
 {
-    static const struct program prog = {.name = "meta", .routes = routes, .nroutes = ARRAY_LEN(routes)};
+    static const struct program prog = {
+        .name = "meta", .routes = routes, .nroutes = ARRAY_LEN(routes)};
     return program_main(&prog, argc, argv);
 }

@@ -32,11 +32,11 @@ static const struct route routes[] = {
     {"GET", "/api/v1/families/{fid}/stream", stream_open, ACCESS_VIEWER, 0},
 };
 
-#define HEARTBEAT_MS 25000 /* STREAM_HEARTBEAT_MS overrides it (tests) */
+#define HEARTBEAT_MS     25000 /* STREAM_HEARTBEAT_MS overrides it (tests) */
 #define FALLBACK_POLL_MS 250
-#define MAX_REPLAY 1000
-#define MAX_STREAMS 20000
-#define BATCH 500
+#define MAX_REPLAY       1000
+#define MAX_STREAMS      20000
+#define BATCH            500
 
 struct client {
     FCGX_Request *fcgx;
@@ -144,8 +144,8 @@ static void fan_out(const char *family_id, int64_t seq, const char *event, const
  * can never let a cursor skip past an unsent change). With `only`, just to
  * that client (its catch-up); otherwise to everyone. Returns the newest seq
  * sent, or -1 on a database error; *full says the limit was reached. */
-static int64_t send_changes(int64_t since, const char *family_id, struct client *only,
-                            int limit, bool *full)
+static int64_t send_changes(int64_t since, const char *family_id, struct client *only, int limit,
+                            bool *full)
 {
     struct db *d = &hub.db;
     sqlite3_stmt *idx = db_stmt(
@@ -155,8 +155,8 @@ static int64_t send_changes(int64_t since, const char *family_id, struct client 
     sqlite3_stmt *es = db_stmt(d, ENTRY_SELECT "WHERE e.id = ?");
     sqlite3_stmt *cs = db_stmt(d, "SELECT family_id, data, seq FROM family_config "
                                   "WHERE family_id = ?");
-    if (!idx || !es || !cs || !db_bind_int64(idx, 1, since) ||
-        !db_bind_text(idx, 2, family_id) || !db_bind_int64(idx, 3, limit))
+    if (!idx || !es || !cs || !db_bind_int64(idx, 1, since) || !db_bind_text(idx, 2, family_id) ||
+        !db_bind_int64(idx, 3, limit))
         return -1;
     int64_t newest = since;
     int rows = 0, rc;
@@ -169,8 +169,7 @@ static int64_t send_changes(int64_t since, const char *family_id, struct client 
             break;
         /* The row may have moved on (a newer write took a newer seq); then
          * that newer seq brings it, and this one is skipped. */
-        if (sqlite3_step(st) == SQLITE_ROW &&
-            sqlite3_column_int64(st, entry ? 11 : 2) == seq) {
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, entry ? 11 : 2) == seq) {
             const char *fid = db_col_text(st, entry ? 12 : 0);
             cJSON *data = entry ? entry_event_data(st) : config_event_data(st, 1, 2);
             fan_out(fid, seq, entry ? "entry" : "config", data, only);
@@ -308,10 +307,10 @@ static void broadcast_new(void)
 /* A stream lives only as long as its session and membership. */
 static void check_sessions(void)
 {
-    sqlite3_stmt *st = db_stmt(
-        &hub.db, "SELECT 1 FROM sessions s WHERE s.id = ?1 AND s.expires_at > ?2 AND "
-                 "(?3 = '' OR EXISTS (SELECT 1 FROM members m WHERE m.id = ?3 AND "
-                 "m.removed_at IS NULL))");
+    sqlite3_stmt *st =
+        db_stmt(&hub.db, "SELECT 1 FROM sessions s WHERE s.id = ?1 AND s.expires_at > ?2 AND "
+                         "(?3 = '' OR EXISTS (SELECT 1 FROM members m WHERE m.id = ?3 AND "
+                         "m.removed_at IS NULL))");
     for (struct client *c = hub.clients; st && c; c = c->next) {
         if (c->dead)
             continue;
@@ -406,17 +405,15 @@ static bool hub_start(void)
     enum migrate_result mr =
         db_migrate(&hub.db, carelog_migrations, carelog_migrations_count, err, sizeof err);
     if (mr != MIGRATE_OK) {
-        log_event("error", mr == MIGRATE_TOO_NEW ? "db_schema_too_new" : "db_migrate_failed",
-                  err);
+        log_event("error", mr == MIGRATE_TOO_NEW ? "db_schema_too_new" : "db_migrate_failed", err);
         db_close(&hub.db);
         return false;
     }
     hub.db_ready = true;
     hub.seq = current_seq(&hub.db);
     long beat;
-    hub.heartbeat_ms = env_int("STREAM_HEARTBEAT_MS", HEARTBEAT_MS, 100, 600000, &beat)
-                           ? beat
-                           : HEARTBEAT_MS;
+    hub.heartbeat_ms =
+        env_int("STREAM_HEARTBEAT_MS", HEARTBEAT_MS, 100, 600000, &beat) ? beat : HEARTBEAT_MS;
     hub.epoll_fd = epoll_create1(EPOLL_CLOEXEC);
     hub.wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (hub.epoll_fd < 0 || hub.wake_fd < 0)
@@ -499,10 +496,9 @@ static bool resume_point(struct request *r, struct db *d, int64_t *since)
 
 static const char *member_name(struct request *r, struct db *d)
 {
-    sqlite3_stmt *st = db_stmt(
-        d, "SELECT coalesce(u.name, m.guest_name) FROM members m "
-           "LEFT JOIN users u ON u.id = m.user_id WHERE m.id = ?1 "
-           "UNION ALL SELECT name FROM users WHERE id = ?2 LIMIT 1");
+    sqlite3_stmt *st = db_stmt(d, "SELECT coalesce(u.name, m.guest_name) FROM members m "
+                                  "LEFT JOIN users u ON u.id = m.user_id WHERE m.id = ?1 "
+                                  "UNION ALL SELECT name FROM users WHERE id = ?2 LIMIT 1");
     const char *name = "Admin";
     if (st && db_bind_text(st, 1, r->session->family_member_id) &&
         db_bind_text(st, 2, r->session->user_id) && sqlite3_step(st) == SQLITE_ROW)
@@ -585,9 +581,9 @@ static void stream_open(struct request *r)
 int main(int argc, char **argv)
 {
     static const struct program prog = {.name = "stream",
-                                         .routes = routes,
-                                         .nroutes = ARRAY_LEN(routes),
-                                         .init = stream_init,
-                                         .shutdown = stream_shutdown};
+                                        .routes = routes,
+                                        .nroutes = ARRAY_LEN(routes),
+                                        .init = stream_init,
+                                        .shutdown = stream_shutdown};
     return program_main(&prog, argc, argv);
 }

@@ -23,7 +23,7 @@ static const struct route routes[] = {
     {"GET", "/api/v1/families/{fid}/export", export_get, ACCESS_VIEWER, 0},
 };
 
-#define HOUR_MS (3600 * 1000LL)
+#define HOUR_MS   (3600 * 1000LL)
 #define MAX_HOURS 26
 
 /* ---------- shared: the family, its zone, the person ---------- */
@@ -78,8 +78,9 @@ static bool scope_load(struct request *r, struct db *d, bool subject_required, s
         while (sqlite3_step(st) == SQLITE_ROW && ++n == 1)
             s->subject_id = req_strdup(r, db_col_text(st, 0));
     if (n != 1) {
-        field_error(r, "subject", n ? "is required when a family cares for several people"
-                                    : "this family has nobody to summarise yet");
+        field_error(r, "subject",
+                    n ? "is required when a family cares for several people"
+                      : "this family has nobody to summarise yet");
         return false;
     }
     return s->subject_id != NULL;
@@ -204,20 +205,19 @@ static cJSON *totals_json(const struct totals *t)
 
 /* Entries of the person overlapping [from, to), oldest first. Running timers
  * end "now" (capped at 48 h, so a forgotten timer cannot fill a month). */
-static sqlite3_stmt *items_query(struct db *d, const char *fid, const char *subject,
-                                 int64_t from, int64_t to)
+static sqlite3_stmt *items_query(struct db *d, const char *fid, const char *subject, int64_t from,
+                                 int64_t to)
 {
-    sqlite3_stmt *st = db_stmt(
-        d, "SELECT id, type, ts, end_ts, json_extract(value, '$.method'), "
-           "json_extract(value, '$.kind'), coalesce(json_extract(value, '$.wet'), 0), "
-           "coalesce(json_extract(value, '$.dirty'), 0), "
-           "coalesce(json_extract(value, '$.amount_ml'), 0) FROM entries "
-           "WHERE family_id = ?1 AND subject_id = ?2 AND deleted = 0 AND ts < ?4 "
-           "AND coalesce(end_ts, CASE WHEN type IN ('feed','sleep','pump','tummy_time') "
-           "THEN ?5 ELSE ts END) >= ?3 AND ts >= ?3 - 172800000 ORDER BY ts");
+    sqlite3_stmt *st =
+        db_stmt(d, "SELECT id, type, ts, end_ts, json_extract(value, '$.method'), "
+                   "json_extract(value, '$.kind'), coalesce(json_extract(value, '$.wet'), 0), "
+                   "coalesce(json_extract(value, '$.dirty'), 0), "
+                   "coalesce(json_extract(value, '$.amount_ml'), 0) FROM entries "
+                   "WHERE family_id = ?1 AND subject_id = ?2 AND deleted = 0 AND ts < ?4 "
+                   "AND coalesce(end_ts, CASE WHEN type IN ('feed','sleep','pump','tummy_time') "
+                   "THEN ?5 ELSE ts END) >= ?3 AND ts >= ?3 - 172800000 ORDER BY ts");
     if (!st || !db_bind_text(st, 1, fid) || !db_bind_text(st, 2, subject) ||
-        !db_bind_int64(st, 3, from) || !db_bind_int64(st, 4, to) ||
-        !db_bind_int64(st, 5, now_ms()))
+        !db_bind_int64(st, 3, from) || !db_bind_int64(st, 4, to) || !db_bind_int64(st, 5, now_ms()))
         return NULL;
     return st;
 }
@@ -355,9 +355,9 @@ static void summary_get(struct request *r)
         cJSON_AddNumberToObject(row, "sleep_ms", (double)hours[i].t.sleep_ms);
         cJSON_AddNumberToObject(row, "feeds", hours[i].t.feeds);
         cJSON_AddNumberToObject(row, "bottle_ml", hours[i].t.bottle_ml);
-        cJSON_AddNumberToObject(row, "breast_ms", (double)(hours[i].t.breast_left_ms +
-                                                           hours[i].t.breast_right_ms +
-                                                           hours[i].t.breast_both_ms));
+        cJSON_AddNumberToObject(row, "breast_ms",
+                                (double)(hours[i].t.breast_left_ms + hours[i].t.breast_right_ms +
+                                         hours[i].t.breast_both_ms));
         cJSON_AddNumberToObject(row, "wet", hours[i].t.wet);
         cJSON_AddNumberToObject(row, "dirty", hours[i].t.dirty);
         cJSON_AddItemToObject(row, "events", hours[i].events);
@@ -380,8 +380,7 @@ static void trends_get(struct request *r)
     int64_t days;
     struct date last_day;
     bool given;
-    if (!query_int(r, "days", 1, 31, 7, &days) ||
-        !parse_date_param(r, "end", &last_day, &given))
+    if (!query_int(r, "days", 1, 31, 7, &days) || !parse_date_param(r, "end", &last_day, &given))
         return;
     if (days != 7 && days != 30) {
         field_error(r, "days", "must be 7 or 30");
@@ -546,10 +545,10 @@ static void export_get(struct request *r)
         return;
     }
     const char *fid = r->session->family_id;
-    sqlite3_stmt *st = db_stmt(
-        d, ENTRY_SELECT ", (SELECT name FROM subjects WHERE id = e.subject_id) AS subject_name "
-                        "WHERE e.family_id = ?1 AND e.deleted = 0 AND e.ts >= ?2 AND e.ts < ?3 "
-                        "AND (?4 IS NULL OR e.subject_id = ?4) ORDER BY e.ts, e.id");
+    sqlite3_stmt *st = db_stmt(d, "SELECT " ENTRY_COLUMNS ", s.name" ENTRY_FROM
+                                  "JOIN subjects s ON s.id = e.subject_id WHERE e.family_id = ?1 "
+                                  "AND e.deleted = 0 AND e.ts >= ?2 AND e.ts < ?3 "
+                                  "AND (?4 IS NULL OR e.subject_id = ?4) ORDER BY e.ts, e.id");
     if (!st || !db_bind_text(st, 1, fid) || !db_bind_int64(st, 2, from) ||
         !db_bind_int64(st, 3, to) || !db_bind_text(st, 4, s.subject_id)) {
         resp_error(r, 500, "internal", "The database could not do this");
@@ -564,8 +563,7 @@ static void export_get(struct request *r)
         req_printf(r, "attachment; filename=\"carelog-%.8s.%s\"", fid, csv ? "csv" : "json");
     resp_header(r, "Content-Disposition", disposition ? disposition : "attachment");
     resp_header(r, "Cache-Control", "no-store");
-    if (!resp_begin(r, 200, csv ? "text/csv; charset=utf-8; header=present"
-                                : "application/json"))
+    if (!resp_begin(r, 200, csv ? "text/csv; charset=utf-8; header=present" : "application/json"))
         return;
     /* Rows go out in chunks as they are read: memory stays flat for any size. */
     struct buf b, scratch;

@@ -1,7 +1,7 @@
 /* carelogctl — the administrator's command: create or migrate the database
  * and prepare an instance for `make run`.
  *   carelogctl migrate     apply pending migrations (refuses a newer schema)
- *   carelogctl setup       migrate, server key, the instance admin: from
+ *   carelogctl setup       migrate, server key, VAPID key, the instance admin: from
  *                          ADMIN_EMAIL + ADMIN_PASSWORD, or else a one-time
  *                          sign-in link printed while the admin has no password
  *   carelogctl admin-link  print a fresh one-time sign-in link for the admin
@@ -15,9 +15,11 @@
 #include <sys/stat.h>
 
 #include "lib/password.h"
+#include "lib/pushpass.h"
 #include "lib/secret.h"
+#include "lib/webpush.h"
 
-#define SIGNIN_LINK_TTL_MS (24 * 3600 * 1000LL)
+#define SIGNIN_LINK_TTL_MS    (24 * 3600 * 1000LL)
 #define BOOTSTRAP_ADMIN_EMAIL "admin@carelog.invalid"
 
 static int cmd_migrate(void)
@@ -163,6 +165,13 @@ static int cmd_setup(void)
         fprintf(stderr, "carelogctl: %s\n", err);
         return 1;
     }
+    /* The VAPID key pair for Web Push (DATA_DIR/vapid.pem, 0600). */
+    struct vapid_key *key = push_vapid_key(cfg.data_dir, err, sizeof err);
+    if (!key) {
+        fprintf(stderr, "carelogctl: VAPID key: %s\n", err);
+        return 1;
+    }
+    vapid_free(key);
     struct db d;
     if (!open_db(&d))
         return 1;
@@ -188,9 +197,8 @@ static int cmd_admin_link(void)
 
 static int cmd_version(void)
 {
-    int known = carelog_migrations_count
-                    ? carelog_migrations[carelog_migrations_count - 1].version
-                    : 0;
+    int known =
+        carelog_migrations_count ? carelog_migrations[carelog_migrations_count - 1].version : 0;
     printf("carelog %s (schema %d)\n", CARELOG_VERSION, known);
     return 0;
 }

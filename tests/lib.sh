@@ -85,6 +85,7 @@ done_testing() {
 }
 
 cleanup() {
+    stop_svc 2>/dev/null
     stop_server_quiet
     [ -n "${T_KEEP:-}" ] || rm -rf "$T_DIR"
 }
@@ -158,4 +159,22 @@ local_ms() { TZ=$1 date -d "$2" +%s%3N; }
 put_entry() {
     req PUT "/api/v1/families/$FID/entries/$1" \
         "$(jq -cn --arg sid "$SID" --argjson now "$(date +%s%3N)" "{subject_id: \$sid, updated_at: \$now} + ($2)")"
+}
+
+# ---- the fake push service (tests/pushsvc.mjs) ----
+SVC_PID=""
+# start_svc [args] — the fake service on a free port; SVC_PORT, SVC_BASE.
+# Its stdin is our pipe: it exits when we close it (or at its deadline).
+start_svc() {
+    command -v node >/dev/null || bail "node is needed"
+    coproc SVC { exec node "$T_ROOT/tests/pushsvc.mjs" --max-seconds 120 "$@" 2>>"$T_DIR/svc.err"; }
+    SVC_PORT=""
+    read -r -t 10 SVC_PORT <&"${SVC[0]}" || bail "pushsvc did not start: $(cat "$T_DIR/svc.err")"
+    SVC_BASE="http://127.0.0.1:$SVC_PORT"
+}
+stop_svc() {
+    [ -n "$SVC_PID" ] || return 0
+    exec {SVC[1]}>&-
+    wait "$SVC_PID" 2>/dev/null
+    SVC_PID=""
 }

@@ -50,10 +50,14 @@ static bool load_family_role(struct request *r, struct db *d, const char *fid)
 static enum role role_needed(enum access a)
 {
     switch (a) {
-    case ACCESS_VIEWER: return ROLE_VIEWER;
-    case ACCESS_CAREGIVER: return ROLE_CAREGIVER;
-    case ACCESS_OWNER: return ROLE_OWNER;
-    default: return ROLE_NONE;
+    case ACCESS_VIEWER:
+        return ROLE_VIEWER;
+    case ACCESS_CAREGIVER:
+        return ROLE_CAREGIVER;
+    case ACCESS_OWNER:
+        return ROLE_OWNER;
+    default:
+        return ROLE_NONE;
     }
 }
 

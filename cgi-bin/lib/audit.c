@@ -28,8 +28,8 @@ void audit_record(struct request *r, struct db *d, const char *family_id, const 
                                   "VALUES (?, ?, ?, ?, ?, coalesce(?, '{}'), ?, ?)");
     if (!st || !db_bind_text(st, 1, family_id) || !db_bind_text(st, 2, user) ||
         !db_bind_text(st, 3, member) || !db_bind_text(st, 4, action) ||
-        !db_bind_text(st, 5, target) || !db_bind_text(st, 6, text) ||
-        !db_bind_text(st, 7, addr) || !db_bind_int64(st, 8, now_ms()) || !db_step_done(d, st))
+        !db_bind_text(st, 5, target) || !db_bind_text(st, 6, text) || !db_bind_text(st, 7, addr) ||
+        !db_bind_int64(st, 8, now_ms()) || !db_step_done(d, st))
         log_event("error", "audit_write_failed", action);
     free(text);
 }

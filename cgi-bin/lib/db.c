@@ -115,12 +115,11 @@ void db_rollback(struct db *d)
         sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
 }
 
-static const char create_migrations_table[] =
-    "CREATE TABLE IF NOT EXISTS schema_migrations ("
-    "  version    INTEGER PRIMARY KEY,"
-    "  name       TEXT NOT NULL,"
-    "  applied_at INTEGER NOT NULL"
-    ")";
+static const char create_migrations_table[] = "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                                              "  version    INTEGER PRIMARY KEY,"
+                                              "  name       TEXT NOT NULL,"
+                                              "  applied_at INTEGER NOT NULL"
+                                              ")";
 
 static int query_int(struct db *d, const char *sql)
 {
@@ -173,8 +172,7 @@ static enum migrate_result apply_one(struct db *d, const struct migration *m, ch
                                  -1, &st, NULL) == SQLITE_OK;
     ok = ok && sqlite3_bind_int(st, 1, m->version) == SQLITE_OK &&
          sqlite3_bind_text(st, 2, m->name, -1, SQLITE_STATIC) == SQLITE_OK &&
-         sqlite3_bind_int64(st, 3, now_ms()) == SQLITE_OK &&
-         sqlite3_step(st) == SQLITE_DONE;
+         sqlite3_bind_int64(st, 3, now_ms()) == SQLITE_OK && sqlite3_step(st) == SQLITE_DONE;
     sqlite3_finalize(st);
     if (!ok || sqlite3_exec(d->h, "COMMIT", NULL, NULL, &msg) != SQLITE_OK) {
         snprintf(err, errsz, "record %03d: %s", m->version, msg ? msg : sqlite3_errmsg(d->h));
@@ -202,8 +200,8 @@ enum migrate_result db_migrate(struct db *d, const struct migration *m, size_t n
     }
     int known = n ? m[n - 1].version : 0;
     if (current > known) {
-        snprintf(err, errsz, "database schema %d is newer than this program knows (%d)",
-                 current, known);
+        snprintf(err, errsz, "database schema %d is newer than this program knows (%d)", current,
+                 known);
         return MIGRATE_TOO_NEW;
     }
     for (size_t i = 0; i < n; i++) {

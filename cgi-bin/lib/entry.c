@@ -7,89 +7,98 @@
 #include "db.h"
 #include "util.h"
 
-const char *const entry_types[] = {"feed",     "diaper",     "sleep",   "pump",
-                                   "growth",   "temperature", "medication", "symptom",
-                                   "vitals",   "tummy_time", "note",    NULL};
+const char *const entry_types[] = {"feed",   "diaper",      "sleep",      "pump",
+                                   "growth", "temperature", "medication", "symptom",
+                                   "vitals", "tummy_time",  "note",       NULL};
 
 enum field_kind { F_ENUM, F_INT, F_NUMBER, F_BOOL, F_TEXT, F_LONGTEXT };
 
 struct field_rule {
     const char *name;
     enum field_kind kind;
-    double min, max;             /* bounds for numbers, lengths for text */
-    const char *const *choices;  /* F_ENUM */
+    double min, max;            /* bounds for numbers, lengths for text */
+    const char *const *choices; /* F_ENUM */
     bool required;
 };
 
 static const char *const feed_methods[] = {"breast_left", "breast_right", "breast_both",
-                                           "bottle", "solids", NULL};
+                                           "bottle",      "solids",       NULL};
 static const char *const milks[] = {"breast_milk", "formula", "mixed", NULL};
-static const char *const diaper_colours[] = {"yellow", "mustard", "green", "brown", "black",
-                                             "red", "white", NULL};
+static const char *const diaper_colours[] = {"yellow", "mustard", "green", "brown",
+                                             "black",  "red",     "white", NULL};
 static const char *const sleep_kinds[] = {"nap", "night", NULL};
 static const char *const sides[] = {"left", "right", "both", NULL};
 static const char *const temp_methods[] = {"oral", "axillary", "rectal", "ear", "forehead", NULL};
 
-#define NOTES {"notes", F_LONGTEXT, 0, 1000, NULL, false}
-#define END {NULL, F_BOOL, 0, 0, NULL, false}
+#define NOTES                                                                                      \
+    {                                                                                              \
+        "notes", F_LONGTEXT, 0, 1000, NULL, false                                                  \
+    }
+#define END                                                                                        \
+    {                                                                                              \
+        NULL, F_BOOL, 0, 0, NULL, false                                                            \
+    }
 
-static const struct field_rule feed_fields[] = {
-    {"method", F_ENUM, 0, 0, feed_methods, true},
-    {"milk", F_ENUM, 0, 0, milks, false},
-    {"amount_ml", F_INT, 1, 1000, NULL, false},
-    {"food", F_TEXT, 1, 200, NULL, false},
-    NOTES, END};
-static const struct field_rule diaper_fields[] = {
-    {"wet", F_BOOL, 0, 0, NULL, false},
-    {"dirty", F_BOOL, 0, 0, NULL, false},
-    {"colour", F_ENUM, 0, 0, diaper_colours, false},
-    NOTES, END};
+static const struct field_rule feed_fields[] = {{"method", F_ENUM, 0, 0, feed_methods, true},
+                                                {"milk", F_ENUM, 0, 0, milks, false},
+                                                {"amount_ml", F_INT, 1, 1000, NULL, false},
+                                                {"food", F_TEXT, 1, 200, NULL, false},
+                                                NOTES,
+                                                END};
+static const struct field_rule diaper_fields[] = {{"wet", F_BOOL, 0, 0, NULL, false},
+                                                  {"dirty", F_BOOL, 0, 0, NULL, false},
+                                                  {"colour", F_ENUM, 0, 0, diaper_colours, false},
+                                                  NOTES,
+                                                  END};
 static const struct field_rule sleep_fields[] = {
     {"kind", F_ENUM, 0, 0, sleep_kinds, false}, NOTES, END};
 static const struct field_rule pump_fields[] = {
-    {"side", F_ENUM, 0, 0, sides, true},
-    {"amount_ml", F_INT, 0, 1000, NULL, false},
-    NOTES, END};
-static const struct field_rule growth_fields[] = {
-    {"weight_g", F_INT, 300, 300000, NULL, false},
-    {"length_cm", F_NUMBER, 20, 250, NULL, false},
-    {"head_cm", F_NUMBER, 20, 70, NULL, false},
-    NOTES, END};
+    {"side", F_ENUM, 0, 0, sides, true}, {"amount_ml", F_INT, 0, 1000, NULL, false}, NOTES, END};
+static const struct field_rule growth_fields[] = {{"weight_g", F_INT, 300, 300000, NULL, false},
+                                                  {"length_cm", F_NUMBER, 20, 250, NULL, false},
+                                                  {"head_cm", F_NUMBER, 20, 70, NULL, false},
+                                                  NOTES,
+                                                  END};
 static const struct field_rule temperature_fields[] = {
     {"celsius", F_NUMBER, 30, 45, NULL, true},
     {"method", F_ENUM, 0, 0, temp_methods, false},
-    NOTES, END};
+    NOTES,
+    END};
 static const struct field_rule medication_fields[] = {
     {"name", F_TEXT, 1, 100, NULL, true},
     {"dose", F_NUMBER, 0.001, 100000, NULL, false},
     {"unit", F_TEXT, 1, 20, NULL, false},
-    NOTES, END};
-static const struct field_rule symptom_fields[] = {
-    {"text", F_LONGTEXT, 1, 500, NULL, true},
-    {"severity", F_INT, 1, 5, NULL, false},
+    NOTES,
     END};
+static const struct field_rule symptom_fields[] = {
+    {"text", F_LONGTEXT, 1, 500, NULL, true}, {"severity", F_INT, 1, 5, NULL, false}, END};
 static const struct field_rule vitals_fields[] = {
     {"heart_rate", F_INT, 20, 250, NULL, false},
     {"bp_systolic", F_INT, 50, 260, NULL, false},
     {"bp_diastolic", F_INT, 30, 160, NULL, false},
     {"spo2", F_INT, 50, 100, NULL, false},
     {"glucose", F_NUMBER, 1, 40, NULL, false}, /* mmol/L */
-    NOTES, END};
+    NOTES,
+    END};
 static const struct field_rule tummy_fields[] = {
     {"milestone", F_TEXT, 1, 100, NULL, false}, NOTES, END};
-static const struct field_rule note_fields[] = {
-    {"text", F_LONGTEXT, 1, 2000, NULL, true}, END};
+static const struct field_rule note_fields[] = {{"text", F_LONGTEXT, 1, 2000, NULL, true}, END};
 
 static const struct {
     const char *type;
     bool timed;
     const struct field_rule *fields;
 } types[] = {
-    {"feed", true, feed_fields},          {"diaper", false, diaper_fields},
-    {"sleep", true, sleep_fields},        {"pump", true, pump_fields},
-    {"growth", false, growth_fields},     {"temperature", false, temperature_fields},
-    {"medication", false, medication_fields}, {"symptom", false, symptom_fields},
-    {"vitals", false, vitals_fields},     {"tummy_time", true, tummy_fields},
+    {"feed", true, feed_fields},
+    {"diaper", false, diaper_fields},
+    {"sleep", true, sleep_fields},
+    {"pump", true, pump_fields},
+    {"growth", false, growth_fields},
+    {"temperature", false, temperature_fields},
+    {"medication", false, medication_fields},
+    {"symptom", false, symptom_fields},
+    {"vitals", false, vitals_fields},
+    {"tummy_time", true, tummy_fields},
     {"note", false, note_fields},
 };
 
@@ -110,11 +119,16 @@ static bool field_check(struct vobj *v, const struct field_rule *f, bool preset)
     double d;
     bool b;
     switch (f->kind) {
-    case F_ENUM: return v_enum(v, f->name, flags, f->choices, &s);
-    case F_INT: return v_int(v, f->name, flags, (int64_t)f->min, (int64_t)f->max, &i);
-    case F_NUMBER: return v_number(v, f->name, flags, f->min, f->max, &d);
-    case F_BOOL: return v_bool(v, f->name, flags, &b);
-    case F_TEXT: return v_string(v, f->name, flags, (size_t)f->min, (size_t)f->max, &s);
+    case F_ENUM:
+        return v_enum(v, f->name, flags, f->choices, &s);
+    case F_INT:
+        return v_int(v, f->name, flags, (int64_t)f->min, (int64_t)f->max, &i);
+    case F_NUMBER:
+        return v_number(v, f->name, flags, f->min, f->max, &d);
+    case F_BOOL:
+        return v_bool(v, f->name, flags, &b);
+    case F_TEXT:
+        return v_string(v, f->name, flags, (size_t)f->min, (size_t)f->max, &s);
     case F_LONGTEXT:
         return v_string(v, f->name, flags | V_MULTILINE, (size_t)f->min, (size_t)f->max, &s);
     }
@@ -231,4 +245,3 @@ cJSON *entry_json_row(sqlite3_stmt *st)
     cJSON_AddNumberToObject(o, "seq", (double)sqlite3_column_int64(st, 11));
     return o;
 }
-

@@ -26,11 +26,13 @@ void entry_value_check(struct vobj *parent, const char *type, const cJSON *value
 /* The columns every entry read selects, in the order entry_json_row reads
  * them (id, subject_id, type, ts, end_ts, value, author_id, author_name,
  * created_at, updated_at, deleted, seq, family_id); callers append WHERE. */
-#define ENTRY_SELECT                                                                          \
-    "SELECT e.id, e.subject_id, e.type, e.ts, e.end_ts, e.value, e.author_id, "               \
-    "coalesce(u.name, m.guest_name), e.created_at, e.updated_at, e.deleted, e.seq, "         \
-    "e.family_id FROM entries e LEFT JOIN members m ON m.id = e.author_id "                   \
+#define ENTRY_COLUMNS                                                                              \
+    "e.id, e.subject_id, e.type, e.ts, e.end_ts, e.value, e.author_id, "                           \
+    "coalesce(u.name, m.guest_name), e.created_at, e.updated_at, e.deleted, e.seq, e.family_id"
+#define ENTRY_FROM                                                                                 \
+    " FROM entries e LEFT JOIN members m ON m.id = e.author_id "                                   \
     "LEFT JOIN users u ON u.id = m.user_id "
+#define ENTRY_SELECT "SELECT " ENTRY_COLUMNS ENTRY_FROM
 
 /* The API's JSON for the current row of an ENTRY_SELECT statement. */
 cJSON *entry_json_row(sqlite3_stmt *st);

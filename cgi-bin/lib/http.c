@@ -224,27 +224,48 @@ void req_arena_free(struct request *r)
 const char *status_reason(int status)
 {
     switch (status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 202: return "Accepted";
-    case 204: return "No Content";
-    case 303: return "See Other";
-    case 304: return "Not Modified";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 409: return "Conflict";
-    case 410: return "Gone";
-    case 413: return "Payload Too Large";
-    case 414: return "URI Too Long";
-    case 415: return "Unsupported Media Type";
-    case 422: return "Unprocessable Content";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
-    default: return "Status";
+    case 200:
+        return "OK";
+    case 201:
+        return "Created";
+    case 202:
+        return "Accepted";
+    case 204:
+        return "No Content";
+    case 303:
+        return "See Other";
+    case 304:
+        return "Not Modified";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 409:
+        return "Conflict";
+    case 410:
+        return "Gone";
+    case 413:
+        return "Payload Too Large";
+    case 414:
+        return "URI Too Long";
+    case 415:
+        return "Unsupported Media Type";
+    case 422:
+        return "Unprocessable Content";
+    case 429:
+        return "Too Many Requests";
+    case 500:
+        return "Internal Server Error";
+    case 503:
+        return "Service Unavailable";
+    default:
+        return "Status";
     }
 }
 
@@ -315,8 +336,7 @@ bool resp_write(struct request *r, const void *data, size_t n)
     return out_write(r, data, n);
 }
 
-void resp_raw(struct request *r, int status, const char *content_type, const char *body,
-              size_t len)
+void resp_raw(struct request *r, int status, const char *content_type, const char *body, size_t len)
 {
     char clen[32];
     snprintf(clen, sizeof clen, "%zu", len);
@@ -331,7 +351,8 @@ void resp_json(struct request *r, int status, cJSON *body)
     cJSON_Delete(body);
     if (!text) {
         resp_header(r, "Cache-Control", "no-store");
-        static const char oom[] = "{\"error\":{\"code\":\"internal\",\"message\":\"Out of memory\"}}";
+        static const char oom[] =
+            "{\"error\":{\"code\":\"internal\",\"message\":\"Out of memory\"}}";
         resp_raw(r, 500, "application/json", oom, sizeof oom - 1);
         return;
     }

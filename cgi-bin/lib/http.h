@@ -13,8 +13,8 @@
 #include "util.h"
 
 #define REQ_MAX_PARAMS 4
-#define REQ_PARAM_MAX 128
-#define REQ_PATH_MAX 2048
+#define REQ_PARAM_MAX  128
+#define REQ_PATH_MAX   2048
 
 struct route;
 struct worker;
@@ -29,8 +29,8 @@ struct request {
     char **envp;
 
     const char *method;
-    const char *query;        /* raw query string, "" when absent */
-    char path[REQ_PATH_MAX];  /* raw (still percent-encoded) path, no query */
+    const char *query;       /* raw query string, "" when absent */
+    char path[REQ_PATH_MAX]; /* raw (still percent-encoded) path, no query */
     const struct route *route;
     int nparams;
     const char *param_names[REQ_MAX_PARAMS]; /* point into the route pattern */
@@ -44,12 +44,12 @@ struct request {
     /* response state */
     int status;
     bool head_sent;
-    bool broken; /* the client went away; further writes are dropped */
+    bool broken;        /* the client went away; further writes are dropped */
     struct buf headers; /* extra response header lines */
 
     struct worker *worker;
-    FCGX_Request *fcgx; /* the FastCGI request (NULL in CGI mode) */
-    bool detached;      /* handed to someone else; the worker must not finish it */
+    FCGX_Request *fcgx;      /* the FastCGI request (NULL in CGI mode) */
+    bool detached;           /* handed to someone else; the worker must not finish it */
     struct session *session; /* set by the access check when signed in */
     int64_t started_us;
     struct arena_block *arena;

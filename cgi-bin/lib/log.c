@@ -45,8 +45,7 @@ static void json_safe(const char *s, char *out, size_t outsz)
 
 static const char *safe_method(const char *m)
 {
-    static const char *const known[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",
-                                        "OPTIONS"};
+    static const char *const known[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
     for (size_t i = 0; i < ARRAY_LEN(known); i++)
         if (m && strcmp(m, known[i]) == 0)
             return known[i];

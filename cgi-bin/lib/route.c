@@ -37,8 +37,8 @@ bool route_match(const char *pattern, const char *path, struct route_capture *ca
 }
 
 const struct route *route_find(const struct route *routes, size_t n, const char *method,
-                               const char *path, struct route_capture *caps, int max,
-                               int *ncaps, bool *path_known, char *allow, size_t allowsz)
+                               const char *path, struct route_capture *caps, int max, int *ncaps,
+                               bool *path_known, char *allow, size_t allowsz)
 {
     *path_known = false;
     if (allowsz)

@@ -23,9 +23,9 @@ enum access {
 };
 
 enum route_flags {
-    ROUTE_JSON = 1 << 0,    /* the body must be a JSON object */
-    ROUTE_NO_CSRF = 1 << 1, /* a state-changing route callable without a session token */
-    ROUTE_NO_DB = 1 << 2,   /* the handler never touches the database */
+    ROUTE_JSON = 1 << 0,        /* the body must be a JSON object */
+    ROUTE_NO_CSRF = 1 << 1,     /* a state-changing route callable without a session token */
+    ROUTE_NO_DB = 1 << 2,       /* the handler never touches the database */
     ROUTE_ARCHIVED_OK = 1 << 3, /* a write allowed on an archived (read-only) family */
 };
 
@@ -53,8 +53,8 @@ bool route_match(const char *pattern, const char *path, struct route_capture *ca
  * *path_known when some other method would have matched (→ 405) and writes
  * those methods, comma separated, into allow. */
 const struct route *route_find(const struct route *routes, size_t n, const char *method,
-                               const char *path, struct route_capture *caps, int max,
-                               int *ncaps, bool *path_known, char *allow, size_t allowsz);
+                               const char *path, struct route_capture *caps, int max, int *ncaps,
+                               bool *path_known, char *allow, size_t allowsz);
 
 bool method_changes_state(const char *method);
 

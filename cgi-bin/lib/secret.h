@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define TOKEN_LEN 43 /* 32 random bytes as base64url, no padding */
+#define TOKEN_LEN    43 /* 32 random bytes as base64url, no padding */
 #define HASH_HEX_LEN 64
 
 /* Loads the server key, creating it (race-free, mode 0600) when absent. */

@@ -20,7 +20,6 @@
 
 extern char **environ;
 
-
 /* ---------- database per worker ---------- */
 
 bool database_prepare(char *err, size_t errsz)
@@ -51,8 +50,7 @@ struct db *worker_db(struct worker *w)
     enum migrate_result rc =
         db_migrate(&w->db, carelog_migrations, carelog_migrations_count, err, sizeof err);
     if (rc != MIGRATE_OK) {
-        log_event("error", rc == MIGRATE_TOO_NEW ? "db_schema_too_new" : "db_migrate_failed",
-                  err);
+        log_event("error", rc == MIGRATE_TOO_NEW ? "db_schema_too_new" : "db_migrate_failed", err);
         db_close(&w->db);
         w->db_retry_after_us = now + 1000000;
         return NULL;
@@ -165,8 +163,8 @@ static bool decode_params(struct request *r, const struct route_capture *caps, i
     for (int i = 0; i < n; i++) {
         r->param_names[i] = caps[i].name;
         r->param_name_len[i] = caps[i].name_len;
-        if (pct_decode(caps[i].value, caps[i].value_len, r->params[i], sizeof r->params[i],
-                       false) < 0)
+        if (pct_decode(caps[i].value, caps[i].value_len, r->params[i], sizeof r->params[i], false) <
+            0)
             return false;
     }
     r->nparams = n;
@@ -187,8 +185,7 @@ void handle_request(const struct program *p, struct request *r)
     if (!split_uri(r)) {
         resp_error(r, 414, "uri_too_long", "The request path is too long");
     } else if (!(r->route = route_find(p->routes, p->nroutes, r->method, r->path, caps,
-                                       REQ_MAX_PARAMS, &ncaps, &path_known, allow,
-                                       sizeof allow))) {
+                                       REQ_MAX_PARAMS, &ncaps, &path_known, allow, sizeof allow))) {
         if (path_known) {
             resp_header(r, "Allow", allow);
             resp_error(r, 405, "method_not_allowed", "This method is not allowed here");
@@ -273,21 +270,27 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
+/* The signals that stop a FastCGI program. They are blocked in every thread
+ * (threads inherit the mask, so this happens before any thread exists) and
+ * taken by sigwait in the main thread alone; otherwise one could land on a
+ * thread where libfcgi's own handler swallows it. */
+static void stop_signals(sigset_t *set)
+{
+    sigemptyset(set);
+    sigaddset(set, SIGTERM);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGHUP);
+    sigaddset(set, SIGUSR1);
+}
+
 static int serve_fastcgi(const struct program *p)
 {
     if (FCGX_Init() != 0) {
         log_event("error", "fcgx_init_failed", "");
         return 1;
     }
-    /* Signals go to this thread only (sigwait below); workers never see them. */
     sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGHUP);
-    sigaddset(&set, SIGUSR1);
-    pthread_sigmask(SIG_BLOCK, &set, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    stop_signals(&set);
 
     int n = cfg.threads;
     struct worker *workers = calloc((size_t)n, sizeof *workers);
@@ -371,7 +374,14 @@ int program_main(const struct program *p, int argc, char **argv)
         log_event("error", "access_init_failed", err);
         return 1;
     }
+    bool cgi = FCGX_IsCGI();
+    if (!cgi) {
+        sigset_t set;
+        stop_signals(&set);
+        pthread_sigmask(SIG_BLOCK, &set, NULL);
+        signal(SIGPIPE, SIG_IGN);
+    }
     if (p->init && !p->init())
         return 1;
-    return FCGX_IsCGI() ? serve_cgi(p) : serve_fastcgi(p);
+    return cgi ? serve_cgi(p) : serve_fastcgi(p);
 }

@@ -15,10 +15,14 @@
 const char *role_name(enum role r)
 {
     switch (r) {
-    case ROLE_OWNER: return "owner";
-    case ROLE_CAREGIVER: return "caregiver";
-    case ROLE_VIEWER: return "viewer";
-    default: return "none";
+    case ROLE_OWNER:
+        return "owner";
+    case ROLE_CAREGIVER:
+        return "caregiver";
+    case ROLE_VIEWER:
+        return "viewer";
+    default:
+        return "none";
     }
 }
 
@@ -52,9 +56,9 @@ static const char *cookie_name(const struct request *r)
 static void set_cookie(struct request *r, const char *value, int64_t max_age_s)
 {
     char line[256];
-    int n = snprintf(line, sizeof line, "%s=%s; Path=/; Max-Age=%lld; HttpOnly; SameSite=Lax%s",
-                     cookie_name(r), value, (long long)max_age_s,
-                     req_is_https(r) ? "; Secure" : "");
+    int n =
+        snprintf(line, sizeof line, "%s=%s; Path=/; Max-Age=%lld; HttpOnly; SameSite=Lax%s",
+                 cookie_name(r), value, (long long)max_age_s, req_is_https(r) ? "; Secure" : "");
     if (n > 0 && (size_t)n < sizeof line)
         resp_header(r, "Set-Cookie", line);
 }
@@ -159,13 +163,13 @@ bool session_load(struct request *r, struct db *d)
         return false;
     char hash[HASH_HEX_LEN + 1];
     token_hash(token, hash);
-    sqlite3_stmt *st = db_stmt(
-        d, "SELECT s.id, coalesce(s.user_id, ''), coalesce(s.member_id, ''), "
-           "coalesce(s.link_id, ''), coalesce(u.is_admin, 0), s.renewed_at, s.expires_at "
-           "FROM sessions s LEFT JOIN users u ON u.id = s.user_id "
-           "LEFT JOIN members m ON m.id = s.member_id "
-           "WHERE s.token_hash = ? AND s.expires_at > ? "
-           "AND (s.member_id IS NULL OR m.removed_at IS NULL)");
+    sqlite3_stmt *st =
+        db_stmt(d, "SELECT s.id, coalesce(s.user_id, ''), coalesce(s.member_id, ''), "
+                   "coalesce(s.link_id, ''), coalesce(u.is_admin, 0), s.renewed_at, s.expires_at "
+                   "FROM sessions s LEFT JOIN users u ON u.id = s.user_id "
+                   "LEFT JOIN members m ON m.id = s.member_id "
+                   "WHERE s.token_hash = ? AND s.expires_at > ? "
+                   "AND (s.member_id IS NULL OR m.removed_at IS NULL)");
     if (!st || !db_bind_text(st, 1, hash) || !db_bind_int64(st, 2, now_ms()) ||
         sqlite3_step(st) != SQLITE_ROW)
         return false;

@@ -186,8 +186,7 @@ void format_rfc3339_ms(int64_t ms, char out[32])
         return;
     }
     int n = snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                     (int)(ms % 1000));
+                     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ms % 1000));
     if (n < 0 || n >= 32)
         out[0] = '\0';
 }
@@ -210,28 +209,6 @@ void hex_encode(const unsigned char *in, size_t n, char *out)
         out[2 * i + 1] = digits[in[i] & 15];
     }
     out[2 * n] = '\0';
-}
-
-size_t b64url_encode(const unsigned char *in, size_t n, char *out, size_t outsz)
-{
-    if (outsz < sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_URLSAFE_NO_PADDING)) {
-        if (outsz)
-            out[0] = '\0';
-        return 0;
-    }
-    sodium_bin2base64(out, outsz, in, n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    return strlen(out);
-}
-
-long b64url_decode(const char *in, unsigned char *out, size_t outsz)
-{
-    size_t len = 0;
-    const char *end = NULL;
-    if (sodium_base642bin(out, outsz, in, strlen(in), NULL, &len, &end,
-                          sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
-        *end != '\0')
-        return -1;
-    return (long)len;
 }
 
 static int ascii_lower(int c)
@@ -273,5 +250,37 @@ bool parse_int64(const char *s, int64_t *out)
     if (errno || *end)
         return false;
     *out = v;
+    return true;
+}
+
+size_t b64url_len(size_t n)
+{
+    return n / 3 * 4 + (n % 3 ? n % 3 + 1 : 0);
+}
+
+bool b64url_encode(const unsigned char *in, size_t n, char *out, size_t outsz)
+{
+    if (n > (SIZE_MAX - 4) / 4 * 3 || outsz < b64url_len(n) + 1)
+        return false;
+    sodium_bin2base64(out, outsz, in, n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    return true;
+}
+
+bool b64url_decode(const char *in, size_t inlen, unsigned char *out, size_t outsz, size_t *outlen)
+{
+    /* libsodium 1.0.18 reads the text as signed chars and decodes some
+     * bytes >= 0x80 as letters (found by fuzzing): check the alphabet first. */
+    for (size_t i = 0; i < inlen; i++) {
+        char c = in[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_'))
+            return false;
+    }
+    size_t got = 0;
+    /* No `ignore` set and no end pointer: every character must be decoded. */
+    if (sodium_base642bin(out, outsz, in, inlen, NULL, &got, NULL,
+                          sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
+        return false;
+    *outlen = got;
     return true;
 }

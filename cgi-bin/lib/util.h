@@ -29,8 +29,8 @@ void buf_free(struct buf *b);
  * a malformed escape, an embedded NUL, or when `out` is too small. */
 long pct_decode(const char *in, size_t n, char *out, size_t outsz, bool plus_space);
 
-int64_t now_ms(void);   /* wall clock, epoch milliseconds */
-int64_t mono_us(void);  /* monotonic clock, microseconds */
+int64_t now_ms(void);  /* wall clock, epoch milliseconds */
+int64_t mono_us(void); /* monotonic clock, microseconds */
 
 /* Lower-case hyphenated UUID text (any version), 36 characters. */
 bool uuid_is_valid(const char *s);
@@ -49,17 +49,20 @@ bool secret_equals(const char *a, const char *b);
 /* Lowercase hex of n bytes into out (2n+1 bytes). */
 void hex_encode(const unsigned char *in, size_t n, char *out);
 
-/* base64url without padding (RFC 4648 §5). encode returns the text length
- * (out must hold 4*ceil(n/3)+1 bytes); decode returns the byte count, or -1
- * on bad input or when out is too small. */
-size_t b64url_encode(const unsigned char *in, size_t n, char *out, size_t outsz);
-long b64url_decode(const char *in, unsigned char *out, size_t outsz);
-
 /* Case-insensitive ASCII comparisons that do not depend on the locale. */
 bool ascii_ieq(const char *a, const char *b);
 bool ascii_nieq(const char *a, const char *b, size_t n);
 
 /* Parses a whole decimal int64 string; false on junk, overflow or empty. */
 bool parse_int64(const char *s, int64_t *out);
+
+/* base64url without padding (RFC 4648 §5), as JWTs and Web Push keys use it.
+ * b64url_len: characters for n bytes, without the NUL. b64url_encode writes
+ * them NUL-terminated; false when `outsz` is too small. b64url_decode takes
+ * exactly `inlen` characters and is strict: false on padding, whitespace, a
+ * foreign character, non-zero trailing bits, or when `outsz` is too small. */
+size_t b64url_len(size_t n);
+bool b64url_encode(const unsigned char *in, size_t n, char *out, size_t outsz);
+bool b64url_decode(const char *in, size_t inlen, unsigned char *out, size_t outsz, size_t *outlen);
 
 #endif

@@ -135,8 +135,8 @@ bool utf8_check(const char *s, bool multiline, size_t *chars)
     return true;
 }
 
-bool v_string(struct vobj *v, const char *name, unsigned flags, size_t min_chars,
-              size_t max_chars, const char **out)
+bool v_string(struct vobj *v, const char *name, unsigned flags, size_t min_chars, size_t max_chars,
+              const char **out)
 {
     const cJSON *it = field(v, name, flags);
     if (!it)
@@ -168,8 +168,7 @@ bool v_string(struct vobj *v, const char *name, unsigned flags, size_t min_chars
     return true;
 }
 
-bool v_number(struct vobj *v, const char *name, unsigned flags, double min, double max,
-              double *out)
+bool v_number(struct vobj *v, const char *name, unsigned flags, double min, double max, double *out)
 {
     const cJSON *it = field(v, name, flags);
     if (!it)
@@ -188,8 +187,7 @@ bool v_number(struct vobj *v, const char *name, unsigned flags, double min, doub
     return true;
 }
 
-bool v_int(struct vobj *v, const char *name, unsigned flags, int64_t min, int64_t max,
-           int64_t *out)
+bool v_int(struct vobj *v, const char *name, unsigned flags, int64_t min, int64_t max, int64_t *out)
 {
     const cJSON *it = field(v, name, flags);
     if (!it)
@@ -202,8 +200,7 @@ bool v_int(struct vobj *v, const char *name, unsigned flags, int64_t min, int64_
     int64_t i = (int64_t)d;
     if (i < min || i > max) {
         char msg[96];
-        snprintf(msg, sizeof msg, "must be between %lld and %lld", (long long)min,
-                 (long long)max);
+        snprintf(msg, sizeof msg, "must be between %lld and %lld", (long long)min, (long long)max);
         v_error(v, name, msg);
         return false;
     }
@@ -331,8 +328,7 @@ bool v_object(struct vobj *v, const char *name, unsigned flags, const cJSON **ou
     return true;
 }
 
-bool v_array(struct vobj *v, const char *name, unsigned flags, size_t max_items,
-             const cJSON **out)
+bool v_array(struct vobj *v, const char *name, unsigned flags, size_t max_items, const cJSON **out)
 {
     const cJSON *it = field(v, name, flags);
     if (!it)

@@ -29,8 +29,8 @@ enum v_flags {
 
 struct vobj {
     const cJSON *obj;
-    char prefix[64];   /* "value." for nested objects, "" at the top */
-    cJSON *errors;     /* shared with nested vobjs; name → message */
+    char prefix[64]; /* "value." for nested objects, "" at the top */
+    cJSON *errors;   /* shared with nested vobjs; name → message */
     bool owns_errors;
     const char *known[V_MAX_KNOWN];
     int nknown;
@@ -43,8 +43,8 @@ void v_init_nested(struct vobj *child, struct vobj *parent, const cJSON *obj, co
 void v_free(struct vobj *v);
 
 /* Each getter returns true when the field is present, not null and valid. */
-bool v_string(struct vobj *v, const char *name, unsigned flags, size_t min_chars,
-              size_t max_chars, const char **out);
+bool v_string(struct vobj *v, const char *name, unsigned flags, size_t min_chars, size_t max_chars,
+              const char **out);
 bool v_int(struct vobj *v, const char *name, unsigned flags, int64_t min, int64_t max,
            int64_t *out);
 bool v_number(struct vobj *v, const char *name, unsigned flags, double min, double max,
@@ -56,8 +56,7 @@ bool v_enum(struct vobj *v, const char *name, unsigned flags, const char *const 
 bool v_uuid(struct vobj *v, const char *name, unsigned flags, const char **out);
 bool v_epoch_ms(struct vobj *v, const char *name, unsigned flags, int64_t *out);
 bool v_object(struct vobj *v, const char *name, unsigned flags, const cJSON **out);
-bool v_array(struct vobj *v, const char *name, unsigned flags, size_t max_items,
-             const cJSON **out);
+bool v_array(struct vobj *v, const char *name, unsigned flags, size_t max_items, const cJSON **out);
 
 /* An email address, trimmed and lower-cased into out (≤ 254 characters,
  * one '@', a dotted domain, no spaces or control characters). */

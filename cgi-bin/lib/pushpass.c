@@ -1,0 +1,742 @@
+/* pushpass.c — one pass of the sender: due reminders become messages in the
+ * outbox (one per opted-in member's subscription, never twice for the same
+ * firing), then due messages are claimed under a lease inside a write
+ * transaction (so two passes at once never take the same one), encrypted
+ * (RFC 8291), signed (VAPID, RFC 8292), sent in parallel, and their outcome
+ * recorded: delivered, gone (the subscription is deactivated), too large,
+ * retried later with backoff that honours Retry-After, or failed. */
+#include "pushpass.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+#include <sodium.h>
+
+#include "config.h"
+#include "log.h"
+#include "pushsend.h"
+#include "secret.h"
+#include "tz.h"
+#include "util.h"
+#include "webpush.h"
+
+#define BATCH               500
+#define LEASE_MS            (120 * 1000LL)
+#define GRACE_MS            (60 * 60 * 1000LL) /* a reminder more than an hour late is skipped */
+#define SNOOZE_TOKEN_TTL_MS (24 * 3600 * 1000LL)
+#define KEEP_DONE_MS        (30LL * 24 * 3600 * 1000)
+
+void push_pass_opts_from_env(struct push_pass_opts *o)
+{
+    const char *sub = getenv("VAPID_SUBJECT");
+    o->vapid_subject = sub && *sub ? sub : "mailto:admin@carelog.invalid";
+    const char *lb = getenv("PUSH_ALLOW_LOOPBACK");
+    o->allow_loopback = lb && strcmp(lb, "1") == 0;
+    const char *ca = getenv("PUSH_CA_FILE");
+    o->ca_file = ca && *ca ? ca : NULL;
+    long v;
+    o->retry_base_ms = env_int("PUSH_RETRY_BASE_MS", 30000, 100, 3600000, &v) ? v : 30000;
+    o->budget_ms = 50 * 1000;
+}
+
+/* ---------- the snooze capability ---------- */
+
+void push_snooze_token(const char *reminder_id, int64_t expires_ms, char *out, size_t outsz)
+{
+    char msg[80], mac[HASH_HEX_LEN + 1];
+    snprintf(msg, sizeof msg, "%s.%lld", reminder_id, (long long)expires_ms);
+    keyed_hash("snooze", msg, mac);
+    snprintf(out, outsz, "%s.%s", msg, mac);
+}
+
+bool push_snooze_token_check(const char *token, char reminder_id[37])
+{
+    char id[37], expect[200];
+    long long exp;
+    if (!token || strlen(token) > 150 || sscanf(token, "%36[0-9a-f-].%lld.", id, &exp) != 2 ||
+        !uuid_is_valid(id) || exp < now_ms())
+        return false;
+    push_snooze_token(id, exp, expect, sizeof expect);
+    if (!secret_equals(expect, token))
+        return false;
+    memcpy(reminder_id, id, 37);
+    return true;
+}
+
+struct vapid_key *push_vapid_key(const char *data_dir, char *err, size_t errsz)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/vapid.pem", data_dir);
+    struct vapid_key *k = vapid_load_pem(path, err, errsz);
+    if (k)
+        return k;
+    k = vapid_generate();
+    /* Saving refuses to replace a file: when another process won the race,
+     * its key is the one to use. */
+    if (!k || !vapid_save_pem(k, path, err, errsz)) {
+        vapid_free(k);
+        return vapid_load_pem(path, err, errsz);
+    }
+    return k;
+}
+
+/* ---------- words: the few strings a notification needs, per language ---------- */
+
+enum word {
+    W_FEED_DUE,
+    W_DIAPER_DUE,
+    W_REMINDER,
+    W_LAST_FEED,
+    W_LAST_DIAPER,
+    W_NO_FEED,
+    W_TIME_FOR,
+    W_LOG_FEED,
+    W_LOG_DIAPER,
+    W_OPEN,
+    W_SNOOZE,
+    W_LEFT,
+    W_RIGHT,
+    W_BOTH,
+    W_BOTTLE,
+    W_SOLIDS,
+    W_TEST_TITLE,
+    W_TEST_BODY,
+    W_WORDS
+};
+
+static const char *const words[][W_WORDS] = {
+    {"Feed due", "Diaper check", "Reminder", "Last feed %s ago", "Last diaper %s ago",
+     "No feed logged yet", "Time for %s", "Log feed", "Log diaper", "Open", "Snooze 15 min",
+     "left side", "right side", "both sides", "bottle", "solids", "carelog",
+     "Notifications work on this device"},
+    {"הגיע זמן האכלה", "בדיקת חיתול", "תזכורת", "האכלה אחרונה לפני %s", "חיתול אחרון לפני %s",
+     "עדיין לא נרשמה האכלה", "הגיע הזמן: %s", "רישום האכלה", "רישום חיתול", "פתיחה",
+     "נודניק 15 דק׳", "צד שמאל", "צד ימין", "שני הצדדים", "בקבוק", "מוצקים", "carelog",
+     "ההתראות פועלות במכשיר הזה"},
+    {"Tétée / biberon", "Change à vérifier", "Rappel", "Dernier repas il y a %s",
+     "Dernière couche il y a %s", "Aucun repas noté", "C'est l'heure : %s", "Noter un repas",
+     "Noter une couche", "Ouvrir", "Rappeler dans 15 min", "côté gauche", "côté droit",
+     "les deux côtés", "biberon", "solide", "carelog",
+     "Les notifications fonctionnent sur cet appareil"},
+};
+
+static int lang_index(const char *locale)
+{
+    if (locale && strcmp(locale, "he") == 0)
+        return 1;
+    if (locale && strcmp(locale, "fr") == 0)
+        return 2;
+    return 0;
+}
+
+static void duration_text(int64_t ms, char *out, size_t outsz)
+{
+    int64_t min = ms / 60000;
+    if (min < 60)
+        snprintf(out, outsz, "%lld min", (long long)min);
+    else if (min % 60 == 0)
+        snprintf(out, outsz, "%lld h", (long long)(min / 60));
+    else
+        snprintf(out, outsz, "%lld h %lld min", (long long)(min / 60), (long long)(min % 60));
+}
+
+/* ---------- firing due reminders ---------- */
+
+struct rule {
+    char id[37], family_id[37], subject_id[37], kind[16], time_of_day[8], label[128], zone[64],
+        subject_name[128];
+    int64_t interval_min, at, snooze_until, last_due, created_at;
+    bool has_snooze;
+};
+
+/* The newest entry of a type for the person: its start and value. */
+static bool last_entry(struct db *d, const char *subject, const char *type, int64_t *ts,
+                       char *value, size_t valuesz)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT ts, value FROM entries WHERE subject_id = ? AND "
+                                  "type = ? AND deleted = 0 ORDER BY ts DESC LIMIT 1");
+    bool found = st && db_bind_text(st, 1, subject) && db_bind_text(st, 2, type) &&
+                 sqlite3_step(st) == SQLITE_ROW;
+    if (found) {
+        *ts = sqlite3_column_int64(st, 0);
+        snprintf(value, valuesz, "%s", db_col_text(st, 1));
+    }
+    if (st)
+        sqlite3_reset(st);
+    return found;
+}
+
+/* The rule's most recent due time at or before `now` (0: none). */
+static int64_t rule_due(struct db *d, const struct rule *r, int64_t now)
+{
+    int64_t due = 0, ts;
+    char value[1024];
+    if (strcmp(r->kind, "feed_due") == 0 || strcmp(r->kind, "diaper_due") == 0) {
+        /* Logging the awaited event moves this: a new feed re-arms the rule. */
+        const char *type = r->kind[0] == 'f' ? "feed" : "diaper";
+        if (last_entry(d, r->subject_id, type, &ts, value, sizeof value))
+            due = ts + r->interval_min * 60000;
+    } else if (strcmp(r->kind, "daily") == 0) {
+        const struct tz *z = tz_get(r->zone);
+        int hh, mm;
+        if (z && sscanf(r->time_of_day, "%d:%d", &hh, &mm) == 2) {
+            struct date today = tz_date_at(z, now);
+            for (int back = 0; back < 2; back++) {
+                struct date day = date_add_days(today, -back);
+                struct civil c = {day.year, day.month, day.day, hh, mm, 0, 0};
+                int64_t t;
+                if (tz_civil_to_utc(z, &c, &t) && t <= now) {
+                    due = t;
+                    break;
+                }
+            }
+        }
+        if (due && due < r->created_at)
+            due = 0; /* set up after today's time: the first one is tomorrow */
+    } else if (strcmp(r->kind, "once") == 0) {
+        due = r->at;
+    }
+    if (due > now)
+        due = 0;
+    if (r->has_snooze && r->snooze_until <= now && r->snooze_until > due)
+        due = r->snooze_until;
+    return due;
+}
+
+static bool in_quiet_hours(int start, int end, const struct tz *z, int64_t now)
+{
+    struct civil c;
+    tz_to_civil(z, now, &c);
+    int m = c.hour * 60 + c.minute;
+    return start <= end ? (m >= start && m < end) : (m >= start || m < end);
+}
+
+/* The notification for one rule, in one language. */
+static cJSON *reminder_payload(struct db *d, const struct rule *r, int lang, int64_t due,
+                               int64_t now)
+{
+    const char *const *w = words[lang];
+    char title[400], body[700], dur[48];
+    const char *action = "open", *action_title = w[W_OPEN];
+    bool feed = strcmp(r->kind, "feed_due") == 0, diaper = strcmp(r->kind, "diaper_due") == 0;
+    if (feed || diaper) {
+        int64_t ts;
+        char value[1024];
+        snprintf(title, sizeof title, "%s — %s", w[feed ? W_FEED_DUE : W_DIAPER_DUE],
+                 r->subject_name);
+        if (last_entry(d, r->subject_id, feed ? "feed" : "diaper", &ts, value, sizeof value)) {
+            duration_text(now - ts, dur, sizeof dur);
+            int n = snprintf(body, sizeof body, w[feed ? W_LAST_FEED : W_LAST_DIAPER], dur);
+            cJSON *v = feed ? cJSON_Parse(value) : NULL;
+            const cJSON *m = cJSON_GetObjectItemCaseSensitive(v, "method");
+            const char *how = NULL;
+            if (cJSON_IsString(m)) {
+                if (strcmp(m->valuestring, "breast_left") == 0)
+                    how = w[W_LEFT];
+                else if (strcmp(m->valuestring, "breast_right") == 0)
+                    how = w[W_RIGHT];
+                else if (strcmp(m->valuestring, "breast_both") == 0)
+                    how = w[W_BOTH];
+                else if (strcmp(m->valuestring, "bottle") == 0)
+                    how = w[W_BOTTLE];
+                else
+                    how = w[W_SOLIDS];
+            }
+            if (how && n > 0 && (size_t)n < sizeof body)
+                snprintf(body + n, sizeof body - (size_t)n, " (%s)", how);
+            cJSON_Delete(v);
+        } else {
+            snprintf(body, sizeof body, "%s", w[W_NO_FEED]);
+        }
+        action = feed ? "log-feed" : "log-diaper";
+        action_title = w[feed ? W_LOG_FEED : W_LOG_DIAPER];
+    } else {
+        const char *what = r->label[0] ? r->label : w[W_REMINDER];
+        snprintf(title, sizeof title, "%s — %s", what, r->subject_name);
+        snprintf(body, sizeof body, w[W_TIME_FOR], what);
+    }
+    char token[200];
+    push_snooze_token(r->id, now + SNOOZE_TOKEN_TTL_MS, token, sizeof token);
+    char url[160];
+    snprintf(url, sizeof url, "/?family=%s&subject=%s", r->family_id, r->subject_id);
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(p, "title", title);
+    cJSON_AddStringToObject(p, "body", body);
+    cJSON_AddStringToObject(p, "url", url);
+    char tag[48];
+    snprintf(tag, sizeof tag, "reminder-%.8s", r->id);
+    cJSON_AddStringToObject(p, "tag", tag);
+    cJSON *actions = cJSON_AddArrayToObject(p, "actions");
+    cJSON *a1 = cJSON_CreateObject();
+    cJSON_AddStringToObject(a1, "action", action);
+    cJSON_AddStringToObject(a1, "title", action_title);
+    cJSON_AddItemToArray(actions, a1);
+    cJSON *a2 = cJSON_CreateObject();
+    cJSON_AddStringToObject(a2, "action", "snooze");
+    cJSON_AddStringToObject(a2, "title", w[W_SNOOZE]);
+    cJSON_AddItemToArray(actions, a2);
+    cJSON *data = cJSON_AddObjectToObject(p, "data");
+    cJSON_AddStringToObject(data, "reminder_id", r->id);
+    cJSON_AddStringToObject(data, "family_id", r->family_id);
+    cJSON_AddStringToObject(data, "subject_id", r->subject_id);
+    cJSON_AddStringToObject(data, "kind", r->kind);
+    cJSON_AddStringToObject(data, "snooze_token", token);
+    cJSON_AddNumberToObject(data, "due", (double)due);
+    return p;
+}
+
+/* A topic per reminder, so a push service collapses a repeat it still holds. */
+static void reminder_topic(const char *id, char out[33])
+{
+    unsigned char h[16];
+    crypto_generichash(h, sizeof h, (const unsigned char *)id, strlen(id), NULL, 0);
+    hex_encode(h, sizeof h, out);
+}
+
+static bool queue_message(struct db *d, const char *sub_id, const char *reminder_id,
+                          const char *dedupe, const char *payload, const char *topic,
+                          const char *urgency, int64_t ttl, int64_t now, bool *queued)
+{
+    sqlite3_stmt *st = db_stmt(
+        d, "INSERT INTO push_messages (subscription_id, reminder_id, dedupe, payload, topic, "
+           "urgency, ttl, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+           "ON CONFLICT (subscription_id, dedupe) DO NOTHING");
+    bool ok = st && db_bind_text(st, 1, sub_id) && db_bind_text(st, 2, reminder_id) &&
+              db_bind_text(st, 3, dedupe) && db_bind_text(st, 4, payload) &&
+              db_bind_text(st, 5, topic) && db_bind_text(st, 6, urgency) &&
+              db_bind_int64(st, 7, ttl) && db_bind_int64(st, 8, now) && db_bind_int64(st, 9, now) &&
+              db_step_done(d, st);
+    *queued = ok && sqlite3_changes(d->h) == 1;
+    return ok;
+}
+
+/* Queues a firing of `r` for every opted-in member outside quiet hours. */
+static bool fire(struct db *d, const struct rule *r, int64_t due, int64_t now,
+                 struct push_pass_stats *st)
+{
+    const struct tz *z = tz_get(r->zone);
+    if (!z)
+        z = tz_get("UTC");
+    sqlite3_stmt *q = db_stmt(
+        d, "SELECT ps.id, coalesce(u.locale, 'en'), qh.start_min, qh.end_min "
+           "FROM reminder_optins o JOIN members m ON m.id = o.member_id AND m.removed_at IS NULL "
+           "LEFT JOIN users u ON u.id = m.user_id "
+           "LEFT JOIN quiet_hours qh ON qh.member_id = m.id "
+           "JOIN push_subscriptions ps ON ps.active = 1 AND "
+           "(ps.user_id = m.user_id OR ps.member_id = m.id) WHERE o.reminder_id = ?");
+    if (!q || !db_bind_text(q, 1, r->id))
+        return false;
+    char dedupe[64], topic[33];
+    snprintf(dedupe, sizeof dedupe, "%.36s@%lld", r->id, (long long)due);
+    reminder_topic(r->id, topic);
+    cJSON *payloads[3] = {NULL, NULL, NULL};
+    char *texts[3] = {NULL, NULL, NULL};
+    bool ok = true;
+    /* Collect first, then insert: the insert statement must not run while
+     * this query's read is still stepping over the same tables. */
+    struct target {
+        char sub[37];
+        int lang;
+    } *targets = NULL;
+    size_t n = 0, cap = 0;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        if (sqlite3_column_type(q, 2) != SQLITE_NULL &&
+            in_quiet_hours(sqlite3_column_int(q, 2), sqlite3_column_int(q, 3), z, now)) {
+            st->skipped_quiet++;
+            continue;
+        }
+        if (n == cap) {
+            cap = cap ? cap * 2 : 8;
+            struct target *t = realloc(targets, cap * sizeof *t);
+            if (!t) {
+                ok = false;
+                break;
+            }
+            targets = t;
+        }
+        snprintf(targets[n].sub, sizeof targets[n].sub, "%s", db_col_text(q, 0));
+        targets[n].lang = lang_index(db_col_text(q, 1));
+        n++;
+    }
+    sqlite3_reset(q);
+    for (size_t i = 0; ok && i < n; i++) {
+        int lang = targets[i].lang;
+        if (!texts[lang]) {
+            payloads[lang] = reminder_payload(d, r, lang, due, now);
+            texts[lang] = payloads[lang] ? cJSON_PrintUnformatted(payloads[lang]) : NULL;
+        }
+        bool queued = false;
+        ok = texts[lang] && queue_message(d, targets[i].sub, r->id, dedupe, texts[lang], topic,
+                                          "high", 3600, now, &queued);
+        st->queued += queued;
+    }
+    for (int i = 0; i < 3; i++) {
+        cJSON_Delete(payloads[i]);
+        free(texts[i]);
+    }
+    free(targets);
+    return ok;
+}
+
+static bool fire_due_reminders(struct db *d, int64_t now, struct push_pass_stats *st)
+{
+    if (!db_begin(d))
+        return false;
+    sqlite3_stmt *q = db_stmt(
+        d, "SELECT r.id, r.family_id, r.subject_id, r.kind, coalesce(r.interval_min, 0), "
+           "coalesce(r.time_of_day, ''), coalesce(r.at, 0), r.label, r.snooze_until, "
+           "r.last_due, r.created_at, f.timezone, s.name FROM reminders r "
+           "JOIN families f ON f.id = r.family_id AND f.archived_at IS NULL "
+           "JOIN subjects s ON s.id = r.subject_id AND s.deleted_at IS NULL WHERE r.enabled = 1");
+    if (!q) {
+        db_rollback(d);
+        return false;
+    }
+    struct rule *rules = NULL;
+    size_t n = 0, cap = 0;
+    bool ok = true;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 16;
+            struct rule *grown = realloc(rules, cap * sizeof *grown);
+            if (!grown) {
+                ok = false;
+                break;
+            }
+            rules = grown;
+        }
+        struct rule *r = &rules[n++];
+        memset(r, 0, sizeof *r);
+        snprintf(r->id, sizeof r->id, "%s", db_col_text(q, 0));
+        snprintf(r->family_id, sizeof r->family_id, "%s", db_col_text(q, 1));
+        snprintf(r->subject_id, sizeof r->subject_id, "%s", db_col_text(q, 2));
+        snprintf(r->kind, sizeof r->kind, "%s", db_col_text(q, 3));
+        r->interval_min = sqlite3_column_int64(q, 4);
+        snprintf(r->time_of_day, sizeof r->time_of_day, "%s", db_col_text(q, 5));
+        r->at = sqlite3_column_int64(q, 6);
+        snprintf(r->label, sizeof r->label, "%s", db_col_text(q, 7));
+        r->has_snooze = sqlite3_column_type(q, 8) != SQLITE_NULL;
+        r->snooze_until = sqlite3_column_int64(q, 8);
+        r->last_due = sqlite3_column_int64(q, 9);
+        r->created_at = sqlite3_column_int64(q, 10);
+        snprintf(r->zone, sizeof r->zone, "%s", db_col_text(q, 11));
+        snprintf(r->subject_name, sizeof r->subject_name, "%s", db_col_text(q, 12));
+    }
+    sqlite3_reset(q);
+    sqlite3_stmt *mark = db_stmt(d, "UPDATE reminders SET last_due = ?, snooze_until = CASE "
+                                    "WHEN snooze_until <= ? THEN NULL ELSE snooze_until END "
+                                    "WHERE id = ?");
+    for (size_t i = 0; ok && i < n; i++) {
+        int64_t due = rule_due(d, &rules[i], now);
+        if (due <= rules[i].last_due)
+            continue;
+        /* Fire it once; a firing found more than an hour late (the server was
+         * down) is only marked, since a stale "feed due" helps nobody. */
+        if (now - due <= GRACE_MS) {
+            ok = fire(d, &rules[i], due, now, st);
+            st->fired++;
+        }
+        ok = ok && mark && db_bind_int64(mark, 1, due) && db_bind_int64(mark, 2, now) &&
+             db_bind_text(mark, 3, rules[i].id) && db_step_done(d, mark);
+    }
+    free(rules);
+    if (!ok || !db_commit(d)) {
+        db_rollback(d);
+        return false;
+    }
+    return true;
+}
+
+/* ---------- sending ---------- */
+
+struct claimed {
+    int64_t id;
+    int attempts;
+    char sub_id[37];
+    char *endpoint, *payload, *topic, *urgency;
+    long ttl;
+    unsigned char body[WP_MAX_BODY];
+    size_t body_len;
+    char authorization[VAPID_HEADER_MAX];
+    bool ready; /* encrypted and signed: send it */
+};
+
+static void claimed_free(struct claimed *c, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(c[i].endpoint);
+        free(c[i].payload);
+        free(c[i].topic);
+        free(c[i].urgency);
+    }
+    free(c);
+}
+
+static char *dup_col(sqlite3_stmt *st, int col)
+{
+    return sqlite3_column_type(st, col) == SQLITE_NULL ? NULL : strdup(db_col_text(st, col));
+}
+
+/* Takes up to BATCH due messages for this pass. The claim is one UPDATE in
+ * a write transaction: a concurrent pass waits for it and then finds the
+ * rows no longer pending. An expired lease (a crashed pass) is taken over. */
+static struct claimed *claim(struct db *d, int64_t now, size_t *n)
+{
+    *n = 0;
+    if (!db_begin(d))
+        return NULL;
+    sqlite3_stmt *st = db_stmt(
+        d, "UPDATE push_messages SET state = 'sending', lease_until = ?1, attempts = attempts + 1 "
+           "WHERE id IN (SELECT id FROM push_messages WHERE (state = 'pending' AND "
+           "next_attempt_at <= ?2) OR (state = 'sending' AND lease_until < ?2) ORDER BY id "
+           "LIMIT ?3) RETURNING id, attempts, subscription_id, payload, topic, urgency, ttl, "
+           "(SELECT endpoint FROM push_subscriptions WHERE id = subscription_id)");
+    struct claimed *c = calloc(BATCH, sizeof *c);
+    if (!st || !c || !db_bind_int64(st, 1, now + LEASE_MS) || !db_bind_int64(st, 2, now) ||
+        !db_bind_int64(st, 3, BATCH)) {
+        free(c);
+        db_rollback(d);
+        return NULL;
+    }
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < BATCH) {
+        struct claimed *m = &c[(*n)++];
+        m->id = sqlite3_column_int64(st, 0);
+        m->attempts = sqlite3_column_int(st, 1);
+        snprintf(m->sub_id, sizeof m->sub_id, "%s", db_col_text(st, 2));
+        m->payload = dup_col(st, 3);
+        m->topic = dup_col(st, 4);
+        m->urgency = dup_col(st, 5);
+        m->ttl = sqlite3_column_int(st, 6);
+        m->endpoint = dup_col(st, 7);
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+        claimed_free(c, *n);
+        *n = 0;
+        db_rollback(d);
+        return NULL;
+    }
+    if (!db_commit(d)) {
+        claimed_free(c, *n);
+        *n = 0;
+        db_rollback(d);
+        return NULL;
+    }
+    return c;
+}
+
+/* Encrypts for the subscription's keys and signs for its push service. */
+static void prepare(struct db *d, struct claimed *m, struct vapid_cache *vc, int64_t now)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT p256dh, auth FROM push_subscriptions WHERE id = ?");
+    unsigned char pub[WP_POINT_LEN], auth[WP_AUTH_LEN];
+    bool keys = st && db_bind_text(st, 1, m->sub_id) && sqlite3_step(st) == SQLITE_ROW &&
+                webpush_p256dh_decode(db_col_text(st, 0), pub) &&
+                webpush_auth_decode(db_col_text(st, 1), auth);
+    if (st)
+        sqlite3_reset(st);
+    m->ready = keys && m->endpoint && m->payload &&
+               webpush_encrypt(pub, auth, m->payload, strlen(m->payload), NULL, m->body,
+                               sizeof m->body, &m->body_len) == WP_OK &&
+               vapid_cache_header(vc, m->endpoint, now / 1000, m->authorization);
+}
+
+/* Records one message's outcome and its subscription's delivery record. */
+static bool record(struct db *d, const struct claimed *m, const struct push_msg *pm,
+                   const struct push_backoff *backoff, int64_t now, struct push_pass_stats *st)
+{
+    enum push_outcome out = m->ready ? push_classify(pm->status) : PUSH_REJECTED;
+    const char *state = "failed";
+    int64_t next = now;
+    char error[PUSH_ERROR_MAX + 32] = "";
+    if (!m->ready)
+        snprintf(error, sizeof error, "could not encrypt or sign (bad subscription keys?)");
+    else if (pm->status <= 0)
+        snprintf(error, sizeof error, "%s", pm->error);
+    switch (out) {
+    case PUSH_DELIVERED:
+        state = "delivered";
+        st->delivered++;
+        break;
+    case PUSH_GONE:
+        state = "gone";
+        st->gone++;
+        break;
+    case PUSH_TOO_LARGE:
+        state = "too_large";
+        st->too_large++;
+        break;
+    case PUSH_RETRY:
+        next = push_next_attempt_ms(backoff, m->attempts, pm->retry_after, now, 200);
+        if (next >= 0) {
+            state = "pending";
+            st->retry++;
+        } else {
+            snprintf(error, sizeof error, "gave up after %d attempts (HTTP %d)", m->attempts,
+                     pm->status);
+            st->failed++;
+        }
+        break;
+    case PUSH_REJECTED:
+        st->failed++;
+        break;
+    }
+    bool done = strcmp(state, "pending") != 0;
+    sqlite3_stmt *u = db_stmt(d, "UPDATE push_messages SET state = ?, next_attempt_at = ?, "
+                                 "lease_until = NULL, last_status = ?, last_error = ?, "
+                                 "done_at = ? WHERE id = ?");
+    bool ok = u && db_bind_text(u, 1, state) && db_bind_int64(u, 2, next < 0 ? now : next) &&
+              db_bind_int64(u, 3, pm->status) && db_bind_text(u, 4, error[0] ? error : NULL) &&
+              (done ? db_bind_int64(u, 5, now) : sqlite3_bind_null(u, 5) == SQLITE_OK) &&
+              db_bind_int64(u, 6, m->id) && db_step_done(d, u);
+    /* Per subscription: last status, delivered count, failures in a row; a
+     * 404/410 means the browser unsubscribed, so it is switched off. */
+    sqlite3_stmt *s = db_stmt(
+        d, "UPDATE push_subscriptions SET last_status = ?1, last_error = ?2, last_sent_at = ?3, "
+           "delivered = delivered + ?4, failures = CASE WHEN ?4 THEN 0 ELSE failures + 1 END, "
+           "active = CASE WHEN ?5 THEN 0 ELSE active END, updated_at = ?3 WHERE id = ?6");
+    ok = ok && s && db_bind_int64(s, 1, pm->status) &&
+         db_bind_text(s, 2, error[0] ? error : NULL) && db_bind_int64(s, 3, now) &&
+         db_bind_int64(s, 4, out == PUSH_DELIVERED) && db_bind_int64(s, 5, out == PUSH_GONE) &&
+         db_bind_text(s, 6, m->sub_id) && db_step_done(d, s);
+    return ok;
+}
+
+static bool send_due_messages(struct db *d, const struct vapid_key *key,
+                              const struct push_pass_opts *o, struct push_pass_stats *st, char *err,
+                              size_t errsz)
+{
+    struct pushsend_opts so;
+    pushsend_default_opts(&so);
+    so.allow_loopback = o->allow_loopback;
+    so.ca_file = o->ca_file;
+    struct pushsend *ps = pushsend_new(&so, err, errsz);
+    struct vapid_cache vc;
+    if (!ps || !vapid_cache_init(&vc, key, o->vapid_subject)) {
+        if (ps)
+            snprintf(err, errsz, "VAPID_SUBJECT must be a mailto: or https: URL");
+        pushsend_free(ps);
+        return false;
+    }
+    struct push_backoff backoff = PUSH_BACKOFF_DEFAULT;
+    backoff.base_ms = o->retry_base_ms;
+    int64_t started = mono_us() / 1000;
+    bool ok = true;
+    while (ok && mono_us() / 1000 - started < o->budget_ms) {
+        int64_t now = now_ms();
+        size_t n = 0;
+        struct claimed *c = claim(d, now, &n);
+        if (!c) {
+            ok = false;
+            snprintf(err, errsz, "could not claim messages");
+            break;
+        }
+        if (n == 0) {
+            free(c);
+            break;
+        }
+        struct push_msg *msgs = calloc(n, sizeof *msgs);
+        size_t ready = 0;
+        for (size_t i = 0; msgs && i < n; i++) {
+            prepare(d, &c[i], &vc, now);
+            if (!c[i].ready)
+                continue;
+            struct push_msg *pm = &msgs[ready++];
+            pm->endpoint = c[i].endpoint;
+            pm->authorization = c[i].authorization;
+            pm->body = c[i].body;
+            pm->body_len = c[i].body_len;
+            pm->ttl = c[i].ttl;
+            pm->urgency = c[i].urgency;
+            pm->topic = c[i].topic;
+        }
+        db_release_all(d);
+        if (msgs && ready)
+            pushsend_run(ps, msgs, ready);
+        st->sent += (int)ready;
+        now = now_ms();
+        ok = msgs && db_begin(d);
+        static const struct push_msg unsent = {.status = PUSH_STATUS_REFUSED};
+        for (size_t i = 0, k = 0; ok && i < n; i++)
+            ok = record(d, &c[i], c[i].ready ? &msgs[k++] : &unsent, &backoff, now, st);
+        if (ok && !db_commit(d))
+            ok = false;
+        if (!ok) {
+            db_rollback(d);
+            snprintf(err, errsz, "could not record delivery results");
+        }
+        free(msgs);
+        claimed_free(c, n);
+    }
+    vapid_cache_free(&vc);
+    pushsend_free(ps);
+    return ok;
+}
+
+static void forget_old_messages(struct db *d, int64_t now)
+{
+    sqlite3_stmt *st = db_stmt(d, "DELETE FROM push_messages WHERE done_at < ?");
+    if (st && db_bind_int64(st, 1, now - KEEP_DONE_MS))
+        db_step_done(d, st);
+}
+
+bool push_pass_run(struct db *d, const struct vapid_key *key, const struct push_pass_opts *o,
+                   struct push_pass_stats *st, char *err, size_t errsz)
+{
+    memset(st, 0, sizeof *st);
+    err[0] = '\0';
+    int64_t now = now_ms();
+    if (!fire_due_reminders(d, now, st)) {
+        snprintf(err, errsz, "could not fire due reminders");
+        return false;
+    }
+    bool ok = send_due_messages(d, key, o, st, err, errsz);
+    forget_old_messages(d, now);
+    return ok;
+}
+
+int push_queue_test(struct db *d, const char *user_id, const char *member_id)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT ps.id, coalesce(u.locale, 'en') FROM "
+                                  "push_subscriptions ps LEFT JOIN users u ON u.id = ps.user_id "
+                                  "WHERE ps.active = 1 AND (ps.user_id = ?1 OR ps.member_id = ?2)");
+    if (!st || !db_bind_text(st, 1, user_id) || !db_bind_text(st, 2, member_id))
+        return -1;
+    struct {
+        char id[37];
+        int lang;
+    } subs[64];
+    int n = 0;
+    while (n < 64 && sqlite3_step(st) == SQLITE_ROW) {
+        snprintf(subs[n].id, sizeof subs[n].id, "%s", db_col_text(st, 0));
+        subs[n++].lang = lang_index(db_col_text(st, 1));
+    }
+    sqlite3_reset(st);
+    char dedupe[48];
+    char uuid[37];
+    uuid_v4(uuid);
+    snprintf(dedupe, sizeof dedupe, "test@%s", uuid);
+    int64_t now = now_ms();
+    int queued = 0;
+    for (int i = 0; i < n; i++) {
+        cJSON *p = cJSON_CreateObject();
+        cJSON_AddStringToObject(p, "title", words[subs[i].lang][W_TEST_TITLE]);
+        cJSON_AddStringToObject(p, "body", words[subs[i].lang][W_TEST_BODY]);
+        cJSON_AddStringToObject(p, "url", "/");
+        cJSON_AddStringToObject(p, "tag", "carelog-test");
+        cJSON_AddArrayToObject(p, "actions");
+        char *text = cJSON_PrintUnformatted(p);
+        cJSON_Delete(p);
+        bool q = false;
+        bool ok =
+            text && queue_message(d, subs[i].id, NULL, dedupe, text, NULL, "normal", 600, now, &q);
+        free(text);
+        if (!ok)
+            return -1;
+        queued += q;
+    }
+    return queued;
+}

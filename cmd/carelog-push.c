@@ -1,0 +1,65 @@
+/* carelog-push — the reminder sender, run from cron every minute:
+ *   * * * * *  DATA_DIR=/var/lib/carelog /srv/carelog/build/bin/carelog-push --once
+ * One pass fires due reminders and delivers due Web Push messages (see
+ * cgi-bin/lib/pushpass.c), then prints one JSON line of counts. Passes may
+ * overlap: each message is claimed by one pass only. */
+#include "carelog.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "lib/pushpass.h"
+#include "lib/secret.h"
+#include "lib/webpush.h"
+
+int main(int argc, char **argv)
+{
+    log_set_program("carelog-push");
+    if (argc != 2 || strcmp(argv[1], "--once") != 0) {
+        fprintf(stderr, "usage: carelog-push --once\n");
+        return 2;
+    }
+    char err[256];
+    if (!config_load(err, sizeof err) || !secret_init(cfg.data_dir, err, sizeof err)) {
+        log_event("error", "bad_config", err);
+        return 1;
+    }
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        log_event("error", "curl_init_failed", "");
+        return 1;
+    }
+    int rc = 1;
+    struct db d;
+    struct vapid_key *key = NULL;
+    bool opened = false;
+    if (!database_prepare(err, sizeof err) || db_open(&d, cfg.db_path, err, sizeof err) != 0) {
+        log_event("error", "db_open_failed", err);
+        goto out;
+    }
+    opened = true;
+    key = push_vapid_key(cfg.data_dir, err, sizeof err);
+    if (!key) {
+        log_event("error", "vapid_key_failed", err);
+        goto out;
+    }
+    struct push_pass_opts o;
+    push_pass_opts_from_env(&o);
+    struct push_pass_stats st;
+    if (!push_pass_run(&d, key, &o, &st, err, sizeof err)) {
+        log_event("error", "push_pass_failed", err);
+        goto out;
+    }
+    printf("{\"fired\":%d,\"queued\":%d,\"skipped_quiet\":%d,\"sent\":%d,\"delivered\":%d,"
+           "\"gone\":%d,\"too_large\":%d,\"retry\":%d,\"failed\":%d}\n",
+           st.fired, st.queued, st.skipped_quiet, st.sent, st.delivered, st.gone, st.too_large,
+           st.retry, st.failed);
+    rc = 0;
+out:
+    vapid_free(key);
+    if (opened)
+        db_close(&d);
+    curl_global_cleanup();
+    return rc;
+}
