@@ -87,7 +87,46 @@ self.addEventListener('sync', (event) => {
   })());
 });
 
+// Web Push reminders: {title, body, url, tag, actions, data} from the push
+// program (cgi-bin/lib/pushpass.c).
+self.addEventListener('push', (event) => {
+  let msg = {};
+  try { msg = event.data ? event.data.json() : {}; } catch { msg = { title: 'carelog', body: event.data ? event.data.text() : '' }; }
+  const data = { ...(msg.data || {}), url: msg.url || '/' };
+  event.waitUntil(self.registration.showNotification(msg.title || 'carelog', {
+    body: msg.body || '', tag: msg.tag, data, icon: '/icons/icon-192.png', badge: '/icons/icon-192.png',
+    actions: Array.isArray(msg.actions) ? msg.actions.slice(0, 2) : [],
+  }));
+});
+
+// Where a tap on a notification (or one of its buttons) leads.
+function notificationTarget(action, data = {}) {
+  const base = data.url || '/';
+  if (action === 'log-feed') return `${base}#/log/feed`;
+  if (action === 'log-diaper') return `${base}#/log/diaper`;
+  return base;
+}
+
 self.addEventListener('notificationclick', (event) => {
+  const { action } = event;
+  const data = event.notification.data || {};
   event.notification.close();
-  event.waitUntil(self.clients.openWindow((event.notification.data && event.notification.data.url) || '/'));
+  event.waitUntil((async () => {
+    if (action === 'snooze') {
+      // The token in the payload is the authority: no session or CSRF here.
+      await fetch('/api/v1/push/snooze', {
+        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token: data.snooze_token }),
+      }).catch(() => {});
+      return;
+    }
+    const target = new URL(notificationTarget(action, data), self.location.origin).href;
+    const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+    const open = windows.find((w) => new URL(w.url).origin === self.location.origin);
+    if (open && 'navigate' in open) {
+      await open.focus();
+      await open.navigate(target);
+      return;
+    }
+    await self.clients.openWindow(target);
+  })());
 });

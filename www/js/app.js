@@ -234,11 +234,24 @@ function renderStatus() {
   fill(box, icon('cloud'), h('span', { id: 'pending-count', dataset: { n: String(state.pending) } }, parts.join(' · ')));
 }
 
+// ?family=…&subject=… (after joining by link, or from a reminder) choose
+// what opens; the query is then dropped from the address.
+function takeLinkParams() {
+  const q = new URLSearchParams(location.search);
+  const fam = q.get('family');
+  const subj = q.get('subject');
+  if (fam) savePrefs({ familyId: fam, subjectId: subj || (fam === state.prefs.familyId ? state.prefs.subjectId : null) });
+  if (q.has('family') || q.has('subject') || q.has('action') || q.has('source')) {
+    history.replaceState(null, '', `/${location.hash}`);
+  }
+}
+
 // ---- boot ----
 async function boot() {
   applyTheme();
   matchMedia('(prefers-color-scheme: dark)').addEventListener('change', applyTheme);
   // The session check and the messages load side by side.
+  takeLinkParams();
   const early = get('/auth/me', { quiet401: true });
   early.catch(() => {});
   preloadLang(state.prefs.lang || browserLang());

@@ -7,6 +7,7 @@ import { state, savePrefs, applyTheme } from '../state.js';
 import { get, patch, del, post, ApiError } from '../api.js';
 import { signedOut, go } from '../app.js';
 import { canInstall, install, needsIosInstructions, isStandalone } from '../pwa.js';
+import { pushSupported, pushEnabled, enablePush, disablePush, sendTestPush } from '../push.js';
 
 const LANG_NAMES = { en: 'English', he: 'עברית', fr: 'Français' };
 
@@ -36,6 +37,7 @@ export function render(main) {
         seg('units', ['metric', 'imperial'], state.prefs.units, (u) => { savePrefs({ units: u }); draw(); }, (u) => t(`units.${u}`)),
         seg('theme', ['system', 'light', 'dark'], state.prefs.theme, (th) => { savePrefs({ theme: th }); applyTheme(); draw(); }, (th) => t(`theme.${th}`))),
       user.guest ? null : nameCard(user),
+      await pushCard(),
       installCard(),
       await sessionsCard(),
       h('button', { class: 'btn danger block', type: 'button', id: 'signout', onclick: async () => {
@@ -60,6 +62,24 @@ export function render(main) {
       } catch (e) { toast(e instanceof ApiError ? (Object.values(e.fields)[0] || e.message) : String(e)); }
     } }, h('h2', {}, t('profile')), field(t('your_name'), name), field(t('current_password'), cur), field(t('new_password'), pw),
     h('button', { class: 'btn', type: 'submit' }, t('save_changes')));
+  }
+
+  async function pushCard() {
+    if (!pushSupported()) return null;
+    const on = await pushEnabled();
+    const status = h('p', { class: 'muted', role: 'status' }, on ? t('push_on') : Notification.permission === 'denied' ? t('push_blocked') : t('push_off'));
+    return h('section', { class: 'card' }, h('h2', {}, t('push_title')), status,
+      h('div', { class: 'row' },
+        on
+          ? h('button', { class: 'btn', type: 'button', onclick: async () => { await disablePush().catch(() => {}); draw(); } }, t('push_disable'))
+          : h('button', { class: 'btn primary', type: 'button', disabled: Notification.permission === 'denied', onclick: async () => {
+            try {
+              const r = await enablePush();
+              toast(r === 'on' ? t('push_on') : t('push_blocked'));
+            } catch (e) { toast(t('push_failed')); }
+            draw();
+          } }, t('push_enable')),
+        on ? h('button', { class: 'btn', type: 'button', onclick: async () => { try { await sendTestPush(); toast(t('push_test_sent')); } catch { toast(t('push_failed')); } } }, t('push_test')) : null));
   }
 
   function installCard() {

@@ -1,0 +1,64 @@
+// push.test.mjs — a reminder pushed to the device (delivered to the service
+// worker through the DevTools protocol: the network to real push services is
+// closed) shows as a notification with its actions, and a reminder's link
+// (/?family=…&subject=…) opens that family and person.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, newContext, stopAll, sanitizerReport, familyWithBaby, signInContext, appReady, watchErrors } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  const log = await server.stop();
+  await stopAll();
+  assert.equal(sanitizerReport(log), '', 'no sanitizer reports from the programs');
+});
+
+test('a pushed reminder becomes a notification; its link opens the right person', async () => {
+  const owner = await familyWithBaby(server.base, { baby: 'Noa' });
+  const second = await owner.client.ok('POST', `/api/v1/families/${owner.family.id}/subjects`, { name: 'Grandpa Joe', kind: 'adult' });
+  const me = await owner.client.ok('GET', '/api/v1/auth/me');
+  const ctx = await newContext(browser, { permissions: ['notifications'] });
+  await signInContext(ctx, server.base, me.user.email, owner.password);
+  const page = await ctx.newPage();
+  const errors = watchErrors(page);
+  const cdp = await ctx.newCDPSession(page);
+  const registrations = [];
+  cdp.on('ServiceWorker.workerRegistrationUpdated', (ev) => registrations.push(...ev.registrations));
+  await cdp.send('ServiceWorker.enable');
+  await page.goto(server.base);
+  await appReady(page);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  for (let i = 0; i < 50 && !registrations.some((r) => !r.isDeleted); i++) await page.waitForTimeout(100);
+  const reg = registrations.find((r) => !r.isDeleted);
+  assert.ok(reg, 'the service worker is registered');
+
+  const payload = {
+    title: 'Feed — Grandpa Joe', body: 'Last feed 3 h ago', url: `/?family=${owner.family.id}&subject=${second.id}`, tag: 'reminder-test',
+    actions: [{ action: 'log-feed', title: 'Log feed' }, { action: 'snooze', title: 'Snooze' }],
+    data: { reminder_id: 'r1', family_id: owner.family.id, subject_id: second.id, kind: 'feed', snooze_token: 'x', due: Date.now() },
+  };
+  await cdp.send('ServiceWorker.deliverPushMessage', { origin: new URL(server.base).origin, registrationId: reg.registrationId, data: JSON.stringify(payload) });
+  const shown = await page.waitForFunction(async () => {
+    const r = await navigator.serviceWorker.ready;
+    const list = await r.getNotifications();
+    return list.length ? { title: list[0].title, body: list[0].body, actions: list[0].actions.map((a) => a.action), url: list[0].data.url } : null;
+  }, null, { timeout: 10000 });
+  const n = await shown.jsonValue();
+  assert.equal(n.title, payload.title);
+  assert.equal(n.body, payload.body);
+  assert.deepEqual(n.actions, ['log-feed', 'snooze']);
+  assert.equal(n.url, payload.url);
+
+  await page.goto(new URL(payload.url, server.base).href);
+  await appReady(page);
+  await page.locator('#topbar', { hasText: 'Grandpa Joe' }).waitFor();
+  assert.equal(new URL(page.url()).search, '', 'the link parameters are dropped from the address');
+  assert.deepEqual(errors, []);
+});
