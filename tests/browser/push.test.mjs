@@ -62,3 +62,46 @@ test('a pushed reminder becomes a notification; its link opens the right person'
   assert.equal(new URL(page.url()).search, '', 'the link parameters are dropped from the address');
   assert.deepEqual(errors, []);
 });
+
+test('reminders: a caregiver adds one, chooses to be notified, pauses and deletes it', async () => {
+  const owner = await familyWithBaby(server.base, { baby: 'Noa' });
+  const me = await owner.client.ok('GET', '/api/v1/auth/me');
+  const ctx = await newContext(browser);
+  await signInContext(ctx, server.base, me.user.email, owner.password);
+  const page = await ctx.newPage();
+  const errors = watchErrors(page);
+  await page.goto(`${server.base}/#/reminders`);
+  await appReady(page);
+  await page.getByRole('heading', { name: 'New reminder' }).waitFor();
+  await page.getByLabel('Remind me').selectOption('feed_due');
+  await page.getByLabel('Hours after the last one').fill('2.5');
+  await page.getByLabel('Label (optional)').fill('Next feed');
+  await page.getByRole('button', { name: 'Add reminder' }).click();
+  const row = page.locator('.reminders li', { hasText: 'Next feed' });
+  await row.waitFor();
+  assert.match(await row.innerText(), /2\.5 h after the last feed/);
+  const list = async () => (await owner.client.ok('GET', `/api/v1/families/${owner.family.id}/reminders`)).reminders;
+  let [r] = await list();
+  assert.equal(r.kind, 'feed_due');
+  assert.equal(r.interval_min, 150);
+  assert.equal(r.subject_id, owner.subject.id);
+
+  const notify = row.getByLabel('Notify me');
+  const before = await notify.isChecked();
+  await notify.setChecked(!before);
+  await page.waitForFunction((want) => {
+    const cb = document.querySelector('.reminders li input[type=checkbox]');
+    return cb && cb.checked === want;
+  }, !before);
+  [r] = await list();
+  assert.equal(r.opted_in, !before, 'the opt-in reached the server');
+
+  await row.getByRole('button', { name: /^Pause/ }).click();
+  await page.locator('.reminders li', { hasText: 'paused' }).waitFor();
+  [r] = await list();
+  assert.equal(r.enabled, false);
+  await page.locator('.reminders li').getByRole('button', { name: /^Delete/ }).click();
+  await page.getByText('No reminders yet.').waitFor();
+  assert.equal((await list()).length, 0);
+  assert.deepEqual(errors, []);
+});

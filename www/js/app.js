@@ -18,6 +18,7 @@ const VIEWS = {
   trends: () => import('./views/trends.js'),
   settings: () => import('./views/settings.js'),
   account: () => import('./views/account.js'),
+  reminders: () => import('./views/reminders.js'),
   pick: () => import('./views/picker.js'),
   signin: () => import('./views/signin.js'),
   welcome: () => import('./views/picker.js'),
@@ -193,7 +194,7 @@ function renderChrome(view) {
   if (!signedIn) { renderStatus(); return; }
   tabs.setAttribute('aria-label', t('nav_main'));
   fill(tabs, ...TABS.map(([path, ic, key]) => h('a', {
-    href: `#/${path}`, 'aria-current': (view === path || (path === 'trends' && view === 'day') || (path === 'settings' && view === 'account')) ? 'page' : null,
+    href: `#/${path}`, 'aria-current': (view === path || (path === 'trends' && view === 'day') || (path === 'settings' && (view === 'account' || view === 'reminders'))) ? 'page' : null,
   }, icon(ic), h('span', {}, t(key)))));
   renderTopbar();
   renderStatus();

@@ -52,6 +52,7 @@ export function render(main) {
     const fid = state.family.id;
     fill(box, 
       h('a', { class: 'btn block', href: '#/account' }, icon('user'), t('account_settings')),
+      h('a', { class: 'btn block', href: '#/reminders' }, t('reminders')),
       familyCard(owner),
       peopleCard(owner),
       await membersCard(owner, fid),
