@@ -30,7 +30,8 @@ test('20 entries logged offline survive a reload and reach the server once each'
   await page.goto(server.base);
   await appReady(page);
   await page.locator('.qbtn').first().waitFor();
-  await page.waitForFunction(async () => !!(await navigator.serviceWorker.ready) && !!navigator.serviceWorker.controller, null, { timeout: 20000 });
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 20000 });
 
   await ctx.setOffline(true);
   await page.waitForFunction(() => navigator.onLine === false);
