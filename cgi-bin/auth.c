@@ -178,6 +178,13 @@ static bool member_add_guest(struct db *d, const struct link *l, char member_id[
            db_bind_text(st, 5, l->role) && db_bind_int64(st, 6, now_ms()) && db_step_done(d, st);
 }
 
+static void reply_email_taken(struct request *r)
+{
+    cJSON *f = cJSON_CreateObject();
+    cJSON_AddStringToObject(f, "email", "is already registered");
+    resp_error_fields(r, 409, "email_taken", "This email is already registered", f);
+}
+
 static cJSON *detail_str(const char *key, const char *value)
 {
     cJSON *o = cJSON_CreateObject();
@@ -243,35 +250,25 @@ static void register_post(struct request *r)
         !db_bind_text(st, 3, name) || !db_bind_text(st, 4, hash) || !db_bind_int64(st, 5, now) ||
         !db_bind_int64(st, 6, now) || !db_step_done(d, st)) {
         db_rollback(d);
-        {
-            resp_error(r, 500, "internal", "Could not create the account");
-            return;
-        }
+        resp_error(r, 500, "internal", "Could not create the account");
+        return;
     }
     if (sqlite3_changes(d->h) == 0) {
         db_rollback(d);
-        cJSON *f = cJSON_CreateObject();
-        cJSON_AddStringToObject(f, "email", "is already registered");
-        {
-            resp_error_fields(r, 409, "email_taken", "This email is already registered", f);
-            return;
-        }
+        reply_email_taken(r);
+        return;
     }
     if (invite && (!link_take_use(d, link.id) ||
                    !member_join_account(d, link.family_id, user_id, link.role))) {
         db_rollback(d);
-        {
-            resp_error(r, 403, "invite_invalid", "This invitation has just been used up");
-            return;
-        }
+        resp_error(r, 403, "invite_invalid", "This invitation has just been used up");
+        return;
     }
     if (!session_start(r, d, user_id, NULL, NULL) || !db_commit(d)) {
         db_rollback(d);
         session_clear_cookie(r);
-        {
-            resp_error(r, 500, "internal", "Could not create the account");
-            return;
-        }
+        resp_error(r, 500, "internal", "Could not create the account");
+        return;
     }
     audit_record(r, d, NULL, "account_created", user_id, NULL);
     if (invite)
@@ -305,10 +302,8 @@ static void login_post(struct request *r)
         char secs[24];
         snprintf(secs, sizeof secs, "%lld", (long long)wait);
         resp_header(r, "Retry-After", secs);
-        {
-            resp_error(r, 429, "rate_limited", "Too many failed sign-ins; try again later");
-            return;
-        }
+        resp_error(r, 429, "rate_limited", "Too many failed sign-ins; try again later");
+        return;
     }
 
     char user_id[37] = "", hash[crypto_pwhash_STRBYTES] = "";
@@ -325,10 +320,8 @@ static void login_post(struct request *r)
     if (!password_verify(hash[0] ? hash : NULL, password) || !user_id[0]) {
         throttle_failed(d, account_key, addr_key);
         audit_record(r, d, NULL, "sign_in_failed", user_id[0] ? user_id : NULL, NULL);
-        {
-            resp_error(r, 401, "invalid_credentials", "Email or password is incorrect");
-            return;
-        }
+        resp_error(r, 401, "invalid_credentials", "Email or password is incorrect");
+        return;
     }
     throttle_clear(d, account_key);
     if (!session_start(r, d, user_id, NULL, NULL)) {
@@ -345,7 +338,7 @@ static void logout_post(struct request *r)
     if (!d)
         return;
     session_end(r, d);
-    resp_raw(r, 204, NULL, "", 0);
+    resp_no_content(r);
 }
 
 /* ---------- the current user ---------- */
@@ -433,10 +426,8 @@ static void me_patch(struct request *r)
             sqlite3_reset(st);
         if (hash[0] && (!current || !password_verify(hash, current))) {
             v_error(&v, "current_password", current ? "is not right" : "is required");
-            {
-                v_reply(r, &v);
-                return;
-            }
+            v_reply(r, &v);
+            return;
         }
     }
     v_free(&v);
@@ -461,28 +452,20 @@ static void me_patch(struct request *r)
         !db_bind_text(st, 4, has_password ? new_hash : NULL) || !db_bind_int64(st, 5, now_ms()) ||
         !db_bind_text(st, 6, uid) || !db_step_done(d, st)) {
         db_rollback(d);
-        {
-            resp_error(r, 500, "internal", "Could not update the account");
-            return;
-        }
+        resp_error(r, 500, "internal", "Could not update the account");
+        return;
     }
     if (sqlite3_changes(d->h) == 0) {
         db_rollback(d);
-        cJSON *f = cJSON_CreateObject();
-        cJSON_AddStringToObject(f, "email", "is already registered");
-        {
-            resp_error_fields(r, 409, "email_taken", "This email is already registered", f);
-            return;
-        }
+        reply_email_taken(r);
+        return;
     }
     if (has_password)
         end_other_sessions(d, r->session);
     if (!db_commit(d)) {
         db_rollback(d);
-        {
-            resp_error(r, 500, "internal", "Could not update the account");
-            return;
-        }
+        resp_error(r, 500, "internal", "Could not update the account");
+        return;
     }
     if (has_password)
         audit_record(r, d, NULL, "password_changed", uid, NULL);
@@ -546,7 +529,7 @@ static void session_delete(struct request *r)
     if (strcmp(sid, s->id) == 0)
         session_clear_cookie(r);
     audit_record(r, d, NULL, "session_revoked", sid, NULL);
-    resp_raw(r, 204, NULL, "", 0);
+    resp_no_content(r);
 }
 
 /* ---------- links ---------- */
@@ -585,11 +568,9 @@ static void join_get(struct request *r)
         ok = member_add_guest(d, &l, member_id) && session_start(r, d, NULL, member_id, l.id);
     if (!ok || !db_commit(d)) {
         db_rollback(d);
-        {
-            reply_page(r, 410, "This link no longer works",
-                       "It was used up just now. Ask the family's owner for a new one.");
-            return;
-        }
+        reply_page(r, 410, "This link no longer works",
+                   "It was used up just now. Ask the family's owner for a new one.");
+        return;
     }
     audit_record(r, d, l.family_id, "link_used", l.id, detail_str("role", l.role));
     char *to = req_printf(r, "/?family=%s", l.family_id);
@@ -618,12 +599,10 @@ static void signin_get(struct request *r)
     if (!user_id[0] || !session_start(r, d, user_id, NULL, NULL) || !db_commit(d)) {
         db_rollback(d);
         session_clear_cookie(r);
-        {
-            reply_page(r, 410, "This sign-in link no longer works",
-                       "It was already used or has expired. Run carelogctl admin-link for a "
-                       "new one.");
-            return;
-        }
+        reply_page(r, 410, "This sign-in link no longer works",
+                   "It was already used or has expired. Run carelogctl admin-link for a "
+                   "new one.");
+        return;
     }
     audit_record(r, d, NULL, "sign_in", user_id, detail_str("method", "one_time_link"));
     resp_redirect(r, "/?welcome=admin");

@@ -38,11 +38,6 @@ static const struct route routes[] = {
 #define MAX_DURATION_MS  (48 * 3600 * 1000LL)
 #define MAX_FUTURE_MS    (24 * 3600 * 1000LL)
 
-static void reply_db_error(struct request *r)
-{
-    resp_error(r, 500, "internal", "The database could not do this");
-}
-
 /* ---------- reading entries ---------- */
 
 static cJSON *entry_json(struct db *d, const char *id)
@@ -270,7 +265,7 @@ static void reply_applied(struct request *r, struct db *d, const char *id, enum 
     case APPLY_SAME:
         entry = entry_json(d, id);
         if (!entry) {
-            reply_db_error(r);
+            resp_internal(r);
             return;
         }
         resp_json(r, res == APPLY_CREATED ? 201 : 200, entry);
@@ -294,7 +289,7 @@ static void reply_applied(struct request *r, struct db *d, const char *id, enum 
     case APPLY_ERROR:
         break;
     }
-    reply_db_error(r);
+    resp_internal(r);
 }
 
 /* Runs one change in its own transaction and answers it. */
@@ -443,7 +438,7 @@ static void entries_get(struct request *r)
         !db_bind_text(st, 2, subject && *subject ? subject : NULL) ||
         !db_bind_text(st, 3, type && *type ? type : NULL) || !db_bind_int64(st, 4, before_ts) ||
         !db_bind_text(st, 5, before_id) || !db_bind_int64(st, 6, limit)) {
-        reply_db_error(r);
+        resp_internal(r);
         return;
     }
     cJSON *list = cJSON_CreateArray();
@@ -505,7 +500,7 @@ static void changes_get(struct request *r)
     cJSON *body = cJSON_CreateObject();
     if (!add_changes(d, r->session->family_id, since, limit, body)) {
         cJSON_Delete(body);
-        reply_db_error(r);
+        resp_internal(r);
         return;
     }
     resp_json(r, 200, body);
@@ -655,13 +650,13 @@ static void sync_post(struct request *r)
         if (!db_commit(d)) {
             db_rollback(d);
             cJSON_Delete(body);
-            reply_db_error(r);
+            resp_internal(r);
             return;
         }
     }
     if (!add_changes(d, r->session->family_id, cursor, limit, body)) {
         cJSON_Delete(body);
-        reply_db_error(r);
+        resp_internal(r);
         return;
     }
     resp_json(r, 200, body);
@@ -690,7 +685,7 @@ static void reply_config(struct request *r, struct db *d, int status)
 {
     sqlite3_stmt *st = db_stmt(d, "SELECT data, seq FROM family_config WHERE family_id = ?");
     if (!st || !db_bind_text(st, 1, r->session->family_id)) {
-        reply_db_error(r);
+        resp_internal(r);
         return;
     }
     bool stored = sqlite3_step(st) == SQLITE_ROW;
@@ -784,7 +779,7 @@ static void config_put(struct request *r)
     if (!d || !text) {
         free(text);
         if (d)
-            reply_db_error(r);
+            resp_internal(r);
         return;
     }
     const char *fid = r->session->family_id;
@@ -805,7 +800,7 @@ static void config_put(struct request *r)
         db_rollback(d);
         free(text);
         if (current < 0) {
-            reply_db_error(r);
+            resp_internal(r);
             return;
         }
         resp_error(r, 409, "stale", "The buttons were changed meanwhile; reload them");
@@ -820,7 +815,7 @@ static void config_put(struct request *r)
     free(text);
     if (!ok || !db_commit(d)) {
         db_rollback(d);
-        reply_db_error(r);
+        resp_internal(r);
         return;
     }
     reply_config(r, d, 200);

@@ -59,16 +59,6 @@ static const char *const sexes[] = {"female", "male", NULL};
 static const char *const palette[] = {"#5b8def", "#e5637a", "#2fa37c",
                                       "#d08a1c", "#8c6be8", "#1c9bb4"};
 
-static void reply_no_content(struct request *r)
-{
-    resp_raw(r, 204, NULL, "", 0);
-}
-
-static void reply_db_error(struct request *r)
-{
-    resp_error(r, 500, "internal", "The database could not do this");
-}
-
 static cJSON *detail_str(const char *key, const char *value)
 {
     cJSON *o = cJSON_CreateObject();
@@ -120,7 +110,7 @@ static void families_get(struct request *r)
            "AND (m.user_id = ?1 OR m.id = ?2) WHERE m.id IS NOT NULL OR ?3 ORDER BY f.name, f.id");
     if (!st || !db_bind_text(st, 1, s->is_guest ? NULL : s->user_id) ||
         !db_bind_text(st, 2, s->is_guest ? s->member_id : NULL) || !db_bind_int64(st, 3, every)) {
-        reply_db_error(r);
+        resp_internal(r);
         return;
     }
     cJSON *list = cJSON_CreateArray();
@@ -174,7 +164,7 @@ static void family_post(struct request *r)
          db_step_done(d, st);
     if (!ok || !db_commit(d)) {
         db_rollback(d);
-        reply_db_error(r);
+        resp_internal(r);
         return;
     }
     r->session->role = ROLE_OWNER;
@@ -216,7 +206,7 @@ static void family_patch(struct request *r)
         !db_bind_text(st, 2, has_tz ? tz : NULL) ||
         !db_bind_text(st, 3, has_notes ? notes : NULL) || !db_bind_int64(st, 4, now_ms()) ||
         !db_bind_text(st, 5, fid) || !db_step_done(d, st)) {
-        reply_db_error(r);
+        resp_internal(r);
         return;
     }
     cJSON *changed = cJSON_CreateArray();
@@ -243,7 +233,7 @@ static void family_set_archived(struct request *r, bool archived)
                                   "coalesce(archived_at, ?) END, updated_at = ? WHERE id = ?");
     if (!st || !db_bind_int64(st, 1, archived) || !db_bind_int64(st, 2, now) ||
         !db_bind_int64(st, 3, now) || !db_bind_text(st, 4, fid) || !db_step_done(d, st)) {
-        reply_db_error(r);
+        resp_internal(r);
         return;
     }
     audit_record(r, d, fid, archived ? "family_archived" : "family_unarchived", fid, NULL);
@@ -304,15 +294,10 @@ static void subjects_get(struct request *r)
     sqlite3_stmt *st = db_stmt(d, "SELECT " SUBJECT_COLUMNS " FROM subjects WHERE family_id = ? "
                                   "AND deleted_at IS NULL ORDER BY created_at, id");
     if (!st || !db_bind_text(st, 1, r->session->family_id)) {
-        reply_db_error(r);
+        resp_internal(r);
         return;
     }
-    cJSON *list = cJSON_CreateArray();
-    while (sqlite3_step(st) == SQLITE_ROW)
-        cJSON_AddItemToArray(list, subject_json_row(st));
-    cJSON *body = cJSON_CreateObject();
-    cJSON_AddItemToObject(body, "subjects", list);
-    resp_json(r, 200, body);
+    reply_rows(r, st, "subjects", subject_json_row);
 }
 
 /* The fields shared by create and update, validated the same way. */
@@ -394,7 +379,7 @@ static void subject_post(struct request *r)
               db_bind_int64(st, 8, now) && db_bind_int64(st, 9, now) && db_step_done(d, st);
     v_free(&v);
     if (!ok) {
-        reply_db_error(r);
+        resp_internal(r);
         return;
     }
     audit_record(r, d, fid, "subject_added", sid, NULL);
@@ -433,7 +418,7 @@ static void subject_patch(struct request *r)
               db_bind_text(st, 10, r->session->family_id) && db_step_done(d, st);
     v_free(&v);
     if (!ok) {
-        reply_db_error(r);
+        resp_internal(r);
         return;
     }
     reply_subject(r, d, sid, 200); /* 404 when it was not this family's */
@@ -451,7 +436,7 @@ static void subject_delete(struct request *r)
     if (!st || !db_bind_int64(st, 1, now) || !db_bind_int64(st, 2, now) ||
         !db_bind_text(st, 3, sid) || !db_bind_text(st, 4, r->session->family_id) ||
         !db_step_done(d, st)) {
-        reply_db_error(r);
+        resp_internal(r);
         return;
     }
     if (sqlite3_changes(d->h) == 0) {
@@ -459,7 +444,7 @@ static void subject_delete(struct request *r)
         return;
     }
     audit_record(r, d, r->session->family_id, "subject_removed", sid, NULL);
-    reply_no_content(r);
+    resp_no_content(r);
 }
 
 /* ---------- members ---------- */
@@ -493,7 +478,7 @@ static void members_get(struct request *r)
     sqlite3_stmt *st = db_stmt(d, MEMBER_SELECT "WHERE m.family_id = ? AND m.removed_at IS NULL "
                                                 "ORDER BY m.created_at, m.id");
     if (!st || !db_bind_text(st, 1, r->session->family_id)) {
-        reply_db_error(r);
+        resp_internal(r);
         return;
     }
     cJSON *list = cJSON_CreateArray();
@@ -560,7 +545,7 @@ static void member_patch(struct request *r)
     if (!st || !db_bind_text(st, 1, role) || !db_bind_text(st, 2, mid) ||
         !db_bind_text(st, 3, fid) || !db_step_done(d, st) || !db_commit(d)) {
         db_rollback(d);
-        reply_db_error(r);
+        resp_internal(r);
         return;
     }
     cJSON *detail = cJSON_CreateObject();
@@ -569,7 +554,7 @@ static void member_patch(struct request *r)
     audit_record(r, d, fid, "role_changed", mid, detail);
     st = db_stmt(d, MEMBER_SELECT "WHERE m.id = ?");
     if (!st || !db_bind_text(st, 1, mid) || sqlite3_step(st) != SQLITE_ROW) {
-        reply_db_error(r);
+        resp_internal(r);
         return;
     }
     resp_json(r, 200, member_json_row(r, st));
@@ -610,11 +595,11 @@ static void member_delete(struct request *r)
     ok = ok && st && db_bind_text(st, 1, mid) && db_step_done(d, st);
     if (!ok || !db_commit(d)) {
         db_rollback(d);
-        reply_db_error(r);
+        resp_internal(r);
         return;
     }
     audit_record(r, d, fid, self ? "member_left" : "member_removed", mid, NULL);
-    reply_no_content(r);
+    resp_no_content(r);
 }
 
 /* ---------- invite and access links ---------- */
@@ -653,15 +638,10 @@ static void links_get(struct request *r)
     sqlite3_stmt *st = db_stmt(d, "SELECT " LINK_COLUMNS " FROM links WHERE family_id = ? "
                                   "ORDER BY created_at DESC, id");
     if (!st || !db_bind_int64(st, 1, now_ms()) || !db_bind_text(st, 2, r->session->family_id)) {
-        reply_db_error(r);
+        resp_internal(r);
         return;
     }
-    cJSON *list = cJSON_CreateArray();
-    while (sqlite3_step(st) == SQLITE_ROW)
-        cJSON_AddItemToArray(list, link_json_row(st));
-    cJSON *body = cJSON_CreateObject();
-    cJSON_AddItemToObject(body, "links", list);
-    resp_json(r, 200, body);
+    reply_rows(r, st, "links", link_json_row);
 }
 
 static void link_post(struct request *r)
@@ -700,7 +680,7 @@ static void link_post(struct request *r)
         (has_max ? db_bind_int64(st, 7, max_uses) : sqlite3_bind_null(st, 7) == SQLITE_OK) &&
         db_bind_text(st, 8, creator) && db_bind_int64(st, 9, now) && db_step_done(d, st);
     if (!ok) {
-        reply_db_error(r);
+        resp_internal(r);
         return;
     }
     cJSON *detail = detail_str("role", role);
@@ -709,7 +689,7 @@ static void link_post(struct request *r)
     st = db_stmt(d, "SELECT " LINK_COLUMNS " FROM links WHERE id = ?");
     if (!st || !db_bind_int64(st, 1, now_ms()) || !db_bind_text(st, 2, id) ||
         sqlite3_step(st) != SQLITE_ROW) {
-        reply_db_error(r);
+        resp_internal(r);
         return;
     }
     /* The only time the token is shown: only its hash is kept. */
@@ -743,11 +723,11 @@ static void link_delete(struct request *r)
         if (ok && !found)
             resp_error(r, 404, "not_found", "No such link");
         else
-            reply_db_error(r);
+            resp_internal(r);
         return;
     }
     audit_record(r, d, fid, "link_revoked", lid, NULL);
-    reply_no_content(r);
+    resp_no_content(r);
 }
 
 /* ---------- audit log ---------- */
@@ -769,7 +749,7 @@ static void audit_get(struct request *r)
            "WHERE a.family_id = ? AND a.id < ? ORDER BY a.id DESC LIMIT ?");
     if (!st || !db_bind_text(st, 1, r->session->family_id) || !db_bind_int64(st, 2, before) ||
         !db_bind_int64(st, 3, limit)) {
-        reply_db_error(r);
+        resp_internal(r);
         return;
     }
     cJSON *list = cJSON_CreateArray();

@@ -56,16 +56,6 @@ static const struct route routes[] = {
 static struct vapid_key *vapid;
 static struct push_pass_opts pass_opts;
 
-static void reply_db_error(struct request *r)
-{
-    resp_error(r, 500, "internal", "The database could not do this");
-}
-
-static void reply_no_content(struct request *r)
-{
-    resp_raw(r, 204, NULL, "", 0);
-}
-
 static void field_error(struct request *r, const char *field, const char *message)
 {
     cJSON *f = cJSON_CreateObject();
@@ -138,15 +128,10 @@ static void subscriptions_get(struct request *r)
     sqlite3_stmt *st = db_stmt(d, "SELECT " SUBSCRIPTION_COLUMNS " FROM push_subscriptions "
                                   "WHERE user_id = ?1 OR member_id = ?2 ORDER BY created_at");
     if (!st || !db_bind_text(st, 1, owner_user(r)) || !db_bind_text(st, 2, owner_member(r))) {
-        reply_db_error(r);
+        resp_internal(r);
         return;
     }
-    cJSON *list = cJSON_CreateArray();
-    while (sqlite3_step(st) == SQLITE_ROW)
-        cJSON_AddItemToArray(list, subscription_json_row(st));
-    cJSON *body = cJSON_CreateObject();
-    cJSON_AddItemToObject(body, "subscriptions", list);
-    resp_json(r, 200, body);
+    reply_rows(r, st, "subscriptions", subscription_json_row);
 }
 
 static void subscription_post(struct request *r)
@@ -196,7 +181,7 @@ static void subscription_post(struct request *r)
         !db_bind_text(st, 5, owner_user(r)) || !db_bind_text(st, 6, owner_member(r)) ||
         !db_bind_text(st, 7, device) || !db_bind_int64(st, 8, now) ||
         sqlite3_step(st) != SQLITE_ROW) {
-        reply_db_error(r);
+        resp_internal(r);
         return;
     }
     bool created = sqlite3_column_int(st, 9) == 1;
@@ -212,14 +197,14 @@ static void subscription_delete(struct request *r)
                                   "(user_id = ?2 OR member_id = ?3)");
     if (!st || !db_bind_text(st, 1, req_param(r, "id")) || !db_bind_text(st, 2, owner_user(r)) ||
         !db_bind_text(st, 3, owner_member(r)) || !db_step_done(d, st)) {
-        reply_db_error(r);
+        resp_internal(r);
         return;
     }
     if (sqlite3_changes(d->h) == 0) {
         resp_error(r, 404, "not_found", "No such subscription");
         return;
     }
-    reply_no_content(r);
+    resp_no_content(r);
 }
 
 /* ---------- running a pass ---------- */
@@ -263,7 +248,7 @@ static void test_post(struct request *r)
         return;
     int queued = push_queue_test(d, owner_user(r), owner_member(r));
     if (queued < 0) {
-        reply_db_error(r);
+        resp_internal(r);
         return;
     }
     if (queued == 0) {
@@ -353,15 +338,10 @@ static void reminders_get(struct request *r)
                                   "WHERE r.family_id = ? ORDER BY r.created_at, r.id");
     if (!st || !db_bind_text(st, 1, r->session->family_member_id) ||
         !db_bind_text(st, 2, r->session->family_id)) {
-        reply_db_error(r);
+        resp_internal(r);
         return;
     }
-    cJSON *list = cJSON_CreateArray();
-    while (sqlite3_step(st) == SQLITE_ROW)
-        cJSON_AddItemToArray(list, reminder_json_row(st));
-    cJSON *body = cJSON_CreateObject();
-    cJSON_AddItemToObject(body, "reminders", list);
-    resp_json(r, 200, body);
+    reply_rows(r, st, "reminders", reminder_json_row);
 }
 
 /* "HH:MM", 00:00 .. 23:59; the minutes after midnight, or -1. */
@@ -471,7 +451,7 @@ static void reminder_post(struct request *r)
     v_free(&v);
     if (!ok || !db_commit(d)) {
         db_rollback(d);
-        reply_db_error(r);
+        resp_internal(r);
         return;
     }
     reply_reminder(r, d, rid, 201);
@@ -522,7 +502,7 @@ static void reminder_patch(struct request *r)
         db_step_done(d, st);
     v_free(&v);
     if (!ok) {
-        reply_db_error(r);
+        resp_internal(r);
         return;
     }
     reply_reminder(r, d, rid, 200);
@@ -536,14 +516,14 @@ static void reminder_delete(struct request *r)
     sqlite3_stmt *st = db_stmt(d, "DELETE FROM reminders WHERE id = ? AND family_id = ?");
     if (!st || !db_bind_text(st, 1, req_param(r, "rid")) ||
         !db_bind_text(st, 2, r->session->family_id) || !db_step_done(d, st)) {
-        reply_db_error(r);
+        resp_internal(r);
         return;
     }
     if (sqlite3_changes(d->h) == 0) {
         resp_error(r, 404, "not_found", "No such reminder");
         return;
     }
-    reply_no_content(r);
+    resp_no_content(r);
 }
 
 static void optin_change(struct request *r, bool on)
@@ -564,7 +544,7 @@ static void optin_change(struct request *r, bool on)
     }
     sqlite3_reset(st);
     if (!optin_set(d, rid, me, on)) {
-        reply_db_error(r);
+        resp_internal(r);
         return;
     }
     reply_reminder(r, d, rid, 200);
@@ -609,7 +589,7 @@ static void snooze_post(struct request *r)
     int64_t now = now_ms();
     if (!st || !db_bind_int64(st, 1, now + minutes * 60000) || !db_bind_int64(st, 2, now) ||
         !db_bind_text(st, 3, rid) || !db_step_done(d, st)) {
-        reply_db_error(r);
+        resp_internal(r);
         return;
     }
     if (sqlite3_changes(d->h) == 0) {
@@ -683,7 +663,7 @@ static void quiet_put(struct request *r)
               (!has_start || (db_bind_int64(st, 2, s) && db_bind_int64(st, 3, e))) &&
               db_step_done(d, st);
     if (!ok) {
-        reply_db_error(r);
+        resp_internal(r);
         return;
     }
     reply_quiet(r, d);

@@ -551,7 +551,7 @@ static void export_get(struct request *r)
                                   "AND (?4 IS NULL OR e.subject_id = ?4) ORDER BY e.ts, e.id");
     if (!st || !db_bind_text(st, 1, fid) || !db_bind_int64(st, 2, from) ||
         !db_bind_int64(st, 3, to) || !db_bind_text(st, 4, s.subject_id)) {
-        resp_error(r, 500, "internal", "The database could not do this");
+        resp_internal(r);
         return;
     }
     cJSON *detail = cJSON_CreateObject();

@@ -92,7 +92,7 @@ STATUS=$(curl -s -o "$T_DIR/body" -w '%{http_code}' -H "Content-Type: applicatio
     -d "{\"token\":\"$token\",\"minutes\":15}" "$BASE/api/v1/push/snooze")
 is "$STATUS" 200 "snooze with the payload's token"
 STATUS=$(curl -s -o "$T_DIR/body" -w '%{http_code}' -H "Content-Type: application/json" \
-    -d "{\"token\":\"${token%?}0\"}" "$BASE/api/v1/push/snooze")
+    -d "{\"token\":\"$(printf '%s' "$token" | sed 's/.$/x/')\"}" "$BASE/api/v1/push/snooze")
 is "$STATUS" 403 "a forged token is refused"
 db "UPDATE reminders SET snooze_until = $(( $(date +%s%3N) - 1000 )) WHERE id = '$RID'"
 pass

@@ -378,6 +378,16 @@ void resp_error(struct request *r, int status, const char *code, const char *mes
     resp_error_fields(r, status, code, message, NULL);
 }
 
+void resp_no_content(struct request *r)
+{
+    resp_raw(r, 204, NULL, "", 0);
+}
+
+void resp_internal(struct request *r)
+{
+    resp_error(r, 500, "internal", "The server could not do this; please try again");
+}
+
 void resp_redirect(struct request *r, const char *location)
 {
     resp_header(r, "Location", location);

@@ -101,6 +101,10 @@ void resp_raw(struct request *r, int status, const char *content_type, const cha
 void resp_error_fields(struct request *r, int status, const char *code, const char *message,
                        cJSON *fields);
 void resp_error(struct request *r, int status, const char *code, const char *message);
+/* 204 with no body. */
+void resp_no_content(struct request *r);
+/* 500 internal: the database (or memory) failed us; the details are logged. */
+void resp_internal(struct request *r);
 /* 303 to `location` (a path on this site). */
 void resp_redirect(struct request *r, const char *location);
 

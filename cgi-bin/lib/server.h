@@ -51,6 +51,10 @@ bool read_json_body(struct request *r);
  * it with FCGX_Finish_r + free. NULL in classic CGI mode. */
 FCGX_Request *request_detach(struct request *r);
 
+/* Answers 200 {"<key>": [row(st) for each row]} for a bound statement. */
+void reply_rows(struct request *r, sqlite3_stmt *st, const char *key,
+                cJSON *(*row)(sqlite3_stmt *st));
+
 /* Releases what a request holds (arena, body, parsed JSON). */
 void request_cleanup(struct request *r);
 
