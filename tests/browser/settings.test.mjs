@@ -64,6 +64,11 @@ test('owner adds a person, creates and revokes an access link, reads the audit l
   const joined = await fetch(new URL(new URL(url).pathname, server.base), { redirect: 'manual' });
   assert.equal(joined.status, 410, 'a revoked link no longer works');
 
+  const csvHref = await page.getByRole('link', { name: 'CSV' }).getAttribute('href');
+  const csv = await page.request.get(new URL(csvHref, server.base).href);
+  assert.equal(csv.status(), 200);
+  assert.match(csv.headers()['content-type'], /text\/csv/);
+
   await page.getByRole('heading', { name: 'Audit log' }).scrollIntoViewIfNeeded();
   await page.locator('.audit li', { hasText: /link/ }).first().waitFor();
 });
@@ -123,7 +128,10 @@ test('the timeline loads older entries as you scroll and filters by type', async
       type: i % 4 === 0 ? 'diaper' : 'note', ts, end_ts: null, value: i % 4 === 0 ? { wet: true, dirty: false } : { text: `old note ${i}` }, created_at: ts, updated_at: ts });
   }
   await owner.client.ok('POST', `/api/v1/families/${owner.family.id}/sync`, { cursor: 0, changes });
-  await page.getByRole('link', { name: 'Timeline' }).click();
+  // Not a live-update test: a reload pulls the seeded log through the change feed.
+  await page.goto(`${server.base}/#/timeline`);
+  await page.reload();
+  await appReady(page);
   await page.locator('.entry', { hasText: 'old note 1' }).first().waitFor();
   const total = (await owner.client.ok('GET', `/api/v1/families/${owner.family.id}/changes?since=0&limit=500`)).changes.filter((e) => !e.deleted).length;
   for (let i = 0; i < 20 && (await page.locator('.entry').count()) < total; i++) {

@@ -2,7 +2,7 @@
 // account), units and theme (this device), install, signed-in devices, and
 // sign out.
 import { t, setLang, getLang, LANGS, fmtDateTime, fmtRelative } from '../i18n.js';
-import { h, fill, field, icon, toast } from '../ui.js';
+import { h, fill, field, icon, toast, confirmSheet } from '../ui.js';
 import { state, savePrefs, applyTheme } from '../state.js';
 import { get, patch, del, post, ApiError } from '../api.js';
 import { signedOut, go } from '../app.js';
@@ -41,6 +41,7 @@ export function render(main) {
       installCard(),
       await sessionsCard(),
       h('button', { class: 'btn danger block', type: 'button', id: 'signout', onclick: async () => {
+        if (state.pending > 0 && !(await confirmSheet(t('signout_pending', { n: state.pending }), t('sign_out'), { danger: true }))) return;
         try { await post('/auth/logout', {}); } catch { /* signed out locally anyway */ }
         await signedOut(true);
       } }, t('sign_out')));

@@ -58,11 +58,21 @@ export function render(main) {
       await membersCard(owner, fid),
       owner ? await linksCard(fid) : null,
       owner ? await auditCard(fid) : null,
+      exportCard(fid),
       h('a', { class: 'btn block', href: '#/pick' }, t('switch_family')),
     );
   }
 
   let reloadAudit = () => {};
+
+  // The whole log as a file (the server's export; a plain link, so the
+  // browser downloads it with the session cookie).
+  function exportCard(fid) {
+    return h('section', { class: 'card' }, h('h2', {}, t('export')), h('p', { class: 'muted' }, t('export_help')),
+      h('div', { class: 'row' },
+        h('a', { class: 'btn', href: `/api/v1${familyPath(fid, '/export?format=csv')}`, download: 'carelog.csv' }, icon('download'), 'CSV'),
+        h('a', { class: 'btn', href: `/api/v1${familyPath(fid, '/export?format=json')}`, download: 'carelog.json' }, icon('download'), 'JSON')));
+  }
 
   function familyCard(owner) {
     const f = state.family;
