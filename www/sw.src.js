@@ -1,6 +1,9 @@
-// sw.js — carelog's service worker (an ES module). A versioned precache of
-// the app shell (list and version generated into precache.js by
-// tools/precache.mjs), cache-first for the shell, app navigations answered by
+// sw.src.js — the source of carelog's service worker (an ES module), served
+// as /sw.js: tools/precache.mjs writes www/sw.js as this file under a line
+// naming the shell version, because browsers look for updates by comparing
+// the service worker script itself (Chromium does not start a new version
+// whose only change is an imported module). A versioned precache of the app
+// shell (list and version in the generated precache.js), cache-first for the shell, app navigations answered by
 // the cached shell (offline.html when even that is missing), API requests
 // left to the network untouched (never cached: the app keeps its own
 // IndexedDB copy), an "update available" hand-over, and Background Sync of
