@@ -29,6 +29,7 @@ function shellSize() {
   for (const f of walk(www)) {
     const ext = extname(f);
     const rel = relative(www, f);
+    if (rel === 'sw.src.js') continue; // the source of sw.js, never downloaded
     const kind = ext === '.html' ? 'html' : ext === '.css' ? 'css' : ext === '.js' ? 'js' : rel.startsWith('i18n/') ? 'i18n' : null;
     if (!kind) continue;
     const buf = readFileSync(f);

@@ -82,7 +82,9 @@ export async function start(familyId) {
     if (state.streamUp) pull();
     else syncNow();
   }, POLL_MS);
-  syncNow();
+  // After the current task: the first screen's reads of the local copy go
+  // ahead of the import of what changed meanwhile.
+  setTimeout(syncNow, 0);
 }
 
 export function stop() {
