@@ -1,5 +1,5 @@
 // a11y.test.mjs — axe-core on every screen (sign in, home, the entry form,
-// timeline, day, trends, settings, account) in light and dark themes finds
+// timeline, day, trends, settings, account, quick buttons, reminders) in light and dark themes finds
 // no serious or critical violation.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -64,6 +64,12 @@ for (const theme of ['light', 'dark']) {
     await page.getByRole('link', { name: 'Account and app' }).click();
     await page.locator('#signout').waitFor();
     await axe(page, 'account');
+    await page.goto(`${server.base}/#/buttons`);
+    await page.getByRole('heading', { name: 'Add a button' }).waitFor();
+    await axe(page, 'quick buttons');
+    await page.goto(`${server.base}/#/reminders`);
+    await page.getByRole('heading', { name: 'New reminder' }).waitFor();
+    await axe(page, 'reminders');
     await page.goto(`${server.base}/#/day`);
     await page.getByRole('heading', { name: 'Hour by hour' }).waitFor();
     await axe(page, 'day');

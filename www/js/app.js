@@ -19,6 +19,7 @@ const VIEWS = {
   settings: () => import('./views/settings.js'),
   account: () => import('./views/account.js'),
   reminders: () => import('./views/reminders.js'),
+  buttons: () => import('./views/buttons.js'),
   pick: () => import('./views/picker.js'),
   signin: () => import('./views/signin.js'),
   welcome: () => import('./views/picker.js'),
@@ -194,7 +195,7 @@ function renderChrome(view) {
   if (!signedIn) { renderStatus(); return; }
   tabs.setAttribute('aria-label', t('nav_main'));
   fill(tabs, ...TABS.map(([path, ic, key]) => h('a', {
-    href: `#/${path}`, 'aria-current': (view === path || (path === 'trends' && view === 'day') || (path === 'settings' && (view === 'account' || view === 'reminders'))) ? 'page' : null,
+    href: `#/${path}`, 'aria-current': (view === path || (path === 'trends' && view === 'day') || (path === 'settings' && ['account', 'reminders', 'buttons'].includes(view))) ? 'page' : null,
   }, icon(ic), h('span', {}, t(key)))));
   renderTopbar();
   renderStatus();

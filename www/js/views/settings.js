@@ -3,7 +3,7 @@
 // to the account settings. Non-owners see the lists without the controls.
 import { t, fmtDateTime, fmtDate, fmtRelative } from '../i18n.js';
 import { h, clear, fill, field, icon, toast, confirmSheet } from '../ui.js';
-import { state, on, isOwner, tz } from '../state.js';
+import { state, on, isOwner, canWrite, tz } from '../state.js';
 import { get, post, patch, del, familyPath, ApiError } from '../api.js';
 import * as store from '../store.js';
 import { openFamily, adoptSession, go } from '../app.js';
@@ -53,6 +53,7 @@ export function render(main) {
     fill(box, 
       h('a', { class: 'btn block', href: '#/account' }, icon('user'), t('account_settings')),
       h('a', { class: 'btn block', href: '#/reminders' }, t('reminders')),
+      canWrite() ? h('a', { class: 'btn block', href: '#/buttons' }, t('quick_buttons')) : null,
       familyCard(owner),
       peopleCard(owner),
       await membersCard(owner, fid),
