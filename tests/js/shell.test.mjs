@@ -1,6 +1,7 @@
-// i18n.test.mjs — the three message files agree, every message key the code
-// names exists, plural forms are complete, and the shell files are sane
-// (manifest fields, no inline script or style for the CSP).
+// shell.test.mjs — static checks of the app shell: the three message files
+// agree, every message key the code names exists, plural forms are complete;
+// no inline script or style (the CSP), the manifest's install fields, the
+// modulepreload list matches the first screen's imports, every module parses.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -85,4 +86,13 @@ test('index.html preloads exactly the modules the first screen imports', () => {
   const html = readFileSync(join(www, 'index.html'), 'utf8');
   const preloaded = [...html.matchAll(/<link rel="modulepreload" href="\/([^"]+)">/g)].map((m) => m[1]).sort();
   assert.deepEqual(preloaded, [...seen].sort());
+});
+
+test('every module of the app parses', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const files = [...jsFiles(join(www, 'js')), join(www, 'sw.src.js')];
+  for (const f of files) {
+    const r = spawnSync(process.execPath, ['--check', '--input-type=module'], { input: readFileSync(f, 'utf8'), encoding: 'utf8' });
+    assert.equal(r.status, 0, `${f}: ${r.stderr}`);
+  }
 });
