@@ -19,10 +19,15 @@ fuzz) want="$run_pkgs $fuzz_pkgs" ;;
 bench) want="$run_pkgs $bench_pkgs" ;;
 *) echo "usage: deps.sh run|test|fuzz|bench" >&2; exit 2 ;;
 esac
-# Node.js only when there is none already (tests need node >= 18).
-if [ "${1:-run}" = test ] && ! command -v node >/dev/null 2>&1; then
-    want="$want nodejs npm"
-fi
+# Node.js only when there is none already: the PWA's npm packages are
+# installed for run and test (node >= 18).
+case "${1:-run}" in
+run | test)
+    if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+        want="$want nodejs npm"
+    fi
+    ;;
+esac
 
 missing=""
 for p in $want; do
@@ -44,8 +49,9 @@ if [ -n "$missing" ]; then
     fi
 fi
 
-# Front-end packages for the browser tests, installed from the lock file.
-if [ "${1:-run}" = test ] && [ -f package-lock.json ]; then
+# Front-end packages (the PWA's runtime packages, and for test the browser
+# test tools), installed from the lock file.
+if { [ "${1:-run}" = test ] || [ "${1:-run}" = run ]; } && [ -f package-lock.json ]; then
     if [ ! -f node_modules/.package-lock.json ] ||
        [ package-lock.json -nt node_modules/.package-lock.json ]; then
         echo "deps: npm ci"

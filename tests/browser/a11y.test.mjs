@@ -1,0 +1,96 @@
+// a11y.test.mjs — axe-core on every screen (sign in, home, the entry form,
+// timeline, day, trends, settings, account, quick buttons, reminders) in light and dark themes finds
+// no serious or critical violation.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { startServer, launchBrowser, newContext, stopAll, sanitizerReport, familyWithBaby, appReady } from './harness.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  const log = await server.stop();
+  await stopAll();
+  assert.equal(sanitizerReport(log), '', 'no sanitizer reports from the programs');
+});
+
+async function axe(page, where) {
+  await page.evaluate(AXE);
+  const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const report = bad.map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 4).map((n) => n.target.join(' ')).join('\n    ')}`).join('\n  ');
+  assert.equal(bad.length, 0, `${where}:\n  ${report}`);
+}
+
+for (const theme of ['light', 'dark']) {
+  test(`no serious or critical violations (${theme})`, async () => {
+    const owner = await familyWithBaby(server.base);
+    const me = await owner.client.ok('GET', '/api/v1/auth/me');
+    const ctx = await newContext(browser, { colorScheme: theme });
+    const page = await ctx.newPage();
+    await page.goto(server.base);
+    await appReady(page);
+    await axe(page, 'sign in');
+    await page.getByLabel('Email').fill(me.user.email);
+    await page.getByLabel('Password').fill(owner.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('.qbtn').first().waitFor();
+    await page.getByRole('button', { name: /^Wet(\s|$)/ }).click();
+    await page.getByRole('button', { name: /^Left(\s|$)/ }).click();
+    await page.locator('.timer').waitFor();
+    await axe(page, 'home');
+    await page.getByRole('button', { name: 'Log something else' }).click();
+    await axe(page, 'type picker');
+    await page.locator('dialog .types button', { hasText: 'Feed' }).click();
+    await page.locator('dialog.sheet').waitFor();
+    await axe(page, 'entry form');
+    await page.keyboard.press('Escape');
+    for (const [link, where] of [['Timeline', 'timeline'], ['Trends', 'trends'], ['Settings', 'settings']]) {
+      await page.getByRole('link', { name: link }).click();
+      await page.locator('main h1').first().waitFor();
+      await page.waitForTimeout(300);
+      await axe(page, where);
+    }
+    await page.getByRole('link', { name: 'Account and app' }).click();
+    await page.locator('#signout').waitFor();
+    await axe(page, 'account');
+    await page.goto(`${server.base}/#/buttons`);
+    await page.getByRole('heading', { name: 'Add a button' }).waitFor();
+    await axe(page, 'quick buttons');
+    await page.goto(`${server.base}/#/reminders`);
+    await page.getByRole('heading', { name: 'New reminder' }).waitFor();
+    await axe(page, 'reminders');
+    await page.goto(`${server.base}/#/day`);
+    await page.getByRole('heading', { name: 'Hour by hour' }).waitFor();
+    await axe(page, 'day');
+    await ctx.close();
+  });
+}
+
+test('targets are at least 48 px', async () => {
+  const owner = await familyWithBaby(server.base);
+  const me = await owner.client.ok('GET', '/api/v1/auth/me');
+  const ctx = await newContext(browser);
+  const page = await ctx.newPage();
+  await page.goto(server.base);
+  await appReady(page);
+  await page.getByLabel('Email').fill(me.user.email);
+  await page.getByLabel('Password').fill(owner.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('.qbtn').first().waitFor();
+  const small = await page.evaluate(() => [...document.querySelectorAll('button, a[href], input, select')]
+    .filter((el) => el.offsetParent !== null && !el.closest('.skip'))
+    .map((el) => ({ el: el.outerHTML.slice(0, 80), w: el.getBoundingClientRect().width, h: el.getBoundingClientRect().height }))
+    .filter((r) => r.w < 47.5 || r.h < 47.5));
+  assert.deepEqual(small, []);
+});

@@ -1,0 +1,65 @@
+// rtl.test.mjs — the Hebrew UI lays out right to left: dir="rtl", the first
+// tab and the first quick button sit on the right, timeline rows start at
+// the right edge; a screenshot is kept in tests/out for a person to look at.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, launchBrowser, newContext, stopAll, sanitizerReport, familyWithBaby, signInContext, appReady, watchErrors, ROOT } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  const log = await server.stop();
+  await stopAll();
+  assert.equal(sanitizerReport(log), '', 'no sanitizer reports from the programs');
+});
+
+test('Hebrew renders right to left', async () => {
+  const owner = await familyWithBaby(server.base, { owner: 'דנה', baby: 'נועה' });
+  const me = await owner.client.ok('GET', '/api/v1/auth/me');
+  const ctx = await newContext(browser, { locale: 'he-IL' });
+  await signInContext(ctx, server.base, me.user.email, owner.password);
+  const page = await ctx.newPage();
+  const errors = watchErrors(page);
+  await page.goto(server.base);
+  await appReady(page);
+  await page.locator('.qbtn').first().waitFor();
+
+  assert.equal(await page.evaluate(() => document.documentElement.dir), 'rtl');
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'he');
+  assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector('main')).direction), 'rtl');
+  const tabs = await page.locator('#tabs a').evaluateAll((as) => as.map((a) => ({ text: a.innerText.trim(), x: a.getBoundingClientRect().x })));
+  assert.equal(tabs[0].text, 'בית');
+  assert.ok(tabs[0].x > tabs[1].x && tabs[1].x > tabs[2].x, `tabs run right to left: ${JSON.stringify(tabs)}`);
+  const q = await page.locator('.quick').first().locator('.qbtn').evaluateAll((bs) => bs.map((b) => b.getBoundingClientRect().x));
+  assert.ok(q[0] > q[1], 'first quick button on the right');
+  const who = await page.locator('.who').boundingBox();
+  assert.ok(who.x > 390 / 2 - who.width, 'person switcher starts at the right');
+
+  await page.getByRole('button', { name: /^שמאל(\s|$)/ }).click();
+  await page.locator('.timer.feed').waitFor();
+  const clockDir = await page.waitForFunction(() => {
+    const el = document.querySelector('.timer .clock');
+    return el && el.isConnected && getComputedStyle(el).direction;
+  });
+  assert.equal(await clockDir.jsonValue(), 'ltr', 'the clock digits keep their order');
+  const out = join(ROOT, 'tests', 'out');
+  mkdirSync(out, { recursive: true });
+  await page.screenshot({ path: join(out, 'rtl-home.png'), fullPage: true });
+
+  await page.getByRole('link', { name: 'יומן' }).click();
+  const row = page.locator('.entry').first();
+  await row.waitFor();
+  const icon = await row.locator('.ico').boundingBox();
+  const time = await row.locator('.time').boundingBox();
+  assert.ok(icon.x > time.x, 'a timeline row reads from the right: icon right, time left');
+  await page.screenshot({ path: join(out, 'rtl-timeline.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+});

@@ -1,0 +1,72 @@
+// voice.test.mjs — the voice-log phrase parser in English, Hebrew and French.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parsePhrase, normalize, speechLang } from '../../www/js/voice.js';
+
+const cases = [
+  // English
+  ['bottle 120 ml', { action: 'log', type: 'feed', value: { method: 'bottle', amount_ml: 120 } }],
+  ['Bottle of 4 oz', { action: 'log', type: 'feed', value: { method: 'bottle', amount_ml: 118 } }],
+  ['120ml formula', { action: 'log', type: 'feed', value: { method: 'bottle', amount_ml: 120, milk: 'formula' } }],
+  ['wet diaper', { action: 'log', type: 'diaper', value: { wet: true, dirty: false } }],
+  ['dirty nappy', { action: 'log', type: 'diaper', value: { wet: false, dirty: true } }],
+  ['wet and dirty diaper', { action: 'log', type: 'diaper', value: { wet: true, dirty: true } }],
+  ['start sleep', { action: 'start', type: 'sleep', value: {} }],
+  ['stop sleep', { action: 'stop', type: 'sleep', value: {} }],
+  ['she woke up', { action: 'stop', type: 'sleep', value: {} }],
+  ['left breast', { action: 'start', type: 'feed', value: { method: 'breast_left' } }],
+  ['Right breast', { action: 'start', type: 'feed', value: { method: 'breast_right' } }],
+  ['pump 80 ml', { action: 'log', type: 'pump', value: { side: 'both', amount_ml: 80 } }],
+  ['temperature 38.2', { action: 'log', type: 'temperature', value: { celsius: 38.2 } }],
+  ['temperature 101', { action: 'log', type: 'temperature', value: { celsius: 38.3 } }],
+  // Hebrew
+  ['בקבוק 120 מ״ל', { action: 'log', type: 'feed', value: { method: 'bottle', amount_ml: 120 } }],
+  ['בקבוק 90 מ"ל', { action: 'log', type: 'feed', value: { method: 'bottle', amount_ml: 90 } }],
+  ['חיתול רטוב', { action: 'log', type: 'diaper', value: { wet: true, dirty: false } }],
+  ['חיתול מלוכלך', { action: 'log', type: 'diaper', value: { wet: false, dirty: true } }],
+  ['התחלת שינה', { action: 'start', type: 'sleep', value: {} }],
+  ['הוא נרדם', { action: 'start', type: 'sleep', value: {} }],
+  ['התעוררה', { action: 'stop', type: 'sleep', value: {} }],
+  ['סיום שינה', { action: 'stop', type: 'sleep', value: {} }],
+  ['הנקה שמאל', { action: 'start', type: 'feed', value: { method: 'breast_left' } }],
+  ['הנקה בצד ימין', { action: 'start', type: 'feed', value: { method: 'breast_right' } }],
+  ['חום 38,5', { action: 'log', type: 'temperature', value: { celsius: 38.5 } }],
+  // French
+  ['biberon 120 ml', { action: 'log', type: 'feed', value: { method: 'bottle', amount_ml: 120 } }],
+  ['biberon de 150 millilitres', { action: 'log', type: 'feed', value: { method: 'bottle', amount_ml: 150 } }],
+  ['couche mouillée', { action: 'log', type: 'diaper', value: { wet: true, dirty: false } }],
+  ['couche sale', { action: 'log', type: 'diaper', value: { wet: false, dirty: true } }],
+  ['début de la sieste', { action: 'start', type: 'sleep', value: {} }],
+  ['fin de la sieste', { action: 'stop', type: 'sleep', value: {} }],
+  ['il est réveillé', { action: 'stop', type: 'sleep', value: {} }],
+  ['sein gauche', { action: 'start', type: 'feed', value: { method: 'breast_left' } }],
+  ['sein droit', { action: 'start', type: 'feed', value: { method: 'breast_right' } }],
+  ['tire-lait 60 ml', { action: 'log', type: 'pump', value: { side: 'both', amount_ml: 60 } }],
+];
+
+for (const [phrase, want] of cases) {
+  test(`"${phrase}"`, () => {
+    assert.deepEqual(parsePhrase(phrase), want);
+  });
+}
+
+test('nothing understood gives null', () => {
+  assert.equal(parsePhrase(''), null);
+  assert.equal(parsePhrase('hello there'), null);
+  assert.equal(parsePhrase('bonjour'), null);
+  assert.equal(parsePhrase('שלום'), null);
+  assert.equal(parsePhrase('temperature'), null);
+});
+
+test('normalize strips accents, niqqud and gershayim, splits glued units', () => {
+  assert.equal(normalize('Mouillée'), 'mouillee');
+  assert.equal(normalize('מ״ל'), 'מל');
+  assert.equal(normalize('120ml'), '120 ml');
+  assert.equal(normalize('38,5'), '38.5');
+});
+
+test('speech recognition language follows the UI language', () => {
+  assert.equal(speechLang('he'), 'he-IL');
+  assert.equal(speechLang('fr'), 'fr-FR');
+  assert.equal(speechLang('xx'), 'en-US');
+});

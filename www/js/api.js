@@ -1,0 +1,73 @@
+// api.js — JSON calls to /api/v1: the CSRF header on writes, typed errors
+// (status 0 = no network), one retry after refreshing a stale CSRF token,
+// and no HTTP caching of authenticated answers.
+let csrfToken = null;
+let onUnauthorized = () => {};
+
+export function setCsrf(token) { csrfToken = token || null; }
+export function getCsrf() { return csrfToken; }
+export function whenUnauthorized(fn) { onUnauthorized = fn; }
+
+export class ApiError extends Error {
+  constructor(status, body, retryAfterMs = 0) {
+    const err = (body && body.error) || {};
+    super(err.message || (status ? `HTTP ${status}` : 'network'));
+    this.status = status;
+    this.code = err.code || (status ? `http_${status}` : 'offline');
+    this.fields = err.fields || {};
+    this.body = body;
+    this.retryAfterMs = retryAfterMs;
+  }
+  get offline() { return this.status === 0; }
+}
+
+async function once(method, path, body, signal) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  let res;
+  try {
+    res = await fetch(`/api/v1${path}`, {
+      method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin', cache: 'no-store', signal,
+    });
+  } catch (err) {
+    if (err && err.name === 'AbortError') throw err;
+    throw new ApiError(0, null);
+  }
+  if (res.status === 204) return null;
+  let data = null;
+  const text = await res.text().catch(() => '');
+  if (text) {
+    try { data = JSON.parse(text); } catch { data = null; }
+  }
+  if (!res.ok) {
+    const ra = Number(res.headers.get('Retry-After'));
+    throw new ApiError(res.status, data, Number.isFinite(ra) ? ra * 1000 : 0);
+  }
+  return data;
+}
+
+export async function api(method, path, body, { signal, quiet401 = false } = {}) {
+  try {
+    return await once(method, path, body, signal);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 403 && method !== 'GET' && /csrf/i.test(err.code)) {
+      const me = await once('GET', '/auth/me');
+      setCsrf(me && me.csrf_token);
+      return once(method, path, body, signal);
+    }
+    if (err instanceof ApiError && err.status === 401 && !quiet401) onUnauthorized();
+    throw err;
+  }
+}
+
+export const get = (path, opts) => api('GET', path, undefined, opts);
+export const post = (path, body, opts) => api('POST', path, body ?? {}, opts);
+export const put = (path, body, opts) => api('PUT', path, body, opts);
+export const patch = (path, body, opts) => api('PATCH', path, body, opts);
+export const del = (path, opts) => api('DELETE', path, undefined, opts);
+
+export function familyPath(fid, rest = '') {
+  return `/families/${encodeURIComponent(fid)}${rest}`;
+}

@@ -1,0 +1,73 @@
+// describe.js — how an entry reads in the UI: a title ("Bottle 120 ml"),
+// a detail line, and its icon, in the person's language and units.
+import { t, label, fmtUnit, fmtDuration, fmtNumber } from './i18n.js';
+import { TYPES, isRunning } from './entries.js';
+import { state } from './state.js';
+
+export function typeName(type) { return t(`type.${type}`); }
+export function typeIcon(type) { return (TYPES[type] && TYPES[type].icon) || '•'; }
+
+export function title(e) {
+  const v = e.value || {};
+  const u = state.prefs.units;
+  switch (e.type) {
+    case 'feed':
+      if (v.method === 'bottle') return [t('feed.bottle'), v.amount_ml ? fmtUnit(v.amount_ml, 'ml', u) : ''].filter(Boolean).join(' ');
+      if (v.method === 'solids') return [t('feed.solids'), v.food || ''].filter(Boolean).join(': ');
+      return t(`feed.${v.method || 'breast_left'}`);
+    case 'diaper':
+      return v.wet && v.dirty ? t('diaper.both') : v.dirty ? t('diaper.dirty') : t('diaper.wet');
+    case 'sleep':
+      return v.kind ? t(`sleep.${v.kind}`) : t('type.sleep');
+    case 'pump':
+      return [t('type.pump'), v.side ? t(`side.${v.side}`) : '', v.amount_ml ? fmtUnit(v.amount_ml, 'ml', u) : ''].filter(Boolean).join(' · ');
+    case 'growth':
+      return [v.weight_g ? fmtUnit(v.weight_g, 'g', u) : '', v.length_cm ? fmtUnit(v.length_cm, 'cm', u) : '', v.head_cm ? `${t('field.head_cm')} ${fmtUnit(v.head_cm, 'cm', u)}` : '']
+        .filter(Boolean).join(' · ') || typeName('growth');
+    case 'temperature':
+      return v.celsius ? fmtUnit(v.celsius, 'celsius', u) : typeName('temperature');
+    case 'medication':
+      return [v.name, v.dose ? `${fmtNumber(v.dose)}${v.unit ? ` ${t(`unit.${v.unit}`)}` : ''}` : ''].filter(Boolean).join(' ');
+    case 'symptom':
+      return v.text || typeName('symptom');
+    case 'vitals':
+      return [v.heart_rate ? `${fmtNumber(v.heart_rate)} ${t('bpm')}` : '', v.bp_systolic ? `${fmtNumber(v.bp_systolic)}/${fmtNumber(v.bp_diastolic || 0)}` : '', v.spo2 ? `SpO₂ ${fmtNumber(v.spo2)}%` : '', v.glucose ? `${fmtNumber(v.glucose)} mmol/L` : '']
+        .filter(Boolean).join(' · ') || typeName('vitals');
+    case 'tummy_time':
+      return v.milestone || typeName('tummy_time');
+    case 'note':
+      return v.text || typeName('note');
+    default:
+      return e.type;
+  }
+}
+
+export function detail(e, now = Date.now()) {
+  const parts = [];
+  if (isRunning(e)) parts.push(t('running_for', { d: fmtDuration(now - e.ts) }));
+  else if (e.end_ts && e.end_ts > e.ts) parts.push(fmtDuration(e.end_ts - e.ts));
+  const v = e.value || {};
+  if (e.type === 'feed' && v.milk && v.method === 'bottle') parts.push(t(`milk.${v.milk}`));
+  if (e.type === 'diaper' && v.colour) parts.push(t(`colour.${v.colour}`));
+  if (e.type === 'temperature' && v.method) parts.push(t(`temp.${v.method}`));
+  if (e.type === 'symptom' && v.severity) parts.push(t('severity_n', { n: v.severity }));
+  if (v.notes) parts.push(v.notes);
+  return parts.join(' · ');
+}
+
+// A quick button's text: the family's own label, or one made from its preset
+// (the server's default buttons carry none).
+export function buttonLabel(b) {
+  if (b.label) return label(b.label);
+  const v = b.value || {};
+  if (b.type === 'feed') {
+    if (v.method === 'breast_left') return t('btn.left');
+    if (v.method === 'breast_right') return t('btn.right');
+    if (v.method === 'bottle') return t('btn.bottle');
+    if (v.method) return t(`feed.${v.method}`);
+  }
+  if (b.type === 'diaper') return v.wet && v.dirty ? t('btn.both') : v.dirty ? t('btn.dirty') : t('btn.wet');
+  if (b.type === 'sleep') return t('btn.sleep');
+  if (b.type === 'pump') return v.side ? `${t('btn.pump')} ${t(`side.${v.side}`)}` : t('btn.pump');
+  return typeName(b.type);
+}

@@ -1,0 +1,164 @@
+// i18n.js — English, Hebrew and French: message lookup with {name}
+// parameters and plural forms, the page direction, and every date, number,
+// duration, relative time and unit through Intl.
+export const LANGS = ['en', 'he', 'fr'];
+const RTL = new Set(['he']);
+
+let lang = 'en';
+let messages = {};
+let fallback = {};
+const cache = new Map();
+
+export function browserLang() {
+  for (const l of navigator.languages || [navigator.language || 'en']) {
+    const base = String(l).slice(0, 2).toLowerCase();
+    if (base === 'iw') return 'he';
+    if (LANGS.includes(base)) return base;
+  }
+  return 'en';
+}
+
+async function load(l) {
+  if (!cache.has(l)) {
+    cache.set(l, fetch(`/i18n/${l}.json`).then((r) => {
+      if (!r.ok) throw new Error(`i18n ${l}: ${r.status}`);
+      return r.json();
+    }).catch((err) => { cache.delete(l); throw err; }));
+  }
+  return cache.get(l);
+}
+
+// Start fetching a language's messages before it is certain to be needed.
+export function preloadLang(l) {
+  if (LANGS.includes(l)) load(l).catch(() => {});
+}
+
+export async function setLang(l) {
+  if (!LANGS.includes(l)) l = 'en';
+  const [msgs, en] = await Promise.all([load(l), l === 'en' ? null : load('en').catch(() => ({}))]);
+  messages = msgs;
+  fallback = en || msgs;
+  lang = l;
+  const html = document.documentElement;
+  html.lang = l;
+  html.dir = RTL.has(l) ? 'rtl' : 'ltr';
+}
+
+export function getLang() { return lang; }
+export function isRtl() { return RTL.has(lang); }
+
+const pluralRules = new Map();
+function plural(n) {
+  if (!pluralRules.has(lang)) pluralRules.set(lang, new Intl.PluralRules(lang));
+  return pluralRules.get(lang).select(n);
+}
+
+// t('pending', {n: 3}) — a message may be an object of plural forms keyed by
+// Intl.PluralRules categories ("one", "two", "other"), chosen by params.n.
+export function t(key, params = {}) {
+  let m = messages[key] ?? fallback[key];
+  if (m === undefined) return key;
+  if (typeof m === 'object') m = m[plural(params.n ?? 0)] ?? m.other;
+  return m.replace(/\{(\w+)\}/g, (_, k) => (params[k] === undefined ? `{${k}}` : (typeof params[k] === 'number' ? fmtNumber(params[k]) : params[k])));
+}
+
+export function has(key) { return key in messages || key in fallback; }
+
+// Labels from a family's button config: '@key' is ours to translate.
+export function label(s) { return s && s[0] === '@' ? t(s.slice(1)) : s; }
+
+// ---- Intl ----
+const fmts = new Map();
+function fmt(kind, opts) {
+  const k = `${lang}|${kind}|${JSON.stringify(opts)}`;
+  if (!fmts.has(k)) {
+    fmts.set(k, kind === 'num' ? new Intl.NumberFormat(lang, opts)
+      : kind === 'rel' ? new Intl.RelativeTimeFormat(lang, opts)
+        : kind === 'list' ? new Intl.ListFormat(lang, opts)
+          : new Intl.DateTimeFormat(lang, opts));
+  }
+  return fmts.get(k);
+}
+
+export function fmtNumber(n, opts = { maximumFractionDigits: 1 }) { return fmt('num', opts).format(n); }
+export function fmtTime(ts, tz) { return fmt('dt', { hour: 'numeric', minute: '2-digit', timeZone: tz }).format(ts); }
+export function fmtDate(ts, tz, style = 'medium') { return fmt('dt', { dateStyle: style, timeZone: tz }).format(ts); }
+export function fmtDateTime(ts, tz) { return fmt('dt', { dateStyle: 'medium', timeStyle: 'short', timeZone: tz }).format(ts); }
+export function fmtWeekday(ts, tz) { return fmt('dt', { weekday: 'long', day: 'numeric', month: 'long', timeZone: tz }).format(ts); }
+export function fmtShortDay(ts, tz) { return fmt('dt', { day: 'numeric', month: 'numeric', timeZone: tz }).format(ts); }
+export function fmtList(items) { return fmt('list', { style: 'long', type: 'conjunction' }).format(items); }
+
+// "1 h 25 min" / "25 min" / "40 s", each part through Intl unit formatting.
+export function fmtDuration(ms, { seconds = false } = {}) {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const part = (n, unit) => fmt('num', { style: 'unit', unit, unitDisplay: 'short' }).format(n);
+  if (h) return m ? `${part(h, 'hour')} ${part(m, 'minute')}` : part(h, 'hour');
+  if (m || !seconds) return seconds && s ? `${part(m, 'minute')} ${part(s, 'second')}` : part(m, 'minute');
+  return part(s, 'second');
+}
+
+// A running clock: 1:05:09 / 5:09, with digits in the UI language.
+export function fmtClock(ms) {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const two = (n) => fmt('num', { minimumIntegerDigits: 2 }).format(n);
+  return h ? `${fmtNumber(h)}:${two(m)}:${two(s)}` : `${fmtNumber(m)}:${two(s)}`;
+}
+
+// "5 minutes ago" / "in 2 hours".
+export function fmtRelative(ms) {
+  const abs = Math.abs(ms);
+  const rtf = fmt('rel', { numeric: 'auto', style: 'long' });
+  if (abs < 60000) return t('just_now');
+  if (abs < 3600000) return rtf.format(-Math.round(ms / 60000), 'minute');
+  if (abs < 86400000) return rtf.format(-Math.round(ms / 3600000), 'hour');
+  return rtf.format(-Math.round(ms / 86400000), 'day');
+}
+
+export function fmtRelativeDay(diffDays) {
+  return fmt('rel', { numeric: 'auto' }).format(diffDays, 'day');
+}
+
+// ---- units: the API is metric; imperial is for display and input ----
+export const ML_PER_OZ = 29.5735;
+const unitFmt = (n, unit, digits = 1) => fmt('num', { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: digits }).format(n);
+
+export function fmtUnit(value, unit, system) {
+  if (value === null || value === undefined || value === '') return '';
+  const v = Number(value);
+  switch (unit) {
+    case 'ml': return system === 'imperial' ? unitFmt(v / ML_PER_OZ, 'fluid-ounce') : unitFmt(v, 'milliliter', 0);
+    case 'g':
+      if (system === 'imperial') {
+        const oz = v / 28.3495;
+        const lb = Math.floor(oz / 16);
+        return `${unitFmt(lb, 'pound', 0)} ${unitFmt(oz - lb * 16, 'ounce', 1)}`;
+      }
+      return v >= 1000 ? unitFmt(v / 1000, 'kilogram', 2) : unitFmt(v, 'gram', 0);
+    case 'cm': return system === 'imperial' ? unitFmt(v / 2.54, 'inch') : unitFmt(v, 'centimeter');
+    case 'celsius': return system === 'imperial' ? unitFmt(v * 9 / 5 + 32, 'fahrenheit') : unitFmt(v, 'celsius');
+    default: return fmtNumber(v);
+  }
+}
+
+// Form inputs: the unit a person types in, and conversions both ways.
+export function inputUnit(unit, system) {
+  if (system !== 'imperial') return { ml: 'ml', g: 'g', cm: 'cm', celsius: '°C' }[unit] || '';
+  return { ml: 'fl oz', g: 'oz', cm: 'in', celsius: '°F' }[unit] || '';
+}
+export function toInput(value, unit, system) {
+  if (value === null || value === undefined || value === '' || system !== 'imperial') return value;
+  const v = Number(value);
+  const r = (x, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+  return { ml: r(v / ML_PER_OZ), g: r(v / 28.3495), cm: r(v / 2.54), celsius: r(v * 9 / 5 + 32) }[unit] ?? v;
+}
+export function fromInput(value, unit, system) {
+  if (value === null || value === undefined || value === '' || system !== 'imperial') return value;
+  const v = Number(value);
+  return { ml: Math.round(v * ML_PER_OZ), g: Math.round(v * 28.3495), cm: Math.round(v * 2.54 * 10) / 10, celsius: Math.round((v - 32) * 5 / 9 * 10) / 10 }[unit] ?? v;
+}

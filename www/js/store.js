@@ -1,0 +1,105 @@
+// store.js — the IndexedDB copy of the care log that the app reads from
+// (timeline, summaries, timers), the outbox's storage, and small cached
+// values (the session, families, subjects, button config, sync cursors), so
+// the app opens and shows data with no network.
+import { openDB } from '../vendor/idb.js';
+import { mergeEntry } from './entries.js';
+
+const DB_NAME = 'carelog';
+let dbPromise = null;
+
+export function db() {
+  if (!dbPromise) {
+    dbPromise = openDB(DB_NAME, 1, {
+      upgrade(d) {
+        const entries = d.createObjectStore('entries', { keyPath: 'id' });
+        entries.createIndex('family_ts', ['family_id', 'ts']);
+        d.createObjectStore('outbox', { keyPath: 'n', autoIncrement: true });
+        d.createObjectStore('meta');
+      },
+      blocking() { dbPromise.then((x) => x.close()); dbPromise = null; },
+    });
+  }
+  return dbPromise;
+}
+
+// ---- meta ----
+export async function getMeta(key) { return (await db()).get('meta', key); }
+export async function setMeta(key, value) { return (await db()).put('meta', value, key); }
+export async function delMeta(key) { return (await db()).delete('meta', key); }
+
+// ---- entries ----
+export async function getEntry(id) { return (await db()).get('entries', id); }
+
+// Write a local change (already marked _pending by the caller).
+export async function putLocal(entry) {
+  await (await db()).put('entries', entry);
+}
+
+// Apply server copies (change feed, sync answers, stream events) in one
+// transaction, keeping newer local changes still waiting in the outbox.
+// Returns the entries that changed.
+export async function applyServer(fid, list) {
+  if (!list.length) return [];
+  const tx = (await db()).transaction('entries', 'readwrite');
+  const changed = [];
+  for (const incoming of list) {
+    const local = await tx.store.get(incoming.id);
+    const merged = mergeEntry(local, { ...incoming, family_id: fid });
+    if (merged !== local) {
+      await tx.store.put(merged);
+      changed.push(merged);
+    }
+  }
+  await tx.done;
+  return changed;
+}
+
+// Entries of a family newest first, starting before `beforeTs`, filtered.
+export async function listEntries(fid, { beforeTs = Infinity, limit = 50, subjectId = null, types = null, includeDeleted = false } = {}) {
+  const d = await db();
+  const range = IDBKeyRange.bound([fid, -Infinity], [fid, beforeTs], false, true);
+  const out = [];
+  let cursor = await d.transaction('entries').store.index('family_ts').openCursor(range, 'prev');
+  while (cursor && out.length < limit) {
+    const e = cursor.value;
+    if ((includeDeleted || !e.deleted) && (!subjectId || e.subject_id === subjectId) && (!types || types.includes(e.type))) out.push(e);
+    cursor = await cursor.continue();
+  }
+  return out;
+}
+
+// All entries of a family from `sinceTs` on (for summaries and trends).
+export async function entriesSince(fid, sinceTs) {
+  const d = await db();
+  const range = IDBKeyRange.bound([fid, sinceTs], [fid, Infinity]);
+  return d.getAllFromIndex('entries', 'family_ts', range);
+}
+
+// Latest entries of one type (for defaults such as the last bottle amount).
+export async function latestOfType(fid, type, subjectId) {
+  const list = await listEntries(fid, { limit: 1, types: [type], subjectId });
+  return list[0] || null;
+}
+
+// ---- outbox storage adapter (see outbox.js), one view per family: a
+// change waits for its own family's sync route even if the person switches.
+export function outboxStorageFor(fid) {
+  return {
+    async list() { return (await (await db()).getAll('outbox')).filter((it) => it.fid === fid); },
+    async add(item) { return (await db()).add('outbox', { ...item, fid }); },
+    async put(item) { return (await db()).put('outbox', { ...item, fid }); },
+    async remove(n) { return (await db()).delete('outbox', n); },
+  };
+}
+
+export async function outboxFamilies() {
+  return [...new Set((await (await db()).getAll('outbox')).map((it) => it.fid))];
+}
+
+// Sign out: forget everything this device holds.
+export async function wipe() {
+  const d = await db();
+  const tx = d.transaction(['entries', 'outbox', 'meta'], 'readwrite');
+  await Promise.all([tx.objectStore('entries').clear(), tx.objectStore('outbox').clear(), tx.objectStore('meta').clear(), tx.done]);
+}

@@ -1,0 +1,159 @@
+// sync.js — keeps the local copy and the server in step for the current
+// family. Local changes are written to IndexedDB (the UI updates at once)
+// and queued in the outbox; the outbox flushes through POST /sync, whose
+// answer also carries the changes made elsewhere since our cursor. Flushes
+// happen on every change, on `online`, when the page becomes visible, on a
+// timer with backoff, on Background Sync, and when the stream reconnects.
+import { Outbox } from './outbox.js';
+import * as store from './store.js';
+import { post, get, familyPath, ApiError } from './api.js';
+import { toChange } from './entries.js';
+import { state, emit } from './state.js';
+import { openStream } from './stream.js';
+
+let fid = null;
+let outbox = null;
+let stream = null;
+let pulling = null;
+let pollTimer = null;
+const POLL_MS = 30000;
+
+const cursorKey = () => `cursor:${fid}`;
+
+async function applyChanges(list) {
+  const changed = await store.applyServer(fid, list);
+  if (changed.length) emit('entries', changed);
+  return changed;
+}
+
+async function sendBatch(changes) {
+  const cursor = (await store.getMeta(cursorKey())) ?? 0;
+  const res = await post(familyPath(fid, '/sync'), { cursor, changes });
+  await applyChanges(res.changes || []);
+  if (res.cursor !== undefined) await store.setMeta(cursorKey(), res.cursor);
+  if (res.more) pull();
+  return res;
+}
+
+async function onResult(r, change) {
+  if ((r.status === 'applied' || r.status === 'stale') && r.entry) {
+    // mergeEntry keeps a newer local edit that is still queued.
+    await applyChanges([r.entry]);
+    if (r.status === 'stale') emit('stale', r.entry);
+    return;
+  }
+  if (r.status === 'invalid') {
+    const local = await store.getEntry(r.id);
+    if (local && local.seq == null && change.op === 'put') {
+      await store.putLocal({ ...local, deleted: true, _pending: false, _invalid: true });
+    } else if (local) {
+      await store.putLocal({ ...local, _pending: false });
+    }
+    emit('entries', [local].filter(Boolean));
+    emit('invalid', { id: r.id, error: r.error });
+  }
+}
+
+export function currentOutbox() { return outbox; }
+
+export async function start(familyId) {
+  stop();
+  fid = familyId;
+  outbox = new Outbox({
+    storage: store.outboxStorageFor(fid),
+    send: sendBatch,
+    onResult,
+    onChange: (n) => { state.pending = n; emit('pending', n); },
+    onBlocked: () => emit('signed-out'),
+  });
+  state.pending = await outbox.count();
+  emit('pending', state.pending);
+  stream = openStream(fid, {
+    onOpen: () => { state.streamUp = true; emit('stream', true); syncNow(); },
+    onDown: () => { state.streamUp = false; emit('stream', false); },
+    onEntry: (data) => { if (data && data.entry) applyChanges([data.entry]); },
+    onConfig: (cfg) => { state.config = cfg; store.setMeta(`config:${fid}`, cfg); emit('config', cfg); },
+    onPresence: (p) => { state.presence = (p && p.members) || []; emit('presence', state.presence); },
+  });
+  // A quiet pull now and then even with the stream up: a change the stream
+  // missed (a dropped event) shows up within POLL_MS anyway.
+  pollTimer = setInterval(() => {
+    if (document.hidden) return;
+    if (state.streamUp) pull();
+    else syncNow();
+  }, POLL_MS);
+  // After the current task: the first screen's reads of the local copy go
+  // ahead of the import of what changed meanwhile.
+  setTimeout(syncNow, 0);
+}
+
+export function stop() {
+  if (stream) stream.close();
+  stream = null;
+  clearInterval(pollTimer);
+  if (outbox) outbox.cancelRetry();
+  outbox = null;
+  state.streamUp = false;
+}
+
+// Pull the change feed from our cursor until the server has no more.
+export function pull() {
+  if (!fid) return Promise.resolve();
+  if (pulling) return pulling;
+  const myFid = fid;
+  pulling = (async () => {
+    for (let page = 0; page < 1000; page++) {
+      const since = (await store.getMeta(`cursor:${myFid}`)) ?? 0;
+      const res = await get(familyPath(myFid, `/changes?since=${encodeURIComponent(since)}&limit=500`));
+      if (myFid !== fid) return;
+      await applyChanges(res.changes || []);
+      if (res.cursor !== undefined) await store.setMeta(`cursor:${myFid}`, res.cursor);
+      if (!res.more) break;
+    }
+    emit('synced');
+  })().catch((err) => {
+    if (!(err instanceof ApiError) || err.status !== 0) console.warn('pull failed', err);
+  }).finally(() => { pulling = null; });
+  return pulling;
+}
+
+// Flush what waits, then (or instead) pull what is new.
+export async function syncNow() {
+  if (!outbox) return;
+  if (stream && !state.streamUp) stream.reconnect();
+  outbox.unblock();
+  if ((await outbox.count()) > 0) {
+    const r = await outbox.flush();
+    if (r.ok) emit('synced');
+    return;
+  }
+  await pull();
+}
+
+// Record a local change: IndexedDB first, the view updates, then the queue.
+export async function record(entry) {
+  const local = { ...entry, family_id: fid, _pending: true };
+  await store.putLocal(local);
+  emit('entries', [local]);
+  await outbox.add(toChange(local));
+  askBackgroundSync();
+  if (navigator.onLine !== false) outbox.flush();
+  return local;
+}
+
+function askBackgroundSync() {
+  if (!('serviceWorker' in navigator)) return;
+  navigator.serviceWorker.ready.then((reg) => (reg.sync ? reg.sync.register('outbox') : null)).catch(() => {});
+}
+
+// Wire the page's own triggers once.
+export function installTriggers() {
+  addEventListener('online', () => { state.online = true; emit('online', true); syncNow(); });
+  addEventListener('offline', () => { state.online = false; emit('online', false); });
+  document.addEventListener('visibilitychange', () => { if (!document.hidden) syncNow(); });
+  if ('serviceWorker' in navigator) {
+    navigator.serviceWorker.addEventListener('message', (ev) => {
+      if (ev.data && ev.data.type === 'flush') syncNow();
+    });
+  }
+}

@@ -1,0 +1,135 @@
+// sw.src.js — the source of carelog's service worker (an ES module), served
+// as /sw.js: tools/precache.mjs writes www/sw.js as this file under a line
+// naming the shell version, because browsers look for updates by comparing
+// the service worker script itself (Chromium does not start a new version
+// whose only change is an imported module). A versioned precache of the app
+// shell (list and version in the generated precache.js), cache-first for the shell, app navigations answered by
+// the cached shell (offline.html when even that is missing), API requests
+// left to the network untouched (never cached: the app keeps its own
+// IndexedDB copy), an "update available" hand-over, and Background Sync of
+// the outbox.
+import { PRECACHE } from './precache.js';
+import { flushAllFamilies } from './js/bgsync.js';
+
+const CACHE = `carelog-shell-${PRECACHE.version}`;
+const SHELL = '/index.html';
+const OFFLINE = '/offline.html';
+
+self.addEventListener('install', (event) => {
+  event.waitUntil((async () => {
+    const cache = await caches.open(CACHE);
+    await cache.addAll(PRECACHE.files.map((f) => new Request(f, { cache: 'reload' })));
+    // The first install takes over at once; updates wait for the page to say so.
+    if (!self.registration.active) await self.skipWaiting();
+  })());
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil((async () => {
+    for (const key of await caches.keys()) {
+      if (key.startsWith('carelog-shell-') && key !== CACHE) await caches.delete(key);
+    }
+    await self.clients.claim();
+  })());
+});
+
+self.addEventListener('message', (event) => {
+  if (event.data && event.data.type === 'skip-waiting') self.skipWaiting();
+});
+
+// Paths the server must answer itself: the API, the event stream, join links.
+function serverOnly(url) {
+  return url.pathname.startsWith('/api/') || url.pathname.startsWith('/join/') || url.pathname === '/health';
+}
+
+self.addEventListener('fetch', (event) => {
+  const req = event.request;
+  const url = new URL(req.url);
+  if (req.method !== 'GET' || url.origin !== self.location.origin || serverOnly(url)) return;
+  if (req.mode === 'navigate') {
+    event.respondWith(navigation(req));
+    return;
+  }
+  event.respondWith(shellAsset(req));
+});
+
+async function navigation(req) {
+  const cache = await caches.open(CACHE);
+  const url = new URL(req.url);
+  if (url.pathname === '/' || url.pathname === SHELL) {
+    const hit = await cache.match(SHELL);
+    if (hit) return hit;
+  }
+  try {
+    return await fetch(req);
+  } catch {
+    return (await cache.match(url.pathname === '/' ? SHELL : OFFLINE)) || (await cache.match(OFFLINE)) || Response.error();
+  }
+}
+
+async function shellAsset(req) {
+  const cache = await caches.open(CACHE);
+  const hit = await cache.match(req, { ignoreSearch: true });
+  if (hit) return hit;
+  try {
+    return await fetch(req);
+  } catch {
+    return new Response('', { status: 504, statusText: 'offline' });
+  }
+}
+
+self.addEventListener('sync', (event) => {
+  if (event.tag !== 'outbox') return;
+  event.waitUntil((async () => {
+    const windows = await self.clients.matchAll({ type: 'window' });
+    if (windows.length) {
+      for (const w of windows) w.postMessage({ type: 'flush' });
+      return;
+    }
+    await flushAllFamilies();
+  })());
+});
+
+// Web Push reminders: {title, body, url, tag, actions, data} from the push
+// program (cgi-bin/lib/pushpass.c).
+self.addEventListener('push', (event) => {
+  let msg = {};
+  try { msg = event.data ? event.data.json() : {}; } catch { msg = { title: 'carelog', body: event.data ? event.data.text() : '' }; }
+  const data = { ...(msg.data || {}), url: msg.url || '/' };
+  event.waitUntil(self.registration.showNotification(msg.title || 'carelog', {
+    body: msg.body || '', tag: msg.tag, data, icon: '/icons/icon-192.png', badge: '/icons/icon-192.png',
+    actions: Array.isArray(msg.actions) ? msg.actions.slice(0, 2) : [],
+  }));
+});
+
+// Where a tap on a notification (or one of its buttons) leads.
+function notificationTarget(action, data = {}) {
+  const base = data.url || '/';
+  if (action === 'log-feed') return `${base}#/log/feed`;
+  if (action === 'log-diaper') return `${base}#/log/diaper`;
+  return base;
+}
+
+self.addEventListener('notificationclick', (event) => {
+  const { action } = event;
+  const data = event.notification.data || {};
+  event.notification.close();
+  event.waitUntil((async () => {
+    if (action === 'snooze') {
+      // The token in the payload is the authority: no session or CSRF here.
+      await fetch('/api/v1/push/snooze', {
+        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token: data.snooze_token }),
+      }).catch(() => {});
+      return;
+    }
+    const target = new URL(notificationTarget(action, data), self.location.origin).href;
+    const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+    const open = windows.find((w) => new URL(w.url).origin === self.location.origin);
+    if (open && 'navigate' in open) {
+      await open.focus();
+      await open.navigate(target);
+      return;
+    }
+    await self.clients.openWindow(target);
+  })());
+});
