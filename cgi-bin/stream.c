@@ -6,9 +6,12 @@
  * the open FastCGI request to one event-loop thread that owns every stream of
  * this process. Writers live in other processes; they wake the loop through
  * the database itself: inotify sees the SQLite WAL file change, so 500 idle
- * streams cost one sleeping thread and no polling. Where inotify is missing,
- * the loop falls back to PRAGMA data_version every 250 ms (one cheap check for
- * all streams, not one per stream). */
+ * streams cost one sleeping thread and no polling. A commit writes its WAL
+ * frames (which inotify sees) before it publishes them in the shared-memory
+ * index (an mmap write, which it does not), so a wake-up is confirmed with
+ * PRAGMA data_version, re-checked every 20 ms for a moment after each wake.
+ * A once-a-second check of the same pragma is the safety net; where inotify
+ * is missing, it runs every 250 ms (one cheap check for all streams). */
 #include "carelog.h"
 
 #include <errno.h>
@@ -34,6 +37,9 @@ static const struct route routes[] = {
 
 #define HEARTBEAT_MS     25000 /* STREAM_HEARTBEAT_MS overrides it (tests) */
 #define FALLBACK_POLL_MS 250
+#define SAFETY_POLL_MS   1000
+#define SETTLE_POLL_MS   20 /* re-checks after a wake, for SETTLE_MS */
+#define SETTLE_MS        300
 #define MAX_REPLAY       1000
 #define MAX_STREAMS      20000
 #define BATCH            500
@@ -344,17 +350,18 @@ static bool data_changed(void)
 static void *hub_main(void *arg)
 {
     (void)arg;
-    int64_t next_beat = mono_us() / 1000 + hub.heartbeat_ms;
+    int64_t now = mono_us() / 1000;
+    int64_t next_beat = now + hub.heartbeat_ms;
+    int64_t settle_until = 0; /* re-check often until then (after a wake) */
+    int64_t next_check = now; /* the next data_version check */
     struct epoll_event events[64];
     for (;;) {
-        int64_t now = mono_us() / 1000;
-        int timeout = (int)(next_beat - now);
-        if (hub.inotify_fd < 0 && timeout > FALLBACK_POLL_MS)
-            timeout = FALLBACK_POLL_MS;
-        int n = epoll_wait(hub.epoll_fd, events, 64, timeout < 0 ? 0 : timeout);
+        now = mono_us() / 1000;
+        int64_t wake_at = next_beat < next_check ? next_beat : next_check;
+        int n = epoll_wait(hub.epoll_fd, events, 64, wake_at > now ? (int)(wake_at - now) : 0);
         if (n < 0 && errno != EINTR)
             break;
-        bool changed = hub.inotify_fd < 0 && data_changed();
+        bool touched = false;
         for (int i = 0; i < n; i++) {
             void *tag = events[i].data.ptr;
             if (tag == &hub.wake_fd) {
@@ -364,7 +371,7 @@ static void *hub_main(void *arg)
             } else if (tag == &hub.inotify_fd) {
                 char buf[4096];
                 while (read(hub.inotify_fd, buf, sizeof buf) > 0)
-                    changed = true;
+                    touched = true;
             } else {
                 /* A stream's socket is readable: lighttpd closed it (the
                  * browser went away) or sent an abort. Either way, done. */
@@ -376,13 +383,20 @@ static void *hub_main(void *arg)
         pthread_mutex_unlock(&hub.lock);
         if (stopping)
             break;
-        if (changed)
-            broadcast_new();
+        now = mono_us() / 1000;
+        if (touched)
+            settle_until = now + SETTLE_MS;
+        if (touched || now >= next_check) {
+            if (data_changed())
+                broadcast_new();
+            int64_t every = hub.inotify_fd < 0 ? FALLBACK_POLL_MS : SAFETY_POLL_MS;
+            next_check = now + (now < settle_until ? SETTLE_POLL_MS : every);
+        }
         adopt_incoming();
-        if (mono_us() / 1000 >= next_beat) {
+        if (now >= next_beat) {
             check_sessions();
             heartbeat();
-            next_beat = mono_us() / 1000 + hub.heartbeat_ms;
+            next_beat = now + hub.heartbeat_ms;
         }
         reap();
         db_release_all(&hub.db);
@@ -435,10 +449,9 @@ static bool hub_start(void)
             hub.inotify_fd = -1;
         }
     }
-    if (hub.inotify_fd < 0) {
+    if (hub.inotify_fd < 0)
         log_event("warn", "inotify_unavailable", "polling data_version every 250 ms");
-        data_changed();
-    }
+    data_changed(); /* remember the current version */
     if (pthread_create(&hub.thread, NULL, hub_main, NULL) != 0)
         return false;
     hub.running = true;
