@@ -6,7 +6,7 @@
 // with bounded waits. CARELOG_TEST_URL=http://... runs against a server that
 // is already running instead.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, readFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -134,9 +134,17 @@ export async function stopAll() {
   }
 }
 
-// Sanitizer reports in a server log mean the programs misbehaved.
-export function sanitizerReport(log) {
-  return /AddressSanitizer|LeakSanitizer|runtime error|UndefinedBehaviorSanitizer/.test(log || '') ? log : '';
+// Sanitizer reports in a server log mean the programs misbehaved. Returns
+// '' or the report's first lines; the whole log is kept in tests/out/.
+export function sanitizerReport(log, name = 'server') {
+  if (!/AddressSanitizer|LeakSanitizer|runtime error|UndefinedBehaviorSanitizer/.test(log || '')) return '';
+  const out = join(ROOT, 'tests', 'out');
+  mkdirSync(out, { recursive: true });
+  const file = join(out, `${name}-${process.pid}.log`);
+  writeFileSync(file, log);
+  const lines = log.split('\n');
+  const at = lines.findIndex((l) => /Sanitizer|runtime error/.test(l));
+  return `${lines.slice(Math.max(0, at - 2), at + 30).join('\n')}\n(whole log: ${file})`;
 }
 
 // ---- API client (Node side, its own cookie jar) ----

@@ -17,7 +17,7 @@ before(async () => {
 after(async () => {
   const log = await server.stop();
   await stopAll();
-  assert.equal(sanitizerReport(log), '', 'no sanitizer reports from the programs');
+  assert.equal(sanitizerReport(log, 'live'), '', 'no sanitizer reports from the programs');
 });
 
 async function deviceFor(email, password) {

@@ -18,7 +18,7 @@ before(async () => {
 after(async () => {
   const log = await server.stop();
   await stopAll();
-  assert.equal(sanitizerReport(log), '', 'no sanitizer reports from the programs');
+  assert.equal(sanitizerReport(log, 'pwa'), '', 'no sanitizer reports from the programs');
 });
 
 function pngSize(buf) {

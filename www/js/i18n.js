@@ -100,6 +100,11 @@ export function fmtDuration(ms, { seconds = false } = {}) {
   return part(s, 'second');
 }
 
+// "4.5 h" — compact, for chart labels.
+export function fmtHours(hours) {
+  return fmt('num', { style: 'unit', unit: 'hour', unitDisplay: 'narrow', maximumFractionDigits: 1 }).format(hours);
+}
+
 // A running clock: 1:05:09 / 5:09, with digits in the UI language.
 export function fmtClock(ms) {
   const total = Math.max(0, Math.floor(ms / 1000));

@@ -1,7 +1,7 @@
 // views/trends.js — 7 or 30 days: sleep per day, feeds and bottle ml per
 // day, diapers per day, the 24-hour rhythm of sleep and feeds, and growth
 // (weight and length) against the WHO percentile curves for age and sex.
-import { t, fmtShortDay, fmtNumber, fmtDuration, fmtUnit } from '../i18n.js';
+import { t, fmtShortDay, fmtNumber, fmtHours, fmtUnit } from '../i18n.js';
 import { h, fill, latest } from '../ui.js';
 import { state, on, tz } from '../state.js';
 import * as store from '../store.js';
@@ -37,7 +37,7 @@ export function render(main) {
     const card = (titleKey, chart, legend = null) => h('section', { class: 'card' }, h('h2', {}, t(titleKey)), chart, legend);
     const rows = rhythm(list, days, end, tz(), { subjectId: sid });
     fill(box, 
-      card('chart_sleep', barChart(series.map((d) => Math.round((d.sleep_min / 60) * 10) / 10), { labels, cls: 'sleep', format: (v) => fmtDuration(v * 3600000), ariaLabel: t('chart_sleep') })),
+      card('chart_sleep', barChart(series.map((d) => Math.round((d.sleep_min / 60) * 10) / 10), { labels, cls: 'sleep', format: (v) => fmtHours(v), ariaLabel: t('chart_sleep') })),
       card('chart_feeds', barChart(series.map((d) => d.feeds), { labels, cls: 'feed', ariaLabel: t('chart_feeds') })),
       card('chart_ml', barChart(series.map((d) => d.bottle_ml), { labels, cls: 'feed', format: (v) => fmtUnit(v, 'ml', u), ariaLabel: t('chart_ml') })),
       card('chart_diapers', barChart(series.map((d) => d.diapers), { labels, cls: 'diaper', ariaLabel: t('chart_diapers') })),
