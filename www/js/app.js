@@ -34,6 +34,7 @@ export async function adoptSession(me, { fromCache = false } = {}) {
   state.families = (me.families || []).filter((f) => !f.archived);
   setCsrf(me.csrf_token);
   if (!fromCache) {
+    await store.switchOwner(me.user.id);
     await store.setMeta('me', me);
     await store.setMeta('csrf', me.csrf_token);
   }

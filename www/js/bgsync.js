@@ -7,10 +7,11 @@ import { post, setCsrf, familyPath } from './api.js';
 
 export async function flushAllFamilies() {
   setCsrf(await store.getMeta('csrf'));
+  const owner = await store.getMeta('owner');
   let failed = false;
-  for (const fid of await store.outboxFamilies()) {
+  for (const fid of await store.outboxFamilies(owner)) {
     const outbox = new Outbox({
-      storage: store.outboxStorageFor(fid),
+      storage: store.outboxStorageFor(fid, owner),
       async send(changes) {
         const cursor = (await store.getMeta(`cursor:${fid}`)) ?? 0;
         const res = await post(familyPath(fid, '/sync'), { cursor, changes });

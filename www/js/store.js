@@ -84,17 +84,36 @@ export async function latestOfType(fid, type, subjectId) {
 
 // ---- outbox storage adapter (see outbox.js), one view per family: a
 // change waits for its own family's sync route even if the person switches.
-export function outboxStorageFor(fid) {
+// The outbox of one family as one person left it. Changes carry their
+// author's user id, so on a shared phone a change queued by one person is
+// never sent under the next person's session; it waits for its author.
+export function outboxStorageFor(fid, owner) {
+  const mine = (it) => it.fid === fid && (it.owner ?? owner) === owner;
   return {
-    async list() { return (await (await db()).getAll('outbox')).filter((it) => it.fid === fid); },
-    async add(item) { return (await db()).add('outbox', { ...item, fid }); },
-    async put(item) { return (await db()).put('outbox', { ...item, fid }); },
+    async list() { return (await (await db()).getAll('outbox')).filter(mine); },
+    async add(item) { return (await db()).add('outbox', { ...item, fid, owner }); },
+    async put(item) { return (await db()).put('outbox', { ...item, fid, owner }); },
     async remove(n) { return (await db()).delete('outbox', n); },
   };
 }
 
-export async function outboxFamilies() {
-  return [...new Set((await (await db()).getAll('outbox')).map((it) => it.fid))];
+export async function outboxFamilies(owner) {
+  const items = (await (await db()).getAll('outbox')).filter((it) => (it.owner ?? owner) === owner);
+  return [...new Set(items.map((it) => it.fid))];
+}
+
+// Someone else signs in on this device: the previous person's copy of the log
+// and cached session go (their families are not this person's to read); their
+// queued changes stay, marked as theirs, until they sign in again.
+export async function switchOwner(userId) {
+  const d = await db();
+  const previous = await d.get('meta', 'owner');
+  if (previous !== undefined && previous !== userId) {
+    const tx = d.transaction(['entries', 'meta'], 'readwrite');
+    await Promise.all([tx.objectStore('entries').clear(), tx.objectStore('meta').clear(), tx.done]);
+  }
+  await d.put('meta', userId, 'owner');
+  return previous !== undefined && previous !== userId;
 }
 
 // Sign out: forget everything this device holds.

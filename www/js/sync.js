@@ -60,7 +60,7 @@ export async function start(familyId) {
   stop();
   fid = familyId;
   outbox = new Outbox({
-    storage: store.outboxStorageFor(fid),
+    storage: store.outboxStorageFor(fid, state.me.user.id),
     send: sendBatch,
     onResult,
     onChange: (n) => { state.pending = n; emit('pending', n); },
