@@ -44,8 +44,8 @@ static const char *const locales[] = {"en", "he", "fr", NULL};
 static cJSON *user_json(struct db *d, const char *user_id)
 {
     sqlite3_stmt *st =
-        db_stmt(d, "SELECT id, email, name, is_admin, locale, password_hash IS NOT NULL "
-                   "FROM users WHERE id = ?");
+        db_stmt(d, "SELECT id, email, name, is_admin, CASE WHEN locale_chosen THEN locale END, "
+                   "password_hash IS NOT NULL FROM users WHERE id = ?");
     if (!st || !db_bind_text(st, 1, user_id) || sqlite3_step(st) != SQLITE_ROW)
         return NULL;
     cJSON *u = cJSON_CreateObject();
@@ -53,7 +53,10 @@ static cJSON *user_json(struct db *d, const char *user_id)
     cJSON_AddStringToObject(u, "email", db_col_text(st, 1));
     cJSON_AddStringToObject(u, "name", db_col_text(st, 2));
     cJSON_AddBoolToObject(u, "is_admin", sqlite3_column_int(st, 3) == 1);
-    cJSON_AddStringToObject(u, "locale", db_col_text(st, 4));
+    if (sqlite3_column_type(st, 4) == SQLITE_NULL)
+        cJSON_AddNullToObject(u, "locale"); /* never chosen: the app follows the browser */
+    else
+        cJSON_AddStringToObject(u, "locale", db_col_text(st, 4));
     cJSON_AddBoolToObject(u, "guest", false);
     cJSON_AddBoolToObject(u, "has_password", sqlite3_column_int(st, 5) == 1);
     sqlite3_reset(st);
@@ -71,7 +74,7 @@ static cJSON *guest_json(struct db *d, const char *member_id)
     cJSON_AddNullToObject(u, "email");
     cJSON_AddStringToObject(u, "name", db_col_text(st, 0));
     cJSON_AddBoolToObject(u, "is_admin", false);
-    cJSON_AddStringToObject(u, "locale", "en");
+    cJSON_AddNullToObject(u, "locale");
     cJSON_AddBoolToObject(u, "guest", true);
     cJSON_AddBoolToObject(u, "has_password", false);
     sqlite3_reset(st);
@@ -443,6 +446,7 @@ static void me_patch(struct request *r)
     }
     sqlite3_stmt *st =
         db_stmt(d, "UPDATE users SET name = coalesce(?1, name), locale = coalesce(?2, locale), "
+           "locale_chosen = locale_chosen OR ?2 IS NOT NULL, "
                    "email = coalesce(?3, email), password_hash = coalesce(?4, password_hash), "
                    "updated_at = ?5 WHERE id = ?6 AND (?3 IS NULL OR NOT EXISTS "
                    "(SELECT 1 FROM users WHERE email = ?3 AND id <> ?6))");

@@ -55,7 +55,8 @@ is "$(jbody .user.name)" Ana "…returns the user"
 AS=ana2 csrf_save
 AS=ana2 req GET /api/v1/auth/me
 is "$STATUS" 200 "GET /me with the session"
-is "$(jbody '.user | [.email, .name, .is_admin, .locale] | join(",")')" "ana@example.com,Ana,false,en" "/me user fields"
+is "$(jbody '.user | [.email, .name, .is_admin, (.locale|tostring)] | join(",")')" "ana@example.com,Ana,false,null" \
+    "/me user fields (locale null until the person chooses one)"
 is "$(jbody '.families | length')" 0 "no families yet"
 is "$(jbody .csrf_token)" "$(cat "$T_DIR/csrf-ana2")" "/me returns the session's CSRF token"
 

@@ -85,12 +85,11 @@ export async function signedOut(wipe = true) {
   go('signin');
 }
 
-// The language: this device's own choice, else the account's when it is not
-// the server's default ("en" is also what an account that never chose has),
-// else the browser's.
+// The language: this device's own choice, else the one the account chose
+// (the server says null when it never chose), else the browser's.
 export function effectiveLang() {
-  const account = state.me && state.me.user && state.me.user.locale;
-  return state.prefs.lang || (account && account !== 'en' ? account : null) || browserLang();
+  const account = state.me && state.me.user && state.me.user.locale; // null: never chosen
+  return state.prefs.lang || account || browserLang();
 }
 
 // ---- family and person ----
