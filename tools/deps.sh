@@ -10,7 +10,7 @@ run_pkgs="gcc make libc6-dev lighttpd libfcgi-dev libsqlite3-dev libcjson-dev li
           libssl-dev libcurl4-openssl-dev ca-certificates tzdata"
 test_pkgs="curl jq perl procps iproute2 psmisc sqlite3 openssl chromium fonts-dejavu-core"
 fuzz_pkgs="clang libclang-rt-14-dev"
-bench_pkgs="wrk procps curl"
+bench_pkgs="wrk procps curl jq sqlite3 time"
 
 case "${1:-run}" in
 run) want=$run_pkgs ;;
@@ -19,8 +19,8 @@ fuzz) want="$run_pkgs $fuzz_pkgs" ;;
 bench) want="$run_pkgs $bench_pkgs" ;;
 *) echo "usage: deps.sh run|test|fuzz|bench" >&2; exit 2 ;;
 esac
-# Node.js only when there is none already (tests need node >= 18).
-if [ "${1:-run}" = test ] && ! command -v node >/dev/null 2>&1; then
+# Node.js only when there is none already (tests and bench need node >= 18).
+if { [ "${1:-run}" = test ] || [ "${1:-run}" = bench ]; } && ! command -v node >/dev/null 2>&1; then
     want="$want nodejs npm"
 fi
 
