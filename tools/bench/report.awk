@@ -63,11 +63,11 @@ END {
             "peak whole-stack RSS meanwhile %s MB\n", F["login_ms_median"], F["login_count"], \
             F["login_ms_min"], F["login_ms_max"], mb(F["login_peak_rss_kb"])
     if (has("sync_identity_ms"))
-        printf "  cold sync pull of %d entries (%d pages): %.1f ms = %d entries/s, %s MB; " \
-            "compressed: %.1f ms = %d entries/s, %s MB (median of 3)\n", F["sync_entries"], \
+        printf "  cold sync pull of %d entries (%d pages): %.1f ms = %d entries/s, %d KB; " \
+            "compressed: %.1f ms = %d entries/s, %d KB (median of 3)\n", F["sync_entries"], \
             F["sync_pages"], F["sync_identity_ms"], F["sync_identity_entries_per_s"], \
-            mb(F["sync_identity_bytes"] / 1024), F["sync_compressed_ms"], \
-            F["sync_compressed_entries_per_s"], mb(F["sync_compressed_bytes"] / 1024)
+            F["sync_identity_bytes"] / 1024, F["sync_compressed_ms"], \
+            F["sync_compressed_entries_per_s"], F["sync_compressed_bytes"] / 1024
     if (has("fanout_p95_ms")) {
         printf "  stream fan-out: %d streams (all open after %.0f ms), %d PUTs, %d deliveries, " \
             "%d missing\n", F["fanout_streams"], F["fanout_open_ms"], F["fanout_puts"], \
