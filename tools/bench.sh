@@ -356,7 +356,7 @@ fanout_family() {
     figure streams_before_rss_kb "$3"
     figure streams_before_pss_kb "$4"
     BENCH_BASE=$SRV_BASE BENCH_FID=$BENCH_LIVE_FID BENCH_SID=$BENCH_LIVE_SID \
-        timeout 200 node tools/bench/fanout.mjs --streams "$BENCH_STREAMS" --puts "$BENCH_PUTS" \
+        timeout 260 node tools/bench/fanout.mjs --streams "$BENCH_STREAMS" --puts "$BENCH_PUTS" \
         --dir "$SRV_DIR" > "$SRV_DIR/fanout.json" 2> "$SRV_DIR/fanout.err" &
     B_CHILD=$!
     _i=0
@@ -383,7 +383,8 @@ fanout_family() {
         return 0
     fi
     jq -r '"fanout_streams \(.streams)", "fanout_open_ms \(.open_ms)", "fanout_puts \(.puts)",
-        "fanout_pairs \(.pairs)", "fanout_missing \(.missing)",
+        "fanout_pairs \(.pairs)", "fanout_late \(.late)", "fanout_late_max_ms \(.late_max_ms)",
+        "fanout_missing \(.missing)",
         "fanout_p50_ms \(.after_response_ms.p50)", "fanout_p95_ms \(.after_response_ms.p95)",
         "fanout_max_ms \(.after_response_ms.max)", "fanout_sent_p50_ms \(.after_send_ms.p50)",
         "fanout_sent_p95_ms \(.after_send_ms.p95)"' "$SRV_DIR/fanout.json" >> "$SRV_DIR/figures"

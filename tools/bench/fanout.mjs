@@ -2,9 +2,13 @@
 // modules only). Opens N Server-Sent Event streams of one family (one TCP
 // connection each, no keep-alive agent), then PUTs M entries one after the
 // other and measures, for every (PUT, stream) pair, the delay from the PUT's
-// response to the entry's event arriving on that stream.
+// response to the entry's event arriving on that stream. Each PUT waits at
+// most --waitMs (2000) for every stream before the next one is sent; events
+// arriving later are counted apart as late (with the largest such delay),
+// events that never arrive as missing.
 //
 //   node tools/bench/fanout.mjs --streams 500 --puts 50 --dir DIR
+//        [--waitMs 2000] [--gapMs 20] [--maxSeconds 240]
 //   env: BENCH_BASE (http://127.0.0.1:PORT), BENCH_FID, BENCH_SID,
 //        BENCH_COOKIE ("name=value"), BENCH_CSRF
 //
@@ -12,13 +16,13 @@
 // open): once all streams are open it creates DIR/fanout-ready and waits for
 // DIR/fanout-go (at most 60 s) before the PUTs. Prints one JSON line of
 // figures, closes every stream and exits; it ends by itself within
-// --max-seconds (default 180) whatever happens.
+// --maxSeconds whatever happens.
 import crypto from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
 
-const opt = { streams: 500, puts: 50, dir: null, maxSeconds: 180, gapMs: 20 };
+const opt = { streams: 500, puts: 50, dir: null, maxSeconds: 240, gapMs: 20, waitMs: 2000 };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
   const k = argv[i].replace(/^--/, "");
@@ -192,25 +196,35 @@ async function main() {
 
   const fromResponse = [];
   const fromSent = [];
-  let missing = 0;
+  const puts = [];
   for (let k = 0; k < opt.puts; k++) {
     const id = crypto.randomUUID();
     const slots = new Array(streams.length);
     slots.count = 0;
     arrivals.set(id, slots);
     const { sent, answered } = await putEntry(id);
-    // Bounded wait for every stream to have it.
-    const until = now() + 5000;
+    puts.push({ slots, sent, answered });
+    // Bounded wait for every stream to have it; one still missing then is
+    // counted late (and kept: it may come with a later write).
+    const until = now() + opt.waitMs;
     while (slots.count < streams.length && now() < until) await sleep(2);
+    await sleep(opt.gapMs);
+  }
+  await sleep(1000); // the last write's stragglers
+  let late = 0;
+  let missing = 0;
+  let lateMax = 0;
+  for (const { slots, sent, answered } of puts) {
     for (let i = 0; i < streams.length; i++) {
       if (slots[i] === undefined) missing++;
-      else {
+      else if (slots[i] - answered > opt.waitMs) {
+        late++;
+        lateMax = Math.max(lateMax, slots[i] - answered);
+      } else {
         fromResponse.push(slots[i] - answered);
         fromSent.push(slots[i] - sent);
       }
     }
-    arrivals.delete(id);
-    await sleep(opt.gapMs);
   }
   fromResponse.sort((a, b) => a - b);
   fromSent.sort((a, b) => a - b);
@@ -219,6 +233,8 @@ async function main() {
     open_ms: round(openMs),
     puts: opt.puts,
     pairs: fromResponse.length,
+    late,
+    late_max_ms: round(lateMax),
     missing,
     after_response_ms: {
       p50: round(percentile(fromResponse, 50)),

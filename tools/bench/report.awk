@@ -69,9 +69,10 @@ END {
             F["sync_identity_bytes"] / 1024, F["sync_compressed_ms"], \
             F["sync_compressed_entries_per_s"], F["sync_compressed_bytes"] / 1024
     if (has("fanout_p95_ms")) {
-        printf "  stream fan-out: %d streams (all open after %.0f ms), %d PUTs, %d deliveries, " \
-            "%d missing\n", F["fanout_streams"], F["fanout_open_ms"], F["fanout_puts"], \
-            F["fanout_pairs"], F["fanout_missing"]
+        printf "  stream fan-out: %d streams (all open after %.0f ms), %d PUTs, %d deliveries within 2 s, " \
+            "%d later (up to %.0f ms), %d never\n", F["fanout_streams"], F["fanout_open_ms"], \
+            F["fanout_puts"], F["fanout_pairs"], F["fanout_late"], F["fanout_late_max_ms"], \
+            F["fanout_missing"]
         printf "    event after the PUT's response: p50 %.1f ms, p95 %.1f ms, max %.1f ms " \
             "(after the PUT was sent: p50 %.1f, p95 %.1f)\n", F["fanout_p50_ms"], \
             F["fanout_p95_ms"], F["fanout_max_ms"], F["fanout_sent_p50_ms"], F["fanout_sent_p95_ms"]
