@@ -1,35 +1,72 @@
 #!/bin/sh
 # bench.sh — `make bench`: figures, never pass/fail. Starts the real server
 # (lighttpd + the release programs in build/bin) on a free loopback port over
-# a fresh database, drives each scenario with wrk, and reports requests/s,
-# latency p50/p99 and the whole stack's memory (lighttpd and every FastCGI
-# program: summed RSS and PSS of its process group) idle and at peak under
-# load. Prints a table and writes it as JSON to build/bench.json.
+# a fresh database and measures, scenario family by scenario family:
+#   http      wrk: static file, /api/v1/hello, /health, an authenticated
+#             GET /api/v1/auth/me (issue 3)
+#   login     wall time of a sign-in at the production argon2id cost (issue 3)
+#   care log  wrk: creating entries (PUT, fresh UUIDv7 each), listing the 50
+#             newest of 10,000; a cold sync pull of 10,000 entries (issue 4)
+#   fan-out   500 open SSE streams: delay from a PUT's response to its event
+#             on every stream, and the whole stack's memory (issue 4)
+#   push      one `carelog-push --once` pass sending 10,000 Web Push messages
+#             to the loopback fake push service (issue 6)
+# plus the whole stack's memory (lighttpd and every FastCGI program: summed
+# RSS and PSS of its process group) idle, at peak under load, and after.
+# Prints a table and writes everything as JSON to build/bench.json.
 #
 #   BENCH_SECONDS (10)  BENCH_CONNS (50)  BENCH_THREADS (2, wrk's)
+#   BENCH_LOGINS (5)  BENCH_ENTRIES (10000, for listing and sync)
+#   BENCH_STREAMS (500)  BENCH_PUTS (50)  BENCH_PUSH (10000 messages)
 #   CARELOG_THREADS     worker threads per program (lighttpd.conf default when unset)
 #   CARELOG_BIN         programs to measure (build/bin)
 #   BENCH_CONF          a lighttpd configuration to try instead of lighttpd.conf
-#   BENCH_ONLY          run only these scenarios ("hello health")
+#   BENCH_ONLY          run only these ("hello me login entry_put entries sync
+#                       fanout push"; the shared set-up always runs)
 #   BENCH_KEEP=1        keep the scratch directory (wrk output, error.log)
 #
-# Adding a scenario: one line in scenarios() below,
+# Adding a wrk scenario: one line in a family function below,
 #   scenario NAME PATH [wrk args...]
-# e.g. `scenario entry_post /api/v1/... -s tools/bench/entry_post.lua` where the
-# Lua script (under tools/bench/) sets wrk.method, wrk.body and wrk.headers.
-# Such a script must not define done(): the figures are read from wrk's output.
+# e.g. `scenario entry_put /api/v1/... -s tools/bench/entry_put.lua` where the
+# Lua script (under tools/bench/) sets wrk.method, wrk.body and wrk.headers
+# (or defines request()), reading what it needs (BENCH_FID, BENCH_COOKIE, ...)
+# with os.getenv. Such a script must not define done(): the figures are read
+# from wrk's output. Other measurements write `figure KEY VALUE` lines; the
+# report prints them and puts them in the JSON under "figures".
 set -u
 cd "$(dirname "$0")/.."
 
 BENCH_SECONDS=${BENCH_SECONDS:-10}
 BENCH_CONNS=${BENCH_CONNS:-50}
 BENCH_THREADS=${BENCH_THREADS:-2}
+BENCH_LOGINS=${BENCH_LOGINS:-5}
+BENCH_ENTRIES=${BENCH_ENTRIES:-10000}
+BENCH_STREAMS=${BENCH_STREAMS:-500}
+BENCH_PUTS=${BENCH_PUTS:-50}
+BENCH_PUSH=${BENCH_PUSH:-10000}
 OUT_JSON=build/bench.json
+# The bench measures the production password cost, whatever the caller's shell has.
+unset CARELOG_TEST_FAST_HASH
 
+# ---- the scenario families, in the order they run ----
 scenarios() {
+    http_family
+    login_family
+    care_log_family
+    fanout_family
+}
+
+http_family() {
     scenario static /index.html
     scenario hello /api/v1/hello
     scenario health /health
+    scenario me /api/v1/auth/me -H "Cookie: $BENCH_COOKIE"
+}
+
+care_log_family() {
+    scenario entry_put "/api/v1/families/$BENCH_FID/entries/" -s tools/bench/entry_put.lua
+    scenario entries "/api/v1/families/$BENCH_LIST_FID/entries?limit=50" -H "Cookie: $BENCH_COOKIE"
+    wanted sync && sync_pull "$BENCH_LIST_FID"
 }
 
 . tools/server.sh
@@ -38,36 +75,49 @@ SRV_BIN=$(cd "${CARELOG_BIN:-build/bin}" && pwd) || exit 1
 SRV_THREADS=${CARELOG_THREADS:-}
 SRV_CONF=${BENCH_CONF:+$(cd "$(dirname "$BENCH_CONF")" && pwd)/$(basename "$BENCH_CONF")}
 SRV_DIR=$(mktemp -d "${TMPDIR:-/tmp}/carelog-bench.XXXXXX") || exit 1
-B_SAMPLER=""
+B_SAMPLER="" B_CHILD=""
 
 cleanup() {
     [ -n "$B_SAMPLER" ] && kill "$B_SAMPLER" 2>/dev/null
+    [ -n "$B_CHILD" ] && kill "$B_CHILD" 2>/dev/null
     srv_stop
     if [ -n "${BENCH_KEEP:-}" ]; then echo "bench: kept $SRV_DIR" >&2; else rm -rf "$SRV_DIR"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-for tool in wrk lighttpd curl pgrep; do
+for tool in wrk lighttpd curl pgrep jq node sqlite3 /usr/bin/time; do
     command -v "$tool" >/dev/null 2>&1 || { echo "bench: $tool is missing (sh tools/deps.sh bench)" >&2; exit 1; }
 done
+# 500 streams take ~1000 descriptors in lighttpd and 500 in the stream
+# program and in node; lighttpd raises its own limit to server.max-fds.
+if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 4096 ]; then
+    ulimit -n 4096 2>/dev/null || echo "bench: open files limited to $(ulimit -n): fan-out may fail" >&2
+fi
+
+wanted() { case " ${BENCH_ONLY:-$1} " in *" $1 "*) return 0 ;; esac; return 1; }
+figure() { echo "$1 $2" >> "$SRV_DIR/figures"; }
+# median → the middle of the numbers on stdin (the lower middle of an even count)
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
 
 # ---- memory of the whole stack ----
-# mem_now → "processes threads rss_kb pss_kb" summed over the server's process
-# group. RSS counts shared libraries once per process; PSS shares them out.
+# mem_now [FILE] → "processes threads rss_kb pss_kb" summed over the server's
+# process group (with "pid name threads rss pss anon" per process appended to
+# FILE). RSS counts shared libraries once per process; PSS shares them out;
+# anon (RssAnon) is the process's own heap and stacks, without library pages.
 mem_now() {
     _procs=0 _thr=0 _rss=0 _pss=0
     for _pid in $(pgrep -g "$SRV_PGID"); do
-        _r=0 _t=0 _p=0
+        _r=0 _t=0 _p=0 _a=0
         while read -r _k _v _u; do
-            case $_k in VmRSS:) _r=$_v ;; Threads:) _t=$_v ;; esac
+            case $_k in VmRSS:) _r=$_v ;; RssAnon:) _a=$_v ;; Threads:) _t=$_v ;; esac
         done 2>/dev/null < "/proc/$_pid/status"
         while read -r _k _v _u; do
             case $_k in Pss:) _p=$_v ;; esac
         done 2>/dev/null < "/proc/$_pid/smaps_rollup"
         [ "$_r" -gt 0 ] || continue # gone meanwhile
         _procs=$((_procs + 1)) _thr=$((_thr + _t)) _rss=$((_rss + _r)) _pss=$((_pss + _p))
-        [ -n "${1:-}" ] && echo "$_pid $(cat "/proc/$_pid/comm" 2>/dev/null) $_t $_r $_p" >> "$1"
+        [ -n "${1:-}" ] && echo "$_pid $(cat "/proc/$_pid/comm" 2>/dev/null) $_t $_r $_p $_a" >> "$1"
     done
     echo "$_procs $_thr $_rss $_pss"
 }
@@ -75,12 +125,26 @@ mem_now() {
 # sample_loop FILE STOPFILE — a mem_now line every 0.25 s until STOPFILE
 # appears; bounded so it ends by itself whatever happens to the caller.
 sample_loop() {
-    _n=0 _max=$(((BENCH_SECONDS + 30) * 4))
+    _n=0 _max=$(((BENCH_SECONDS + 120) * 4))
     while [ ! -e "$2" ] && [ $_n -lt $_max ]; do
         mem_now >> "$1"
         sleep 0.25
         _n=$((_n + 1))
     done
+}
+# sampling_start NAME / sampling_stop NAME → "peak_rss_kb peak_pss_kb"
+sampling_start() {
+    : > "$SRV_DIR/samples-$1"
+    rm -f "$SRV_DIR/stop"
+    sample_loop "$SRV_DIR/samples-$1" "$SRV_DIR/stop" &
+    B_SAMPLER=$!
+}
+sampling_stop() {
+    touch "$SRV_DIR/stop"
+    wait "$B_SAMPLER"
+    B_SAMPLER=""
+    awk 'BEGIN { r = 0; p = 0 } $3 > r { r = $3 } $4 > p { p = $4 } END { print r, p }' \
+        "$SRV_DIR/samples-$1"
 }
 
 # cpu_ticks → "lighttpd programs": CPU time (user + system, clock ticks) used
@@ -95,35 +159,30 @@ cpu_ticks() {
     done | awk '$1 == "L" { l += $2 } $1 == "P" { p += $2 } END { printf "%d %d\n", l, p }'
 }
 
-# ---- one scenario ----
+# ---- one wrk scenario ----
 # scenario NAME PATH [wrk args...] — wrk against PATH while memory is sampled;
 # appends "name path rps p50_ms p99_ms requests non2xx errors peak_rss peak_pss
-# lighttpd_cpu_us_per_req programs_cpu_us_per_req".
+# lighttpd_cpu_us_per_req programs_cpu_us_per_req" (ids in PATH shown as {id}).
 scenario() {
     _name=$1 _path=$2
     shift 2
-    case " ${BENCH_ONLY:-$_name} " in *" $_name "*) ;; *) return 0 ;; esac
-    printf 'bench: %-10s %s (%ss, %s connections)\n' "$_name" "$_path" "$BENCH_SECONDS" "$BENCH_CONNS" >&2
-    : > "$SRV_DIR/samples-$_name"
-    rm -f "$SRV_DIR/stop"
-    sample_loop "$SRV_DIR/samples-$_name" "$SRV_DIR/stop" &
-    B_SAMPLER=$!
+    wanted "$_name" || return 0
+    _show=$(printf '%s' "$_path" | sed 's/[0-9a-f]\{8\}-[0-9a-f-]\{27\}/{id}/g')
+    case $_show in */) _show="$_show{new}" ;; esac # the script ends the path per request
+    printf 'bench: %-10s %s (%ss, %s connections)\n' "$_name" "$_show" "$BENCH_SECONDS" "$BENCH_CONNS" >&2
+    sampling_start "$_name"
     _cpu0=$(cpu_ticks)
     timeout $((BENCH_SECONDS + 30)) wrk -t "$BENCH_THREADS" -c "$BENCH_CONNS" \
         -d "${BENCH_SECONDS}s" --latency "$@" "$SRV_BASE$_path" > "$SRV_DIR/wrk-$_name.txt" 2>&1
     _rc=$?
     _cpu1=$(cpu_ticks)
-    touch "$SRV_DIR/stop"
-    wait "$B_SAMPLER"
-    B_SAMPLER=""
+    _peak=$(sampling_stop "$_name")
     if [ $_rc -ne 0 ]; then
         echo "bench: wrk failed for $_name:" >&2
         cat "$SRV_DIR/wrk-$_name.txt" >&2
         exit 1
     fi
-    _peak=$(awk 'BEGIN { r = 0; p = 0 } $3 > r { r = $3 } $4 > p { p = $4 } END { print r, p }' \
-        "$SRV_DIR/samples-$_name")
-    awk -v name="$_name" -v path="$_path" -v peak="$_peak" -v cpu0="$_cpu0" -v cpu1="$_cpu1" \
+    awk -v name="$_name" -v path="$_show" -v peak="$_peak" -v cpu0="$_cpu0" -v cpu1="$_cpu1" \
         -v hz="$(getconf CLK_TCK)" '
         function ms(s,   v) {
             v = s + 0
@@ -163,85 +222,239 @@ warm_up() {
     done
 }
 
+# ---- shared set-up: one account, its session, families with a person ----
+# api METHOD PATH [JSON | @FILE] — a request as the bench account (cookie jar
+# and CSRF token); the body on stdout; fails on an HTTP error.
+api() {
+    _m=$1 _p=$2
+    shift 2
+    [ $# -gt 0 ] && set -- -H "Content-Type: application/json" --data-binary "$1"
+    curl -sf --max-time 120 -b "$SRV_DIR/jar" -c "$SRV_DIR/jar" -X "$_m" \
+        -H "X-CSRF-Token: ${BENCH_CSRF:-}" "$@" "$SRV_BASE$_p"
+}
+B_EMAIL=bench@example.com B_PASSWORD=bench-password-2024
+
+# new_family NAME → "family_id subject_id" (a family with one baby)
+new_family() {
+    _fid=$(api POST /api/v1/families "{\"name\":\"$1\",\"timezone\":\"Europe/London\"}" | jq -r .id)
+    _sid=$(api POST "/api/v1/families/$_fid/subjects" '{"name":"Noa","kind":"baby"}' | jq -r .id)
+    case "$_fid $_sid" in *-*" "*-*) echo "$_fid $_sid" ;; *) return 1 ;; esac
+}
+
+# seed_entries FID SID COUNT — COUNT entries over the past year (feeds,
+# diapers, naps, notes) through POST .../sync in batches of 500 (the API's
+# cap), as a phone's outbox would send them. The ids count up (valid UUID
+# text, time-ordered like the app's UUIDv7).
+seed_entries() {
+    _i=0 _now=$(date +%s%3N)
+    while [ $_i -lt "$3" ]; do
+        _n=$(($3 - _i < 500 ? $3 - _i : 500))
+        jq -cn --arg sid "$2" --argjson from $_i --argjson n $_n --argjson now "$_now" '
+            def id: tostring | "e0000000-0000-7000-8000-" + ("000000000000"[length:]) + .;
+            def value: [{method: "bottle", milk: "formula", amount_ml: 120}, {wet: true},
+                        {kind: "nap"}, {text: "calm evening"}][. % 4];
+            def type: ["feed", "diaper", "sleep", "note"][. % 4];
+            {cursor: 0, limit: 1, changes: [range($from; $from + $n) | . as $k |
+                ($now - 31536000000 + $k * 3000000) as $ts |
+                {op: "put", id: ($k | id), subject_id: $sid, type: ($k | type), ts: $ts,
+                 value: ($k | value), updated_at: $now}
+                + (if $k % 4 == 2 then {end_ts: ($ts + 3600000)} else {} end)]}' \
+            > "$SRV_DIR/seed.json"
+        api POST "/api/v1/families/$1/sync" "@$SRV_DIR/seed.json" |
+            jq -e '[.results[] | select(.status != "applied")] | length == 0' >/dev/null ||
+            { echo "bench: seeding entries failed" >&2; return 1; }
+        _i=$((_i + _n))
+    done
+}
+
+bench_setup() {
+    _me=$(api POST /api/v1/auth/register \
+        "{\"email\":\"$B_EMAIL\",\"password\":\"$B_PASSWORD\",\"name\":\"Bench\"}") || return 1
+    BENCH_CSRF=$(printf '%s' "$_me" | jq -r .csrf_token)
+    BENCH_USER=$(printf '%s' "$_me" | jq -r .user.id)
+    BENCH_COOKIE=$(awk '$6 == "carelog_session" { print $6 "=" $7 }' "$SRV_DIR/jar")
+    [ -n "$BENCH_COOKIE" ] && [ -n "$BENCH_CSRF" ] || return 1
+    _f=$(new_family Writes) || return 1
+    set -- $_f && BENCH_FID=$1 BENCH_SID=$2
+    _f=$(new_family History) || return 1
+    set -- $_f && BENCH_LIST_FID=$1 BENCH_LIST_SID=$2
+    _f=$(new_family Live) || return 1
+    set -- $_f && BENCH_LIVE_FID=$1 BENCH_LIVE_SID=$2
+    export BENCH_COOKIE BENCH_CSRF BENCH_FID BENCH_SID
+    if wanted entries || wanted sync; then
+        echo "bench: seeding $BENCH_ENTRIES entries through /sync" >&2
+        seed_entries "$BENCH_LIST_FID" "$BENCH_LIST_SID" "$BENCH_ENTRIES" || return 1
+    fi
+}
+
+# ---- login: wall time of one sign-in (argon2id, interactive cost) ----
+login_family() {
+    wanted login || return 0
+    echo "bench: login     $BENCH_LOGINS sign-ins, one at a time" >&2
+    sampling_start login
+    : > "$SRV_DIR/logins"
+    _i=0
+    while [ $_i -lt "$BENCH_LOGINS" ]; do
+        curl -s -o /dev/null -w '%{http_code} %{time_total}\n' --max-time 30 -X POST \
+            -H "Content-Type: application/json" \
+            --data-binary "{\"email\":\"$B_EMAIL\",\"password\":\"$B_PASSWORD\"}" \
+            "$SRV_BASE/api/v1/auth/login" >> "$SRV_DIR/logins"
+        _i=$((_i + 1))
+    done
+    set -- $(sampling_stop login)
+    figure login_peak_rss_kb "$1"
+    if awk '$1 != 200 { bad = 1 } END { exit !bad }' "$SRV_DIR/logins"; then
+        echo "bench: a sign-in failed: $(tr '\n' ' ' < "$SRV_DIR/logins")" >&2
+        return 0
+    fi
+    figure login_ms_median "$(awk '{ print $2 * 1000 }' "$SRV_DIR/logins" | median)"
+    figure login_ms_min "$(awk '{ print $2 * 1000 }' "$SRV_DIR/logins" | sort -n | head -1)"
+    figure login_ms_max "$(awk '{ print $2 * 1000 }' "$SRV_DIR/logins" | sort -n | tail -1)"
+    figure login_count "$BENCH_LOGINS"
+}
+
+# ---- cold sync: a new device pulls a family's whole history ----
+# sync_pull FID — GET .../changes?since=0&limit=5000, then from the cursor
+# until `more` is false; three runs without and three with compression
+# (what a browser asks for); median total time and the bytes moved.
+sync_pull() {
+    _sfid=$1
+    echo "bench: sync      cold pull of $BENCH_ENTRIES entries, pages of 5000" >&2
+    for _enc in identity compressed; do
+        : > "$SRV_DIR/pulls"
+        for _run in 1 2 3; do
+            _since=0 _more=true _ms=0 _bytes=0 _got=0 _pages=0
+            while [ "$_more" = true ] && [ $_pages -lt 100 ]; do
+                set -- $(curl -s -o "$SRV_DIR/page.json" --max-time 60 -b "$SRV_DIR/jar" \
+                    $([ $_enc = compressed ] && echo --compressed) \
+                    -w '%{http_code} %{time_total} %{size_download}' \
+                    "$SRV_BASE/api/v1/families/$_sfid/changes?since=$_since&limit=5000")
+                [ "${1:-}" = 200 ] || { echo "bench: sync pull failed: ${1:-no answer}" >&2; return 0; }
+                _ms=$(awk -v a="$_ms" -v b="$2" 'BEGIN { print a + b * 1000 }')
+                _bytes=$((_bytes + $3))
+                set -- $(jq -r '"\(.cursor) \(.more) \(.changes | length)"' "$SRV_DIR/page.json")
+                _since=$1 _more=$2 _got=$((_got + $3)) _pages=$((_pages + 1))
+            done
+            echo "$_ms $_bytes $_got $_pages" >> "$SRV_DIR/pulls"
+        done
+        _med=$(cut -d' ' -f1 "$SRV_DIR/pulls" | median)
+        set -- $(awk -v m="$_med" '$1 == m { print; exit }' "$SRV_DIR/pulls")
+        figure "sync_${_enc}_ms" "$1"
+        figure "sync_${_enc}_bytes" "$2"
+        figure sync_entries "$3"
+        figure sync_pages "$4"
+        figure "sync_${_enc}_entries_per_s" "$(awk -v n="$3" -v ms="$1" 'BEGIN { printf "%.0f", (ms > 0 ? n * 1000 / ms : 0) }')"
+    done
+}
+
+# ---- fan-out: BENCH_STREAMS open streams, BENCH_PUTS writes ----
+fanout_family() {
+    wanted fanout || return 0
+    echo "bench: fanout    $BENCH_STREAMS streams, $BENCH_PUTS PUTs" >&2
+    rm -f "$SRV_DIR/fanout-ready" "$SRV_DIR/fanout-go"
+    set -- $(mem_now)
+    figure streams_before_rss_kb "$3"
+    figure streams_before_pss_kb "$4"
+    BENCH_BASE=$SRV_BASE BENCH_FID=$BENCH_LIVE_FID BENCH_SID=$BENCH_LIVE_SID \
+        timeout 260 node tools/bench/fanout.mjs --streams "$BENCH_STREAMS" --puts "$BENCH_PUTS" \
+        --dir "$SRV_DIR" > "$SRV_DIR/fanout.json" 2> "$SRV_DIR/fanout.err" &
+    B_CHILD=$!
+    _i=0
+    while [ ! -e "$SRV_DIR/fanout-ready" ] && [ $_i -lt 1200 ] && kill -0 "$B_CHILD" 2>/dev/null; do
+        sleep 0.1 # up to 120 s for every stream to open
+        _i=$((_i + 1))
+    done
+    if [ -e "$SRV_DIR/fanout-ready" ]; then
+        sleep 1 # let the presence events settle
+        : > "$SRV_DIR/streams-procs"
+        set -- $(mem_now "$SRV_DIR/streams-procs")
+        figure streams_open_rss_kb "$3"
+        figure streams_open_pss_kb "$4"
+        figure streams_open_threads "$2"
+        sampling_start fanout
+        touch "$SRV_DIR/fanout-go"
+    fi
+    wait "$B_CHILD"
+    _rc=$?
+    B_CHILD=""
+    [ -e "$SRV_DIR/fanout-go" ] && set -- $(sampling_stop fanout) && figure fanout_peak_rss_kb "$1"
+    if [ $_rc -ne 0 ] || ! jq -e . "$SRV_DIR/fanout.json" >/dev/null 2>&1; then
+        echo "bench: fan-out failed: $(cat "$SRV_DIR/fanout.err")" >&2
+        return 0
+    fi
+    jq -r '"fanout_streams \(.streams)", "fanout_open_ms \(.open_ms)", "fanout_puts \(.puts)",
+        "fanout_pairs \(.pairs)", "fanout_late \(.late)", "fanout_late_max_ms \(.late_max_ms)",
+        "fanout_missing \(.missing)",
+        "fanout_p50_ms \(.after_response_ms.p50)", "fanout_p95_ms \(.after_response_ms.p95)",
+        "fanout_max_ms \(.after_response_ms.max)", "fanout_sent_p50_ms \(.after_send_ms.p50)",
+        "fanout_sent_p95_ms \(.after_send_ms.p95)"' "$SRV_DIR/fanout.json" >> "$SRV_DIR/figures"
+}
+
+# ---- push: one sender pass over BENCH_PUSH queued messages ----
+# Runs after the server stopped (the sender is a cron job of its own, on the
+# same database). The fake service only answers 201 (--check none): its own
+# verifying and decrypting would otherwise share the two CPUs with the sender.
+push_family() {
+    wanted push || return 0
+    echo "bench: push      $BENCH_PUSH subscriptions, one message each, one pass" >&2
+    mkfifo "$SRV_DIR/svc-in" || return 0
+    node tests/pushsvc.mjs --max-seconds 300 --check none < "$SRV_DIR/svc-in" \
+        > "$SRV_DIR/svc-port" 2> "$SRV_DIR/svc.err" &
+    B_CHILD=$!
+    exec 9> "$SRV_DIR/svc-in" # the service lives while this stays open
+    _i=0 _port=""
+    while [ -z "$_port" ] && [ $_i -lt 100 ]; do
+        sleep 0.1
+        _port=$(head -1 "$SRV_DIR/svc-port")
+        _i=$((_i + 1))
+    done
+    if [ -n "$_port" ] &&
+        timeout 150 node tools/bench/pushsubs.mjs --service "http://127.0.0.1:$_port" \
+            --count "$BENCH_PUSH" --user "$BENCH_USER" > "$SRV_DIR/subs.sql" &&
+        sqlite3 -cmd ".timeout 10000" "$SRV_DIR/data/carelog.db" < "$SRV_DIR/subs.sql" > /dev/null; then
+        DATA_DIR="$SRV_DIR/data" PUSH_ALLOW_LOOPBACK=1 VAPID_SUBJECT=mailto:bench@example.org \
+            timeout 120 /usr/bin/time -f '%e %U %S %M' -o "$SRV_DIR/push-time" \
+            "$SRV_BIN/carelog-push" --once > "$SRV_DIR/push.json" 2> "$SRV_DIR/push.err"
+        set -- $(cat "$SRV_DIR/push-time") # wall user sys max_rss_kb
+        _sent=$(jq -r '.delivered // 0' "$SRV_DIR/push.json" 2>/dev/null)
+        _left=$(sqlite3 "$SRV_DIR/data/carelog.db" \
+            "SELECT count(*) FROM push_messages WHERE state IN ('pending', 'sending')")
+        figure push_messages "$BENCH_PUSH"
+        figure push_delivered "${_sent:-0}"
+        figure push_left "$_left"
+        figure push_wall_s "$1"
+        figure push_cpu_s "$(awk -v u="$2" -v s="$3" 'BEGIN { print u + s }')"
+        figure push_peak_rss_kb "$4"
+        figure push_msgs_per_s "$(awk -v n="${_sent:-0}" -v w="$1" 'BEGIN { printf "%.0f", (w > 0 ? n / w : 0) }')"
+        figure push_cpu_us_per_msg "$(awk -v n="${_sent:-0}" -v u="$2" -v s="$3" 'BEGIN { printf "%.0f", (n > 0 ? (u + s) * 1e6 / n : 0) }')"
+    else
+        echo "bench: push set-up failed: $(cat "$SRV_DIR/svc.err")" >&2
+    fi
+    exec 9>&-
+    wait "$B_CHILD"
+    B_CHILD=""
+}
+
 # ---- run ----
-srv_start || { cat "$SRV_DIR/error.log" >&2; echo "bench: lighttpd did not start" >&2; exit 1; }
+srv_start REGISTRATION=open || { cat "$SRV_DIR/error.log" >&2; echo "bench: lighttpd did not start" >&2; exit 1; }
 warm_up
 sleep 1
 : > "$SRV_DIR/idle-procs"
 IDLE=$(mem_now "$SRV_DIR/idle-procs")
 : > "$SRV_DIR/results"
+: > "$SRV_DIR/figures"
+bench_setup || { echo "bench: set-up failed" >&2; exit 1; }
 scenarios
 sleep 1
 AFTER=$(mem_now) # what stays once the load is gone (caches, arenas, leaks)
 srv_stop
+push_family
 
 # ---- report ----
 mkdir -p build
+[ -f "$SRV_DIR/streams-procs" ] || : > "$SRV_DIR/streams-procs"
 awk -v idle="$IDLE" -v after="$AFTER" -v secs="$BENCH_SECONDS" -v conns="$BENCH_CONNS" -v wthreads="$BENCH_THREADS" \
     -v cthreads="${CARELOG_THREADS:-default}" -v conf="${BENCH_CONF:-lighttpd.conf}" -v cpus="$(nproc)" \
-    -v lighttpd="$(lighttpd -v 2>&1 | awk '{ print $1; exit }')" -v json="$OUT_JSON" '
-    FILENAME ~ /idle-procs$/ { np++; pid[np] = $1; pn[np] = $2; pt[np] = $3; pr[np] = $4; pp[np] = $5; next }
-    {
-        n++; name[n] = $1; path[n] = $2; rps[n] = $3; p50[n] = $4; p99[n] = $5; reqs[n] = $6
-        non2xx[n] = $7; errs[n] = $8; prss[n] = $9; ppss[n] = $10; lcpu[n] = $11; pcpu[n] = $12
-        cpu_by[$1] = $11 + $12
-        if ($9 > peak_rss) peak_rss = $9
-        if ($10 > peak_pss) peak_pss = $10
-        byname[$1] = $3
-    }
-    function mb(kb) { return sprintf("%.1f", kb / 1024) }
-    END {
-        split(idle, I, " ")
-        split(after, A, " ")
-        pct = ("hello" in byname && byname["hello"] > 0) ? 100 * byname["health"] / byname["hello"] : -1
-        cpct = (cpu_by["health"] > 0) ? 100 * cpu_by["hello"] / cpu_by["health"] : -1
-
-        printf "\ncarelog bench — %ss per scenario, %s connections, %s wrk threads, CARELOG_THREADS=%s, %s CPUs, %s, %s\n\n", \
-            secs, conns, wthreads, cthreads, cpus, lighttpd, conf
-        printf "%-10s %-22s %10s %8s %8s %9s %6s %6s %9s %9s %13s\n", "scenario", "path", "req/s", \
-            "p50 ms", "p99 ms", "requests", "non2xx", "errors", "peak RSS", "peak PSS", "CPU us/req"
-        for (i = 1; i <= n; i++)
-            printf "%-10s %-22s %10.1f %8.3f %8.3f %9d %6d %6d %6s MB %6s MB %6.1f+%-6.1f\n", name[i], \
-                path[i], rps[i], p50[i], p99[i], reqs[i], non2xx[i], errs[i], mb(prss[i]), mb(ppss[i]), \
-                lcpu[i], pcpu[i]
-        printf "(CPU us/req: server CPU time per request, lighttpd + FastCGI programs)\n"
-        for (i = 1; i <= n; i++)
-            if (non2xx[i] > 0 || errs[i] > 0)
-                printf "note: %s had %d non-2xx/3xx responses and %d socket errors: its figures " \
-                    "are not those of the route working\n", name[i], non2xx[i], errs[i]
-        printf "\nwhole stack memory (%d processes, %d threads)\n", I[1], I[2]
-        printf "  idle:  RSS %s MB   PSS %s MB\n", mb(I[3]), mb(I[4])
-        printf "  peak:  RSS %s MB   PSS %s MB (sampled every 0.25 s under load)\n", mb(peak_rss), mb(peak_pss)
-        printf "  after: RSS %s MB   PSS %s MB (1 s after the last scenario)\n", mb(A[3]), mb(A[4])
-        for (j = 1; j <= np; j++)
-            printf "    idle %-10s pid %-7s %3d threads  RSS %6s MB  PSS %6s MB\n", pn[j], pid[j], pt[j], \
-                mb(pr[j]), mb(pp[j])
-        printf "\n/health req/s = %.1f%% of /api/v1/hello req/s (target >= 80%%)\n", pct
-        if (cpct > 0)
-            printf "  by server CPU per request: /api/v1/hello costs %.1f%% of /health\n", cpct
-        printf "idle whole-stack RSS = %s MB (target <= 16 MB)\n", mb(I[3])
-
-        printf "{\n  \"config\": {\"seconds\": %d, \"connections\": %d, \"wrk_threads\": %d, " \
-            "\"carelog_threads\": \"%s\", \"cpus\": %d, \"server\": \"%s\", \"conf\": \"%s\"},\n", \
-            secs, conns, wthreads, cthreads, cpus, lighttpd, conf > json
-        printf "  \"scenarios\": [\n" > json
-        for (i = 1; i <= n; i++)
-            printf "    {\"name\": \"%s\", \"path\": \"%s\", \"requests_per_s\": %.1f, " \
-                "\"latency_p50_ms\": %.3f, \"latency_p99_ms\": %.3f, \"requests\": %d, " \
-                "\"non_2xx_3xx\": %d, \"socket_errors\": %d, \"peak_rss_kb\": %d, " \
-                "\"peak_pss_kb\": %d, \"lighttpd_cpu_us_per_req\": %.1f, " \
-                "\"programs_cpu_us_per_req\": %.1f}%s\n", name[i], path[i], rps[i], p50[i], p99[i], \
-                reqs[i], non2xx[i], errs[i], prss[i], ppss[i], lcpu[i], pcpu[i], i < n ? "," : "" > json
-        printf "  ],\n  \"memory\": {\n    \"idle\": {\"processes\": %d, \"threads\": %d, " \
-            "\"rss_kb\": %d, \"pss_kb\": %d, \"by_process\": [\n", I[1], I[2], I[3], I[4] > json
-        for (j = 1; j <= np; j++)
-            printf "      {\"name\": \"%s\", \"pid\": %d, \"threads\": %d, \"rss_kb\": %d, " \
-                "\"pss_kb\": %d}%s\n", pn[j], pid[j], pt[j], pr[j], pp[j], j < np ? "," : "" > json
-        printf "    ]},\n    \"peak\": {\"rss_kb\": %d, \"pss_kb\": %d},\n", peak_rss, peak_pss > json
-        printf "    \"after_load\": {\"processes\": %d, \"threads\": %d, \"rss_kb\": %d, " \
-            "\"pss_kb\": %d}\n  },\n", A[1], A[2], A[3], A[4] > json
-        printf "  \"health_vs_hello_pct\": %.1f,\n", pct > json
-        printf "  \"hello_vs_health_cpu_pct\": %.1f,\n", cpct > json
-        printf "  \"targets\": {\"health_vs_hello_pct_min\": 80, \"idle_rss_kb_max\": 16384}\n}\n" > json
-        printf "\nwritten to %s\n", json
-    }' "$SRV_DIR/idle-procs" "$SRV_DIR/results"
+    -v lighttpd="$(lighttpd -v 2>&1 | awk '{ print $1; exit }')" -v json="$OUT_JSON" \
+    -f tools/bench/report.awk \
+    "$SRV_DIR/idle-procs" "$SRV_DIR/streams-procs" "$SRV_DIR/figures" "$SRV_DIR/results"

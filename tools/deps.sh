@@ -10,7 +10,7 @@ run_pkgs="gcc make libc6-dev lighttpd libfcgi-dev libsqlite3-dev libcjson-dev li
           libssl-dev libcurl4-openssl-dev ca-certificates tzdata"
 test_pkgs="curl jq perl procps iproute2 psmisc sqlite3 openssl chromium fonts-dejavu-core"
 fuzz_pkgs="clang libclang-rt-14-dev"
-bench_pkgs="wrk procps curl"
+bench_pkgs="wrk procps curl jq sqlite3 time"
 
 case "${1:-run}" in
 run) want=$run_pkgs ;;
@@ -20,9 +20,10 @@ bench) want="$run_pkgs $bench_pkgs" ;;
 *) echo "usage: deps.sh run|test|fuzz|bench" >&2; exit 2 ;;
 esac
 # Node.js only when there is none already: the PWA's npm packages are
-# installed for run and test (node >= 18).
+# installed for run and test, and the bench drives browsers and streams
+# with node (node >= 18).
 case "${1:-run}" in
-run | test)
+run | test | bench)
     if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
         want="$want nodejs npm"
     fi
