@@ -446,7 +446,7 @@ static void me_patch(struct request *r)
     }
     sqlite3_stmt *st =
         db_stmt(d, "UPDATE users SET name = coalesce(?1, name), locale = coalesce(?2, locale), "
-           "locale_chosen = locale_chosen OR ?2 IS NOT NULL, "
+                   "locale_chosen = locale_chosen OR ?2 IS NOT NULL, "
                    "email = coalesce(?3, email), password_hash = coalesce(?4, password_hash), "
                    "updated_at = ?5 WHERE id = ?6 AND (?3 IS NULL OR NOT EXISTS "
                    "(SELECT 1 FROM users WHERE email = ?3 AND id <> ?6))");

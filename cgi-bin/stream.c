@@ -105,11 +105,10 @@ static cJSON *entry_event_data(sqlite3_stmt *st)
 {
     cJSON *entry = entry_json_row(st);
     const char *action = "update";
-    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(entry, "deleted")))
+    if (sqlite3_column_int(st, 10) == 1)
         action = "delete";
-    else if (cJSON_GetObjectItemCaseSensitive(entry, "created_at")->valuedouble ==
-             cJSON_GetObjectItemCaseSensitive(entry, "updated_at")->valuedouble)
-        action = "add";
+    else if (sqlite3_column_int64(st, 8) == sqlite3_column_int64(st, 9))
+        action = "add"; /* created_at == updated_at: never edited */
     cJSON *data = cJSON_CreateObject();
     cJSON_AddStringToObject(data, "action", action);
     cJSON_AddItemToObject(data, "entry", entry);
@@ -300,6 +299,11 @@ static void adopt_incoming(void)
 
 static void broadcast_new(void)
 {
+    /* Nobody listening: just move the mark, so a later stream starts here. */
+    if (!hub.clients) {
+        hub.seq = current_seq(&hub.db);
+        return;
+    }
     for (int round = 0; round < 100; round++) {
         bool full = false;
         int64_t got = send_changes(hub.seq, NULL, NULL, BATCH, &full);

@@ -2,6 +2,7 @@
  * migration runner. */
 #include "db.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -42,6 +43,8 @@ int db_open(struct db *d, const char *path, char *err, size_t errsz)
 
 void db_close(struct db *d)
 {
+    if (d->writing)
+        db_rollback(d);
     for (int i = 0; i < d->nstmts; i++)
         sqlite3_finalize(d->stmts[i].st);
     d->nstmts = 0;
@@ -83,7 +86,7 @@ void db_release_all(struct db *d)
 {
     for (int i = 0; i < d->nstmts; i++)
         sqlite3_reset(d->stmts[i].st);
-    if (d->h && !sqlite3_get_autocommit(d->h))
+    if (d->writing || (d->h && !sqlite3_get_autocommit(d->h)))
         db_rollback(d); /* a handler that forgot to finish its transaction */
 }
 
@@ -99,20 +102,39 @@ static bool exec_simple(struct db *d, const char *sql)
     return true;
 }
 
+static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void write_lock_release(struct db *d)
+{
+    if (d->writing) {
+        d->writing = false;
+        pthread_mutex_unlock(&write_lock);
+    }
+}
+
 bool db_begin(struct db *d)
 {
-    return exec_simple(d, "BEGIN IMMEDIATE");
+    pthread_mutex_lock(&write_lock);
+    d->writing = true;
+    if (exec_simple(d, "BEGIN IMMEDIATE"))
+        return true;
+    write_lock_release(d);
+    return false;
 }
 
 bool db_commit(struct db *d)
 {
-    return exec_simple(d, "COMMIT");
+    if (!exec_simple(d, "COMMIT"))
+        return false; /* the caller rolls back, which releases the lock */
+    write_lock_release(d);
+    return true;
 }
 
 void db_rollback(struct db *d)
 {
     if (d->h && !sqlite3_get_autocommit(d->h))
         sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
+    write_lock_release(d);
 }
 
 static const char create_migrations_table[] = "CREATE TABLE IF NOT EXISTS schema_migrations ("

@@ -14,6 +14,7 @@
 
 struct db {
     sqlite3 *h;
+    bool writing; /* holds this process's write lock (between db_begin and its end) */
     int nstmts;
     struct {
         const char *sql; /* the caller's string; compared by address, then text */
@@ -44,7 +45,11 @@ sqlite3_stmt *db_stmt(struct db *d, const char *sql);
 void db_release_all(struct db *d);
 
 /* Transactions: writers use BEGIN IMMEDIATE so a busy database waits for the
- * busy timeout instead of failing mid-transaction. */
+ * busy timeout instead of failing mid-transaction. Within a process, writers
+ * also queue on one mutex: SQLite admits one writer at a time anyway, and a
+ * thread waiting here wakes the moment the lock is free, where SQLite's busy
+ * handler would sleep in steps of up to 100 ms. Every db_begin ends in
+ * db_commit or db_rollback (db_release_all rolls back a forgotten one). */
 bool db_begin(struct db *d);
 bool db_commit(struct db *d);
 void db_rollback(struct db *d);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "http.h"
 #include "util.h"
 
 const char *const entry_types[] = {"feed",   "diaper",      "sleep",      "pump",
@@ -216,7 +217,7 @@ static void add_nullable_ms(cJSON *o, const char *name, sqlite3_stmt *st, int co
     if (sqlite3_column_type(st, col) == SQLITE_NULL)
         cJSON_AddNullToObject(o, name);
     else
-        cJSON_AddNumberToObject(o, name, (double)sqlite3_column_int64(st, col));
+        json_add_int64(o, name, sqlite3_column_int64(st, col));
 }
 
 static void add_nullable_text(cJSON *o, const char *name, sqlite3_stmt *st, int col)
@@ -233,15 +234,15 @@ cJSON *entry_json_row(sqlite3_stmt *st)
     cJSON_AddStringToObject(o, "id", db_col_text(st, 0));
     cJSON_AddStringToObject(o, "subject_id", db_col_text(st, 1));
     cJSON_AddStringToObject(o, "type", db_col_text(st, 2));
-    cJSON_AddNumberToObject(o, "ts", (double)sqlite3_column_int64(st, 3));
+    json_add_int64(o, "ts", sqlite3_column_int64(st, 3));
     add_nullable_ms(o, "end_ts", st, 4);
     cJSON *value = cJSON_Parse(db_col_text(st, 5));
     cJSON_AddItemToObject(o, "value", value ? value : cJSON_CreateObject());
     add_nullable_text(o, "author_id", st, 6);
     add_nullable_text(o, "author_name", st, 7);
-    cJSON_AddNumberToObject(o, "created_at", (double)sqlite3_column_int64(st, 8));
-    cJSON_AddNumberToObject(o, "updated_at", (double)sqlite3_column_int64(st, 9));
+    json_add_int64(o, "created_at", sqlite3_column_int64(st, 8));
+    json_add_int64(o, "updated_at", sqlite3_column_int64(st, 9));
     cJSON_AddBoolToObject(o, "deleted", sqlite3_column_int(st, 10) == 1);
-    cJSON_AddNumberToObject(o, "seq", (double)sqlite3_column_int64(st, 11));
+    json_add_int64(o, "seq", sqlite3_column_int64(st, 11));
     return o;
 }

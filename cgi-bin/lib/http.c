@@ -219,6 +219,13 @@ void req_arena_free(struct request *r)
     }
 }
 
+void json_add_int64(cJSON *o, const char *name, int64_t v)
+{
+    char digits[24];
+    snprintf(digits, sizeof digits, "%lld", (long long)v);
+    cJSON_AddRawToObject(o, name, digits);
+}
+
 /* ---------- response ---------- */
 
 const char *status_reason(int status)
@@ -273,6 +280,7 @@ static bool out_write(struct request *r, const void *data, size_t n)
 {
     if (r->broken)
         return false;
+    r->bytes_out += n;
     if (r->out) {
         if (n && FCGX_PutStr(data, (int)n, r->out) != (int)n) {
             r->broken = true;

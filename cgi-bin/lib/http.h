@@ -45,6 +45,7 @@ struct request {
     int status;
     bool head_sent;
     bool broken;        /* the client went away; further writes are dropped */
+    size_t bytes_out;   /* written so far (head and body) */
     struct buf headers; /* extra response header lines */
 
     struct worker *worker;
@@ -88,6 +89,11 @@ bool content_type_is_json(const char *ct);
  * JSON value with only whitespace around it, and no NUL byte inside (cJSON
  * would silently cut a string there). NULL when it is not that. */
 cJSON *json_parse_body(const char *body, size_t len);
+
+/* Adds an integer that may exceed 32 bits (epoch ms, seqs). cJSON prints
+ * such numbers through a slow %.15g/%.17g round trip; these go out as the
+ * plain digits. (They are for output: cJSON sees them as raw text.) */
+void json_add_int64(cJSON *o, const char *name, int64_t v);
 
 /* ---- writing the response ---- */
 /* Adds a response header. Refuses names or values with CR/LF. */

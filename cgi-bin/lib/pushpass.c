@@ -491,8 +491,7 @@ static struct claimed *claim(struct db *d, int64_t now, size_t *n)
         d, "UPDATE push_messages SET state = 'sending', lease_until = ?1, attempts = attempts + 1 "
            "WHERE id IN (SELECT id FROM push_messages WHERE (state = 'pending' AND "
            "next_attempt_at <= ?2) OR (state = 'sending' AND lease_until < ?2) ORDER BY id "
-           "LIMIT ?3) RETURNING id, attempts, subscription_id, payload, topic, urgency, ttl, "
-           "(SELECT endpoint FROM push_subscriptions WHERE id = subscription_id)");
+           "LIMIT ?3) RETURNING id, attempts, subscription_id, payload, topic, urgency, ttl");
     struct claimed *c = calloc(BATCH, sizeof *c);
     if (!st || !c || !db_bind_int64(st, 1, now + LEASE_MS) || !db_bind_int64(st, 2, now) ||
         !db_bind_int64(st, 3, BATCH)) {
@@ -510,7 +509,6 @@ static struct claimed *claim(struct db *d, int64_t now, size_t *n)
         m->topic = dup_col(st, 4);
         m->urgency = dup_col(st, 5);
         m->ttl = sqlite3_column_int(st, 6);
-        m->endpoint = dup_col(st, 7);
     }
     sqlite3_reset(st);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
@@ -528,14 +526,18 @@ static struct claimed *claim(struct db *d, int64_t now, size_t *n)
     return c;
 }
 
-/* Encrypts for the subscription's keys and signs for its push service. */
+/* Encrypts for the subscription's keys and signs for its push service.
+ * (The subscription is read here by its key: a subquery in the claim's
+ * RETURNING was planned as a scan per row, quadratic in subscriptions.) */
 static void prepare(struct db *d, struct claimed *m, struct vapid_cache *vc, int64_t now)
 {
-    sqlite3_stmt *st = db_stmt(d, "SELECT p256dh, auth FROM push_subscriptions WHERE id = ?");
+    sqlite3_stmt *st =
+        db_stmt(d, "SELECT p256dh, auth, endpoint FROM push_subscriptions WHERE id = ?");
     unsigned char pub[WP_POINT_LEN], auth[WP_AUTH_LEN];
     bool keys = st && db_bind_text(st, 1, m->sub_id) && sqlite3_step(st) == SQLITE_ROW &&
                 webpush_p256dh_decode(db_col_text(st, 0), pub) &&
-                webpush_auth_decode(db_col_text(st, 1), auth);
+                webpush_auth_decode(db_col_text(st, 1), auth) &&
+                (m->endpoint = dup_col(st, 2)) != NULL;
     if (st)
         sqlite3_reset(st);
     m->ready = keys && m->endpoint && m->payload &&

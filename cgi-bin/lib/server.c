@@ -5,6 +5,7 @@
 #include "server.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -260,6 +261,22 @@ static FCGX_Request *new_fcgx_request(void)
     return fr;
 }
 
+/* Ends a request. libfcgi's own close is "graceful": it waits for lighttpd
+ * to hang up first, which kept workers idle for a fifth of their time. A
+ * plain close is safe once the request body has been read to its end, so
+ * the rest of a small body is read and the wait skipped (libfcgi's
+ * `detached` flag means exactly "close without the handshake"). */
+static void finish_quickly(FCGX_Request *fr)
+{
+    char sink[4096];
+    int left = 16;
+    while (left-- > 0 && FCGX_GetStr(sink, sizeof sink, fr->in) > 0)
+        ;
+    if (FCGX_HasSeenEOF(fr->in))
+        fr->detached = 1;
+    FCGX_Finish_r(fr);
+}
+
 static void *worker_main(void *arg)
 {
     struct worker *w = arg;
@@ -277,7 +294,11 @@ static void *worker_main(void *arg)
             fr = new_fcgx_request(); /* the old one now belongs to the handler */
             continue;
         }
-        FCGX_Finish_r(fr);
+        finish_quickly(fr);
+        /* A big answer (a 5000-entry sync page) leaves megabytes in this
+         * thread's malloc arena, which glibc would otherwise keep. */
+        if (r.bytes_out + r.body_len > 256 * 1024)
+            malloc_trim(0);
     }
     if (fr) {
         FCGX_Free(fr, 1);
