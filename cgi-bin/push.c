@@ -2,15 +2,20 @@
  * notification, reminder rules per person with members' opt-ins and quiet
  * hours, the snooze action from a notification, and the HTTP way to run the
  * sender for hosts without cron (POST /api/v1/cron/push with a bearer). */
+#define _GNU_SOURCE /* pipe2 */
 #include "carelog.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
-#include <curl/curl.h>
-
-#include "lib/pushpass.h"
+#include "lib/pushmsg.h"
 #include "lib/session.h"
 #include "lib/tz.h"
 #include "lib/webpush.h"
@@ -54,7 +59,8 @@ static const struct route routes[] = {
 
 /* Made once in init, read-only afterwards (shared by the worker threads). */
 static struct vapid_key *vapid;
-static struct push_pass_opts pass_opts;
+static bool allow_loopback;
+static char sender_path[PATH_MAX];
 
 static void field_error(struct request *r, const char *field, const char *message)
 {
@@ -78,7 +84,7 @@ static bool endpoint_ok(const char *url)
 {
     if (strncmp(url, "https://", 8) == 0)
         return strlen(url) > 8 && !strpbrk(url, " \t\r\n\"<>\\");
-    return pass_opts.allow_loopback && strncmp(url, "http://127.0.0.1:", 17) == 0 &&
+    return allow_loopback && strncmp(url, "http://127.0.0.1:", 17) == 0 &&
            !strpbrk(url, " \t\r\n\"<>\\");
 }
 
@@ -209,33 +215,61 @@ static void subscription_delete(struct request *r)
 
 /* ---------- running a pass ---------- */
 
-static cJSON *stats_json(const struct push_pass_stats *s)
-{
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddNumberToObject(o, "fired", s->fired);
-    cJSON_AddNumberToObject(o, "queued", s->queued);
-    cJSON_AddNumberToObject(o, "skipped_quiet", s->skipped_quiet);
-    cJSON_AddNumberToObject(o, "sent", s->sent);
-    cJSON_AddNumberToObject(o, "delivered", s->delivered);
-    cJSON_AddNumberToObject(o, "gone", s->gone);
-    cJSON_AddNumberToObject(o, "too_large", s->too_large);
-    cJSON_AddNumberToObject(o, "retry", s->retry);
-    cJSON_AddNumberToObject(o, "failed", s->failed);
-    return o;
-}
+extern char **environ;
 
-static void run_pass(struct request *r, struct db *d, int64_t budget_ms, int status, int queued)
+/* Runs one pass of the sender and answers with its JSON line of counts.
+ * The environment (DATA_DIR, VAPID_SUBJECT ...) is this program's own, read
+ * only, plus the pass's time budget. */
+static void run_sender(struct request *r, const char *budget_ms, int status, int queued)
 {
-    struct push_pass_opts o = pass_opts;
-    o.budget_ms = budget_ms;
-    struct push_pass_stats st;
-    char err[256];
-    if (!push_pass_run(d, vapid, &o, &st, err, sizeof err)) {
-        log_event("error", "push_pass_failed", err);
+    size_t n_env = 0;
+    while (environ[n_env])
+        n_env++;
+    char **envp = req_alloc(r, (n_env + 2) * sizeof *envp);
+    char *budget = req_printf(r, "PUSH_BUDGET_MS=%s", budget_ms);
+    int fds[2] = {-1, -1};
+    if (!envp || !budget || pipe2(fds, O_CLOEXEC) != 0) {
+        resp_internal(r);
+        return;
+    }
+    memcpy(envp, environ, n_env * sizeof *envp);
+    envp[n_env] = budget;
+    envp[n_env + 1] = NULL;
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+    char *argv[] = {"carelog-push", "--once", NULL};
+    pid_t pid;
+    int rc = posix_spawn(&pid, sender_path, &fa, NULL, argv, envp);
+    posix_spawn_file_actions_destroy(&fa);
+    close(fds[1]);
+    if (rc != 0) {
+        close(fds[0]);
+        log_event("error", "sender_spawn_failed", strerror(rc));
         resp_error(r, 503, "push_failed", "Sending failed; it will be retried");
         return;
     }
-    cJSON *body = stats_json(&st);
+    char out[1024];
+    size_t len = 0;
+    while (len < sizeof out - 1) {
+        ssize_t got = read(fds[0], out + len, sizeof out - 1 - len);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            break;
+        len += (size_t)got;
+    }
+    out[len] = '\0';
+    close(fds[0]);
+    int wstatus = 0;
+    while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
+        ;
+    cJSON *body = cJSON_Parse(out);
+    if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0 || !cJSON_IsObject(body)) {
+        cJSON_Delete(body);
+        resp_error(r, 503, "push_failed", "Sending failed; it will be retried");
+        return;
+    }
     if (queued >= 0)
         cJSON_AddNumberToObject(body, "test_queued", queued);
     resp_json(r, status, body);
@@ -255,7 +289,7 @@ static void test_post(struct request *r)
         resp_error(r, 409, "no_subscription", "Turn notifications on for this device first");
         return;
     }
-    run_pass(r, d, 10000, 202, queued);
+    run_sender(r, "10000", 202, queued);
 }
 
 static void cron_post(struct request *r)
@@ -272,9 +306,7 @@ static void cron_post(struct request *r)
         resp_error(r, 401, "unauthenticated", "A valid CRON_SECRET bearer token is required");
         return;
     }
-    struct db *d = req_db(r);
-    if (d)
-        run_pass(r, d, 25000, 200, -1);
+    run_sender(r, "25000", 200, -1);
 }
 
 /* ---------- reminders ---------- */
@@ -671,11 +703,22 @@ static void quiet_put(struct request *r)
 
 static bool push_init(void)
 {
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        log_event("error", "curl_init_failed", "");
+    const char *lb = getenv("PUSH_ALLOW_LOOPBACK");
+    allow_loopback = lb && strcmp(lb, "1") == 0;
+    /* The sender sits beside this program (build/bin, or build/asan/bin). */
+    char self[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0) {
+        log_event("error", "sender_path_unknown", "");
         return false;
     }
-    push_pass_opts_from_env(&pass_opts);
+    self[n] = '\0';
+    char *slash = strrchr(self, '/');
+    if (!slash || snprintf(sender_path, sizeof sender_path, "%.*s/carelog-push",
+                           (int)(slash - self), self) >= (int)sizeof sender_path) {
+        log_event("error", "sender_path_unknown", "");
+        return false;
+    }
     char err[256];
     vapid = push_vapid_key(cfg.data_dir, err, sizeof err);
     if (!vapid)
@@ -686,7 +729,6 @@ static bool push_init(void)
 static void push_shutdown(void)
 {
     vapid_free(vapid);
-    curl_global_cleanup();
 }
 
 int main(int argc, char **argv)

@@ -10,6 +10,7 @@
 
 #include <curl/curl.h>
 
+#include "lib/pushmsg.h"
 #include "lib/pushpass.h"
 #include "lib/secret.h"
 #include "lib/webpush.h"

@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 
 #include "lib/password.h"
-#include "lib/pushpass.h"
+#include "lib/pushmsg.h"
 #include "lib/secret.h"
 #include "lib/webpush.h"
 

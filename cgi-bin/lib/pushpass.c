@@ -16,17 +16,17 @@
 
 #include "config.h"
 #include "log.h"
+#include "pushmsg.h"
 #include "pushsend.h"
 #include "secret.h"
 #include "tz.h"
 #include "util.h"
 #include "webpush.h"
 
-#define BATCH               500
-#define LEASE_MS            (120 * 1000LL)
-#define GRACE_MS            (60 * 60 * 1000LL) /* a reminder more than an hour late is skipped */
-#define SNOOZE_TOKEN_TTL_MS (24 * 3600 * 1000LL)
-#define KEEP_DONE_MS        (30LL * 24 * 3600 * 1000)
+#define BATCH        500
+#define LEASE_MS     (120 * 1000LL)
+#define GRACE_MS     (60 * 60 * 1000LL) /* a reminder more than an hour late is skipped */
+#define KEEP_DONE_MS (30LL * 24 * 3600 * 1000)
 
 void push_pass_opts_from_env(struct push_pass_opts *o)
 {
@@ -38,108 +38,7 @@ void push_pass_opts_from_env(struct push_pass_opts *o)
     o->ca_file = ca && *ca ? ca : NULL;
     long v;
     o->retry_base_ms = env_int("PUSH_RETRY_BASE_MS", 30000, 100, 3600000, &v) ? v : 30000;
-    o->budget_ms = 50 * 1000;
-}
-
-/* ---------- the snooze capability ---------- */
-
-void push_snooze_token(const char *reminder_id, int64_t expires_ms, char *out, size_t outsz)
-{
-    char msg[80], mac[HASH_HEX_LEN + 1];
-    snprintf(msg, sizeof msg, "%s.%lld", reminder_id, (long long)expires_ms);
-    keyed_hash("snooze", msg, mac);
-    snprintf(out, outsz, "%s.%s", msg, mac);
-}
-
-bool push_snooze_token_check(const char *token, char reminder_id[37])
-{
-    char id[37], expect[200];
-    long long exp;
-    if (!token || strlen(token) > 150 || sscanf(token, "%36[0-9a-f-].%lld.", id, &exp) != 2 ||
-        !uuid_is_valid(id) || exp < now_ms())
-        return false;
-    push_snooze_token(id, exp, expect, sizeof expect);
-    if (!secret_equals(expect, token))
-        return false;
-    memcpy(reminder_id, id, 37);
-    return true;
-}
-
-struct vapid_key *push_vapid_key(const char *data_dir, char *err, size_t errsz)
-{
-    char path[4200];
-    snprintf(path, sizeof path, "%s/vapid.pem", data_dir);
-    struct vapid_key *k = vapid_load_pem(path, err, errsz);
-    if (k)
-        return k;
-    k = vapid_generate();
-    /* Saving refuses to replace a file: when another process won the race,
-     * its key is the one to use. */
-    if (!k || !vapid_save_pem(k, path, err, errsz)) {
-        vapid_free(k);
-        return vapid_load_pem(path, err, errsz);
-    }
-    return k;
-}
-
-/* ---------- words: the few strings a notification needs, per language ---------- */
-
-enum word {
-    W_FEED_DUE,
-    W_DIAPER_DUE,
-    W_REMINDER,
-    W_LAST_FEED,
-    W_LAST_DIAPER,
-    W_NO_FEED,
-    W_TIME_FOR,
-    W_LOG_FEED,
-    W_LOG_DIAPER,
-    W_OPEN,
-    W_SNOOZE,
-    W_LEFT,
-    W_RIGHT,
-    W_BOTH,
-    W_BOTTLE,
-    W_SOLIDS,
-    W_TEST_TITLE,
-    W_TEST_BODY,
-    W_WORDS
-};
-
-static const char *const words[][W_WORDS] = {
-    {"Feed due", "Diaper check", "Reminder", "Last feed %s ago", "Last diaper %s ago",
-     "No feed logged yet", "Time for %s", "Log feed", "Log diaper", "Open", "Snooze 15 min",
-     "left side", "right side", "both sides", "bottle", "solids", "carelog",
-     "Notifications work on this device"},
-    {"הגיע זמן האכלה", "בדיקת חיתול", "תזכורת", "האכלה אחרונה לפני %s", "חיתול אחרון לפני %s",
-     "עדיין לא נרשמה האכלה", "הגיע הזמן: %s", "רישום האכלה", "רישום חיתול", "פתיחה",
-     "נודניק 15 דק׳", "צד שמאל", "צד ימין", "שני הצדדים", "בקבוק", "מוצקים", "carelog",
-     "ההתראות פועלות במכשיר הזה"},
-    {"Tétée / biberon", "Change à vérifier", "Rappel", "Dernier repas il y a %s",
-     "Dernière couche il y a %s", "Aucun repas noté", "C'est l'heure : %s", "Noter un repas",
-     "Noter une couche", "Ouvrir", "Rappeler dans 15 min", "côté gauche", "côté droit",
-     "les deux côtés", "biberon", "solide", "carelog",
-     "Les notifications fonctionnent sur cet appareil"},
-};
-
-static int lang_index(const char *locale)
-{
-    if (locale && strcmp(locale, "he") == 0)
-        return 1;
-    if (locale && strcmp(locale, "fr") == 0)
-        return 2;
-    return 0;
-}
-
-static void duration_text(int64_t ms, char *out, size_t outsz)
-{
-    int64_t min = ms / 60000;
-    if (min < 60)
-        snprintf(out, outsz, "%lld min", (long long)min);
-    else if (min % 60 == 0)
-        snprintf(out, outsz, "%lld h", (long long)(min / 60));
-    else
-        snprintf(out, outsz, "%lld h %lld min", (long long)(min / 60), (long long)(min % 60));
+    o->budget_ms = env_int("PUSH_BUDGET_MS", 50000, 1000, 600000, &v) ? v : 50000;
 }
 
 /* ---------- firing due reminders ---------- */
@@ -217,7 +116,7 @@ static bool in_quiet_hours(int start, int end, const struct tz *z, int64_t now)
 static cJSON *reminder_payload(struct db *d, const struct rule *r, int lang, int64_t due,
                                int64_t now)
 {
-    const char *const *w = words[lang];
+    const char *const *w = push_words(lang);
     char title[400], body[700], dur[48];
     const char *action = "open", *action_title = w[W_OPEN];
     bool feed = strcmp(r->kind, "feed_due") == 0, diaper = strcmp(r->kind, "diaper_due") == 0;
@@ -227,7 +126,7 @@ static cJSON *reminder_payload(struct db *d, const struct rule *r, int lang, int
         snprintf(title, sizeof title, "%s — %s", w[feed ? W_FEED_DUE : W_DIAPER_DUE],
                  r->subject_name);
         if (last_entry(d, r->subject_id, feed ? "feed" : "diaper", &ts, value, sizeof value)) {
-            duration_text(now - ts, dur, sizeof dur);
+            push_duration_text(now - ts, dur, sizeof dur);
             int n = snprintf(body, sizeof body, w[feed ? W_LAST_FEED : W_LAST_DIAPER], dur);
             cJSON *v = feed ? cJSON_Parse(value) : NULL;
             const cJSON *m = cJSON_GetObjectItemCaseSensitive(v, "method");
@@ -295,23 +194,6 @@ static void reminder_topic(const char *id, char out[33])
     hex_encode(h, sizeof h, out);
 }
 
-static bool queue_message(struct db *d, const char *sub_id, const char *reminder_id,
-                          const char *dedupe, const char *payload, const char *topic,
-                          const char *urgency, int64_t ttl, int64_t now, bool *queued)
-{
-    sqlite3_stmt *st = db_stmt(
-        d, "INSERT INTO push_messages (subscription_id, reminder_id, dedupe, payload, topic, "
-           "urgency, ttl, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-           "ON CONFLICT (subscription_id, dedupe) DO NOTHING");
-    bool ok = st && db_bind_text(st, 1, sub_id) && db_bind_text(st, 2, reminder_id) &&
-              db_bind_text(st, 3, dedupe) && db_bind_text(st, 4, payload) &&
-              db_bind_text(st, 5, topic) && db_bind_text(st, 6, urgency) &&
-              db_bind_int64(st, 7, ttl) && db_bind_int64(st, 8, now) && db_bind_int64(st, 9, now) &&
-              db_step_done(d, st);
-    *queued = ok && sqlite3_changes(d->h) == 1;
-    return ok;
-}
-
 /* Queues a firing of `r` for every opted-in member outside quiet hours. */
 static bool fire(struct db *d, const struct rule *r, int64_t due, int64_t now,
                  struct push_pass_stats *st)
@@ -357,7 +239,7 @@ static bool fire(struct db *d, const struct rule *r, int64_t due, int64_t now,
             targets = t;
         }
         snprintf(targets[n].sub, sizeof targets[n].sub, "%s", db_col_text(q, 0));
-        targets[n].lang = lang_index(db_col_text(q, 1));
+        targets[n].lang = push_lang(db_col_text(q, 1));
         n++;
     }
     sqlite3_reset(q);
@@ -368,8 +250,8 @@ static bool fire(struct db *d, const struct rule *r, int64_t due, int64_t now,
             texts[lang] = payloads[lang] ? cJSON_PrintUnformatted(payloads[lang]) : NULL;
         }
         bool queued = false;
-        ok = texts[lang] && queue_message(d, targets[i].sub, r->id, dedupe, texts[lang], topic,
-                                          "high", 3600, now, &queued);
+        ok = texts[lang] && push_queue_message(d, targets[i].sub, r->id, dedupe, texts[lang], topic,
+                                               "high", 3600, now, &queued);
         st->queued += queued;
     }
     for (int i = 0; i < 3; i++) {
@@ -698,47 +580,4 @@ bool push_pass_run(struct db *d, const struct vapid_key *key, const struct push_
     bool ok = send_due_messages(d, key, o, st, err, errsz);
     forget_old_messages(d, now);
     return ok;
-}
-
-int push_queue_test(struct db *d, const char *user_id, const char *member_id)
-{
-    sqlite3_stmt *st = db_stmt(d, "SELECT ps.id, coalesce(u.locale, 'en') FROM "
-                                  "push_subscriptions ps LEFT JOIN users u ON u.id = ps.user_id "
-                                  "WHERE ps.active = 1 AND (ps.user_id = ?1 OR ps.member_id = ?2)");
-    if (!st || !db_bind_text(st, 1, user_id) || !db_bind_text(st, 2, member_id))
-        return -1;
-    struct {
-        char id[37];
-        int lang;
-    } subs[64];
-    int n = 0;
-    while (n < 64 && sqlite3_step(st) == SQLITE_ROW) {
-        snprintf(subs[n].id, sizeof subs[n].id, "%s", db_col_text(st, 0));
-        subs[n++].lang = lang_index(db_col_text(st, 1));
-    }
-    sqlite3_reset(st);
-    char dedupe[48];
-    char uuid[37];
-    uuid_v4(uuid);
-    snprintf(dedupe, sizeof dedupe, "test@%s", uuid);
-    int64_t now = now_ms();
-    int queued = 0;
-    for (int i = 0; i < n; i++) {
-        cJSON *p = cJSON_CreateObject();
-        cJSON_AddStringToObject(p, "title", words[subs[i].lang][W_TEST_TITLE]);
-        cJSON_AddStringToObject(p, "body", words[subs[i].lang][W_TEST_BODY]);
-        cJSON_AddStringToObject(p, "url", "/");
-        cJSON_AddStringToObject(p, "tag", "carelog-test");
-        cJSON_AddArrayToObject(p, "actions");
-        char *text = cJSON_PrintUnformatted(p);
-        cJSON_Delete(p);
-        bool q = false;
-        bool ok =
-            text && queue_message(d, subs[i].id, NULL, dedupe, text, NULL, "normal", 600, now, &q);
-        free(text);
-        if (!ok)
-            return -1;
-        queued += q;
-    }
-    return queued;
 }

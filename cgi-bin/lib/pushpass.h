@@ -1,5 +1,5 @@
-/* pushpass.h — one pass of the reminder sender, shared by the cron-run
- * `carelog-push --once`, POST /api/v1/cron/push and POST /api/v1/push/test:
+/* pushpass.h — one pass of the reminder sender (`carelog-push --once`, which
+ * cron runs, and which POST /api/v1/cron/push and POST /api/v1/push/test start):
  * fire due reminders into the push_messages outbox, then claim and deliver
  * what is due (encrypt, sign, send in parallel) and record the outcome. */
 #ifndef CARELOG_PUSHPASS_H
@@ -17,7 +17,7 @@ struct push_pass_opts {
     bool allow_loopback;       /* PUSH_ALLOW_LOOPBACK=1 (tests) */
     const char *ca_file;       /* PUSH_CA_FILE (tests) */
     int64_t retry_base_ms;     /* PUSH_RETRY_BASE_MS, default 30 s */
-    int64_t budget_ms;         /* stop claiming new batches after this long */
+    int64_t budget_ms;         /* PUSH_BUDGET_MS: stop claiming batches after this long */
 };
 
 struct push_pass_stats {
@@ -30,18 +30,5 @@ void push_pass_opts_from_env(struct push_pass_opts *o);
 /* Fires due reminders (queueing their messages) and sends due messages. */
 bool push_pass_run(struct db *d, const struct vapid_key *key, const struct push_pass_opts *o,
                    struct push_pass_stats *st, char *err, size_t errsz);
-
-/* Queues a test notification for every active subscription of an account
- * (user_id) or a guest member (member_id). Returns how many, -1 on error. */
-int push_queue_test(struct db *d, const char *user_id, const char *member_id);
-
-/* The snooze capability put in a reminder's payload: the service worker
- * posts it back without a session. */
-void push_snooze_token(const char *reminder_id, int64_t expires_ms, char *out, size_t outsz);
-/* Checks a token; on success writes the reminder id (37 bytes). */
-bool push_snooze_token_check(const char *token, char reminder_id[37]);
-
-/* The VAPID key in DATA_DIR/vapid.pem, created when missing. */
-struct vapid_key *push_vapid_key(const char *data_dir, char *err, size_t errsz);
 
 #endif

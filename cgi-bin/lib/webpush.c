@@ -13,7 +13,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
@@ -350,38 +349,68 @@ struct vapid_key *vapid_load_pem(const char *path, char *err, size_t errsz)
 
 /* ---- VAPID JWT ---- */
 
-static void ascii_lower_in_place(char *s)
-{
-    for (; *s; s++)
-        if (*s >= 'A' && *s <= 'Z')
-            *s = (char)(*s + 32);
-}
-
+/* scheme://host[:port] of an endpoint, as VAPID's `aud` wants it: scheme and
+ * host lower-cased, userinfo dropped, a default port left out. Hand-written
+ * (no libcurl) so that programs which only show or check endpoints do not
+ * load libcurl; strict: a malformed authority is refused, not guessed at. */
 bool push_origin(const char *endpoint, char *out, size_t outsz)
 {
-    bool okay = false;
-    char *scheme = NULL, *host = NULL, *port = NULL;
-    CURLU *u = curl_url();
-    if (!u || !endpoint ||
-        curl_url_set(u, CURLUPART_URL, endpoint, CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK ||
-        curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-        curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK)
-        goto out;
-    ascii_lower_in_place(scheme);
-    ascii_lower_in_place(host);
-    if (strcmp(scheme, "https") != 0 && strcmp(scheme, "http") != 0)
-        goto out;
-    CURLUcode pc = curl_url_get(u, CURLUPART_PORT, &port, CURLU_NO_DEFAULT_PORT);
-    if (pc != CURLUE_OK && pc != CURLUE_NO_PORT)
-        goto out;
-    int n = snprintf(out, outsz, "%s://%s%s%s", scheme, host, port ? ":" : "", port ? port : "");
-    okay = n > 0 && (size_t)n < outsz;
-out:
-    curl_free(scheme);
-    curl_free(host);
-    curl_free(port);
-    curl_url_cleanup(u);
-    return okay;
+    if (!endpoint)
+        return false;
+    bool https = ascii_nieq(endpoint, "https://", 8);
+    if (!https && !ascii_nieq(endpoint, "http://", 7))
+        return false;
+    const char *auth = endpoint + (https ? 8 : 7);
+    size_t alen = strcspn(auth, "/?#");
+    const char *at = memchr(auth, '@', alen);
+    if (at) { /* user:password@ — not part of the origin */
+        alen -= (size_t)(at + 1 - auth);
+        auth = at + 1;
+    }
+    const char *host = auth, *port = NULL;
+    size_t hlen = alen, plen = 0;
+    if (alen && auth[0] == '[') { /* an IPv6 literal */
+        const char *close = memchr(auth, ']', alen);
+        if (!close)
+            return false;
+        hlen = (size_t)(close + 1 - auth);
+        if (hlen < alen && auth[hlen] != ':')
+            return false;
+    } else {
+        const char *colon = memchr(auth, ':', alen);
+        hlen = colon ? (size_t)(colon - auth) : alen;
+    }
+    if (hlen < alen) {
+        port = auth + hlen + 1;
+        plen = alen - hlen - 1;
+    }
+    if (hlen == 0 || hlen > 253 || plen > 5 || (port && plen == 0))
+        return false;
+    for (size_t i = 0; i < hlen; i++) {
+        char c = host[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '-' || c == '[' || c == ']' || c == ':'))
+            return false;
+    }
+    long pnum = 0;
+    for (size_t i = 0; i < plen; i++) {
+        if (port[i] < '0' || port[i] > '9')
+            return false;
+        pnum = pnum * 10 + (port[i] - '0');
+    }
+    if (port && (pnum < 1 || pnum > 65535))
+        return false;
+    bool default_port = !port || pnum == (https ? 443 : 80);
+    int n = default_port
+                ? snprintf(out, outsz, "%s://%.*s", https ? "https" : "http", (int)hlen, host)
+                : snprintf(out, outsz, "%s://%.*s:%ld", https ? "https" : "http", (int)hlen, host,
+                           pnum);
+    if (n < 0 || (size_t)n >= outsz)
+        return false;
+    for (char *p = out; *p; p++)
+        if (*p >= 'A' && *p <= 'Z')
+            *p = (char)(*p + 32);
+    return true;
 }
 
 /* JSON-safe without escaping: printable ASCII except quote and backslash. */

@@ -11,7 +11,7 @@
 
 #include "entry.h"
 #include "fuzz.h"
-#include "pushpass.h"
+#include "pushmsg.h"
 #include "valid.h"
 
 static bool value_ok(const char *type, const cJSON *value, bool preset)

@@ -502,6 +502,16 @@ static void test_origin(void)
     ok(!push_origin("fcm.googleapis.com/fcm", o, sizeof o), "origin: no scheme refused");
     ok(!push_origin("https://", o, sizeof o), "origin: no host refused");
     ok(!push_origin("https://fcm.googleapis.com/x", o, 10), "origin: small buffer refused");
+    ok(push_origin("https://[2001:db8::1]:8443/p", o, sizeof o) &&
+           !strcmp(o, "https://[2001:db8::1]:8443"),
+       "origin: IPv6 literal with a port");
+    ok(push_origin("HTTP://Example.com:80/x", o, sizeof o) && !strcmp(o, "http://example.com"),
+       "origin: http default port dropped, scheme lower-cased");
+    ok(!push_origin("https://exa mple.com/x", o, sizeof o), "origin: space in host refused");
+    ok(!push_origin("https://example.com:99999/x", o, sizeof o),
+       "origin: port out of range refused");
+    ok(!push_origin("https://example.com:/x", o, sizeof o), "origin: empty port refused");
+    ok(!push_origin("https://example.com:12ab/x", o, sizeof o), "origin: non-numeric port refused");
 }
 
 static void test_cache(void)

@@ -1,0 +1,64 @@
+/* pushmsg.h — notifications as words and outbox rows: the strings in
+ * English, Hebrew and French, queueing a message for a subscription (once per
+ * firing), the test notification, the snooze token a payload carries, and
+ * the VAPID key in DATA_DIR/vapid.pem. */
+#ifndef CARELOG_PUSHMSG_H
+#define CARELOG_PUSHMSG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db.h"
+
+struct vapid_key;
+
+enum word {
+    W_FEED_DUE,
+    W_DIAPER_DUE,
+    W_REMINDER,
+    W_LAST_FEED,
+    W_LAST_DIAPER,
+    W_NO_FEED,
+    W_TIME_FOR,
+    W_LOG_FEED,
+    W_LOG_DIAPER,
+    W_OPEN,
+    W_SNOOZE,
+    W_LEFT,
+    W_RIGHT,
+    W_BOTH,
+    W_BOTTLE,
+    W_SOLIDS,
+    W_TEST_TITLE,
+    W_TEST_BODY,
+    W_WORDS
+};
+
+/* 0 English, 1 Hebrew, 2 French (English for anything else). */
+int push_lang(const char *locale);
+const char *const *push_words(int lang);
+/* "45 min", "3 h", "3 h 5 min". */
+void push_duration_text(int64_t ms, char *out, size_t outsz);
+
+/* Queues one message; *queued says whether it was new (a firing is queued
+ * once per subscription: `dedupe` names it). */
+bool push_queue_message(struct db *d, const char *sub_id, const char *reminder_id,
+                        const char *dedupe, const char *payload, const char *topic,
+                        const char *urgency, int64_t ttl, int64_t now, bool *queued);
+
+/* Queues a test notification for every active subscription of an account
+ * (user_id) or a guest member (member_id). Returns how many, -1 on error. */
+int push_queue_test(struct db *d, const char *user_id, const char *member_id);
+
+/* The snooze capability put in a reminder's payload: the service worker
+ * posts it back without a session. */
+#define SNOOZE_TOKEN_TTL_MS (24 * 3600 * 1000LL)
+void push_snooze_token(const char *reminder_id, int64_t expires_ms, char *out, size_t outsz);
+/* Checks a token; on success writes the reminder id (37 bytes). */
+bool push_snooze_token_check(const char *token, char reminder_id[37]);
+
+/* The VAPID key in DATA_DIR/vapid.pem, created when missing. */
+struct vapid_key *push_vapid_key(const char *data_dir, char *err, size_t errsz);
+
+#endif
