@@ -213,11 +213,8 @@ static void register_post(struct request *r)
     v_string(&v, "password", V_REQUIRED, PASSWORD_MIN_CHARS, PASSWORD_MAX_CHARS, &password);
     v_string(&v, "name", V_REQUIRED, 1, 80, &name);
     v_string(&v, "invite", 0, 1, 128, &invite);
-    if (!v_finish(&v)) {
-        v_reply(r, &v);
+    if (!v_accept(r, &v))
         return;
-    }
-    v_free(&v);
 
     struct db *d = req_db(r);
     if (!d)
@@ -286,11 +283,8 @@ static void login_post(struct request *r)
     const char *email_in = NULL, *password = NULL;
     v_string(&v, "email", V_REQUIRED, 1, 254, &email_in);
     v_string(&v, "password", V_REQUIRED, 1, PASSWORD_MAX_CHARS, &password);
-    if (!v_finish(&v)) {
-        v_reply(r, &v);
+    if (!v_accept(r, &v))
         return;
-    }
-    v_free(&v);
     struct db *d = req_db(r);
     if (!d)
         return;

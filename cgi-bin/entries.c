@@ -622,11 +622,8 @@ static void sync_post(struct request *r)
     v_int(&v, "cursor", V_REQUIRED, 0, INT64_MAX / 2, &cursor);
     v_array(&v, "changes", 0, MAX_SYNC_CHANGES, &changes);
     v_int(&v, "limit", 0, 1, MAX_PULL, &limit);
-    if (!v_finish(&v)) {
-        v_reply(r, &v);
+    if (!v_accept(r, &v))
         return;
-    }
-    v_free(&v);
     int n = changes ? cJSON_GetArraySize(changes) : 0;
     if (n > 0 && r->session->role < ROLE_CAREGIVER) {
         resp_error(r, 403, "forbidden", "Viewers cannot change anything");

@@ -136,11 +136,8 @@ static void family_post(struct request *r)
     if (v_string(&v, "timezone", V_REQUIRED, 1, TZ_NAME_MAX, &tz))
         check_timezone(&v, tz);
     v_string(&v, "notes", V_MULTILINE, 0, 4000, &notes);
-    if (!v_finish(&v)) {
-        v_reply(r, &v);
+    if (!v_accept(r, &v))
         return;
-    }
-    v_free(&v);
     struct db *d = req_db(r);
     if (!d)
         return;
@@ -190,11 +187,8 @@ static void family_patch(struct request *r)
     bool has_notes = v_string(&v, "notes", V_MULTILINE, 0, 4000, &notes);
     if (has_tz)
         check_timezone(&v, tz);
-    if (!v_finish(&v)) {
-        v_reply(r, &v);
+    if (!v_accept(r, &v))
         return;
-    }
-    v_free(&v);
     struct db *d = req_db(r);
     if (!d)
         return;
@@ -348,15 +342,11 @@ static void subject_post(struct request *r)
     struct subject_fields f;
     v_init(&v, r->json, NULL);
     subject_fields_read(&v, &f, true);
-    if (!v_finish(&v)) {
-        v_reply(r, &v);
+    if (!v_accept(r, &v))
         return;
-    }
     struct db *d = req_db(r);
-    if (!d) {
-        v_free(&v);
+    if (!d)
         return;
-    }
     const char *fid = r->session->family_id;
     const char *colour = f.colour;
     if (!f.has_colour) {
@@ -377,7 +367,6 @@ static void subject_post(struct request *r)
               db_bind_text(st, 5, f.has_birth_date ? f.birth_date : NULL) &&
               db_bind_text(st, 6, f.has_sex ? f.sex : NULL) && db_bind_text(st, 7, colour) &&
               db_bind_int64(st, 8, now) && db_bind_int64(st, 9, now) && db_step_done(d, st);
-    v_free(&v);
     if (!ok) {
         resp_internal(r);
         return;
@@ -392,15 +381,11 @@ static void subject_patch(struct request *r)
     struct subject_fields f;
     v_init(&v, r->json, NULL);
     subject_fields_read(&v, &f, false);
-    if (!v_finish(&v)) {
-        v_reply(r, &v);
+    if (!v_accept(r, &v))
         return;
-    }
     struct db *d = req_db(r);
-    if (!d) {
-        v_free(&v);
+    if (!d)
         return;
-    }
     const char *sid = req_param(r, "sid");
     sqlite3_stmt *st =
         db_stmt(d, "UPDATE subjects SET name = coalesce(?1, name), kind = coalesce(?2, kind), "
@@ -416,7 +401,6 @@ static void subject_patch(struct request *r)
               db_bind_text(st, 7, f.has_colour ? f.colour : NULL) &&
               db_bind_int64(st, 8, now_ms()) && db_bind_text(st, 9, sid) &&
               db_bind_text(st, 10, r->session->family_id) && db_step_done(d, st);
-    v_free(&v);
     if (!ok) {
         resp_internal(r);
         return;
@@ -656,11 +640,8 @@ static void link_post(struct request *r)
     bool has_max = v_int(&v, "max_uses", V_NULLABLE, 1, 1000, &max_uses);
     if (has_expiry && expires_at <= now)
         v_error(&v, "expires_at", "must be in the future");
-    if (!v_finish(&v)) {
-        v_reply(r, &v);
+    if (!v_accept(r, &v))
         return;
-    }
-    v_free(&v);
     struct db *d = req_db(r);
     if (!d)
         return;

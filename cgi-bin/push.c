@@ -161,11 +161,8 @@ static void subscription_post(struct request *r)
     }
     if (has_endpoint && !endpoint_ok(endpoint))
         v_error(&v, "endpoint", "must be an https URL");
-    if (!v_finish(&v)) {
-        v_reply(r, &v);
+    if (!v_accept(r, &v))
         return;
-    }
-    v_free(&v);
     struct db *d = req_db(r);
     if (!d)
         return;
@@ -453,16 +450,13 @@ static void reminder_post(struct request *r)
         !(st && db_bind_text(st, 1, f.subject_id) && db_bind_text(st, 2, fid) &&
           sqlite3_step(st) == SQLITE_ROW))
         v_error(&v, "subject_id", "is not a person in this family");
-    if (!v_finish(&v)) {
-        v_reply(r, &v);
+    if (!v_accept(r, &v))
         return;
-    }
     char rid[37];
     uuid_v4(rid);
     int64_t now = now_ms();
     const char *me = r->session->family_member_id[0] ? r->session->family_member_id : NULL;
     if (!db_begin(d)) {
-        v_free(&v);
         resp_error(r, 503, "db_busy", "The database is busy; try again");
         return;
     }
@@ -480,7 +474,6 @@ static void reminder_post(struct request *r)
               db_bind_int64(st, 11, now) && db_bind_int64(st, 12, now) && db_step_done(d, st);
     /* Whoever sets a reminder up wants it. */
     ok = ok && (!me || optin_set(d, rid, me, true));
-    v_free(&v);
     if (!ok || !db_commit(d)) {
         db_rollback(d);
         resp_internal(r);
@@ -514,10 +507,8 @@ static void reminder_patch(struct request *r)
     reminder_fields_read(&v, &f, false);
     reminder_kind_check(&v, kind, had_interval || f.has_interval, had_time || f.has_time,
                         had_at || f.has_at);
-    if (!v_finish(&v)) {
-        v_reply(r, &v);
+    if (!v_accept(r, &v))
         return;
-    }
     st = db_stmt(d, "UPDATE reminders SET interval_min = coalesce(?1, interval_min), "
                     "time_of_day = coalesce(?2, time_of_day), at = coalesce(?3, at), "
                     "label = coalesce(?4, label), enabled = coalesce(?5, enabled), "
@@ -532,7 +523,6 @@ static void reminder_patch(struct request *r)
         (f.has_enabled ? db_bind_int64(st, 5, f.enabled) : sqlite3_bind_null(st, 5) == SQLITE_OK) &&
         db_bind_int64(st, 6, now_ms()) && db_bind_text(st, 7, rid) && db_bind_text(st, 8, fid) &&
         db_step_done(d, st);
-    v_free(&v);
     if (!ok) {
         resp_internal(r);
         return;
@@ -602,13 +592,10 @@ static void snooze_post(struct request *r)
     int64_t minutes = 15;
     v_string(&v, "token", V_REQUIRED, 1, 200, &token);
     v_int(&v, "minutes", 0, 1, 720, &minutes);
-    if (!v_finish(&v)) {
-        v_reply(r, &v);
+    if (!v_accept(r, &v))
         return;
-    }
     char rid[37];
     bool valid = push_snooze_token_check(token, rid);
-    v_free(&v);
     if (!valid) {
         resp_error(r, 403, "forbidden", "This snooze link is not valid any more");
         return;
@@ -674,11 +661,8 @@ static void quiet_put(struct request *r)
         v_error(&v, "end", "must be a time as HH:MM");
     if (has_start != has_end)
         v_error(&v, has_start ? "end" : "start", "give both start and end, or null for none");
-    if (!v_finish(&v)) {
-        v_reply(r, &v);
+    if (!v_accept(r, &v))
         return;
-    }
-    v_free(&v);
     if (!r->session->family_member_id[0]) {
         field_error(r, "start", "only members of the family have quiet hours here");
         return;

@@ -398,6 +398,16 @@ void v_reply(struct request *r, struct vobj *v)
     v_free(v);
 }
 
+bool v_accept(struct request *r, struct vobj *v)
+{
+    if (!v_finish(v)) {
+        v_reply(r, v);
+        return false;
+    }
+    v_free(v);
+    return true;
+}
+
 bool query_int(struct request *r, const char *name, int64_t min, int64_t max, int64_t def,
                int64_t *out)
 {

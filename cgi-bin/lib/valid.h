@@ -6,7 +6,7 @@
  *   v_init(&v, r->json, NULL);
  *   v_string(&v, "name", V_REQUIRED, 1, 80, &name);
  *   v_int(&v, "amount_ml", 0, 1, 1000, &ml);
- *   if (!v_finish(&v)) return v_reply(r, &v);
+ *   if (!v_accept(r, &v)) return;
  */
 #ifndef CARELOG_VALID_H
 #define CARELOG_VALID_H
@@ -77,6 +77,9 @@ bool v_finish(struct vobj *v);
 cJSON *v_take_errors(struct vobj *v);
 /* Sends 400 validation_failed with the collected field errors. */
 void v_reply(struct request *r, struct vobj *v);
+/* The usual end of reading a body: v_finish, then either 400 with the field
+ * errors (false: the handler returns) or the errors freed (true). */
+bool v_accept(struct request *r, struct vobj *v);
 
 /* A whole-number query parameter in [min, max], `def` when absent. On bad
  * input replies 400 validation_failed naming the parameter, returns false. */
