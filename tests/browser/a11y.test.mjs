@@ -1,28 +1,18 @@
 // a11y.test.mjs — axe-core on every screen (sign in, home, the entry form,
 // timeline, day, trends, settings, account, quick buttons, reminders) in light and dark themes finds
 // no serious or critical violation.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { startServer, launchBrowser, newContext, stopAll, sanitizerReport, familyWithBaby, appReady } from './harness.mjs';
+import { useStack, newContext, familyWithBaby, appReady } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 let server;
 let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  const log = await server.stop();
-  await stopAll();
-  assert.equal(sanitizerReport(log, 'a11y'), '', 'no sanitizer reports from the programs');
-});
+useStack('a11y', (s) => ({ server, browser } = s));
 
 async function axe(page, where) {
   await page.evaluate(AXE);

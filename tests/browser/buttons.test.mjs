@@ -1,23 +1,13 @@
 // buttons.test.mjs — the family's quick buttons can be changed from the app:
 // add a medicine button with its preset, rename and remove buttons; the home
 // screen follows, and one tap on the new button logs the preset entry.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newContext, stopAll, sanitizerReport, familyWithBaby, signInContext, appReady, serverEntries, watchErrors } from './harness.mjs';
+import { useStack, newContext, familyWithBaby, signInContext, appReady, serverEntries, watchErrors } from './harness.mjs';
 
 let server;
 let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  const log = await server.stop();
-  await stopAll();
-  assert.equal(sanitizerReport(log, 'buttons'), '', 'no sanitizer reports from the programs');
-});
+useStack('buttons', (s) => ({ server, browser } = s));
 
 test('add, rename and remove quick buttons; a new preset logs in one tap', async () => {
   const owner = await familyWithBaby(server.base);

@@ -1,23 +1,13 @@
 // conflict.test.mjs — last write wins: an edit made offline that another
 // caregiver's later edit beats comes back "stale"; the device then shows the
 // winning version and says so.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newContext, stopAll, sanitizerReport, familyWithBaby, signInContext, appReady, serverEntries, watchErrors } from './harness.mjs';
+import { useStack, newContext, familyWithBaby, signInContext, appReady, serverEntries, watchErrors } from './harness.mjs';
 
 let server;
 let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  const log = await server.stop();
-  await stopAll();
-  assert.equal(sanitizerReport(log, 'conflict'), '', 'no sanitizer reports from the programs');
-});
+useStack('conflict', (s) => ({ server, browser } = s));
 
 test('a stale offline edit gives way to the winning version, shown on the device', async () => {
   const owner = await familyWithBaby(server.base);

@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import net from 'node:net';
+import { before, after } from 'node:test';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -145,6 +147,22 @@ export function sanitizerReport(log, name = 'server') {
   const lines = log.split('\n');
   const at = lines.findIndex((l) => /Sanitizer|runtime error/.test(l));
   return `${lines.slice(Math.max(0, at - 2), at + 30).join('\n')}\n(whole log: ${file})`;
+}
+
+// A test file's stack: the real server and Chromium started before its tests
+// and stopped after them; the file fails if the programs' log holds a
+// sanitizer report. `ready` receives {server, browser}.
+export function useStack(name, ready, extraEnv = {}) {
+  let stack = null;
+  before(async () => {
+    stack = { server: await startServer(extraEnv), browser: await launchBrowser() };
+    ready(stack);
+  });
+  after(async () => {
+    const log = stack ? await stack.server.stop() : '';
+    await stopAll();
+    assert.equal(sanitizerReport(log, name), '', 'no sanitizer reports from the programs');
+  });
 }
 
 // ---- API client (Node side, its own cookie jar) ----

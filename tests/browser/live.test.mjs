@@ -2,23 +2,13 @@
 // running timer) appears on the other's screen without a reload, pushed by
 // the family stream. The wait is bounded well below the 60 s poll, so only
 // the live stream can pass it; the observed delay is reported.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newContext, stopAll, sanitizerReport, familyWithBaby, accessLink, Client, uniqueEmail, signInContext, appReady, watchErrors } from './harness.mjs';
+import { useStack, newContext, familyWithBaby, accessLink, Client, uniqueEmail, signInContext, appReady, watchErrors } from './harness.mjs';
 
 let server;
 let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  const log = await server.stop();
-  await stopAll();
-  assert.equal(sanitizerReport(log, 'live'), '', 'no sanitizer reports from the programs');
-});
+useStack('live', (s) => ({ server, browser } = s));
 
 async function deviceFor(email, password) {
   const ctx = await newContext(browser);

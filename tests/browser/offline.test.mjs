@@ -2,23 +2,13 @@
 // (the service worker serves the app, IndexedDB still shows all 20 as
 // waiting to sync), come back online, and the server then holds all 20
 // exactly once.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newContext, stopAll, sanitizerReport, familyWithBaby, signInContext, appReady, serverEntries, watchErrors } from './harness.mjs';
+import { useStack, newContext, familyWithBaby, signInContext, appReady, serverEntries, watchErrors } from './harness.mjs';
 
 let server;
 let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  const log = await server.stop();
-  await stopAll();
-  assert.equal(sanitizerReport(log, 'offline'), '', 'no sanitizer reports from the programs');
-});
+useStack('offline', (s) => ({ server, browser } = s));
 
 test('20 entries logged offline survive a reload and reach the server once each', async () => {
   const owner = await familyWithBaby(server.base);

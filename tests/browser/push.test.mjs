@@ -2,23 +2,13 @@
 // worker through the DevTools protocol: the network to real push services is
 // closed) shows as a notification with its actions, and a reminder's link
 // (/?family=…&subject=…) opens that family and person.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newContext, stopAll, sanitizerReport, familyWithBaby, signInContext, appReady, watchErrors } from './harness.mjs';
+import { useStack, newContext, familyWithBaby, signInContext, appReady, watchErrors } from './harness.mjs';
 
 let server;
 let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  const log = await server.stop();
-  await stopAll();
-  assert.equal(sanitizerReport(log, 'push'), '', 'no sanitizer reports from the programs');
-});
+useStack('push', (s) => ({ server, browser } = s));
 
 test('a pushed reminder becomes a notification; its link opens the right person', async () => {
   const owner = await familyWithBaby(server.base, { baby: 'Noa' });

@@ -3,23 +3,13 @@
 // service worker controlling the page after one reload, the offline page
 // for navigations it cannot serve, the CSP on responses, and a shortcut
 // opening straight into its action.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newContext, stopAll, sanitizerReport, familyWithBaby, signInContext, appReady, watchErrors } from './harness.mjs';
+import { useStack, newContext, familyWithBaby, signInContext, appReady, watchErrors } from './harness.mjs';
 
 let server;
 let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  const log = await server.stop();
-  await stopAll();
-  assert.equal(sanitizerReport(log, 'pwa'), '', 'no sanitizer reports from the programs');
-});
+useStack('pwa', (s) => ({ server, browser } = s));
 
 function pngSize(buf) {
   assert.equal(buf.subarray(1, 4).toString('latin1'), 'PNG');

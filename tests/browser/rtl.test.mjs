@@ -1,25 +1,15 @@
 // rtl.test.mjs — the Hebrew UI lays out right to left: dir="rtl", the first
 // tab and the first quick button sit on the right, timeline rows start at
 // the right edge; a screenshot is kept in tests/out for a person to look at.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launchBrowser, newContext, stopAll, sanitizerReport, familyWithBaby, signInContext, appReady, watchErrors, ROOT } from './harness.mjs';
+import { useStack, newContext, familyWithBaby, signInContext, appReady, watchErrors, ROOT } from './harness.mjs';
 
 let server;
 let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  const log = await server.stop();
-  await stopAll();
-  assert.equal(sanitizerReport(log, 'rtl'), '', 'no sanitizer reports from the programs');
-});
+useStack('rtl', (s) => ({ server, browser } = s));
 
 test('Hebrew renders right to left', async () => {
   const owner = await familyWithBaby(server.base, { owner: 'דנה', baby: 'נועה' });

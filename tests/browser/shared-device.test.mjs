@@ -2,23 +2,13 @@
 // Dana are never sent under Sam's session when Sam signs in next (they wait,
 // marked as Dana's, and Dana's cached log is not shown to Sam); they go out
 // under Dana's name when Dana signs in again.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newContext, stopAll, sanitizerReport, familyWithBaby, accessLink, Client, uniqueEmail, signInContext, appReady, serverEntries, watchErrors } from './harness.mjs';
+import { useStack, newContext, familyWithBaby, accessLink, Client, uniqueEmail, signInContext, appReady, serverEntries, watchErrors } from './harness.mjs';
 
 let server;
 let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  const log = await server.stop();
-  await stopAll();
-  assert.equal(sanitizerReport(log), '', 'no sanitizer reports from the programs');
-});
+useStack('shared-device', (s) => ({ server, browser } = s));
 
 test('a queued change waits for its own author on a shared device', async () => {
   const owner = await familyWithBaby(server.base);

@@ -1,23 +1,13 @@
 // viewer.test.mjs — a viewer (guest by access link) sees the log and the
 // timers but no write control anywhere, and a write forced from the page is
 // refused by the server.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newContext, stopAll, sanitizerReport, familyWithBaby, accessLink, appReady, watchErrors } from './harness.mjs';
+import { useStack, newContext, familyWithBaby, accessLink, appReady, watchErrors } from './harness.mjs';
 
 let server;
 let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  const log = await server.stop();
-  await stopAll();
-  assert.equal(sanitizerReport(log, 'viewer'), '', 'no sanitizer reports from the programs');
-});
+useStack('viewer', (s) => ({ server, browser } = s));
 
 function uuid7() {
   const hex = (Date.now().toString(16).padStart(12, '0') + '7' + [...crypto.getRandomValues(new Uint8Array(10))].map((b) => b.toString(16).padStart(2, '0')).join('')).slice(0, 32);
