@@ -6,7 +6,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 
-run_pkgs="gcc make libc6-dev lighttpd libfcgi-dev libsqlite3-dev libcjson-dev libsodium-dev
+run_pkgs="gcc make libc6-dev lighttpd lighttpd-mod-deflate lighttpd-mod-openssl libfcgi-dev libsqlite3-dev libcjson-dev libsodium-dev
           libssl-dev libcurl4-openssl-dev ca-certificates tzdata"
 test_pkgs="curl jq perl procps iproute2 psmisc sqlite3 openssl chromium fonts-dejavu-core"
 fuzz_pkgs="clang libclang-rt-14-dev"
