@@ -37,6 +37,12 @@ static const struct route routes[] = {
 #define DEFAULT_PULL     1000
 #define MAX_DURATION_MS  (48 * 3600 * 1000LL)
 #define MAX_FUTURE_MS    (24 * 3600 * 1000LL)
+/* How far ahead of the server's clock a client's updated_at may be. Last
+ * write wins on updated_at, so a phone whose clock runs years ahead would
+ * otherwise pin its version against every later edit and delete; later
+ * stamps are taken as now + this (the write is kept, not refused: refusing
+ * would lose an entry logged offline on a wrong clock). */
+#define MAX_CLOCK_AHEAD_MS (2 * 60 * 1000LL)
 
 /* ---------- reading entries ---------- */
 
@@ -173,10 +179,21 @@ static char *version_text(int deleted, const char *subject, const char *type, in
     return b.p;
 }
 
-/* Applies one change inside the caller's transaction. */
-static enum apply_result entry_apply(struct db *d, const char *fid, const char *author,
-                                     const struct entry_in *e)
+static int64_t bounded_client_time(int64_t ms)
 {
+    int64_t limit = now_ms() + MAX_CLOCK_AHEAD_MS;
+    return ms > limit ? limit : ms;
+}
+
+/* Applies one change inside the caller's transaction. Every write passes
+ * here, so the clock bound is applied here and nowhere else. */
+static enum apply_result entry_apply(struct db *d, const char *fid, const char *author,
+                                     const struct entry_in *in)
+{
+    struct entry_in bounded = *in;
+    bounded.updated_at = bounded_client_time(in->updated_at);
+    bounded.created_at = bounded_client_time(in->created_at);
+    const struct entry_in *e = &bounded;
     char *value = cJSON_PrintUnformatted(e->value);
     if (!value)
         return APPLY_ERROR;

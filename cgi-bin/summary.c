@@ -450,11 +450,15 @@ static void trends_get(struct request *r)
 
 /* ---------- GET export ---------- */
 
-/* RFC 4180: a field with a comma, quote, CR or LF is quoted, quotes doubled. */
+/* RFC 4180: a field with a comma, quote, CR or LF is quoted, quotes doubled.
+ * A cell that a spreadsheet would read as a formula (=, +, -, @, tab or CR
+ * first: OWASP's CSV injection list) gets a leading apostrophe, which the
+ * spreadsheet shows as text; the JSON export keeps every value as is. */
 static void csv_field(struct buf *b, const char *s, bool last)
 {
-    if (strpbrk(s, ",\"\r\n")) {
-        buf_puts(b, "\"");
+    bool formula = s[0] && strchr("=+-@\t\r", s[0]);
+    if (formula || strpbrk(s, ",\"\r\n")) {
+        buf_puts(b, formula ? "\"'" : "\"");
         for (const char *p = s; *p; p++) {
             if (*p == '"')
                 buf_puts(b, "\"");

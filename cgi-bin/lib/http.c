@@ -156,9 +156,64 @@ bool content_type_is_json(const char *ct)
     return *rest == '\0' || *rest == ';';
 }
 
-cJSON *json_parse_body(const char *body, size_t len)
+/* One linear pass before cJSON sees the text: cJSON's own costs are linear,
+ * but what handlers do with a parsed object is not always (each field lookup
+ * walks the members), so the shape is bounded here, where it is cheap. Only
+ * the structure outside strings is counted; malformed text is left for cJSON
+ * to refuse. */
+const char *json_body_problem(const char *body, size_t len)
 {
     if (!body || body[len] != '\0' || memchr(body, '\0', len))
+        return "The body must not contain NUL bytes";
+    bool in_object[JSON_MAX_DEPTH + 1] = {false};
+    unsigned members[JSON_MAX_DEPTH + 1] = {0};
+    int depth = 0;
+    bool in_string = false;
+    for (size_t i = 0; i < len; i++) {
+        char c = body[i];
+        if (in_string) {
+            if (c == '"') {
+                in_string = false;
+            } else if (c == '\\') {
+                /* "\u0000" would become a NUL that silently ends the string
+                 * in C; "\\u0000" (an escaped backslash) is plain text. */
+                if (i + 5 < len && body[i + 1] == 'u' && memcmp(body + i + 2, "0000", 4) == 0)
+                    return "Strings must not contain \\u0000";
+                i++;
+            }
+            continue;
+        }
+        switch (c) {
+        case '"':
+            in_string = true;
+            break;
+        case '{':
+        case '[':
+            if (depth == JSON_MAX_DEPTH)
+                return "The body is nested too deeply";
+            depth++;
+            in_object[depth] = c == '{';
+            members[depth] = 0;
+            break;
+        case '}':
+        case ']':
+            if (depth > 0)
+                depth--;
+            break;
+        case ':':
+            if (depth > 0 && in_object[depth] && ++members[depth] > JSON_MAX_MEMBERS)
+                return "An object in the body has too many fields";
+            break;
+        default:
+            break;
+        }
+    }
+    return NULL;
+}
+
+cJSON *json_parse_body(const char *body, size_t len)
+{
+    if (json_body_problem(body, len))
         return NULL;
     /* cJSON looks for the terminating NUL only within `len`, so it has to
      * be counted in; otherwise every body fails the trailing-garbage check. */

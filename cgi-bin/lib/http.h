@@ -85,9 +85,16 @@ char *req_printf(struct request *r, const char *fmt, ...) __attribute__((format(
 int query_lookup(const char *query, const char *name, char *out, size_t outsz);
 bool cookie_lookup(const char *header, const char *name, char *out, size_t outsz);
 bool content_type_is_json(const char *ct);
-/* Parses a request body: body[len] must be its terminating NUL. Exactly one
- * JSON value with only whitespace around it, and no NUL byte inside (cJSON
- * would silently cut a string there). NULL when it is not that. */
+/* Bounds on the shape of a JSON body, checked before it is parsed. */
+#define JSON_MAX_DEPTH   32
+#define JSON_MAX_MEMBERS 256 /* per object */
+/* Why a body may not be parsed (a message for the 400), or NULL: a NUL byte
+ * or a "\u0000" escape (C strings would silently end there), nesting deeper
+ * than JSON_MAX_DEPTH, an object with more than JSON_MAX_MEMBERS members.
+ * Linear in len; body[len] must be its terminating NUL. */
+const char *json_body_problem(const char *body, size_t len);
+/* Parses a request body: exactly one JSON value with only whitespace around
+ * it, and no json_body_problem. NULL when it is not that. */
 cJSON *json_parse_body(const char *body, size_t len);
 
 /* Adds an integer that may exceed 32 bits (epoch ms, seqs). cJSON prints

@@ -130,6 +130,11 @@ bool read_json_body(struct request *r)
         resp_error(r, 400, "invalid_json", "A JSON object body is required");
         return false;
     }
+    const char *problem = json_body_problem(r->body, r->body_len);
+    if (problem) {
+        resp_error(r, 400, "invalid_json", problem);
+        return false;
+    }
     r->json = json_parse_body(r->body, r->body_len);
     if (!r->json) {
         resp_error(r, 400, "invalid_json", "The body is not valid JSON");

@@ -35,19 +35,48 @@ void v_free(struct vobj *v)
     v->errors = NULL;
 }
 
+/* The error list is capped: a body of 90,000 unknown fields gets the first
+ * few named, and every call stays O(V_MAX_ERRORS) (the list is searched for
+ * the field before adding), so collecting is linear in the body. */
 void v_error(struct vobj *v, const char *name, const char *message)
 {
     if (!v->errors)
         return;
     char key[160];
     snprintf(key, sizeof key, "%s%s", v->prefix, name);
-    if (!cJSON_GetObjectItemCaseSensitive(v->errors, key))
+    int n = 0;
+    for (const cJSON *e = v->errors->child; e; e = e->next, n++)
+        if (strcmp(e->string, key) == 0)
+            return; /* the first error per field wins */
+    if (n < V_MAX_ERRORS)
         cJSON_AddStringToObject(v->errors, key, message);
+}
+
+static bool errors_full(const struct vobj *v)
+{
+    int n = 0;
+    for (const cJSON *e = v->errors ? v->errors->child : NULL; e; e = e->next)
+        n++;
+    return n >= V_MAX_ERRORS;
 }
 
 bool v_ok(const struct vobj *v)
 {
-    return !v->errors || cJSON_GetArraySize(v->errors) == 0;
+    return !v->errors || !v->errors->child;
+}
+
+/* Reports the object itself ("body" at the top, "value" nested) as not an
+ * object: every getter on it yields nothing, so one of them must say why. */
+static void not_an_object(struct vobj *v)
+{
+    char key[64];
+    snprintf(key, sizeof key, "%s", v->prefix[0] ? v->prefix : "body");
+    size_t n = strlen(key);
+    if (n && key[n - 1] == '.')
+        key[n - 1] = '\0';
+    struct vobj top = *v;
+    top.prefix[0] = '\0';
+    v_error(&top, key, "must be a JSON object");
 }
 
 static void mark_known(struct vobj *v, const char *name)
@@ -75,8 +104,10 @@ bool v_is_null(struct vobj *v, const char *name)
 static const cJSON *field(struct vobj *v, const char *name, unsigned flags)
 {
     mark_known(v, name);
-    if (!cJSON_IsObject(v->obj))
+    if (!cJSON_IsObject(v->obj)) {
+        not_an_object(v);
         return NULL;
+    }
     const cJSON *it = cJSON_GetObjectItemCaseSensitive(v->obj, name);
     if (!it) {
         if (flags & V_REQUIRED)
@@ -347,33 +378,32 @@ bool v_array(struct vobj *v, const char *name, unsigned flags, size_t max_items,
     return true;
 }
 
+static int known_index(const struct vobj *v, const char *name)
+{
+    for (int i = 0; i < v->nknown; i++)
+        if (strcmp(v->known[i], name) == 0)
+            return i;
+    return -1;
+}
+
+/* One pass over the members, each compared with the known names only (at
+ * most V_MAX_KNOWN), so a body of many fields costs linear time; it stops
+ * once the error list is full. */
 bool v_finish(struct vobj *v)
 {
     if (!cJSON_IsObject(v->obj)) {
-        /* Report against the object itself: "body" at the top, "value" nested. */
-        char key[64];
-        snprintf(key, sizeof key, "%s", v->prefix[0] ? v->prefix : "body");
-        size_t n = strlen(key);
-        if (n && key[n - 1] == '.')
-            key[n - 1] = '\0';
-        if (v->errors && !cJSON_GetObjectItemCaseSensitive(v->errors, key))
-            cJSON_AddStringToObject(v->errors, key, "must be a JSON object");
+        not_an_object(v);
         return false;
     }
-    for (const cJSON *c = v->obj->child; c; c = c->next) {
-        bool known = false;
-        for (int i = 0; i < v->nknown && !known; i++)
-            known = strcmp(v->known[i], c->string) == 0;
-        if (!known) {
+    uint64_t seen = 0;
+    for (const cJSON *c = v->obj->child; c && !errors_full(v); c = c->next) {
+        int k = known_index(v, c->string);
+        if (k < 0)
             v_error(v, c->string, "unknown field");
-            continue;
-        }
-        for (const cJSON *d = v->obj->child; d != c; d = d->next) {
-            if (strcmp(d->string, c->string) == 0) {
-                v_error(v, c->string, "appears more than once");
-                break;
-            }
-        }
+        else if (seen & (UINT64_C(1) << k))
+            v_error(v, c->string, "appears more than once");
+        else
+            seen |= UINT64_C(1) << k;
     }
     return v_ok(v);
 }

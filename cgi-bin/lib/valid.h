@@ -25,7 +25,8 @@ enum v_flags {
     V_MULTILINE = 1 << 2, /* strings may hold newlines and tabs */
 };
 
-#define V_MAX_KNOWN 48
+#define V_MAX_KNOWN  48 /* field names one object may know (a bit each) */
+#define V_MAX_ERRORS 16 /* field errors collected before the rest are dropped */
 
 struct vobj {
     const cJSON *obj;
@@ -36,7 +37,9 @@ struct vobj {
     int nknown;
 };
 
-/* `obj` may be NULL or not an object: then v_finish reports it. */
+/* `obj` may be NULL or not an object: then the first getter (or v_finish)
+ * reports it, so a getter that yields nothing has always either found the
+ * field absent and optional or recorded why. */
 void v_init(struct vobj *v, const cJSON *obj, const char *prefix);
 /* A nested object sharing the parent's error list; field names get prefixed. */
 void v_init_nested(struct vobj *child, struct vobj *parent, const cJSON *obj, const char *name);

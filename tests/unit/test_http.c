@@ -69,6 +69,31 @@ int main(void)
     ok(!json_parse_body(empty, 0), "empty body refused");
     ok(!json_parse_body(obj, 3), "a length short of the NUL refused");
 
+    /* The shape bounds (audit): an escaped NUL, nesting, members per object. */
+    static const char esc_nul[] = "{\"a\":\"x\\u0000y\"}", esc_bs[] = "{\"a\":\"x\\\\u0000y\"}";
+    ok(json_body_problem(esc_nul, sizeof esc_nul - 1) != NULL, "\\u0000 refused");
+    j = json_parse_body(esc_bs, sizeof esc_bs - 1);
+    ok(j && strcmp(cJSON_GetObjectItem(j, "a")->valuestring, "x\\u0000y") == 0,
+       "an escaped backslash before u0000 is text");
+    cJSON_Delete(j);
+    char deep[2 * (JSON_MAX_DEPTH + 1) + 1], ok_deep[2 * JSON_MAX_DEPTH + 1];
+    memset(deep, '[', JSON_MAX_DEPTH + 1);
+    memset(deep + JSON_MAX_DEPTH + 1, ']', JSON_MAX_DEPTH + 1);
+    deep[sizeof deep - 1] = '\0';
+    memset(ok_deep, '[', JSON_MAX_DEPTH);
+    memset(ok_deep + JSON_MAX_DEPTH, ']', JSON_MAX_DEPTH);
+    ok_deep[sizeof ok_deep - 1] = '\0';
+    ok(json_body_problem(deep, sizeof deep - 1) != NULL, "nesting past the limit refused");
+    ok(json_body_problem(ok_deep, sizeof ok_deep - 1) == NULL, "nesting at the limit accepted");
+    struct buf many;
+    buf_init(&many, 1 << 20);
+    buf_puts(&many, "{\"x\":\"a:b\"");
+    for (int i = 0; i < JSON_MAX_MEMBERS; i++)
+        buf_printf(&many, ",\"k%d\":{\"a\":1}", i);
+    buf_puts(&many, "}");
+    ok(json_body_problem(many.p, many.len) != NULL, "%d members refused", JSON_MAX_MEMBERS + 1);
+    buf_free(&many);
+
     struct buf b;
     buf_init(&b, 8);
     ok(buf_puts(&b, "12345678"), "buffer takes up to max");

@@ -124,5 +124,44 @@ int main(void)
     ok(err_of(&v, "inf") != NULL, "…and is reported");
     v_free(&v);
     cJSON_Delete(j);
+
+    /* Regression (audit): a sync change of `null` went through every getter
+     * with no error recorded, so the handler used a NULL type. A getter that
+     * yields nothing must have found the field optional and absent, or said
+     * why. */
+    cJSON *not_objects[] = {cJSON_CreateNull(), cJSON_CreateTrue(), cJSON_CreateNumber(0),
+                            cJSON_CreateString("x"), cJSON_CreateArray()};
+    for (size_t i = 0; i < ARRAY_LEN(not_objects); i++) {
+        v_init(&v, not_objects[i], NULL);
+        ok(!v_enum(&v, "side", 0, sides, &side) && !v_ok(&v),
+           "a getter on a non-object records an error (%zu)", i);
+        ok(err_of(&v, "body") && strcmp(err_of(&v, "body"), "must be a JSON object") == 0,
+           "…against the object itself");
+        v_free(&v);
+        cJSON_Delete(not_objects[i]);
+    }
+
+    /* Error collection is capped and linear: 20,000 unknown fields name 16. */
+    j = cJSON_CreateObject();
+    for (int i = 0; i < 20000; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "k%d", i);
+        cJSON_AddNumberToObject(j, name, i);
+    }
+    cJSON_AddNumberToObject(j, "ml", 5);
+    cJSON_AddNumberToObject(j, "ml", 6);
+    v_init(&v, j, NULL);
+    v_int(&v, "ml", 0, 0, 10, &ml);
+    ok(!v_finish(&v), "unknown fields refused");
+    ok(cJSON_GetArraySize(v.errors) == V_MAX_ERRORS, "…at most %d of them named", V_MAX_ERRORS);
+    v_free(&v);
+    cJSON_Delete(j);
+    j = cJSON_Parse("{\"ml\":1,\"ml\":2}");
+    v_init(&v, j, NULL);
+    v_int(&v, "ml", 0, 0, 10, &ml);
+    ok(!v_finish(&v) && strcmp(err_of(&v, "ml"), "appears more than once") == 0,
+       "duplicates found in one pass");
+    v_free(&v);
+    cJSON_Delete(j);
     return done_testing();
 }
