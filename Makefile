@@ -95,6 +95,15 @@ $(OUT)/tests/tools/%: tests/tools/%.c $(LIB)
 	@mkdir -p $(@D)
 	@echo "  LD  $@"; $(CC) $(CFLAGS) $(MODELINK) $< $(LIB) $(LDLIBS) -o $@
 
+# The handler fuzzer links every program (built without its main) and drives
+# their route tables through the real dispatcher.
+$(OUT)/obj/nomain/%.o: cgi-bin/%.c $(wildcard cgi-bin/lib/*.h cgi-bin/*.h)
+	@mkdir -p $(@D)
+	@echo "  CC  $< (no main)"; $(CC) $(CFLAGS) -DCARELOG_NO_MAIN -c $< -o $@
+$(OUT)/fuzz/fuzz_handlers: tests/fuzz/fuzz_handlers.c $(wildcard tests/fuzz/*.h) \
+		$(PROGRAMS:%=$(OUT)/obj/nomain/%.o) $(OUT)/obj/gen/openapi.o $(LIB)
+	@mkdir -p $(@D)
+	@echo "  LD  $@"; $(CC) $(CFLAGS) $(MODELINK) $(filter-out %.h,$^) $(LDLIBS) -o $@
 $(OUT)/fuzz/%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(LIB)
 	@mkdir -p $(@D)
 	@echo "  LD  $@"; $(CC) $(CFLAGS) $(MODELINK) $< $(LIB) $(LDLIBS) -o $@
@@ -127,6 +136,7 @@ test: deps
 	@sh tools/deps.sh test
 	@$(MAKE) --no-print-directory www
 	@$(MAKE) --no-print-directory BUILD=asan programs units
+	@$(MAKE) --no-print-directory BUILD=fuzz fuzzers
 	@sh tests/run-all.sh
 
 # ---- the rest ----

@@ -606,9 +606,4 @@ static void signin_get(struct request *r)
     resp_redirect(r, "/?welcome=admin");
 }
 
-int main(int argc, char **argv)
-{
-    static const struct program prog = {
-        .name = "auth", .routes = routes, .nroutes = ARRAY_LEN(routes)};
-    return program_main(&prog, argc, argv);
-}
+CARELOG_PROGRAM(auth, NULL, NULL)

@@ -835,9 +835,4 @@ static void config_put(struct request *r)
     reply_config(r, d, 200);
 }
 
-int main(int argc, char **argv)
-{
-    static const struct program prog = {
-        .name = "entries", .routes = routes, .nroutes = ARRAY_LEN(routes)};
-    return program_main(&prog, argc, argv);
-}
+CARELOG_PROGRAM(entries, NULL, NULL)

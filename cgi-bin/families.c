@@ -768,9 +768,4 @@ static void audit_get(struct request *r)
     resp_json(r, 200, body);
 }
 
-int main(int argc, char **argv)
-{
-    static const struct program prog = {
-        .name = "families", .routes = routes, .nroutes = ARRAY_LEN(routes)};
-    return program_main(&prog, argc, argv);
-}
+CARELOG_PROGRAM(families, NULL, NULL)

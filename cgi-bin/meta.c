@@ -47,9 +47,4 @@ static void openapi_get(struct request *r)
     resp_raw(r, 200, "application/json", (const char *)openapi_json, openapi_json_len);
 }
 
-int main(int argc, char **argv)
-{
-    static const struct program prog = {
-        .name = "meta", .routes = routes, .nroutes = ARRAY_LEN(routes)};
-    return program_main(&prog, argc, argv);
-}
+CARELOG_PROGRAM(meta, NULL, NULL)

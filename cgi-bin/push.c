@@ -715,12 +715,4 @@ static void push_shutdown(void)
     vapid_free(vapid);
 }
 
-int main(int argc, char **argv)
-{
-    static const struct program prog = {.name = "push",
-                                        .routes = routes,
-                                        .nroutes = ARRAY_LEN(routes),
-                                        .init = push_init,
-                                        .shutdown = push_shutdown};
-    return program_main(&prog, argc, argv);
-}
+CARELOG_PROGRAM(push, push_init, push_shutdown)

@@ -595,12 +595,4 @@ static void stream_open(struct request *r)
         log_event("warn", "stream_wake_failed", strerror(errno));
 }
 
-int main(int argc, char **argv)
-{
-    static const struct program prog = {.name = "stream",
-                                        .routes = routes,
-                                        .nroutes = ARRAY_LEN(routes),
-                                        .init = stream_init,
-                                        .shutdown = stream_shutdown};
-    return program_main(&prog, argc, argv);
-}
+CARELOG_PROGRAM(stream, stream_init, stream_shutdown)

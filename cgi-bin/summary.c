@@ -602,9 +602,4 @@ static void export_get(struct request *r)
     buf_free(&scratch);
 }
 
-int main(int argc, char **argv)
-{
-    static const struct program prog = {
-        .name = "summary", .routes = routes, .nroutes = ARRAY_LEN(routes)};
-    return program_main(&prog, argc, argv);
-}
+CARELOG_PROGRAM(summary, NULL, NULL)

@@ -8,13 +8,13 @@ cd "$(dirname "$0")/.."
 
 run_pkgs="gcc make libc6-dev lighttpd lighttpd-mod-deflate lighttpd-mod-openssl libfcgi-dev libsqlite3-dev libcjson-dev libsodium-dev
           libssl-dev libcurl4-openssl-dev ca-certificates tzdata"
-test_pkgs="curl jq perl procps iproute2 psmisc sqlite3 openssl chromium fonts-dejavu-core"
+test_pkgs="curl jq perl procps iproute2 psmisc sqlite3 openssl chromium fonts-dejavu-core python3"
 fuzz_pkgs="clang libclang-rt-14-dev"
 bench_pkgs="wrk procps curl jq sqlite3 time"
 
 case "${1:-run}" in
 run) want=$run_pkgs ;;
-test) want="$run_pkgs $test_pkgs" ;;
+test) want="$run_pkgs $test_pkgs $fuzz_pkgs" ;;
 fuzz) want="$run_pkgs $fuzz_pkgs" ;;
 bench) want="$run_pkgs $bench_pkgs" ;;
 *) echo "usage: deps.sh run|test|fuzz|bench" >&2; exit 2 ;;

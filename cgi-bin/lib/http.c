@@ -343,6 +343,11 @@ static bool out_write(struct request *r, const void *data, size_t n)
         }
         return true;
     }
+    if (r->sink) {
+        if (!buf_append(r->sink, data, n))
+            r->broken = true;
+        return !r->broken;
+    }
     if (n && fwrite(data, 1, n, stdout) != n) {
         r->broken = true;
         return false;
@@ -354,6 +359,8 @@ bool resp_flush(struct request *r)
 {
     if (r->broken)
         return false;
+    if (r->sink)
+        return true;
     int rc = r->out ? FCGX_FFlush(r->out) : fflush(stdout);
     if (rc != 0)
         r->broken = true;

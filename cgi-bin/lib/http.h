@@ -27,6 +27,11 @@ struct request {
     /* transport: FastCGI streams, or NULL in classic CGI mode (stdio) */
     FCGX_Stream *in, *out;
     char **envp;
+    /* in-memory transport for tests and the handler fuzzer: when set, the
+     * body is read from mem_body and the response appended to sink */
+    const char *mem_body;
+    size_t mem_body_len;
+    struct buf *sink;
 
     const char *method;
     const char *query;       /* raw query string, "" when absent */

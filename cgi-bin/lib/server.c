@@ -98,6 +98,11 @@ static bool read_body(struct request *r)
         int n;
         if (r->in) {
             n = FCGX_GetStr(r->body + got, (int)((size_t)len - got), r->in);
+        } else if (r->mem_body) {
+            size_t m = r->mem_body_len - got < (size_t)len - got ? r->mem_body_len - got
+                                                                 : (size_t)len - got;
+            memcpy(r->body + got, r->mem_body + got, m);
+            n = (int)m;
         } else {
             size_t m = fread(r->body + got, 1, (size_t)len - got, stdin);
             n = (int)m;

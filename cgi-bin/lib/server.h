@@ -32,6 +32,27 @@ struct worker {
 
 int program_main(const struct program *p, int argc, char **argv);
 
+/* Ends a program's file: defines `const struct program NAME_program` over
+ * the file's `routes` table and, unless the file is built into a harness
+ * that links every program (-DCARELOG_NO_MAIN: the handler fuzzer), its
+ * main(). INIT and SHUTDOWN are the optional hooks above, or NULL. */
+#ifdef CARELOG_NO_MAIN
+#define CARELOG_PROGRAM_MAIN(NAME)
+#else
+#define CARELOG_PROGRAM_MAIN(NAME)                                                                 \
+    int main(int argc, char **argv)                                                                \
+    {                                                                                              \
+        return program_main(&NAME##_program, argc, argv);                                          \
+    }
+#endif
+#define CARELOG_PROGRAM(NAME, INIT, SHUTDOWN)                                                      \
+    const struct program NAME##_program = {.name = #NAME,                                          \
+                                           .routes = routes,                                       \
+                                           .nroutes = sizeof routes / sizeof routes[0],            \
+                                           .init = INIT,                                           \
+                                           .shutdown = SHUTDOWN};                                  \
+    CARELOG_PROGRAM_MAIN(NAME)
+
 /* The worker's database connection, opened (and migrated) on first use. When
  * it cannot be had, replies 503 and returns NULL: handlers just return. */
 struct db *req_db(struct request *r);

@@ -9,6 +9,9 @@
 #   tests/fuzz/NAME.options  extra libFuzzer flags on one line (e.g. -max_len=65536)
 # Crash reproducers land in build/fuzz/artifacts/NAME/; replay one with
 #   build/fuzz/fuzz/NAME build/fuzz/artifacts/NAME/crash-...
+# For `make test` (tests/t0900-fuzz.sh): FUZZ_TAP=1 prints TAP, FUZZ_SEED
+# fixes libFuzzer's seed, FUZZ_CORPUS names a scratch corpus directory
+# (default build/fuzz/corpus, which keeps growing across `make fuzz` runs).
 set -u
 cd "$(dirname "$0")/../.."
 secs=${1:-20}
@@ -29,21 +32,23 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 
 failed=0
 summary=""
+n=0
 for bin in build/fuzz/fuzz/fuzz_*; do
     [ -f "$bin" ] && [ -x "$bin" ] || continue
     name=$(basename "$bin")
-    corpus=build/fuzz/corpus/$name
+    corpus=${FUZZ_CORPUS:-build/fuzz/corpus}/$name
     artifacts=build/fuzz/artifacts/$name
     log=build/fuzz/logs/$name.log
     mkdir -p "$corpus" "$artifacts" build/fuzz/logs
     set -- -max_total_time="$secs" -max_len=4096 -timeout=10 -print_final_stats=1 \
         -artifact_prefix="$artifacts/"
+    [ -n "${FUZZ_SEED:-}" ] && set -- "$@" -seed="$FUZZ_SEED"
     [ -f "tests/fuzz/$name.dict" ] && set -- "$@" -dict="tests/fuzz/$name.dict"
     # shellcheck disable=SC2046 # the options file holds flags, split on purpose
     [ -f "tests/fuzz/$name.options" ] && set -- "$@" $(grep -v '^#' "tests/fuzz/$name.options")
     set -- "$@" "$corpus"
     [ -d "tests/fuzz/seeds/$name" ] && set -- "$@" "tests/fuzz/seeds/$name"
-    echo "fuzz: $name for ${secs}s (log $log)"
+    [ -n "${FUZZ_TAP:-}" ] || echo "fuzz: $name for ${secs}s (log $log)"
     # libFuzzer stops by itself after max_total_time; timeout is a backstop.
     timeout $((secs + 120)) "$bin" "$@" > "$log" 2>&1
     rc=$?
@@ -62,6 +67,10 @@ for bin in build/fuzz/fuzz/fuzz_*; do
         }' "$log")
     summary="$summary$line
 "
+    n=$((n + 1))
+    if [ -n "${FUZZ_TAP:-}" ]; then
+        [ "$rc" = 0 ] && printf 'ok %d - %s\n' "$n" "$line" || printf 'not ok %d - %s\n' "$n" "$line"
+    fi
     if [ "$rc" != 0 ]; then
         failed=$((failed + 1))
         echo "fuzz: $name FAILED; the report:" >&2
@@ -69,6 +78,11 @@ for bin in build/fuzz/fuzz/fuzz_*; do
         ls "$artifacts" >&2
     fi
 done
+if [ -n "${FUZZ_TAP:-}" ]; then
+    echo "1..$n"
+    [ "$failed" = 0 ]
+    exit $?
+fi
 
 echo
 echo "fuzz summary (${secs}s per target):"

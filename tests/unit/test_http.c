@@ -131,8 +131,8 @@ int main(void)
     char ts[32];
     format_rfc3339_ms(1763879400123LL, ts);
     is_str(ts, "2025-11-23T06:30:00.123Z", "RFC 3339 time");
-    ok(secret_equals("abc", "abc") && !secret_equals("abc", "abd") &&
-           !secret_equals("abc", "ab") && !secret_equals(NULL, "a"),
+    ok(secret_equals("abc", "abc") && !secret_equals("abc", "abd") && !secret_equals("abc", "ab") &&
+           !secret_equals(NULL, "a"),
        "secret_equals");
     ok(ascii_ieq("X-CSRF", "x-csrf") && !ascii_ieq("a", "ab"), "ascii_ieq");
     return done_testing();

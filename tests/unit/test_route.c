@@ -34,8 +34,8 @@ int main(void)
 
     bool known;
     char allow[64];
-    const struct route *r = route_find(routes, 5, "PATCH", "/api/v1/families/abc", c, 4, &n,
-                                       &known, allow, sizeof allow);
+    const struct route *r = route_find(routes, 5, "PATCH", "/api/v1/families/abc", c, 4, &n, &known,
+                                       allow, sizeof allow);
     ok(r == &routes[1], "route_find picks the method's route");
     r = route_find(routes, 5, "DELETE", "/api/v1/families/abc", c, 4, &n, &known, allow,
                    sizeof allow);
