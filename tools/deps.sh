@@ -1,10 +1,17 @@
 #!/bin/sh
 # deps.sh — installs the Debian packages (and npm packages) a make target
 # needs, only when missing. As root it runs apt-get; otherwise it prints the
-# exact command and stops.
-#   deps.sh run | test | fuzz | bench
+# exact command and stops. With --list it only prints the packages a target
+# needs, one a line (tests/t0000-packages.sh checks lighttpd's modules
+# against this one list).
+#   deps.sh [--list] run | test | fuzz | bench
 set -eu
 cd "$(dirname "$0")/.."
+list=""
+if [ "${1:-}" = --list ]; then
+    list=1
+    shift
+fi
 
 run_pkgs="gcc make libc6-dev lighttpd lighttpd-mod-deflate lighttpd-mod-openssl libfcgi-dev libsqlite3-dev libcjson-dev libsodium-dev
           libssl-dev libcurl4-openssl-dev ca-certificates tzdata"
@@ -17,7 +24,7 @@ run) want=$run_pkgs ;;
 test) want="$run_pkgs $test_pkgs $fuzz_pkgs" ;;
 fuzz) want="$run_pkgs $fuzz_pkgs" ;;
 bench) want="$run_pkgs $bench_pkgs" ;;
-*) echo "usage: deps.sh run|test|fuzz|bench" >&2; exit 2 ;;
+*) echo "usage: deps.sh [--list] run|test|fuzz|bench" >&2; exit 2 ;;
 esac
 # Node.js only when there is none already: the PWA's npm packages are
 # installed for run and test, and the bench drives browsers and streams
@@ -29,6 +36,10 @@ run | test | bench)
     fi
     ;;
 esac
+if [ -n "$list" ]; then
+    printf '%s\n' $want
+    exit 0
+fi
 
 missing=""
 for p in $want; do

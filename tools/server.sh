@@ -12,6 +12,10 @@
 # srv_start [VAR=value ...] sets SRV_PORT, SRV_BASE and SRV_PGID (lighttpd's
 # pid = the group id), returning non-zero when lighttpd would not answer;
 # srv_stop ends the whole group with bounded waits.
+# Before starting, srv_start has lighttpd check its configuration in the same
+# environment (srv_check_config): on any complaint it starts nothing, returns
+# non-zero and SRV_CONFIG_ERROR holds lighttpd's own words (also at the top of
+# SRV_DIR/error.log).
 
 SRV_PGID=""
 
@@ -25,6 +29,23 @@ srv_free_port() {
     done
 }
 
+# srv_check_config [VAR=value ...] — `lighttpd -tt` (parse, load and init
+# every module, open the TLS certificate) with the environment srv_start
+# gives the server. lighttpd 1.4.69 exits 0 after some errors (a missing
+# mod_deflate.so is skipped, a bad bin-path only logged), so any output
+# counts as a failure. Sets SRV_CONFIG_ERROR; 0 when there was none.
+srv_check_config() {
+    mkdir -p "$SRV_DIR/data"
+    SRV_CONFIG_ERROR=$(env "$@" PORT="${SRV_PORT:-8080}" BIND=127.0.0.1 DATA_DIR="$SRV_DIR/data" \
+        CARELOG_BIN="$SRV_BIN" ${SRV_THREADS:+CARELOG_THREADS=$SRV_THREADS} \
+        lighttpd -tt -f "${SRV_CONF:-$SRV_ROOT/lighttpd.conf}" 2>&1 < /dev/null)
+    _srv_rc=$?
+    if [ $_srv_rc != 0 ] && [ -z "$SRV_CONFIG_ERROR" ]; then
+        SRV_CONFIG_ERROR="lighttpd -tt exited with $_srv_rc"
+    fi
+    [ -z "$SRV_CONFIG_ERROR" ]
+}
+
 srv_start() {
     mkdir -p "$SRV_DIR/data"
     for _srv_try in 1 2 3 4 5; do
@@ -32,6 +53,11 @@ srv_start() {
         SRV_BASE="http://127.0.0.1:$SRV_PORT"
         # lighttpd's messages and the programs' JSON log lines share stderr.
         : > "$SRV_DIR/error.log"
+        if [ $_srv_try = 1 ] && ! srv_check_config "$@"; then
+            printf 'lighttpd -tt -f %s rejected the configuration:\n%s\n' \
+                "${SRV_CONF:-$SRV_ROOT/lighttpd.conf}" "$SRV_CONFIG_ERROR" >> "$SRV_DIR/error.log"
+            return 1
+        fi
         env "$@" PORT="$SRV_PORT" BIND=127.0.0.1 DATA_DIR="$SRV_DIR/data" CARELOG_BIN="$SRV_BIN" \
             ${SRV_THREADS:+CARELOG_THREADS=$SRV_THREADS} \
             setsid lighttpd -D -f "${SRV_CONF:-$SRV_ROOT/lighttpd.conf}" >> "$SRV_DIR/error.log" 2>&1 < /dev/null &

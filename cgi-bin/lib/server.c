@@ -188,6 +188,11 @@ void handle_request(const struct program *p, struct request *r)
     buf_init(&r->headers, 8192);
     const char *m = req_env(r, "REQUEST_METHOD");
     r->method = m ? m : "GET";
+    /* A handler may hand the request to another thread (request_detach: the
+     * stream hub), which can finish and free it, environment and streams
+     * included, at any moment after; the log line keeps its own copy. */
+    char method[16];
+    snprintf(method, sizeof method, "%s", r->method);
 
     struct route_capture caps[REQ_MAX_PARAMS];
     int ncaps = 0;
@@ -210,8 +215,9 @@ void handle_request(const struct program *p, struct request *r)
         if (!r->head_sent)
             resp_error(r, 500, "internal", "The handler sent no response");
     }
-    resp_flush(r);
-    log_request(r->method, r->route ? r->route->pattern : NULL, r->status,
+    if (!r->detached)
+        resp_flush(r);
+    log_request(method, r->route ? r->route->pattern : NULL, r->status,
                 mono_us() - r->started_us);
     if (r->worker && r->worker->db_ready)
         db_release_all(&r->worker->db);

@@ -166,6 +166,15 @@ export function useStack(name, ready, extraEnv = {}) {
 }
 
 // ---- API client (Node side, its own cookie jar) ----
+// Every Set-Cookie of an answer. Debian 12's Node 18 has no getSetCookie()
+// and joins them with ", ": split where a new name= starts (an Expires date
+// has no "=" after its comma).
+function setCookies(headers) {
+  if (headers.getSetCookie) return headers.getSetCookie();
+  const joined = headers.get('set-cookie');
+  return joined ? joined.split(/,\s*(?=[^;,=\s]+=)/) : [];
+}
+
 export class Client {
   constructor(base) {
     this.base = base;
@@ -179,7 +188,7 @@ export class Client {
     if (method !== 'GET' && this.csrf) headers['X-CSRF-Token'] = this.csrf;
     if (this.cookies.size) headers.Cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     const res = await fetch(`${this.base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), redirect: 'manual' });
-    for (const c of res.headers.getSetCookie ? res.headers.getSetCookie() : []) {
+    for (const c of setCookies(res.headers)) {
       const [pair] = c.split(';');
       const i = pair.indexOf('=');
       this.cookies.set(pair.slice(0, i).trim(), pair.slice(i + 1).trim());

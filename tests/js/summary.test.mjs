@@ -6,6 +6,11 @@ import { dayKey, dayStart, dayEnd, addDays, tzOffset } from '../../www/js/time.j
 import { daySummary, trends, rhythm, sinceLast, runningTimers } from '../../www/js/summary.js';
 import { mergeEntry, validate, cleanValue, isRunning, toChange } from '../../www/js/entries.js';
 import { uuidv7, uuidTime } from '../../www/js/uuid.js';
+import { webcrypto } from 'node:crypto';
+
+// Browsers and Node 20+ have a global crypto; Debian 12's Node 18 has it only
+// in the REPL, so uuid.js gets the same Web Crypto object here.
+globalThis.crypto ??= webcrypto;
 
 const TZ = 'Asia/Jerusalem';
 const MIN = 60000;

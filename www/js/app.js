@@ -121,7 +121,9 @@ export async function openFamily(fam, { fresh = false } = {}) {
     cachedThenFresh(`members:${fid}`, familyPath(fid, '/members'), (d) => { state.members = d.members || []; emit('members'); }, fresh),
   ]);
   if (!state.config) state.config = DEFAULT_CONFIG;
-  if (!same || !state.streamUp) await sync.start(fid);
+  // Also when someone else is signed in now (the app opened on the cached
+  // session of the previous person): their outbox is not this person's.
+  if (!same || !state.streamUp || !sync.runningFor(fid, state.me.user.id)) await sync.start(fid);
   emit('family', fam);
 }
 

@@ -12,6 +12,7 @@ import { state, emit } from './state.js';
 import { openStream } from './stream.js';
 
 let fid = null;
+let owner = null; // whose queued changes this outbox sends (who was signed in at start)
 let outbox = null;
 let stream = null;
 let pulling = null;
@@ -56,11 +57,17 @@ async function onResult(r, change) {
 
 export function currentOutbox() { return outbox; }
 
+// Is sync running for this family on behalf of this person?
+export function runningFor(familyId, userId) {
+  return !!outbox && fid === familyId && owner === userId;
+}
+
 export async function start(familyId) {
   stop();
   fid = familyId;
+  owner = state.me.user.id;
   outbox = new Outbox({
-    storage: store.outboxStorageFor(fid, state.me.user.id),
+    storage: store.outboxStorageFor(fid, owner),
     send: sendBatch,
     onResult,
     onChange: (n) => { state.pending = n; emit('pending', n); },
@@ -93,6 +100,7 @@ export function stop() {
   clearInterval(pollTimer);
   if (outbox) outbox.cancelRetry();
   outbox = null;
+  owner = null;
   state.streamUp = false;
 }
 
