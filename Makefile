@@ -35,7 +35,7 @@ CFLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -W
 LDLIBS  := -Wl,--as-needed -lfcgi -lsqlite3 -lcjson -lsodium -lcrypto -lcurl -lpthread -lm
 
 # FastCGI programs (cgi-bin/<name>.c) and command-line programs (cmd/<name>.c).
-PROGRAMS := meta auth families entries stream summary push
+PROGRAMS := $(patsubst cgi-bin/%.c,%,$(wildcard cgi-bin/*.c))
 COMMANDS := carelogctl carelog-push
 
 LIB_SRC  := $(wildcard cgi-bin/lib/*.c)

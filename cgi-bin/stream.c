@@ -32,7 +32,7 @@
 static void stream_open(struct request *r);
 
 static const struct route routes[] = {
-    {"GET", "/api/v1/families/{fid}/stream", stream_open, ACCESS_VIEWER, 0},
+    {"GET", "/api/v1/families/{fid}/stream", stream_open, ACCESS_VIEWER, ROUTE_STREAMS},
 };
 
 #define HEARTBEAT_MS     25000 /* STREAM_HEARTBEAT_MS overrides it (tests) */

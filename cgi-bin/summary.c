@@ -20,7 +20,7 @@ static void export_get(struct request *r);
 static const struct route routes[] = {
     {"GET", "/api/v1/families/{fid}/summary", summary_get, ACCESS_VIEWER, 0},
     {"GET", "/api/v1/families/{fid}/trends", trends_get, ACCESS_VIEWER, 0},
-    {"GET", "/api/v1/families/{fid}/export", export_get, ACCESS_VIEWER, 0},
+    {"GET", "/api/v1/families/{fid}/export", export_get, ACCESS_VIEWER, ROUTE_STREAMS},
 };
 
 #define HOUR_MS   (3600 * 1000LL)

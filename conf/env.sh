@@ -2,11 +2,7 @@
 # env.sh — run by lighttpd.conf (include_shell) to turn the environment into
 # lighttpd variables with defaults, so `lighttpd -D -f lighttpd.conf` works as
 # is. Paths are made absolute from the repository root (this file's parent).
-root=$(cd "$(dirname "$0")/.." && pwd)
-abs() { case "$1" in /*) echo "$1" ;; *) echo "$root/$1" ;; esac; }
-data_dir=$(abs "${DATA_DIR:-var}")
-bin_dir=$(abs "${CARELOG_BIN:-build/bin}")
-www_dir=$(abs "${CARELOG_WWW:-www}")
+. "$(dirname "$0")/paths.sh"
 mkdir -p "$data_dir/sockets" "$data_dir/cache"
 echo "var.port = ${PORT:-8080}"
 echo "var.bind = \"${BIND:-127.0.0.1}\""

@@ -1,9 +1,24 @@
 #!/bin/bash
-# t0002-routing.sh — JSON 404 for unknown API paths, 405 with Allow, static
-# files with the security headers, compression and cache rules.
+# t0002-routing.sh — every route of every program's table reaches that
+# program through lighttpd (conf/routes.sh makes the routing from the
+# tables), JSON 404 for unknown API paths, 405 with Allow, static files with
+# the security headers, compression and cache rules.
 . "$(dirname "$0")/lib.sh"
 
 start_server
+
+# Each route, its captures filled with a dummy, sent through lighttpd: the
+# program's log line (prog, method, route pattern) says who answered.
+for bin in "$T_BIN"/*; do
+    prog=$(basename "$bin")
+    "$bin" --routes > "$T_DIR/routes" 2>/dev/null || continue
+    while read -r method pattern; do
+        path=$(printf '%s' "$pattern" | sed 's/{[^}]*}/x0/g')
+        curl -s -o /dev/null -X "$method" -H 'Content-Length: 0' --max-time 10 "$BASE$path"
+        want="\"prog\":\"$prog\",\"method\":\"$method\",\"route\":\"$pattern\""
+        ok "$(grep -qF "$want" "$T_DIR/error.log"; echo $?)" "$method $pattern reaches $prog"
+    done < "$T_DIR/routes"
+done
 req GET /api/v1/does-not-exist
 is "$STATUS" 404 "unknown API path is 404"
 is "$(jbody .error.code)" not_found "…with a JSON error code"

@@ -27,6 +27,8 @@ enum route_flags {
     ROUTE_NO_CSRF = 1 << 1,     /* a state-changing route callable without a session token */
     ROUTE_NO_DB = 1 << 2,       /* the handler never touches the database */
     ROUTE_ARCHIVED_OK = 1 << 3, /* a write allowed on an archived (read-only) family */
+    ROUTE_STREAMS = 1 << 4,     /* the answer goes out as it is written (SSE, exports), so
+                                   lighttpd must pass it on unbuffered (conf/routes.sh) */
 };
 
 struct route {

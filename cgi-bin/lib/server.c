@@ -408,16 +408,20 @@ int program_main(const struct program *p, int argc, char **argv)
 {
     log_set_program(p->name);
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--routes") == 0) {
+        /* The route table for tools: conf/routes.sh makes lighttpd's
+         * routing from it, the tests walk it. */
+        bool streaming = strcmp(argv[i], "--streaming-routes") == 0;
+        if (streaming || strcmp(argv[i], "--routes") == 0) {
             for (size_t k = 0; k < p->nroutes; k++)
-                printf("%s %s\n", p->routes[k].method, p->routes[k].pattern);
+                if (!streaming || (p->routes[k].flags & ROUTE_STREAMS))
+                    printf("%s %s\n", p->routes[k].method, p->routes[k].pattern);
             return 0;
         }
         if (strcmp(argv[i], "--version") == 0) {
             printf("%s %s\n", p->name, CARELOG_VERSION);
             return 0;
         }
-        fprintf(stderr, "usage: %s [--routes | --version]\n", argv[0]);
+        fprintf(stderr, "usage: %s [--routes | --streaming-routes | --version]\n", argv[0]);
         return 2;
     }
     char err[256];
