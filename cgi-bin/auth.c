@@ -289,17 +289,17 @@ static void login_post(struct request *r)
     if (!d)
         return;
 
-    char email[256], account_key[HASH_HEX_LEN + 1], addr_key[HASH_HEX_LEN + 1];
+    char email[256];
     if (!email_normalise(email_in, email, sizeof email))
         snprintf(email, sizeof email, "%s", "invalid");
-    keyed_hash("login-account", email, account_key);
-    keyed_hash("login-addr", req_client_addr(r), addr_key);
-    int64_t wait = throttle_wait(d, account_key, addr_key);
-    if (wait > 0) {
-        char secs[24];
-        snprintf(secs, sizeof secs, "%lld", (long long)wait);
-        resp_header(r, "Retry-After", secs);
-        resp_error(r, 429, "rate_limited", "Too many failed sign-ins; try again later");
+    struct login_keys keys;
+    struct login_ticket ticket;
+    login_keys_make(email, req_client_addr(r), &keys);
+    /* Admitting the attempt also records it, so parallel guesses cannot all
+     * slip under the limit before any of them is counted. */
+    int64_t wait = throttle_admit(d, &keys, &ticket);
+    if (wait != 0) {
+        reply_rate_limited(r, wait, "Too many failed sign-ins; try again later");
         return;
     }
 
@@ -315,12 +315,11 @@ static void login_post(struct request *r)
     /* An unknown email still pays for one verification (password_verify with
      * no hash), so time does not tell whether the account exists. */
     if (!password_verify(hash[0] ? hash : NULL, password) || !user_id[0]) {
-        throttle_failed(d, account_key, addr_key);
         audit_record(r, d, NULL, "sign_in_failed", user_id[0] ? user_id : NULL, NULL);
         resp_error(r, 401, "invalid_credentials", "Email or password is incorrect");
         return;
     }
-    throttle_clear(d, account_key);
+    throttle_succeeded(d, &keys, &ticket);
     if (!session_start(r, d, user_id, NULL, NULL)) {
         resp_error(r, 500, "internal", "Could not start a session");
         return;
