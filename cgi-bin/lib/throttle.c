@@ -1,12 +1,17 @@
-/* throttle.c — sign-in throttling per account and per address, decided and
- * recorded inside one write transaction. */
+/* throttle.c — sign-in throttling (per account, per address, with the known
+ * address exemption), decided and recorded inside one write transaction.
+ * The rules are in throttle.h. */
 #include "throttle.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "config.h"
 #include "http.h"
 #include "util.h"
+
+#define KNOWN_MS (30LL * 24 * 3600 * 1000) /* rule 3: 30 days */
 
 static int64_t window_ms(void)
 {
@@ -24,10 +29,40 @@ static long account_max(void)
     return n;
 }
 
+static long addr_max(void)
+{
+    long n;
+    if (!env_int("LOGIN_THROTTLE_ADDR_MAX", 5 * account_max(), 1, 100000, &n))
+        n = 5 * account_max();
+    return n;
+}
+
+void throttle_addr_block(const char *addr, char *out, size_t outsz)
+{
+    struct in6_addr a6;
+    char text[INET6_ADDRSTRLEN];
+    if (inet_pton(AF_INET6, addr, &a6) == 1 && !IN6_IS_ADDR_V4MAPPED(&a6)) {
+        memset(a6.s6_addr + 8, 0, 8);
+        if (inet_ntop(AF_INET6, &a6, text, sizeof text)) {
+            snprintf(out, outsz, "%s/64", text);
+            return;
+        }
+    }
+    snprintf(out, outsz, "%s", addr);
+}
+
 void login_keys_make(const char *email, const char *addr, struct login_keys *k)
 {
+    char block[INET6_ADDRSTRLEN + 8];
+    throttle_addr_block(addr, block, sizeof block);
     keyed_hash("login-account", email, k->account);
-    keyed_hash("login-addr", addr, k->addr);
+    keyed_hash("login-addr", block, k->addr);
+    /* An email cannot hold a newline, so "email\nblock" names one pair. */
+    char pair[512];
+    int n = snprintf(pair, sizeof pair, "%s\n%s", email, block);
+    if (n < 0 || (size_t)n >= sizeof pair)
+        snprintf(pair, sizeof pair, "%s", "overlong"); /* never known: rule 2 holds */
+    keyed_hash("login-known", pair, k->pair);
 }
 
 /* How many rows `key` has in the window (at most `max` are looked at) and,
@@ -57,6 +92,17 @@ static int64_t secs(int64_t ms)
     return (ms + 999) / 1000;
 }
 
+/* Rule 3: did this email sign in from this address recently? */
+static int known_pair(struct db *d, const char *pair, int64_t now)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT 1 FROM login_known WHERE key = ? AND at > ?");
+    if (!st || !db_bind_text(st, 1, pair) || !db_bind_int64(st, 2, now - KNOWN_MS))
+        return -1;
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
 static bool record_failure(struct db *d, const char *key, int64_t now, int64_t *rowid)
 {
     sqlite3_stmt *st = db_stmt(d, "INSERT INTO login_failures (key, at) VALUES (?, ?)");
@@ -73,8 +119,13 @@ int64_t throttle_admit(struct db *d, const struct login_keys *k, struct login_ti
     if (!db_begin(d))
         return -1;
     int64_t wait = key_wait_ms(d, failures_in_window, k->account, account_max(), win, now);
-    if (wait == 0)
-        wait = key_wait_ms(d, failures_in_window, k->addr, account_max(), win, now);
+    if (wait == 0) {
+        wait = key_wait_ms(d, failures_in_window, k->addr, addr_max(), win, now);
+        if (wait > 0) {
+            int known = known_pair(d, k->pair, now);
+            wait = known < 0 ? -1 : known ? 0 : wait;
+        }
+    }
     if (wait != 0) {
         db_rollback(d);
         return wait < 0 ? -1 : secs(wait);
@@ -96,6 +147,7 @@ int64_t throttle_admit(struct db *d, const struct login_keys *k, struct login_ti
 
 void throttle_succeeded(struct db *d, const struct login_keys *k, const struct login_ticket *t)
 {
+    int64_t now = now_ms();
     if (!db_begin(d))
         return; /* the attempt stays counted as a failure: the safe side */
     bool ok = true;
@@ -105,6 +157,12 @@ void throttle_succeeded(struct db *d, const struct login_keys *k, const struct l
     }
     sqlite3_stmt *st = db_stmt(d, "DELETE FROM login_failures WHERE key = ?");
     ok = ok && st && db_bind_text(st, 1, k->account) && db_step_done(d, st);
+    st = db_stmt(d, "INSERT INTO login_known (key, at) VALUES (?1, ?2) "
+                    "ON CONFLICT (key) DO UPDATE SET at = excluded.at");
+    ok = ok && st && db_bind_text(st, 1, k->pair) && db_bind_int64(st, 2, now) &&
+         db_step_done(d, st);
+    st = db_stmt(d, "DELETE FROM login_known WHERE at <= ?");
+    ok = ok && st && db_bind_int64(st, 1, now - KNOWN_MS) && db_step_done(d, st);
     if (!ok || !db_commit(d))
         db_rollback(d);
 }
