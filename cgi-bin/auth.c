@@ -230,6 +230,19 @@ static void register_post(struct request *r)
         return;
     }
 
+    /* Each registration costs an argon2id hash (64 MiB, a good part of a
+     * second): a limit per client address keeps one script from spending
+     * the server on it. Taken only by requests that would hash. */
+    struct rate_limit lim = rate_limit_env("REGISTER_RATE_MAX", 20, "REGISTER_RATE_WINDOW", 3600);
+    char block[80], rate_key[HASH_HEX_LEN + 1];
+    throttle_addr_block(req_client_addr(r), block, sizeof block);
+    keyed_hash("register-addr", block, rate_key);
+    int64_t wait = rate_take(d, rate_key, lim.max, lim.window_s);
+    if (wait != 0) {
+        reply_rate_limited(r, wait, "Too many new accounts from this address; try again later");
+        return;
+    }
+
     char hash[crypto_pwhash_STRBYTES];
     if (!password_hash(password, hash)) {
         resp_error(r, 503, "overloaded", "Could not hash the password; try again");

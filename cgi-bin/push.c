@@ -16,7 +16,9 @@
 #include <unistd.h>
 
 #include "lib/pushmsg.h"
+#include "lib/secret.h"
 #include "lib/session.h"
+#include "lib/throttle.h"
 #include "lib/tz.h"
 #include "lib/webpush.h"
 
@@ -277,6 +279,19 @@ static void test_post(struct request *r)
     struct db *d = req_db(r);
     if (!d)
         return;
+    /* Each test queues messages and starts a sender process that holds this
+     * thread until it ends: a limit per account (or guest device) keeps one
+     * caller from filling the outbox or tying up the program. */
+    struct rate_limit lim = rate_limit_env("PUSH_TEST_RATE_MAX", 5, "PUSH_TEST_RATE_WINDOW", 300);
+    char who[48], key[HASH_HEX_LEN + 1];
+    snprintf(who, sizeof who, "%s:%s", r->session->is_guest ? "member" : "user",
+             r->session->is_guest ? r->session->member_id : r->session->user_id);
+    keyed_hash("push-test", who, key);
+    int64_t wait = rate_take(d, key, lim.max, lim.window_s);
+    if (wait != 0) {
+        reply_rate_limited(r, wait, "Too many test notifications; try again later");
+        return;
+    }
     int queued = push_queue_test(d, owner_user(r), owner_member(r));
     if (queued < 0) {
         resp_internal(r);

@@ -1,6 +1,16 @@
--- 007_rate_limits.sql — what the sign-in throttle's per-address limit spares
--- (see cgi-bin/lib/throttle.h): the addresses each account signed in from, so
--- one person guessing cannot lock out a whole household behind one router.
+-- 007_rate_limits.sql — rate limits beyond failed sign-ins (registration and
+-- test notifications), and what the sign-in throttle's per-address limit
+-- spares: the addresses each account signed in from, so one person guessing
+-- cannot lock out a whole household. See cgi-bin/lib/throttle.h.
+
+-- One row per allowed event, keyed by a keyed hash of the purpose and who
+-- (a client address, an account); rows older than a day are dropped.
+CREATE TABLE rate_events (
+  key TEXT NOT NULL,
+  at  INTEGER NOT NULL
+) STRICT;
+CREATE INDEX rate_events_key ON rate_events(key, at);
+CREATE INDEX rate_events_at ON rate_events(at);
 
 -- An account's successful sign-in from an address: a keyed hash of the
 -- (email, address) pair and the time of the last one (kept 30 days).

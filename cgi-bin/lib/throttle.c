@@ -1,6 +1,6 @@
 /* throttle.c — sign-in throttling (per account, per address, with the known
- * address exemption), decided and recorded inside one write transaction.
- * The rules are in throttle.h. */
+ * address exemption) and plain rate limits, each decided and recorded inside
+ * one write transaction. The rules are in throttle.h. */
 #include "throttle.h"
 
 #include <arpa/inet.h>
@@ -12,6 +12,7 @@
 #include "util.h"
 
 #define KNOWN_MS (30LL * 24 * 3600 * 1000) /* rule 3: 30 days */
+#define DAY_MS   (24LL * 3600 * 1000)      /* the longest rate window */
 
 static int64_t window_ms(void)
 {
@@ -86,6 +87,8 @@ static int64_t key_wait_ms(struct db *d, const char *table_sql, const char *key,
 static const char failures_in_window[] =
     "SELECT count(*), min(at) FROM (SELECT at FROM login_failures "
     "WHERE key = ?1 AND at > ?2 ORDER BY at DESC LIMIT ?3)";
+static const char events_in_window[] = "SELECT count(*), min(at) FROM (SELECT at FROM rate_events "
+                                       "WHERE key = ?1 AND at > ?2 ORDER BY at DESC LIMIT ?3)";
 
 static int64_t secs(int64_t ms)
 {
@@ -165,6 +168,39 @@ void throttle_succeeded(struct db *d, const struct login_keys *k, const struct l
     ok = ok && st && db_bind_int64(st, 1, now - KNOWN_MS) && db_step_done(d, st);
     if (!ok || !db_commit(d))
         db_rollback(d);
+}
+
+int64_t rate_take(struct db *d, const char *key, long max, long window_s)
+{
+    int64_t now = now_ms(), win = window_s * 1000LL;
+    if (!db_begin(d))
+        return -1;
+    int64_t wait = key_wait_ms(d, events_in_window, key, max, win, now);
+    if (wait != 0) {
+        db_rollback(d);
+        return wait < 0 ? -1 : secs(wait);
+    }
+    sqlite3_stmt *st = db_stmt(d, "INSERT INTO rate_events (key, at) VALUES (?, ?)");
+    bool ok = st && db_bind_text(st, 1, key) && db_bind_int64(st, 2, now) && db_step_done(d, st);
+    /* No window is longer than a day (rate_limit_env caps it). */
+    st = db_stmt(d, "DELETE FROM rate_events WHERE at <= ?");
+    ok = ok && st && db_bind_int64(st, 1, now - DAY_MS) && db_step_done(d, st);
+    if (!ok || !db_commit(d)) {
+        db_rollback(d);
+        return -1;
+    }
+    return 0;
+}
+
+struct rate_limit rate_limit_env(const char *max_var, long max_def, const char *window_var,
+                                 long window_def)
+{
+    struct rate_limit l;
+    if (!env_int(max_var, max_def, 1, 100000, &l.max))
+        l.max = max_def;
+    if (!env_int(window_var, window_def, 1, 86400, &l.window_s))
+        l.window_s = window_def;
+    return l;
 }
 
 void reply_rate_limited(struct request *r, int64_t wait, const char *message)

@@ -1,5 +1,5 @@
-/* throttle.h — sign-in throttling, kept in SQLite so it holds across
- * processes and restarts. Every decision is made and recorded in one write
+/* throttle.h — sign-in throttling and request rate limits, kept in SQLite
+ * so they hold across processes and restarts. Every decision is made and recorded in one write
  * transaction (BEGIN IMMEDIATE serialises writers), so N attempts sent at
  * once can never get past a limit of L more than L times.
  *
@@ -64,6 +64,20 @@ int64_t throttle_admit(struct db *d, const struct login_keys *k, struct login_ti
 /* The password was right: takes the attempt back, clears the account's
  * failures and remembers the account at this address (rule 3). */
 void throttle_succeeded(struct db *d, const struct login_keys *k, const struct login_ticket *t);
+
+/* A plain rate limit: at most `max` events per `window_s` seconds for `key`
+ * (a keyed hash naming purpose and who). Counts and records the event in one
+ * transaction. Returns 0 (allowed and recorded), seconds to wait (> 0), or
+ * -1 on a database error. */
+int64_t rate_take(struct db *d, const char *key, long max, long window_s);
+
+/* Limits read from the environment: NAME_MAX events per NAME_WINDOW seconds
+ * (e.g. REGISTER_RATE_MAX, REGISTER_RATE_WINDOW), with defaults. */
+struct rate_limit {
+    long max, window_s;
+};
+struct rate_limit rate_limit_env(const char *max_var, long max_def, const char *window_var,
+                                 long window_def);
 
 /* Answers 429 rate_limited with Retry-After (wait > 0) or 503 (wait < 0). */
 struct request;
