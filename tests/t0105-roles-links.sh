@@ -18,7 +18,7 @@ AS=ana req POST "/api/v1/families/$FID/links" '{"role":"caregiver","label":"Bob"
 is "$STATUS" 201 "owner makes a caregiver invite"
 BOB_TOKEN=$(jbody .token)
 like "$BOB_TOKEN" '^[A-Za-z0-9_-]{43}$' "token has 256 bits as base64url"
-is "$(jbody .url)" "$BASE/join/$BOB_TOKEN" "the link URL is the join route"
+is "$(jbody .url)" "/join/$BOB_TOKEN" "the link URL is the join route (a path: PUBLIC_URL is unset)"
 AS=ana req GET "/api/v1/families/$FID/links"
 is "$(jbody '[.links[] | has("token")] | any')" false "listing never shows a token again"
 ok "$(db .dump | grep -q -- "$BOB_TOKEN"; [ $? -ne 0 ]; echo $?)" "no raw link token in the database"

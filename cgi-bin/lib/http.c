@@ -138,11 +138,7 @@ const char *req_base_url(struct request *r)
             u[n - 1] = '\0';
         return u ? u : "";
     }
-    const char *host = req_env(r, "HTTP_HOST");
-    if (!host || !*host || strpbrk(host, "/\\ \"<>"))
-        host = "localhost";
-    char *u = req_printf(r, "%s://%s", req_is_https(r) ? "https" : "http", host);
-    return u ? u : "";
+    return "";
 }
 
 bool content_type_is_json(const char *ct)

@@ -72,8 +72,11 @@ const char *req_client_addr(const struct request *r);
 /* True when the request reached lighttpd over TLS. */
 bool req_is_https(const struct request *r);
 
-/* The site's origin for links we hand out ("https://care.example"):
- * PUBLIC_URL when set, else the scheme and Host of this request. */
+/* The origin to put before links we hand out ("https://care.example"):
+ * PUBLIC_URL when set, else "" so the link is a path ("/join/...") that the
+ * app resolves against the origin it was loaded from. Never the request's
+ * Host header: any client can send "Host: evil.example", and a link built
+ * from it would send the invited person there. */
 const char *req_base_url(struct request *r);
 
 /* Per-request allocations, released when the request ends. */
