@@ -102,7 +102,7 @@ is "$(echo "$PASS" | jq -c '[.fired, .delivered]')" "[1,1]" "when the snooze end
 # A second member and a second rule: gone subscriptions are pruned; quiet
 # hours are kept.
 AS=bob signup bob
-AS=bob req GET "/join/$(invite caregiver Bob)"
+AS=bob join "$(invite caregiver Bob)"
 AS=bob req POST /api/v1/push/subscriptions "$(svc_sub bob '[{"status":410}]')"
 AS=bob req POST "/api/v1/families/$FID/reminders" "{\"subject_id\":\"$SID\",\"kind\":\"diaper_due\",\"interval_min\":60}"
 R2=$(jbody .id)
