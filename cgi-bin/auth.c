@@ -1,7 +1,8 @@
 /* auth.c — accounts and sign-in: register, login/logout, the current user,
  * signed-in devices, and the two link flows that sign a browser in without a
  * password: /join/{token} (invite or guest access link) and /signin/{token}
- * (the admin's one-time first sign-in). */
+ * (the admin's one-time first sign-in). A GET of a link only shows a page
+ * with one button; the POST that button sends, from this site, uses it. */
 #include "carelog.h"
 
 #include <stdio.h>
@@ -22,7 +23,9 @@ static void me_patch(struct request *r);
 static void sessions_get(struct request *r);
 static void session_delete(struct request *r);
 static void join_get(struct request *r);
+static void join_post(struct request *r);
 static void signin_get(struct request *r);
+static void signin_post(struct request *r);
 
 static const struct route routes[] = {
     {"POST", "/api/v1/auth/register", register_post, ACCESS_PUBLIC, ROUTE_JSON},
@@ -32,8 +35,12 @@ static const struct route routes[] = {
     {"PATCH", "/api/v1/auth/me", me_patch, ACCESS_ACCOUNT, ROUTE_JSON},
     {"GET", "/api/v1/auth/sessions", sessions_get, ACCESS_SESSION, 0},
     {"DELETE", "/api/v1/auth/sessions/{sid}", session_delete, ACCESS_SESSION, 0},
+    /* Links: GET is safe (chat apps fetch links for previews); the POST of
+     * the page's form uses the link, and checks it comes from this site. */
     {"GET", "/join/{token}", join_get, ACCESS_PUBLIC, 0},
+    {"POST", "/join/{token}", join_post, ACCESS_PUBLIC, 0},
     {"GET", "/signin/{token}", signin_get, ACCESS_PUBLIC, 0},
+    {"POST", "/signin/{token}", signin_post, ACCESS_PUBLIC, 0},
 };
 
 static const char *const locales[] = {"en", "he", "fr", NULL};
@@ -97,17 +104,64 @@ static void reply_signed_in(struct request *r, struct db *d, int status)
     resp_json(r, status, body);
 }
 
-/* A small self-contained page for the browser-facing link routes. */
-static void reply_page(struct request *r, int status, const char *title, const char *text)
+/* Text for an HTML page: family names and labels are what people typed. */
+static const char *html_text(struct request *r, const char *in)
 {
-    char *html =
-        req_printf(r,
-                   "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-                   "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-                   "<title>%s · carelog</title><link rel=\"stylesheet\" href=\"/css/page.css\">"
-                   "</head><body><main><h1>%s</h1><p>%s</p>"
-                   "<p><a href=\"/\">Open carelog</a></p></main></body></html>",
-                   title, title, text);
+    size_t n = 0;
+    for (const char *p = in; *p; p++)
+        n += *p == '&' ? 5 : *p == '<' || *p == '>' ? 4 : *p == '"' || *p == '\'' ? 6 : 1;
+    char *out = req_alloc(r, n + 1);
+    if (!out)
+        return "";
+    char *o = out;
+    for (const char *p = in; *p; p++) {
+        const char *e = *p == '&'    ? "&amp;"
+                        : *p == '<'  ? "&lt;"
+                        : *p == '>'  ? "&gt;"
+                        : *p == '"'  ? "&quot;"
+                        : *p == '\'' ? "&#39;"
+                                     : NULL;
+        if (e) {
+            size_t k = strlen(e);
+            memcpy(o, e, k);
+            o += k;
+        } else {
+            *o++ = *p;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+/* A small self-contained page for the browser-facing link routes, in the
+ * app's stylesheet; `title` and `text` are HTML (escape what people typed).
+ * With a `button`, the page is a form that POSTs back to its own URL (the
+ * link); otherwise it offers the app. No script and no inline style: the
+ * site's CSP allows neither. The referrer meta makes browsers that lack
+ * Sec-Fetch-Site send a real Origin with that POST (under the site-wide
+ * no-referrer policy they would send "null"); it stays on this site. */
+static void reply_page(struct request *r, int status, const char *title, const char *text,
+                       const char *button)
+{
+    const char *action = button ? req_printf(r,
+                                             "<form method=\"post\"><p><button class=\"btn "
+                                             "primary\" type=\"submit\">%s</button></p></form>",
+                                             button)
+                                : "<p><a class=\"btn primary\" href=\"/\">Open carelog</a></p>";
+    char *html = action
+                     ? req_printf(r,
+                                  "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+                                  "<meta name=\"viewport\" content=\"width=device-width,"
+                                  "initial-scale=1\"><meta name=\"referrer\" "
+                                  "content=\"same-origin\"><title>%s · carelog</title>"
+                                  "<link rel=\"stylesheet\" href=\"/css/app.css\">"
+                                  "<link rel=\"icon\" href=\"/icons/logo.svg\" "
+                                  "type=\"image/svg+xml\"></head><body class=\"no-tabs\">"
+                                  "<main class=\"center-card\"><img src=\"/icons/logo.svg\" "
+                                  "alt=\"\" width=\"72\" height=\"72\"><h1>%s</h1><p>%s</p>%s"
+                                  "</main></body></html>",
+                                  title, title, text, action)
+                     : NULL;
     resp_header(r, "Cache-Control", "no-store");
     if (html)
         resp_raw(r, status, "text/html; charset=utf-8", html, strlen(html));
@@ -115,20 +169,35 @@ static void reply_page(struct request *r, int status, const char *title, const c
         resp_error(r, 500, "internal", "Out of memory");
 }
 
+/* The POST of a link page must come from that page: a form on another site
+ * could otherwise sign a visitor's browser in as a guest of a family of the
+ * attacker's choosing, or spend someone's link. */
+static bool link_post_allowed(struct request *r)
+{
+    if (req_same_origin(r))
+        return true;
+    reply_page(r, 403, "Open the link itself",
+               "This request did not come from carelog's own page. Open the link again and "
+               "press its button.",
+               NULL);
+    return false;
+}
+
 enum link_state { LINK_OK, LINK_UNKNOWN, LINK_DEAD };
 
 struct link {
-    char id[37], family_id[37], role[16], label[128];
+    char id[37], family_id[37], role[16], label[128], family_name[256];
 };
 
 static enum link_state link_find(struct db *d, const char *token, struct link *out)
 {
     char hash[HASH_HEX_LEN + 1];
     token_hash(token, hash);
-    sqlite3_stmt *st = db_stmt(
-        d, "SELECT id, family_id, role, label, revoked_at IS NULL AND "
-           "(expires_at IS NULL OR expires_at > ?2) AND (max_uses IS NULL OR uses < max_uses) "
-           "FROM links WHERE token_hash = ?1");
+    sqlite3_stmt *st =
+        db_stmt(d, "SELECT l.id, l.family_id, l.role, l.label, l.revoked_at IS NULL AND "
+                   "(l.expires_at IS NULL OR l.expires_at > ?2) AND "
+                   "(l.max_uses IS NULL OR l.uses < l.max_uses), f.name "
+                   "FROM links l JOIN families f ON f.id = l.family_id WHERE l.token_hash = ?1");
     if (!st || !db_bind_text(st, 1, hash) || !db_bind_int64(st, 2, now_ms()) ||
         sqlite3_step(st) != SQLITE_ROW)
         return LINK_UNKNOWN;
@@ -136,6 +205,7 @@ static enum link_state link_find(struct db *d, const char *token, struct link *o
     snprintf(out->family_id, sizeof out->family_id, "%s", db_col_text(st, 1));
     snprintf(out->role, sizeof out->role, "%s", db_col_text(st, 2));
     snprintf(out->label, sizeof out->label, "%s", db_col_text(st, 3));
+    snprintf(out->family_name, sizeof out->family_name, "%s", db_col_text(st, 5));
     bool usable = sqlite3_column_int(st, 4) == 1;
     sqlite3_reset(st);
     return usable ? LINK_OK : LINK_DEAD;
@@ -230,6 +300,19 @@ static void register_post(struct request *r)
         return;
     }
 
+    /* Each registration costs an argon2id hash (64 MiB, a good part of a
+     * second): a limit per client address keeps one script from spending
+     * the server on it. Taken only by requests that would hash. */
+    struct rate_limit lim = rate_limit_env("REGISTER_RATE_MAX", 20, "REGISTER_RATE_WINDOW", 3600);
+    char block[80], rate_key[HASH_HEX_LEN + 1];
+    throttle_addr_block(req_client_addr(r), block, sizeof block);
+    keyed_hash("register-addr", block, rate_key);
+    int64_t wait = rate_take(d, rate_key, lim.max, lim.window_s);
+    if (wait != 0) {
+        reply_rate_limited(r, wait, "Too many new accounts from this address; try again later");
+        return;
+    }
+
     char hash[crypto_pwhash_STRBYTES];
     if (!password_hash(password, hash)) {
         resp_error(r, 503, "overloaded", "Could not hash the password; try again");
@@ -289,17 +372,17 @@ static void login_post(struct request *r)
     if (!d)
         return;
 
-    char email[256], account_key[HASH_HEX_LEN + 1], addr_key[HASH_HEX_LEN + 1];
+    char email[256];
     if (!email_normalise(email_in, email, sizeof email))
         snprintf(email, sizeof email, "%s", "invalid");
-    keyed_hash("login-account", email, account_key);
-    keyed_hash("login-addr", req_client_addr(r), addr_key);
-    int64_t wait = throttle_wait(d, account_key, addr_key);
-    if (wait > 0) {
-        char secs[24];
-        snprintf(secs, sizeof secs, "%lld", (long long)wait);
-        resp_header(r, "Retry-After", secs);
-        resp_error(r, 429, "rate_limited", "Too many failed sign-ins; try again later");
+    struct login_keys keys;
+    struct login_ticket ticket;
+    login_keys_make(email, req_client_addr(r), &keys);
+    /* Admitting the attempt also records it, so parallel guesses cannot all
+     * slip under the limit before any of them is counted. */
+    int64_t wait = throttle_admit(d, &keys, &ticket);
+    if (wait != 0) {
+        reply_rate_limited(r, wait, "Too many failed sign-ins; try again later");
         return;
     }
 
@@ -315,12 +398,11 @@ static void login_post(struct request *r)
     /* An unknown email still pays for one verification (password_verify with
      * no hash), so time does not tell whether the account exists. */
     if (!password_verify(hash[0] ? hash : NULL, password) || !user_id[0]) {
-        throttle_failed(d, account_key, addr_key);
         audit_record(r, d, NULL, "sign_in_failed", user_id[0] ? user_id : NULL, NULL);
         resp_error(r, 401, "invalid_credentials", "Email or password is incorrect");
         return;
     }
-    throttle_clear(d, account_key);
+    throttle_succeeded(d, &keys, &ticket);
     if (!session_start(r, d, user_id, NULL, NULL)) {
         resp_error(r, 500, "internal", "Could not start a session");
         return;
@@ -532,31 +614,78 @@ static void session_delete(struct request *r)
 
 /* ---------- links ---------- */
 
+/* Finds a usable link for the join routes, or answers the page that says
+ * why not (false). */
+static bool join_find(struct request *r, struct db *d, struct link *l)
+{
+    switch (link_find(d, req_param(r, "token"), l)) {
+    case LINK_UNKNOWN:
+        reply_page(r, 404, "Link not found",
+                   "This link does not exist. Check that it was copied whole.", NULL);
+        return false;
+    case LINK_DEAD:
+        reply_page(r, 410, "This link no longer works",
+                   "It has expired, been used up or been revoked. Ask the family's owner "
+                   "for a new one.",
+                   NULL);
+        return false;
+    case LINK_OK:
+        break;
+    }
+    return true;
+}
+
+static const char *role_phrase(const char *role)
+{
+    return strcmp(role, "owner") == 0       ? "an owner"
+           : strcmp(role, "caregiver") == 0 ? "a caregiver (can log care)"
+                                            : "a viewer (read only)";
+}
+
+/* Shows what the link will do; changes nothing (no use counted, no member,
+ * no session), so previews and repeated opening are harmless. */
 static void join_get(struct request *r)
 {
     struct db *d = req_db(r);
     if (!d)
         return;
     struct link l;
-    switch (link_find(d, req_param(r, "token"), &l)) {
-    case LINK_UNKNOWN: {
-        reply_page(r, 404, "Link not found",
-                   "This link does not exist. Check that it was copied whole.");
+    if (!join_find(r, d, &l))
+        return;
+    const char *family = html_text(r, l.family_name);
+    const char *title = req_printf(r, "Join %s", family);
+    const char *text =
+        r->session && !r->session->is_guest
+            ? req_printf(r, "You are signed in: joining adds %s to your account, as %s.", family,
+                         role_phrase(l.role))
+            : req_printf(r,
+                         "This device will open %s's care log as “%s”, %s. No account is "
+                         "needed. To add the family to your account instead, sign in first "
+                         "and open this link again.",
+                         family, html_text(r, l.label), role_phrase(l.role));
+    if (!title || !text) {
+        resp_internal(r);
         return;
     }
-    case LINK_DEAD: {
-        reply_page(r, 410, "This link no longer works",
-                   "It has expired, been used up or been revoked. Ask the family's owner "
-                   "for a new one.");
+    reply_page(r, 200, title, text, "Join");
+}
+
+/* The page's button: uses the link. A signed-in account joins the family;
+ * anyone else becomes a guest device of it. */
+static void join_post(struct request *r)
+{
+    if (!link_post_allowed(r))
         return;
-    }
-    case LINK_OK:
-        break;
-    }
+    struct db *d = req_db(r);
+    if (!d)
+        return;
+    struct link l;
+    if (!join_find(r, d, &l))
+        return;
     bool as_account = r->session && !r->session->is_guest;
     char member_id[37] = "";
     if (!db_begin(d)) {
-        reply_page(r, 503, "Busy", "The server is busy. Try the link again in a moment.");
+        reply_page(r, 503, "Busy", "The server is busy. Try the link again in a moment.", NULL);
         return;
     }
     bool ok = link_take_use(d, l.id);
@@ -567,7 +696,7 @@ static void join_get(struct request *r)
     if (!ok || !db_commit(d)) {
         db_rollback(d);
         reply_page(r, 410, "This link no longer works",
-                   "It was used up just now. Ask the family's owner for a new one.");
+                   "It was used up just now. Ask the family's owner for a new one.", NULL);
         return;
     }
     audit_record(r, d, l.family_id, "link_used", l.id, detail_str("role", l.role));
@@ -575,15 +704,53 @@ static void join_get(struct request *r)
     resp_redirect(r, to ? to : "/");
 }
 
+static void reply_signin_dead(struct request *r)
+{
+    reply_page(r, 410, "This sign-in link no longer works",
+               "It was already used or has expired. Run carelogctl admin-link for a new one.",
+               NULL);
+}
+
+/* Shows the admin's one-time link without using it. */
 static void signin_get(struct request *r)
 {
+    struct db *d = req_db(r);
+    if (!d)
+        return;
+    char hash[HASH_HEX_LEN + 1];
+    token_hash(req_param(r, "token"), hash);
+    sqlite3_stmt *st =
+        db_stmt(d, "SELECT 1 FROM signin_tokens WHERE token_hash = ? AND expires_at > ?");
+    if (!st || !db_bind_text(st, 1, hash) || !db_bind_int64(st, 2, now_ms())) {
+        resp_internal(r);
+        return;
+    }
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE) {
+        reply_signin_dead(r);
+        return;
+    }
+    if (rc != SQLITE_ROW) {
+        resp_internal(r);
+        return;
+    }
+    reply_page(r, 200, "Sign in as the admin",
+               "This one-time link signs this browser in as the instance admin. It works once.",
+               "Sign in");
+}
+
+static void signin_post(struct request *r)
+{
+    if (!link_post_allowed(r))
+        return;
     struct db *d = req_db(r);
     if (!d)
         return;
     char hash[HASH_HEX_LEN + 1], user_id[37] = "";
     token_hash(req_param(r, "token"), hash);
     if (!db_begin(d)) {
-        reply_page(r, 503, "Busy", "The server is busy. Try the link again in a moment.");
+        reply_page(r, 503, "Busy", "The server is busy. Try the link again in a moment.", NULL);
         return;
     }
     /* One-time: the token is deleted in the same transaction that uses it. */
@@ -597,9 +764,7 @@ static void signin_get(struct request *r)
     if (!user_id[0] || !session_start(r, d, user_id, NULL, NULL) || !db_commit(d)) {
         db_rollback(d);
         session_clear_cookie(r);
-        reply_page(r, 410, "This sign-in link no longer works",
-                   "It was already used or has expired. Run carelogctl admin-link for a "
-                   "new one.");
+        reply_signin_dead(r);
         return;
     }
     audit_record(r, d, NULL, "sign_in", user_id, detail_str("method", "one_time_link"));

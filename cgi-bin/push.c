@@ -15,8 +15,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "lib/pushmsg.h"
+#include "lib/secret.h"
 #include "lib/session.h"
+#include "lib/throttle.h"
 #include "lib/tz.h"
 #include "lib/webpush.h"
 
@@ -140,6 +144,46 @@ static void subscriptions_get(struct request *r)
     reply_rows(r, st, "subscriptions", subscription_json_row);
 }
 
+/* Whether the caller may register `endpoint`: a new one, one it already
+ * holds, or one held by another account or device when the caller sends the
+ * same keys. The endpoint URL alone is no proof: it passes through push
+ * services and logs. The keys (above all the auth secret) only the browser
+ * that made the subscription has, and a holder of those could read its
+ * messages anyway. Compared as bytes, in constant time. Replies 500 itself
+ * on a database error (then false with the head sent). */
+static bool endpoint_may_take(struct request *r, struct db *d, const char *endpoint,
+                              const char *p256dh, const char *auth)
+{
+    sqlite3_stmt *st = db_stmt(d, "SELECT coalesce(user_id, ''), coalesce(member_id, ''), "
+                                  "p256dh, auth FROM push_subscriptions WHERE endpoint = ?");
+    if (!st || !db_bind_text(st, 1, endpoint)) {
+        resp_internal(r);
+        return false;
+    }
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE)
+        return true;
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(st);
+        resp_internal(r);
+        return false;
+    }
+    const char *me_user = owner_user(r), *me_member = owner_member(r);
+    bool mine = strcmp(db_col_text(st, 0), me_user ? me_user : "") == 0 &&
+                strcmp(db_col_text(st, 1), me_member ? me_member : "") == 0;
+    unsigned char have_point[WP_POINT_LEN] = {0}, have_auth[WP_AUTH_LEN] = {0};
+    unsigned char sent_point[WP_POINT_LEN] = {0}, sent_auth[WP_AUTH_LEN] = {0};
+    bool same_keys = webpush_p256dh_decode(db_col_text(st, 2), have_point) &&
+                     webpush_auth_decode(db_col_text(st, 3), have_auth) &&
+                     webpush_p256dh_decode(p256dh, sent_point) &&
+                     webpush_auth_decode(auth, sent_auth);
+    sqlite3_reset(st);
+    /* Both comparisons always run, so the time does not tell which differed. */
+    int diff = sodium_memcmp(have_point, sent_point, sizeof have_point) |
+               sodium_memcmp(have_auth, sent_auth, sizeof have_auth);
+    return mine || (same_keys && diff == 0);
+}
+
 static void subscription_post(struct request *r)
 {
     struct vobj v;
@@ -170,8 +214,21 @@ static void subscription_post(struct request *r)
     uuid_v4(id);
     device_label(req_header(r, "User-Agent"), device, sizeof device);
     int64_t now = now_ms();
-    /* Upsert by endpoint: the same browser subscribing again (or for another
-     * account after a sign-in) takes the subscription over. */
+    /* The check and the upsert share one write transaction, so the holder
+     * cannot change between them. */
+    if (!db_begin(d)) {
+        resp_error(r, 503, "db_busy", "The database is busy; try again");
+        return;
+    }
+    if (!endpoint_may_take(r, d, endpoint, p256dh, auth)) {
+        db_rollback(d);
+        if (!r->head_sent)
+            resp_error(r, 409, "subscription_conflict",
+                       "This push endpoint is registered elsewhere with other keys");
+        return;
+    }
+    /* Upsert by endpoint: the same browser subscribing again (or, holding
+     * the same keys, for another account after a sign-in) takes it over. */
     sqlite3_stmt *st = db_stmt(
         d, "INSERT INTO push_subscriptions (id, endpoint, p256dh, auth, user_id, member_id, "
            "device, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8) "
@@ -184,11 +241,20 @@ static void subscription_post(struct request *r)
         !db_bind_text(st, 5, owner_user(r)) || !db_bind_text(st, 6, owner_member(r)) ||
         !db_bind_text(st, 7, device) || !db_bind_int64(st, 8, now) ||
         sqlite3_step(st) != SQLITE_ROW) {
+        db_rollback(d);
         resp_internal(r);
         return;
     }
     bool created = sqlite3_column_int(st, 9) == 1;
-    resp_json(r, created ? 201 : 200, subscription_json_row(st));
+    cJSON *row = subscription_json_row(st);
+    sqlite3_reset(st); /* a RETURNING statement finishes its write on reset */
+    if (!db_commit(d)) {
+        db_rollback(d);
+        cJSON_Delete(row);
+        resp_internal(r);
+        return;
+    }
+    resp_json(r, created ? 201 : 200, row);
 }
 
 static void subscription_delete(struct request *r)
@@ -277,6 +343,19 @@ static void test_post(struct request *r)
     struct db *d = req_db(r);
     if (!d)
         return;
+    /* Each test queues messages and starts a sender process that holds this
+     * thread until it ends: a limit per account (or guest device) keeps one
+     * caller from filling the outbox or tying up the program. */
+    struct rate_limit lim = rate_limit_env("PUSH_TEST_RATE_MAX", 5, "PUSH_TEST_RATE_WINDOW", 300);
+    char who[48], key[HASH_HEX_LEN + 1];
+    snprintf(who, sizeof who, "%s:%s", r->session->is_guest ? "member" : "user",
+             r->session->is_guest ? r->session->member_id : r->session->user_id);
+    keyed_hash("push-test", who, key);
+    int64_t wait = rate_take(d, key, lim.max, lim.window_s);
+    if (wait != 0) {
+        reply_rate_limited(r, wait, "Too many test notifications; try again later");
+        return;
+    }
     int queued = push_queue_test(d, owner_user(r), owner_member(r));
     if (queued < 0) {
         resp_internal(r);

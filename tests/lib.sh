@@ -156,6 +156,11 @@ invite() {
     req POST "/api/v1/families/$FID/links" "{\"role\":\"$1\",\"label\":\"${2:-$1 link}\"}"
     jbody .token
 }
+# join TOKEN — as $AS, uses an invite or access link the way its page's
+# button does (a same-origin POST; a GET only shows the page).
+join() {
+    req POST "/join/$1" -H "Sec-Fetch-Site: same-origin"
+}
 # db SQL — runs SQL on the test database.
 db() { sqlite3 -cmd ".timeout 5000" "$T_DIR/data/carelog.db" "$@"; }
 

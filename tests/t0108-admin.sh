@@ -16,12 +16,12 @@ is "$(stat -c %a "$T_DIR/data/carelog.db")" 600 "the database file is private (0
 is "$(stat -c %a "$T_DIR/data/server.key")" 600 "the server key is private (0600)"
 
 start_server
-AS=jane req GET "/signin/$TOKEN"
+AS=jane req POST "/signin/$TOKEN"
 is "$STATUS" 410 "the older link stopped working when a new one was printed"
-AS=jane req GET "/signin/$TOKEN2"
+AS=jane req POST "/signin/$TOKEN2"
 is "$STATUS" 303 "the admin signs in with the link"
 is "$(header Location)" "/?welcome=admin" "…and lands in the app"
-AS=other req GET "/signin/$TOKEN2"
+AS=other req POST "/signin/$TOKEN2"
 is "$STATUS" 410 "the link works only once"
 AS=jane req GET /api/v1/auth/me
 is "$(jbody '.user.is_admin, .user.has_password' | paste -sd' ')" "true false" "signed in as admin, no password yet"

@@ -172,7 +172,7 @@ is "$STATUS" 400 "a bad cursor is 400"
 
 # Roles: a viewer reads everything and writes nothing.
 V=$(AS=ana invite viewer "Grandpa")
-AS=gp req GET "/join/$V"
+AS=gp join "$V"
 AS=gp req GET /api/v1/auth/me
 AS=gp csrf_save
 AS=gp req GET "/api/v1/families/$FID/entries"

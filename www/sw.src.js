@@ -37,9 +37,11 @@ self.addEventListener('message', (event) => {
   if (event.data && event.data.type === 'skip-waiting') self.skipWaiting();
 });
 
-// Paths the server must answer itself: the API, the event stream, join links.
+// Paths the server must answer itself: the API, the event stream, and the
+// pages of invite/access links and the admin's sign-in link.
 function serverOnly(url) {
-  return url.pathname.startsWith('/api/') || url.pathname.startsWith('/join/') || url.pathname === '/health';
+  const p = url.pathname;
+  return p.startsWith('/api/') || p.startsWith('/join/') || p.startsWith('/signin/') || p === '/health';
 }
 
 self.addEventListener('fetch', (event) => {

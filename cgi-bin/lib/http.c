@@ -128,6 +128,33 @@ bool req_is_https(const struct request *r)
     return (h && ascii_ieq(h, "on")) || (scheme && strcmp(scheme, "https") == 0);
 }
 
+/* `origin` equals `url` up to a trailing slash on url. */
+static bool origin_is(const char *origin, const char *url)
+{
+    size_t n = strlen(url);
+    if (n && url[n - 1] == '/')
+        n--;
+    return strlen(origin) == n && strncmp(origin, url, n) == 0;
+}
+
+bool req_same_origin(const struct request *r)
+{
+    const char *site = req_header(r, "Sec-Fetch-Site");
+    if (site)
+        return strcmp(site, "same-origin") == 0;
+    const char *origin = req_header(r, "Origin");
+    if (!origin)
+        return true;
+    const char *pub = getenv("PUBLIC_URL");
+    if (pub && *pub && origin_is(origin, pub))
+        return true;
+    const char *host = req_env(r, "HTTP_HOST");
+    char own[300];
+    int n =
+        host ? snprintf(own, sizeof own, "%s://%s", req_is_https(r) ? "https" : "http", host) : -1;
+    return n > 0 && (size_t)n < sizeof own && strcmp(origin, own) == 0;
+}
+
 const char *req_base_url(struct request *r)
 {
     const char *pub = getenv("PUBLIC_URL");
@@ -138,11 +165,7 @@ const char *req_base_url(struct request *r)
             u[n - 1] = '\0';
         return u ? u : "";
     }
-    const char *host = req_env(r, "HTTP_HOST");
-    if (!host || !*host || strpbrk(host, "/\\ \"<>"))
-        host = "localhost";
-    char *u = req_printf(r, "%s://%s", req_is_https(r) ? "https" : "http", host);
-    return u ? u : "";
+    return "";
 }
 
 bool content_type_is_json(const char *ct)

@@ -77,8 +77,19 @@ const char *req_client_addr(const struct request *r);
 /* True when the request reached lighttpd over TLS. */
 bool req_is_https(const struct request *r);
 
-/* The site's origin for links we hand out ("https://care.example"):
- * PUBLIC_URL when set, else the scheme and Host of this request. */
+/* Whether a request that changes state comes from a page of this site (a
+ * form we served), as browsers tell it: Sec-Fetch-Site when sent (every
+ * current browser) must be "same-origin"; else an Origin header must be
+ * this request's own scheme and Host (a page elsewhere cannot choose the
+ * Host its request goes to) or PUBLIC_URL. A request with neither header
+ * is not from a browser that a page elsewhere could drive, so it passes. */
+bool req_same_origin(const struct request *r);
+
+/* The origin to put before links we hand out ("https://care.example"):
+ * PUBLIC_URL when set, else "" so the link is a path ("/join/...") that the
+ * app resolves against the origin it was loaded from. Never the request's
+ * Host header: any client can send "Host: evil.example", and a link built
+ * from it would send the invited person there. */
 const char *req_base_url(struct request *r);
 
 /* Per-request allocations, released when the request ends. */

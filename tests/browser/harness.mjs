@@ -182,8 +182,8 @@ export class Client {
     this.csrf = null;
   }
 
-  async call(method, path, body) {
-    const headers = { Accept: 'application/json' };
+  async call(method, path, body, extraHeaders = {}) {
+    const headers = { Accept: 'application/json', ...extraHeaders };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (method !== 'GET' && this.csrf) headers['X-CSRF-Token'] = this.csrf;
     if (this.cookies.size) headers.Cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -204,6 +204,15 @@ export class Client {
     const r = await this.call(method, path, body);
     if (r.status >= 300 && r.status !== 303) throw new Error(`${method} ${path} → ${r.status} ${JSON.stringify(r.body)}`);
     return r.body;
+  }
+
+  // Uses an invite or access link as its page's button does: a POST from
+  // the site itself (a GET only shows the page). Signed in, the account
+  // joins; otherwise this client becomes a guest device.
+  async join(path) {
+    const r = await this.call('POST', path, undefined, { 'Sec-Fetch-Site': 'same-origin' });
+    if (r.status !== 303) throw new Error(`POST ${path} → ${r.status}`);
+    return r;
   }
 
   async register(email, name, password = 'correct horse battery') {
@@ -232,6 +241,16 @@ export async function accessLink(client, fid, role) {
   const link = await client.ok('POST', `/api/v1/families/${fid}/links`, { role, label: `${role} link` });
   const url = link.url || `/join/${link.token}`;
   return url.replace(/^https?:\/\/[^/]+/, '');
+}
+
+// Open an invite or access link in a page as a person does: the link's
+// page, then its one button, whose POST uses the link and lands in the app.
+export async function openLink(page, base, path) {
+  await page.goto(`${base}${path}`);
+  await Promise.all([
+    page.waitForURL((u) => !u.pathname.startsWith('/join/'), { timeout: 20000 }),
+    page.getByRole('button', { name: 'Join' }).click(),
+  ]);
 }
 
 // Sign a browser context in with an email and password (through the API on

@@ -16,7 +16,7 @@ test('a queued change waits for its own author on a shared device', async () => 
   const sam = new Client(server.base);
   const samEmail = uniqueEmail('sam');
   await sam.register(samEmail, 'Sam');
-  await sam.call('GET', await accessLink(owner.client, owner.family.id, 'caregiver'));
+  await sam.join(await accessLink(owner.client, owner.family.id, 'caregiver'));
 
   const ctx = await newContext(browser);
   await signInContext(ctx, server.base, dana.email, owner.password);

@@ -3,7 +3,7 @@
 // refused by the server.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useStack, newContext, familyWithBaby, accessLink, appReady, watchErrors } from './harness.mjs';
+import { useStack, newContext, familyWithBaby, accessLink, openLink, appReady, watchErrors } from './harness.mjs';
 
 let server;
 let browser;
@@ -27,7 +27,7 @@ test('a viewer sees everything and no write controls; a forced write is refused'
   const ctx = await newContext(browser);
   const page = await ctx.newPage();
   const errors = watchErrors(page);
-  await page.goto(`${server.base}${link}`);
+  await openLink(page, server.base, link);
   await appReady(page);
   await page.getByRole('heading', { name: 'Welcome!' }).waitFor();
   assert.match(await page.locator('main').innerText(), /as viewer/, 'the join landing names the family role');

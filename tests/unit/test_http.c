@@ -5,6 +5,34 @@
 #include "util.h"
 #include "valid.h"
 
+/* req_same_origin over a request made of CGI variables. */
+static bool same_origin(char *a, char *b, char *c)
+{
+    char *envp[] = {"HTTP_HOST=care.example:8080", a, b, c, NULL};
+    struct request r = {.envp = envp};
+    return req_same_origin(&r);
+}
+
+static void same_origin_tests(void)
+{
+    char none[] = "X_NONE=1";
+    ok(same_origin(none, none, none), "same_origin: neither header (not a browser) passes");
+    char sfs_same[] = "HTTP_SEC_FETCH_SITE=same-origin",
+         sfs_cross[] = "HTTP_SEC_FETCH_SITE=cross-site",
+         sfs_site[] = "HTTP_SEC_FETCH_SITE=same-site", sfs_none[] = "HTTP_SEC_FETCH_SITE=none";
+    ok(same_origin(sfs_same, none, none), "…Sec-Fetch-Site: same-origin passes");
+    ok(!same_origin(sfs_cross, none, none), "…cross-site is refused");
+    ok(!same_origin(sfs_site, none, none), "…same-site is refused");
+    ok(!same_origin(sfs_none, none, none), "…none (typed or bookmarked) is refused for a POST");
+    char own[] = "HTTP_ORIGIN=http://care.example:8080", evil[] = "HTTP_ORIGIN=http://evil.example",
+         null_origin[] = "HTTP_ORIGIN=null", https[] = "HTTPS=on";
+    ok(same_origin(own, none, none), "…Origin of this Host and scheme passes");
+    ok(!same_origin(own, https, none), "…but not over https (another scheme)");
+    ok(!same_origin(evil, none, none), "…another Origin is refused");
+    ok(!same_origin(null_origin, none, none), "…Origin: null is refused");
+    ok(!same_origin(sfs_cross, own, none), "…Sec-Fetch-Site decides when both are sent");
+}
+
 int main(void)
 {
     char out[64];
@@ -135,5 +163,6 @@ int main(void)
            !secret_equals(NULL, "a"),
        "secret_equals");
     ok(ascii_ieq("X-CSRF", "x-csrf") && !ascii_ieq("a", "ab"), "ascii_ieq");
+    same_origin_tests();
     return done_testing();
 }
