@@ -560,8 +560,10 @@ static void stream_open(struct request *r)
     resp_header(r, "Cache-Control", "no-store");
     resp_header(r, "X-Accel-Buffering", "no");
     static const char hello[] = "retry: 3000\n\n";
+    /* request_detach flushes the head and the hint from this thread; after
+     * it the hub is the stream's only writer, and `r` must not be written. */
     bool ok = resp_begin(r, 200, "text/event-stream; charset=utf-8") &&
-              resp_write(r, hello, sizeof hello - 1) && resp_flush(r);
+              resp_write(r, hello, sizeof hello - 1);
     FCGX_Request *fr = ok ? request_detach(r) : NULL;
     if (!fr) {
         /* Classic CGI cannot hold a stream open (or the client already left):
@@ -583,7 +585,9 @@ static void stream_open(struct request *r)
     }
     pthread_mutex_unlock(&hub.lock);
     if (stopping) {
-        r->detached = false; /* let the worker finish it */
+        /* Detached, so this thread owns the request now and ends it. */
+        FCGX_Finish_r(fr);
+        free(fr);
         pthread_mutex_lock(&hub.lock);
         hub.nclients_total--;
         pthread_mutex_unlock(&hub.lock);
