@@ -11,7 +11,15 @@
  * index (an mmap write, which it does not), so a wake-up is confirmed with
  * PRAGMA data_version, re-checked every 20 ms for a moment after each wake.
  * A once-a-second check of the same pragma is the safety net; where inotify
- * is missing, it runs every 250 ms (one cheap check for all streams). */
+ * is missing, it runs every 250 ms (one cheap check for all streams).
+ *
+ * A stream lives only as long as its session and membership. Triggers log
+ * every end of either in stream_revocations (sql/006); on each wake the hub
+ * opens one read transaction, ends the streams named by rows it has not seen
+ * yet, and only then sends what changed, from the same snapshot: anything
+ * committed after a removal is never sent to the removed. New streams are
+ * checked against that snapshot as they are adopted, and every stream again
+ * at each heartbeat (sessions also expire). */
 #include "carelog.h"
 
 #include <errno.h>
@@ -74,6 +82,7 @@ static struct {
     int64_t heartbeat_ms;
     int64_t seq;          /* newest seq broadcast */
     int64_t data_version; /* fallback change detector */
+    int64_t revoked_id;   /* newest stream_revocations row seen */
 } hub = {.lock = PTHREAD_MUTEX_INITIALIZER, .wake_fd = -1, .epoll_fd = -1, .inotify_fd = -1};
 
 /* ---------- writing events ---------- */
@@ -259,6 +268,8 @@ static void reap(void)
         send_presence(families[i]);
 }
 
+static bool client_allowed(const struct client *c);
+
 static void adopt_incoming(void)
 {
     pthread_mutex_lock(&hub.lock);
@@ -272,6 +283,11 @@ static void adopt_incoming(void)
         hub.clients = c;
         struct epoll_event ev = {.events = EPOLLIN | EPOLLRDHUP, .data.ptr = c};
         if (epoll_ctl(hub.epoll_fd, EPOLL_CTL_ADD, c->fd, &ev) != 0)
+            c->dead = true;
+        /* Its access was checked on a worker, in an older snapshot: a
+         * revocation since then may be one the hub has already read (before
+         * this client was here to match), so check again in this one. */
+        if (!c->dead && !client_allowed(c))
             c->dead = true;
         /* Catch up from where the client was to where the hub is, so nothing
          * written between the handshake and now is missed. */
@@ -314,23 +330,117 @@ static void broadcast_new(void)
     }
 }
 
-/* A stream lives only as long as its session and membership. */
-static void check_sessions(void)
+/* ---------- ending streams whose access ended ---------- */
+
+#define REVOKE_BATCH 256
+
+/* Whether the client's session is still live and its membership (if any)
+ * still current, in the hub's snapshot. */
+static bool client_allowed(const struct client *c)
 {
     sqlite3_stmt *st =
         db_stmt(&hub.db, "SELECT 1 FROM sessions s WHERE s.id = ?1 AND s.expires_at > ?2 AND "
                          "(?3 = '' OR EXISTS (SELECT 1 FROM members m WHERE m.id = ?3 AND "
                          "m.removed_at IS NULL))");
-    for (struct client *c = hub.clients; st && c; c = c->next) {
-        if (c->dead)
-            continue;
-        if (!db_bind_text(st, 1, c->session_id) || !db_bind_int64(st, 2, now_ms()) ||
-            !db_bind_text(st, 3, c->member_id))
-            break;
-        if (sqlite3_step(st) != SQLITE_ROW)
+    if (!st || !db_bind_text(st, 1, c->session_id) || !db_bind_int64(st, 2, now_ms()) ||
+        !db_bind_text(st, 3, c->member_id))
+        return false; /* cannot tell: end it; the browser reconnects */
+    bool ok = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_reset(st);
+    return ok;
+}
+
+/* Every stream against the database (heartbeat; or after revocation rows
+ * were missed). */
+static void check_sessions(void)
+{
+    for (struct client *c = hub.clients; c; c = c->next)
+        if (!c->dead && !client_allowed(c))
             c->dead = true;
-        sqlite3_reset(st);
+}
+
+static void end_matching(const char *session_id, const char *member_id)
+{
+    for (struct client *c = hub.clients; c; c = c->next) {
+        if ((*session_id && strcmp(c->session_id, session_id) == 0) ||
+            (*member_id && strcmp(c->member_id, member_id) == 0))
+            c->dead = true;
     }
+}
+
+/* Ends the streams named by revocation rows newer than the last seen. Runs
+ * inside the hub's read transaction, before anything is sent from it. A gap
+ * before the first new row (rows pruned before the hub saw them) or a flood
+ * of rows falls back to checking every stream. False on a database error:
+ * then nothing may be sent from this snapshot. */
+static bool apply_revocations(void)
+{
+    sqlite3_stmt *st = db_stmt(&hub.db, "SELECT id, coalesce(session_id, ''), "
+                                        "coalesce(member_id, '') FROM stream_revocations "
+                                        "WHERE id > ?1 ORDER BY id LIMIT ?2");
+    if (!st || !db_bind_int64(st, 1, hub.revoked_id) || !db_bind_int64(st, 2, REVOKE_BATCH))
+        return false;
+    int rows = 0, rc;
+    bool recheck = false;
+    int64_t last = hub.revoked_id;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(st, 0);
+        if (rows++ == 0 && id != last + 1)
+            recheck = true;
+        last = id;
+        end_matching(db_col_text(st, 1), db_col_text(st, 2));
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return false;
+    if (rows == REVOKE_BATCH) {
+        /* More than a batch at once: one pass over every stream is cheaper
+         * than matching each row, and covers the rest. */
+        sqlite3_stmt *mx = db_stmt(&hub.db, "SELECT coalesce(max(id), 0) FROM stream_revocations");
+        if (!mx || sqlite3_step(mx) != SQLITE_ROW)
+            return false;
+        last = sqlite3_column_int64(mx, 0);
+        sqlite3_reset(mx);
+        recheck = true;
+    }
+    if (recheck)
+        check_sessions();
+    hub.revoked_id = last;
+    return true;
+}
+
+/* The newest revocation id ever given (pruning may have emptied the table;
+ * AUTOINCREMENT keeps the high mark in sqlite_sequence). */
+static int64_t revocations_mark(void)
+{
+    sqlite3_stmt *st = db_stmt(
+        &hub.db,
+        "SELECT max(coalesce((SELECT max(id) FROM stream_revocations), 0), "
+        "coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'stream_revocations'), 0))");
+    int64_t v = (st && sqlite3_step(st) == SQLITE_ROW) ? sqlite3_column_int64(st, 0) : 0;
+    if (st)
+        sqlite3_reset(st);
+    return v;
+}
+
+/* One read transaction per wake: what the hub reads in it (revocations,
+ * sessions, changes) is one snapshot of the database. */
+static bool snapshot_begin(void)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(hub.db.h, "BEGIN DEFERRED", NULL, NULL, &msg) == SQLITE_OK)
+        return true;
+    log_event("error", "stream_begin_failed", msg ? msg : "");
+    sqlite3_free(msg);
+    return false;
+}
+
+static void snapshot_end(void)
+{
+    for (int i = 0; i < hub.db.nstmts; i++)
+        sqlite3_reset(hub.db.stmts[i].st);
+    if (sqlite3_exec(hub.db.h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        sqlite3_exec(hub.db.h, "ROLLBACK", NULL, NULL, NULL);
 }
 
 static void heartbeat(void)
@@ -349,6 +459,27 @@ static bool data_changed(void)
     bool changed = v != hub.data_version;
     hub.data_version = v;
     return changed;
+}
+
+/* One pass over one snapshot of the database: first end the streams whose
+ * access ended, then send what changed and catch up new streams. */
+static void hub_pass(bool changed, bool beat)
+{
+    if (!snapshot_begin()) {
+        hub.data_version = -1; /* try again at the next check */
+        return;
+    }
+    if (apply_revocations()) {
+        if (beat)
+            check_sessions();
+        if (changed)
+            broadcast_new();
+        adopt_incoming();
+    } else {
+        /* Unsure who may still listen: send nothing from this snapshot. */
+        hub.data_version = -1;
+    }
+    snapshot_end();
 }
 
 static void *hub_main(void *arg)
@@ -383,22 +514,22 @@ static void *hub_main(void *arg)
             }
         }
         pthread_mutex_lock(&hub.lock);
-        bool stopping = hub.stopping;
+        bool stopping = hub.stopping, arrivals = hub.incoming != NULL;
         pthread_mutex_unlock(&hub.lock);
         if (stopping)
             break;
         now = mono_us() / 1000;
         if (touched)
             settle_until = now + SETTLE_MS;
+        bool changed = false, beat = now >= next_beat;
         if (touched || now >= next_check) {
-            if (data_changed())
-                broadcast_new();
+            changed = data_changed();
             int64_t every = hub.inotify_fd < 0 ? FALLBACK_POLL_MS : SAFETY_POLL_MS;
             next_check = now + (now < settle_until ? SETTLE_POLL_MS : every);
         }
-        adopt_incoming();
-        if (now >= next_beat) {
-            check_sessions();
+        if (changed || beat || arrivals)
+            hub_pass(changed, beat);
+        if (beat) {
             heartbeat();
             next_beat = now + hub.heartbeat_ms;
         }
@@ -429,6 +560,7 @@ static bool hub_start(void)
     }
     hub.db_ready = true;
     hub.seq = current_seq(&hub.db);
+    hub.revoked_id = revocations_mark();
     long beat;
     hub.heartbeat_ms =
         env_int("STREAM_HEARTBEAT_MS", HEARTBEAT_MS, 100, 600000, &beat) ? beat : HEARTBEAT_MS;
