@@ -50,6 +50,9 @@ static const struct route routes[] = {
 #define SETTLE_MS        300
 #define MAX_REPLAY       1000
 #define MAX_STREAMS      20000
+#define MAX_PER_SESSION  6 /* STREAM_MAX_PER_SESSION overrides it (tests) */
+#define SESSION_BUCKETS  1024
+#define PROBE_QUEUE      16
 #define BATCH            500
 
 struct client {
@@ -64,14 +67,32 @@ struct client {
     struct client *next;
 };
 
-/* The hub: `incoming` is the only part worker threads touch, under `lock`;
- * everything else belongs to the loop thread alone. */
+/* Open streams of one session (a hash chain entry, under the hub lock). */
+struct session_slots {
+    char id[37];
+    int n;
+    struct session_slots *next;
+};
+
+/* The hub: `incoming` and the stream counts are the only parts worker
+ * threads touch, under `lock`; everything else belongs to the loop thread
+ * alone. A stream is counted from the moment its worker takes a slot (before
+ * the hand-over) until the hub closes it, so streams waiting in `incoming`
+ * count too, and two workers can never both take a session's last slot. */
 static struct {
     pthread_mutex_t lock;
     struct client *incoming;
     int nclients_total; /* under lock: open + incoming, for the cap */
+    bool stopping;      /* under lock */
+    /* Under lock: streams per session (hash chains by session id). */
+    struct session_slots *per_session[SESSION_BUCKETS];
+    /* Sessions refused for being at their cap, whose streams the loop should
+     * probe (under lock; every stream when the queue overflowed). */
+    char probe[PROBE_QUEUE][37];
+    int nprobe;
+    bool probe_all;
+    long max_per_session; /* set once, before the workers start */
     int wake_fd;
-    bool stopping; /* under lock */
 
     pthread_t thread;
     bool running;
@@ -83,7 +104,79 @@ static struct {
     int64_t seq;          /* newest seq broadcast */
     int64_t data_version; /* fallback change detector */
     int64_t revoked_id;   /* newest stream_revocations row seen */
-} hub = {.lock = PTHREAD_MUTEX_INITIALIZER, .wake_fd = -1, .epoll_fd = -1, .inotify_fd = -1};
+} hub = {.lock = PTHREAD_MUTEX_INITIALIZER,
+         .max_per_session = MAX_PER_SESSION,
+         .wake_fd = -1,
+         .epoll_fd = -1,
+         .inotify_fd = -1};
+
+/* ---------- stream slots (worker threads and the loop, under hub.lock) ---------- */
+
+enum slot { SLOT_OK, SLOT_FULL, SLOT_SESSION_FULL };
+
+static struct session_slots **slots_chain(const char *session_id)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (const char *p = session_id; *p; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    return &hub.per_session[h % SESSION_BUCKETS];
+}
+
+/* Takes a stream slot for the session: the instance-wide cap (or shutting
+ * down) → SLOT_FULL, the per-session cap → SLOT_SESSION_FULL. */
+static enum slot slot_take(const char *session_id)
+{
+    enum slot got = SLOT_FULL;
+    pthread_mutex_lock(&hub.lock);
+    struct session_slots **chain = slots_chain(session_id), *e = *chain;
+    while (e && strcmp(e->id, session_id) != 0)
+        e = e->next;
+    if (hub.stopping || hub.nclients_total >= MAX_STREAMS) {
+        got = SLOT_FULL;
+    } else if (e && e->n >= hub.max_per_session) {
+        got = SLOT_SESSION_FULL;
+        /* Some of its streams may belong to tabs already closed: lighttpd
+         * tells a stream program only when a write fails, so have the loop
+         * write to them now, and a retry finds their slots free. */
+        bool queued = false;
+        for (int i = 0; i < hub.nprobe && !queued; i++)
+            queued = strcmp(hub.probe[i], session_id) == 0;
+        if (!queued && hub.nprobe < PROBE_QUEUE)
+            snprintf(hub.probe[hub.nprobe++], sizeof hub.probe[0], "%s", session_id);
+        else if (!queued)
+            hub.probe_all = true;
+    } else if (!e && !(e = calloc(1, sizeof *e))) {
+        got = SLOT_FULL; /* out of memory */
+    } else {
+        if (e->n == 0) {
+            snprintf(e->id, sizeof e->id, "%s", session_id);
+            e->next = *chain;
+            *chain = e;
+        }
+        e->n++;
+        hub.nclients_total++;
+        got = SLOT_OK;
+    }
+    pthread_mutex_unlock(&hub.lock);
+    return got;
+}
+
+static void slot_give(const char *session_id)
+{
+    pthread_mutex_lock(&hub.lock);
+    hub.nclients_total--;
+    for (struct session_slots **pp = slots_chain(session_id); *pp; pp = &(*pp)->next) {
+        struct session_slots *e = *pp;
+        if (strcmp(e->id, session_id) != 0)
+            continue;
+        if (--e->n == 0) {
+            *pp = e->next;
+            free(e);
+        }
+        break;
+    }
+    pthread_mutex_unlock(&hub.lock);
+}
 
 /* ---------- writing events ---------- */
 
@@ -239,10 +332,8 @@ static void client_close(struct client *c)
     epoll_ctl(hub.epoll_fd, EPOLL_CTL_DEL, c->fd, NULL);
     FCGX_Finish_r(c->fcgx);
     free(c->fcgx);
+    slot_give(c->session_id);
     free(c);
-    pthread_mutex_lock(&hub.lock);
-    hub.nclients_total--;
-    pthread_mutex_unlock(&hub.lock);
 }
 
 /* Drops dead clients; tells their families who is still here. */
@@ -450,6 +541,31 @@ static void heartbeat(void)
         client_send(c, beat, sizeof beat - 1);
 }
 
+/* A heartbeat to the streams of the sessions refused at their cap. */
+static void probe_sessions(void)
+{
+    char ids[PROBE_QUEUE][37];
+    pthread_mutex_lock(&hub.lock);
+    int n = hub.nprobe;
+    bool all = hub.probe_all;
+    memcpy(ids, hub.probe, sizeof ids);
+    hub.nprobe = 0;
+    hub.probe_all = false;
+    pthread_mutex_unlock(&hub.lock);
+    if (all) {
+        heartbeat();
+        return;
+    }
+    static const char beat[] = ": heartbeat\n\n";
+    for (struct client *c = hub.clients; n > 0 && c; c = c->next) {
+        bool named = false;
+        for (int i = 0; i < n && !named; i++)
+            named = strcmp(ids[i], c->session_id) == 0;
+        if (named)
+            client_send(c, beat, sizeof beat - 1);
+    }
+}
+
 static bool data_changed(void)
 {
     sqlite3_stmt *st = db_stmt(&hub.db, "PRAGMA data_version");
@@ -515,6 +631,7 @@ static void *hub_main(void *arg)
         }
         pthread_mutex_lock(&hub.lock);
         bool stopping = hub.stopping, arrivals = hub.incoming != NULL;
+        bool probe = hub.nprobe > 0 || hub.probe_all;
         pthread_mutex_unlock(&hub.lock);
         if (stopping)
             break;
@@ -532,6 +649,8 @@ static void *hub_main(void *arg)
         if (beat) {
             heartbeat();
             next_beat = now + hub.heartbeat_ms;
+        } else if (probe) {
+            probe_sessions();
         }
         reap();
         db_release_all(&hub.db);
@@ -596,6 +715,9 @@ static bool hub_start(void)
 
 static bool stream_init(void)
 {
+    long n;
+    if (env_int("STREAM_MAX_PER_SESSION", MAX_PER_SESSION, 1, 1000, &n))
+        hub.max_per_session = n;
     /* Only under FastCGI: a classic CGI run answers one catch-up and ends. */
     return FCGX_IsCGI() || hub_start();
 }
@@ -618,6 +740,7 @@ static void stream_shutdown(void)
         left = c->next;
         FCGX_Finish_r(c->fcgx);
         free(c->fcgx);
+        slot_give(c->session_id);
         free(c);
     }
     if (hub.inotify_fd >= 0)
@@ -628,6 +751,13 @@ static void stream_shutdown(void)
 }
 
 /* ---------- the handshake (on a worker thread) ---------- */
+
+static void hub_wake(void)
+{
+    uint64_t one = 1;
+    if (hub.wake_fd >= 0 && write(hub.wake_fd, &one, sizeof one) < 0)
+        log_event("warn", "stream_wake_failed", strerror(errno));
+}
 
 /* Where to resume: Last-Event-ID (what EventSource sends on reconnect), else
  * ?since=, else now. */
@@ -665,21 +795,25 @@ static void stream_open(struct request *r)
         resp_error(r, 400, "validation_failed", "Last-Event-ID must be a sequence number");
         return;
     }
-    pthread_mutex_lock(&hub.lock);
-    bool full = hub.nclients_total >= MAX_STREAMS || hub.stopping;
-    if (!full)
-        hub.nclients_total++;
-    pthread_mutex_unlock(&hub.lock);
-    if (full) {
+    /* One session (a browser) needs a stream per open tab at most; a cap
+     * keeps one session from holding the instance's streams. */
+    const char *sid = r->session->id;
+    enum slot got = slot_take(sid);
+    if (got == SLOT_SESSION_FULL) {
+        hub_wake(); /* to probe the session's streams (see slot_take) */
+        resp_header(r, "Retry-After", "5");
+        resp_error(r, 429, "rate_limited",
+                   "Too many open streams for this session; close one first");
+        return;
+    }
+    if (got != SLOT_OK) {
         resp_header(r, "Retry-After", "30");
         resp_error(r, 503, "overloaded", "Too many open streams; try again soon");
         return;
     }
     struct client *c = calloc(1, sizeof *c);
     if (!c) {
-        pthread_mutex_lock(&hub.lock);
-        hub.nclients_total--;
-        pthread_mutex_unlock(&hub.lock);
+        slot_give(sid);
         resp_error(r, 503, "overloaded", "Out of memory");
         return;
     }
@@ -701,9 +835,7 @@ static void stream_open(struct request *r)
         /* Classic CGI cannot hold a stream open (or the client already left):
          * the answer ends after the retry hint; the app stays in sync through
          * /sync, and EventSource tries again after `retry`. */
-        pthread_mutex_lock(&hub.lock);
-        hub.nclients_total--;
-        pthread_mutex_unlock(&hub.lock);
+        slot_give(sid);
         free(c);
         return;
     }
@@ -720,15 +852,11 @@ static void stream_open(struct request *r)
         /* Detached, so this thread owns the request now and ends it. */
         FCGX_Finish_r(fr);
         free(fr);
-        pthread_mutex_lock(&hub.lock);
-        hub.nclients_total--;
-        pthread_mutex_unlock(&hub.lock);
+        slot_give(sid);
         free(c);
         return;
     }
-    uint64_t one = 1;
-    if (write(hub.wake_fd, &one, sizeof one) < 0)
-        log_event("warn", "stream_wake_failed", strerror(errno));
+    hub_wake();
 }
 
 int main(int argc, char **argv)
