@@ -716,8 +716,10 @@ static bool hub_start(void)
 static bool stream_init(void)
 {
     long n;
-    if (env_int("STREAM_MAX_PER_SESSION", MAX_PER_SESSION, 1, 1000, &n))
+    if (env_int("STREAM_MAX_PER_SESSION", MAX_PER_SESSION, 1, MAX_STREAMS, &n))
         hub.max_per_session = n;
+    else
+        log_event("warn", "bad_config", "STREAM_MAX_PER_SESSION is not 1..20000; using 6");
     /* Only under FastCGI: a classic CGI run answers one catch-up and ends. */
     return FCGX_IsCGI() || hub_start();
 }
