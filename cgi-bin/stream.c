@@ -11,7 +11,15 @@
  * index (an mmap write, which it does not), so a wake-up is confirmed with
  * PRAGMA data_version, re-checked every 20 ms for a moment after each wake.
  * A once-a-second check of the same pragma is the safety net; where inotify
- * is missing, it runs every 250 ms (one cheap check for all streams). */
+ * is missing, it runs every 250 ms (one cheap check for all streams).
+ *
+ * A stream lives only as long as its session and membership. Triggers log
+ * every end of either in stream_revocations (sql/006); on each wake the hub
+ * opens one read transaction, ends the streams named by rows it has not seen
+ * yet, and only then sends what changed, from the same snapshot: anything
+ * committed after a removal is never sent to the removed. New streams are
+ * checked against that snapshot as they are adopted, and every stream again
+ * at each heartbeat (sessions also expire). */
 #include "carelog.h"
 
 #include <errno.h>
@@ -42,6 +50,9 @@ static const struct route routes[] = {
 #define SETTLE_MS        300
 #define MAX_REPLAY       1000
 #define MAX_STREAMS      20000
+#define MAX_PER_SESSION  6 /* STREAM_MAX_PER_SESSION overrides it (tests) */
+#define SESSION_BUCKETS  1024
+#define PROBE_QUEUE      16
 #define BATCH            500
 
 struct client {
@@ -56,14 +67,32 @@ struct client {
     struct client *next;
 };
 
-/* The hub: `incoming` is the only part worker threads touch, under `lock`;
- * everything else belongs to the loop thread alone. */
+/* Open streams of one session (a hash chain entry, under the hub lock). */
+struct session_slots {
+    char id[37];
+    int n;
+    struct session_slots *next;
+};
+
+/* The hub: `incoming` and the stream counts are the only parts worker
+ * threads touch, under `lock`; everything else belongs to the loop thread
+ * alone. A stream is counted from the moment its worker takes a slot (before
+ * the hand-over) until the hub closes it, so streams waiting in `incoming`
+ * count too, and two workers can never both take a session's last slot. */
 static struct {
     pthread_mutex_t lock;
     struct client *incoming;
     int nclients_total; /* under lock: open + incoming, for the cap */
+    bool stopping;      /* under lock */
+    /* Under lock: streams per session (hash chains by session id). */
+    struct session_slots *per_session[SESSION_BUCKETS];
+    /* Sessions refused for being at their cap, whose streams the loop should
+     * probe (under lock; every stream when the queue overflowed). */
+    char probe[PROBE_QUEUE][37];
+    int nprobe;
+    bool probe_all;
+    long max_per_session; /* set once, before the workers start */
     int wake_fd;
-    bool stopping; /* under lock */
 
     pthread_t thread;
     bool running;
@@ -74,7 +103,80 @@ static struct {
     int64_t heartbeat_ms;
     int64_t seq;          /* newest seq broadcast */
     int64_t data_version; /* fallback change detector */
-} hub = {.lock = PTHREAD_MUTEX_INITIALIZER, .wake_fd = -1, .epoll_fd = -1, .inotify_fd = -1};
+    int64_t revoked_id;   /* newest stream_revocations row seen */
+} hub = {.lock = PTHREAD_MUTEX_INITIALIZER,
+         .max_per_session = MAX_PER_SESSION,
+         .wake_fd = -1,
+         .epoll_fd = -1,
+         .inotify_fd = -1};
+
+/* ---------- stream slots (worker threads and the loop, under hub.lock) ---------- */
+
+enum slot { SLOT_OK, SLOT_FULL, SLOT_SESSION_FULL };
+
+static struct session_slots **slots_chain(const char *session_id)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (const char *p = session_id; *p; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    return &hub.per_session[h % SESSION_BUCKETS];
+}
+
+/* Takes a stream slot for the session: the instance-wide cap (or shutting
+ * down) → SLOT_FULL, the per-session cap → SLOT_SESSION_FULL. */
+static enum slot slot_take(const char *session_id)
+{
+    enum slot got = SLOT_FULL;
+    pthread_mutex_lock(&hub.lock);
+    struct session_slots **chain = slots_chain(session_id), *e = *chain;
+    while (e && strcmp(e->id, session_id) != 0)
+        e = e->next;
+    if (hub.stopping || hub.nclients_total >= MAX_STREAMS) {
+        got = SLOT_FULL;
+    } else if (e && e->n >= hub.max_per_session) {
+        got = SLOT_SESSION_FULL;
+        /* Some of its streams may belong to tabs already closed: lighttpd
+         * tells a stream program only when a write fails, so have the loop
+         * write to them now, and a retry finds their slots free. */
+        bool queued = false;
+        for (int i = 0; i < hub.nprobe && !queued; i++)
+            queued = strcmp(hub.probe[i], session_id) == 0;
+        if (!queued && hub.nprobe < PROBE_QUEUE)
+            snprintf(hub.probe[hub.nprobe++], sizeof hub.probe[0], "%s", session_id);
+        else if (!queued)
+            hub.probe_all = true;
+    } else if (!e && !(e = calloc(1, sizeof *e))) {
+        got = SLOT_FULL; /* out of memory */
+    } else {
+        if (e->n == 0) {
+            snprintf(e->id, sizeof e->id, "%s", session_id);
+            e->next = *chain;
+            *chain = e;
+        }
+        e->n++;
+        hub.nclients_total++;
+        got = SLOT_OK;
+    }
+    pthread_mutex_unlock(&hub.lock);
+    return got;
+}
+
+static void slot_give(const char *session_id)
+{
+    pthread_mutex_lock(&hub.lock);
+    hub.nclients_total--;
+    for (struct session_slots **pp = slots_chain(session_id); *pp; pp = &(*pp)->next) {
+        struct session_slots *e = *pp;
+        if (strcmp(e->id, session_id) != 0)
+            continue;
+        if (--e->n == 0) {
+            *pp = e->next;
+            free(e);
+        }
+        break;
+    }
+    pthread_mutex_unlock(&hub.lock);
+}
 
 /* ---------- writing events ---------- */
 
@@ -230,10 +332,8 @@ static void client_close(struct client *c)
     epoll_ctl(hub.epoll_fd, EPOLL_CTL_DEL, c->fd, NULL);
     FCGX_Finish_r(c->fcgx);
     free(c->fcgx);
+    slot_give(c->session_id);
     free(c);
-    pthread_mutex_lock(&hub.lock);
-    hub.nclients_total--;
-    pthread_mutex_unlock(&hub.lock);
 }
 
 /* Drops dead clients; tells their families who is still here. */
@@ -259,6 +359,8 @@ static void reap(void)
         send_presence(families[i]);
 }
 
+static bool client_allowed(const struct client *c);
+
 static void adopt_incoming(void)
 {
     pthread_mutex_lock(&hub.lock);
@@ -272,6 +374,11 @@ static void adopt_incoming(void)
         hub.clients = c;
         struct epoll_event ev = {.events = EPOLLIN | EPOLLRDHUP, .data.ptr = c};
         if (epoll_ctl(hub.epoll_fd, EPOLL_CTL_ADD, c->fd, &ev) != 0)
+            c->dead = true;
+        /* Its access was checked on a worker, in an older snapshot: a
+         * revocation since then may be one the hub has already read (before
+         * this client was here to match), so check again in this one. */
+        if (!c->dead && !client_allowed(c))
             c->dead = true;
         /* Catch up from where the client was to where the hub is, so nothing
          * written between the handshake and now is missed. */
@@ -314,23 +421,117 @@ static void broadcast_new(void)
     }
 }
 
-/* A stream lives only as long as its session and membership. */
-static void check_sessions(void)
+/* ---------- ending streams whose access ended ---------- */
+
+#define REVOKE_BATCH 256
+
+/* Whether the client's session is still live and its membership (if any)
+ * still current, in the hub's snapshot. */
+static bool client_allowed(const struct client *c)
 {
     sqlite3_stmt *st =
         db_stmt(&hub.db, "SELECT 1 FROM sessions s WHERE s.id = ?1 AND s.expires_at > ?2 AND "
                          "(?3 = '' OR EXISTS (SELECT 1 FROM members m WHERE m.id = ?3 AND "
                          "m.removed_at IS NULL))");
-    for (struct client *c = hub.clients; st && c; c = c->next) {
-        if (c->dead)
-            continue;
-        if (!db_bind_text(st, 1, c->session_id) || !db_bind_int64(st, 2, now_ms()) ||
-            !db_bind_text(st, 3, c->member_id))
-            break;
-        if (sqlite3_step(st) != SQLITE_ROW)
+    if (!st || !db_bind_text(st, 1, c->session_id) || !db_bind_int64(st, 2, now_ms()) ||
+        !db_bind_text(st, 3, c->member_id))
+        return false; /* cannot tell: end it; the browser reconnects */
+    bool ok = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_reset(st);
+    return ok;
+}
+
+/* Every stream against the database (heartbeat; or after revocation rows
+ * were missed). */
+static void check_sessions(void)
+{
+    for (struct client *c = hub.clients; c; c = c->next)
+        if (!c->dead && !client_allowed(c))
             c->dead = true;
-        sqlite3_reset(st);
+}
+
+static void end_matching(const char *session_id, const char *member_id)
+{
+    for (struct client *c = hub.clients; c; c = c->next) {
+        if ((*session_id && strcmp(c->session_id, session_id) == 0) ||
+            (*member_id && strcmp(c->member_id, member_id) == 0))
+            c->dead = true;
     }
+}
+
+/* Ends the streams named by revocation rows newer than the last seen. Runs
+ * inside the hub's read transaction, before anything is sent from it. A gap
+ * before the first new row (rows pruned before the hub saw them) or a flood
+ * of rows falls back to checking every stream. False on a database error:
+ * then nothing may be sent from this snapshot. */
+static bool apply_revocations(void)
+{
+    sqlite3_stmt *st = db_stmt(&hub.db, "SELECT id, coalesce(session_id, ''), "
+                                        "coalesce(member_id, '') FROM stream_revocations "
+                                        "WHERE id > ?1 ORDER BY id LIMIT ?2");
+    if (!st || !db_bind_int64(st, 1, hub.revoked_id) || !db_bind_int64(st, 2, REVOKE_BATCH))
+        return false;
+    int rows = 0, rc;
+    bool recheck = false;
+    int64_t last = hub.revoked_id;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(st, 0);
+        if (rows++ == 0 && id != last + 1)
+            recheck = true;
+        last = id;
+        end_matching(db_col_text(st, 1), db_col_text(st, 2));
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return false;
+    if (rows == REVOKE_BATCH) {
+        /* More than a batch at once: one pass over every stream is cheaper
+         * than matching each row, and covers the rest. */
+        sqlite3_stmt *mx = db_stmt(&hub.db, "SELECT coalesce(max(id), 0) FROM stream_revocations");
+        if (!mx || sqlite3_step(mx) != SQLITE_ROW)
+            return false;
+        last = sqlite3_column_int64(mx, 0);
+        sqlite3_reset(mx);
+        recheck = true;
+    }
+    if (recheck)
+        check_sessions();
+    hub.revoked_id = last;
+    return true;
+}
+
+/* The newest revocation id ever given (pruning may have emptied the table;
+ * AUTOINCREMENT keeps the high mark in sqlite_sequence). */
+static int64_t revocations_mark(void)
+{
+    sqlite3_stmt *st = db_stmt(
+        &hub.db,
+        "SELECT max(coalesce((SELECT max(id) FROM stream_revocations), 0), "
+        "coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'stream_revocations'), 0))");
+    int64_t v = (st && sqlite3_step(st) == SQLITE_ROW) ? sqlite3_column_int64(st, 0) : 0;
+    if (st)
+        sqlite3_reset(st);
+    return v;
+}
+
+/* One read transaction per wake: what the hub reads in it (revocations,
+ * sessions, changes) is one snapshot of the database. */
+static bool snapshot_begin(void)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(hub.db.h, "BEGIN DEFERRED", NULL, NULL, &msg) == SQLITE_OK)
+        return true;
+    log_event("error", "stream_begin_failed", msg ? msg : "");
+    sqlite3_free(msg);
+    return false;
+}
+
+static void snapshot_end(void)
+{
+    for (int i = 0; i < hub.db.nstmts; i++)
+        sqlite3_reset(hub.db.stmts[i].st);
+    if (sqlite3_exec(hub.db.h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        sqlite3_exec(hub.db.h, "ROLLBACK", NULL, NULL, NULL);
 }
 
 static void heartbeat(void)
@@ -338,6 +539,31 @@ static void heartbeat(void)
     static const char beat[] = ": heartbeat\n\n";
     for (struct client *c = hub.clients; c; c = c->next)
         client_send(c, beat, sizeof beat - 1);
+}
+
+/* A heartbeat to the streams of the sessions refused at their cap. */
+static void probe_sessions(void)
+{
+    char ids[PROBE_QUEUE][37];
+    pthread_mutex_lock(&hub.lock);
+    int n = hub.nprobe;
+    bool all = hub.probe_all;
+    memcpy(ids, hub.probe, sizeof ids);
+    hub.nprobe = 0;
+    hub.probe_all = false;
+    pthread_mutex_unlock(&hub.lock);
+    if (all) {
+        heartbeat();
+        return;
+    }
+    static const char beat[] = ": heartbeat\n\n";
+    for (struct client *c = hub.clients; n > 0 && c; c = c->next) {
+        bool named = false;
+        for (int i = 0; i < n && !named; i++)
+            named = strcmp(ids[i], c->session_id) == 0;
+        if (named)
+            client_send(c, beat, sizeof beat - 1);
+    }
 }
 
 static bool data_changed(void)
@@ -349,6 +575,27 @@ static bool data_changed(void)
     bool changed = v != hub.data_version;
     hub.data_version = v;
     return changed;
+}
+
+/* One pass over one snapshot of the database: first end the streams whose
+ * access ended, then send what changed and catch up new streams. */
+static void hub_pass(bool changed, bool beat)
+{
+    if (!snapshot_begin()) {
+        hub.data_version = -1; /* try again at the next check */
+        return;
+    }
+    if (apply_revocations()) {
+        if (beat)
+            check_sessions();
+        if (changed)
+            broadcast_new();
+        adopt_incoming();
+    } else {
+        /* Unsure who may still listen: send nothing from this snapshot. */
+        hub.data_version = -1;
+    }
+    snapshot_end();
 }
 
 static void *hub_main(void *arg)
@@ -383,24 +630,27 @@ static void *hub_main(void *arg)
             }
         }
         pthread_mutex_lock(&hub.lock);
-        bool stopping = hub.stopping;
+        bool stopping = hub.stopping, arrivals = hub.incoming != NULL;
+        bool probe = hub.nprobe > 0 || hub.probe_all;
         pthread_mutex_unlock(&hub.lock);
         if (stopping)
             break;
         now = mono_us() / 1000;
         if (touched)
             settle_until = now + SETTLE_MS;
+        bool changed = false, beat = now >= next_beat;
         if (touched || now >= next_check) {
-            if (data_changed())
-                broadcast_new();
+            changed = data_changed();
             int64_t every = hub.inotify_fd < 0 ? FALLBACK_POLL_MS : SAFETY_POLL_MS;
             next_check = now + (now < settle_until ? SETTLE_POLL_MS : every);
         }
-        adopt_incoming();
-        if (now >= next_beat) {
-            check_sessions();
+        if (changed || beat || arrivals)
+            hub_pass(changed, beat);
+        if (beat) {
             heartbeat();
             next_beat = now + hub.heartbeat_ms;
+        } else if (probe) {
+            probe_sessions();
         }
         reap();
         db_release_all(&hub.db);
@@ -429,6 +679,7 @@ static bool hub_start(void)
     }
     hub.db_ready = true;
     hub.seq = current_seq(&hub.db);
+    hub.revoked_id = revocations_mark();
     long beat;
     hub.heartbeat_ms =
         env_int("STREAM_HEARTBEAT_MS", HEARTBEAT_MS, 100, 600000, &beat) ? beat : HEARTBEAT_MS;
@@ -464,6 +715,11 @@ static bool hub_start(void)
 
 static bool stream_init(void)
 {
+    long n;
+    if (env_int("STREAM_MAX_PER_SESSION", MAX_PER_SESSION, 1, MAX_STREAMS, &n))
+        hub.max_per_session = n;
+    else
+        log_event("warn", "bad_config", "STREAM_MAX_PER_SESSION is not 1..20000; using 6");
     /* Only under FastCGI: a classic CGI run answers one catch-up and ends. */
     return FCGX_IsCGI() || hub_start();
 }
@@ -486,6 +742,7 @@ static void stream_shutdown(void)
         left = c->next;
         FCGX_Finish_r(c->fcgx);
         free(c->fcgx);
+        slot_give(c->session_id);
         free(c);
     }
     if (hub.inotify_fd >= 0)
@@ -496,6 +753,13 @@ static void stream_shutdown(void)
 }
 
 /* ---------- the handshake (on a worker thread) ---------- */
+
+static void hub_wake(void)
+{
+    uint64_t one = 1;
+    if (hub.wake_fd >= 0 && write(hub.wake_fd, &one, sizeof one) < 0)
+        log_event("warn", "stream_wake_failed", strerror(errno));
+}
 
 /* Where to resume: Last-Event-ID (what EventSource sends on reconnect), else
  * ?since=, else now. */
@@ -533,21 +797,25 @@ static void stream_open(struct request *r)
         resp_error(r, 400, "validation_failed", "Last-Event-ID must be a sequence number");
         return;
     }
-    pthread_mutex_lock(&hub.lock);
-    bool full = hub.nclients_total >= MAX_STREAMS || hub.stopping;
-    if (!full)
-        hub.nclients_total++;
-    pthread_mutex_unlock(&hub.lock);
-    if (full) {
+    /* One session (a browser) needs a stream per open tab at most; a cap
+     * keeps one session from holding the instance's streams. */
+    const char *sid = r->session->id;
+    enum slot got = slot_take(sid);
+    if (got == SLOT_SESSION_FULL) {
+        hub_wake(); /* to probe the session's streams (see slot_take) */
+        resp_header(r, "Retry-After", "5");
+        resp_error(r, 429, "rate_limited",
+                   "Too many open streams for this session; close one first");
+        return;
+    }
+    if (got != SLOT_OK) {
         resp_header(r, "Retry-After", "30");
         resp_error(r, 503, "overloaded", "Too many open streams; try again soon");
         return;
     }
     struct client *c = calloc(1, sizeof *c);
     if (!c) {
-        pthread_mutex_lock(&hub.lock);
-        hub.nclients_total--;
-        pthread_mutex_unlock(&hub.lock);
+        slot_give(sid);
         resp_error(r, 503, "overloaded", "Out of memory");
         return;
     }
@@ -560,16 +828,16 @@ static void stream_open(struct request *r)
     resp_header(r, "Cache-Control", "no-store");
     resp_header(r, "X-Accel-Buffering", "no");
     static const char hello[] = "retry: 3000\n\n";
+    /* request_detach flushes the head and the hint from this thread; after
+     * it the hub is the stream's only writer, and `r` must not be written. */
     bool ok = resp_begin(r, 200, "text/event-stream; charset=utf-8") &&
-              resp_write(r, hello, sizeof hello - 1) && resp_flush(r);
+              resp_write(r, hello, sizeof hello - 1);
     FCGX_Request *fr = ok ? request_detach(r) : NULL;
     if (!fr) {
         /* Classic CGI cannot hold a stream open (or the client already left):
          * the answer ends after the retry hint; the app stays in sync through
          * /sync, and EventSource tries again after `retry`. */
-        pthread_mutex_lock(&hub.lock);
-        hub.nclients_total--;
-        pthread_mutex_unlock(&hub.lock);
+        slot_give(sid);
         free(c);
         return;
     }
@@ -583,16 +851,14 @@ static void stream_open(struct request *r)
     }
     pthread_mutex_unlock(&hub.lock);
     if (stopping) {
-        r->detached = false; /* let the worker finish it */
-        pthread_mutex_lock(&hub.lock);
-        hub.nclients_total--;
-        pthread_mutex_unlock(&hub.lock);
+        /* Detached, so this thread owns the request now and ends it. */
+        FCGX_Finish_r(fr);
+        free(fr);
+        slot_give(sid);
         free(c);
         return;
     }
-    uint64_t one = 1;
-    if (write(hub.wake_fd, &one, sizeof one) < 0)
-        log_event("warn", "stream_wake_failed", strerror(errno));
+    hub_wake();
 }
 
 CARELOG_PROGRAM(stream, stream_init, stream_shutdown)

@@ -436,7 +436,8 @@ push_family() {
 }
 
 # ---- run ----
-srv_start REGISTRATION=open || { cat "$SRV_DIR/error.log" >&2; echo "bench: lighttpd did not start" >&2; exit 1; }
+# fanout.mjs opens every stream with one session: lift the per-session cap.
+srv_start REGISTRATION=open STREAM_MAX_PER_SESSION="$BENCH_STREAMS" || { cat "$SRV_DIR/error.log" >&2; echo "bench: lighttpd did not start" >&2; exit 1; }
 warm_up
 sleep 1
 : > "$SRV_DIR/idle-procs"

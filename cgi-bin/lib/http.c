@@ -356,7 +356,9 @@ const char *status_reason(int status)
 
 static bool out_write(struct request *r, const void *data, size_t n)
 {
-    if (r->broken)
+    /* A detached request has no streams here (r->out is NULL): writing must
+     * stop, not fall through to stdout. */
+    if (r->broken || r->detached)
         return false;
     r->bytes_out += n;
     if (r->out) {
@@ -380,7 +382,7 @@ static bool out_write(struct request *r, const void *data, size_t n)
 
 bool resp_flush(struct request *r)
 {
-    if (r->broken)
+    if (r->broken || r->detached)
         return false;
     if (r->sink)
         return true;

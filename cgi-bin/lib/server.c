@@ -88,6 +88,8 @@ static bool read_body(struct request *r)
         resp_error(r, 413, "payload_too_large", msg);
         return false;
     }
+    if (r->detached)
+        return false; /* its input belongs to the new owner */
     r->body = malloc((size_t)len + 1);
     if (!r->body) {
         resp_error(r, 503, "overloaded", "Out of memory");
@@ -188,11 +190,6 @@ void handle_request(const struct program *p, struct request *r)
     buf_init(&r->headers, 8192);
     const char *m = req_env(r, "REQUEST_METHOD");
     r->method = m ? m : "GET";
-    /* A handler may hand the request to another thread (request_detach: the
-     * stream hub), which can finish and free it, environment and streams
-     * included, at any moment after; the log line keeps its own copy. */
-    char method[16];
-    snprintf(method, sizeof method, "%s", r->method);
 
     struct route_capture caps[REQ_MAX_PARAMS];
     int ncaps = 0;
@@ -215,9 +212,11 @@ void handle_request(const struct program *p, struct request *r)
         if (!r->head_sent)
             resp_error(r, 500, "internal", "The handler sent no response");
     }
+    /* A detached request belongs to someone else now (see request_detach):
+     * not one more byte from this thread. */
     if (!r->detached)
         resp_flush(r);
-    log_request(method, r->route ? r->route->pattern : NULL, r->status,
+    log_request(r->method, r->route ? r->route->pattern : NULL, r->status,
                 mono_us() - r->started_us);
     if (r->worker && r->worker->db_ready)
         db_release_all(&r->worker->db);
@@ -259,10 +258,28 @@ static pthread_mutex_t accept_lock = PTHREAD_MUTEX_INITIALIZER;
 
 FCGX_Request *request_detach(struct request *r)
 {
-    if (!r->fcgx)
+    if (!r->fcgx || r->detached)
         return NULL;
+    /* What the handler wrote goes out now, from this thread, while it still
+     * owns the stream: after the hand-over the new owner is its only writer
+     * (libfcgi streams have no lock; two writers interleave or corrupt
+     * records). */
+    if (!resp_flush(r))
+        return NULL;
+    /* The logger and the dispatcher still want the method after the handler
+     * returns, but it points into the request's environment, which the new
+     * owner frees with FCGX_Finish_r (maybe before this thread logs). */
+    const char *method = req_strdup(r, r->method);
+    if (!method)
+        return NULL;
+    FCGX_Request *fr = r->fcgx;
+    r->method = method;
+    r->query = "";
     r->detached = true;
-    return r->fcgx;
+    r->fcgx = NULL;
+    r->in = r->out = NULL;
+    r->envp = NULL;
+    return fr;
 }
 
 static FCGX_Request *new_fcgx_request(void)

@@ -68,8 +68,16 @@ void handle_request(const struct program *p, struct request *r);
 bool read_json_body(struct request *r);
 
 /* Takes the FastCGI request away from its worker so it can stay open after
- * the handler returns (server-sent events). The caller then owns it and ends
- * it with FCGX_Finish_r + free. NULL in classic CGI mode. */
+ * the handler returns (server-sent events). NULL in classic CGI mode, when
+ * the client is gone, or when already detached.
+ *
+ * One owner at a time, never two writers on one stream: request_detach first
+ * flushes what the handler wrote, then cuts the request loose from `r`
+ * (r->fcgx, r->in, r->out and r->envp become NULL; r->method is copied). From
+ * then on the caller alone owns the FCGX_Request and may hand it to another
+ * thread; it ends it with FCGX_Finish_r + free. The worker never touches it
+ * again: resp_* calls on `r` write nothing, and handle_request neither
+ * flushes nor finishes it. */
 FCGX_Request *request_detach(struct request *r);
 
 /* Answers 200 {"<key>": [row(st) for each row]} for a bound statement. */
