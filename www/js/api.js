@@ -2,9 +2,12 @@
 // (status 0 = no network), one retry after refreshing a stale CSRF token,
 // and no HTTP caching of authenticated answers.
 let csrfToken = null;
+let tokenUser = null; // the person the token belongs to
 let onUnauthorized = () => {};
 
-export function setCsrf(token) { csrfToken = token || null; }
+// `user`: whose session the token is; a refresh that finds someone else
+// signed in (a shared phone) never replays the request as that person.
+export function setCsrf(token, user = null) { csrfToken = token || null; tokenUser = user; }
 export function getCsrf() { return csrfToken; }
 export function whenUnauthorized(fn) { onUnauthorized = fn; }
 
@@ -54,7 +57,13 @@ export async function api(method, path, body, { signal, quiet401 = false } = {})
   } catch (err) {
     if (err instanceof ApiError && err.status === 403 && method !== 'GET' && /csrf/i.test(err.code)) {
       const me = await once('GET', '/auth/me');
-      setCsrf(me && me.csrf_token);
+      const user = me && me.user && me.user.id;
+      if (tokenUser && user !== tokenUser) {
+        // Another person signed in meanwhile: this write was theirs to make.
+        onUnauthorized();
+        throw new ApiError(401, { error: { code: 'signed_in_as_someone_else' } });
+      }
+      setCsrf(me && me.csrf_token, user);
       return once(method, path, body, signal);
     }
     if (err instanceof ApiError && err.status === 401 && !quiet401) onUnauthorized();

@@ -32,7 +32,7 @@ let routeSeq = 0;
 export async function adoptSession(me, { fromCache = false } = {}) {
   state.me = me;
   state.families = (me.families || []).filter((f) => !f.archived);
-  setCsrf(me.csrf_token);
+  setCsrf(me.csrf_token, me.user && me.user.id);
   if (!fromCache) {
     await store.switchOwner(me.user.id);
     await store.setMeta('me', me);

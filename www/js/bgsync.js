@@ -6,8 +6,8 @@ import * as store from './store.js';
 import { post, setCsrf, familyPath } from './api.js';
 
 export async function flushAllFamilies() {
-  setCsrf(await store.getMeta('csrf'));
   const owner = await store.getMeta('owner');
+  setCsrf(await store.getMeta('csrf'), owner);
   let failed = false;
   for (const fid of await store.outboxFamilies(owner)) {
     const outbox = new Outbox({

@@ -126,13 +126,18 @@ export function pull() {
 }
 
 // Flush what waits, then (or instead) pull what is new.
+// The outbox is taken once: stop() (another person signing in) may replace
+// it while this waits, and a flush must never move to the next outbox.
 export async function syncNow() {
-  if (!outbox) return;
+  const box = outbox;
+  if (!box) return;
   if (stream && !state.streamUp) stream.reconnect();
-  outbox.unblock();
-  if ((await outbox.count()) > 0) {
-    const r = await outbox.flush();
-    if (r.ok) emit('synced');
+  box.unblock();
+  const waiting = await box.count();
+  if (box !== outbox) return;
+  if (waiting > 0) {
+    const r = await box.flush();
+    if (r.ok && box === outbox) emit('synced');
     return;
   }
   await pull();
@@ -141,11 +146,12 @@ export async function syncNow() {
 // Record a local change: IndexedDB first, the view updates, then the queue.
 export async function record(entry) {
   const local = { ...entry, family_id: fid, _pending: true };
+  const box = outbox;
   await store.putLocal(local);
   emit('entries', [local]);
-  await outbox.add(toChange(local));
+  await box.add(toChange(local));
   askBackgroundSync();
-  if (navigator.onLine !== false) outbox.flush();
+  if (navigator.onLine !== false && box === outbox) box.flush();
   return local;
 }
 
