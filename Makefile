@@ -38,7 +38,11 @@ LDLIBS  := -Wl,--as-needed -lfcgi -lsqlite3 -lcjson -lsodium -lcrypto -lcurl -lp
 PROGRAMS := $(patsubst cgi-bin/%.c,%,$(wildcard cgi-bin/*.c))
 COMMANDS := carelogctl carelog-push
 
-LIB_SRC  := $(wildcard cgi-bin/lib/*.c)
+# The library, by part: framework/ (runner, dispatcher, requests, access,
+# sessions, validation), data/ (database, migrations, entry catalogue, audit,
+# time zones), security/, push/, util/.
+LIB_HDR  := $(wildcard cgi-bin/lib/*/*.h)
+LIB_SRC  := $(wildcard cgi-bin/lib/*/*.c)
 LIB_OBJ  := $(LIB_SRC:cgi-bin/lib/%.c=$(OUT)/obj/lib/%.o) $(OUT)/obj/gen/migrations.o
 LIB      := $(OUT)/libcarelog.a
 BINS     := $(PROGRAMS:%=$(OUT)/bin/%) $(COMMANDS:%=$(OUT)/bin/%)
@@ -66,13 +70,13 @@ $(OUT)/gen/openapi.c: cgi-bin/openapi.json tools/embed.sh
 $(OUT)/obj/gen/%.o: $(OUT)/gen/%.c
 	@mkdir -p $(@D)
 	@echo "  CC  $<"; $(CC) $(CFLAGS) -c $< -o $@
-$(OUT)/obj/lib/%.o: cgi-bin/lib/%.c $(wildcard cgi-bin/lib/*.h)
+$(OUT)/obj/lib/%.o: cgi-bin/lib/%.c $(LIB_HDR)
 	@mkdir -p $(@D)
 	@echo "  CC  $<"; $(CC) $(CFLAGS) -c $< -o $@
-$(OUT)/obj/%.o: cgi-bin/%.c $(wildcard cgi-bin/lib/*.h cgi-bin/*.h)
+$(OUT)/obj/%.o: cgi-bin/%.c $(LIB_HDR) $(wildcard cgi-bin/*.h)
 	@mkdir -p $(@D)
 	@echo "  CC  $<"; $(CC) $(CFLAGS) -c $< -o $@
-$(OUT)/obj/cmd/%.o: cmd/%.c $(wildcard cgi-bin/lib/*.h cgi-bin/*.h)
+$(OUT)/obj/cmd/%.o: cmd/%.c $(LIB_HDR) $(wildcard cgi-bin/*.h)
 	@mkdir -p $(@D)
 	@echo "  CC  $<"; $(CC) $(CFLAGS) -c $< -o $@
 $(LIB): $(LIB_OBJ)
@@ -97,7 +101,7 @@ $(OUT)/tests/tools/%: tests/tools/%.c $(LIB)
 
 # The handler fuzzer links every program (built without its main) and drives
 # their route tables through the real dispatcher.
-$(OUT)/obj/nomain/%.o: cgi-bin/%.c $(wildcard cgi-bin/lib/*.h cgi-bin/*.h)
+$(OUT)/obj/nomain/%.o: cgi-bin/%.c $(LIB_HDR) $(wildcard cgi-bin/*.h)
 	@mkdir -p $(@D)
 	@echo "  CC  $< (no main)"; $(CC) $(CFLAGS) -DCARELOG_NO_MAIN -c $< -o $@
 $(OUT)/fuzz/fuzz_handlers: tests/fuzz/fuzz_handlers.c $(wildcard tests/fuzz/*.h) \
@@ -164,7 +168,7 @@ bench-pwa:
 	@node tools/bench-pwa.mjs
 
 format:
-	clang-format -i cgi-bin/*.c cgi-bin/lib/*.[ch] cmd/*.c tests/unit/*.[ch] tests/fuzz/*.c tests/tools/*.c
+	clang-format -i cgi-bin/*.c cgi-bin/*.h cgi-bin/lib/*/*.[ch] cmd/*.c tests/unit/*.[ch] tests/fuzz/*.c tests/tools/*.c
 
 clean:
 	rm -rf build

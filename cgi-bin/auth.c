@@ -9,11 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/audit.h"
-#include "lib/password.h"
-#include "lib/secret.h"
-#include "lib/session.h"
-#include "lib/throttle.h"
+#include "data/audit.h"
+#include "security/password.h"
+#include "security/secret.h"
+#include "framework/session.h"
+#include "security/throttle.h"
 
 static void register_post(struct request *r);
 static void login_post(struct request *r);

@@ -2,14 +2,14 @@
 #ifndef CARELOG_H
 #define CARELOG_H
 
-#include "lib/access.h"
-#include "lib/config.h"
-#include "lib/db.h"
-#include "lib/http.h"
-#include "lib/log.h"
-#include "lib/route.h"
-#include "lib/server.h"
-#include "lib/util.h"
-#include "lib/valid.h"
+#include "framework/access.h"
+#include "framework/config.h"
+#include "data/db.h"
+#include "framework/http.h"
+#include "framework/log.h"
+#include "framework/route.h"
+#include "framework/server.h"
+#include "util/util.h"
+#include "framework/valid.h"
 
 #endif

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/entry.h"
-#include "lib/session.h"
-#include "lib/tz.h"
+#include "data/entry.h"
+#include "framework/session.h"
+#include "data/tz.h"
 
 static void entries_get(struct request *r);
 static void entry_put(struct request *r);

@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/audit.h"
-#include "lib/secret.h"
-#include "lib/session.h"
-#include "lib/tz.h"
+#include "data/audit.h"
+#include "security/secret.h"
+#include "framework/session.h"
+#include "data/tz.h"
 
 static void families_get(struct request *r);
 static void family_post(struct request *r);

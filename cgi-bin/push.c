@@ -17,12 +17,12 @@
 
 #include <sodium.h>
 
-#include "lib/pushmsg.h"
-#include "lib/secret.h"
-#include "lib/session.h"
-#include "lib/throttle.h"
-#include "lib/tz.h"
-#include "lib/webpush.h"
+#include "push/pushmsg.h"
+#include "security/secret.h"
+#include "framework/session.h"
+#include "security/throttle.h"
+#include "data/tz.h"
+#include "push/webpush.h"
 
 static void key_get(struct request *r);
 static void subscriptions_get(struct request *r);

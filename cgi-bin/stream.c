@@ -34,8 +34,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "lib/entry.h"
-#include "lib/session.h"
+#include "data/entry.h"
+#include "framework/session.h"
 
 static void stream_open(struct request *r);
 

@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/audit.h"
-#include "lib/entry.h"
-#include "lib/session.h"
-#include "lib/tz.h"
+#include "data/audit.h"
+#include "data/entry.h"
+#include "framework/session.h"
+#include "data/tz.h"
 
 static void summary_get(struct request *r);
 static void trends_get(struct request *r);

@@ -1,7 +1,7 @@
 /* carelog-push — the reminder sender, run from cron every minute:
  *   * * * * *  DATA_DIR=/var/lib/carelog /srv/carelog/build/bin/carelog-push --once
  * One pass fires due reminders and delivers due Web Push messages (see
- * cgi-bin/lib/pushpass.c), then prints one JSON line of counts. Passes may
+ * cgi-bin/lib/push/pushpass.c), then prints one JSON line of counts. Passes may
  * overlap: each message is claimed by one pass only. */
 #include "carelog.h"
 
@@ -10,10 +10,10 @@
 
 #include <curl/curl.h>
 
-#include "lib/pushmsg.h"
-#include "lib/pushpass.h"
-#include "lib/secret.h"
-#include "lib/webpush.h"
+#include "push/pushmsg.h"
+#include "push/pushpass.h"
+#include "security/secret.h"
+#include "push/webpush.h"
 
 int main(int argc, char **argv)
 {

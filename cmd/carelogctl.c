@@ -14,10 +14,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "lib/password.h"
-#include "lib/pushmsg.h"
-#include "lib/secret.h"
-#include "lib/webpush.h"
+#include "security/password.h"
+#include "push/pushmsg.h"
+#include "security/secret.h"
+#include "push/webpush.h"
 
 #define SIGNIN_LINK_TTL_MS    (24 * 3600 * 1000LL)
 #define BOOTSTRAP_ADMIN_EMAIL "admin@carelog.invalid"

@@ -9,10 +9,10 @@
 
 #include <cjson/cJSON.h>
 
-#include "entry.h"
+#include "data/entry.h"
 #include "fuzz.h"
-#include "pushmsg.h"
-#include "valid.h"
+#include "push/pushmsg.h"
+#include "framework/valid.h"
 
 static bool value_ok(const char *type, const cJSON *value, bool preset)
 {

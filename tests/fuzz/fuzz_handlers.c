@@ -37,12 +37,12 @@
 
 #include <sodium.h>
 
-#include "access.h"
-#include "config.h"
+#include "framework/access.h"
+#include "framework/config.h"
 #include "fuzz.h"
-#include "http.h"
-#include "log.h"
-#include "server.h"
+#include "framework/http.h"
+#include "framework/log.h"
+#include "framework/server.h"
 
 extern const struct program auth_program, families_program, entries_program, summary_program,
     stream_program, push_program, meta_program;

@@ -11,9 +11,9 @@
 #include <cjson/cJSON.h>
 
 #include "fuzz.h"
-#include "http.h"
-#include "util.h"
-#include "valid.h"
+#include "framework/http.h"
+#include "util/util.h"
+#include "framework/valid.h"
 
 static const char *const sides[] = {"left", "right", "both", NULL};
 

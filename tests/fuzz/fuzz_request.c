@@ -9,9 +9,9 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "http.h"
-#include "route.h"
-#include "util.h"
+#include "framework/http.h"
+#include "framework/route.h"
+#include "util/util.h"
 
 enum { F_METHOD, F_PATH, F_QUERY, F_QNAME, F_COOKIE, F_CNAME, F_CTYPE, F_CLEN, F_PATTERN, NF };
 

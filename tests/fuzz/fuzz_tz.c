@@ -3,7 +3,7 @@
  * whatever parses is then asked about instants and wall times, extreme ones
  * included, so the rule evaluation and the gap/overlap search run on
  * malformed zones too. Parsing must never crash, over-read or hang. */
-#include "tz.h"
+#include "data/tz.h"
 
 #include <stdint.h>
 #include <string.h>

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pushsend.h"
-#include "util.h"
-#include "webpush.h"
+#include "push/pushsend.h"
+#include "util/util.h"
+#include "push/webpush.h"
 
 /* RFC 8291 Appendix A subscriber: private key and auth secret. */
 static const unsigned char ua_private[32] = {

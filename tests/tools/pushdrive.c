@@ -27,9 +27,9 @@
 #include <curl/curl.h>
 #include <sodium.h>
 
-#include "pushsend.h"
-#include "util.h"
-#include "webpush.h"
+#include "push/pushsend.h"
+#include "util/util.h"
+#include "push/webpush.h"
 
 #define MAX_SUBS 64
 

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "db.h"
+#include "data/db.h"
 #include "tap.h"
 
 static const struct migration good[] = {

@@ -1,9 +1,9 @@
 /* test_http.c — percent-decoding, query and cookie parsing, Content-Type,
  * bounded buffers, UTF-8 and small helpers. */
-#include "http.h"
+#include "framework/http.h"
 #include "tap.h"
-#include "util.h"
-#include "valid.h"
+#include "util/util.h"
+#include "framework/valid.h"
 
 /* req_same_origin over a request made of CGI variables. */
 static bool same_origin(char *a, char *b, char *c)

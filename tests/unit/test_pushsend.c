@@ -4,8 +4,8 @@
  * plain http, private addresses reached by name or literal). Delivery to a
  * real (fake) push service is tests/t0600-pushsend.sh. */
 #include "tap.h"
-#include "pushsend.h"
-#include "util.h"
+#include "push/pushsend.h"
+#include "util/util.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

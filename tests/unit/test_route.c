@@ -1,5 +1,5 @@
 /* test_route.c — route patterns, captures, 405 Allow lists. */
-#include "route.h"
+#include "framework/route.h"
 #include "tap.h"
 
 static void h(struct request *r)

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http.h"
-#include "server.h"
+#include "framework/http.h"
+#include "framework/server.h"
 #include "tap.h"
 
 struct sink {

@@ -2,7 +2,7 @@
  * it is, IPv6 by its /64, so one host cannot spread guesses over 2^64
  * addresses. */
 #include "tap.h"
-#include "throttle.h"
+#include "security/throttle.h"
 
 /* Two buffers in turn, so one check can compare two results. */
 static const char *block(const char *addr)

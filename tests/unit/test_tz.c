@@ -3,8 +3,8 @@
  * dates, name validation, malformed TZif images, the shared cache under
  * threads, and a cross-check of every answer against glibc's localtime_r. */
 #include "tap.h"
-#include "tz.h"
-#include "util.h"
+#include "data/tz.h"
+#include "util/util.h"
 
 #include <pthread.h>
 #include <stdint.h>

@@ -2,8 +2,8 @@
  * lengths, integer ranges, enums, UUIDs, epoch-ms, unknown and duplicate
  * fields, nested objects. */
 #include "tap.h"
-#include "util.h"
-#include "valid.h"
+#include "util/util.h"
+#include "framework/valid.h"
 
 static const char *err_of(struct vobj *v, const char *field)
 {

@@ -4,8 +4,8 @@
  * verified with OpenSSL, key files and their permissions, subscription key
  * checks, and the per-origin JWT cache. */
 #include "tap.h"
-#include "util.h"
-#include "webpush.h"
+#include "util/util.h"
+#include "push/webpush.h"
 
 #include <cjson/cJSON.h>
 #include <fcntl.h>

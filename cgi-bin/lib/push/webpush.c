@@ -3,7 +3,7 @@
  * subscription key checks. P-256, ECDSA and AES-GCM come from OpenSSL 3
  * (libsodium has neither); HMAC-SHA256 for HKDF and base64url come from
  * libsodium. */
-#include "webpush.h"
+#include "push/webpush.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,7 +23,7 @@
 #include <openssl/rand.h>
 #include <sodium.h>
 
-#include "util.h"
+#include "util/util.h"
 
 #define P256_GROUP "prime256v1"
 

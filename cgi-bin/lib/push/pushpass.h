@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "db.h"
+#include "data/db.h"
 
 struct vapid_key;
 

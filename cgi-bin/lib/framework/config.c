@@ -1,5 +1,5 @@
 /* config.c — environment settings shared by every carelog program. */
-#include "config.h"
+#include "framework/config.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -7,9 +7,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "db.h"
-#include "http.h"
-#include "route.h"
+#include "data/db.h"
+#include "framework/http.h"
+#include "framework/route.h"
 
 struct program {
     const char *name;

@@ -1,5 +1,5 @@
 /* util.c — bounded buffers, percent-decoding, clocks, ids and encodings. */
-#include "util.h"
+#include "util/util.h"
 
 #include <errno.h>
 #include <stdarg.h>

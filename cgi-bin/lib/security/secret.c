@@ -1,5 +1,5 @@
 /* secret.c — server key, tokens and keyed hashes (libsodium). */
-#include "secret.h"
+#include "security/secret.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,7 +10,7 @@
 
 #include <sodium.h>
 
-#include "util.h"
+#include "util/util.h"
 
 /* Written once by secret_init before any thread starts; read-only after. */
 static unsigned char server_key[crypto_auth_hmacsha256_KEYBYTES];

@@ -3,8 +3,8 @@
  * its transition table plus the POSIX TZ rule in the file's footer, which
  * governs every instant after the last transition. Zones are immutable once
  * parsed and cached for the life of the process. */
-#include "tz.h"
-#include "util.h"
+#include "data/tz.h"
+#include "util/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -3,7 +3,7 @@
  * notification, the snooze capability in a payload, and the VAPID key file.
  * The FastCGI push program needs only this; sending is pushpass.c, in the
  * carelog-push program. */
-#include "pushmsg.h"
+#include "push/pushmsg.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,9 +11,9 @@
 
 #include <cjson/cJSON.h>
 
-#include "secret.h"
-#include "util.h"
-#include "webpush.h"
+#include "security/secret.h"
+#include "util/util.h"
+#include "push/webpush.h"
 
 /* ---------- the snooze capability ---------- */
 

@@ -33,8 +33,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "db.h"
-#include "secret.h"
+#include "data/db.h"
+#include "security/secret.h"
 
 /* The keys of one sign-in attempt: keyed hashes (secret.h), never raw
  * emails or addresses. */

@@ -9,7 +9,7 @@
 #include <cjson/cJSON.h>
 #include <sqlite3.h>
 
-#include "valid.h"
+#include "framework/valid.h"
 
 /* NULL-terminated, for v_enum. */
 extern const char *const entry_types[];

@@ -1,12 +1,12 @@
 /* log.c — JSON log lines to stderr, one write(2) each so lines from
  * concurrent threads and processes never interleave. */
-#include "log.h"
+#include "framework/log.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "util.h"
+#include "util/util.h"
 
 static const char *program_name = "carelog"; /* set before threads start */
 

@@ -1,5 +1,5 @@
 /* password.c — argon2id hashing and constant-cost verification. */
-#include "password.h"
+#include "security/password.h"
 
 #include <pthread.h>
 #include <stdlib.h>

@@ -1,14 +1,14 @@
 /* session.c — session cookies, lookup, sliding renewal and sign-out. */
-#include "session.h"
+#include "framework/session.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "http.h"
-#include "log.h"
-#include "util.h"
+#include "framework/config.h"
+#include "framework/http.h"
+#include "framework/log.h"
+#include "util/util.h"
 
 #define RENEW_EVERY_MS (3600 * 1000LL)
 

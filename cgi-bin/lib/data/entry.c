@@ -1,12 +1,12 @@
 /* entry.c — per-type rules for entry values, as a table: each type lists its
  * fields (kind, bounds, choices), plus the few rules that span fields. */
-#include "entry.h"
+#include "data/entry.h"
 
 #include <string.h>
 
-#include "db.h"
-#include "http.h"
-#include "util.h"
+#include "data/db.h"
+#include "framework/http.h"
+#include "util/util.h"
 
 const char *const entry_types[] = {"feed",   "diaper",      "sleep",      "pump",
                                    "growth", "temperature", "medication", "symptom",

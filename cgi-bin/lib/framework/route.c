@@ -1,5 +1,5 @@
 /* route.c — matching request paths against route patterns. */
-#include "route.h"
+#include "framework/route.h"
 
 #include <string.h>
 

@@ -2,7 +2,7 @@
  * one classic CGI request), request dispatch through the route table, body
  * limits, access checks, per-request logging and clean shutdown. */
 #define _GNU_SOURCE
-#include "server.h"
+#include "framework/server.h"
 
 #include <errno.h>
 #include <malloc.h>
@@ -15,9 +15,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "access.h"
-#include "config.h"
-#include "log.h"
+#include "framework/access.h"
+#include "framework/config.h"
+#include "framework/log.h"
 
 extern char **environ;
 

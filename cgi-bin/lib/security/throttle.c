@@ -1,15 +1,15 @@
 /* throttle.c — sign-in throttling (per account, per address, with the known
  * address exemption) and plain rate limits, each decided and recorded inside
  * one write transaction. The rules are in throttle.h. */
-#include "throttle.h"
+#include "security/throttle.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "config.h"
-#include "http.h"
-#include "util.h"
+#include "framework/config.h"
+#include "framework/http.h"
+#include "util/util.h"
 
 #define KNOWN_MS (30LL * 24 * 3600 * 1000) /* rule 3: 30 days */
 #define DAY_MS   (24LL * 3600 * 1000)      /* the longest rate window */

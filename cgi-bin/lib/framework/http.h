@@ -10,7 +10,7 @@
 #include <cjson/cJSON.h>
 #include <fcgiapp.h>
 
-#include "util.h"
+#include "util/util.h"
 
 #define REQ_MAX_PARAMS 4
 #define REQ_PARAM_MAX  128

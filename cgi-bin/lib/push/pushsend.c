@@ -3,7 +3,7 @@
  * connection cache and TLS session cache for all of them; the address check
  * that keeps subscription URLs out of private networks; and the pure retry
  * policy helpers. */
-#include "pushsend.h"
+#include "push/pushsend.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -15,7 +15,7 @@
 
 #include <curl/curl.h>
 
-#include "util.h"
+#include "util/util.h"
 
 #ifndef CARELOG_VERSION
 #define CARELOG_VERSION "0.0.0-dev"

@@ -1,13 +1,13 @@
 /* db.c — SQLite connection setup, statement cache, transactions and the
  * migration runner. */
-#include "db.h"
+#include "data/db.h"
 
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "log.h"
-#include "util.h"
+#include "framework/log.h"
+#include "util/util.h"
 
 int db_open(struct db *d, const char *path, char *err, size_t errsz)
 {

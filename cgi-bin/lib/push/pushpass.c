@@ -5,7 +5,7 @@
  * (RFC 8291), signed (VAPID, RFC 8292), sent in parallel, and their outcome
  * recorded: delivered, gone (the subscription is deactivated), too large,
  * retried later with backoff that honours Retry-After, or failed. */
-#include "pushpass.h"
+#include "push/pushpass.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,14 +14,14 @@
 #include <cjson/cJSON.h>
 #include <sodium.h>
 
-#include "config.h"
-#include "log.h"
-#include "pushmsg.h"
-#include "pushsend.h"
-#include "secret.h"
-#include "tz.h"
-#include "util.h"
-#include "webpush.h"
+#include "framework/config.h"
+#include "framework/log.h"
+#include "push/pushmsg.h"
+#include "push/pushsend.h"
+#include "security/secret.h"
+#include "data/tz.h"
+#include "util/util.h"
+#include "push/webpush.h"
 
 #define BATCH        500
 #define LEASE_MS     (120 * 1000LL)

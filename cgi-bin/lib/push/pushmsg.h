@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "db.h"
+#include "data/db.h"
 
 struct vapid_key;
 

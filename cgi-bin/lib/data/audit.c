@@ -1,13 +1,13 @@
 /* audit.c — writing audit events. */
-#include "audit.h"
+#include "data/audit.h"
 
 #include <stdlib.h>
 
-#include "http.h"
-#include "log.h"
-#include "secret.h"
-#include "session.h"
-#include "util.h"
+#include "framework/http.h"
+#include "framework/log.h"
+#include "security/secret.h"
+#include "framework/session.h"
+#include "util/util.h"
 
 void audit_record(struct request *r, struct db *d, const char *family_id, const char *action,
                   const char *target, cJSON *detail)

@@ -2,16 +2,16 @@
  * handler: session from the cookie, CSRF header on writes, and the route's
  * access level, including the caller's role in the family named by {fid}.
  * Another family's id answers 404 so it reveals nothing. */
-#include "access.h"
+#include "framework/access.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "config.h"
-#include "http.h"
-#include "route.h"
-#include "server.h"
-#include "session.h"
+#include "framework/config.h"
+#include "framework/http.h"
+#include "framework/route.h"
+#include "framework/server.h"
+#include "framework/session.h"
 
 bool access_init(char *err, size_t errsz)
 {

@@ -7,8 +7,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "db.h"
-#include "secret.h"
+#include "data/db.h"
+#include "security/secret.h"
 
 struct request;
 

@@ -1,6 +1,6 @@
 /* http.c — request getters (headers, captures, query, cookies), per-request
  * memory, and response writers for FastCGI and classic CGI alike. */
-#include "http.h"
+#include "framework/http.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -5,7 +5,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "db.h"
+#include "data/db.h"
 
 struct request;
 

@@ -1,12 +1,12 @@
 /* valid.c — field validators over cJSON with collected per-field errors. */
-#include "valid.h"
+#include "framework/valid.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "http.h"
-#include "util.h"
+#include "framework/http.h"
+#include "util/util.h"
 
 void v_init(struct vobj *v, const cJSON *obj, const char *prefix)
 {
