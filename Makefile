@@ -39,7 +39,9 @@ PROGRAMS := meta auth families entries stream summary push
 COMMANDS := carelogctl carelog-push
 
 LIB_SRC  := $(wildcard cgi-bin/lib/*.c)
-LIB_OBJ  := $(LIB_SRC:cgi-bin/lib/%.c=$(OUT)/obj/lib/%.o) $(OUT)/obj/gen/migrations.o
+# Every program carries the SQL migrations and the entry catalogue.
+LIB_OBJ  := $(LIB_SRC:cgi-bin/lib/%.c=$(OUT)/obj/lib/%.o) $(OUT)/obj/gen/migrations.o \
+            $(OUT)/obj/gen/catalogue.o
 LIB      := $(OUT)/libcarelog.a
 BINS     := $(PROGRAMS:%=$(OUT)/bin/%) $(COMMANDS:%=$(OUT)/bin/%)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -62,6 +64,9 @@ $(OUT)/gen/migrations.c: $(sort $(wildcard sql/*.sql)) tools/embed.sh
 $(OUT)/gen/openapi.c: cgi-bin/openapi.json tools/embed.sh
 	@mkdir -p $(@D)
 	sh tools/embed.sh blob openapi_json $< > $@
+$(OUT)/gen/catalogue.c: catalogue/entries.json tools/embed.sh
+	@mkdir -p $(@D)
+	sh tools/embed.sh blob catalogue_json $< > $@
 
 $(OUT)/obj/gen/%.o: $(OUT)/gen/%.c
 	@mkdir -p $(@D)

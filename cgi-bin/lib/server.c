@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "access.h"
+#include "catalogue.h"
 #include "config.h"
 #include "log.h"
 
@@ -217,8 +218,7 @@ void handle_request(const struct program *p, struct request *r)
     }
     if (!r->detached)
         resp_flush(r);
-    log_request(method, r->route ? r->route->pattern : NULL, r->status,
-                mono_us() - r->started_us);
+    log_request(method, r->route ? r->route->pattern : NULL, r->status, mono_us() - r->started_us);
     if (r->worker && r->worker->db_ready)
         db_release_all(&r->worker->db);
     request_cleanup(r);
@@ -420,13 +420,18 @@ int program_main(const struct program *p, int argc, char **argv)
         fprintf(stderr, "usage: %s [--routes | --version]\n", argv[0]);
         return 2;
     }
-    char err[256];
+    char err[600];
     if (!config_load(err, sizeof err)) {
         log_event("error", "bad_config", err);
         return 1;
     }
     if (!access_init(err, sizeof err)) {
         log_event("error", "access_init_failed", err);
+        return 1;
+    }
+    /* The entry rules, parsed once before any thread needs them. */
+    if (!catalogue_init(err, sizeof err)) {
+        log_event("error", "bad_catalogue", err);
         return 1;
     }
     bool cgi = FCGX_IsCGI();
