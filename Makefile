@@ -115,7 +115,8 @@ $(OUT)/fuzz/%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(LIB)
 
 # ---- the PWA: runtime npm packages copied for the browser, precache list ----
 # No bundler: the browser loads ES modules from www/; packages from npm are
-# copied into www/vendor (git-ignored) and the service worker's precache list
+# copied into www/vendor (git-ignored), the entry catalogue becomes the module
+# www/js/catalogue.js (git-ignored), and the service worker's precache list
 # and version are generated from the files in www/.
 WWW_VENDOR := www/vendor/idb.js
 www-vendor: $(WWW_VENDOR)
@@ -126,7 +127,9 @@ www/vendor/idb.js: node_modules/.package-lock.json
 # keep their published dates, so they cannot tell how fresh an install is).
 node_modules/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
-www: www-vendor
+www/js/catalogue.js: catalogue/entries.json tools/catalogue-js.mjs
+	@node tools/catalogue-js.mjs
+www: www-vendor www/js/catalogue.js
 	@node tools/precache.mjs
 
 # ---- the two commands ----
