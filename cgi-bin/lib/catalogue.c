@@ -145,10 +145,12 @@ static unsigned kinds_field(struct catalogue *c, struct vobj *v, const char *nam
     return bits;
 }
 
+/* A field by key; fields whose key was refused have none (the catalogue is
+ * refused then, but the rest is still read to report every mistake). */
 static const struct cat_field *find_field(const struct cat_type *t, const char *key)
 {
     for (size_t i = 0; key && i < t->nfields; i++)
-        if (strcmp(t->fields[i].key, key) == 0)
+        if (t->fields[i].key && strcmp(t->fields[i].key, key) == 0)
             return &t->fields[i];
     return NULL;
 }
