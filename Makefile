@@ -43,7 +43,9 @@ COMMANDS := carelogctl carelog-push
 # time zones), security/, push/, util/.
 LIB_HDR  := $(wildcard cgi-bin/lib/*/*.h)
 LIB_SRC  := $(wildcard cgi-bin/lib/*/*.c)
-LIB_OBJ  := $(LIB_SRC:cgi-bin/lib/%.c=$(OUT)/obj/lib/%.o) $(OUT)/obj/gen/migrations.o
+# Every program carries the SQL migrations and the entry catalogue.
+LIB_OBJ  := $(LIB_SRC:cgi-bin/lib/%.c=$(OUT)/obj/lib/%.o) $(OUT)/obj/gen/migrations.o \
+            $(OUT)/obj/gen/catalogue.o
 LIB      := $(OUT)/libcarelog.a
 BINS     := $(PROGRAMS:%=$(OUT)/bin/%) $(COMMANDS:%=$(OUT)/bin/%)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -66,6 +68,9 @@ $(OUT)/gen/migrations.c: $(sort $(wildcard sql/*.sql)) tools/embed.sh
 $(OUT)/gen/openapi.c: cgi-bin/openapi.json tools/embed.sh
 	@mkdir -p $(@D)
 	sh tools/embed.sh blob openapi_json $< > $@
+$(OUT)/gen/catalogue.c: catalogue/entries.json tools/embed.sh
+	@mkdir -p $(@D)
+	sh tools/embed.sh blob catalogue_json $< > $@
 
 $(OUT)/obj/gen/%.o: $(OUT)/gen/%.c
 	@mkdir -p $(@D)
@@ -114,7 +119,8 @@ $(OUT)/fuzz/%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(LIB)
 
 # ---- the PWA: runtime npm packages copied for the browser, precache list ----
 # No bundler: the browser loads ES modules from www/; packages from npm are
-# copied into www/vendor (git-ignored) and the service worker's precache list
+# copied into www/vendor (git-ignored), the entry catalogue becomes the module
+# www/js/catalogue.js (git-ignored), and the service worker's precache list
 # and version are generated from the files in www/.
 WWW_VENDOR := www/vendor/idb.js
 www-vendor: $(WWW_VENDOR)
@@ -125,7 +131,9 @@ www/vendor/idb.js: node_modules/.package-lock.json
 # keep their published dates, so they cannot tell how fresh an install is).
 node_modules/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
-www: www-vendor
+www/js/catalogue.js: catalogue/entries.json tools/catalogue-js.mjs
+	@node tools/catalogue-js.mjs
+www: www-vendor www/js/catalogue.js
 	@node tools/precache.mjs
 
 # ---- the two commands ----

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "data/catalogue.h"
 #include "data/entry.h"
 #include "framework/session.h"
 #include "data/tz.h"
@@ -87,12 +88,10 @@ static bool subject_in_family(struct db *d, const char *fid, const char *sid)
     return ok;
 }
 
-/* A sleep without a given kind is a night sleep when it starts between 19:00
- * and 07:00 in the family's zone, else a nap. */
-static void derive_sleep_kind(struct db *d, const char *fid, struct entry_in *e)
+/* Fields the catalogue derives when absent (a sleep's kind: night when it
+ * starts between 19:00 and 07:00 in the family's zone, else nap). */
+static bool derive_fields(struct db *d, const char *fid, struct entry_in *e)
 {
-    if (strcmp(e->type, "sleep") != 0 || cJSON_GetObjectItemCaseSensitive(e->value, "kind"))
-        return;
     sqlite3_stmt *st = db_stmt(d, "SELECT timezone FROM families WHERE id = ?");
     const struct tz *z = NULL;
     if (st && db_bind_text(st, 1, fid) && sqlite3_step(st) == SQLITE_ROW)
@@ -101,9 +100,25 @@ static void derive_sleep_kind(struct db *d, const char *fid, struct entry_in *e)
         sqlite3_reset(st);
     if (!z)
         z = tz_get("UTC");
-    struct civil c;
-    tz_to_civil(z, e->ts, &c);
-    cJSON_AddStringToObject(e->value, "kind", (c.hour >= 19 || c.hour < 7) ? "night" : "nap");
+    return entry_value_derive(e->type, e->value, z, e->ts);
+}
+
+/* "<lead> (feed, sleep, pump, tummy_time)": the timed types named from the
+ * catalogue, so the message stays true when a type is added. */
+static const char *timed_only_message(const char *lead)
+{
+    static _Thread_local char msg[256];
+    size_t used = (size_t)snprintf(msg, sizeof msg, "%s (", lead);
+    const char *sep = "";
+    for (const char *const *t = entry_types(); *t && used < sizeof msg; t++) {
+        if (!entry_type_is_timed(*t))
+            continue;
+        used += (size_t)snprintf(msg + used, sizeof msg - used, "%s%s", sep, *t);
+        sep = ", ";
+    }
+    if (used < sizeof msg)
+        snprintf(msg + used, sizeof msg - used, ")");
+    return msg;
 }
 
 /* Validates an entry object into `e`. `id` comes from the path for PUT (NULL:
@@ -121,7 +136,7 @@ static void entry_read(struct vobj *v, struct db *d, const char *fid, const char
         v_uuid(v, "id", V_REQUIRED, &e->id);
     }
     v_uuid(v, "subject_id", V_REQUIRED, &e->subject_id);
-    bool has_type = v_enum(v, "type", V_REQUIRED, entry_types, &e->type);
+    bool has_type = v_enum(v, "type", V_REQUIRED, entry_types(), &e->type);
     bool has_ts = v_epoch_ms(v, "ts", V_REQUIRED, &e->ts);
     e->has_end = v_epoch_ms(v, "end_ts", V_NULLABLE, &e->end_ts);
     bool has_value = v_object(v, "value", V_REQUIRED, &value);
@@ -139,7 +154,7 @@ static void entry_read(struct vobj *v, struct db *d, const char *fid, const char
     else if (e->has_end && has_ts && e->end_ts - e->ts > MAX_DURATION_MS)
         v_error(v, "end_ts", "must be within 48 hours of ts");
     if (e->has_end && has_type && !entry_type_is_timed(e->type))
-        v_error(v, "end_ts", "is only for feeds, sleep, pumping and tummy time");
+        v_error(v, "end_ts", timed_only_message("is only for timed types"));
     if (has_type && has_value)
         entry_value_check(v, e->type, value, false);
     if (!has_created && has_updated)
@@ -148,8 +163,10 @@ static void entry_read(struct vobj *v, struct db *d, const char *fid, const char
         v_error(v, "subject_id", "is not a person in this family");
     if (v_ok(v)) {
         e->value = entry_value_normalise(e->type, value);
-        if (e->value)
-            derive_sleep_kind(d, fid, e);
+        if (e->value && !derive_fields(d, fid, e)) {
+            cJSON_Delete(e->value);
+            e->value = NULL; /* answered as out of memory */
+        }
     }
 }
 
@@ -678,22 +695,22 @@ static void sync_post(struct request *r)
 
 /* ---------- quick-log buttons ---------- */
 
-static const char default_config[] =
-    "[{\"category\":\"feed\",\"stateful\":true,\"buttons\":["
-    "{\"type\":\"feed\",\"value\":{\"method\":\"breast_left\"},\"timing\":true},"
-    "{\"type\":\"feed\",\"value\":{\"method\":\"breast_right\"},\"timing\":true},"
-    "{\"type\":\"feed\",\"value\":{\"method\":\"bottle\",\"milk\":\"formula\",\"amount_ml\":120},"
-    "\"timing\":false}]},"
-    "{\"category\":\"diaper\",\"stateful\":false,\"buttons\":["
-    "{\"type\":\"diaper\",\"value\":{\"wet\":true},\"timing\":false},"
-    "{\"type\":\"diaper\",\"value\":{\"dirty\":true},\"timing\":false},"
-    "{\"type\":\"diaper\",\"value\":{\"wet\":true,\"dirty\":true},\"timing\":false}]},"
-    "{\"category\":\"sleep\",\"stateful\":true,\"buttons\":["
-    "{\"type\":\"sleep\",\"value\":{},\"timing\":true}]},"
-    "{\"category\":\"health\",\"stateful\":false,\"buttons\":["
-    "{\"type\":\"temperature\",\"value\":{},\"timing\":false},"
-    "{\"type\":\"medication\",\"value\":{},\"timing\":false},"
-    "{\"type\":\"growth\",\"value\":{},\"timing\":false}]}]";
+/* A family without its own buttons gets the catalogue's default set for the
+ * kinds of people it cares for (a baby's feeds and diapers, an adult's
+ * medicines and vitals); with nobody yet, the default kind's. */
+static cJSON *default_groups(struct db *d, const char *fid)
+{
+    const struct catalogue *c = catalogue();
+    unsigned kinds = 0;
+    sqlite3_stmt *st = db_stmt(d, "SELECT DISTINCT kind FROM subjects "
+                                  "WHERE family_id = ? AND deleted_at IS NULL");
+    if (st && db_bind_text(st, 1, fid))
+        while (sqlite3_step(st) == SQLITE_ROW)
+            kinds |= catalogue_kind_bit(c, db_col_text(st, 0));
+    if (st)
+        sqlite3_reset(st);
+    return catalogue_default_buttons(c, kinds);
+}
 
 static void reply_config(struct request *r, struct db *d, int status)
 {
@@ -705,7 +722,10 @@ static void reply_config(struct request *r, struct db *d, int status)
     bool stored = sqlite3_step(st) == SQLITE_ROW;
     cJSON *body = cJSON_CreateObject();
     cJSON_AddNumberToObject(body, "version", stored ? (double)sqlite3_column_int64(st, 1) : 0);
-    cJSON *groups = cJSON_Parse(stored ? db_col_text(st, 0) : default_config);
+    cJSON *groups = stored ? cJSON_Parse(db_col_text(st, 0)) : NULL;
+    sqlite3_reset(st);
+    if (!stored)
+        groups = default_groups(d, r->session->family_id);
     cJSON_AddItemToObject(body, "groups", groups ? groups : cJSON_CreateArray());
     cJSON_AddBoolToObject(body, "default", !stored);
     resp_json(r, status, body);
@@ -748,11 +768,11 @@ static cJSON *config_read(struct vobj *v, const cJSON *groups)
             const cJSON *value = NULL;
             bool timing = false;
             bool has_label = v_string(&bv, "label", 0, 1, 40, &label);
-            bool has_type = v_enum(&bv, "type", V_REQUIRED, entry_types, &type);
+            bool has_type = v_enum(&bv, "type", V_REQUIRED, entry_types(), &type);
             bool has_value = v_object(&bv, "value", 0, &value);
             v_bool(&bv, "timing", 0, &timing);
             if (timing && has_type && !entry_type_is_timed(type))
-                v_error(&bv, "timing", "only feeds, sleep, pumping and tummy time run as timers");
+                v_error(&bv, "timing", timed_only_message("only timed types run as timers"));
             if (has_type && has_value)
                 entry_value_check(&bv, type, value, true);
             v_finish(&bv);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "data/audit.h"
+#include "data/catalogue.h"
 #include "security/secret.h"
 #include "framework/session.h"
 #include "data/tz.h"
@@ -53,11 +54,10 @@ static const struct route routes[] = {
 };
 
 static const char *const roles[] = {"owner", "caregiver", "viewer", NULL};
-static const char *const subject_kinds[] = {"baby", "child", "adult", NULL};
 static const char *const sexes[] = {"female", "male", NULL};
-/* Colours given to new subjects in turn, readable on light and dark themes. */
-static const char *const palette[] = {"#5b8def", "#e5637a", "#2fa37c",
-                                      "#d08a1c", "#8c6be8", "#1c9bb4"};
+/* The kinds of people and the colours given to new ones in turn come from
+ * the entry catalogue, which the app's person form reads too: a colour it
+ * offers is one the server gives. */
 
 static cJSON *detail_str(const char *key, const char *value)
 {
@@ -316,7 +316,7 @@ static void subject_fields_read(struct vobj *v, struct subject_fields *f, bool c
     memset(f, 0, sizeof *f);
     unsigned req = creating ? V_REQUIRED : 0;
     f->has_name = v_string(v, "name", req, 1, 60, &f->name);
-    f->has_kind = v_enum(v, "kind", req, subject_kinds, &f->kind);
+    f->has_kind = v_enum(v, "kind", req, catalogue()->person_kinds, &f->kind);
     f->clear_birth_date = v_is_null(v, "birth_date");
     f->has_birth_date = v_string(v, "birth_date", V_NULLABLE, 1, 10, &f->birth_date);
     f->clear_sex = v_is_null(v, "sex");
@@ -354,7 +354,8 @@ static void subject_post(struct request *r)
         int n = (c && db_bind_text(c, 1, fid) && sqlite3_step(c) == SQLITE_ROW)
                     ? sqlite3_column_int(c, 0)
                     : 0;
-        colour = palette[(size_t)n % ARRAY_LEN(palette)];
+        const struct catalogue *cat = catalogue();
+        colour = cat->colours[(size_t)n % cat->ncolours];
     }
     char sid[37];
     uuid_v4(sid);

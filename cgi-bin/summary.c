@@ -1,7 +1,11 @@
 /* summary.c — what the log adds up to, in the family's time zone: a day's
  * totals and its hour-by-hour grid (23, 24 or 25 rows on DST days; sleeps
  * and feeds crossing midnight split at it), per-day trends for charts, and
- * the export of every entry as streamed CSV (RFC 4180) or JSON. */
+ * the export of every entry as streamed CSV (RFC 4180) or JSON.
+ * These figures are the truth online; www/js/summary.js computes the same
+ * ones offline by the same rules, and tests/t0212-summary-shared.sh holds
+ * the two to identical numbers on one fixture. A rule changed here changes
+ * there. */
 #include "carelog.h"
 
 #include <stdio.h>
@@ -106,6 +110,7 @@ struct item {
     int64_t ts, end; /* end = end_ts, or now for a running timer, or ts */
     bool running, wet, dirty;
     double amount_ml;
+    cJSON *value; /* owned: the strings above point into it */
 };
 
 struct totals {
@@ -203,43 +208,72 @@ static cJSON *totals_json(const struct totals *t)
     return o;
 }
 
-/* Entries of the person overlapping [from, to), oldest first. Running timers
- * end "now" (capped at 48 h, so a forgotten timer cannot fill a month). */
+/* Entries of the person overlapping [from, to), oldest first (ties by id, so
+ * the app lists them in the same order). An entry without an end counts up
+ * to `now` here, which keeps running timers in; item_read then ends the
+ * others at their start. Longer entries are refused at write, so nothing
+ * starting over 48 h before `from` reaches into it. */
 static sqlite3_stmt *items_query(struct db *d, const char *fid, const char *subject, int64_t from,
-                                 int64_t to)
+                                 int64_t to, int64_t now)
 {
-    sqlite3_stmt *st =
-        db_stmt(d, "SELECT id, type, ts, end_ts, json_extract(value, '$.method'), "
-                   "json_extract(value, '$.kind'), coalesce(json_extract(value, '$.wet'), 0), "
-                   "coalesce(json_extract(value, '$.dirty'), 0), "
-                   "coalesce(json_extract(value, '$.amount_ml'), 0) FROM entries "
-                   "WHERE family_id = ?1 AND subject_id = ?2 AND deleted = 0 AND ts < ?4 "
-                   "AND coalesce(end_ts, CASE WHEN type IN ('feed','sleep','pump','tummy_time') "
-                   "THEN ?5 ELSE ts END) >= ?3 AND ts >= ?3 - 172800000 ORDER BY ts");
+    sqlite3_stmt *st = db_stmt(d, "SELECT id, type, ts, end_ts, value FROM entries "
+                                  "WHERE family_id = ?1 AND subject_id = ?2 AND deleted = 0 "
+                                  "AND ts < ?4 AND coalesce(end_ts, ?5) >= ?3 "
+                                  "AND ts >= ?3 - 172800000 ORDER BY ts, id");
     if (!st || !db_bind_text(st, 1, fid) || !db_bind_text(st, 2, subject) ||
-        !db_bind_int64(st, 3, from) || !db_bind_int64(st, 4, to) || !db_bind_int64(st, 5, now_ms()))
+        !db_bind_int64(st, 3, from) || !db_bind_int64(st, 4, to) || !db_bind_int64(st, 5, now))
         return NULL;
     return st;
 }
 
-static void item_read(sqlite3_stmt *st, struct item *it)
+/* The value as stored, with what the catalogue derives for it (a sleep
+ * logged before kinds were derived still counts as nap or night). */
+static cJSON *item_value(const char *type, const char *json, const struct tz *zone, int64_t ts)
+{
+    cJSON *v = cJSON_Parse(json);
+    if (!cJSON_IsObject(v)) {
+        cJSON_Delete(v);
+        v = cJSON_CreateObject();
+    }
+    if (v && !entry_value_derive(type, v, zone, ts)) {
+        cJSON_Delete(v);
+        v = NULL;
+    }
+    return v;
+}
+
+static const char *value_string(const cJSON *v, const char *name)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(v, name);
+    return cJSON_IsString(it) ? it->valuestring : NULL;
+}
+
+/* Reads the row into `it`; false when out of memory. Running timers (by the
+ * catalogue: a sleep, a breast feed, never a bottle) end at `now`, capped
+ * at 48 h so a forgotten timer cannot fill a month. */
+static bool item_read(sqlite3_stmt *st, struct item *it, const struct tz *zone, int64_t now)
 {
     it->id = db_col_text(st, 0);
     it->type = db_col_text(st, 1);
     it->ts = sqlite3_column_int64(st, 2);
-    it->running = sqlite3_column_type(st, 3) == SQLITE_NULL && entry_type_is_timed(it->type);
-    int64_t now = now_ms();
+    it->value = item_value(it->type, db_col_text(st, 4), zone, it->ts);
+    if (!it->value)
+        return false;
+    bool open = sqlite3_column_type(st, 3) == SQLITE_NULL;
+    it->running = open && entry_is_running(it->type, it->value);
     if (!it->running)
-        it->end = sqlite3_column_type(st, 3) == SQLITE_NULL ? it->ts : sqlite3_column_int64(st, 3);
+        it->end = open ? it->ts : sqlite3_column_int64(st, 3);
     else
         it->end = now - it->ts > 48 * HOUR_MS ? it->ts + 48 * HOUR_MS : now;
     if (it->end < it->ts)
         it->end = it->ts;
-    it->method = sqlite3_column_type(st, 4) == SQLITE_NULL ? NULL : db_col_text(st, 4);
-    it->kind = sqlite3_column_type(st, 5) == SQLITE_NULL ? NULL : db_col_text(st, 5);
-    it->wet = sqlite3_column_int(st, 6) != 0;
-    it->dirty = sqlite3_column_int(st, 7) != 0;
-    it->amount_ml = sqlite3_column_double(st, 8);
+    it->method = value_string(it->value, "method");
+    it->kind = value_string(it->value, "kind");
+    it->wet = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it->value, "wet"));
+    it->dirty = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it->value, "dirty"));
+    const cJSON *ml = cJSON_GetObjectItemCaseSensitive(it->value, "amount_ml");
+    it->amount_ml = cJSON_IsNumber(ml) ? ml->valuedouble : 0;
+    return true;
 }
 
 /* ---------- GET summary ---------- */
@@ -250,29 +284,33 @@ struct hour_row {
     cJSON *events;
 };
 
-static cJSON *last_of(struct db *d, const char *subject, const char *type, int64_t now)
+/* The latest entry of a type that started by `now`. Time since a feed
+ * counts from its start; since a sleep, from waking (or from falling asleep
+ * while it runs). */
+static cJSON *last_of(struct db *d, const char *subject, const char *type, int64_t now,
+                      const struct tz *zone)
 {
     sqlite3_stmt *st = db_stmt(d, "SELECT id, ts, end_ts, value FROM entries WHERE "
                                   "subject_id = ? AND type = ? AND deleted = 0 AND ts <= ? "
-                                  "ORDER BY ts DESC LIMIT 1");
+                                  "ORDER BY ts DESC, id DESC LIMIT 1");
     if (!st || !db_bind_text(st, 1, subject) || !db_bind_text(st, 2, type) ||
         !db_bind_int64(st, 3, now) || sqlite3_step(st) != SQLITE_ROW)
         return cJSON_CreateNull();
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "id", db_col_text(st, 0));
     int64_t ts = sqlite3_column_int64(st, 1);
-    bool running = sqlite3_column_type(st, 2) == SQLITE_NULL && entry_type_is_timed(type);
-    int64_t end = sqlite3_column_type(st, 2) == SQLITE_NULL ? ts : sqlite3_column_int64(st, 2);
+    bool open = sqlite3_column_type(st, 2) == SQLITE_NULL;
+    int64_t end = open ? ts : sqlite3_column_int64(st, 2);
+    cJSON *value = item_value(type, db_col_text(st, 3), zone, ts);
+    bool running = open && entry_is_running(type, value);
     cJSON_AddNumberToObject(o, "ts", (double)ts);
-    if (sqlite3_column_type(st, 2) == SQLITE_NULL)
+    if (open)
         cJSON_AddNullToObject(o, "end_ts");
     else
         cJSON_AddNumberToObject(o, "end_ts", (double)end);
     cJSON_AddBoolToObject(o, "running", running);
-    /* Time since a feed counts from its start; since a sleep, from waking. */
     int64_t since = strcmp(type, "sleep") == 0 && !running ? end : ts;
     cJSON_AddNumberToObject(o, "ago_ms", (double)(now - since));
-    cJSON *value = cJSON_Parse(db_col_text(st, 3));
     cJSON_AddItemToObject(o, "value", value ? value : cJSON_CreateObject());
     sqlite3_reset(st);
     return o;
@@ -313,10 +351,11 @@ static void summary_get(struct request *r)
     }
     struct totals day_totals;
     memset(&day_totals, 0, sizeof day_totals);
-    sqlite3_stmt *st = items_query(d, r->session->family_id, s.subject_id, start, end);
+    sqlite3_stmt *st = items_query(d, r->session->family_id, s.subject_id, start, end, now);
     while (st && sqlite3_step(st) == SQLITE_ROW) {
         struct item it;
-        item_read(st, &it);
+        if (!item_read(st, &it, s.zone, now))
+            continue; /* out of memory: this entry is left out rather than miscounted */
         totals_add(&day_totals, &it, start, end);
         for (int i = 0; i < nh; i++) {
             totals_add(&hours[i].t, &it, hours[i].start, hours[i].end);
@@ -328,6 +367,7 @@ static void summary_get(struct request *r)
                 cJSON_AddItemToArray(hours[i].events, ev);
             }
         }
+        cJSON_Delete(it.value);
     }
     cJSON *body = cJSON_CreateObject();
     char date_text[11];
@@ -338,11 +378,14 @@ static void summary_get(struct request *r)
     cJSON_AddNumberToObject(body, "day_start", (double)start);
     cJSON_AddNumberToObject(body, "day_end", (double)end);
     cJSON_AddNumberToObject(body, "hours_in_day", (double)(end - start) / HOUR_MS);
+    /* The one instant running timers were counted up to (so the app can
+     * check its own figures against these, or say "as of"). */
+    cJSON_AddNumberToObject(body, "now", (double)now);
     cJSON_AddItemToObject(body, "totals", totals_json(&day_totals));
     cJSON *last = cJSON_AddObjectToObject(body, "last");
-    cJSON_AddItemToObject(last, "feed", last_of(d, s.subject_id, "feed", now));
-    cJSON_AddItemToObject(last, "diaper", last_of(d, s.subject_id, "diaper", now));
-    cJSON_AddItemToObject(last, "sleep", last_of(d, s.subject_id, "sleep", now));
+    cJSON_AddItemToObject(last, "feed", last_of(d, s.subject_id, "feed", now, s.zone));
+    cJSON_AddItemToObject(last, "diaper", last_of(d, s.subject_id, "diaper", now, s.zone));
+    cJSON_AddItemToObject(last, "sleep", last_of(d, s.subject_id, "sleep", now, s.zone));
     cJSON *grid = cJSON_AddArrayToObject(body, "hours");
     for (int i = 0; i < nh; i++) {
         char label[16];
@@ -390,8 +433,9 @@ static void trends_get(struct request *r)
     struct scope s;
     if (!d || !scope_load(r, d, true, &s))
         return;
+    int64_t now = now_ms();
     if (!given)
-        last_day = tz_date_at(s.zone, now_ms());
+        last_day = tz_date_at(s.zone, now);
     struct trend_day td[30];
     int n = (int)days;
     for (int i = 0; i < n; i++) {
@@ -409,10 +453,11 @@ static void trends_get(struct request *r)
         td[i].feeds = cJSON_CreateArray();
     }
     sqlite3_stmt *st =
-        items_query(d, r->session->family_id, s.subject_id, td[0].start, td[n - 1].end);
+        items_query(d, r->session->family_id, s.subject_id, td[0].start, td[n - 1].end, now);
     while (st && sqlite3_step(st) == SQLITE_ROW) {
         struct item it;
-        item_read(st, &it);
+        if (!item_read(st, &it, s.zone, now))
+            continue;
         for (int i = 0; i < n; i++) {
             if (it.end < td[i].start || it.ts >= td[i].end)
                 continue;
@@ -428,10 +473,12 @@ static void trends_get(struct request *r)
                 cJSON_AddItemToArray(td[i].feeds, cJSON_CreateNumber(from / 60000.0));
             }
         }
+        cJSON_Delete(it.value);
     }
     cJSON *body = cJSON_CreateObject();
     cJSON_AddStringToObject(body, "timezone", tz_name(s.zone));
     cJSON_AddStringToObject(body, "subject_id", s.subject_id);
+    cJSON_AddNumberToObject(body, "now", (double)now);
     cJSON *list = cJSON_AddArrayToObject(body, "days");
     for (int i = 0; i < n; i++) {
         char text[11];

@@ -1,7 +1,8 @@
 #!/bin/bash
 # t0110-openapi.sh — the OpenAPI document is kept true: every route in every
 # program's route table is documented, and nothing documented is missing
-# from the route tables. The document served is the one in the repository.
+# from the route tables; its entry types and person kinds are the
+# catalogue's. The document served is the one in the repository.
 . "$(dirname "$0")/lib.sh"
 
 doc="$T_ROOT/cgi-bin/openapi.json"
@@ -18,6 +19,14 @@ done < "$T_DIR/routes"
 jq -r '.paths | to_entries[] | .key as $p | .value | keys[] | "\(ascii_upcase) \($p)"' "$doc" | sort -u > "$T_DIR/documented"
 extra=$(comm -13 "$T_DIR/routes" "$T_DIR/documented")
 is "$extra" "" "no documented route is missing from the route tables"
+# The entry types and person kinds it lists are the catalogue's.
+cat="$T_ROOT/catalogue/entries.json"
+types=$(jq -c '.types | keys_unsorted' "$cat")
+is "$(jq -c .components.schemas.Entry.properties.type.enum "$doc")" "$types" "Entry.type lists the catalogue's types"
+is "$(jq -c '.components.schemas.Config.properties.groups.items.properties.buttons.items.properties.type.enum' "$doc")" \
+    "$types" "a button's type lists the catalogue's types"
+is "$(jq -c .components.schemas.Subject.properties.kind.enum "$doc")" "$(jq -c .person_kinds "$cat")" \
+    "Subject.kind lists the catalogue's person kinds"
 start_server
 req GET /api/v1/openapi.json
 is "$(body | jq -S . | sha256sum)" "$(jq -S . "$doc" | sha256sum)" "the served document is the repository's"

@@ -63,7 +63,8 @@ while read -r type value field message; do
 done <<< "$bad"
 
 put_entry "$(uuid)" "{type: \"diaper\", ts: $T, value: {wet: true}, end_ts: $((T + 1000))}"
-is "$(jbody '.error.fields.end_ts')" "is only for feeds, sleep, pumping and tummy time" "instants have no end"
+is "$(jbody '.error.fields.end_ts')" "is only for timed types (feed, sleep, pump, tummy_time)" \
+    "instants have no end (the timed types named from the catalogue)"
 put_entry "$(uuid)" "{type: \"sleep\", ts: $T, value: {}, end_ts: $((T - 1000))}"
 is "$(jbody '.error.fields.end_ts')" "must not be before ts" "end before start refused"
 put_entry "$(uuid)" "{type: \"note\", ts: $((NOW + 3 * 86400000)), value: {text: \"x\"}}"

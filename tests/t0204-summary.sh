@@ -49,6 +49,8 @@ is "$(jbody '.hours[12].events | length')" 1 "the 13:00 row lists the nap"
 is "$(jbody '.last.feed.value.method + " " + (.last.diaper.ts|tostring)')" "breast_right $(L '2026-03-30 00:30')" \
     "last feed and diaper"
 like "$(jbody '.last.sleep.ago_ms')" '^[0-9]+$' "time since the last sleep"
+is "$(jbody '.now - .last.sleep.ago_ms')" "$(L '2026-03-29 14:00')" \
+    "…from waking, counted to the one instant the answer gives as now"
 
 req GET "/api/v1/families/$FID/summary?date=2026-03-28"
 is "$(jbody '.hours_in_day, .totals.sleep_ms, .totals.night_sleeps' | paste -sd,)" "24,$((4 * H)),1" \

@@ -14,7 +14,9 @@ is "$(jbody '.version, .default' | paste -sd,)" "0,true" "a new family has the d
 is "$(jbody '[.groups[].category] | join(",")')" "feed,diaper,sleep,health" "…feed, diaper, sleep and health"
 is "$(jbody '[.groups[0].buttons[].value.method] | join(",")')" "breast_left,breast_right,bottle" \
     "…left, right and bottle"
-
+is "$(jbody '.groups[0].buttons[2].value | keys | join(",")')" "method,milk" \
+    "…the bottle without an amount (the app offers the last one given)"
+defaults=$(body)
 bad='{"groups":[{"category":"","buttons":[
   {"type":"cake"},
   {"type":"diaper","timing":true,"value":{"wet":true}},
@@ -28,7 +30,7 @@ is "$(jbody "$f[\"groups[0].category\"]")" "must not be empty" "empty category"
 is "$(jbody "$f[\"groups[0].buttons[0].type\"]")" \
     "must be one of: feed, diaper, sleep, pump, growth, temperature, medication, symptom, vitals, tummy_time, note" \
     "unknown entry type"
-is "$(jbody "$f[\"groups[0].buttons[1].timing\"]")" "only feeds, sleep, pumping and tummy time run as timers" \
+is "$(jbody "$f[\"groups[0].buttons[1].timing\"]")" "only timed types run as timers (feed, sleep, pump, tummy_time)" \
     "a diaper cannot be a timer"
 is "$(jbody "$f[\"groups[0].buttons[2].value.amount_ml\"]")" "must be between 1 and 1000" \
     "presets follow the entry rules"
@@ -55,4 +57,19 @@ is "$STATUS" 200 "saving with the current version works"
 ok "$([ "$(jbody .version)" -gt "$v1" ]; echo $?)" "…and bumps the version"
 req PUT "/api/v1/families/$FID/config" '{"groups":[]}'
 is "$STATUS" 200 "without a version the last write wins"
+req PUT "/api/v1/families/$FID/config" "$(echo "$defaults" | jq -c '{groups}')"
+is "$STATUS" 200 "the default set passes the rules of PUT /config"
+
+# The default set follows the people cared for (the catalogue's buttons per
+# person kind): an elder's family gets medicines and vitals, not feeds.
+FID2=$(new_family Grandpa)
+req POST "/api/v1/families/$FID2/subjects" '{"name":"Grandpa","kind":"adult"}'
+req GET "/api/v1/families/$FID2/config"
+is "$(jbody '[.groups[] | .category + ":" + ([.buttons[].type] | join("+"))] | join(" ")')" \
+    "health:temperature+medication+vitals+symptom" "an adult's default buttons"
+req POST "/api/v1/families/$FID2/subjects" '{"name":"Noa","kind":"baby"}'
+req GET "/api/v1/families/$FID2/config"
+is "$(jbody '[.groups[] | .category + ":" + ([.buttons[].type] | join("+"))] | join(" ")')" \
+    "feed:feed+feed+feed diaper:diaper+diaper+diaper sleep:sleep health:temperature+medication+growth+vitals+symptom" \
+    "…and with a baby too, the buttons for both"
 done_testing

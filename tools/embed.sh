@@ -1,6 +1,6 @@
 #!/bin/sh
-# embed.sh — turns files into C arrays so programs carry their SQL migrations
-# and the OpenAPI document inside the binary.
+# embed.sh — turns files into C arrays so programs carry their SQL migrations,
+# the entry catalogue and the OpenAPI document inside the binary.
 #   embed.sh migrations sql/*.sql   > migrations.c
 #   embed.sh blob NAME FILE          > NAME.c
 set -eu

@@ -45,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         cJSON *value = cJSON_Parse(nl + 1);
         if (value) {
             bool known = false;
-            for (const char *const *t = entry_types; *t; t++)
+            for (const char *const *t = entry_types(); *t; t++)
                 known = known || strcmp(*t, type) == 0;
             bool as_entry = value_ok(type, value, false);
             value_ok(type, value, true);

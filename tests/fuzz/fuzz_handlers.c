@@ -37,6 +37,7 @@
 
 #include <sodium.h>
 
+#include "data/catalogue.h"
 #include "framework/access.h"
 #include "framework/config.h"
 #include "fuzz.h"
@@ -289,8 +290,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     setenv("LOGIN_THROTTLE_MAX", "1000", 1);
     log_set_quiet(true);
     char err[256];
-    if (sodium_init() < 0 || !config_load(err, sizeof err) || !access_init(err, sizeof err) ||
-        !database_prepare(err, sizeof err)) {
+    if (sodium_init() < 0 || !config_load(err, sizeof err) || !catalogue_init(err, sizeof err) ||
+        !access_init(err, sizeof err) || !database_prepare(err, sizeof err)) {
         fprintf(stderr, "fuzz_handlers: %s\n", err);
         abort();
     }

@@ -46,6 +46,9 @@ test('a day: totals, sleep clipped at midnight, and the 24-hour grid', () => {
   ];
   const s = daySummary(list, '2026-01-10', TZ, { subjectId: 's1', now: d0 + 20 * H });
   assert.equal(s.totals.sleep_min, 3 * 60 + 90);
+  assert.equal(s.totals.sleep_ms, (3 * 60 + 90) * MIN);
+  assert.deepEqual([s.totals.night_ms, s.totals.nap_ms, s.totals.naps, s.totals.night_sleeps], [3 * H, 90 * MIN, 1, 0],
+    'the sleep from 22:00 the day before is a night (its kind derived), the 13:00 one a nap');
   assert.equal(s.totals.feeds, 2);
   assert.equal(s.totals.bottle_ml, 120);
   assert.equal(s.totals.breast_min, 15);
@@ -60,12 +63,15 @@ test('a day: totals, sleep clipped at midnight, and the 24-hour grid', () => {
   assert.equal(s.hours[6].entries.length, 2);
 });
 
-test('a running sleep counts up to now', () => {
+test('a running sleep counts up to now, a forgotten one 48 hours at most; a bottle is never running', () => {
   const d0 = dayStart('2026-01-10', TZ);
-  const list = [e('sleep', d0 + 20 * H)];
+  const list = [e('sleep', d0 + 20 * H), e('feed', d0 + 19 * H, { method: 'bottle', amount_ml: 90 })];
   const s = daySummary(list, '2026-01-10', TZ, { now: d0 + 21 * H + 15 * MIN });
   assert.equal(s.totals.sleep_min, 75);
   assert.equal(runningTimers(list).length, 1);
+  assert.equal(s.last.feed.running, false);
+  const later = daySummary(list, '2026-01-12', TZ, { now: d0 + 30 * 24 * H });
+  assert.equal(later.totals.sleep_ms, 20 * H, 'day 3 holds the last 20 of the 48 hours');
 });
 
 test('trends: one row per day, oldest first; rhythm gives day fractions', () => {
@@ -89,13 +95,18 @@ test('trends: one row per day, oldest first; rhythm gives day fractions', () => 
   assert.deepEqual(r[1].feeds, [0.5]);
 });
 
-test('time since last: from the end of the last feed/sleep, from the change of a diaper', () => {
+test('time since last, as the server counts it: a feed from its start, a sleep from waking, a diaper from its change', () => {
   const t = 1_000_000_000;
-  const list = [e('feed', t, { method: 'breast_left' }, { end_ts: t + 10 * MIN }), e('diaper', t + 5 * MIN, { wet: true })];
-  assert.equal(sinceLast(list, 'feed', t + 70 * MIN).ms, 60 * MIN);
+  const list = [
+    e('feed', t, { method: 'breast_left' }, { end_ts: t + 10 * MIN }), e('diaper', t + 5 * MIN, { wet: true }),
+    e('sleep', t + 20 * MIN, {}, { end_ts: t + 50 * MIN }),
+  ];
+  assert.equal(sinceLast(list, 'feed', t + 70 * MIN).ms, 70 * MIN);
   assert.equal(sinceLast(list, 'diaper', t + 70 * MIN).ms, 65 * MIN);
-  assert.equal(sinceLast(list, 'sleep', t), null);
-  assert.equal(sinceLast([e('sleep', t)], 'sleep', t + MIN).running, true);
+  assert.equal(sinceLast(list, 'sleep', t + 70 * MIN).ms, 20 * MIN);
+  assert.equal(sinceLast([e('sleep', t)], 'sleep', t - 1), null, 'nothing started by now');
+  const asleep = sinceLast([e('sleep', t)], 'sleep', t + MIN);
+  assert.deepEqual([asleep.running, asleep.ms], [true, MIN], 'asleep for a minute');
 });
 
 test('merge: a newer local change waiting in the outbox beats the server copy; otherwise server wins', () => {

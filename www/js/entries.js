@@ -1,162 +1,249 @@
 // entries.js — the care-log entry types (fields, which ones run as timers),
 // the default quick-log buttons, and the merge rule between a local copy and
 // a server copy. Pure: used by the views, the sync code and the unit tests.
+//
+// Every rule here is read from the entry catalogue (catalogue/entries.json,
+// as www/js/catalogue.js), the file the server validates with: checkValue()
+// gives the server's verdict on a value as sent, field for field
+// (tests/t0210-catalogue.sh holds the two equal). Nothing about a type is
+// written here: a new type in the catalogue appears in every list below.
+import { CATALOGUE } from './catalogue.js';
+import { minuteOfDay } from './time.js';
 
-// Field kinds: select (options), number (metric unit, min, max, step), text,
-// bool, scale (1..5). `unit` names the metric unit the API stores.
-export const TYPES = {
-  feed: {
-    icon: '🍼', timer: (v) => /^breast_/.test(v.method || ''),
-    fields: [
-      { key: 'method', kind: 'select', options: ['breast_left', 'breast_right', 'breast_both', 'bottle', 'solids'], required: true },
-      { key: 'milk', kind: 'select', options: ['breast_milk', 'formula', 'mixed'], when: (v) => v.method === 'bottle' },
-      { key: 'amount_ml', kind: 'number', unit: 'ml', min: 1, max: 1000, step: 5, when: (v) => v.method === 'bottle' },
-      { key: 'food', kind: 'text', when: (v) => v.method === 'solids' },
-      { key: 'notes', kind: 'text' },
-    ],
-  },
-  diaper: {
-    icon: '💧', timer: () => false,
-    fields: [
-      { key: 'wet', kind: 'bool' },
-      { key: 'dirty', kind: 'bool' },
-      { key: 'colour', kind: 'select', options: ['', 'yellow', 'green', 'brown', 'black', 'red', 'white'], when: (v) => v.dirty },
-      { key: 'notes', kind: 'text' },
-    ],
-  },
-  sleep: {
-    icon: '🌙', timer: () => true,
-    fields: [
-      { key: 'kind', kind: 'select', options: ['', 'nap', 'night'] },
-      { key: 'notes', kind: 'text' },
-    ],
-  },
-  pump: {
-    icon: '🥛', timer: () => true,
-    fields: [
-      { key: 'side', kind: 'select', options: ['left', 'right', 'both'], required: true },
-      { key: 'amount_ml', kind: 'number', unit: 'ml', min: 1, max: 1000, step: 5 },
-      { key: 'notes', kind: 'text' },
-    ],
-  },
-  growth: {
-    icon: '📏', timer: () => false,
-    fields: [
-      { key: 'weight_g', kind: 'number', unit: 'g', min: 300, max: 200000, step: 10 },
-      { key: 'length_cm', kind: 'number', unit: 'cm', min: 20, max: 250, step: 0.1 },
-      { key: 'head_cm', kind: 'number', unit: 'cm', min: 15, max: 80, step: 0.1 },
-    ],
-  },
-  temperature: {
-    icon: '🌡️', timer: () => false,
-    fields: [
-      { key: 'celsius', kind: 'number', unit: 'celsius', min: 30, max: 45, step: 0.1, required: true },
-      { key: 'method', kind: 'select', options: ['', 'oral', 'axillary', 'rectal', 'ear', 'forehead'] },
-    ],
-  },
-  medication: {
-    icon: '💊', timer: () => false,
-    fields: [
-      { key: 'name', kind: 'text', required: true },
-      { key: 'dose', kind: 'number', min: 0, max: 100000, step: 0.1 },
-      { key: 'unit', kind: 'select', options: ['', 'ml', 'mg', 'drops', 'tablets', 'puffs'] },
-      { key: 'notes', kind: 'text' },
-    ],
-  },
-  symptom: {
-    icon: '🤒', timer: () => false,
-    fields: [
-      { key: 'text', kind: 'text', required: true },
-      { key: 'severity', kind: 'scale', min: 1, max: 5 },
-    ],
-  },
-  vitals: {
-    icon: '❤️', timer: () => false,
-    fields: [
-      { key: 'heart_rate', kind: 'number', min: 20, max: 300, step: 1 },
-      { key: 'bp_systolic', kind: 'number', min: 40, max: 300, step: 1 },
-      { key: 'bp_diastolic', kind: 'number', min: 20, max: 200, step: 1 },
-      { key: 'spo2', kind: 'number', min: 50, max: 100, step: 1 },
-      { key: 'glucose', kind: 'number', min: 0.5, max: 40, step: 0.1 },
-    ],
-  },
-  tummy_time: {
-    icon: '🧸', timer: () => true,
-    fields: [
-      { key: 'milestone', kind: 'text' },
-      { key: 'notes', kind: 'text' },
-    ],
-  },
-  note: {
-    icon: '📝', timer: () => false,
-    fields: [{ key: 'text', kind: 'text', required: true, long: true }],
-  },
-};
+const MAX_SAFE = 9007199254740991;
+const MAX_ERRORS = 16; // as the server's error list (valid.h V_MAX_ERRORS)
+
+export { CATALOGUE };
+export const PERSON_KINDS = CATALOGUE.person_kinds;
+export const PERSON_COLOURS = CATALOGUE.person_colours;
+
+const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+const given = (value, key) => Object.prototype.hasOwnProperty.call(value, key) && value[key] !== null;
+const textOf = (value, key) => (typeof value[key] === 'string' ? value[key] : '');
+
+// True when an entry of `type` with this value and no end is a running timer.
+function runs(type, value) {
+  const t = CATALOGUE.types[type];
+  if (!t || !t.timed || !t.timer) return false;
+  if (t.timer === true) return true;
+  const [[field, values]] = Object.entries(t.timer);
+  return values.includes(textOf(value || {}, field));
+}
+
+// Whether a form shows a field for the value being edited: not while its
+// only_when condition fails (the server would refuse it), nor while a
+// show_when hint says it does not apply (a diaper's colour when not dirty).
+function shown(f, value) {
+  if (f.only_when) {
+    const [field, values] = Object.entries(f.only_when).find(([k]) => k !== 'message');
+    if (!values.includes(textOf(value, field))) return false;
+  }
+  for (const [k, values] of Object.entries(f.show_when || {})) {
+    if (!values.some((x) => (typeof x === 'boolean' ? x === !!value[k] : x === value[k]))) return false;
+  }
+  return true;
+}
+
+// The form's view of a field. kind: select (options; '' first unless
+// required), number (metric unit, min, max, step), text (long: a textarea),
+// bool, scale (min..max buttons). `unit` names the metric unit the API stores.
+function viewField(f) {
+  const out = { key: f.key, rule: f };
+  if (f.required) out.required = true;
+  if (f.only_when || f.show_when) out.when = (v) => shown(f, v || {});
+  if (f.kind === 'enum') {
+    out.kind = 'select';
+    out.options = f.required ? [...f.options] : ['', ...f.options];
+  } else if (f.kind === 'int' || f.kind === 'number') {
+    out.kind = f.control === 'scale' ? 'scale' : 'number';
+    Object.assign(out, { min: f.min, max: f.max, step: f.step ?? (f.kind === 'int' ? 1 : 'any') });
+    if (f.unit) out.unit = f.unit;
+  } else if (f.kind === 'bool') {
+    out.kind = 'bool';
+  } else if (f.control === 'select' && f.suggest) {
+    out.kind = 'select';
+    out.options = ['', ...f.suggest];
+  } else {
+    out.kind = 'text';
+    if (f.kind === 'longtext') out.long = true;
+  }
+  return out;
+}
+
+export const TYPES = Object.fromEntries(Object.entries(CATALOGUE.types).map(([name, t]) => [name, {
+  icon: t.icon,
+  for: [...t.for],
+  timed: !!t.timed,
+  timer: (v) => runs(name, v),
+  fields: t.fields.map(viewField),
+}]));
 
 export const TYPE_NAMES = Object.keys(TYPES);
 
-// Used when the family has no button config yet. Labels starting with '@'
-// are i18n keys; anything else is the family's own wording.
-export const DEFAULT_CONFIG = {
-  version: 0,
-  groups: [
-    { category: 'feed', stateful: true, buttons: [
-      { label: '@btn.left', type: 'feed', value: { method: 'breast_left' }, timing: true },
-      { label: '@btn.right', type: 'feed', value: { method: 'breast_right' }, timing: true },
-      { label: '@btn.bottle', type: 'feed', value: { method: 'bottle', milk: 'formula' }, timing: false },
-    ] },
-    { category: 'diaper', stateful: false, buttons: [
-      { label: '@btn.wet', type: 'diaper', value: { wet: true, dirty: false }, timing: false },
-      { label: '@btn.dirty', type: 'diaper', value: { wet: false, dirty: true }, timing: false },
-      { label: '@btn.both', type: 'diaper', value: { wet: true, dirty: true }, timing: false },
-    ] },
-    { category: 'sleep', stateful: true, buttons: [
-      { label: '@btn.sleep', type: 'sleep', value: {}, timing: true },
-    ] },
-  ],
-};
+// The types that suit a kind of person (the catalogue's `for`), for pickers.
+export function typesFor(kind) {
+  return TYPE_NAMES.filter((t) => !kind || TYPES[t].for.includes(kind));
+}
+
+// The value with its fields in the type's order, nulls dropped: the form the
+// server stores (entry_value_normalise).
+function normalise(type, value) {
+  const out = {};
+  for (const f of CATALOGUE.types[type].fields) if (given(value, f.key)) out[f.key] = value[f.key];
+  return out;
+}
+
+// The default quick-log buttons for people of these kinds (none: the
+// default kind), exactly as GET /config gives them to a family without
+// its own set.
+export function defaultConfig(kinds = []) {
+  const want = kinds.length ? kinds : [CATALOGUE.default_person_kind];
+  const groups = [];
+  for (const g of CATALOGUE.button_groups) {
+    const buttons = g.buttons.filter((b) => b.for.some((k) => want.includes(k))).map((b) => ({
+      ...(b.label ? { label: b.label } : {}), type: b.type, value: normalise(b.type, b.value), timing: !!b.timing,
+    }));
+    if (buttons.length) groups.push({ category: g.category, stateful: g.stateful, buttons });
+  }
+  return { version: 0, groups, default: true };
+}
+
+// Used when the family has no button config yet (before GET /config
+// answers). Labels starting with '@' are i18n keys; the defaults carry none
+// (describe.js names a button from its preset).
+export const DEFAULT_CONFIG = defaultConfig();
 
 // True when the entry is a running timer.
 export function isRunning(e) {
-  return !e.deleted && e.end_ts == null && TYPES[e.type] && TYPES[e.type].timer(e.value || {});
+  return !e.deleted && e.end_ts == null && !!TYPES[e.type] && runs(e.type, e.value || {});
 }
 
-// Values a form may send: drop empty strings and fields hidden by `when`.
+// The fields the catalogue derives when absent, as the server does when it
+// stores the entry (a sleep's kind from the hour it starts in the family's
+// zone), so an entry logged offline counts the same before and after sync.
+export function withDerived(type, value, ts, tz) {
+  const t = CATALOGUE.types[type];
+  let out = value || {};
+  for (const f of t ? t.fields : []) {
+    const d = f.default_by_start_hour;
+    if (!d || Object.prototype.hasOwnProperty.call(out, f.key)) continue;
+    const hour = Math.floor(minuteOfDay(ts, tz) / 60);
+    const inside = d.from <= d.until ? hour >= d.from && hour < d.until : hour >= d.from || hour < d.until;
+    out = { ...out, [f.key]: inside ? d.inside : d.outside };
+  }
+  return out;
+}
+
+// Text as the server accepts it: no control characters (newline, tab and CR
+// in long text), no lone surrogates; length in code points.
+function textLength(s, multiline) {
+  let n = 0;
+  for (const ch of s) {
+    const cp = ch.codePointAt(0);
+    if ((cp < 0x20 && !(multiline && (cp === 10 || cp === 9 || cp === 13))) || cp === 0x7f) return -1;
+    if (cp >= 0xd800 && cp <= 0xdfff) return -1;
+    n += 1;
+  }
+  return n;
+}
+
+// The server's verdict on a value as sent (entry_value_check): {field: i18n
+// key} for every field it would refuse, by the same rules in the same order
+// (field by field, then the rules that span fields, then unknown fields).
+// `preset`: a button preset, where required fields and the rules that span
+// fields wait until the entry is logged.
+export function checkValue(type, value, { preset = false } = {}) {
+  const t = CATALOGUE.types[type];
+  if (!t) return { type: 'err.type' };
+  if (!isObject(value)) return { value: 'err.invalid' };
+  const errors = {};
+  let count = 0;
+  const err = (k, code) => {
+    if (!(k in errors) && count < MAX_ERRORS) { errors[k] = code; count += 1; }
+  };
+  for (const f of t.fields) {
+    const required = f.required && !preset;
+    if (!Object.prototype.hasOwnProperty.call(value, f.key)) {
+      if (required) err(f.key, 'err.required');
+      continue;
+    }
+    const v = value[f.key];
+    if (v === null) {
+      err(f.key, required ? 'err.required' : 'err.invalid');
+      continue;
+    }
+    switch (f.kind) {
+      case 'enum':
+        if (typeof v !== 'string' || !f.options.includes(v)) err(f.key, 'err.invalid');
+        break;
+      case 'int':
+        if (typeof v !== 'number' || !Number.isInteger(v) || Math.abs(v) > MAX_SAFE) err(f.key, 'err.invalid');
+        else if (v < f.min || v > f.max) err(f.key, 'err.range');
+        break;
+      case 'number':
+        if (typeof v !== 'number' || !Number.isFinite(v)) err(f.key, 'err.invalid');
+        else if (v < f.min || v > f.max) err(f.key, 'err.range');
+        break;
+      case 'bool':
+        if (typeof v !== 'boolean') err(f.key, 'err.invalid');
+        break;
+      default: { // text, longtext
+        const n = typeof v === 'string' ? textLength(v, f.kind === 'longtext') : -1;
+        if (n < 0) err(f.key, 'err.invalid');
+        else if (n < f.min) err(f.key, f.min === 1 ? 'err.required' : 'err.range');
+        else if (n > f.max) err(f.key, 'err.too_long');
+      }
+    }
+  }
+  if (!preset) {
+    for (const f of t.fields) {
+      if (!f.only_when || !given(value, f.key)) continue;
+      const [field, values] = Object.entries(f.only_when).find(([k]) => k !== 'message');
+      if (!values.includes(textOf(value, field))) err(f.key, 'err.only_when');
+    }
+    for (const r of t.rules || []) {
+      const fields = r.at_least_one || r.both_or_neither;
+      const n = fields.filter((k) => (r.test === 'true' ? value[k] === true : given(value, k))).length;
+      if (r.at_least_one ? n === 0 : n !== 0 && n !== fields.length) err(r.field || fields[0], r.i18n);
+    }
+  }
+  const known = new Set(t.fields.map((f) => f.key));
+  for (const k of Object.keys(value)) if (!known.has(k)) err(k, 'err.invalid');
+  return errors;
+}
+
+// Values a form may send: drop empty strings and fields the form hides (see
+// shown()); a checkbox is always an answer (true or false); numbers from
+// inputs become numbers, whole for int fields.
 export function cleanValue(type, value) {
   const out = {};
   for (const f of TYPES[type].fields) {
     if (f.when && !f.when(value)) continue;
     const v = value[f.key];
+    if (f.rule.kind === 'bool') { out[f.key] = !!v; continue; }
     if (v === undefined || v === null || v === '') continue;
-    if (f.kind === 'bool') { out[f.key] = !!v; continue; }
-    if (f.kind === 'number' || f.kind === 'scale') {
+    if (f.rule.kind === 'int' || f.rule.kind === 'number') {
       const n = Number(v);
-      if (Number.isFinite(n)) out[f.key] = f.step && f.step >= 1 ? Math.round(n) : n;
+      if (Number.isFinite(n)) out[f.key] = f.rule.kind === 'int' ? Math.round(n) : n;
       continue;
     }
     out[f.key] = String(v);
   }
-  if (type === 'diaper') { out.wet = !!value.wet; out.dirty = !!value.dirty; }
   return out;
 }
 
-// Client-side check mirroring the server's rules; returns {field: i18n key}.
+// A form's check before saving: the server's verdict (checkValue) on what
+// the form would send (cleanValue), plus a number typed that is no number
+// (cleaning would drop it silently). Returns {field: i18n key}.
 export function validate(type, value) {
-  const errors = {};
-  const def = TYPES[type];
-  if (!def) return { type: 'err.type' };
-  for (const f of def.fields) {
-    if (f.when && !f.when(value)) continue;
+  if (!TYPES[type]) return { type: 'err.type' };
+  const errors = checkValue(type, cleanValue(type, value));
+  for (const f of TYPES[type].fields) {
     const v = value[f.key];
-    if (f.required && (v === undefined || v === '' || v === null)) errors[f.key] = 'err.required';
-    if (f.kind === 'number' && v !== undefined && v !== '' && v !== null) {
-      const n = Number(v);
-      if (!Number.isFinite(n) || n < f.min || n > f.max) errors[f.key] = 'err.range';
+    if ((f.rule.kind === 'int' || f.rule.kind === 'number') && (!f.when || f.when(value))
+      && v !== undefined && v !== null && v !== '' && !Number.isFinite(Number(v)) && !(f.key in errors)) {
+      errors[f.key] = 'err.range';
     }
-  }
-  if (type === 'diaper' && !value.wet && !value.dirty) errors.wet = 'err.diaper';
-  if (type === 'growth' && !['weight_g', 'length_cm', 'head_cm'].some((k) => value[k] !== undefined && value[k] !== '')) {
-    errors.weight_g = 'err.growth';
   }
   return errors;
 }

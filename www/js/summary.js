@@ -1,11 +1,27 @@
-// summary.js — numbers computed from the local copy of the log, so the day
-// view and the trends work with no network: a day's totals and 24-hour grid,
-// per-day series for 7/30 days, the daily rhythm, and "time since last".
-// Pure functions over plain entry objects; days are in the family zone.
-import { dayKey, dayStart, dayEnd, addDays } from './time.js';
-import { isRunning } from './entries.js';
+// summary.js — what the log adds up to, computed from the local copy so the
+// day view and the trends work with no network: a day's totals and its hour
+// grid, per-day series for 7/30 days, the daily rhythm, and "time since last".
+// Pure functions over plain entry objects; days are in the family's zone.
+//
+// The server's GET /summary and /trends (cgi-bin/summary.c) are the truth
+// online; these functions compute the same figures by the same rules and
+// give them the same names and shapes (tests/t0212-summary-shared.sh holds
+// them to identical numbers on one fixture):
+// - durations in milliseconds (*_ms); sleep split into naps and night sleeps
+//   by the entry's kind, or the kind the catalogue derives from its start;
+// - a day is the family zone's calendar day, 23 or 25 hours when the clocks
+//   change, and its grid has one row per real hour of it;
+// - durations crossing a day's or an hour's edge are split at it; counts go
+//   to the day and hour an entry starts in;
+// - a running timer (by the catalogue) counts up to `now`, at most 48 hours.
+// The older field names the views read (sleep_min, breast_min, meds, and per
+// hour `hour`, `entries`, `sleep_min`) are kept alongside, made from these.
+import { dayKey, dayStart, dayEnd, addDays, minuteOfDay } from './time.js';
+import { isRunning, withDerived } from './entries.js';
 
 const HOUR = 3600000;
+const MAX_RUN_MS = 48 * HOUR; // a forgotten timer cannot fill a month
+const MAX_HOURS = 26;
 
 function live(entries, subjectId) {
   return entries.filter((e) => !e.deleted && (!subjectId || e.subject_id === subjectId));
@@ -16,152 +32,292 @@ function overlap(a, b, lo, hi) {
   return Math.max(0, Math.min(b, hi) - Math.max(a, lo));
 }
 
-function endOf(e, now) {
-  return e.end_ts == null ? (isRunning(e) ? now : e.ts) : e.end_ts;
+const byStart = (a, b) => a.ts - b.ts || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+// An entry as the figures see it: its value with the derived fields, and
+// where it ends (its end_ts; `now` while it runs, at most 48 h on; else its
+// start).
+function item(e, tz, now) {
+  const value = withDerived(e.type, e.value || {}, e.ts, tz);
+  const running = e.end_ts == null && isRunning({ ...e, value });
+  let end = running ? Math.min(now, e.ts + MAX_RUN_MS) : (e.end_ts ?? e.ts);
+  if (end < e.ts) end = e.ts;
+  return {
+    entry: e, id: e.id, type: e.type, ts: e.ts, end, running, value,
+    method: typeof value.method === 'string' ? value.method : '',
+    kind: typeof value.kind === 'string' ? value.kind : '',
+    wet: value.wet === true,
+    dirty: value.dirty === true,
+    amount_ml: typeof value.amount_ml === 'number' ? value.amount_ml : 0,
+  };
+}
+
+// The entries that can touch [from, to), oldest first, as the server selects
+// them (an entry without an end is taken as reaching `now`; the 48 h bound
+// is the longest an entry may last).
+function items(entries, subjectId, from, to, tz, now) {
+  return live(entries, subjectId)
+    .filter((e) => e.ts < to && (e.end_ts ?? now) >= from && e.ts >= from - MAX_RUN_MS)
+    .sort(byStart)
+    .map((e) => item(e, tz, now));
 }
 
 export function emptyTotals() {
-  return { feeds: 0, bottle_ml: 0, breast_min: 0, solids: 0, sleep_min: 0, naps: 0, diapers: 0, wet: 0, dirty: 0, pump_ml: 0, meds: 0 };
+  return {
+    sleep_ms: 0, nap_ms: 0, night_ms: 0, naps: 0, night_sleeps: 0, longest_sleep_ms: 0,
+    feeds: 0, bottles: 0, bottle_ml: 0, solids: 0, breast_left_ms: 0, breast_right_ms: 0, breast_both_ms: 0,
+    diapers: 0, wet: 0, dirty: 0, pumps: 0, pump_ml: 0, tummy_ms: 0, medications: 0,
+  };
 }
 
-function addToTotals(t, e, lo, hi, now) {
-  const inDay = e.ts >= lo && e.ts < hi;
-  const v = e.value || {};
-  switch (e.type) {
-    case 'feed':
-      if (inDay) {
-        t.feeds += 1;
-        if (v.method === 'bottle') t.bottle_ml += Number(v.amount_ml) || 0;
-        if (v.method === 'solids') t.solids += 1;
-      }
-      if (/^breast_/.test(v.method || '')) t.breast_min += overlap(e.ts, endOf(e, now), lo, hi) / 60000;
-      break;
+// Adds what of `it` falls in [lo, hi): durations clipped to it, counts to
+// the window the entry starts in (summary.c totals_add).
+function totalsAdd(t, it, lo, hi) {
+  const inMs = overlap(it.ts, it.end, lo, hi);
+  const startsHere = it.ts >= lo && it.ts < hi;
+  switch (it.type) {
     case 'sleep': {
-      const ms = overlap(e.ts, endOf(e, now), lo, hi);
-      t.sleep_min += ms / 60000;
-      if (inDay) t.naps += 1;
-      break;
+      if (inMs === 0 && !startsHere) return;
+      const night = it.kind === 'night';
+      t.sleep_ms += inMs;
+      if (night) t.night_ms += inMs;
+      else t.nap_ms += inMs;
+      t.longest_sleep_ms = Math.max(t.longest_sleep_ms, it.end - it.ts);
+      if (startsHere && night) t.night_sleeps += 1;
+      else if (startsHere) t.naps += 1;
+      return;
     }
-    case 'diaper':
-      if (inDay) {
-        t.diapers += 1;
-        if (v.wet) t.wet += 1;
-        if (v.dirty) t.dirty += 1;
-      }
-      break;
-    case 'pump':
-      if (inDay) t.pump_ml += Number(v.amount_ml) || 0;
-      break;
-    case 'medication':
-      if (inDay) t.meds += 1;
-      break;
+    case 'feed':
+      if (it.method === 'breast_left') t.breast_left_ms += inMs;
+      else if (it.method === 'breast_right') t.breast_right_ms += inMs;
+      else if (it.method === 'breast_both') t.breast_both_ms += inMs;
+      if (!startsHere) return;
+      t.feeds += 1;
+      if (it.method === 'bottle') { t.bottles += 1; t.bottle_ml += it.amount_ml; }
+      else if (it.method === 'solids') t.solids += 1;
+      return;
+    case 'tummy_time':
+      t.tummy_ms += inMs;
+      return;
     default:
+      if (!startsHere) return;
+      if (it.type === 'diaper') {
+        t.diapers += 1;
+        t.wet += it.wet ? 1 : 0;
+        t.dirty += it.dirty ? 1 : 0;
+      } else if (it.type === 'pump') {
+        t.pumps += 1;
+        t.pump_ml += it.amount_ml;
+      } else if (it.type === 'medication') {
+        t.medications += 1;
+      }
   }
 }
 
-function roundTotals(t) {
-  t.sleep_min = Math.round(t.sleep_min);
-  t.breast_min = Math.round(t.breast_min);
-  return t;
+// The older names the views read, made from the figures above.
+function withViewTotals(t) {
+  return Object.assign(t, {
+    sleep_min: Math.round(t.sleep_ms / 60000),
+    breast_min: Math.round((t.breast_left_ms + t.breast_right_ms + t.breast_both_ms) / 60000),
+    meds: t.medications,
+  });
 }
 
-// Totals for one day plus hours[24]: per hour, the entries that start in it
-// and the minutes asleep in it.
+const pad = (n) => String(n).padStart(2, '0');
+function hourLabel(ts, tz) {
+  const m = minuteOfDay(ts, tz);
+  return `${pad(Math.floor(m / 60))}:${pad(m % 60)}`;
+}
+
+// The zone's abbreviation for a grid row, as Intl names it (the server
+// takes tzdata's: the same in most zones, "GMT+2" against "IST" in some).
+const abbrFormats = new Map();
+function abbr(ts, tz) {
+  let f = abbrFormats.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', { timeZone: tz, timeZoneName: 'short' });
+    abbrFormats.set(tz, f);
+  }
+  const p = f.formatToParts(ts).find((x) => x.type === 'timeZoneName');
+  return p ? p.value : '';
+}
+
+// The latest entry of a type started by `now` (summary.c last_of). Time
+// since a feed counts from its start, since a sleep from waking (from
+// falling asleep while it runs), since anything else from when it was.
+function last(entries, type, subjectId, tz, now) {
+  let best = null;
+  for (const e of live(entries, subjectId)) {
+    if (e.type === type && e.ts <= now && (!best || byStart(e, best) > 0)) best = e;
+  }
+  if (!best) return null;
+  const it = item(best, tz, now);
+  const end = best.end_ts ?? best.ts;
+  const since = type === 'sleep' && !it.running ? end : best.ts;
+  return { id: best.id, ts: best.ts, end_ts: best.end_ts ?? null, running: it.running, ago_ms: now - since, value: it.value };
+}
+
+// One day as GET /summary?date=key gives it (plus the views' older names):
+// {date, timezone, subject_id, day_start, day_end, hours_in_day, now,
+//  totals, last: {feed, diaper, sleep}, hours: [{label, abbr, start, end,
+//  sleep_ms, feeds, bottle_ml, breast_ms, wet, dirty, events}]}.
 export function daySummary(entries, key, tz, { subjectId = null, now = Date.now() } = {}) {
   const lo = dayStart(key, tz);
   const hi = dayEnd(key, tz);
   const totals = emptyTotals();
-  const hours = [];
-  for (let h = 0; h < 24; h++) hours.push({ hour: h, entries: [], sleep_min: 0 });
-  // Hour boundaries by wall clock: 23 or 25 hours on DST days fold into 24 rows.
-  const span = (hi - lo) / 24;
-  for (const e of live(entries, subjectId)) {
-    const end = endOf(e, now);
-    if (end < lo || e.ts >= hi) continue;
-    addToTotals(totals, e, lo, hi, now);
-    if (e.ts >= lo && e.ts < hi) hours[Math.min(23, Math.floor((e.ts - lo) / span))].entries.push(e);
-    if (e.type === 'sleep') {
-      for (let h = 0; h < 24; h++) {
-        hours[h].sleep_min += overlap(e.ts, end, lo + h * span, lo + (h + 1) * span) / 60000;
+  const rows = [];
+  for (let h = lo; h < hi && rows.length < MAX_HOURS; h += HOUR) {
+    rows.push({ start: h, end: Math.min(h + HOUR, hi), t: emptyTotals(), events: [], entries: [] });
+  }
+  for (const it of items(entries, subjectId, lo, hi, tz, now)) {
+    totalsAdd(totals, it, lo, hi);
+    for (const r of rows) {
+      totalsAdd(r.t, it, r.start, r.end);
+      if (it.ts >= r.start && it.ts < r.end) {
+        r.events.push({ id: it.id, type: it.type, ts: it.ts });
+        r.entries.push(it.entry);
       }
     }
   }
-  for (const h of hours) {
-    h.sleep_min = Math.round(h.sleep_min);
-    h.entries.sort((a, b) => a.ts - b.ts);
-  }
-  return { date: key, totals: roundTotals(totals), hours };
+  const hours = rows.map((r, i) => ({
+    label: hourLabel(r.start, tz), abbr: abbr(r.start, tz), start: r.start, end: r.end,
+    sleep_ms: r.t.sleep_ms, feeds: r.t.feeds, bottle_ml: r.t.bottle_ml,
+    breast_ms: r.t.breast_left_ms + r.t.breast_right_ms + r.t.breast_both_ms,
+    wet: r.t.wet, dirty: r.t.dirty, events: r.events,
+    hour: i, entries: r.entries, sleep_min: Math.round(r.t.sleep_ms / 60000),
+  }));
+  return {
+    date: key, timezone: tz, subject_id: subjectId, day_start: lo, day_end: hi, hours_in_day: (hi - lo) / HOUR, now,
+    totals: withViewTotals(totals),
+    last: Object.fromEntries(['feed', 'diaper', 'sleep'].map((ty) => [ty, last(entries, ty, subjectId, tz, now)])),
+    hours,
+  };
 }
 
-// Per-day totals for the `days` days ending with endKey (oldest first).
-export function trends(entries, days, endKey, tz, { subjectId = null, now = Date.now() } = {}) {
-  const keys = [];
-  for (let i = days - 1; i >= 0; i--) keys.push(addDays(endKey, -i));
-  const first = dayStart(keys[0], tz);
-  const last = dayEnd(endKey, tz);
-  const bounds = keys.map((k) => [dayStart(k, tz), dayEnd(k, tz)]);
-  const out = keys.map((k) => ({ date: k, ...emptyTotals() }));
-  for (const e of live(entries, subjectId)) {
-    const end = endOf(e, now);
-    if (end < first || e.ts >= last) continue;
-    for (let i = 0; i < keys.length; i++) {
-      const [lo, hi] = bounds[i];
-      if (end < lo || e.ts >= hi) continue;
-      addToTotals(out[i], e, lo, hi, now);
+// The `days` days ending with endKey as GET /trends gives them:
+// {timezone, subject_id, now, days: [totals + {date, day_start,
+//  minutes_in_day, rhythm: {sleeps: [[from, to]], feeds: [at]}}]}, oldest
+// first, rhythm in minutes from the day's start.
+export function trendsReport(entries, days, endKey, tz, { subjectId = null, now = Date.now() } = {}) {
+  const out = [];
+  for (let i = days - 1; i >= 0; i--) {
+    const date = addDays(endKey, -i);
+    const lo = dayStart(date, tz);
+    const hi = dayEnd(date, tz);
+    out.push({ date, lo, hi, t: emptyTotals(), sleeps: [], feeds: [] });
+  }
+  for (const it of items(entries, subjectId, out[0].lo, out[out.length - 1].hi, tz, now)) {
+    for (const d of out) {
+      if (it.end < d.lo || it.ts >= d.hi) continue;
+      totalsAdd(d.t, it, d.lo, d.hi);
+      const from = Math.max(it.ts, d.lo) - d.lo;
+      const to = Math.min(it.end, d.hi) - d.lo;
+      if (it.type === 'sleep' && to > from) d.sleeps.push([from / 60000, to / 60000]);
+      else if (it.type === 'feed' && it.ts >= d.lo) d.feeds.push(from / 60000);
     }
   }
-  return out.map(roundTotals);
+  return {
+    timezone: tz, subject_id: subjectId, now,
+    days: out.map((d) => ({
+      ...withViewTotals(d.t), date: d.date, day_start: d.lo, minutes_in_day: (d.hi - d.lo) / 60000,
+      rhythm: { sleeps: d.sleeps, feeds: d.feeds },
+    })),
+  };
+}
+
+// Per-day figures for the `days` days ending with endKey (oldest first).
+export function trends(entries, days, endKey, tz, opts = {}) {
+  return trendsReport(entries, days, endKey, tz, opts).days;
 }
 
 // For the 24-hour rhythm chart: per day, sleep spans and feed times as
 // fractions of the day (0..1).
-export function rhythm(entries, days, endKey, tz, { subjectId = null, now = Date.now() } = {}) {
-  const rows = [];
-  const list = live(entries, subjectId);
-  for (let i = days - 1; i >= 0; i--) {
-    const key = addDays(endKey, -i);
-    const lo = dayStart(key, tz);
-    const hi = dayEnd(key, tz);
-    const len = hi - lo;
-    const row = { date: key, sleep: [], feeds: [] };
-    for (const e of list) {
-      if (e.type === 'sleep') {
-        const a = Math.max(e.ts, lo);
-        const b = Math.min(endOf(e, now), hi);
-        if (b > a) row.sleep.push([(a - lo) / len, (b - lo) / len]);
-      } else if (e.type === 'feed' && e.ts >= lo && e.ts < hi) {
-        row.feeds.push((e.ts - lo) / len);
-      }
-    }
-    rows.push(row);
-  }
-  return rows;
+export function rhythm(entries, days, endKey, tz, opts = {}) {
+  return trends(entries, days, endKey, tz, opts).map((d) => ({
+    date: d.date,
+    sleep: d.rhythm.sleeps.map(([a, b]) => [a / d.minutes_in_day, b / d.minutes_in_day]),
+    feeds: d.rhythm.feeds.map((a) => a / d.minutes_in_day),
+  }));
 }
 
-// The most recent entry of a type (by start time), or null.
-export function lastOf(entries, type, subjectId = null) {
+// The most recent entry of a type started by `now` (ties: the larger id), or null.
+export function lastOf(entries, type, subjectId = null, now = Date.now()) {
   let best = null;
   for (const e of live(entries, subjectId)) {
-    if (e.type === type && (!best || e.ts > best.ts)) best = e;
+    if (e.type === type && e.ts <= now && (!best || byStart(e, best) > 0)) best = e;
   }
   return best;
 }
 
-// Milliseconds since the last feed / diaper / sleep ended; 0 while running.
+// Time since the last feed (from its start), sleep (from waking; from
+// falling asleep while it runs) or diaper: the server's last.*.ago_ms.
 export function sinceLast(entries, type, now = Date.now(), subjectId = null) {
-  const e = lastOf(entries, type, subjectId);
+  const e = lastOf(entries, type, subjectId, now);
   if (!e) return null;
-  if (isRunning(e)) return { ms: 0, running: true, entry: e };
-  const at = type === 'diaper' ? e.ts : (e.end_ts ?? e.ts);
-  return { ms: Math.max(0, now - at), running: false, entry: e };
+  const running = isRunning(e);
+  const at = type === 'sleep' && !running ? (e.end_ts ?? e.ts) : e.ts;
+  return { ms: Math.max(0, now - at), running, entry: e };
 }
 
 export function runningTimers(entries, subjectId = null) {
-  return live(entries, subjectId).filter(isRunning).sort((a, b) => a.ts - b.ts);
+  return live(entries, subjectId).filter(isRunning).sort(byStart);
 }
 
 export function todayKey(tz, now = Date.now()) {
   return dayKey(now, tz);
+}
+
+// ---- the server's figures when they can be had ----
+
+// True when the local copy holds changes in [lo, hi) the server has not
+// taken yet: its figures would miss them, so the local ones are fresher.
+function pendingIn(entries, subjectId, lo, hi) {
+  return entries.some((e) => e._pending && (!subjectId || e.subject_id === subjectId)
+    && e.ts < hi && (e.end_ts ?? e.ts) >= lo - MAX_RUN_MS);
+}
+
+// Adds the views' older per-hour names to a day from the server, matching
+// its events with the local entries where there are any.
+function withViewHours(s, entries) {
+  const byId = new Map(entries.map((e) => [e.id, e]));
+  withViewTotals(s.totals);
+  s.hours.forEach((h, i) => Object.assign(h, {
+    hour: i, sleep_min: Math.round(h.sleep_ms / 60000), entries: h.events.map((ev) => byId.get(ev.id) || ev),
+  }));
+  return s;
+}
+
+// A day's summary from the server (GET /summary) when online and nothing of
+// the day waits in the outbox, else computed here from the local copy; the
+// same shape either way, with `source`: 'server' or 'local'. `get` is
+// api.js's get (injected, so this module stays pure); `online`, e.g.
+// navigator.onLine.
+export async function summaryFor({ get, familyId, key, tz, entries, subjectId = null, now = Date.now(), online = true }) {
+  const local = () => ({ ...daySummary(entries, key, tz, { subjectId, now }), source: 'local' });
+  if (!online || !get || pendingIn(entries, subjectId, dayStart(key, tz), dayEnd(key, tz))) return local();
+  const q = `date=${key}${subjectId ? `&subject=${encodeURIComponent(subjectId)}` : ''}`;
+  try {
+    const s = await get(`/families/${encodeURIComponent(familyId)}/summary?${q}`);
+    return { ...withViewHours(s, entries), source: 'server' };
+  } catch {
+    return local();
+  }
+}
+
+// The same for GET /trends (days 7 or 30, ending with endKey): the report's
+// shape, with `source`.
+export async function trendsFor({ get, familyId, days, endKey, tz, entries, subjectId = null, now = Date.now(), online = true }) {
+  const local = () => ({ ...trendsReport(entries, days, endKey, tz, { subjectId, now }), source: 'local' });
+  const lo = dayStart(addDays(endKey, 1 - days), tz);
+  if (!online || !get || pendingIn(entries, subjectId, lo, dayEnd(endKey, tz))) return local();
+  const q = `days=${days}&end=${endKey}${subjectId ? `&subject=${encodeURIComponent(subjectId)}` : ''}`;
+  try {
+    const r = await get(`/families/${encodeURIComponent(familyId)}/trends?${q}`);
+    r.days.forEach(withViewTotals);
+    return { ...r, source: 'server' };
+  } catch {
+    return local();
+  }
 }
 
 export { HOUR };

@@ -1,6 +1,7 @@
 /* entry.h — the care log's entry types: their names, which ones run as
  * timers, and the validation of each type's `value` object (metric units,
- * bounded numbers, unknown fields rejected). */
+ * bounded numbers, unknown fields rejected), all by the rules of the entry
+ * catalogue (catalogue.h, from catalogue/entries.json). */
 #ifndef CARELOG_ENTRY_H
 #define CARELOG_ENTRY_H
 
@@ -11,12 +12,16 @@
 
 #include "framework/valid.h"
 
-/* NULL-terminated, for v_enum. */
-extern const char *const entry_types[];
+struct tz;
 
-/* Feeds, sleeps, pumping and tummy time have a duration: start ts, end_ts,
- * and while end_ts is missing they are running timers. */
+/* The catalogue's type names, NULL-terminated, for v_enum. */
+const char *const *entry_types(void);
+
+/* Timed types (feeds, sleeps, pumping, tummy time) may have an end_ts. */
 bool entry_type_is_timed(const char *type);
+/* True when an entry of this type and value without an end_ts is a running
+ * timer (a sleep always; a feed only at the breast). */
+bool entry_is_running(const char *type, const cJSON *value);
 
 /* Validates `value` for `type`, recording errors as "value.<field>" on the
  * parent. `preset` relaxes it for quick-log button presets: required fields
@@ -41,5 +46,9 @@ cJSON *entry_json_row(sqlite3_stmt *st);
  * values always print as equal text (the tie-break in conflicts compares
  * it). NULL for an unknown type or out of memory. */
 cJSON *entry_value_normalise(const char *type, const cJSON *value);
+
+/* Fills the fields the catalogue derives when absent (a sleep's kind from the
+ * hour it starts at in the family's zone). False when out of memory. */
+bool entry_value_derive(const char *type, cJSON *value, const struct tz *zone, int64_t ts);
 
 #endif

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "framework/access.h"
+#include "data/catalogue.h"
 #include "framework/config.h"
 #include "framework/log.h"
 
@@ -441,13 +442,18 @@ int program_main(const struct program *p, int argc, char **argv)
         fprintf(stderr, "usage: %s [--routes | --streaming-routes | --version]\n", argv[0]);
         return 2;
     }
-    char err[256];
+    char err[600];
     if (!config_load(err, sizeof err)) {
         log_event("error", "bad_config", err);
         return 1;
     }
     if (!access_init(err, sizeof err)) {
         log_event("error", "access_init_failed", err);
+        return 1;
+    }
+    /* The entry rules, parsed once before any thread needs them. */
+    if (!catalogue_init(err, sizeof err)) {
+        log_event("error", "bad_catalogue", err);
         return 1;
     }
     bool cgi = FCGX_IsCGI();

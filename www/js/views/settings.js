@@ -7,8 +7,7 @@ import { state, on, isOwner, canWrite, tz } from '../state.js';
 import { get, post, patch, del, familyPath, ApiError } from '../api.js';
 import * as store from '../store.js';
 import { openFamily, adoptSession, go } from '../app.js';
-
-const COLOURS = ['#3d5a80', '#b4482d', '#2c6e49', '#6a4c93', '#a05a00', '#1f7a8c'];
+import { PERSON_COLOURS as COLOURS } from '../entries.js';
 
 function errText(err) {
   if (!(err instanceof ApiError)) return String(err);
