@@ -112,11 +112,18 @@ $(OUT)/fuzz/%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(LIB)
 # No bundler: the browser loads ES modules from www/; packages from npm are
 # copied into www/vendor (git-ignored) and the service worker's precache list
 # and version are generated from the files in www/.
-WWW_VENDOR := www/vendor/idb.js
+# lit-html: its ES module build, only the files the app imports (each keeps
+# its relative imports, so the layout under www/vendor/lit-html is npm's).
+LIT_HTML   := lit-html.js directive.js directive-helpers.js directives/keyed.js directives/live.js \
+              directives/repeat.js
+WWW_VENDOR := www/vendor/idb.js $(LIT_HTML:%=www/vendor/lit-html/%)
 www-vendor: $(WWW_VENDOR)
 www/vendor/idb.js: node_modules/.package-lock.json
 	@mkdir -p $(@D)
 	cp node_modules/idb/build/index.js $@
+www/vendor/lit-html/%.js: node_modules/.package-lock.json
+	@mkdir -p $(@D)
+	cp node_modules/lit-html/$*.js $@
 # npm writes node_modules/.package-lock.json on every install (package files
 # keep their published dates, so they cannot tell how fresh an install is).
 node_modules/.package-lock.json: package-lock.json
