@@ -77,7 +77,8 @@ test('index.html preloads exactly the modules the first screen imports', () => {
     if (seen.has(file)) return;
     seen.add(file);
     const src = readFileSync(join(www, file), 'utf8');
-    for (const m of src.matchAll(/^import [^;]*? from '([^']+)';/gm)) {
+    // Static imports, also in the minified vendor modules (`import{a}from"./b.js"`).
+    for (const m of src.matchAll(/(?:^|;)\s*import\s*(?:[^'";]*?\bfrom\s*)?['"]([^'"]+)['"]/gm)) {
       walk(new URL(m[1], `http://x/${file}`).pathname.slice(1));
     }
   };
