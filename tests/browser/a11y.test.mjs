@@ -18,7 +18,15 @@ async function axe(page, where) {
   await page.evaluate(AXE);
   const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
   const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  const report = bad.map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 4).map((n) => n.target.join(' ')).join('\n    ')}`).join('\n  ');
+  const report = bad
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes
+          .slice(0, 4)
+          .map((n) => n.target.join(' '))
+          .join('\n    ')}`,
+    )
+    .join('\n  ');
   assert.equal(bad.length, 0, `${where}:\n  ${report}`);
 }
 
@@ -45,7 +53,11 @@ for (const theme of ['light', 'dark']) {
     await page.locator('dialog.sheet').waitFor();
     await axe(page, 'entry form');
     await page.keyboard.press('Escape');
-    for (const [link, where] of [['Timeline', 'timeline'], ['Trends', 'trends'], ['Settings', 'settings']]) {
+    for (const [link, where] of [
+      ['Timeline', 'timeline'],
+      ['Trends', 'trends'],
+      ['Settings', 'settings'],
+    ]) {
       await page.getByRole('link', { name: link }).click();
       await page.locator('main h1').first().waitFor();
       await page.waitForTimeout(300);
@@ -78,9 +90,15 @@ test('targets are at least 48 px', async () => {
   await page.getByLabel('Password').fill(owner.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.locator('.qbtn').first().waitFor();
-  const small = await page.evaluate(() => [...document.querySelectorAll('button, a[href], input, select')]
-    .filter((el) => el.offsetParent !== null && !el.closest('.skip'))
-    .map((el) => ({ el: el.outerHTML.slice(0, 80), w: el.getBoundingClientRect().width, h: el.getBoundingClientRect().height }))
-    .filter((r) => r.w < 47.5 || r.h < 47.5));
+  const small = await page.evaluate(() =>
+    [...document.querySelectorAll('button, a[href], input, select')]
+      .filter((el) => el.offsetParent !== null && !el.closest('.skip'))
+      .map((el) => ({
+        el: el.outerHTML.slice(0, 80),
+        w: el.getBoundingClientRect().width,
+        h: el.getBoundingClientRect().height,
+      }))
+      .filter((r) => r.w < 47.5 || r.h < 47.5),
+  );
   assert.deepEqual(small, []);
 });

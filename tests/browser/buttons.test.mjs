@@ -3,7 +3,15 @@
 // screen follows, and one tap on the new button logs the preset entry.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useStack, newContext, familyWithBaby, signInContext, appReady, serverEntries, watchErrors } from './harness.mjs';
+import {
+  useStack,
+  newContext,
+  familyWithBaby,
+  signInContext,
+  appReady,
+  serverEntries,
+  watchErrors,
+} from './harness.mjs';
 
 let server;
 let browser;
@@ -38,7 +46,7 @@ test('add, rename and remove quick buttons; a new preset logs in one tap', async
   const cfg = await owner.client.ok('GET', `/api/v1/families/${owner.family.id}/config`);
   const all = cfg.groups.flatMap((g) => g.buttons);
   const vit = all.find((b) => b.label === 'Vit D');
-  assert.deepEqual(vit && vit.value, { name: 'Vitamin D', dose: 1, unit: 'drops' });
+  assert.deepEqual(vit?.value, { name: 'Vitamin D', dose: 1, unit: 'drops' });
   assert.ok(all.some((b) => b.label === 'Left side'));
   assert.ok(!all.some((b) => b.type === 'diaper' && b.value.wet && b.value.dirty), 'the "Both" button is gone');
 
@@ -51,6 +59,6 @@ test('add, rename and remove quick buttons; a new preset logs in one tap', async
     med = (await serverEntries(owner.client, owner.family.id)).find((e) => e.type === 'medication');
     if (!med) await new Promise((r) => setTimeout(r, 100));
   }
-  assert.deepEqual(med && med.value, { name: 'Vitamin D', dose: 1, unit: 'drops' });
+  assert.deepEqual(med?.value, { name: 'Vitamin D', dose: 1, unit: 'drops' });
   assert.deepEqual(errors, []);
 });

@@ -3,7 +3,15 @@
 // winning version and says so.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useStack, newContext, familyWithBaby, signInContext, appReady, serverEntries, watchErrors } from './harness.mjs';
+import {
+  useStack,
+  newContext,
+  familyWithBaby,
+  signInContext,
+  appReady,
+  serverEntries,
+  watchErrors,
+} from './harness.mjs';
 
 let server;
 let browser;
@@ -39,7 +47,13 @@ test('a stale offline edit gives way to the winning version, shown on the device
   // Meanwhile another caregiver's edit, made later, reaches the server.
   const later = Date.now() + 60000;
   await owner.client.ok('PUT', `/api/v1/families/${owner.family.id}/entries/${note.id}`, {
-    subject_id: note.subject_id, type: 'note', ts: note.ts, end_ts: null, value: { text: 'the winning words' }, created_at: note.created_at, updated_at: later,
+    subject_id: note.subject_id,
+    type: 'note',
+    ts: note.ts,
+    end_ts: null,
+    value: { text: 'the winning words' },
+    created_at: note.created_at,
+    updated_at: later,
   });
 
   await ctx.setOffline(false);

@@ -4,7 +4,17 @@
 // the live stream can pass it; the observed delay is reported.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useStack, newContext, familyWithBaby, accessLink, Client, uniqueEmail, signInContext, appReady, watchErrors } from './harness.mjs';
+import {
+  useStack,
+  newContext,
+  familyWithBaby,
+  accessLink,
+  Client,
+  uniqueEmail,
+  signInContext,
+  appReady,
+  watchErrors,
+} from './harness.mjs';
 
 let server;
 let browser;

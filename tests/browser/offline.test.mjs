@@ -4,7 +4,15 @@
 // exactly once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useStack, newContext, familyWithBaby, signInContext, appReady, serverEntries, watchErrors } from './harness.mjs';
+import {
+  useStack,
+  newContext,
+  familyWithBaby,
+  signInContext,
+  appReady,
+  serverEntries,
+  watchErrors,
+} from './harness.mjs';
 
 let server;
 let browser;
@@ -36,7 +44,11 @@ test('20 entries logged offline survive a reload and reach the server once each'
   await page.getByRole('link', { name: 'Timeline' }).click();
   await page.locator('.entry').nth(19).waitFor();
   assert.equal(await page.locator('.entry[data-pending="1"]').count(), 20, 'all 20 shown, marked as waiting');
-  assert.equal((await serverEntries(owner.client, owner.family.id)).length, 0, 'nothing reached the server while offline');
+  assert.equal(
+    (await serverEntries(owner.client, owner.family.id)).length,
+    0,
+    'nothing reached the server while offline',
+  );
 
   await ctx.setOffline(false);
   await page.locator('#pending-count[data-n="0"]').waitFor({ state: 'attached', timeout: 30000 });
@@ -51,7 +63,18 @@ test('20 entries logged offline survive a reload and reach the server once each'
   assert.equal(list.filter((e) => e.type === 'feed').length, 10);
   // A replay of the same changes (as after a lost answer) changes nothing.
   const again = await owner.client.ok('POST', `/api/v1/families/${owner.family.id}/sync`, {
-    cursor: 0, changes: list.slice(0, 3).map((e) => ({ op: 'put', id: e.id, subject_id: e.subject_id, type: e.type, ts: e.ts, end_ts: e.end_ts, value: e.value, created_at: e.created_at, updated_at: e.updated_at })),
+    cursor: 0,
+    changes: list.slice(0, 3).map((e) => ({
+      op: 'put',
+      id: e.id,
+      subject_id: e.subject_id,
+      type: e.type,
+      ts: e.ts,
+      end_ts: e.end_ts,
+      value: e.value,
+      created_at: e.created_at,
+      updated_at: e.updated_at,
+    })),
   });
   assert.equal(again.results.length, 3);
   assert.equal((await serverEntries(owner.client, owner.family.id)).length, 20, 'still 20 after a replay');

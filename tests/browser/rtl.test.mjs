@@ -25,10 +25,16 @@ test('Hebrew renders right to left', async () => {
   assert.equal(await page.evaluate(() => document.documentElement.dir), 'rtl');
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'he');
   assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector('main')).direction), 'rtl');
-  const tabs = await page.locator('#tabs a').evaluateAll((as) => as.map((a) => ({ text: a.innerText.trim(), x: a.getBoundingClientRect().x })));
+  const tabs = await page
+    .locator('#tabs a')
+    .evaluateAll((as) => as.map((a) => ({ text: a.innerText.trim(), x: a.getBoundingClientRect().x })));
   assert.equal(tabs[0].text, 'בית');
   assert.ok(tabs[0].x > tabs[1].x && tabs[1].x > tabs[2].x, `tabs run right to left: ${JSON.stringify(tabs)}`);
-  const q = await page.locator('.quick').first().locator('.qbtn').evaluateAll((bs) => bs.map((b) => b.getBoundingClientRect().x));
+  const q = await page
+    .locator('.quick')
+    .first()
+    .locator('.qbtn')
+    .evaluateAll((bs) => bs.map((b) => b.getBoundingClientRect().x));
   assert.ok(q[0] > q[1], 'first quick button on the right');
   const who = await page.locator('.who').boundingBox();
   assert.ok(who.x > 390 / 2 - who.width, 'person switcher starts at the right');
@@ -37,7 +43,7 @@ test('Hebrew renders right to left', async () => {
   await page.locator('.timer.feed').waitFor();
   const clockDir = await page.waitForFunction(() => {
     const el = document.querySelector('.timer .clock');
-    return el && el.isConnected && getComputedStyle(el).direction;
+    return el?.isConnected && getComputedStyle(el).direction;
   });
   assert.equal(await clockDir.jsonValue(), 'ltr', 'the clock digits keep their order');
   const out = join(ROOT, 'tests', 'out');

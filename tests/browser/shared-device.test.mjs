@@ -4,7 +4,18 @@
 // under Dana's name when Dana signs in again.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useStack, newContext, familyWithBaby, accessLink, Client, uniqueEmail, signInContext, appReady, serverEntries, watchErrors } from './harness.mjs';
+import {
+  useStack,
+  newContext,
+  familyWithBaby,
+  accessLink,
+  Client,
+  uniqueEmail,
+  signInContext,
+  appReady,
+  serverEntries,
+  watchErrors,
+} from './harness.mjs';
 
 let server;
 let browser;
@@ -41,11 +52,17 @@ test('a queued change waits for its own author on a shared device', async () => 
   await page.getByRole('link', { name: 'Timeline' }).click();
   await page.locator('.timeline').waitFor();
   await new Promise((r) => setTimeout(r, 2500)); // time for any flush to happen
-  assert.equal((await serverEntries(owner.client, owner.family.id)).length, 0,
-    "Dana's queued changes were not sent under Sam's session");
+  assert.equal(
+    (await serverEntries(owner.client, owner.family.id)).length,
+    0,
+    "Dana's queued changes were not sent under Sam's session",
+  );
   assert.equal(await page.locator('.entry[data-pending="1"]').count(), 0, "Sam does not see Dana's queue");
-  assert.equal(await page.evaluate(() => document.querySelector('#pending-count')?.dataset.n ?? '0'), '0',
-    'nothing waits for Sam');
+  assert.equal(
+    await page.evaluate(() => document.querySelector('#pending-count')?.dataset.n ?? '0'),
+    '0',
+    'nothing waits for Sam',
+  );
 
   // Dana comes back: her changes go out, under her name.
   await ctx.clearCookies();

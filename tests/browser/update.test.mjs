@@ -7,7 +7,17 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, launchBrowser, newContext, stopAll, sanitizerReport, appReady, watchErrors, runSync, ROOT } from './harness.mjs';
+import {
+  startServer,
+  launchBrowser,
+  newContext,
+  stopAll,
+  sanitizerReport,
+  appReady,
+  watchErrors,
+  runSync,
+  ROOT,
+} from './harness.mjs';
 
 let server;
 let browser;
@@ -49,13 +59,13 @@ test('a new shell version offers a reload that activates it', async () => {
   await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).update());
   const toast = page.locator('#toast', { hasText: 'Update available' });
   await toast.waitFor({ timeout: 20000 });
-  await Promise.all([
-    page.waitForEvent('load'),
-    toast.getByRole('button', { name: 'Reload' }).click(),
-  ]);
+  await Promise.all([page.waitForEvent('load'), toast.getByRole('button', { name: 'Reload' }).click()]);
   await appReady(page);
   const newKeys = await page.evaluate(() => caches.keys());
-  assert.ok(newKeys.some((k) => k.endsWith(version)), `new cache in place: ${newKeys}`);
+  assert.ok(
+    newKeys.some((k) => k.endsWith(version)),
+    `new cache in place: ${newKeys}`,
+  );
   assert.ok(!newKeys.some((k) => oldKeys.includes(k)), 'the old cache is gone');
   assert.deepEqual(errors, []);
 });

@@ -13,10 +13,12 @@ const www = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'www');
 const root = join(www, 'js');
 
 function jsFiles(dir) {
-  return readdirSync(dir).sort().flatMap((n) => {
-    const p = join(dir, n);
-    return statSync(p).isDirectory() ? jsFiles(p) : p.endsWith('.js') ? [p] : [];
-  });
+  return readdirSync(dir)
+    .sort()
+    .flatMap((n) => {
+      const p = join(dir, n);
+      return statSync(p).isDirectory() ? jsFiles(p) : p.endsWith('.js') ? [p] : [];
+    });
 }
 
 // The modules a source imports: `import … from 'x'`, `import 'x'`,
@@ -24,7 +26,8 @@ function jsFiles(dir) {
 export function importsOf(src) {
   const code = src.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
   const specs = [];
-  for (const m of code.matchAll(/(?:^|[;}])\s*(?:import|export)\s*(?:[^'";]*?\bfrom\s*)?['"]([^'"]+)['"]/gm)) specs.push(m[1]);
+  for (const m of code.matchAll(/(?:^|[;}])\s*(?:import|export)\s*(?:[^'";]*?\bfrom\s*)?['"]([^'"]+)['"]/gm))
+    specs.push(m[1]);
   for (const m of code.matchAll(/\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g)) specs.push(m[1]);
   return specs;
 }
@@ -66,15 +69,37 @@ test('the import parser sees static, re-exported and dynamic imports', () => {
 });
 
 test('the cycle finder finds a circle and accepts a tree', () => {
-  assert.deepEqual(cycles(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']]])), [['a', 'b', 'c', 'a']]);
-  assert.deepEqual(cycles(new Map([['a', ['b', 'c']], ['b', ['c']], ['c', []]])), []);
+  assert.deepEqual(
+    cycles(
+      new Map([
+        ['a', ['b']],
+        ['b', ['c']],
+        ['c', ['a']],
+      ]),
+    ),
+    [['a', 'b', 'c', 'a']],
+  );
+  assert.deepEqual(
+    cycles(
+      new Map([
+        ['a', ['b', 'c']],
+        ['b', ['c']],
+        ['c', []],
+      ]),
+    ),
+    [],
+  );
 });
 
 test('no module of www/js imports itself through others', () => {
   const graph = graphOf(root);
   assert.ok(graph.size > 20, `read ${graph.size} modules`);
   const unresolved = [...graph.values()].flat().filter((p) => !graph.has(p));
-  assert.deepEqual(unresolved.map((p) => relative(www, p)), [], 'every import names a module that exists');
+  assert.deepEqual(
+    unresolved.map((p) => relative(www, p)),
+    [],
+    'every import names a module that exists',
+  );
   const found = cycles(graph).map((c) => c.map((f) => relative(root, f)).join(' → '));
   assert.deepEqual(found, [], `import cycles:\n  ${found.join('\n  ')}`);
 });

@@ -17,7 +17,17 @@ const MIN = 60000;
 const H = 60 * MIN;
 
 function e(type, ts, value = {}, extra = {}) {
-  return { id: `${type}-${ts}`, subject_id: 's1', type, ts, end_ts: null, value, updated_at: ts, deleted: false, ...extra };
+  return {
+    id: `${type}-${ts}`,
+    subject_id: 's1',
+    type,
+    ts,
+    end_ts: null,
+    value,
+    updated_at: ts,
+    deleted: false,
+    ...extra,
+  };
 }
 
 test('days follow the family zone, including DST change days', () => {
@@ -91,7 +101,10 @@ test('trends: one row per day, oldest first; rhythm gives day fractions', () => 
 
 test('time since last: from the end of the last feed/sleep, from the change of a diaper', () => {
   const t = 1_000_000_000;
-  const list = [e('feed', t, { method: 'breast_left' }, { end_ts: t + 10 * MIN }), e('diaper', t + 5 * MIN, { wet: true })];
+  const list = [
+    e('feed', t, { method: 'breast_left' }, { end_ts: t + 10 * MIN }),
+    e('diaper', t + 5 * MIN, { wet: true }),
+  ];
   assert.equal(sinceLast(list, 'feed', t + 70 * MIN).ms, 60 * MIN);
   assert.equal(sinceLast(list, 'diaper', t + 70 * MIN).ms, 65 * MIN);
   assert.equal(sinceLast(list, 'sleep', t), null);
@@ -103,7 +116,11 @@ test('merge: a newer local change waiting in the outbox beats the server copy; o
   assert.equal(mergeEntry(local, { id: 'a', updated_at: 5, seq: 3 }).value.text, 'mine');
   assert.equal(mergeEntry(local, { id: 'a', updated_at: 11, seq: 4, value: { text: 'theirs' } }).value.text, 'theirs');
   const synced = { id: 'a', updated_at: 10, seq: 9, _pending: false };
-  assert.equal(mergeEntry(synced, { id: 'a', updated_at: 12, seq: 7 }).seq, 9, 'an older server event does not undo a newer one');
+  assert.equal(
+    mergeEntry(synced, { id: 'a', updated_at: 12, seq: 7 }).seq,
+    9,
+    'an older server event does not undo a newer one',
+  );
   assert.equal(mergeEntry(null, { id: 'b', seq: 1 })._pending, false);
 });
 
@@ -114,7 +131,11 @@ test('validation and cleaning follow the entry rules', () => {
   assert.deepEqual(validate('temperature', {}), { celsius: 'err.required' });
   assert.deepEqual(validate('growth', {}), { weight_g: 'err.growth' });
   assert.deepEqual(cleanValue('feed', { method: 'breast_left', amount_ml: 100, notes: '' }), { method: 'breast_left' });
-  assert.deepEqual(cleanValue('feed', { method: 'bottle', amount_ml: '120.4', milk: 'formula' }), { method: 'bottle', milk: 'formula', amount_ml: 120 });
+  assert.deepEqual(cleanValue('feed', { method: 'bottle', amount_ml: '120.4', milk: 'formula' }), {
+    method: 'bottle',
+    milk: 'formula',
+    amount_ml: 120,
+  });
   assert.equal(isRunning(e('feed', 1, { method: 'bottle' })), false);
   assert.equal(isRunning(e('feed', 1, { method: 'breast_right' })), true);
   assert.deepEqual(toChange({ id: 'x', deleted: true, updated_at: 3 }), { op: 'delete', id: 'x', updated_at: 3 });

@@ -4,13 +4,19 @@
 let csrfToken = null;
 let onUnauthorized = () => {};
 
-export function setCsrf(token) { csrfToken = token || null; }
-export function getCsrf() { return csrfToken; }
-export function whenUnauthorized(fn) { onUnauthorized = fn; }
+export function setCsrf(token) {
+  csrfToken = token || null;
+}
+export function getCsrf() {
+  return csrfToken;
+}
+export function whenUnauthorized(fn) {
+  onUnauthorized = fn;
+}
 
 export class ApiError extends Error {
   constructor(status, body, retryAfterMs = 0) {
-    const err = (body && body.error) || {};
+    const err = body?.error || {};
     super(err.message || (status ? `HTTP ${status}` : 'network'));
     this.status = status;
     this.code = err.code || (status ? `http_${status}` : 'offline');
@@ -18,7 +24,9 @@ export class ApiError extends Error {
     this.body = body;
     this.retryAfterMs = retryAfterMs;
   }
-  get offline() { return this.status === 0; }
+  get offline() {
+    return this.status === 0;
+  }
 }
 
 async function once(method, path, body, signal) {
@@ -28,8 +36,12 @@ async function once(method, path, body, signal) {
   let res;
   try {
     res = await fetch(`/api/v1${path}`, {
-      method, headers, body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: 'same-origin', cache: 'no-store', signal,
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+      cache: 'no-store',
+      signal,
     });
   } catch (err) {
     if (err && err.name === 'AbortError') throw err;
@@ -39,7 +51,11 @@ async function once(method, path, body, signal) {
   let data = null;
   const text = await res.text().catch(() => '');
   if (text) {
-    try { data = JSON.parse(text); } catch { data = null; }
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = null;
+    }
   }
   if (!res.ok) {
     const ra = Number(res.headers.get('Retry-After'));
@@ -54,7 +70,7 @@ export async function api(method, path, body, { signal, quiet401 = false } = {})
   } catch (err) {
     if (err instanceof ApiError && err.status === 403 && method !== 'GET' && /csrf/i.test(err.code)) {
       const me = await once('GET', '/auth/me');
-      setCsrf(me && me.csrf_token);
+      setCsrf(me?.csrf_token);
       return once(method, path, body, signal);
     }
     if (err instanceof ApiError && err.status === 401 && !quiet401) onUnauthorized();

@@ -52,7 +52,11 @@ async function route() {
   const mod = await (VIEWS[viewName] || VIEWS.home)();
   if (seq !== routeSeq) return;
   if (cleanup) {
-    try { cleanup(); } catch (err) { console.error(err); }
+    try {
+      cleanup();
+    } catch (err) {
+      console.error(err);
+    }
   }
   const main = document.getElementById('main');
   const root = document.createElement('div');
@@ -70,7 +74,8 @@ function takeLinkParams() {
   const q = new URLSearchParams(location.search);
   const fam = q.get('family');
   const subj = q.get('subject');
-  if (fam) savePrefs({ familyId: fam, subjectId: subj || (fam === state.prefs.familyId ? state.prefs.subjectId : null) });
+  if (fam)
+    savePrefs({ familyId: fam, subjectId: subj || (fam === state.prefs.familyId ? state.prefs.subjectId : null) });
   if (q.has('family') || q.has('subject') || q.has('action') || q.has('source')) {
     history.replaceState(null, '', `/${location.hash}`);
   }
@@ -90,7 +95,9 @@ async function boot() {
   await setLang(effectiveLang());
   watchInstall();
   sync.installTriggers();
-  whenUnauthorized(() => { if (state.me) signedOut(false); });
+  whenUnauthorized(() => {
+    if (state.me) signedOut(false);
+  });
   on('pending', renderStatus);
   on('online', renderStatus);
   on('presence', renderTopbar);
@@ -98,10 +105,12 @@ async function boot() {
   on('subjects', renderTopbar);
   on('signed-out', () => refreshSession());
   on('stale', () => toast(t('stale_shown')));
-  on('invalid', (r) => toast(t('not_saved', { why: (r.error && r.error.message) || '' })));
+  on('invalid', (r) => toast(t('not_saved', { why: r.error?.message || '' })));
   if (cached) {
     await adoptSession(cached, { fromCache: true });
-    refreshSession(early).then((ok) => { if (ok && state.family) openFamily(state.families.find((f) => f.id === state.family.id) || state.family); });
+    refreshSession(early).then((ok) => {
+      if (ok && state.family) openFamily(state.families.find((f) => f.id === state.family.id) || state.family);
+    });
   } else {
     await refreshSession(early);
   }

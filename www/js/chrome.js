@@ -25,14 +25,26 @@ export function renderChrome(view) {
   if (signedIn) {
     const tab = UNDER[view] || view;
     tabs.setAttribute('aria-label', t('nav_main'));
-    paint(TABS.map(([path, ic, key]) => html`<a href="#/${path}" aria-current=${tab === path ? 'page' : nothing}>${icon(ic)}<span>${t(key)}</span></a>`), tabs);
+    paint(
+      TABS.map(
+        ([path, ic, key]) =>
+          html`<a href="#/${path}" aria-current=${tab === path ? 'page' : nothing}>${icon(ic)}<span>${t(key)}</span></a>`,
+      ),
+      tabs,
+    );
     renderTopbar();
   }
   renderStatus();
 }
 
 function initials(name) {
-  return (name || '?').trim().split(/\s+/).map((w) => w[0]).slice(0, 2).join('').toUpperCase();
+  return (name || '?')
+    .trim()
+    .split(/\s+/)
+    .map((w) => w[0])
+    .slice(0, 2)
+    .join('')
+    .toUpperCase();
 }
 
 const speech = () => 'SpeechRecognition' in window || 'webkitSpeechRecognition' in window;
@@ -44,16 +56,19 @@ export function renderTopbar() {
   const subj = state.subject;
   const fam = state.family;
   const colour = subj && /^#[0-9a-f]{6}$/i.test(subj.colour || '') ? subj.colour : null;
-  const me = state.me && state.me.user;
+  const me = state.me?.user;
   const others = state.presence.filter((n) => !me || n !== me.name);
-  paint(html`<button class="who" type="button" title=${t('switch_person')} @click=${() => go('pick')}>
+  paint(
+    html`<button class="who" type="button" title=${t('switch_person')} @click=${() => go('pick')}>
       <span class="avatar" aria-hidden="true" data-colour=${subj ? subj.colour || '' : ''} ${css({ background: colour })}>${initials(subj ? subj.name : fam.name)}</span>
       <span class="name">${subj ? subj.name : fam.name}<small>${fam.name}</small></span>
       <span class="visually-hidden"> — ${t('switch_person')}</span>
     </button>
     <span class="spacer"></span>
     ${others.length ? html`<span class="presence" title=${t('online_now')}><span class="dot" aria-hidden="true"></span><span>${others.join(', ')}</span></span>` : nothing}
-    ${canWrite() && speech() ? html`<button class="icon-btn" type="button" id="mic" aria-label=${t('voice_log')} @click=${openVoice}>${icon('mic')}</button>` : nothing}`, bar);
+    ${canWrite() && speech() ? html`<button class="icon-btn" type="button" id="mic" aria-label=${t('voice_log')} @click=${openVoice}>${icon('mic')}</button>` : nothing}`,
+    bar,
+  );
 }
 
 export function renderStatus() {
@@ -62,5 +77,8 @@ export function renderStatus() {
   if (!state.online) parts.push(t('offline_banner'));
   if (state.pending > 0) parts.push(t('pending', { n: state.pending }));
   box.hidden = parts.length === 0 || !state.me;
-  paint(html`${icon('cloud')}<span id="pending-count" data-n=${String(state.pending)}>${parts.join(' · ')}</span>`, box);
+  paint(
+    html`${icon('cloud')}<span id="pending-count" data-n=${String(state.pending)}>${parts.join(' · ')}</span>`,
+    box,
+  );
 }

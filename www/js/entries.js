@@ -6,9 +6,15 @@
 // bool, scale (1..5). `unit` names the metric unit the API stores.
 export const TYPES = {
   feed: {
-    icon: '🍼', timer: (v) => /^breast_/.test(v.method || ''),
+    icon: '🍼',
+    timer: (v) => /^breast_/.test(v.method || ''),
     fields: [
-      { key: 'method', kind: 'select', options: ['breast_left', 'breast_right', 'breast_both', 'bottle', 'solids'], required: true },
+      {
+        key: 'method',
+        kind: 'select',
+        options: ['breast_left', 'breast_right', 'breast_both', 'bottle', 'solids'],
+        required: true,
+      },
       { key: 'milk', kind: 'select', options: ['breast_milk', 'formula', 'mixed'], when: (v) => v.method === 'bottle' },
       { key: 'amount_ml', kind: 'number', unit: 'ml', min: 1, max: 1000, step: 5, when: (v) => v.method === 'bottle' },
       { key: 'food', kind: 'text', when: (v) => v.method === 'solids' },
@@ -16,23 +22,31 @@ export const TYPES = {
     ],
   },
   diaper: {
-    icon: '💧', timer: () => false,
+    icon: '💧',
+    timer: () => false,
     fields: [
       { key: 'wet', kind: 'bool' },
       { key: 'dirty', kind: 'bool' },
-      { key: 'colour', kind: 'select', options: ['', 'yellow', 'green', 'brown', 'black', 'red', 'white'], when: (v) => v.dirty },
+      {
+        key: 'colour',
+        kind: 'select',
+        options: ['', 'yellow', 'green', 'brown', 'black', 'red', 'white'],
+        when: (v) => v.dirty,
+      },
       { key: 'notes', kind: 'text' },
     ],
   },
   sleep: {
-    icon: '🌙', timer: () => true,
+    icon: '🌙',
+    timer: () => true,
     fields: [
       { key: 'kind', kind: 'select', options: ['', 'nap', 'night'] },
       { key: 'notes', kind: 'text' },
     ],
   },
   pump: {
-    icon: '🥛', timer: () => true,
+    icon: '🥛',
+    timer: () => true,
     fields: [
       { key: 'side', kind: 'select', options: ['left', 'right', 'both'], required: true },
       { key: 'amount_ml', kind: 'number', unit: 'ml', min: 1, max: 1000, step: 5 },
@@ -40,7 +54,8 @@ export const TYPES = {
     ],
   },
   growth: {
-    icon: '📏', timer: () => false,
+    icon: '📏',
+    timer: () => false,
     fields: [
       { key: 'weight_g', kind: 'number', unit: 'g', min: 300, max: 200000, step: 10 },
       { key: 'length_cm', kind: 'number', unit: 'cm', min: 20, max: 250, step: 0.1 },
@@ -48,14 +63,16 @@ export const TYPES = {
     ],
   },
   temperature: {
-    icon: '🌡️', timer: () => false,
+    icon: '🌡️',
+    timer: () => false,
     fields: [
       { key: 'celsius', kind: 'number', unit: 'celsius', min: 30, max: 45, step: 0.1, required: true },
       { key: 'method', kind: 'select', options: ['', 'oral', 'axillary', 'rectal', 'ear', 'forehead'] },
     ],
   },
   medication: {
-    icon: '💊', timer: () => false,
+    icon: '💊',
+    timer: () => false,
     fields: [
       { key: 'name', kind: 'text', required: true },
       { key: 'dose', kind: 'number', min: 0, max: 100000, step: 0.1 },
@@ -64,14 +81,16 @@ export const TYPES = {
     ],
   },
   symptom: {
-    icon: '🤒', timer: () => false,
+    icon: '🤒',
+    timer: () => false,
     fields: [
       { key: 'text', kind: 'text', required: true },
       { key: 'severity', kind: 'scale', min: 1, max: 5 },
     ],
   },
   vitals: {
-    icon: '❤️', timer: () => false,
+    icon: '❤️',
+    timer: () => false,
     fields: [
       { key: 'heart_rate', kind: 'number', min: 20, max: 300, step: 1 },
       { key: 'bp_systolic', kind: 'number', min: 40, max: 300, step: 1 },
@@ -81,14 +100,16 @@ export const TYPES = {
     ],
   },
   tummy_time: {
-    icon: '🧸', timer: () => true,
+    icon: '🧸',
+    timer: () => true,
     fields: [
       { key: 'milestone', kind: 'text' },
       { key: 'notes', kind: 'text' },
     ],
   },
   note: {
-    icon: '📝', timer: () => false,
+    icon: '📝',
+    timer: () => false,
     fields: [{ key: 'text', kind: 'text', required: true, long: true }],
   },
 };
@@ -100,19 +121,25 @@ export const TYPE_NAMES = Object.keys(TYPES);
 export const DEFAULT_CONFIG = {
   version: 0,
   groups: [
-    { category: 'feed', stateful: true, buttons: [
-      { label: '@btn.left', type: 'feed', value: { method: 'breast_left' }, timing: true },
-      { label: '@btn.right', type: 'feed', value: { method: 'breast_right' }, timing: true },
-      { label: '@btn.bottle', type: 'feed', value: { method: 'bottle', milk: 'formula' }, timing: false },
-    ] },
-    { category: 'diaper', stateful: false, buttons: [
-      { label: '@btn.wet', type: 'diaper', value: { wet: true, dirty: false }, timing: false },
-      { label: '@btn.dirty', type: 'diaper', value: { wet: false, dirty: true }, timing: false },
-      { label: '@btn.both', type: 'diaper', value: { wet: true, dirty: true }, timing: false },
-    ] },
-    { category: 'sleep', stateful: true, buttons: [
-      { label: '@btn.sleep', type: 'sleep', value: {}, timing: true },
-    ] },
+    {
+      category: 'feed',
+      stateful: true,
+      buttons: [
+        { label: '@btn.left', type: 'feed', value: { method: 'breast_left' }, timing: true },
+        { label: '@btn.right', type: 'feed', value: { method: 'breast_right' }, timing: true },
+        { label: '@btn.bottle', type: 'feed', value: { method: 'bottle', milk: 'formula' }, timing: false },
+      ],
+    },
+    {
+      category: 'diaper',
+      stateful: false,
+      buttons: [
+        { label: '@btn.wet', type: 'diaper', value: { wet: true, dirty: false }, timing: false },
+        { label: '@btn.dirty', type: 'diaper', value: { wet: false, dirty: true }, timing: false },
+        { label: '@btn.both', type: 'diaper', value: { wet: true, dirty: true }, timing: false },
+      ],
+    },
+    { category: 'sleep', stateful: true, buttons: [{ label: '@btn.sleep', type: 'sleep', value: {}, timing: true }] },
   ],
 };
 
@@ -128,7 +155,10 @@ export function cleanValue(type, value) {
     if (f.when && !f.when(value)) continue;
     const v = value[f.key];
     if (v === undefined || v === null || v === '') continue;
-    if (f.kind === 'bool') { out[f.key] = !!v; continue; }
+    if (f.kind === 'bool') {
+      out[f.key] = !!v;
+      continue;
+    }
     if (f.kind === 'number' || f.kind === 'scale') {
       const n = Number(v);
       if (Number.isFinite(n)) out[f.key] = f.step && f.step >= 1 ? Math.round(n) : n;
@@ -136,7 +166,10 @@ export function cleanValue(type, value) {
     }
     out[f.key] = String(v);
   }
-  if (type === 'diaper') { out.wet = !!value.wet; out.dirty = !!value.dirty; }
+  if (type === 'diaper') {
+    out.wet = !!value.wet;
+    out.dirty = !!value.dirty;
+  }
   return out;
 }
 
@@ -155,7 +188,10 @@ export function validate(type, value) {
     }
   }
   if (type === 'diaper' && !value.wet && !value.dirty) errors.wet = 'err.diaper';
-  if (type === 'growth' && !['weight_g', 'length_cm', 'head_cm'].some((k) => value[k] !== undefined && value[k] !== '')) {
+  if (
+    type === 'growth' &&
+    !['weight_g', 'length_cm', 'head_cm'].some((k) => value[k] !== undefined && value[k] !== '')
+  ) {
     errors.weight_g = 'err.growth';
   }
   return errors;
@@ -174,8 +210,14 @@ export function mergeEntry(local, incoming) {
 // The change sent to POST /sync for a local entry.
 export function toChange(entry) {
   const c = {
-    op: entry.deleted ? 'delete' : 'put', id: entry.id, subject_id: entry.subject_id, type: entry.type,
-    ts: entry.ts, end_ts: entry.end_ts ?? null, value: entry.value, created_at: entry.created_at,
+    op: entry.deleted ? 'delete' : 'put',
+    id: entry.id,
+    subject_id: entry.subject_id,
+    type: entry.type,
+    ts: entry.ts,
+    end_ts: entry.end_ts ?? null,
+    value: entry.value,
+    created_at: entry.created_at,
     updated_at: entry.updated_at,
   };
   if (entry.deleted) return { op: 'delete', id: entry.id, updated_at: entry.updated_at };

@@ -34,10 +34,14 @@ export async function adoptSession(me, { fromCache = false } = {}) {
 // owner (a first sign-in on a device welcomes nobody).
 function newlyJoined() {
   let known = null;
-  try { known = JSON.parse(localStorage.getItem('carelog.knownFamilies') || 'null'); } catch { known = null; }
+  try {
+    known = JSON.parse(localStorage.getItem('carelog.knownFamilies') || 'null');
+  } catch {
+    known = null;
+  }
   const ids = state.families.map((f) => f.id);
   localStorage.setItem('carelog.knownFamilies', JSON.stringify([...new Set([...(known || []), ...ids])]));
-  if (!known) return state.me.user && state.me.user.guest ? state.families[0] || null : null;
+  if (!known) return state.me.user?.guest ? state.families[0] || null : null;
   return state.families.find((f) => !known.includes(f.id) && f.role !== 'owner') || null;
 }
 
@@ -72,7 +76,7 @@ export async function signedOut(wipe = true) {
 // The language: this device's own choice, else the one the account chose
 // (the server says null when it never chose), else the browser's.
 export function effectiveLang() {
-  const account = state.me && state.me.user && state.me.user.locale; // null: never chosen
+  const account = state.me?.user?.locale; // null: never chosen
   return state.prefs.lang || account || browserLang();
 }
 
@@ -80,7 +84,12 @@ export function effectiveLang() {
 async function cachedThenFresh(key, path, apply, waitForNetwork) {
   const cached = await store.getMeta(key);
   if (cached !== undefined) apply(cached);
-  const fresh = get(path).then(async (data) => { await store.setMeta(key, data); apply(data); }).catch(() => {});
+  const fresh = get(path)
+    .then(async (data) => {
+      await store.setMeta(key, data);
+      apply(data);
+    })
+    .catch(() => {});
   if (cached === undefined || waitForNetwork) await fresh;
 }
 
@@ -100,9 +109,34 @@ export async function openFamily(fam, { fresh = false } = {}) {
   }
   const fid = fam.id;
   await Promise.all([
-    cachedThenFresh(`subjects:${fid}`, familyPath(fid, '/subjects'), (d) => { state.subjects = d.subjects || []; pickSubject(); emit('subjects'); }, fresh),
-    cachedThenFresh(`config:${fid}`, familyPath(fid, '/config'), (d) => { state.config = d && d.groups && d.groups.length ? d : DEFAULT_CONFIG; emit('config'); }, fresh),
-    cachedThenFresh(`members:${fid}`, familyPath(fid, '/members'), (d) => { state.members = d.members || []; emit('members'); }, fresh),
+    cachedThenFresh(
+      `subjects:${fid}`,
+      familyPath(fid, '/subjects'),
+      (d) => {
+        state.subjects = d.subjects || [];
+        pickSubject();
+        emit('subjects');
+      },
+      fresh,
+    ),
+    cachedThenFresh(
+      `config:${fid}`,
+      familyPath(fid, '/config'),
+      (d) => {
+        state.config = d?.groups?.length ? d : DEFAULT_CONFIG;
+        emit('config');
+      },
+      fresh,
+    ),
+    cachedThenFresh(
+      `members:${fid}`,
+      familyPath(fid, '/members'),
+      (d) => {
+        state.members = d.members || [];
+        emit('members');
+      },
+      fresh,
+    ),
   ]);
   if (!state.config) state.config = DEFAULT_CONFIG;
   // Also when someone else is signed in now (the app opened on the cached
@@ -123,5 +157,8 @@ export function chooseSubject(subject) {
 
 // The family to open without asking: the last one, or the only one.
 export function rememberedFamily() {
-  return state.families.find((f) => f.id === state.prefs.familyId) || (state.families.length === 1 ? state.families[0] : null);
+  return (
+    state.families.find((f) => f.id === state.prefs.familyId) ||
+    (state.families.length === 1 ? state.families[0] : null)
+  );
 }

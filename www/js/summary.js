@@ -21,7 +21,19 @@ function endOf(e, now) {
 }
 
 export function emptyTotals() {
-  return { feeds: 0, bottle_ml: 0, breast_min: 0, solids: 0, sleep_min: 0, naps: 0, diapers: 0, wet: 0, dirty: 0, pump_ml: 0, meds: 0 };
+  return {
+    feeds: 0,
+    bottle_ml: 0,
+    breast_min: 0,
+    solids: 0,
+    sleep_min: 0,
+    naps: 0,
+    diapers: 0,
+    wet: 0,
+    dirty: 0,
+    pump_ml: 0,
+    meds: 0,
+  };
 }
 
 function addToTotals(t, e, lo, hi, now) {
@@ -157,7 +169,9 @@ export function sinceLast(entries, type, now = Date.now(), subjectId = null) {
 }
 
 export function runningTimers(entries, subjectId = null) {
-  return live(entries, subjectId).filter(isRunning).sort((a, b) => a.ts - b.ts);
+  return live(entries, subjectId)
+    .filter(isRunning)
+    .sort((a, b) => a.ts - b.ts);
 }
 
 export function todayKey(tz, now = Date.now()) {

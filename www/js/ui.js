@@ -29,7 +29,9 @@ export function latest(fn) {
         again = false;
         await fn();
       } while (again);
-    })().finally(() => { running = null; });
+    })().finally(() => {
+      running = null;
+    });
     return running;
   };
   return run;
@@ -39,13 +41,19 @@ export function latest(fn) {
 // <button ${press(onTap, onLong)}>: a tap (or Enter) calls onTap; a long
 // press (touch and mouse) or the context-menu key calls onLong.
 class Press extends Directive {
-  render() { return nothing; }
+  render() {
+    return nothing;
+  }
   update(part, [onTap, onLong]) {
     this.onTap = onTap;
     this.onLong = onLong;
     if (!this.element) {
       this.element = part.element;
-      pressable(this.element, () => this.onTap(), () => this.onLong());
+      pressable(
+        this.element,
+        () => this.onTap(),
+        () => this.onLong(),
+      );
     }
     return nothing;
   }
@@ -55,17 +63,36 @@ export const press = directive(Press);
 function pressable(el, onTap, onLong, ms = 550) {
   let timer = null;
   let longFired = false;
-  const cancel = () => { clearTimeout(timer); timer = null; };
+  const cancel = () => {
+    clearTimeout(timer);
+    timer = null;
+  };
   el.addEventListener('pointerdown', (ev) => {
     if (ev.button !== 0) return;
     longFired = false;
     cancel();
-    timer = setTimeout(() => { longFired = true; timer = null; if (navigator.vibrate) navigator.vibrate(15); onLong(); }, ms);
+    timer = setTimeout(() => {
+      longFired = true;
+      timer = null;
+      if (navigator.vibrate) navigator.vibrate(15);
+      onLong();
+    }, ms);
   });
   for (const evName of ['pointerup', 'pointerleave', 'pointercancel']) el.addEventListener(evName, cancel);
-  el.addEventListener('contextmenu', (ev) => { ev.preventDefault(); cancel(); if (!longFired) { longFired = true; onLong(); } });
+  el.addEventListener('contextmenu', (ev) => {
+    ev.preventDefault();
+    cancel();
+    if (!longFired) {
+      longFired = true;
+      onLong();
+    }
+  });
   el.addEventListener('click', (ev) => {
-    if (longFired) { ev.preventDefault(); longFired = false; return; }
+    if (longFired) {
+      ev.preventDefault();
+      longFired = false;
+      return;
+    }
     onTap();
   });
 }
@@ -73,7 +100,9 @@ function pressable(el, onTap, onLong, ms = 550) {
 // <div ${css({'inline-size': '50%'})}>: style properties set through the
 // CSSOM (allowed by the CSP, unlike a style attribute); null removes one.
 class Css extends Directive {
-  render() { return nothing; }
+  render() {
+    return nothing;
+  }
   update(part, [props]) {
     for (const [name, value] of Object.entries(props)) {
       if (value === null || value === undefined) part.element.style.removeProperty(name);
@@ -88,8 +117,8 @@ export const css = directive(Css);
 // A labelled control: `control` is a template whose element has id=${id}.
 export function field(label, id, control, { hint = '', error = '' } = {}) {
   return html`<div class="field"><label for=${id}>${label}</label>${control}${
-    hint ? html`<small class="hint">${hint}</small>` : nothing}${
-    error ? html`<small class="error" id="${id}-err" role="alert">${error}</small>` : nothing}</div>`;
+    hint ? html`<small class="hint">${hint}</small>` : nothing
+  }${error ? html`<small class="error" id="${id}-err" role="alert">${error}</small>` : nothing}</div>`;
 }
 
 // A form's error line: <p class="error" role="alert" hidden></p> in the
@@ -135,8 +164,14 @@ export function backTo(href, title) {
 let toastTimer = null;
 export function toast(message, { action = null, onAction = null, ms = 5000 } = {}) {
   const box = document.getElementById('toast');
-  const act = () => { hideToast(); onAction(); };
-  paint(html`<span>${message}</span>${action ? html`<button class="link" type="button" @click=${act}>${action}</button>` : nothing}`, box);
+  const act = () => {
+    hideToast();
+    onAction();
+  };
+  paint(
+    html`<span>${message}</span>${action ? html`<button class="link" type="button" @click=${act}>${action}</button>` : nothing}`,
+    box,
+  );
   box.hidden = false;
   clearTimeout(toastTimer);
   toastTimer = setTimeout(hideToast, ms);
@@ -153,10 +188,21 @@ export function sheet(title, body, { onClose = () => {}, wide = false } = {}) {
   const dlg = document.createElement('dialog');
   dlg.className = `sheet ${wide ? 'wide' : ''}`;
   dlg.setAttribute('aria-labelledby', titleId);
-  const close = () => { if (dlg.open) dlg.close(); };
-  const redraw = () => paint(html`<header class="sheet-head"><h2 id=${titleId}>${title}</h2><button class="icon-btn" type="button" aria-label=${t('close')} @click=${close}>${icon('close')}</button></header>${typeof body === 'function' ? body() : body}`, dlg);
-  dlg.addEventListener('close', () => { dlg.remove(); onClose(); });
-  dlg.addEventListener('click', (ev) => { if (ev.target === dlg) close(); });
+  const close = () => {
+    if (dlg.open) dlg.close();
+  };
+  const redraw = () =>
+    paint(
+      html`<header class="sheet-head"><h2 id=${titleId}>${title}</h2><button class="icon-btn" type="button" aria-label=${t('close')} @click=${close}>${icon('close')}</button></header>${typeof body === 'function' ? body() : body}`,
+      dlg,
+    );
+  dlg.addEventListener('close', () => {
+    dlg.remove();
+    onClose();
+  });
+  dlg.addEventListener('click', (ev) => {
+    if (ev.target === dlg) close();
+  });
   redraw();
   document.body.append(dlg);
   dlg.showModal();
@@ -166,10 +212,16 @@ export function sheet(title, body, { onClose = () => {}, wide = false } = {}) {
 export function confirmSheet(message, okLabel, { danger = false } = {}) {
   return new Promise((resolve) => {
     let answered = false;
-    const answer = (yes) => { answered = yes; sh.close(); };
-    const sh = sheet(t('confirm'), html`<div class="sheet-body"><p>${message}</p><div class="row end">
+    const answer = (yes) => {
+      answered = yes;
+      sh.close();
+    };
+    const sh = sheet(
+      t('confirm'),
+      html`<div class="sheet-body"><p>${message}</p><div class="row end">
       <button type="button" class="btn" @click=${() => answer(false)}>${t('cancel')}</button>
       <button type="button" class="btn ${danger ? 'danger' : 'primary'}" @click=${() => answer(true)}>${okLabel}</button></div></div>`,
-    { onClose: () => resolve(answered) });
+      { onClose: () => resolve(answered) },
+    );
   });
 }

@@ -16,8 +16,10 @@ const LANG_NAMES = { en: 'English', he: 'עברית', fr: 'Français' };
 function seg(labelKey, options, current, onPick, nameOf) {
   const id = `seg-${labelKey}`;
   return html`<div class="field"><span class="label" id=${id}>${t(labelKey)}</span>
-    <div class="seg" role="group" aria-labelledby=${id}>${options.map((o) => html`<button type="button" aria-pressed=${String(current === o)}
-      lang=${labelKey === 'language' ? o : nothing} @click=${() => onPick(o)}>${nameOf(o)}</button>`)}</div></div>`;
+    <div class="seg" role="group" aria-labelledby=${id}>${options.map(
+      (o) => html`<button type="button" aria-pressed=${String(current === o)}
+      lang=${labelKey === 'language' ? o : nothing} @click=${() => onPick(o)}>${nameOf(o)}</button>`,
+    )}</div></div>`;
 }
 
 export function mount(root) {
@@ -43,7 +45,7 @@ export function mount(root) {
     }
     try {
       const res = await patch('/auth/me', body);
-      if (res && res.user) state.me.user = { ...state.me.user, ...res.user };
+      if (res?.user) state.me.user = { ...state.me.user, ...res.user };
       toast(t('saved'));
       form.elements.current_password.value = '';
       form.elements.password.value = '';
@@ -80,8 +82,16 @@ export function mount(root) {
   }
 
   async function signOut() {
-    if (state.pending > 0 && !(await confirmSheet(t('signout_pending', { n: state.pending }), t('sign_out'), { danger: true }))) return;
-    try { await post('/auth/logout', {}); } catch { /* signed out locally anyway */ }
+    if (
+      state.pending > 0 &&
+      !(await confirmSheet(t('signout_pending', { n: state.pending }), t('sign_out'), { danger: true }))
+    )
+      return;
+    try {
+      await post('/auth/logout', {});
+    } catch {
+      /* signed out locally anyway */
+    }
     await signedOut(true);
   }
 
@@ -98,10 +108,15 @@ export function mount(root) {
     const denied = Notification.permission === 'denied';
     return html`<section class="card"><h2>${t('push_title')}</h2>
       <p class="muted" role="status">${pushOn ? t('push_on') : denied ? t('push_blocked') : t('push_off')}</p>
-      <div class="row">${pushOn
-        ? html`<button class="btn" type="button" @click=${async () => { await disablePush().catch(() => {}); draw(); }}>${t('push_disable')}</button>
+      <div class="row">${
+        pushOn
+          ? html`<button class="btn" type="button" @click=${async () => {
+              await disablePush().catch(() => {});
+              draw();
+            }}>${t('push_disable')}</button>
             <button class="btn" type="button" @click=${testPush}>${t('push_test')}</button>`
-        : html`<button class="btn primary" type="button" ?disabled=${denied} @click=${turnPushOn}>${t('push_enable')}</button>`}</div>
+          : html`<button class="btn primary" type="button" ?disabled=${denied} @click=${turnPushOn}>${t('push_enable')}</button>`
+      }</div>
     </section>`;
   };
 
@@ -109,7 +124,10 @@ export function mount(root) {
     if (isStandalone()) return nothing;
     if (canInstall()) {
       return html`<section class="card row between"><span>${t('install_text')}</span>
-        <button class="btn primary" type="button" @click=${async () => { await install(); draw(); }}>${icon('download')}${t('install')}</button></section>`;
+        <button class="btn primary" type="button" @click=${async () => {
+          await install();
+          draw();
+        }}>${icon('download')}${t('install')}</button></section>`;
     }
     if (needsIosInstructions()) return html`<section class="card"><p>${t('ios_install')}</p></section>`;
     return nothing;
@@ -122,26 +140,52 @@ export function mount(root) {
   </li>`;
 
   const view = () => {
-    const user = (state.me && state.me.user) || {};
+    const user = state.me?.user || {};
     return html`${backTo('#/settings', t('account_settings'))}
-    ${loaded ? html`<div class="stack">
+    ${
+      loaded
+        ? html`<div class="stack">
       <section class="card">
         <h2>${user.guest ? t('guest_device') : user.email || ''}</h2>
         ${seg('language', LANGS, getLang(), pickLang, (l) => LANG_NAMES[l])}
-        ${seg('units', ['metric', 'imperial'], state.prefs.units, (u) => { savePrefs({ units: u }); draw(); }, (u) => t(`units.${u}`))}
-        ${seg('theme', ['system', 'light', 'dark'], state.prefs.theme, (th) => { savePrefs({ theme: th }); applyTheme(); draw(); }, (th) => t(`theme.${th}`))}
+        ${seg(
+          'units',
+          ['metric', 'imperial'],
+          state.prefs.units,
+          (u) => {
+            savePrefs({ units: u });
+            draw();
+          },
+          (u) => t(`units.${u}`),
+        )}
+        ${seg(
+          'theme',
+          ['system', 'light', 'dark'],
+          state.prefs.theme,
+          (th) => {
+            savePrefs({ theme: th });
+            applyTheme();
+            draw();
+          },
+          (th) => t(`theme.${th}`),
+        )}
       </section>
       ${user.guest ? nothing : profileCard(user)}
       ${pushCard()}
       ${installCard()}
       ${sessions ? html`<section class="card"><h2>${t('devices')}</h2><ul class="list">${sessions.map(sessionRow)}</ul></section>` : nothing}
       <button class="btn danger block" type="button" id="signout" @click=${signOut}>${t('sign_out')}</button>
-    </div>` : nothing}`;
+    </div>`
+        : nothing
+    }`;
   };
 
   const draw = latest(async () => {
     pushOn = pushSupported() && (await pushEnabled());
-    sessions = await get('/auth/sessions').then((r) => r.sessions || [], () => null);
+    sessions = await get('/auth/sessions').then(
+      (r) => r.sessions || [],
+      () => null,
+    );
     loaded = true;
     paint(view(), root);
   });

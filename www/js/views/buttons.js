@@ -14,7 +14,10 @@ const CATEGORY = { feed: 'feed', diaper: 'diaper', sleep: 'sleep', pump: 'care',
 const categoryOf = (type) => CATEGORY[type] || 'health';
 const groupName = (c) => (has(`cat.${c}`) ? t(`cat.${c}`) : has(`type.${c}`) ? t(`type.${c}`) : c);
 // The preset fields a button can carry: choices, yes/no, a name, a dose, an amount.
-const presetFields = (type) => TYPES[type].fields.filter((f) => f.kind === 'select' || f.kind === 'bool' || ['name', 'dose', 'amount_ml'].includes(f.key));
+const presetFields = (type) =>
+  TYPES[type].fields.filter(
+    (f) => f.kind === 'select' || f.kind === 'bool' || ['name', 'dose', 'amount_ml'].includes(f.key),
+  );
 
 export function mount(root) {
   const fid = state.family.id;
@@ -30,7 +33,13 @@ export function mount(root) {
       await store.setMeta(`config:${fid}`, config);
       toast(t('saved'));
     } catch (e) {
-      toast(e instanceof ApiError && e.status === 409 ? t('buttons_conflict') : e instanceof ApiError ? Object.values(e.fields)[0] || e.message : String(e));
+      toast(
+        e instanceof ApiError && e.status === 409
+          ? t('buttons_conflict')
+          : e instanceof ApiError
+            ? Object.values(e.fields)[0] || e.message
+            : String(e),
+      );
       config = null;
     }
     draw();
@@ -43,25 +52,36 @@ export function mount(root) {
     save(groups.filter((g) => g.buttons.length));
   }
 
-  const rename = (gi, bi, ev) => edit((gs) => {
-    const v = ev.target.closest('li').querySelector('input').value.trim();
-    if (v) gs[gi].buttons[bi].label = v;
-    else delete gs[gi].buttons[bi].label;
-  });
-  const moveUp = (gi, bi) => edit((gs) => {
-    const list = gs[gi].buttons;
-    [list[bi - 1], list[bi]] = [list[bi], list[bi - 1]];
-  });
-  const remove = (gi, bi) => edit((gs) => { gs[gi].buttons.splice(bi, 1); });
+  const rename = (gi, bi, ev) =>
+    edit((gs) => {
+      const v = ev.target.closest('li').querySelector('input').value.trim();
+      if (v) gs[gi].buttons[bi].label = v;
+      else delete gs[gi].buttons[bi].label;
+    });
+  const moveUp = (gi, bi) =>
+    edit((gs) => {
+      const list = gs[gi].buttons;
+      [list[bi - 1], list[bi]] = [list[bi], list[bi - 1]];
+    });
+  const remove = (gi, bi) =>
+    edit((gs) => {
+      gs[gi].buttons.splice(bi, 1);
+    });
 
   // Shown for timer types whose preset makes a timer (a breast feed, not a bottle).
   const timerShown = () => TYPES[add.type].timer({ method: 'breast_left', ...add.preset });
-  const setPreset = (key, value) => { add.preset[key] = value; show(); };
+  const setPreset = (key, value) => {
+    add.preset[key] = value;
+    show();
+  };
 
   function addButton(ev) {
     ev.preventDefault();
     const ty = add.type;
-    const value = cleanValue(ty, Object.fromEntries(Object.entries(add.preset).filter(([, v]) => v !== '' && v !== undefined)));
+    const value = cleanValue(
+      ty,
+      Object.fromEntries(Object.entries(add.preset).filter(([, v]) => v !== '' && v !== undefined)),
+    );
     if (ty === 'diaper' && !value.wet && !value.dirty) value.wet = true;
     const button = { type: ty, value, timing: timerShown() && add.timing && TYPES[ty].timer(value) };
     const label = new FormData(ev.target).get('label').trim();
@@ -86,19 +106,42 @@ export function mount(root) {
       return html`<label class="check"><input type="checkbox" @change=${(ev) => setPreset(f.key, ev.target.checked)}>${name}</label>`;
     }
     if (f.kind === 'select') {
-      return field(name, id, html`<select id=${id} @change=${(ev) => setPreset(f.key, ev.target.value)}>${['', ...f.options.filter(Boolean)].map(
-        (o) => html`<option value=${o}>${o ? t(`opt.${f.key}.${o}`) : '—'}</option>`)}</select>`);
+      return field(
+        name,
+        id,
+        html`<select id=${id} @change=${(ev) => setPreset(f.key, ev.target.value)}>${[
+          '',
+          ...f.options.filter(Boolean),
+        ].map((o) => html`<option value=${o}>${o ? t(`opt.${f.key}.${o}`) : '—'}</option>`)}</select>`,
+      );
     }
-    return field(f.unit ? `${name} (${f.unit})` : name, id,
-      html`<input id=${id} type=${f.kind === 'number' ? 'number' : 'text'} step="any" @input=${(ev) => { add.preset[f.key] = ev.target.value; }}>`);
+    return field(
+      f.unit ? `${name} (${f.unit})` : name,
+      id,
+      html`<input id=${id} type=${f.kind === 'number' ? 'number' : 'text'} step="any" @input=${(ev) => {
+        add.preset[f.key] = ev.target.value;
+      }}>`,
+    );
   };
 
   const addForm = () => html`<form class="card" @submit=${addButton}>
     <h2>${t('add_button')}</h2>
-    ${field(t('type'), 'btn-type', html`<select id="btn-type" @change=${(ev) => { add = { ...fresh(), type: ev.target.value }; show(); }}>${TYPE_NAMES.map(
-      (ty) => html`<option value=${ty} ?selected=${ty === add.type}>${typeName(ty)}</option>`)}</select>`)}
+    ${field(
+      t('type'),
+      'btn-type',
+      html`<select id="btn-type" @change=${(ev) => {
+        add = { ...fresh(), type: ev.target.value };
+        show();
+      }}>${TYPE_NAMES.map(
+        (ty) => html`<option value=${ty} ?selected=${ty === add.type}>${typeName(ty)}</option>`,
+      )}</select>`,
+    )}
     <div>${keyed(add.type, presetFields(add.type).map(presetField))}</div>
-    <label class="check" ?hidden=${!timerShown()}><input type="checkbox" .checked=${live(add.timing)} @change=${(ev) => { add.timing = ev.target.checked; }}>${t('button_timer')}</label>
+    <label class="check" ?hidden=${!timerShown()}><input type="checkbox" .checked=${live(add.timing)} @change=${(
+      ev,
+    ) => {
+      add.timing = ev.target.checked;
+    }}>${t('button_timer')}</label>
     ${field(t('button_label'), 'btn-label', html`<input id="btn-label" name="label" type="text" maxlength="40">`)}
     <button class="btn primary block" type="submit">${icon('plus')}${t('add_button')}</button>
   </form>`;
@@ -119,8 +162,10 @@ export function mount(root) {
     if (failed) return html`<p class="error">${t('err.offline')}</p>`;
     if (!config) return nothing;
     return html`<p class="muted">${t('buttons_help')}</p>
-      ${(config.groups || []).map((g, gi) => html`<section class="card"><h2>${groupName(g.category)}</h2>
-        <ul class="list buttons">${g.buttons.map((b, bi) => buttonRow(b, gi, bi))}</ul></section>`)}
+      ${(config.groups || []).map(
+        (g, gi) => html`<section class="card"><h2>${groupName(g.category)}</h2>
+        <ul class="list buttons">${g.buttons.map((b, bi) => buttonRow(b, gi, bi))}</ul></section>`,
+      )}
       ${addForm()}`;
   };
   const show = () => paint(html`${backTo('#/settings', t('quick_buttons'))}<div class="stack">${body()}</div>`, root);

@@ -17,7 +17,9 @@ export function mount(root, { params }) {
   const hourRow = (hr, lo) => html`<li>
     <span class="h">${fmtTime(lo + hr.hour * 3600000, tz())}</span>
     <div>${hr.sleep_min ? html`<div class="sleepbar" title=${t('asleep_min', { n: hr.sleep_min })} ${css({ 'inline-size': `${Math.round((hr.sleep_min / 60) * 100)}%` })}></div>` : nothing}<div class="items">${hr.entries.map(
-      (e) => html`<button class="pill" type="button" aria-label="${title(e)} ${fmtTime(e.ts, tz())}" @click=${() => openEntryForm({ entry: e })}><span aria-hidden="true">${typeIcon(e.type)}</span>${title(e)}</button>`)}</div></div>
+      (e) =>
+        html`<button class="pill" type="button" aria-label="${title(e)} ${fmtTime(e.ts, tz())}" @click=${() => openEntryForm({ entry: e })}><span aria-hidden="true">${typeIcon(e.type)}</span>${title(e)}</button>`,
+    )}</div></div>
   </li>`;
 
   const view = (s, lo) => {
@@ -46,9 +48,9 @@ export function mount(root, { params }) {
   const draw = latest(async () => {
     const lo = dayStart(key, tz());
     const list = (await store.entriesSince(state.family.id, lo - 2 * 86400000)).filter((e) => e.ts < dayEnd(key, tz()));
-    paint(view(daySummary(list, key, tz(), { subjectId: state.subject && state.subject.id }), lo), root);
+    paint(view(daySummary(list, key, tz(), { subjectId: state.subject?.id }), lo), root);
   });
-  const offs = ['entries', 'subject'].map((ev) => on(ev, draw));
+  const off = on(['entries', 'subject'], draw);
   draw();
-  return () => offs.forEach((off) => off());
+  return off;
 }

@@ -15,39 +15,54 @@ export function toLocalInput(ts) {
   const p = (n) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
 }
-function fromLocalInput(s) { return s ? new Date(s).getTime() : null; }
+function fromLocalInput(s) {
+  return s ? new Date(s).getTime() : null;
+}
 
 // Defaults for a new entry from this person's recent log.
 async function defaults(type) {
   const fid = state.family.id;
-  const sid = state.subject && state.subject.id;
+  const sid = state.subject?.id;
   const v = {};
   if (type === 'feed') {
     const last = await store.latestOfType(fid, 'feed', sid);
-    v.method = (last && last.value.method) || 'breast_left';
+    v.method = last?.value.method || 'breast_left';
     const bottles = await store.listEntries(fid, { types: ['feed'], subjectId: sid, limit: 30 });
     const lastBottle = bottles.find((e) => e.value.method === 'bottle' && e.value.amount_ml);
     v.amount_ml = lastBottle ? lastBottle.value.amount_ml : 120;
-    v.milk = (lastBottle && lastBottle.value.milk) || 'formula';
+    v.milk = lastBottle?.value.milk || 'formula';
   }
-  if (type === 'diaper') { v.wet = true; v.dirty = false; }
+  if (type === 'diaper') {
+    v.wet = true;
+    v.dirty = false;
+  }
   if (type === 'pump') {
     const last = await store.latestOfType(fid, 'pump', sid);
-    v.side = (last && last.value.side) || 'both';
+    v.side = last?.value.side || 'both';
   }
   return v;
 }
 
 export async function lastBottleMl() {
-  const bottles = await store.listEntries(state.family.id, { types: ['feed'], subjectId: state.subject && state.subject.id, limit: 30 });
+  const bottles = await store.listEntries(state.family.id, {
+    types: ['feed'],
+    subjectId: state.subject?.id,
+    limit: 30,
+  });
   const b = bottles.find((e) => e.value.method === 'bottle' && e.value.amount_ml);
   return b ? b.value.amount_ml : 120;
 }
 
 // Pick a type, then its form.
 export function openTypePicker() {
-  const pick = (type) => { sh.close(); openEntryForm({ type }); };
-  const sh = sheet(t('log_what'), html`<div class="types">${TYPE_NAMES.map((type) => html`<button class="qbtn ${type}" type="button" @click=${() => pick(type)}><span class="emoji" aria-hidden="true">${typeIcon(type)}</span>${typeName(type)}</button>`)}</div>`);
+  const pick = (type) => {
+    sh.close();
+    openEntryForm({ type });
+  };
+  const sh = sheet(
+    t('log_what'),
+    html`<div class="types">${TYPE_NAMES.map((type) => html`<button class="qbtn ${type}" type="button" @click=${() => pick(type)}><span class="emoji" aria-hidden="true">${typeIcon(type)}</span>${typeName(type)}</button>`)}</div>`,
+  );
 }
 
 export async function openEntryForm({ type, entry = null, preset = null }) {
@@ -61,7 +76,7 @@ export async function openEntryForm({ type, entry = null, preset = null }) {
   let errors = {};
   let problem = ''; // the first error, said at the bottom
   let start = toLocalInput(entry ? entry.ts : Date.now());
-  let end = entry && entry.end_ts ? toLocalInput(entry.end_ts) : '';
+  let end = entry?.end_ts ? toLocalInput(entry.end_ts) : '';
   let running = isNew ? def.timer(value) && !preset?.stopped : entry.end_ts == null;
 
   const set = (key, v, redraw = true) => {
@@ -86,24 +101,44 @@ export async function openEntryForm({ type, entry = null, preset = null }) {
         @change=${(ev) => set(f.key, ev.target.checked)}>${lab}</label>${error ? html`<small class="error" role="alert">${error}</small>` : nothing}</div>`;
     }
     if (f.kind === 'select') {
-      return field(lab, id, html`<select id=${id} ?disabled=${!writable} aria-invalid=${invalid} aria-describedby=${describedBy} @change=${(ev) => set(f.key, ev.target.value)}>${f.options.map(
-        (o) => html`<option value=${o} ?selected=${(v || '') === o}>${o ? t(`opt.${f.key}.${o}`) : '—'}</option>`)}</select>`, { error });
+      return field(
+        lab,
+        id,
+        html`<select id=${id} ?disabled=${!writable} aria-invalid=${invalid} aria-describedby=${describedBy} @change=${(ev) => set(f.key, ev.target.value)}>${f.options.map(
+          (o) => html`<option value=${o} ?selected=${(v || '') === o}>${o ? t(`opt.${f.key}.${o}`) : '—'}</option>`,
+        )}</select>`,
+        { error },
+      );
     }
     if (f.kind === 'scale') {
-      return html`<fieldset class="field"><legend class="label">${lab}</legend><div class="seg" role="group">${[1, 2, 3, 4, 5].map(
-        (n) => html`<button type="button" aria-pressed=${String(Number(v) === n)} ?disabled=${!writable} @click=${() => set(f.key, n)}>${n}</button>`)}</div></fieldset>`;
+      return html`<fieldset class="field"><legend class="label">${lab}</legend><div class="seg" role="group">${[
+        1, 2, 3, 4, 5,
+      ].map(
+        (n) =>
+          html`<button type="button" aria-pressed=${String(Number(v) === n)} ?disabled=${!writable} @click=${() => set(f.key, n)}>${n}</button>`,
+      )}</div></fieldset>`;
     }
     if (f.kind === 'number') {
       const unit = f.unit ? inputUnit(f.unit, units) : '';
       const typed = (s) => (s === '' ? '' : f.unit ? fromInput(s, f.unit, units) : s);
       const control = html`<input id=${id} type="number" inputmode="decimal" step="any" ?disabled=${!writable} aria-invalid=${invalid} aria-describedby=${describedBy}
         .value=${v === undefined ? '' : String(f.unit ? toInput(v, f.unit, units) : v)} @input=${(ev) => set(f.key, typed(ev.target.value), false)}>`;
-      return field(unit ? `${lab} (${unit})` : lab, id, unit ? html`<div class="with-unit">${control}<span aria-hidden="true">${unit}</span></div>` : control, { error });
+      return field(
+        unit ? `${lab} (${unit})` : lab,
+        id,
+        unit ? html`<div class="with-unit">${control}<span aria-hidden="true">${unit}</span></div>` : control,
+        { error },
+      );
     }
     const text = (ev) => set(f.key, ev.target.value, false);
-    return field(lab, id, f.long
-      ? html`<textarea id=${id} ?disabled=${!writable} aria-invalid=${invalid} aria-describedby=${describedBy} .value=${v || ''} @input=${text}></textarea>`
-      : html`<input id=${id} type="text" ?disabled=${!writable} aria-invalid=${invalid} aria-describedby=${describedBy} .value=${v || ''} @input=${text}>`, { error });
+    return field(
+      lab,
+      id,
+      f.long
+        ? html`<textarea id=${id} ?disabled=${!writable} aria-invalid=${invalid} aria-describedby=${describedBy} .value=${v || ''} @input=${text}></textarea>`
+        : html`<input id=${id} type="text" ?disabled=${!writable} aria-invalid=${invalid} aria-describedby=${describedBy} .value=${v || ''} @input=${text}>`,
+      { error },
+    );
   }
 
   async function submit(ev) {
@@ -121,7 +156,9 @@ export async function openEntryForm({ type, entry = null, preset = null }) {
       return;
     }
     const clean = cleanValue(type, value);
-    const next = entry ? { ...entry, ts, end_ts: endTs, value: clean } : { ...draft(type, clean, { ts, end_ts: endTs }) };
+    const next = entry
+      ? { ...entry, ts, end_ts: endTs, value: clean }
+      : { ...draft(type, clean, { ts, end_ts: endTs }) };
     sh.close();
     await save(next, { undo: isNew });
   }
@@ -135,16 +172,44 @@ export async function openEntryForm({ type, entry = null, preset = null }) {
     const timer = def.timer(value);
     return html`<form class="sheet-body" novalidate @submit=${submit}>
       <div>
-        ${field(timer ? t('started') : t('time'), `f-${type}-start`, html`<input id="f-${type}-start" type="datetime-local" required ?disabled=${!writable} .value=${start} @input=${(ev) => { start = ev.target.value; }}>`)}
+        ${field(
+          timer ? t('started') : t('time'),
+          `f-${type}-start`,
+          html`<input id="f-${type}-start" type="datetime-local" required ?disabled=${!writable} .value=${start} @input=${(
+            ev,
+          ) => {
+            start = ev.target.value;
+          }}>`,
+        )}
         ${timer ? html`<label class="check"><input type="checkbox" .checked=${running} ?disabled=${!writable} @change=${(ev) => setRunning(ev.target.checked)}>${t('still_running')}</label>` : nothing}
-        ${timer && !running ? field(t('ended'), `f-${type}-end`, html`<input id="f-${type}-end" type="datetime-local" ?disabled=${!writable} .value=${end} @input=${(ev) => { end = ev.target.value; }}>`) : nothing}
+        ${
+          timer && !running
+            ? field(
+                t('ended'),
+                `f-${type}-end`,
+                html`<input id="f-${type}-end" type="datetime-local" ?disabled=${!writable} .value=${end} @input=${(
+                  ev,
+                ) => {
+                  end = ev.target.value;
+                }}>`,
+              )
+            : nothing
+        }
       </div>
-      <div>${repeat(def.fields.filter((f) => !f.when || f.when(value)), (f) => f.key, input)}</div>
+      <div>${repeat(
+        def.fields.filter((f) => !f.when || f.when(value)),
+        (f) => f.key,
+        input,
+      )}</div>
       <p class="error" role="alert" ?hidden=${!problem}>${problem}</p>
       ${isNew ? nothing : html`<p class="muted">${t('by_author', { name: entry.author_name || '—', when: fmtDateTime(entry.updated_at, tz()) })}</p>`}
-      <div class="sheet-actions">${writable ? html`
+      <div class="sheet-actions">${
+        writable
+          ? html`
         ${isNew ? nothing : html`<button type="button" class="btn danger" @click=${del}>${t('delete')}</button>`}
-        <button type="submit" class="btn primary">${isNew ? t('save') : t('save_changes')}</button>` : nothing}</div>
+        <button type="submit" class="btn primary">${isNew ? t('save') : t('save_changes')}</button>`
+          : nothing
+      }</div>
     </form>`;
   };
 

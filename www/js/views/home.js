@@ -24,9 +24,13 @@ export function mount(root, { action }) {
   let data = null; // what the last draw read: {timers, lasts, totals, key, now, bottleMl}
 
   // The timer a timing button would stop, if one runs.
-  const activeFor = (b) => data.timers.find((e) => e.type === b.type
-    && (b.type !== 'feed' || e.value.method === b.value.method)
-    && (b.type !== 'pump' || !b.value.side || e.value.side === b.value.side));
+  const activeFor = (b) =>
+    data.timers.find(
+      (e) =>
+        e.type === b.type &&
+        (b.type !== 'feed' || e.value.method === b.value.method) &&
+        (b.type !== 'pump' || !b.value.side || e.value.side === b.value.side),
+    );
 
   async function tap(b, active) {
     if (b.timing) {
@@ -48,10 +52,14 @@ export function mount(root, { action }) {
   const timerCard = (e) => html`<div class="card timer ${e.type}" data-timer=${e.id}>
     <span class="emoji" aria-hidden="true">${typeIcon(e.type)}</span>
     <div class="what"><div><strong>${title(e)}</strong></div><div class="clock" role="timer" aria-live="off">${fmtClock(Date.now() - e.ts)}</div></div>
-    ${canWrite() ? html`<div class="actions">
+    ${
+      canWrite()
+        ? html`<div class="actions">
       ${e.type === 'feed' ? html`<button class="btn" type="button" @click=${() => switchSide(e)}>${icon('swap')}${t('switch_side')}</button>` : nothing}
       <button class="btn primary" type="button" aria-label="${t('stop')} ${title(e)}" @click=${() => stop(e)}>${icon('stop')}${t('stop')}</button>
-    </div>` : nothing}
+    </div>`
+        : nothing
+    }
   </div>`;
 
   const since = (type, key) => {
@@ -63,15 +71,25 @@ export function mount(root, { action }) {
   const quickButton = (b) => {
     const active = b.timing ? activeFor(b) : null;
     const hint = b.timing ? (active ? 'stop' : 'start') : 'log';
-    const note = active ? fmtClock(Date.now() - active.ts) : isBottleWithoutAmount(b) ? fmtUnit(data.bottleMl, 'ml', state.prefs.units) : '';
+    const note = active
+      ? fmtClock(Date.now() - active.ts)
+      : isBottleWithoutAmount(b)
+        ? fmtUnit(data.bottleMl, 'ml', state.prefs.units)
+        : '';
     // The name is the visible text; what a tap and a long press do is the description.
     return html`<button class="qbtn ${b.type} ${active ? 'running' : ''}" type="button" aria-describedby="qhint-${hint}"
-      aria-pressed=${b.timing ? String(!!active) : nothing} ${press(() => tap(b, active), () => openEntryForm({ type: b.type, preset: b.value }))}>
+      aria-pressed=${b.timing ? String(!!active) : nothing} ${press(
+        () => tap(b, active),
+        () => openEntryForm({ type: b.type, preset: b.value }),
+      )}>
       <span class="emoji" aria-hidden="true">${typeIcon(b.type)}</span><span>${buttonLabel(b)}</span><small>${note}</small></button>`;
   };
 
-  const quickButtons = () => ((state.config && state.config.groups) || []).map((g) => html`<section class="quick-group">
-    <h2>${groupName(g.category)}</h2><div class="quick">${g.buttons.map(quickButton)}</div></section>`);
+  const quickButtons = () =>
+    (state.config?.groups || []).map(
+      (g) => html`<section class="quick-group">
+    <h2>${groupName(g.category)}</h2><div class="quick">${g.buttons.map(quickButton)}</div></section>`,
+    );
 
   const totalsCard = () => {
     const tt = data.totals;
@@ -89,32 +107,42 @@ export function mount(root, { action }) {
   const installCard = () => {
     if (canInstall()) {
       return html`<section class="card row between"><span>${t('install_text')}</span>
-        <button class="btn primary" type="button" id="install" @click=${async () => { await install(); draw(); }}>${icon('download')}${t('install')}</button></section>`;
+        <button class="btn primary" type="button" id="install" @click=${async () => {
+          await install();
+          draw();
+        }}>${icon('download')}${t('install')}</button></section>`;
     }
     if (needsIosInstructions() && !localStorage.getItem('carelog.iosHint')) {
       return html`<section class="card"><p>${t('ios_install')}</p>
-        <button class="btn" type="button" @click=${() => { localStorage.setItem('carelog.iosHint', '1'); draw(); }}>${t('got_it')}</button></section>`;
+        <button class="btn" type="button" @click=${() => {
+          localStorage.setItem('carelog.iosHint', '1');
+          draw();
+        }}>${t('got_it')}</button></section>`;
     }
     return nothing;
   };
 
   const logging = () => canWrite() && state.subject;
   const view = () => html`<h1 class="visually-hidden">${t('tab_home')}</h1>
-    <div class="home">${data ? html`
+    <div class="home">${
+      data
+        ? html`
       ${state.subject ? nothing : html`<div class="card"><p>${t('no_people_yet')}</p><a class="btn primary" href="#/pick">${t('choose_person_short')}</a></div>`}
       ${data.timers.length ? html`<section aria-label=${t('running_timers')}>${data.timers.map(timerCard)}</section>` : nothing}
       <section class="since" aria-label=${t('time_since')}>${since('feed', 'since_feed')}${since('diaper', 'since_diaper')}${since('sleep', 'since_sleep')}</section>
       ${logging() ? quickButtons() : nothing}
       ${logging() ? html`<div class="fab-row"><button class="btn" type="button" @click=${openTypePicker}>${icon('plus')}${t('log_other')}</button></div>` : nothing}
       ${totalsCard()}
-      ${installCard()}` : nothing}</div>
+      ${installCard()}`
+        : nothing
+    }</div>
     <div hidden>${Object.entries(HINTS).map(([k, key]) => html`<span id="qhint-${k}">${t(key)}. ${t('long_press_hint')}</span>`)}</div>`;
   const show = () => paint(view(), root);
 
   const draw = latest(async () => {
     if (!state.family) return;
     const fid = state.family.id;
-    const sid = state.subject && state.subject.id;
+    const sid = state.subject?.id;
     const now = Date.now();
     const key = todayKey(tz(), now);
     const recent = await store.entriesSince(fid, dayStart(key, tz()) - 2 * 86400000);
@@ -124,17 +152,22 @@ export function mount(root, { action }) {
       const last = await store.latestOfType(fid, type, sid);
       lasts[type] = last ? sinceLast([last], type, now) : null;
     }
-    const bottleMl = (state.config?.groups || []).some((g) => g.buttons.some(isBottleWithoutAmount)) ? await lastBottleMl() : null;
+    const bottleMl = (state.config?.groups || []).some((g) => g.buttons.some(isBottleWithoutAmount))
+      ? await lastBottleMl()
+      : null;
     data = { timers, lasts, key, now, bottleMl, totals: daySummary(recent, key, tz(), { subjectId: sid, now }).totals };
     show();
     // For tools/bench-pwa.mjs: the first moment the home screen can be used.
-    if (state.subject && !performance.getEntriesByName('carelog:home-usable').length) performance.mark('carelog:home-usable');
+    if (state.subject && !performance.getEntriesByName('carelog:home-usable').length)
+      performance.mark('carelog:home-usable');
   });
 
   // Running clocks tick once a second; the rest is read again every 30 s.
-  const clockTimer = setInterval(() => { if (data && data.timers.length) show(); }, 1000);
+  const clockTimer = setInterval(() => {
+    if (data?.timers.length) show();
+  }, 1000);
   const sinceTimer = setInterval(draw, 30000);
-  const offs = ['entries', 'subject', 'config', 'family', 'installable', 'subjects'].map((ev) => on(ev, () => draw()));
+  const off = on(['entries', 'subject', 'config', 'family', 'installable', 'subjects'], () => draw());
   show();
   draw().then(async () => {
     if (!action || !data || !canWrite() || !state.subject) return;
@@ -144,6 +177,6 @@ export function mount(root, { action }) {
   return () => {
     clearInterval(clockTimer);
     clearInterval(sinceTimer);
-    offs.forEach((off) => off());
+    off();
   };
 }

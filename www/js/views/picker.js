@@ -19,13 +19,16 @@ export function mount(root, { name }) {
       await openFamily(joined);
       go(state.subject ? 'home' : 'pick');
     };
-    paint(html`<div class="stack"><div class="card">
+    paint(
+      html`<div class="stack"><div class="card">
       <img src="/icons/logo.svg" alt="" width="64" height="64">
       <h1>${t('welcome_title')}</h1>
       <p>${t('welcome_text', { family: joined.name, role: t(`role.${joined.role}`) })}</p>
       <p class="muted">${joined.role === 'viewer' ? t('welcome_viewer') : t('welcome_caregiver')}</p>
       <button class="btn primary block" type="button" @click=${enter}>${t('continue')}</button>
-    </div></div>`, root);
+    </div></div>`,
+      root,
+    );
     return undefined;
   }
 
@@ -44,23 +47,39 @@ export function mount(root, { name }) {
 
   const chosen = (current, item) => (current && current.id === item.id ? 'primary' : '');
 
-  const families = () => (state.families.length
-    ? html`<ul class="list card">${state.families.map((f) => html`<li>
+  const families = () =>
+    state.families.length
+      ? html`<ul class="list card">${state.families.map(
+          (f) => html`<li>
         <span class="grow"><strong>${f.name}</strong><div class="muted">${t(`role.${f.role}`)}</div></span>
-        <button class="btn ${chosen(state.family, f)}" type="button" aria-label="${t('open')} ${f.name}" @click=${async () => { await openFamily(f); show(); }}>${t('open')}</button>
-      </li>`)}</ul>`
-    : html`<p class="muted">${t('no_family_yet')}</p>`);
+        <button class="btn ${chosen(state.family, f)}" type="button" aria-label="${t('open')} ${f.name}" @click=${async () => {
+          await openFamily(f);
+          show();
+        }}>${t('open')}</button>
+      </li>`,
+        )}</ul>`
+      : html`<p class="muted">${t('no_family_yet')}</p>`;
 
   const subjects = () => {
     if (!state.family) return nothing;
-    const added = async () => { await openFamily(state.family, { fresh: true }); show(); };
-    return html`<h2>${t('choose_person', { family: state.family.name })}</h2>${state.subjects.length
-      ? html`<ul class="list card">${state.subjects.map((s) => html`<li>
+    const added = async () => {
+      await openFamily(state.family, { fresh: true });
+      show();
+    };
+    return html`<h2>${t('choose_person', { family: state.family.name })}</h2>${
+      state.subjects.length
+        ? html`<ul class="list card">${state.subjects.map(
+            (s) => html`<li>
           <span class="swatch" data-c=${s.colour || ''} ${css({ background: colourOf(s) })}></span>
           <span class="grow"><strong>${s.name}</strong><div class="muted">${t(`kind.${s.kind}`)}</div></span>
-          <button class="btn ${chosen(state.subject, s)}" type="button" aria-label="${t('choose')} ${s.name}" @click=${() => { chooseSubject(s); go('home'); }}>${t('choose')}</button>
-        </li>`)}</ul>`
-      : html`<p class="muted">${t('no_people_yet')}</p>${state.family.role === 'owner' ? subjectForm(null, added) : nothing}`}`;
+          <button class="btn ${chosen(state.subject, s)}" type="button" aria-label="${t('choose')} ${s.name}" @click=${() => {
+            chooseSubject(s);
+            go('home');
+          }}>${t('choose')}</button>
+        </li>`,
+          )}</ul>`
+        : html`<p class="muted">${t('no_people_yet')}</p>${state.family.role === 'owner' ? subjectForm(null, added) : nothing}`
+    }`;
   };
 
   const newFamilyForm = () => html`<details class="card" ?open=${state.families.length === 0}>
@@ -72,12 +91,16 @@ export function mount(root, { name }) {
       <button class="btn primary block" type="submit">${icon('plus')}${t('create')}</button>
     </form></details>`;
 
-  const show = () => paint(html`<div class="stack">
+  const show = () =>
+    paint(
+      html`<div class="stack">
     <h1>${t('choose_family')}</h1>
     ${families()}
     <div>${subjects()}</div>
     ${state.me.user.guest ? nothing : newFamilyForm()}
-  </div>`, root);
+  </div>`,
+      root,
+    );
 
   show();
   return on('subjects', show);

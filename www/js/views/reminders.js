@@ -18,7 +18,8 @@ function errText(err) {
 }
 
 function when(r) {
-  if (r.kind === 'feed_due' || r.kind === 'diaper_due') return t(`rem.${r.kind}_n`, { n: fmtNumber(r.interval_min / 60) });
+  if (r.kind === 'feed_due' || r.kind === 'diaper_due')
+    return t(`rem.${r.kind}_n`, { n: fmtNumber(r.interval_min / 60) });
   if (r.kind === 'daily') return t('rem.daily_at', { time: r.time });
   return t('rem.once_at', { when: fmtDateTime(r.at, tz()) });
 }
@@ -33,7 +34,11 @@ export function mount(root) {
 
   // Every change is followed by a fresh list from the server.
   const change = (fn) => async () => {
-    try { await fn(); } catch (e) { toast(errText(e)); }
+    try {
+      await fn();
+    } catch (e) {
+      toast(errText(e));
+    }
     draw();
   };
   const path = (r, rest = '') => familyPath(fid, `/reminders/${r.id}${rest}`);
@@ -41,7 +46,11 @@ export function mount(root) {
   const pause = (r) => change(() => patch(path(r), { enabled: !r.enabled }));
   const remove = (r) => change(() => del(path(r)));
   const turnPushOn = async () => {
-    try { await enablePush(); } catch { toast(t('push_failed')); }
+    try {
+      await enablePush();
+    } catch {
+      toast(t('push_failed'));
+    }
     draw();
   };
 
@@ -66,40 +75,70 @@ export function mount(root) {
 
   const row = (r) => {
     const name = r.label || t(`rem.kind.${r.kind}`);
-    const subject = (state.subjects.find((s) => s.id === r.subject_id) || {}).name || '—';
+    const subject = state.subjects.find((s) => s.id === r.subject_id)?.name || '—';
     return html`<li data-id=${r.id}>
       <span class="grow"><strong>${name}</strong> · ${subject}<div class="muted">${when(r)}${r.enabled ? '' : ` · ${t('rem.paused')}`}</div></span>
       <label class="check"><input type="checkbox" .checked=${live(r.opted_in)} @change=${(ev) => optIn(r, ev.target.checked)}>${t('rem.notify_me')}</label>
-      ${canWrite() ? html`<button class="btn" type="button" aria-label="${r.enabled ? t('rem.pause') : t('rem.resume')} ${name}" @click=${pause(r)}>${r.enabled ? t('rem.pause') : t('rem.resume')}</button>
-        <button class="icon-btn" type="button" aria-label="${t('delete')} ${name}" @click=${remove(r)}>${icon('trash')}</button>` : nothing}
+      ${
+        canWrite()
+          ? html`<button class="btn" type="button" aria-label="${r.enabled ? t('rem.pause') : t('rem.resume')} ${name}" @click=${pause(r)}>${r.enabled ? t('rem.pause') : t('rem.resume')}</button>
+        <button class="icon-btn" type="button" aria-label="${t('delete')} ${name}" @click=${remove(r)}>${icon('trash')}</button>`
+          : nothing
+      }
     </li>`;
   };
 
   const timing = () => {
-    if (kind === 'daily') return field(t('rem.time'), 'rem-time', html`<input id="rem-time" name="time" type="time" value="09:00">`);
-    if (kind === 'once') return field(t('rem.at'), 'rem-at', html`<input id="rem-at" name="at" type="datetime-local" value=${toLocalInput(Date.now() + 3600000)}>`);
-    return field(t('rem.hours'), 'rem-hours', html`<input id="rem-hours" name="hours" type="number" inputmode="decimal" min="0.25" max="48" step="0.25" value="3">`);
+    if (kind === 'daily')
+      return field(t('rem.time'), 'rem-time', html`<input id="rem-time" name="time" type="time" value="09:00">`);
+    if (kind === 'once')
+      return field(
+        t('rem.at'),
+        'rem-at',
+        html`<input id="rem-at" name="at" type="datetime-local" value=${toLocalInput(Date.now() + 3600000)}>`,
+      );
+    return field(
+      t('rem.hours'),
+      'rem-hours',
+      html`<input id="rem-hours" name="hours" type="number" inputmode="decimal" min="0.25" max="48" step="0.25" value="3">`,
+    );
   };
 
   const newForm = () => html`<form class="card" @submit=${add}>
     <h2>${t('rem.new')}</h2>
-    ${field(t('rem.kind'), 'rem-kind', html`<select id="rem-kind" name="kind" @change=${(ev) => { kind = ev.target.value; show(); }}>${KINDS.map(
-      (k) => html`<option value=${k}>${t(`rem.kind.${k}`)}</option>`)}</select>`)}
-    ${field(t('rem.who'), 'rem-who', html`<select id="rem-who" name="subject">${state.subjects.map(
-      (s) => html`<option value=${s.id} ?selected=${state.subject && s.id === state.subject.id}>${s.name}</option>`)}</select>`)}
+    ${field(
+      t('rem.kind'),
+      'rem-kind',
+      html`<select id="rem-kind" name="kind" @change=${(ev) => {
+        kind = ev.target.value;
+        show();
+      }}>${KINDS.map((k) => html`<option value=${k}>${t(`rem.kind.${k}`)}</option>`)}</select>`,
+    )}
+    ${field(
+      t('rem.who'),
+      'rem-who',
+      html`<select id="rem-who" name="subject">${state.subjects.map(
+        (s) => html`<option value=${s.id} ?selected=${state.subject && s.id === state.subject.id}>${s.name}</option>`,
+      )}</select>`,
+    )}
     ${timing()}
     ${field(t('rem.label'), 'rem-label', html`<input id="rem-label" name="label" type="text" maxlength="60" placeholder=${t('rem.label_ph')}>`)}
     <p class="error" role="alert" hidden></p>
     <button class="btn primary block" type="submit">${icon('plus')}${t('rem.add')}</button>
   </form>`;
 
-  const body = () => html`${pushOn ? nothing : html`<section class="card row between"><span>${t('push_off')}</span>
-      <button class="btn primary" type="button" @click=${turnPushOn}>${t('push_enable')}</button></section>`}
+  const body = () => html`${
+    pushOn
+      ? nothing
+      : html`<section class="card row between"><span>${t('push_off')}</span>
+      <button class="btn primary" type="button" @click=${turnPushOn}>${t('push_enable')}</button></section>`
+  }
     ${failed ? html`<p class="error" role="alert">${failed}</p>` : nothing}
     ${!failed && !list.length ? html`<p class="empty">${t('rem.none')}</p>` : nothing}
     ${list.length ? html`<ul class="list card reminders">${list.map(row)}</ul>` : nothing}
     ${canWrite() ? newForm() : nothing}`;
-  const show = () => paint(html`${backTo('#/settings', t('reminders'))}<div class="stack">${loaded ? body() : nothing}</div>`, root);
+  const show = () =>
+    paint(html`${backTo('#/settings', t('reminders'))}<div class="stack">${loaded ? body() : nothing}</div>`, root);
 
   const draw = latest(async () => {
     try {

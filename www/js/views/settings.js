@@ -17,7 +17,8 @@ function errText(err) {
   return Object.values(err.fields)[0] || err.message;
 }
 
-const options = (values, current, label) => values.map((v) => html`<option value=${v} ?selected=${v === current}>${label(v)}</option>`);
+const options = (values, current, label) =>
+  values.map((v) => html`<option value=${v} ?selected=${v === current}>${label(v)}</option>`);
 
 // Add or edit a person cared for (owner); `done` runs after the save. Used
 // by the picker too.
@@ -26,7 +27,13 @@ export function subjectForm(subject, done) {
   async function submit(ev) {
     ev.preventDefault();
     const f = Object.fromEntries(new FormData(ev.target));
-    const body = { name: f.name.trim(), kind: f.kind, birth_date: f.birth_date || null, sex: f.sex || null, colour: f.colour };
+    const body = {
+      name: f.name.trim(),
+      kind: f.kind,
+      birth_date: f.birth_date || null,
+      sex: f.sex || null,
+      colour: f.colour,
+    };
     try {
       if (subject) await patch(familyPath(state.family.id, `/subjects/${subject.id}`), body);
       else await post(familyPath(state.family.id, '/subjects'), body);
@@ -39,8 +46,8 @@ export function subjectForm(subject, done) {
     <h3>${subject ? t('edit_person') : t('add_person')}</h3>
     ${field(t('name'), id('name'), html`<input id=${id('name')} name="name" type="text" required value=${subject ? subject.name : ''}>`)}
     ${field(t('kind'), id('kind'), html`<select id=${id('kind')} name="kind">${options(['baby', 'child', 'adult'], subject ? subject.kind : 'baby', (k) => t(`kind.${k}`))}</select>`)}
-    ${field(t('birth_date'), id('birth'), html`<input id=${id('birth')} name="birth_date" type="date" value=${(subject && subject.birth_date) || ''}>`)}
-    ${field(t('sex'), id('sex'), html`<select id=${id('sex')} name="sex">${options(['', 'female', 'male'], (subject && subject.sex) || '', (k) => (k ? t(`sex.${k}`) : '—'))}</select>`)}
+    ${field(t('birth_date'), id('birth'), html`<input id=${id('birth')} name="birth_date" type="date" value=${subject?.birth_date || ''}>`)}
+    ${field(t('sex'), id('sex'), html`<select id=${id('sex')} name="sex">${options(['', 'female', 'male'], subject?.sex || '', (k) => (k ? t(`sex.${k}`) : '—'))}</select>`)}
     ${field(t('colour'), id('colour'), html`<select id=${id('colour')} name="colour">${options(COLOURS, subject ? subject.colour : COLOURS[0], (c) => t('colour_n', { n: COLOURS.indexOf(c) + 1 }))}</select>`)}
     <p class="error" role="alert" hidden></p>
     <button class="btn primary block" type="submit">${subject ? t('save_changes') : t('add_person')}</button>
@@ -52,7 +59,7 @@ export function mount(root) {
   let members = state.members;
   let links = [];
   let made = null; // the link just created: {url, label}
-  let editing = undefined; // the person whose form is open; null: a new one
+  let editing; // the person whose form is open; null: a new one
   const audit = { events: [], before: '', more: false, error: '' };
 
   async function reloadFamily() {
@@ -66,7 +73,9 @@ export function mount(root) {
       members = (await get(familyPath(fid, '/members'))).members || [];
       state.members = members;
       await store.setMeta(`members:${fid}`, { members });
-    } catch { /* offline: the cached list */ }
+    } catch {
+      /* offline: the cached list */
+    }
     show();
   }
 
@@ -74,7 +83,9 @@ export function mount(root) {
     try {
       links = ((await get(familyPath(fid, '/links'))).links || []).filter((l) => !l.revoked);
       show();
-    } catch { /* keep the list shown */ }
+    } catch {
+      /* keep the list shown */
+    }
   }
 
   // The audit log, a page at a time; `again` starts over (a newer page
@@ -87,7 +98,9 @@ export function mount(root) {
     }
     const run = auditRun;
     try {
-      const res = await get(familyPath(fid, `/audit?limit=30${audit.before ? `&before=${encodeURIComponent(audit.before)}` : ''}`));
+      const res = await get(
+        familyPath(fid, `/audit?limit=30${audit.before ? `&before=${encodeURIComponent(audit.before)}` : ''}`),
+      );
       if (run !== auditRun) return;
       const events = res.events || [];
       audit.events.push(...events);
@@ -158,7 +171,11 @@ export function mount(root) {
     if (f.uses) body.max_uses = Number(f.uses);
     try {
       const link = await post(familyPath(fid, '/links'), body);
-      made = { url: link.url && /^https?:/.test(link.url) ? link.url : `${location.origin}${link.url || `/join/${link.token}`}`, label: body.label };
+      made = {
+        url:
+          link.url && /^https?:/.test(link.url) ? link.url : `${location.origin}${link.url || `/join/${link.token}`}`,
+        label: body.label,
+      };
       show();
       loadLinks();
       loadAudit(true);
@@ -187,7 +204,14 @@ export function mount(root) {
     }
   }
 
-  const share = () => navigator.share({ title: 'carelog', text: t('share_text', { family: state.family.name, label: made.label }), url: made.url }).catch(() => {});
+  const share = () =>
+    navigator
+      .share({
+        title: 'carelog',
+        text: t('share_text', { family: state.family.name, label: made.label }),
+        url: made.url,
+      })
+      .catch(() => {});
 
   const familyCard = (owner) => {
     const f = state.family;
@@ -203,14 +227,28 @@ export function mount(root) {
 
   const personRow = (s, owner) => html`<li>
     <span class="grow"><strong>${s.name}</strong><div class="muted">${[t(`kind.${s.kind}`), s.birth_date ? fmtDate(Date.parse(`${s.birth_date}T12:00:00Z`), 'UTC') : ''].filter(Boolean).join(' · ')}</div></span>
-    ${owner ? html`<button class="btn" type="button" aria-label="${t('edit')} ${s.name}" @click=${() => { editing = s; show(); }}>${t('edit')}</button>
-      <button class="icon-btn" type="button" aria-label="${t('delete')} ${s.name}" @click=${() => deletePerson(s)}>${icon('trash')}</button>` : nothing}
+    ${
+      owner
+        ? html`<button class="btn" type="button" aria-label="${t('edit')} ${s.name}" @click=${() => {
+            editing = s;
+            show();
+          }}>${t('edit')}</button>
+      <button class="icon-btn" type="button" aria-label="${t('delete')} ${s.name}" @click=${() => deletePerson(s)}>${icon('trash')}</button>`
+        : nothing
+    }
   </li>`;
 
   const peopleCard = (owner) => html`<section class="card"><h2>${t('people')}</h2>
     <ul class="list">${state.subjects.map((s) => personRow(s, owner))}</ul>
-    ${owner ? html`<button class="btn" type="button" @click=${() => { editing = null; show(); }}>${icon('plus')}${t('add_person')}</button>
-      <div>${editing !== undefined ? subjectForm(editing, reloadFamily) : nothing}</div>` : nothing}
+    ${
+      owner
+        ? html`<button class="btn" type="button" @click=${() => {
+            editing = null;
+            show();
+          }}>${icon('plus')}${t('add_person')}</button>
+      <div>${editing !== undefined ? subjectForm(editing, reloadFamily) : nothing}</div>`
+        : nothing
+    }
   </section>`;
 
   const memberRow = (m, owner) => html`<li>
@@ -227,22 +265,33 @@ export function mount(root) {
       ${field(t('max_uses'), 'link-uses', html`<input id="link-uses" name="uses" type="number" min="1" max="1000" inputmode="numeric">`)}
       <button class="btn primary block" type="submit">${icon('plus')}${t('create_link')}</button>
     </form>
-    ${made ? html`<div class="card"><p>${t('link_ready')}</p><input type="text" readonly .value=${made.url} aria-label=${t('link')}>
+    ${
+      made
+        ? html`<div class="card"><p>${t('link_ready')}</p><input type="text" readonly .value=${made.url} aria-label=${t('link')}>
       <div class="row"><button class="btn" type="button" @click=${copy}>${icon('copy')}${t('copy')}</button>
-      ${navigator.share ? html`<button class="btn primary" type="button" @click=${share}>${icon('share')}${t('share')}</button>` : nothing}</div></div>` : nothing}
-    <ul class="list links">${links.map((l) => html`<li>
+      ${navigator.share ? html`<button class="btn primary" type="button" @click=${share}>${icon('share')}${t('share')}</button>` : nothing}</div></div>`
+        : nothing
+    }
+    <ul class="list links">${links.map(
+      (l) => html`<li>
       <span class="grow"><strong>${l.label || t(`role.${l.role}`)}</strong><div class="muted">${[
-        t(`role.${l.role}`), t('uses_n', { n: l.uses || 0 }) + (l.max_uses ? ` / ${l.max_uses}` : ''),
-        l.expires_at ? t('expires_at', { when: fmtDateTime(l.expires_at, tz()) }) : t('no_expiry')].join(' · ')}</div></span>
+        t(`role.${l.role}`),
+        t('uses_n', { n: l.uses || 0 }) + (l.max_uses ? ` / ${l.max_uses}` : ''),
+        l.expires_at ? t('expires_at', { when: fmtDateTime(l.expires_at, tz()) }) : t('no_expiry'),
+      ].join(' · ')}</div></span>
       <button class="btn danger" type="button" aria-label="${t('revoke')} ${l.label || ''}" @click=${() => revoke(l)}>${t('revoke')}</button>
-    </li>`)}</ul>
+    </li>`,
+    )}</ul>
   </section>`;
 
   const auditRow = (e) => {
     const actor = e.actor && typeof e.actor === 'object' ? e.actor.name : e.actor;
-    const detail = e.detail && typeof e.detail === 'object'
-      ? Object.entries(e.detail).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`).join(', ')
-      : e.detail || '';
+    const detail =
+      e.detail && typeof e.detail === 'object'
+        ? Object.entries(e.detail)
+            .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`)
+            .join(', ')
+        : e.detail || '';
     return html`<li><strong>${String(e.action).replace(/[._]/g, ' ')}</strong>${actor ? ` · ${actor}` : ''}
       ${detail ? html`<div dir="auto">${detail}</div>` : nothing}
       <div class="muted">${fmtDateTime(e.at, tz())} · ${fmtRelative(Date.now() - e.at)}</div></li>`;
@@ -263,7 +312,8 @@ export function mount(root) {
 
   const show = () => {
     const owner = isOwner();
-    paint(html`<h1>${t('tab_settings')}</h1><div class="stack">
+    paint(
+      html`<h1>${t('tab_settings')}</h1><div class="stack">
       <a class="btn block" href="#/account">${icon('user')}${t('account_settings')}</a>
       <a class="btn block" href="#/reminders">${t('reminders')}</a>
       ${canWrite() ? html`<a class="btn block" href="#/buttons">${t('quick_buttons')}</a>` : nothing}
@@ -274,7 +324,9 @@ export function mount(root) {
       ${owner ? auditCard() : nothing}
       ${exportCard()}
       <a class="btn block" href="#/pick">${t('switch_family')}</a>
-    </div>`, root);
+    </div>`,
+      root,
+    );
   };
 
   show();
@@ -283,6 +335,5 @@ export function mount(root) {
     loadLinks();
     loadAudit();
   }
-  const offs = ['subjects', 'family'].map((ev) => on(ev, show));
-  return () => offs.forEach((off) => off());
+  return on(['subjects', 'family'], show);
 }

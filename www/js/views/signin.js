@@ -60,14 +60,21 @@ export function mount(root, { name }) {
       <h1>${title}</h1>
       ${register ? field(t('your_name'), 'su-name', html`<input id="su-name" type="text" name="name" autocomplete="name" required>`) : nothing}
       ${field(t('email'), 'su-email', html`<input id="su-email" type="email" name="email" autocomplete="username" required inputmode="email">`)}
-      ${field(t('password'), 'su-password', html`<input id="su-password" type="password" name="password" required
-          autocomplete=${register ? 'new-password' : 'current-password'} minlength=${register ? 8 : nothing}>`, { hint: register ? t('password_hint') : '' })}
+      ${field(
+        t('password'),
+        'su-password',
+        html`<input id="su-password" type="password" name="password" required
+          autocomplete=${register ? 'new-password' : 'current-password'} minlength=${register ? 8 : nothing}>`,
+        { hint: register ? t('password_hint') : '' },
+      )}
       ${register ? field(t('invite_code'), 'su-invite', html`<input id="su-invite" type="text" name="invite" autocomplete="off">`, { hint: t('invite_hint') }) : nothing}
       <p class="error" role="alert" ?hidden=${!error}>${error}</p>
       <button class="btn primary block" type="submit" ?disabled=${busy}>${title}</button>
-      <p class="muted">${register
-        ? html`<a class="tap" href="#/signin">${t('have_account')}</a>`
-        : html`<a class="tap" href="#/register">${t('no_account')}</a>`}</p>
+      <p class="muted">${
+        register
+          ? html`<a class="tap" href="#/signin">${t('have_account')}</a>`
+          : html`<a class="tap" href="#/register">${t('no_account')}</a>`
+      }</p>
     </form>
     <form class="card" @submit=${openLink}>
       <h2>${t('have_link')}</h2>

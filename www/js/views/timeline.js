@@ -49,15 +49,25 @@ export function mount(root) {
     ${canWrite() ? html`<button class="icon-btn" type="button" aria-label="${t('delete')} ${title(e)}" @click=${() => remove(e)}>${icon('trash')}</button>` : nothing}
   </li>`;
 
-  const chip = (type) => html`<button type="button" aria-pressed=${String(filter === type)} @click=${() => { filter = type; reload(); }}>${type ? `${typeIcon(type)} ${typeName(type)}` : t('all')}</button>`;
+  const chip = (type) =>
+    html`<button type="button" aria-pressed=${String(filter === type)} @click=${() => {
+      filter = type;
+      reload();
+    }}>${type ? `${typeIcon(type)} ${typeName(type)}` : t('all')}</button>`;
 
   const view = () => html`<h1>${t('tab_timeline')}</h1>
     <div class="filters seg" role="group" aria-label=${t('filter_by_type')}>${[null, ...TYPE_NAMES].map(chip)}</div>
-    <div class="timeline" aria-live="polite" aria-busy=${String(loading)}>${items.length
-      ? repeat(byDay(items), ([key]) => key, ([key, entries]) => html`<section aria-labelledby="d-${key}">
+    <div class="timeline" aria-live="polite" aria-busy=${String(loading)}>${
+      items.length
+        ? repeat(
+            byDay(items),
+            ([key]) => key,
+            ([key, entries]) => html`<section aria-labelledby="d-${key}">
           <h2 class="day-head" id="d-${key}">${dayLabel(key, entries[0].ts)}</h2>
-          <ul class="entries">${repeat(entries, (e) => e.id, row)}</ul></section>`)
-      : html`<p class="empty">${t('nothing_yet')}</p>`}</div>
+          <ul class="entries">${repeat(entries, (e) => e.id, row)}</ul></section>`,
+          )
+        : html`<p class="empty">${t('nothing_yet')}</p>`
+    }</div>
     <div class="sentinel" aria-hidden="true"></div>`;
   const show = () => paint(view(), root);
   show();
@@ -66,7 +76,12 @@ export function mount(root) {
   const nearEnd = () => sentinel.getBoundingClientRect().top < innerHeight + 400;
 
   function fetchPage(beforeTs, limit) {
-    return store.listEntries(state.family.id, { beforeTs, limit, subjectId: state.subject && state.subject.id, types: filter ? [filter] : null });
+    return store.listEntries(state.family.id, {
+      beforeTs,
+      limit,
+      subjectId: state.subject?.id,
+      types: filter ? [filter] : null,
+    });
   }
 
   async function reload() {
@@ -103,12 +118,17 @@ export function mount(root) {
     if (gen === generation && !exhausted && nearEnd()) more();
   }
 
-  const io = new IntersectionObserver((obs) => { if (obs.some((o) => o.isIntersecting)) more(); }, { rootMargin: '400px' });
+  const io = new IntersectionObserver(
+    (obs) => {
+      if (obs.some((o) => o.isIntersecting)) more();
+    },
+    { rootMargin: '400px' },
+  );
   io.observe(sentinel);
-  const offs = ['entries', 'subject', 'family'].map((ev) => on(ev, () => reload()));
+  const off = on(['entries', 'subject', 'family'], () => reload());
   reload();
   return () => {
     io.disconnect();
-    offs.forEach((off) => off());
+    off();
   };
 }

@@ -15,37 +15,52 @@ async function who() {
   return whoData;
 }
 
-const card = (titleKey, chart, legend = nothing) => html`<section class="card"><h2>${t(titleKey)}</h2>${chart}${legend}</section>`;
+const card = (titleKey, chart, legend = nothing) =>
+  html`<section class="card"><h2>${t(titleKey)}</h2>${chart}${legend}</section>`;
 const legendItem = (cls, text) => html`<span><i class=${cls}></i>${text}</span>`;
 
 // Weight and length for age against the WHO curves, or what they need.
 async function growth() {
   const subj = state.subject;
-  if (!subj || !subj.birth_date || !subj.sex) return card('chart_growth', html`<p class="muted">${t('growth_needs')}</p>`);
+  if (!subj?.birth_date || !subj.sex) return card('chart_growth', html`<p class="muted">${t('growth_needs')}</p>`);
   const data = await who();
   const birth = Date.parse(`${subj.birth_date}T00:00:00Z`);
   const list = await store.listEntries(state.family.id, { types: ['growth'], subjectId: subj.id, limit: 500 });
   const ageDays = (e) => Math.max(0, Math.round((e.ts - birth) / 86400000));
   const weights = list.filter((e) => e.value.weight_g).map((e) => [ageDays(e), e.value.weight_g / 1000]);
   const lengths = list.filter((e) => e.value.length_cm).map((e) => [ageDays(e), e.value.length_cm]);
-  const ageLabel = (d) => (d < 120 ? t('age_weeks', { n: Math.round(d / 7) }) : t('age_months', { n: Math.round(d / 30.4375) }));
-  return card('chart_growth', html`
+  const ageLabel = (d) =>
+    d < 120 ? t('age_weeks', { n: Math.round(d / 7) }) : t('age_months', { n: Math.round(d / 30.4375) });
+  return card(
+    'chart_growth',
+    html`
     <h3>${t('weight_for_age')}</h3>${growthChart(data.weight_kg[subj.sex], weights, { ariaLabel: t('weight_for_age'), ageLabel })}
     <h3>${t('length_for_age')}</h3>${growthChart(data.length_cm[subj.sex], lengths, { ariaLabel: t('length_for_age'), ageLabel })}
-    <p class="legend">${legendItem('pt', subj.name)}<span class="muted">${t('who_curves')}</span></p>`);
+    <p class="legend">${legendItem('pt', subj.name)}<span class="muted">${t('who_curves')}</span></p>`,
+  );
 }
 
 export function mount(root) {
   let days = 7;
   let charts = nothing;
 
-  const show = () => paint(html`<div class="row between"><h1>${t('tab_trends')}</h1><a class="btn" href="#/day/${todayKey(tz())}">${t('today')}</a></div>
+  const show = () =>
+    paint(
+      html`<div class="row between"><h1>${t('tab_trends')}</h1><a class="btn" href="#/day/${todayKey(tz())}">${t('today')}</a></div>
     <div class="seg" role="group" aria-label=${t('period')}>${[7, 30].map(
-      (n) => html`<button type="button" aria-pressed=${String(days === n)} @click=${() => { days = n; show(); draw(); }}>${t('last_n_days', { n })}</button>`)}</div>
-    <div>${charts}</div>`, root);
+      (n) =>
+        html`<button type="button" aria-pressed=${String(days === n)} @click=${() => {
+          days = n;
+          show();
+          draw();
+        }}>${t('last_n_days', { n })}</button>`,
+    )}</div>
+    <div>${charts}</div>`,
+      root,
+    );
 
   const draw = latest(async () => {
-    const sid = state.subject && state.subject.id;
+    const sid = state.subject?.id;
     const end = todayKey(tz());
     const list = await store.entriesSince(state.family.id, dayStart(addDays(end, -(days - 1)), tz()) - 86400000);
     const series = trends(list, days, end, tz(), { subjectId: sid });
@@ -54,18 +69,49 @@ export function mount(root) {
     const u = state.prefs.units;
     const rows = rhythm(list, days, end, tz(), { subjectId: sid });
     charts = html`
-      ${card('chart_sleep', barChart(series.map((d) => Math.round((d.sleep_min / 60) * 10) / 10), { labels, cls: 'sleep', format: (v) => fmtHours(v), ariaLabel: t('chart_sleep') }))}
-      ${card('chart_feeds', barChart(series.map((d) => d.feeds), { labels, cls: 'feed', ariaLabel: t('chart_feeds') }))}
-      ${card('chart_ml', barChart(series.map((d) => d.bottle_ml), { labels, cls: 'feed', format: (v) => fmtUnit(v, 'ml', u), ariaLabel: t('chart_ml') }))}
-      ${card('chart_diapers', barChart(series.map((d) => d.diapers), { labels, cls: 'diaper', ariaLabel: t('chart_diapers') }))}
-      ${card('chart_rhythm', rhythmChart(rows, { labels: rows.map((r) => dayLabel(r.date)), hourLabel: (hr) => fmtNumber(hr), ariaLabel: t('chart_rhythm') }),
-        html`<p class="legend">${legendItem('sleep', t('type.sleep'))}${legendItem('pt', t('type.feed'))}</p>`)}
+      ${card(
+        'chart_sleep',
+        barChart(
+          series.map((d) => Math.round((d.sleep_min / 60) * 10) / 10),
+          { labels, cls: 'sleep', format: (v) => fmtHours(v), ariaLabel: t('chart_sleep') },
+        ),
+      )}
+      ${card(
+        'chart_feeds',
+        barChart(
+          series.map((d) => d.feeds),
+          { labels, cls: 'feed', ariaLabel: t('chart_feeds') },
+        ),
+      )}
+      ${card(
+        'chart_ml',
+        barChart(
+          series.map((d) => d.bottle_ml),
+          { labels, cls: 'feed', format: (v) => fmtUnit(v, 'ml', u), ariaLabel: t('chart_ml') },
+        ),
+      )}
+      ${card(
+        'chart_diapers',
+        barChart(
+          series.map((d) => d.diapers),
+          { labels, cls: 'diaper', ariaLabel: t('chart_diapers') },
+        ),
+      )}
+      ${card(
+        'chart_rhythm',
+        rhythmChart(rows, {
+          labels: rows.map((r) => dayLabel(r.date)),
+          hourLabel: (hr) => fmtNumber(hr),
+          ariaLabel: t('chart_rhythm'),
+        }),
+        html`<p class="legend">${legendItem('sleep', t('type.sleep'))}${legendItem('pt', t('type.feed'))}</p>`,
+      )}
       ${await growth()}`;
     show();
   });
 
   show();
-  const offs = ['entries', 'subject'].map((ev) => on(ev, draw));
+  const off = on(['entries', 'subject'], draw);
   draw();
-  return () => offs.forEach((off) => off());
+  return off;
 }

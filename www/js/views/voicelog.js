@@ -41,10 +41,22 @@ export function openVoice() {
     <p class="${listening ? 'listening' : ''}" role="status">${status}</p>
     <p class="muted">${t('voice_examples')}</p>
     ${heard && !proposal ? html`<p class="error">${t('voice_not_understood')}</p>` : nothing}
-    ${proposal ? html`<p class="voice-proposal">${describe(proposal)}</p>
-      <button class="btn primary block" type="button" @click=${confirm}>${t('confirm_log')}</button>` : nothing}
+    ${
+      proposal
+        ? html`<p class="voice-proposal">${describe(proposal)}</p>
+      <button class="btn primary block" type="button" @click=${confirm}>${t('confirm_log')}</button>`
+        : nothing
+    }
   </div>`;
-  const sh = sheet(t('voice_log'), body, { onClose: () => { try { rec.abort(); } catch { /* already stopped */ } } });
+  const sh = sheet(t('voice_log'), body, {
+    onClose: () => {
+      try {
+        rec.abort();
+      } catch {
+        /* already stopped */
+      }
+    },
+  });
 
   rec.addEventListener('result', (ev) => {
     const alts = Array.from(ev.results[0] || []).map((a) => a.transcript);
