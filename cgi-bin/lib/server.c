@@ -217,8 +217,7 @@ void handle_request(const struct program *p, struct request *r)
     }
     if (!r->detached)
         resp_flush(r);
-    log_request(method, r->route ? r->route->pattern : NULL, r->status,
-                mono_us() - r->started_us);
+    log_request(method, r->route ? r->route->pattern : NULL, r->status, mono_us() - r->started_us);
     if (r->worker && r->worker->db_ready)
         db_release_all(&r->worker->db);
     request_cleanup(r);
