@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { useStack, newContext, familyWithBaby, appReady } from './harness.mjs';
+import { useStack, newContext, familyWithBaby, appReady, signInWithForm } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -33,16 +33,12 @@ async function axe(page, where) {
 for (const theme of ['light', 'dark']) {
   test(`no serious or critical violations (${theme})`, async () => {
     const owner = await familyWithBaby(server.base);
-    const me = await owner.client.ok('GET', '/api/v1/auth/me');
     const ctx = await newContext(browser, { colorScheme: theme });
     const page = await ctx.newPage();
     await page.goto(server.base);
     await appReady(page);
     await axe(page, 'sign in');
-    await page.getByLabel('Email').fill(me.user.email);
-    await page.getByLabel('Password').fill(owner.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.locator('.qbtn').first().waitFor();
+    await signInWithForm(page, owner);
     await page.getByRole('button', { name: /^Wet(\s|$)/ }).click();
     await page.getByRole('button', { name: /^Left(\s|$)/ }).click();
     await page.locator('.timer').waitFor();
@@ -81,15 +77,11 @@ for (const theme of ['light', 'dark']) {
 
 test('targets are at least 48 px', async () => {
   const owner = await familyWithBaby(server.base);
-  const me = await owner.client.ok('GET', '/api/v1/auth/me');
   const ctx = await newContext(browser);
   const page = await ctx.newPage();
   await page.goto(server.base);
   await appReady(page);
-  await page.getByLabel('Email').fill(me.user.email);
-  await page.getByLabel('Password').fill(owner.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.locator('.qbtn').first().waitFor();
+  await signInWithForm(page, owner);
   const small = await page.evaluate(() =>
     [...document.querySelectorAll('button, a[href], input, select')]
       .filter((el) => el.offsetParent !== null && !el.closest('.skip'))

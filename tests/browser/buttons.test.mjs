@@ -3,15 +3,7 @@
 // screen follows, and one tap on the new button logs the preset entry.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  useStack,
-  newContext,
-  familyWithBaby,
-  signInContext,
-  appReady,
-  serverEntries,
-  watchErrors,
-} from './harness.mjs';
+import { useStack, familyWithBaby, serverEntries, signedInPage } from './harness.mjs';
 
 let server;
 let browser;
@@ -19,13 +11,7 @@ useStack('buttons', (s) => ({ server, browser } = s));
 
 test('add, rename and remove quick buttons; a new preset logs in one tap', async () => {
   const owner = await familyWithBaby(server.base);
-  const me = await owner.client.ok('GET', '/api/v1/auth/me');
-  const ctx = await newContext(browser);
-  await signInContext(ctx, server.base, me.user.email, owner.password);
-  const page = await ctx.newPage();
-  const errors = watchErrors(page);
-  await page.goto(`${server.base}/#/buttons`);
-  await appReady(page);
+  const { page, errors } = await signedInPage(browser, server.base, owner, { path: '/#/buttons' });
   await page.getByRole('heading', { name: 'Add a button' }).waitFor();
 
   const form = page.locator('form', { hasText: 'Add a button' });

@@ -3,15 +3,7 @@
 // winning version and says so.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  useStack,
-  newContext,
-  familyWithBaby,
-  signInContext,
-  appReady,
-  serverEntries,
-  watchErrors,
-} from './harness.mjs';
+import { useStack, familyWithBaby, serverEntries, signedInPage } from './harness.mjs';
 
 let server;
 let browser;
@@ -19,13 +11,7 @@ useStack('conflict', (s) => ({ server, browser } = s));
 
 test('a stale offline edit gives way to the winning version, shown on the device', async () => {
   const owner = await familyWithBaby(server.base);
-  const me = await owner.client.ok('GET', '/api/v1/auth/me');
-  const ctx = await newContext(browser);
-  await signInContext(ctx, server.base, me.user.email, owner.password);
-  const page = await ctx.newPage();
-  const errors = watchErrors(page);
-  await page.goto(server.base);
-  await appReady(page);
+  const { ctx, page, errors } = await signedInPage(browser, server.base, owner);
   await page.getByRole('button', { name: 'Log something else' }).click();
   await page.locator('dialog .types button', { hasText: /Note$/ }).click();
   await page.locator('dialog.sheet').getByLabel('Description').fill('first words');

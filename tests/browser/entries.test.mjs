@@ -1,18 +1,16 @@
 // entries.test.mjs — sign in through the UI and log every entry type: the
 // quick buttons (tap logs, timers start and stop) and the full form for each
 // of the eleven types; the server then holds each one, authored by us.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer,
-  launchBrowser,
+  useStack,
   newContext,
-  stopAll,
-  sanitizerReport,
   familyWithBaby,
   appReady,
   serverEntries,
   watchErrors,
+  signInWithForm,
 } from './harness.mjs';
 
 let server;
@@ -21,19 +19,11 @@ let owner;
 let page;
 let errors;
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
+useStack('entries', async (s) => {
+  ({ server, browser } = s);
   owner = await familyWithBaby(server.base, { owner: 'Dana' });
-  const ctx = await newContext(browser);
-  page = await ctx.newPage();
+  page = await (await newContext(browser)).newPage();
   errors = watchErrors(page);
-});
-
-after(async () => {
-  const log = await server.stop();
-  await stopAll();
-  assert.equal(sanitizerReport(log, 'entries'), '', 'no sanitizer reports from the programs');
 });
 
 async function untilServerHas(pred, what) {
@@ -59,11 +49,7 @@ async function save(dialog) {
 test('sign in through the form', async () => {
   await page.goto(server.base);
   await appReady(page);
-  const me = await owner.client.ok('GET', '/api/v1/auth/me');
-  await page.getByLabel('Email').fill(me.user.email);
-  await page.getByLabel('Password').fill(owner.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.locator('.qbtn').first().waitFor();
+  await signInWithForm(page, owner);
   assert.match(await page.locator('#topbar').innerText(), /Noa/);
 });
 

@@ -6,7 +6,7 @@
 // with bounded waits. CARELOG_TEST_URL=http://... runs against a server that
 // is already running instead.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, readFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, readFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -207,16 +207,26 @@ export function sanitizerReport(log, name = 'server') {
 
 // A test file's stack: the real server and Chromium started before its tests
 // and stopped after them; the file fails if the programs' log holds a
-// sanitizer report. `ready` receives {server, browser}.
-export function useStack(name, ready, extraEnv = {}) {
+// sanitizer report. `ready` receives {server, browser, www} (and may set up
+// more, asynchronously, before the first test). Options: `env`
+// for the programs; `copyWww` serves a copy of www/ (in `www`, removed
+// after) that the tests may change.
+export function useStack(name, ready, { env = {}, copyWww = false } = {}) {
   let stack = null;
+  let www = null;
   before(async () => {
-    stack = { server: await startServer(extraEnv), browser: await launchBrowser() };
-    ready(stack);
+    if (copyWww) {
+      www = mkdtempSync(join(tmpdir(), 'carelog-www.'));
+      cpSync(join(ROOT, 'www'), www, { recursive: true });
+    }
+    const server = await startServer(www ? { ...env, CARELOG_WWW: www } : env);
+    stack = { server, browser: await launchBrowser(), www };
+    await ready(stack);
   });
   after(async () => {
     const log = stack ? await stack.server.stop() : '';
     await stopAll();
+    if (www) rmSync(www, { recursive: true, force: true });
     assert.equal(sanitizerReport(log, name), '', 'no sanitizer reports from the programs');
   });
 }
@@ -275,7 +285,17 @@ export class Client {
   async register(email, name, password = 'correct horse battery') {
     await this.ok('POST', '/api/v1/auth/register', { email, password, name });
     await this.ok('GET', '/api/v1/auth/me');
+    this.email = email;
+    this.password = password;
     return this;
+  }
+
+  // Follow an access link (a path from accessLink) as this client.
+  async join(path) {
+    const r = await this.call('GET', path);
+    if (![200, 302, 303].includes(r.status)) throw new Error(`join ${path} → ${r.status}`);
+    await this.ok('GET', '/api/v1/auth/me');
+    return r;
   }
 }
 
@@ -295,7 +315,7 @@ export async function familyWithBaby(base, { owner = 'Dana', baby = 'Noa' } = {}
     birth_date: '2026-06-01',
     sex: 'female',
   });
-  return { client, family: fam, subject, password: 'correct horse battery' };
+  return { client, family: fam, subject, email: client.email, password: client.password };
 }
 
 // A share link for the family (role caregiver or viewer); returns its path.
@@ -310,6 +330,28 @@ export async function accessLink(client, fid, role) {
 export async function signInContext(ctx, base, email, password) {
   const r = await ctx.request.post(`${base}/api/v1/auth/login`, { data: { email, password } });
   if (r.status() !== 200) throw new Error(`login ${r.status()} ${await r.text()}`);
+}
+
+// A page signed in as `who` ({email, password}: an owner from familyWithBaby,
+// a Client) in a new context of `browser` (`context`: its options), opened
+// at `path` once the app is up. Returns {ctx, page, errors}.
+export async function signedInPage(browser, base, who, { path = '/', context = {} } = {}) {
+  const ctx = await newContext(browser, context);
+  await signInContext(ctx, base, who.email, who.password);
+  const page = await ctx.newPage();
+  const errors = watchErrors(page);
+  await page.goto(`${base}${path}`);
+  await appReady(page);
+  return { ctx, page, errors };
+}
+
+// Sign in through the app's own form, on a page showing it; waits for the
+// quick buttons of the home screen.
+export async function signInWithForm(page, who) {
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('.qbtn').first().waitFor();
 }
 
 // Wait until the app has booted on a page (the router rendered once).

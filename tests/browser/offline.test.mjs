@@ -4,15 +4,7 @@
 // exactly once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  useStack,
-  newContext,
-  familyWithBaby,
-  signInContext,
-  appReady,
-  serverEntries,
-  watchErrors,
-} from './harness.mjs';
+import { useStack, familyWithBaby, appReady, serverEntries, signedInPage } from './harness.mjs';
 
 let server;
 let browser;
@@ -20,13 +12,7 @@ useStack('offline', (s) => ({ server, browser } = s));
 
 test('20 entries logged offline survive a reload and reach the server once each', async () => {
   const owner = await familyWithBaby(server.base);
-  const me = await owner.client.ok('GET', '/api/v1/auth/me');
-  const ctx = await newContext(browser);
-  await signInContext(ctx, server.base, me.user.email, owner.password);
-  const page = await ctx.newPage();
-  const errors = watchErrors(page);
-  await page.goto(server.base);
-  await appReady(page);
+  const { ctx, page, errors } = await signedInPage(browser, server.base, owner);
   await page.locator('.qbtn').first().waitFor();
   await page.evaluate(() => navigator.serviceWorker.ready);
   await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 20000 });

@@ -4,7 +4,15 @@
 // (/?family=…&subject=…) opens that family and person.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useStack, newContext, familyWithBaby, signInContext, appReady, watchErrors } from './harness.mjs';
+import {
+  useStack,
+  newContext,
+  familyWithBaby,
+  signInContext,
+  appReady,
+  watchErrors,
+  signedInPage,
+} from './harness.mjs';
 
 let server;
 let browser;
@@ -16,9 +24,8 @@ test('a pushed reminder becomes a notification; its link opens the right person'
     name: 'Grandpa Joe',
     kind: 'adult',
   });
-  const me = await owner.client.ok('GET', '/api/v1/auth/me');
   const ctx = await newContext(browser, { permissions: ['notifications'] });
-  await signInContext(ctx, server.base, me.user.email, owner.password);
+  await signInContext(ctx, server.base, owner.email, owner.password);
   const page = await ctx.newPage();
   const errors = watchErrors(page);
   const cdp = await ctx.newCDPSession(page);
@@ -86,13 +93,7 @@ test('a pushed reminder becomes a notification; its link opens the right person'
 
 test('reminders: a caregiver adds one, chooses to be notified, pauses and deletes it', async () => {
   const owner = await familyWithBaby(server.base, { baby: 'Noa' });
-  const me = await owner.client.ok('GET', '/api/v1/auth/me');
-  const ctx = await newContext(browser);
-  await signInContext(ctx, server.base, me.user.email, owner.password);
-  const page = await ctx.newPage();
-  const errors = watchErrors(page);
-  await page.goto(`${server.base}/#/reminders`);
-  await appReady(page);
+  const { page, errors } = await signedInPage(browser, server.base, owner, { path: '/#/reminders' });
   await page.getByRole('heading', { name: 'New reminder' }).waitFor();
   await page.getByLabel('Remind me').selectOption('feed_due');
   await page.getByLabel('Hours after the last one').fill('2.5');

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { useStack, newContext, familyWithBaby, signInContext, appReady, watchErrors, ROOT } from './harness.mjs';
+import { useStack, familyWithBaby, ROOT, signedInPage } from './harness.mjs';
 
 let server;
 let browser;
@@ -13,13 +13,7 @@ useStack('rtl', (s) => ({ server, browser } = s));
 
 test('Hebrew renders right to left', async () => {
   const owner = await familyWithBaby(server.base, { owner: 'דנה', baby: 'נועה' });
-  const me = await owner.client.ok('GET', '/api/v1/auth/me');
-  const ctx = await newContext(browser, { locale: 'he-IL' });
-  await signInContext(ctx, server.base, me.user.email, owner.password);
-  const page = await ctx.newPage();
-  const errors = watchErrors(page);
-  await page.goto(server.base);
-  await appReady(page);
+  const { page, errors } = await signedInPage(browser, server.base, owner, { context: { locale: 'he-IL' } });
   await page.locator('.qbtn').first().waitFor();
 
   assert.equal(await page.evaluate(() => document.documentElement.dir), 'rtl');

@@ -3,19 +3,9 @@
 // with copy), see it in the list and revoke it, read the audit log; switch
 // the language (saved to the account), units and theme; the day summary
 // and the trends charts render from the local copy.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  startServer,
-  launchBrowser,
-  newContext,
-  stopAll,
-  sanitizerReport,
-  familyWithBaby,
-  signInContext,
-  appReady,
-  watchErrors,
-} from './harness.mjs';
+import { useStack, familyWithBaby, signedInPage, appReady } from './harness.mjs';
 
 let server;
 let browser;
@@ -23,24 +13,13 @@ let owner;
 let page;
 let errors;
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
+useStack('settings', async (s) => {
+  ({ server, browser } = s);
   owner = await familyWithBaby(server.base, { owner: 'Dana' });
-  const me = await owner.client.ok('GET', '/api/v1/auth/me');
-  const ctx = await newContext(browser, { permissions: ['clipboard-read', 'clipboard-write'] });
-  await signInContext(ctx, server.base, me.user.email, owner.password);
-  page = await ctx.newPage();
-  errors = watchErrors(page);
-  await page.goto(server.base);
-  await appReady(page);
+  ({ page, errors } = await signedInPage(browser, server.base, owner, {
+    context: { permissions: ['clipboard-read', 'clipboard-write'] },
+  }));
   await page.locator('.qbtn').first().waitFor();
-});
-
-after(async () => {
-  const log = await server.stop();
-  await stopAll();
-  assert.equal(sanitizerReport(log, 'settings'), '', 'no sanitizer reports from the programs');
 });
 
 test('owner adds a person, creates and revokes an access link, reads the audit log', async () => {

@@ -6,7 +6,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   useStack,
-  newContext,
   familyWithBaby,
   accessLink,
   Client,
@@ -14,7 +13,7 @@ import {
   signInContext,
   appReady,
   serverEntries,
-  watchErrors,
+  signedInPage,
 } from './harness.mjs';
 
 let server;
@@ -23,18 +22,10 @@ useStack('shared-device', (s) => ({ server, browser } = s));
 
 test('a queued change waits for its own author on a shared device', async () => {
   const owner = await familyWithBaby(server.base);
-  const dana = (await owner.client.ok('GET', '/api/v1/auth/me')).user;
-  const sam = new Client(server.base);
-  const samEmail = uniqueEmail('sam');
-  await sam.register(samEmail, 'Sam');
-  await sam.call('GET', await accessLink(owner.client, owner.family.id, 'caregiver'));
+  const sam = await new Client(server.base).register(uniqueEmail('sam'), 'Sam');
+  await sam.join(await accessLink(owner.client, owner.family.id, 'caregiver'));
 
-  const ctx = await newContext(browser);
-  await signInContext(ctx, server.base, dana.email, owner.password);
-  const page = await ctx.newPage();
-  const errors = watchErrors(page);
-  await page.goto(server.base);
-  await appReady(page);
+  const { ctx, page, errors } = await signedInPage(browser, server.base, owner);
   await page.locator('.qbtn').first().waitFor();
 
   await ctx.setOffline(true);
@@ -45,7 +36,7 @@ test('a queued change waits for its own author on a shared device', async () => 
   // Dana's session is gone (expired, or signed out elsewhere); Sam signs in.
   await ctx.clearCookies();
   await ctx.setOffline(false);
-  await signInContext(ctx, server.base, samEmail, 'correct horse battery');
+  await signInContext(ctx, server.base, sam.email, sam.password);
   await page.goto(server.base);
   await appReady(page);
   await page.locator('.qbtn').first().waitFor();
@@ -66,7 +57,7 @@ test('a queued change waits for its own author on a shared device', async () => 
 
   // Dana comes back: her changes go out, under her name.
   await ctx.clearCookies();
-  await signInContext(ctx, server.base, dana.email, owner.password);
+  await signInContext(ctx, server.base, owner.email, owner.password);
   await page.goto(server.base);
   await appReady(page);
   let list = [];

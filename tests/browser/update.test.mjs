@@ -2,40 +2,16 @@
 // "update available — reload" prompt; Reload hands over to the new service
 // worker and its cache. The server serves a copy of www/ (CARELOG_WWW) so the
 // test can change it without touching the shared files.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  startServer,
-  launchBrowser,
-  newContext,
-  stopAll,
-  sanitizerReport,
-  appReady,
-  watchErrors,
-  runSync,
-  ROOT,
-} from './harness.mjs';
+import { useStack, newContext, appReady, watchErrors, runSync, ROOT } from './harness.mjs';
 
 let server;
 let browser;
 let www;
-
-before(async () => {
-  www = mkdtempSync(join(tmpdir(), 'carelog-www.'));
-  cpSync(join(ROOT, 'www'), www, { recursive: true });
-  server = await startServer({ CARELOG_WWW: www });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  const log = await server.stop();
-  await stopAll();
-  rmSync(www, { recursive: true, force: true });
-  assert.equal(sanitizerReport(log, 'update'), '', 'no sanitizer reports from the programs');
-});
+useStack('update', (s) => ({ server, browser, www } = s), { copyWww: true });
 
 test('a new shell version offers a reload that activates it', async () => {
   const ctx = await newContext(browser);
