@@ -13,7 +13,7 @@ complain() { head -200 | sed 's/^/# /' >&2; } # complain <<< TEXT
 
 # ---- 1. Biome ----
 if [ -x node_modules/.bin/biome ]; then
-    out=$(node_modules/.bin/biome ci --colors=off 2>&1)
+    out=$(node_modules/.bin/biome ci --colors=off --error-on-warnings 2>&1)
     rc=$?
     ok $rc "biome ci: www/ and tests/ JS formatted and lint-clean ($(printf '%s' "$out" | grep -o 'Checked [0-9]* files' || echo 'no files'))"
     [ $rc = 0 ] && ! grep -q 'Checked 0 files' <<< "$out"

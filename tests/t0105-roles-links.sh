@@ -24,9 +24,8 @@ is "$(jbody '[.links[] | has("token")] | any')" false "listing never shows a tok
 ok "$(db .dump | grep -q -- "$BOB_TOKEN"; [ $? -ne 0 ]; echo $?)" "no raw link token in the database"
 
 # An account registers with the invite and joins as caregiver.
-AS=bob req POST /api/v1/auth/register "{\"email\":\"bob@example.com\",\"password\":\"password-bob\",\"name\":\"Bob\",\"invite\":\"$BOB_TOKEN\"}"
+signup -n Bob -i "$BOB_TOKEN" bob
 is "$STATUS" 201 "register with an invite"
-AS=bob csrf_save
 AS=bob req GET /api/v1/auth/me
 is "$(jbody '.families[0].role')" caregiver "…joined as caregiver"
 
@@ -44,9 +43,8 @@ AS=grandma csrf_save
 # A signed-in account following a link joins with the link's role.
 signup carol
 CAROL_TOKEN=$(AS=ana invite viewer "Carol")
-AS=carol req GET "/join/$CAROL_TOKEN"
-is "$STATUS" 303 "signed-in join redirects"
-AS=carol req GET /api/v1/auth/me
+join carol "$CAROL_TOKEN"
+is "$JOIN_STATUS" 303 "signed-in join redirects"
 is "$(jbody '.user.guest, .families[0].role' | paste -sd' ')" "false viewer" "…and joins the account"
 
 # Viewers and caregivers cannot change the family: every write is 403.
@@ -116,8 +114,7 @@ db "UPDATE links SET expires_at = 1 WHERE label = 'Late'"
 AS=dev3 req GET "/join/$LATE"
 is "$STATUS" 410 "an expired link is 410"
 NANNY=$(AS=bob invite caregiver Nanny)
-AS=nanny req GET "/join/$NANNY"
-AS=nanny req GET /api/v1/auth/me
+join nanny "$NANNY"
 is "$STATUS" 200 "the nanny's device is in"
 NLID=$(AS=bob req GET "/api/v1/families/$FID/links"; jbody '.links[] | select(.label=="Nanny") | .id')
 AS=bob req DELETE "/api/v1/families/$FID/links/$NLID"
