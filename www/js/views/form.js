@@ -168,48 +168,34 @@ export async function openEntryForm({ type, entry = null, preset = null }) {
     await remove(entry);
   }
 
+  const setStart = (ev) => {
+    start = ev.target.value;
+  };
+  const setEnd = (ev) => {
+    end = ev.target.value;
+  };
+  const timeInput = (id, value, onInput, required = false) =>
+    html`<input id=${id} type="datetime-local" ?required=${required} ?disabled=${!writable} .value=${value} @input=${onInput}>`;
+  const actions =
+    () => html`${isNew ? nothing : html`<button type="button" class="btn danger" @click=${del}>${t('delete')}</button>`}
+    <button type="submit" class="btn primary">${isNew ? t('save') : t('save_changes')}</button>`;
+  const shown = () => def.fields.filter((f) => !f.when || f.when(value));
+
   const view = () => {
     const timer = def.timer(value);
+    const author = isNew
+      ? ''
+      : t('by_author', { name: entry.author_name || '—', when: fmtDateTime(entry.updated_at, tz()) });
     return html`<form class="sheet-body" novalidate @submit=${submit}>
       <div>
-        ${field(
-          timer ? t('started') : t('time'),
-          `f-${type}-start`,
-          html`<input id="f-${type}-start" type="datetime-local" required ?disabled=${!writable} .value=${start} @input=${(
-            ev,
-          ) => {
-            start = ev.target.value;
-          }}>`,
-        )}
+        ${field(timer ? t('started') : t('time'), `f-${type}-start`, timeInput(`f-${type}-start`, start, setStart, true))}
         ${timer ? html`<label class="check"><input type="checkbox" .checked=${running} ?disabled=${!writable} @change=${(ev) => setRunning(ev.target.checked)}>${t('still_running')}</label>` : nothing}
-        ${
-          timer && !running
-            ? field(
-                t('ended'),
-                `f-${type}-end`,
-                html`<input id="f-${type}-end" type="datetime-local" ?disabled=${!writable} .value=${end} @input=${(
-                  ev,
-                ) => {
-                  end = ev.target.value;
-                }}>`,
-              )
-            : nothing
-        }
+        ${timer && !running ? field(t('ended'), `f-${type}-end`, timeInput(`f-${type}-end`, end, setEnd)) : nothing}
       </div>
-      <div>${repeat(
-        def.fields.filter((f) => !f.when || f.when(value)),
-        (f) => f.key,
-        input,
-      )}</div>
+      <div>${repeat(shown(), (f) => f.key, input)}</div>
       <p class="error" role="alert" ?hidden=${!problem}>${problem}</p>
-      ${isNew ? nothing : html`<p class="muted">${t('by_author', { name: entry.author_name || '—', when: fmtDateTime(entry.updated_at, tz()) })}</p>`}
-      <div class="sheet-actions">${
-        writable
-          ? html`
-        ${isNew ? nothing : html`<button type="button" class="btn danger" @click=${del}>${t('delete')}</button>`}
-        <button type="submit" class="btn primary">${isNew ? t('save') : t('save_changes')}</button>`
-          : nothing
-      }</div>
+      ${author ? html`<p class="muted">${author}</p>` : nothing}
+      <div class="sheet-actions">${writable ? actions() : nothing}</div>
     </form>`;
   };
 
