@@ -3,6 +3,7 @@
 #   make test    install what tests need, build with sanitizers, run every layer
 #   make fuzz    run each libFuzzer target for FUZZ_SECONDS
 #   make bench   figures: wrk throughput/latency and whole-stack RSS
+#   make format  C and JS in the project's style (make lint checks it)
 VERSION  := 0.1.0
 BUILD    ?= release
 PORT     ?= 8080
@@ -56,7 +57,7 @@ FUZZERS  := $(FUZZ_SRC:tests/fuzz/%.c=$(OUT)/fuzz/%)
 TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOLS    := $(TOOL_SRC:tests/tools/%.c=$(OUT)/tests/tools/%)
 
-.PHONY: all programs units fuzzers run test fuzz bench bench-pwa deps clean format www www-vendor
+.PHONY: all programs units fuzzers run test fuzz bench bench-pwa deps clean format lint www www-vendor
 all: programs
 programs: $(BINS)
 units: $(UNITS) $(TOOLS)
@@ -122,11 +123,18 @@ $(OUT)/fuzz/%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(LIB)
 # copied into www/vendor (git-ignored), the entry catalogue becomes the module
 # www/js/catalogue.js (git-ignored), and the service worker's precache list
 # and version are generated from the files in www/.
-WWW_VENDOR := www/vendor/idb.js
+# lit-html: its ES module build, only the files the app imports (each keeps
+# its relative imports, so the layout under www/vendor/lit-html is npm's).
+LIT_HTML   := lit-html.js directive.js directive-helpers.js directives/keyed.js directives/live.js \
+              directives/repeat.js
+WWW_VENDOR := www/vendor/idb.js $(LIT_HTML:%=www/vendor/lit-html/%)
 www-vendor: $(WWW_VENDOR)
 www/vendor/idb.js: node_modules/.package-lock.json
 	@mkdir -p $(@D)
 	cp node_modules/idb/build/index.js $@
+www/vendor/lit-html/%.js: node_modules/.package-lock.json
+	@mkdir -p $(@D)
+	cp node_modules/lit-html/$*.js $@
 # npm writes node_modules/.package-lock.json on every install (package files
 # keep their published dates, so they cannot tell how fresh an install is).
 node_modules/.package-lock.json: package-lock.json
@@ -175,8 +183,14 @@ bench-pwa:
 	@$(MAKE) --no-print-directory programs
 	@node tools/bench-pwa.mjs
 
-format:
-	clang-format -i cgi-bin/*.c cgi-bin/*.h cgi-bin/lib/*/*.[ch] cmd/*.c tests/unit/*.[ch] tests/fuzz/*.c tests/tools/*.c
+# One style: clang-format (.clang-format) for the C sources, Biome (biome.json)
+# for the JS of www/ and tests/. tests/t0010-lint.sh checks both (make lint).
+C_STYLE_SRC := $(sort $(shell find cgi-bin cmd tests/unit tests/fuzz tests/tools -name '*.[ch]'))
+format: node_modules/.package-lock.json
+	clang-format -i $(C_STYLE_SRC)
+	node_modules/.bin/biome format --write
+lint: node_modules/.package-lock.json
+	@sh tests/run-all.sh tests/t0010-lint.sh
 
 clean:
 	rm -rf build

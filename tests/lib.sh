@@ -130,20 +130,67 @@ header() { # header NAME — the value of a response header, CR stripped
 }
 csrf_save() { jbody .csrf_token > "$T_DIR/csrf-${AS:-anon}"; }
 
-# ---- accounts (servers started with REGISTRATION=open) ----
-# signup NAME [EMAIL] — registers an account and keeps its cookie and CSRF
-# token under AS=NAME; its password is "password-NAME".
+# ---- accounts (servers started with REGISTRATION=open, or with an invite) ----
+# Every test signs up, signs in and follows links through these three, so a
+# change to those flows is made here once.
+# signup [-n DISPLAY] [-i INVITE] NAME [EMAIL] — registers an account (name
+# DISPLAY, default NAME; with an invite token when given) and keeps its
+# cookie and CSRF token under AS=NAME. Its password is "password-NAME" and
+# its email NAME@example.com unless given. STATUS is the registration's.
 signup() {
-    AS=$1 req POST /api/v1/auth/register \
-        "{\"email\":\"${2:-$1@example.com}\",\"password\":\"password-$1\",\"name\":\"$1\"}"
+    local display="" token=""
+    while :; do
+        case $1 in
+        -n) display=$2; shift 2 ;;
+        -i) token=$2; shift 2 ;;
+        *) break ;;
+        esac
+    done
+    local account
+    account=$(jq -cn --arg e "${2:-$1@example.com}" --arg p "password-$1" --arg n "${display:-$1}" --arg i "$token" \
+        '{email: $e, password: $p, name: $n} + (if $i == "" then {} else {invite: $i} end)')
+    AS=$1 req POST /api/v1/auth/register "$account"
+    local status=$STATUS
     [ "$STATUS" = 201 ] || diag "signup $1 failed: $STATUS $(body)"
     AS=$1 csrf_save
+    STATUS=$status
 }
-# signin NAME [EMAIL] — signs in again (a fresh cookie jar).
+# signin [-j DEVICE] [-p PASSWORD] NAME [EMAIL] [curl args...] — signs NAME
+# in on a fresh cookie jar, kept under AS=DEVICE (default NAME; another name
+# is another device of NAME's), with its CSRF token. The password is "password-NAME"
+# unless given. STATUS is the sign-in's.
 signin() {
-    rm -f "$T_DIR/jar-$1" "$T_DIR/csrf-$1"
-    AS=$1 req POST /api/v1/auth/login \
-        "{\"email\":\"${2:-$1@example.com}\",\"password\":\"password-$1\"}"
+    local device="" password=""
+    while :; do
+        case $1 in
+        -j) device=$2; shift 2 ;;
+        -p) password=$2; shift 2 ;;
+        *) break ;;
+        esac
+    done
+    local name=$1 email=$1@example.com
+    shift
+    if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then
+        email=$1
+        shift
+    fi
+    device=${device:-$name}
+    rm -f "$T_DIR/jar-$device" "$T_DIR/csrf-$device"
+    AS=$device req POST /api/v1/auth/login \
+        "$(jq -cn --arg e "$email" --arg p "${password:-password-$name}" '{email: $e, password: $p}')" "$@"
+    local status=$STATUS
+    AS=$device csrf_save
+    STATUS=$status
+}
+# join NAME TOKEN — NAME (an account's cookie jar, or a new device's) uses
+# the invite or access link /join/TOKEN the way its page's button does (a
+# same-origin POST; a GET only shows the page), then keeps the CSRF token of
+# the session it has. JOIN_STATUS is the link's answer, STATUS that of GET
+# /api/v1/auth/me.
+join() {
+    AS=$1 req POST "/join/$2" -H "Sec-Fetch-Site: same-origin"
+    JOIN_STATUS=$STATUS
+    AS=$1 req GET /api/v1/auth/me
     AS=$1 csrf_save
 }
 # new_family NAME [TZ] — as $AS, creates a family; prints its id.
@@ -155,11 +202,6 @@ new_family() {
 invite() {
     req POST "/api/v1/families/$FID/links" "{\"role\":\"$1\",\"label\":\"${2:-$1 link}\"}"
     jbody .token
-}
-# join TOKEN — as $AS, uses an invite or access link the way its page's
-# button does (a same-origin POST; a GET only shows the page).
-join() {
-    req POST "/join/$1" -H "Sec-Fetch-Site: same-origin"
 }
 # db SQL — runs SQL on the test database.
 db() { sqlite3 -cmd ".timeout 5000" "$T_DIR/data/carelog.db" "$@"; }

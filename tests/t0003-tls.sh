@@ -22,13 +22,12 @@ is "$STATUS" 308 "plain HTTP redirects"
 is "$(header Location)" "https://127.0.0.1:$TLS_PORT/health?x=1" "…to the same path over HTTPS"
 is "$(header Strict-Transport-Security)" "" "no HSTS over plain HTTP"
 
-AS=ana req POST /api/v1/auth/register '{"email":"ana@example.com","password":"password-ana","name":"Ana"}'
+signup -n Ana ana
 is "$STATUS" 201 "register over HTTPS"
 cookie=$(header Set-Cookie)
 like "$cookie" '^__Host-carelog_session=[A-Za-z0-9_-]{43}; Path=/;' "cookie has the __Host- prefix and path /"
 like "$cookie" '; Secure' "cookie is Secure"
 like "$cookie" 'HttpOnly; SameSite=Lax' "cookie is HttpOnly and SameSite=Lax"
-AS=ana csrf_save
 AS=ana req GET /api/v1/auth/me
 is "$(jbody .user.email)" ana@example.com "the secure cookie signs in"
 AS=ana req POST /api/v1/families '{"name":"F","timezone":"UTC"}'

@@ -6,11 +6,8 @@
 
 start_server REGISTRATION=open
 signup ana
-rm -f "$T_DIR/jar-phone"
-AS=phone req POST /api/v1/auth/login '{"email":"ana@example.com","password":"password-ana"}' \
-    -H "User-Agent: Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/120.0 Mobile"
+signin -j phone ana -H "User-Agent: Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/120.0 Mobile"
 is "$STATUS" 200 "second device signs in"
-AS=phone csrf_save
 
 AS=ana req GET /api/v1/auth/sessions
 is "$STATUS" 200 "list sessions"
@@ -41,8 +38,7 @@ AS=bob req GET /api/v1/auth/me
 is "$STATUS" 200 "…which still works"
 
 # A password change needs the current password and ends the other sessions.
-rm -f "$T_DIR/jar-phone"
-AS=phone req POST /api/v1/auth/login '{"email":"ana@example.com","password":"password-ana"}'
+signin -j phone ana
 AS=ana req PATCH /api/v1/auth/me '{"password":"a brand new password"}'
 is "$STATUS" 400 "password change without the current one is 400"
 is "$(jbody .error.fields.current_password)" "is required" "…current_password is required"

@@ -24,15 +24,14 @@ is "$(jbody '[.links[] | has("token")] | any')" false "listing never shows a tok
 ok "$(db .dump | grep -q -- "$BOB_TOKEN"; [ $? -ne 0 ]; echo $?)" "no raw link token in the database"
 
 # An account registers with the invite and joins as caregiver.
-AS=bob req POST /api/v1/auth/register "{\"email\":\"bob@example.com\",\"password\":\"password-bob\",\"name\":\"Bob\",\"invite\":\"$BOB_TOKEN\"}"
+signup -n Bob -i "$BOB_TOKEN" bob
 is "$STATUS" 201 "register with an invite"
-AS=bob csrf_save
 AS=bob req GET /api/v1/auth/me
 is "$(jbody '.families[0].role')" caregiver "…joined as caregiver"
 
 # A device joins as a guest viewer: no account, link = sign-in.
 GRANDMA_TOKEN=$(AS=ana invite viewer "Grandma's phone")
-AS=grandma join "$GRANDMA_TOKEN"
+AS=grandma req POST "/join/$GRANDMA_TOKEN" -H "Sec-Fetch-Site: same-origin"
 is "$STATUS" 303 "guest join redirects"
 is "$(header Location)" "/?family=$FID" "…into the family"
 like "$(header Set-Cookie)" '^carelog_session=.*HttpOnly' "…with a session cookie"
@@ -44,9 +43,8 @@ AS=grandma csrf_save
 # A signed-in account following a link joins with the link's role.
 signup carol
 CAROL_TOKEN=$(AS=ana invite viewer "Carol")
-AS=carol join "$CAROL_TOKEN"
-is "$STATUS" 303 "signed-in join redirects"
-AS=carol req GET /api/v1/auth/me
+join carol "$CAROL_TOKEN"
+is "$JOIN_STATUS" 303 "signed-in join redirects"
 is "$(jbody '.user.guest, .families[0].role' | paste -sd' ')" "false viewer" "…and joins the account"
 
 # Viewers and caregivers cannot change the family: every write is 403.
@@ -105,29 +103,28 @@ is "$(jbody '[.members[].name] | index("Grandma'"'"'s phone")')" null "…and no
 # Link lifecycle: used up, expired, revoked, unknown.
 AS=bob req POST "/api/v1/families/$FID/links" '{"role":"viewer","label":"Once","max_uses":1}'
 ONCE=$(jbody .token)
-AS=dev1 join "$ONCE"
+AS=dev1 req POST "/join/$ONCE" -H "Sec-Fetch-Site: same-origin"
 is "$STATUS" 303 "a one-use link works once"
-AS=dev2 join "$ONCE"
+AS=dev2 req POST "/join/$ONCE" -H "Sec-Fetch-Site: same-origin"
 is "$STATUS" 410 "…then it is used up (410)"
 like "$(header Content-Type)" '^text/html' "…with a friendly HTML page"
 like "$(body)" 'no longer works' "…saying so"
 LATE=$(AS=bob invite viewer Late)
 db "UPDATE links SET expires_at = 1 WHERE label = 'Late'"
-AS=dev3 join "$LATE"
+AS=dev3 req POST "/join/$LATE" -H "Sec-Fetch-Site: same-origin"
 is "$STATUS" 410 "an expired link is 410"
 NANNY=$(AS=bob invite caregiver Nanny)
-AS=nanny join "$NANNY"
-AS=nanny req GET /api/v1/auth/me
+join nanny "$NANNY"
 is "$STATUS" 200 "the nanny's device is in"
 NLID=$(AS=bob req GET "/api/v1/families/$FID/links"; jbody '.links[] | select(.label=="Nanny") | .id')
 AS=bob req DELETE "/api/v1/families/$FID/links/$NLID"
 is "$STATUS" 204 "revoke the link"
 AS=nanny req GET /api/v1/auth/me
 is "$STATUS" 401 "…which ends the sessions made with it"
-AS=dev4 join "$NANNY"
+AS=dev4 req POST "/join/$NANNY" -H "Sec-Fetch-Site: same-origin"
 is "$STATUS" 410 "…and the link no longer works"
 AS=bob req GET "/api/v1/families/$FID/links"
 is "$(jbody '.links[] | select(.label=="Nanny") | .revoked')" true "listed as revoked"
-AS=dev5 join "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+AS=dev5 req POST "/join/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" -H "Sec-Fetch-Site: same-origin"
 is "$STATUS" 404 "an unknown link is 404"
 done_testing

@@ -8,8 +8,7 @@ start_server REGISTRATION=open
 signup ana
 FID=$(AS=ana new_family "Audited")
 TOKEN=$(AS=ana invite caregiver "Bob")
-AS=bob req POST /api/v1/auth/register "{\"email\":\"bob@example.com\",\"password\":\"password-bob\",\"name\":\"Bob\",\"invite\":\"$TOKEN\"}"
-AS=bob csrf_save
+signup -n Bob -i "$TOKEN" bob
 BMID=$(AS=ana req GET "/api/v1/families/$FID/members"; jbody '.members[] | select(.name=="Bob") | .id')
 AS=ana req PATCH "/api/v1/families/$FID/members/$BMID" '{"role":"viewer"}'
 LID=$(AS=ana req GET "/api/v1/families/$FID/links"; jbody '.links[0].id')

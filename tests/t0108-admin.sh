@@ -28,10 +28,8 @@ is "$(jbody '.user.is_admin, .user.has_password' | paste -sd' ')" "true false" "
 AS=jane csrf_save
 AS=jane req PATCH /api/v1/auth/me '{"email":"jane@sleep.example","password":"jane secret pw","name":"Jane"}'
 is "$STATUS" 200 "the admin sets email and password (no current one needed yet)"
-rm -f "$T_DIR/jar-jane"
-AS=jane req POST /api/v1/auth/login '{"email":"jane@sleep.example","password":"jane secret pw"}'
+signin -p "jane secret pw" jane jane@sleep.example
 is "$STATUS" 200 "…and signs in with them"
-AS=jane csrf_save
 out3=$(DATA_DIR="$T_DIR/data" "$T_BIN/carelogctl" setup)
 is "$out3" "" "once the admin has a password, setup prints no link"
 
@@ -40,9 +38,8 @@ req POST /api/v1/auth/register '{"email":"mum@example.com","password":"password-
 is "$STATUS" 403 "no registration without an invite"
 CLIENT=$(AS=jane new_family "Client Smith" "Australia/Sydney")
 TOK=$(AS=jane FID=$CLIENT invite owner "Mum")
-AS=mum req POST /api/v1/auth/register "{\"email\":\"mum@example.com\",\"password\":\"password-mum\",\"name\":\"Mum\",\"invite\":\"$TOK\"}"
+signup -n Mum -i "$TOK" mum
 is "$STATUS" 201 "the parent registers with the invite"
-AS=mum csrf_save
 AS=mum req GET /api/v1/auth/me
 is "$(jbody '.families[0].name + " " + .families[0].role')" "Client Smith owner" "…as owner of the client family"
 OWN=$(AS=mum new_family "Mum's own")

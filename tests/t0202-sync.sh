@@ -14,7 +14,7 @@ FID=$(new_family Home)
 req POST "/api/v1/families/$FID/subjects" '{"name":"Noa","kind":"baby"}'
 SID=$(jbody .id)
 TOKEN=$(invite caregiver Bob)
-AS=bob join "$TOKEN"
+join bob "$TOKEN"
 NOW=$(date +%s%3N)
 
 # Bob writes one entry; Ana's outbox then holds a stale edit of it.

@@ -12,7 +12,7 @@ export AS=ana
 FID=$(new_family Home)
 req POST "/api/v1/families/$FID/subjects" '{"name":"Noa","kind":"baby"}'
 SID=$(jbody .id)
-AS=bob join "$(invite caregiver Bob)"
+join bob "$(invite caregiver Bob)"
 
 # listen NAME [curl args] — opens a stream in the background into
 # $T_DIR/sse-NAME, signed in with the cookie jar of $JAR (default NAME).

@@ -18,8 +18,8 @@ export AS=ana
 FID=$(new_family Home)
 req POST "/api/v1/families/$FID/subjects" '{"name":"Noa","kind":"baby"}'
 SID=$(jbody .id)
-AS=bob join "$(invite caregiver Bob)"
-AS=carl join "$(invite viewer Carl)"
+join bob "$(invite caregiver Bob)"
+join carl "$(invite viewer Carl)"
 db "UPDATE users SET is_admin = 1 WHERE email = 'zoe@example.com'"
 
 # login JAR NAME — a further session of account NAME in cookie jar JAR.
@@ -115,7 +115,7 @@ cut_off carl "sign-out" sign_out
 # 5. An access link revoked: its guest device goes.
 AS=ana req POST "/api/v1/families/$FID/links" '{"role":"caregiver","label":"Nanny"}'
 LID=$(jbody .id)
-AS=nanny join "$(jbody .token)"
+join nanny "$(jbody .token)"
 listen nanny
 ok "$(live nanny; echo $?)" "the guest's stream is live"
 revoke_link() { AS=ana req DELETE "/api/v1/families/$FID/links/$LID"; is "$STATUS" 204 "ana revokes the link"; }

@@ -101,8 +101,8 @@ is "$(echo "$PASS" | jq -c '[.fired, .delivered]')" "[1,1]" "when the snooze end
 
 # A second member and a second rule: gone subscriptions are pruned; quiet
 # hours are kept.
-AS=bob signup bob
-AS=bob join "$(invite caregiver Bob)"
+signup bob
+join bob "$(invite caregiver Bob)"
 AS=bob req POST /api/v1/push/subscriptions "$(svc_sub bob '[{"status":410}]')"
 AS=bob req POST "/api/v1/families/$FID/reminders" "{\"subject_id\":\"$SID\",\"kind\":\"diaper_due\",\"interval_min\":60}"
 R2=$(jbody .id)
@@ -124,7 +124,7 @@ is "$(echo "$PASS" | jq -c '[.skipped_quiet, .delivered]')" "[1,1]" "quiet hours
 is "$(log '[.requests[] | select(.sub == "bob")] | length')" 1 "the gone subscription got nothing more"
 
 # 429 with Retry-After: retried later, and not before.
-AS=carol signup carol
+signup carol
 AS=carol req POST /api/v1/push/subscriptions "$(svc_sub carol '[{"status":429,"retryAfter":"2","times":1},{"status":201}]')"
 AS=carol req POST /api/v1/push/test
 is "$STATUS $(jbody '.test_queued, .retry' | paste -sd,)" "202 1,1" "a test message meets 429"
@@ -141,7 +141,7 @@ is "$(last_payload carol | jq -r .body)" "Notifications work on this device" \
 
 # Two passes at once send each message once.
 for i in $(seq 1 40); do
-    AS=dave${i} signup "dave$i" > /dev/null
+    signup "dave$i" > /dev/null
     AS=dave${i} req POST /api/v1/push/subscriptions "$(svc_sub "dave$i" '[{"status":201}]')"
     db "INSERT INTO push_messages (subscription_id, dedupe, payload, next_attempt_at, created_at)
         SELECT id, 'race', '{\"title\":\"race\"}', 0, 0 FROM push_subscriptions WHERE endpoint LIKE '%/dave$i'"

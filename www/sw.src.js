@@ -16,21 +16,25 @@ const SHELL = '/index.html';
 const OFFLINE = '/offline.html';
 
 self.addEventListener('install', (event) => {
-  event.waitUntil((async () => {
-    const cache = await caches.open(CACHE);
-    await cache.addAll(PRECACHE.files.map((f) => new Request(f, { cache: 'reload' })));
-    // The first install takes over at once; updates wait for the page to say so.
-    if (!self.registration.active) await self.skipWaiting();
-  })());
+  event.waitUntil(
+    (async () => {
+      const cache = await caches.open(CACHE);
+      await cache.addAll(PRECACHE.files.map((f) => new Request(f, { cache: 'reload' })));
+      // The first install takes over at once; updates wait for the page to say so.
+      if (!self.registration.active) await self.skipWaiting();
+    })(),
+  );
 });
 
 self.addEventListener('activate', (event) => {
-  event.waitUntil((async () => {
-    for (const key of await caches.keys()) {
-      if (key.startsWith('carelog-shell-') && key !== CACHE) await caches.delete(key);
-    }
-    await self.clients.claim();
-  })());
+  event.waitUntil(
+    (async () => {
+      for (const key of await caches.keys()) {
+        if (key.startsWith('carelog-shell-') && key !== CACHE) await caches.delete(key);
+      }
+      await self.clients.claim();
+    })(),
+  );
 });
 
 self.addEventListener('message', (event) => {
@@ -65,7 +69,9 @@ async function navigation(req) {
   try {
     return await fetch(req);
   } catch {
-    return (await cache.match(url.pathname === '/' ? SHELL : OFFLINE)) || (await cache.match(OFFLINE)) || Response.error();
+    return (
+      (await cache.match(url.pathname === '/' ? SHELL : OFFLINE)) || (await cache.match(OFFLINE)) || Response.error()
+    );
   }
 }
 
@@ -82,26 +88,38 @@ async function shellAsset(req) {
 
 self.addEventListener('sync', (event) => {
   if (event.tag !== 'outbox') return;
-  event.waitUntil((async () => {
-    const windows = await self.clients.matchAll({ type: 'window' });
-    if (windows.length) {
-      for (const w of windows) w.postMessage({ type: 'flush' });
-      return;
-    }
-    await flushAllFamilies();
-  })());
+  event.waitUntil(
+    (async () => {
+      const windows = await self.clients.matchAll({ type: 'window' });
+      if (windows.length) {
+        for (const w of windows) w.postMessage({ type: 'flush' });
+        return;
+      }
+      await flushAllFamilies();
+    })(),
+  );
 });
 
 // Web Push reminders: {title, body, url, tag, actions, data} from the push
 // program (cgi-bin/lib/pushpass.c).
 self.addEventListener('push', (event) => {
   let msg = {};
-  try { msg = event.data ? event.data.json() : {}; } catch { msg = { title: 'carelog', body: event.data ? event.data.text() : '' }; }
+  try {
+    msg = event.data ? event.data.json() : {};
+  } catch {
+    msg = { title: 'carelog', body: event.data ? event.data.text() : '' };
+  }
   const data = { ...(msg.data || {}), url: msg.url || '/' };
-  event.waitUntil(self.registration.showNotification(msg.title || 'carelog', {
-    body: msg.body || '', tag: msg.tag, data, icon: '/icons/icon-192.png', badge: '/icons/icon-192.png',
-    actions: Array.isArray(msg.actions) ? msg.actions.slice(0, 2) : [],
-  }));
+  event.waitUntil(
+    self.registration.showNotification(msg.title || 'carelog', {
+      body: msg.body || '',
+      tag: msg.tag,
+      data,
+      icon: '/icons/icon-192.png',
+      badge: '/icons/icon-192.png',
+      actions: Array.isArray(msg.actions) ? msg.actions.slice(0, 2) : [],
+    }),
+  );
 });
 
 // Where a tap on a notification (or one of its buttons) leads.
@@ -116,22 +134,26 @@ self.addEventListener('notificationclick', (event) => {
   const { action } = event;
   const data = event.notification.data || {};
   event.notification.close();
-  event.waitUntil((async () => {
-    if (action === 'snooze') {
-      // The token in the payload is the authority: no session or CSRF here.
-      await fetch('/api/v1/push/snooze', {
-        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token: data.snooze_token }),
-      }).catch(() => {});
-      return;
-    }
-    const target = new URL(notificationTarget(action, data), self.location.origin).href;
-    const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
-    const open = windows.find((w) => new URL(w.url).origin === self.location.origin);
-    if (open && 'navigate' in open) {
-      await open.focus();
-      await open.navigate(target);
-      return;
-    }
-    await self.clients.openWindow(target);
-  })());
+  event.waitUntil(
+    (async () => {
+      if (action === 'snooze') {
+        // The token in the payload is the authority: no session or CSRF here.
+        await fetch('/api/v1/push/snooze', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ token: data.snooze_token }),
+        }).catch(() => {});
+        return;
+      }
+      const target = new URL(notificationTarget(action, data), self.location.origin).href;
+      const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+      const open = windows.find((w) => new URL(w.url).origin === self.location.origin);
+      if (open && 'navigate' in open) {
+        await open.focus();
+        await open.navigate(target);
+        return;
+      }
+      await self.clients.openWindow(target);
+    })(),
+  );
 });

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { useStack, newContext, familyWithBaby, appReady } from './harness.mjs';
+import { useStack, newContext, familyWithBaby, appReady, signInWithForm } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -18,23 +18,27 @@ async function axe(page, where) {
   await page.evaluate(AXE);
   const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
   const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  const report = bad.map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 4).map((n) => n.target.join(' ')).join('\n    ')}`).join('\n  ');
+  const report = bad
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes
+          .slice(0, 4)
+          .map((n) => n.target.join(' '))
+          .join('\n    ')}`,
+    )
+    .join('\n  ');
   assert.equal(bad.length, 0, `${where}:\n  ${report}`);
 }
 
 for (const theme of ['light', 'dark']) {
   test(`no serious or critical violations (${theme})`, async () => {
     const owner = await familyWithBaby(server.base);
-    const me = await owner.client.ok('GET', '/api/v1/auth/me');
     const ctx = await newContext(browser, { colorScheme: theme });
     const page = await ctx.newPage();
     await page.goto(server.base);
     await appReady(page);
     await axe(page, 'sign in');
-    await page.getByLabel('Email').fill(me.user.email);
-    await page.getByLabel('Password').fill(owner.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.locator('.qbtn').first().waitFor();
+    await signInWithForm(page, owner);
     await page.getByRole('button', { name: /^Wet(\s|$)/ }).click();
     await page.getByRole('button', { name: /^Left(\s|$)/ }).click();
     await page.locator('.timer').waitFor();
@@ -45,7 +49,11 @@ for (const theme of ['light', 'dark']) {
     await page.locator('dialog.sheet').waitFor();
     await axe(page, 'entry form');
     await page.keyboard.press('Escape');
-    for (const [link, where] of [['Timeline', 'timeline'], ['Trends', 'trends'], ['Settings', 'settings']]) {
+    for (const [link, where] of [
+      ['Timeline', 'timeline'],
+      ['Trends', 'trends'],
+      ['Settings', 'settings'],
+    ]) {
       await page.getByRole('link', { name: link }).click();
       await page.locator('main h1').first().waitFor();
       await page.waitForTimeout(300);
@@ -69,18 +77,20 @@ for (const theme of ['light', 'dark']) {
 
 test('targets are at least 48 px', async () => {
   const owner = await familyWithBaby(server.base);
-  const me = await owner.client.ok('GET', '/api/v1/auth/me');
   const ctx = await newContext(browser);
   const page = await ctx.newPage();
   await page.goto(server.base);
   await appReady(page);
-  await page.getByLabel('Email').fill(me.user.email);
-  await page.getByLabel('Password').fill(owner.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.locator('.qbtn').first().waitFor();
-  const small = await page.evaluate(() => [...document.querySelectorAll('button, a[href], input, select')]
-    .filter((el) => el.offsetParent !== null && !el.closest('.skip'))
-    .map((el) => ({ el: el.outerHTML.slice(0, 80), w: el.getBoundingClientRect().width, h: el.getBoundingClientRect().height }))
-    .filter((r) => r.w < 47.5 || r.h < 47.5));
+  await signInWithForm(page, owner);
+  const small = await page.evaluate(() =>
+    [...document.querySelectorAll('button, a[href], input, select')]
+      .filter((el) => el.offsetParent !== null && !el.closest('.skip'))
+      .map((el) => ({
+        el: el.outerHTML.slice(0, 80),
+        w: el.getBoundingClientRect().width,
+        h: el.getBoundingClientRect().height,
+      }))
+      .filter((r) => r.w < 47.5 || r.h < 47.5),
+  );
   assert.deepEqual(small, []);
 });

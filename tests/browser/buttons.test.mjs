@@ -3,7 +3,7 @@
 // screen follows, and one tap on the new button logs the preset entry.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useStack, newContext, familyWithBaby, signInContext, appReady, serverEntries, watchErrors } from './harness.mjs';
+import { useStack, familyWithBaby, serverEntries, signedInPage } from './harness.mjs';
 
 let server;
 let browser;
@@ -11,13 +11,7 @@ useStack('buttons', (s) => ({ server, browser } = s));
 
 test('add, rename and remove quick buttons; a new preset logs in one tap', async () => {
   const owner = await familyWithBaby(server.base);
-  const me = await owner.client.ok('GET', '/api/v1/auth/me');
-  const ctx = await newContext(browser);
-  await signInContext(ctx, server.base, me.user.email, owner.password);
-  const page = await ctx.newPage();
-  const errors = watchErrors(page);
-  await page.goto(`${server.base}/#/buttons`);
-  await appReady(page);
+  const { page, errors } = await signedInPage(browser, server.base, owner, { path: '/#/buttons' });
   await page.getByRole('heading', { name: 'Add a button' }).waitFor();
 
   const form = page.locator('form', { hasText: 'Add a button' });
@@ -38,7 +32,7 @@ test('add, rename and remove quick buttons; a new preset logs in one tap', async
   const cfg = await owner.client.ok('GET', `/api/v1/families/${owner.family.id}/config`);
   const all = cfg.groups.flatMap((g) => g.buttons);
   const vit = all.find((b) => b.label === 'Vit D');
-  assert.deepEqual(vit && vit.value, { name: 'Vitamin D', dose: 1, unit: 'drops' });
+  assert.deepEqual(vit?.value, { name: 'Vitamin D', dose: 1, unit: 'drops' });
   assert.ok(all.some((b) => b.label === 'Left side'));
   assert.ok(!all.some((b) => b.type === 'diaper' && b.value.wet && b.value.dirty), 'the "Both" button is gone');
 
@@ -51,6 +45,6 @@ test('add, rename and remove quick buttons; a new preset logs in one tap', async
     med = (await serverEntries(owner.client, owner.family.id)).find((e) => e.type === 'medication');
     if (!med) await new Promise((r) => setTimeout(r, 100));
   }
-  assert.deepEqual(med && med.value, { name: 'Vitamin D', dose: 1, unit: 'drops' });
+  assert.deepEqual(med?.value, { name: 'Vitamin D', dose: 1, unit: 'drops' });
   assert.deepEqual(errors, []);
 });

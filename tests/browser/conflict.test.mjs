@@ -3,7 +3,7 @@
 // winning version and says so.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useStack, newContext, familyWithBaby, signInContext, appReady, serverEntries, watchErrors } from './harness.mjs';
+import { useStack, familyWithBaby, serverEntries, signedInPage } from './harness.mjs';
 
 let server;
 let browser;
@@ -11,13 +11,7 @@ useStack('conflict', (s) => ({ server, browser } = s));
 
 test('a stale offline edit gives way to the winning version, shown on the device', async () => {
   const owner = await familyWithBaby(server.base);
-  const me = await owner.client.ok('GET', '/api/v1/auth/me');
-  const ctx = await newContext(browser);
-  await signInContext(ctx, server.base, me.user.email, owner.password);
-  const page = await ctx.newPage();
-  const errors = watchErrors(page);
-  await page.goto(server.base);
-  await appReady(page);
+  const { ctx, page, errors } = await signedInPage(browser, server.base, owner);
   await page.getByRole('button', { name: 'Log something else' }).click();
   await page.locator('dialog .types button', { hasText: /Note$/ }).click();
   await page.locator('dialog.sheet').getByLabel('Description').fill('first words');
@@ -39,7 +33,13 @@ test('a stale offline edit gives way to the winning version, shown on the device
   // Meanwhile another caregiver's edit, made later, reaches the server.
   const later = Date.now() + 60000;
   await owner.client.ok('PUT', `/api/v1/families/${owner.family.id}/entries/${note.id}`, {
-    subject_id: note.subject_id, type: 'note', ts: note.ts, end_ts: null, value: { text: 'the winning words' }, created_at: note.created_at, updated_at: later,
+    subject_id: note.subject_id,
+    type: 'note',
+    ts: note.ts,
+    end_ts: null,
+    value: { text: 'the winning words' },
+    created_at: note.created_at,
+    updated_at: later,
   });
 
   await ctx.setOffline(false);

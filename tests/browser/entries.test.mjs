@@ -1,9 +1,17 @@
 // entries.test.mjs — sign in through the UI and log every entry type: the
 // quick buttons (tap logs, timers start and stop) and the full form for each
 // of the eleven types; the server then holds each one, authored by us.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newContext, stopAll, sanitizerReport, familyWithBaby, appReady, serverEntries, watchErrors } from './harness.mjs';
+import {
+  useStack,
+  newContext,
+  familyWithBaby,
+  appReady,
+  serverEntries,
+  watchErrors,
+  signInWithForm,
+} from './harness.mjs';
 
 let server;
 let browser;
@@ -11,19 +19,11 @@ let owner;
 let page;
 let errors;
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
+useStack('entries', async (s) => {
+  ({ server, browser } = s);
   owner = await familyWithBaby(server.base, { owner: 'Dana' });
-  const ctx = await newContext(browser);
-  page = await ctx.newPage();
+  page = await (await newContext(browser)).newPage();
   errors = watchErrors(page);
-});
-
-after(async () => {
-  const log = await server.stop();
-  await stopAll();
-  assert.equal(sanitizerReport(log, 'entries'), '', 'no sanitizer reports from the programs');
 });
 
 async function untilServerHas(pred, what) {
@@ -49,18 +49,17 @@ async function save(dialog) {
 test('sign in through the form', async () => {
   await page.goto(server.base);
   await appReady(page);
-  const me = await owner.client.ok('GET', '/api/v1/auth/me');
-  await page.getByLabel('Email').fill(me.user.email);
-  await page.getByLabel('Password').fill(owner.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.locator('.qbtn').first().waitFor();
+  await signInWithForm(page, owner);
   assert.match(await page.locator('#topbar').innerText(), /Noa/);
 });
 
 test('quick buttons: one tap logs a diaper and a bottle with the last amount', async () => {
   await page.getByRole('button', { name: /^Wet(\s|$)/ }).click();
   await page.getByRole('button', { name: /^Bottle(\s|$)/ }).click();
-  const list = await untilServerHas((l) => l.some((e) => e.type === 'diaper') && l.some((e) => e.type === 'feed'), 'the quick entries');
+  const list = await untilServerHas(
+    (l) => l.some((e) => e.type === 'diaper') && l.some((e) => e.type === 'feed'),
+    'the quick entries',
+  );
   const diaper = list.find((e) => e.type === 'diaper');
   assert.deepEqual({ wet: diaper.value.wet, dirty: diaper.value.dirty }, { wet: true, dirty: false });
   assert.equal(diaper.author_name, 'Dana');
@@ -81,9 +80,16 @@ test('timers: left breast starts, switch side, stop; sleep starts and stops', as
   await page.locator('.timer.sleep').waitFor();
   await page.locator('.timer.sleep').getByRole('button', { name: /^Stop/ }).click();
   await page.locator('.timer.sleep').waitFor({ state: 'detached' });
-  const list = await untilServerHas((l) => l.filter((e) => e.type === 'feed' && /^breast_/.test(e.value.method) && e.end_ts).length === 2
-    && l.some((e) => e.type === 'sleep' && e.end_ts), 'two finished breast feeds and a finished sleep');
-  const sides = list.filter((e) => e.type === 'feed' && /^breast_/.test(e.value.method)).map((e) => e.value.method).sort();
+  const list = await untilServerHas(
+    (l) =>
+      l.filter((e) => e.type === 'feed' && /^breast_/.test(e.value.method) && e.end_ts).length === 2 &&
+      l.some((e) => e.type === 'sleep' && e.end_ts),
+    'two finished breast feeds and a finished sleep',
+  );
+  const sides = list
+    .filter((e) => e.type === 'feed' && /^breast_/.test(e.value.method))
+    .map((e) => e.value.method)
+    .sort();
   assert.deepEqual(sides, ['breast_left', 'breast_right']);
 });
 
@@ -146,8 +152,23 @@ test('the full form logs every entry type', async () => {
   await d.getByLabel('Description').fill('Slept well after the bath');
   await save(d);
 
-  const types = ['feed', 'diaper', 'sleep', 'pump', 'growth', 'temperature', 'medication', 'symptom', 'vitals', 'tummy_time', 'note'];
-  const list = await untilServerHas((l) => types.every((ty) => l.some((e) => e.type === ty && !e.deleted)) && l.length >= 16, 'every type');
+  const types = [
+    'feed',
+    'diaper',
+    'sleep',
+    'pump',
+    'growth',
+    'temperature',
+    'medication',
+    'symptom',
+    'vitals',
+    'tummy_time',
+    'note',
+  ];
+  const list = await untilServerHas(
+    (l) => types.every((ty) => l.some((e) => e.type === ty && !e.deleted)) && l.length >= 16,
+    'every type',
+  );
   const find = (type, pred = () => true) => list.find((e) => e.type === type && pred(e));
   assert.equal(find('feed', (e) => e.value.amount_ml === 90).value.milk, 'breast_milk');
   assert.equal(find('diaper', (e) => e.value.dirty).value.colour, 'yellow');

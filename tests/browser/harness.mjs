@@ -6,7 +6,7 @@
 // with bounded waits. CARELOG_TEST_URL=http://... runs against a server that
 // is already running instead.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, readFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, readFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,7 +39,9 @@ async function waitHealthy(base, child, ms) {
     try {
       const r = await fetch(`${base}/health`);
       if (r.status === 200) return true;
-    } catch { /* not yet */ }
+    } catch {
+      /* not yet */
+    }
     await sleep(100);
   }
   return false;
@@ -48,13 +50,24 @@ async function waitHealthy(base, child, ms) {
 // Stop a process group: TERM, wait up to 5 s, then KILL.
 async function stopGroup(child) {
   if (!child || child.exitCode !== null) return;
-  try { process.kill(-child.pid, 'SIGTERM'); } catch { return; }
+  try {
+    process.kill(-child.pid, 'SIGTERM');
+  } catch {
+    return;
+  }
   for (let i = 0; i < 100 && child.exitCode === null; i++) await sleep(50);
-  if (child.exitCode === null) { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } }
+  if (child.exitCode === null) {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
 }
 
 export async function startServer(extraEnv = {}) {
-  if (process.env.CARELOG_TEST_URL) return { base: process.env.CARELOG_TEST_URL.replace(/\/$/, ''), stop: async () => {} };
+  if (process.env.CARELOG_TEST_URL)
+    return { base: process.env.CARELOG_TEST_URL.replace(/\/$/, ''), stop: async () => {} };
   const dir = mkdtempSync(join(tmpdir(), 'carelog-browser.'));
   const bin = process.env.CARELOG_TEST_BIN || join(ROOT, 'build', 'asan', 'bin');
   if (!existsSync(join(bin, 'meta'))) throw new Error(`no server programs in ${bin}: run make BUILD=asan programs`);
@@ -63,14 +76,28 @@ export async function startServer(extraEnv = {}) {
     const base = `http://127.0.0.1:${port}`;
     const logFile = join(dir, 'error.log');
     const env = {
-      ...process.env, ...extraEnv, PORT: String(port), BIND: '127.0.0.1', DATA_DIR: join(dir, 'data'), CARELOG_BIN: bin,
-      CARELOG_THREADS: '2', CARELOG_TEST_FAST_HASH: '1', REGISTRATION: 'open',
-      ASAN_OPTIONS: 'detect_leaks=1:abort_on_error=0:halt_on_error=1', UBSAN_OPTIONS: 'print_stacktrace=1:halt_on_error=1',
+      ...process.env,
+      ...extraEnv,
+      PORT: String(port),
+      BIND: '127.0.0.1',
+      DATA_DIR: join(dir, 'data'),
+      CARELOG_BIN: bin,
+      CARELOG_THREADS: '2',
+      CARELOG_TEST_FAST_HASH: '1',
+      REGISTRATION: 'open',
+      ASAN_OPTIONS: 'detect_leaks=1:abort_on_error=0:halt_on_error=1',
+      UBSAN_OPTIONS: 'print_stacktrace=1:halt_on_error=1',
     };
     const out = (await import('node:fs')).openSync(logFile, 'a');
-    const child = spawn('lighttpd', ['-D', '-f', join(ROOT, 'lighttpd.conf')], { env, detached: true, stdio: ['ignore', out, out] });
+    const child = spawn('lighttpd', ['-D', '-f', join(ROOT, 'lighttpd.conf')], {
+      env,
+      detached: true,
+      stdio: ['ignore', out, out],
+    });
     const server = {
-      base, dir, child,
+      base,
+      dir,
+      child,
       log: () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''),
       async stop() {
         await stopGroup(child);
@@ -90,15 +117,28 @@ export async function startServer(extraEnv = {}) {
   throw new Error('lighttpd did not start: no free port');
 }
 
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
 
 // A headless Chromium with its own fresh profile directory.
 export async function launch() {
   const profile = mkdtempSync(join(tmpdir(), 'carelog-chromium.'));
   const ctx = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS,
-    viewport: { width: 390, height: 844 }, locale: 'en-US', timezoneId: 'UTC', serviceWorkers: 'allow',
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 390, height: 844 },
+    locale: 'en-US',
+    timezoneId: 'UTC',
+    serviceWorkers: 'allow',
   });
   const browser = {
     ctx,
@@ -113,26 +153,42 @@ export async function launch() {
 
 // Plain Chromium (non-persistent) for several isolated contexts at once.
 export async function launchBrowser() {
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
   started.push({ stop: () => Promise.race([browser.close().catch(() => {}), sleep(10000)]) });
   return browser;
 }
 
 export async function newContext(browser, opts = {}) {
-  return browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'en-US', timezoneId: 'UTC', serviceWorkers: 'allow', ...opts });
+  return browser.newContext({
+    viewport: { width: 390, height: 844 },
+    locale: 'en-US',
+    timezoneId: 'UTC',
+    serviceWorkers: 'allow',
+    ...opts,
+  });
 }
 
 // Pages record their errors so tests can require none.
 export function watchErrors(page) {
   const errors = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(`console: ${m.text()}`); });
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(`console: ${m.text()}`);
+  });
   return errors;
 }
 
 export async function stopAll() {
   for (const s of started.splice(0).reverse()) {
-    try { await s.stop(); } catch { /* keep stopping the rest */ }
+    try {
+      await s.stop();
+    } catch {
+      /* keep stopping the rest */
+    }
   }
 }
 
@@ -151,16 +207,26 @@ export function sanitizerReport(log, name = 'server') {
 
 // A test file's stack: the real server and Chromium started before its tests
 // and stopped after them; the file fails if the programs' log holds a
-// sanitizer report. `ready` receives {server, browser}.
-export function useStack(name, ready, extraEnv = {}) {
+// sanitizer report. `ready` receives {server, browser, www} (and may set up
+// more, asynchronously, before the first test). Options: `env`
+// for the programs; `copyWww` serves a copy of www/ (in `www`, removed
+// after) that the tests may change.
+export function useStack(name, ready, { env = {}, copyWww = false } = {}) {
   let stack = null;
+  let www = null;
   before(async () => {
-    stack = { server: await startServer(extraEnv), browser: await launchBrowser() };
-    ready(stack);
+    if (copyWww) {
+      www = mkdtempSync(join(tmpdir(), 'carelog-www.'));
+      cpSync(join(ROOT, 'www'), www, { recursive: true });
+    }
+    const server = await startServer(www ? { ...env, CARELOG_WWW: www } : env);
+    stack = { server, browser: await launchBrowser(), www };
+    await ready(stack);
   });
   after(async () => {
     const log = stack ? await stack.server.stop() : '';
     await stopAll();
+    if (www) rmSync(www, { recursive: true, force: true });
     assert.equal(sanitizerReport(log, name), '', 'no sanitizer reports from the programs');
   });
 }
@@ -187,7 +253,12 @@ export class Client {
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (method !== 'GET' && this.csrf) headers['X-CSRF-Token'] = this.csrf;
     if (this.cookies.size) headers.Cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    const res = await fetch(`${this.base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), redirect: 'manual' });
+    const res = await fetch(`${this.base}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      redirect: 'manual',
+    });
     for (const c of setCookies(res.headers)) {
       const [pair] = c.split(';');
       const i = pair.indexOf('=');
@@ -195,29 +266,38 @@ export class Client {
     }
     const text = await res.text();
     let data = null;
-    try { data = text ? JSON.parse(text) : null; } catch { data = text; }
-    if (data && data.csrf_token) this.csrf = data.csrf_token;
+    try {
+      data = text ? JSON.parse(text) : null;
+    } catch {
+      data = text;
+    }
+    if (data?.csrf_token) this.csrf = data.csrf_token;
     return { status: res.status, body: data, headers: res.headers };
   }
 
   async ok(method, path, body) {
     const r = await this.call(method, path, body);
-    if (r.status >= 300 && r.status !== 303) throw new Error(`${method} ${path} → ${r.status} ${JSON.stringify(r.body)}`);
+    if (r.status >= 300 && r.status !== 303)
+      throw new Error(`${method} ${path} → ${r.status} ${JSON.stringify(r.body)}`);
     return r.body;
   }
 
   // Uses an invite or access link as its page's button does: a POST from
   // the site itself (a GET only shows the page). Signed in, the account
   // joins; otherwise this client becomes a guest device.
+  // Then it has the session's CSRF token, as the app would.
   async join(path) {
     const r = await this.call('POST', path, undefined, { 'Sec-Fetch-Site': 'same-origin' });
     if (r.status !== 303) throw new Error(`POST ${path} → ${r.status}`);
+    await this.ok('GET', '/api/v1/auth/me');
     return r;
   }
 
   async register(email, name, password = 'correct horse battery') {
     await this.ok('POST', '/api/v1/auth/register', { email, password, name });
     await this.ok('GET', '/api/v1/auth/me');
+    this.email = email;
+    this.password = password;
     return this;
   }
 }
@@ -232,8 +312,13 @@ export function uniqueEmail(tag) {
 export async function familyWithBaby(base, { owner = 'Dana', baby = 'Noa' } = {}) {
   const client = await new Client(base).register(uniqueEmail('owner'), owner);
   const fam = await client.ok('POST', '/api/v1/families', { name: `${owner}'s family`, timezone: 'UTC' });
-  const subject = await client.ok('POST', `/api/v1/families/${fam.id}/subjects`, { name: baby, kind: 'baby', birth_date: '2026-06-01', sex: 'female' });
-  return { client, family: fam, subject, password: 'correct horse battery' };
+  const subject = await client.ok('POST', `/api/v1/families/${fam.id}/subjects`, {
+    name: baby,
+    kind: 'baby',
+    birth_date: '2026-06-01',
+    sex: 'female',
+  });
+  return { client, family: fam, subject, email: client.email, password: client.password };
 }
 
 // A share link for the family (role caregiver or viewer); returns its path.
@@ -258,6 +343,28 @@ export async function openLink(page, base, path) {
 export async function signInContext(ctx, base, email, password) {
   const r = await ctx.request.post(`${base}/api/v1/auth/login`, { data: { email, password } });
   if (r.status() !== 200) throw new Error(`login ${r.status()} ${await r.text()}`);
+}
+
+// A page signed in as `who` ({email, password}: an owner from familyWithBaby,
+// a Client) in a new context of `browser` (`context`: its options), opened
+// at `path` once the app is up. Returns {ctx, page, errors}.
+export async function signedInPage(browser, base, who, { path = '/', context = {} } = {}) {
+  const ctx = await newContext(browser, context);
+  await signInContext(ctx, base, who.email, who.password);
+  const page = await ctx.newPage();
+  const errors = watchErrors(page);
+  await page.goto(`${base}${path}`);
+  await appReady(page);
+  return { ctx, page, errors };
+}
+
+// Sign in through the app's own form, on a page showing it; waits for the
+// quick buttons of the home screen.
+export async function signInWithForm(page, who) {
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('.qbtn').first().waitFor();
 }
 
 // Wait until the app has booted on a page (the router rendered once).

@@ -15,7 +15,7 @@ useStack('link-page', (s) => ({ server, browser } = s));
 // `target`. Stopped by the caller.
 function otherSite(target) {
   const html = `<!doctype html><title>elsewhere</title><form method="post" action="${target}"><button type="submit">Win a prize</button></form>`;
-  const srv = http.createServer((req, res) => {
+  const srv = http.createServer((_req, res) => {
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
     res.end(html);
   });
@@ -60,7 +60,10 @@ test('a link page uses nothing; only its own button does', async () => {
   await appReady(page);
   await page.getByRole('heading', { name: 'Welcome!' }).waitFor();
   assert.equal(await uses(), 1, 'the button used the link once');
-  assert.ok((await ctx.cookies()).some((c) => c.name === 'carelog_session'), 'signed in as a guest device');
+  assert.ok(
+    (await ctx.cookies()).some((c) => c.name === 'carelog_session'),
+    'signed in as a guest device',
+  );
   assert.deepEqual(errors, []);
   await ctx.close();
 });

@@ -4,34 +4,27 @@
 // the live stream can pass it; the observed delay is reported.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useStack, newContext, familyWithBaby, accessLink, Client, uniqueEmail, signInContext, appReady, watchErrors } from './harness.mjs';
+import { useStack, familyWithBaby, accessLink, Client, uniqueEmail, signedInPage } from './harness.mjs';
 
 let server;
 let browser;
 useStack('live', (s) => ({ server, browser } = s));
 
-async function deviceFor(email, password) {
-  const ctx = await newContext(browser);
-  await signInContext(ctx, server.base, email, password);
-  const page = await ctx.newPage();
-  const errors = watchErrors(page);
-  await page.goto(server.base);
-  await appReady(page);
+async function deviceFor(who) {
+  const { page, errors } = await signedInPage(browser, server.base, who);
   await page.locator('.qbtn').first().waitFor();
   return { page, errors };
 }
 
 test('each caregiver sees the other’s new entry and running timer live', async () => {
   const owner = await familyWithBaby(server.base, { owner: 'Dana' });
-  const ownerMe = await owner.client.ok('GET', '/api/v1/auth/me');
-  const link = await accessLink(owner.client, owner.family.id, 'caregiver');
   const other = await new Client(server.base).register(uniqueEmail('sam'), 'Sam');
-  await other.join(link);
+  await other.join(await accessLink(owner.client, owner.family.id, 'caregiver'));
   const otherMe = await other.ok('GET', '/api/v1/auth/me');
   assert.equal(otherMe.families.find((f) => f.id === owner.family.id)?.role, 'caregiver');
 
-  const a = await deviceFor(ownerMe.user.email, owner.password);
-  const b = await deviceFor(otherMe.user.email, 'correct horse battery');
+  const a = await deviceFor(owner);
+  const b = await deviceFor(other);
   await b.page.locator('.presence', { hasText: 'Dana' }).waitFor();
   await a.page.locator('.presence', { hasText: 'Sam' }).waitFor();
   await b.page.getByRole('link', { name: 'Timeline' }).click();

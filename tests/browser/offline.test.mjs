@@ -4,7 +4,7 @@
 // exactly once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useStack, newContext, familyWithBaby, signInContext, appReady, serverEntries, watchErrors } from './harness.mjs';
+import { useStack, familyWithBaby, appReady, serverEntries, signedInPage } from './harness.mjs';
 
 let server;
 let browser;
@@ -12,13 +12,7 @@ useStack('offline', (s) => ({ server, browser } = s));
 
 test('20 entries logged offline survive a reload and reach the server once each', async () => {
   const owner = await familyWithBaby(server.base);
-  const me = await owner.client.ok('GET', '/api/v1/auth/me');
-  const ctx = await newContext(browser);
-  await signInContext(ctx, server.base, me.user.email, owner.password);
-  const page = await ctx.newPage();
-  const errors = watchErrors(page);
-  await page.goto(server.base);
-  await appReady(page);
+  const { ctx, page, errors } = await signedInPage(browser, server.base, owner);
   await page.locator('.qbtn').first().waitFor();
   await page.evaluate(() => navigator.serviceWorker.ready);
   await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 20000 });
@@ -36,7 +30,11 @@ test('20 entries logged offline survive a reload and reach the server once each'
   await page.getByRole('link', { name: 'Timeline' }).click();
   await page.locator('.entry').nth(19).waitFor();
   assert.equal(await page.locator('.entry[data-pending="1"]').count(), 20, 'all 20 shown, marked as waiting');
-  assert.equal((await serverEntries(owner.client, owner.family.id)).length, 0, 'nothing reached the server while offline');
+  assert.equal(
+    (await serverEntries(owner.client, owner.family.id)).length,
+    0,
+    'nothing reached the server while offline',
+  );
 
   await ctx.setOffline(false);
   await page.locator('#pending-count[data-n="0"]').waitFor({ state: 'attached', timeout: 30000 });
@@ -51,7 +49,18 @@ test('20 entries logged offline survive a reload and reach the server once each'
   assert.equal(list.filter((e) => e.type === 'feed').length, 10);
   // A replay of the same changes (as after a lost answer) changes nothing.
   const again = await owner.client.ok('POST', `/api/v1/families/${owner.family.id}/sync`, {
-    cursor: 0, changes: list.slice(0, 3).map((e) => ({ op: 'put', id: e.id, subject_id: e.subject_id, type: e.type, ts: e.ts, end_ts: e.end_ts, value: e.value, created_at: e.created_at, updated_at: e.updated_at })),
+    cursor: 0,
+    changes: list.slice(0, 3).map((e) => ({
+      op: 'put',
+      id: e.id,
+      subject_id: e.subject_id,
+      type: e.type,
+      ts: e.ts,
+      end_ts: e.end_ts,
+      value: e.value,
+      created_at: e.created_at,
+      updated_at: e.updated_at,
+    })),
   });
   assert.equal(again.results.length, 3);
   assert.equal((await serverEntries(owner.client, owner.family.id)).length, 20, 'still 20 after a replay');

@@ -4,7 +4,15 @@
 // (/?family=…&subject=…) opens that family and person.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useStack, newContext, familyWithBaby, signInContext, appReady, watchErrors } from './harness.mjs';
+import {
+  useStack,
+  newContext,
+  familyWithBaby,
+  signInContext,
+  appReady,
+  watchErrors,
+  signedInPage,
+} from './harness.mjs';
 
 let server;
 let browser;
@@ -12,10 +20,12 @@ useStack('push', (s) => ({ server, browser } = s));
 
 test('a pushed reminder becomes a notification; its link opens the right person', async () => {
   const owner = await familyWithBaby(server.base, { baby: 'Noa' });
-  const second = await owner.client.ok('POST', `/api/v1/families/${owner.family.id}/subjects`, { name: 'Grandpa Joe', kind: 'adult' });
-  const me = await owner.client.ok('GET', '/api/v1/auth/me');
+  const second = await owner.client.ok('POST', `/api/v1/families/${owner.family.id}/subjects`, {
+    name: 'Grandpa Joe',
+    kind: 'adult',
+  });
   const ctx = await newContext(browser, { permissions: ['notifications'] });
-  await signInContext(ctx, server.base, me.user.email, owner.password);
+  await signInContext(ctx, server.base, owner.email, owner.password);
   const page = await ctx.newPage();
   const errors = watchErrors(page);
   const cdp = await ctx.newCDPSession(page);
@@ -30,17 +40,41 @@ test('a pushed reminder becomes a notification; its link opens the right person'
   assert.ok(reg, 'the service worker is registered');
 
   const payload = {
-    title: 'Feed — Grandpa Joe', body: 'Last feed 3 h ago', url: `/?family=${owner.family.id}&subject=${second.id}`, tag: 'reminder-test',
-    actions: [{ action: 'log-feed', title: 'Log feed' }, { action: 'snooze', title: 'Snooze' }],
-    data: { reminder_id: 'r1', family_id: owner.family.id, subject_id: second.id, kind: 'feed', snooze_token: 'x', due: Date.now() },
+    title: 'Feed — Grandpa Joe',
+    body: 'Last feed 3 h ago',
+    url: `/?family=${owner.family.id}&subject=${second.id}`,
+    tag: 'reminder-test',
+    actions: [
+      { action: 'log-feed', title: 'Log feed' },
+      { action: 'snooze', title: 'Snooze' },
+    ],
+    data: {
+      reminder_id: 'r1',
+      family_id: owner.family.id,
+      subject_id: second.id,
+      kind: 'feed',
+      snooze_token: 'x',
+      due: Date.now(),
+    },
   };
-  await cdp.send('ServiceWorker.deliverPushMessage', { origin: new URL(server.base).origin, registrationId: reg.registrationId, data: JSON.stringify(payload) });
+  await cdp.send('ServiceWorker.deliverPushMessage', {
+    origin: new URL(server.base).origin,
+    registrationId: reg.registrationId,
+    data: JSON.stringify(payload),
+  });
   let n = null;
   for (let i = 0; i < 100 && !n; i++) {
     n = await page.evaluate(async () => {
       const r = await navigator.serviceWorker.ready;
       const list = await r.getNotifications();
-      return list.length ? { title: list[0].title, body: list[0].body, actions: list[0].actions.map((a) => a.action), url: list[0].data.url } : null;
+      return list.length
+        ? {
+            title: list[0].title,
+            body: list[0].body,
+            actions: list[0].actions.map((a) => a.action),
+            url: list[0].data.url,
+          }
+        : null;
     });
     if (!n) await page.waitForTimeout(100);
   }
@@ -59,13 +93,7 @@ test('a pushed reminder becomes a notification; its link opens the right person'
 
 test('reminders: a caregiver adds one, chooses to be notified, pauses and deletes it', async () => {
   const owner = await familyWithBaby(server.base, { baby: 'Noa' });
-  const me = await owner.client.ok('GET', '/api/v1/auth/me');
-  const ctx = await newContext(browser);
-  await signInContext(ctx, server.base, me.user.email, owner.password);
-  const page = await ctx.newPage();
-  const errors = watchErrors(page);
-  await page.goto(`${server.base}/#/reminders`);
-  await appReady(page);
+  const { page, errors } = await signedInPage(browser, server.base, owner, { path: '/#/reminders' });
   await page.getByRole('heading', { name: 'New reminder' }).waitFor();
   await page.getByLabel('Remind me').selectOption('feed_due');
   await page.getByLabel('Hours after the last one').fill('2.5');
@@ -94,7 +122,10 @@ test('reminders: a caregiver adds one, chooses to be notified, pauses and delete
   await page.locator('.reminders li', { hasText: 'paused' }).waitFor();
   [r] = await list();
   assert.equal(r.enabled, false);
-  await page.locator('.reminders li').getByRole('button', { name: /^Delete/ }).click();
+  await page
+    .locator('.reminders li')
+    .getByRole('button', { name: /^Delete/ })
+    .click();
   await page.getByText('No reminders yet.').waitFor();
   assert.equal((await list()).length, 0);
   assert.deepEqual(errors, []);

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { useStack, newContext, familyWithBaby, signInContext, appReady, watchErrors, ROOT } from './harness.mjs';
+import { useStack, familyWithBaby, ROOT, signedInPage } from './harness.mjs';
 
 let server;
 let browser;
@@ -13,22 +13,22 @@ useStack('rtl', (s) => ({ server, browser } = s));
 
 test('Hebrew renders right to left', async () => {
   const owner = await familyWithBaby(server.base, { owner: 'דנה', baby: 'נועה' });
-  const me = await owner.client.ok('GET', '/api/v1/auth/me');
-  const ctx = await newContext(browser, { locale: 'he-IL' });
-  await signInContext(ctx, server.base, me.user.email, owner.password);
-  const page = await ctx.newPage();
-  const errors = watchErrors(page);
-  await page.goto(server.base);
-  await appReady(page);
+  const { page, errors } = await signedInPage(browser, server.base, owner, { context: { locale: 'he-IL' } });
   await page.locator('.qbtn').first().waitFor();
 
   assert.equal(await page.evaluate(() => document.documentElement.dir), 'rtl');
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'he');
   assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector('main')).direction), 'rtl');
-  const tabs = await page.locator('#tabs a').evaluateAll((as) => as.map((a) => ({ text: a.innerText.trim(), x: a.getBoundingClientRect().x })));
+  const tabs = await page
+    .locator('#tabs a')
+    .evaluateAll((as) => as.map((a) => ({ text: a.innerText.trim(), x: a.getBoundingClientRect().x })));
   assert.equal(tabs[0].text, 'בית');
   assert.ok(tabs[0].x > tabs[1].x && tabs[1].x > tabs[2].x, `tabs run right to left: ${JSON.stringify(tabs)}`);
-  const q = await page.locator('.quick').first().locator('.qbtn').evaluateAll((bs) => bs.map((b) => b.getBoundingClientRect().x));
+  const q = await page
+    .locator('.quick')
+    .first()
+    .locator('.qbtn')
+    .evaluateAll((bs) => bs.map((b) => b.getBoundingClientRect().x));
   assert.ok(q[0] > q[1], 'first quick button on the right');
   const who = await page.locator('.who').boundingBox();
   assert.ok(who.x > 390 / 2 - who.width, 'person switcher starts at the right');
@@ -37,7 +37,7 @@ test('Hebrew renders right to left', async () => {
   await page.locator('.timer.feed').waitFor();
   const clockDir = await page.waitForFunction(() => {
     const el = document.querySelector('.timer .clock');
-    return el && el.isConnected && getComputedStyle(el).direction;
+    return el?.isConnected && getComputedStyle(el).direction;
   });
   assert.equal(await clockDir.jsonValue(), 'ltr', 'the clock digits keep their order');
   const out = join(ROOT, 'tests', 'out');

@@ -3,9 +3,9 @@
 // with copy), see it in the list and revoke it, read the audit log; switch
 // the language (saved to the account), units and theme; the day summary
 // and the trends charts render from the local copy.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newContext, stopAll, sanitizerReport, familyWithBaby, signInContext, appReady, watchErrors } from './harness.mjs';
+import { useStack, familyWithBaby, signedInPage, appReady } from './harness.mjs';
 
 let server;
 let browser;
@@ -13,24 +13,13 @@ let owner;
 let page;
 let errors;
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
+useStack('settings', async (s) => {
+  ({ server, browser } = s);
   owner = await familyWithBaby(server.base, { owner: 'Dana' });
-  const me = await owner.client.ok('GET', '/api/v1/auth/me');
-  const ctx = await newContext(browser, { permissions: ['clipboard-read', 'clipboard-write'] });
-  await signInContext(ctx, server.base, me.user.email, owner.password);
-  page = await ctx.newPage();
-  errors = watchErrors(page);
-  await page.goto(server.base);
-  await appReady(page);
+  ({ page, errors } = await signedInPage(browser, server.base, owner, {
+    context: { permissions: ['clipboard-read', 'clipboard-write'] },
+  }));
   await page.locator('.qbtn').first().waitFor();
-});
-
-after(async () => {
-  const log = await server.stop();
-  await stopAll();
-  assert.equal(sanitizerReport(log, 'settings'), '', 'no sanitizer reports from the programs');
 });
 
 test('owner adds a person, creates and revokes an access link, reads the audit log', async () => {
@@ -107,7 +96,7 @@ test('the day summary and the trends charts render from the local copy', async (
   await page.getByRole('link', { name: 'Day details' }).click();
   await page.getByRole('heading', { name: 'Hour by hour' }).waitFor();
   assert.equal(await page.locator('.hours li').count(), 24);
-  assert.ok(await page.locator('.hours .pill').count() >= 2, 'the logged entries sit in their hours');
+  assert.ok((await page.locator('.hours .pill').count()) >= 2, 'the logged entries sit in their hours');
   await page.getByRole('link', { name: 'See trends' }).click();
   await page.getByRole('heading', { name: 'Sleep per day' }).waitFor();
   await page.locator('svg.chart').nth(6).waitFor();
@@ -124,8 +113,17 @@ test('the timeline loads older entries as you scroll and filters by type', async
   for (let i = 0; i < 120; i++) {
     const ts = now - (i + 1) * 2 * 3600000;
     const hex = ts.toString(16).padStart(12, '0');
-    changes.push({ op: 'put', id: `${hex.slice(0, 8)}-${hex.slice(8)}-7abc-8def-${String(i).padStart(12, '0')}`, subject_id: owner.subject.id,
-      type: i % 4 === 0 ? 'diaper' : 'note', ts, end_ts: null, value: i % 4 === 0 ? { wet: true, dirty: false } : { text: `old note ${i}` }, created_at: ts, updated_at: ts });
+    changes.push({
+      op: 'put',
+      id: `${hex.slice(0, 8)}-${hex.slice(8)}-7abc-8def-${String(i).padStart(12, '0')}`,
+      subject_id: owner.subject.id,
+      type: i % 4 === 0 ? 'diaper' : 'note',
+      ts,
+      end_ts: null,
+      value: i % 4 === 0 ? { wet: true, dirty: false } : { text: `old note ${i}` },
+      created_at: ts,
+      updated_at: ts,
+    });
   }
   await owner.client.ok('POST', `/api/v1/families/${owner.family.id}/sync`, { cursor: 0, changes });
   // Not a live-update test: a reload pulls the seeded log through the change feed.
@@ -133,7 +131,9 @@ test('the timeline loads older entries as you scroll and filters by type', async
   await page.reload();
   await appReady(page);
   await page.locator('.entry', { hasText: 'old note 1' }).first().waitFor();
-  const total = (await owner.client.ok('GET', `/api/v1/families/${owner.family.id}/changes?since=0&limit=500`)).changes.filter((e) => !e.deleted).length;
+  const total = (
+    await owner.client.ok('GET', `/api/v1/families/${owner.family.id}/changes?since=0&limit=500`)
+  ).changes.filter((e) => !e.deleted).length;
   for (let i = 0; i < 20 && (await page.locator('.entry').count()) < total; i++) {
     await page.locator('.sentinel').scrollIntoViewIfNeeded();
     await page.waitForTimeout(150);

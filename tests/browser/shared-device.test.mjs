@@ -4,7 +4,17 @@
 // under Dana's name when Dana signs in again.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useStack, newContext, familyWithBaby, accessLink, Client, uniqueEmail, signInContext, appReady, serverEntries, watchErrors } from './harness.mjs';
+import {
+  useStack,
+  familyWithBaby,
+  accessLink,
+  Client,
+  uniqueEmail,
+  signInContext,
+  appReady,
+  serverEntries,
+  signedInPage,
+} from './harness.mjs';
 
 let server;
 let browser;
@@ -12,18 +22,10 @@ useStack('shared-device', (s) => ({ server, browser } = s));
 
 test('a queued change waits for its own author on a shared device', async () => {
   const owner = await familyWithBaby(server.base);
-  const dana = (await owner.client.ok('GET', '/api/v1/auth/me')).user;
-  const sam = new Client(server.base);
-  const samEmail = uniqueEmail('sam');
-  await sam.register(samEmail, 'Sam');
+  const sam = await new Client(server.base).register(uniqueEmail('sam'), 'Sam');
   await sam.join(await accessLink(owner.client, owner.family.id, 'caregiver'));
 
-  const ctx = await newContext(browser);
-  await signInContext(ctx, server.base, dana.email, owner.password);
-  const page = await ctx.newPage();
-  const errors = watchErrors(page);
-  await page.goto(server.base);
-  await appReady(page);
+  const { ctx, page, errors } = await signedInPage(browser, server.base, owner);
   await page.locator('.qbtn').first().waitFor();
 
   await ctx.setOffline(true);
@@ -34,22 +36,28 @@ test('a queued change waits for its own author on a shared device', async () => 
   // Dana's session is gone (expired, or signed out elsewhere); Sam signs in.
   await ctx.clearCookies();
   await ctx.setOffline(false);
-  await signInContext(ctx, server.base, samEmail, 'correct horse battery');
+  await signInContext(ctx, server.base, sam.email, sam.password);
   await page.goto(server.base);
   await appReady(page);
   await page.locator('.qbtn').first().waitFor();
   await page.getByRole('link', { name: 'Timeline' }).click();
   await page.locator('.timeline').waitFor();
   await new Promise((r) => setTimeout(r, 2500)); // time for any flush to happen
-  assert.equal((await serverEntries(owner.client, owner.family.id)).length, 0,
-    "Dana's queued changes were not sent under Sam's session");
+  assert.equal(
+    (await serverEntries(owner.client, owner.family.id)).length,
+    0,
+    "Dana's queued changes were not sent under Sam's session",
+  );
   assert.equal(await page.locator('.entry[data-pending="1"]').count(), 0, "Sam does not see Dana's queue");
-  assert.equal(await page.evaluate(() => document.querySelector('#pending-count')?.dataset.n ?? '0'), '0',
-    'nothing waits for Sam');
+  assert.equal(
+    await page.evaluate(() => document.querySelector('#pending-count')?.dataset.n ?? '0'),
+    '0',
+    'nothing waits for Sam',
+  );
 
   // Dana comes back: her changes go out, under her name.
   await ctx.clearCookies();
-  await signInContext(ctx, server.base, dana.email, owner.password);
+  await signInContext(ctx, server.base, owner.email, owner.password);
   await page.goto(server.base);
   await appReady(page);
   let list = [];

@@ -2,30 +2,16 @@
 // "update available — reload" prompt; Reload hands over to the new service
 // worker and its cache. The server serves a copy of www/ (CARELOG_WWW) so the
 // test can change it without touching the shared files.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launchBrowser, newContext, stopAll, sanitizerReport, appReady, watchErrors, runSync, ROOT } from './harness.mjs';
+import { useStack, newContext, appReady, watchErrors, runSync, ROOT } from './harness.mjs';
 
 let server;
 let browser;
 let www;
-
-before(async () => {
-  www = mkdtempSync(join(tmpdir(), 'carelog-www.'));
-  cpSync(join(ROOT, 'www'), www, { recursive: true });
-  server = await startServer({ CARELOG_WWW: www });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  const log = await server.stop();
-  await stopAll();
-  rmSync(www, { recursive: true, force: true });
-  assert.equal(sanitizerReport(log, 'update'), '', 'no sanitizer reports from the programs');
-});
+useStack('update', (s) => ({ server, browser, www } = s), { copyWww: true });
 
 test('a new shell version offers a reload that activates it', async () => {
   const ctx = await newContext(browser);
@@ -49,13 +35,13 @@ test('a new shell version offers a reload that activates it', async () => {
   await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).update());
   const toast = page.locator('#toast', { hasText: 'Update available' });
   await toast.waitFor({ timeout: 20000 });
-  await Promise.all([
-    page.waitForEvent('load'),
-    toast.getByRole('button', { name: 'Reload' }).click(),
-  ]);
+  await Promise.all([page.waitForEvent('load'), toast.getByRole('button', { name: 'Reload' }).click()]);
   await appReady(page);
   const newKeys = await page.evaluate(() => caches.keys());
-  assert.ok(newKeys.some((k) => k.endsWith(version)), `new cache in place: ${newKeys}`);
+  assert.ok(
+    newKeys.some((k) => k.endsWith(version)),
+    `new cache in place: ${newKeys}`,
+  );
   assert.ok(!newKeys.some((k) => oldKeys.includes(k)), 'the old cache is gone');
   assert.deepEqual(errors, []);
 });

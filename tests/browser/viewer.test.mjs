@@ -10,7 +10,11 @@ let browser;
 useStack('viewer', (s) => ({ server, browser } = s));
 
 function uuid7() {
-  const hex = (Date.now().toString(16).padStart(12, '0') + '7' + [...crypto.getRandomValues(new Uint8Array(10))].map((b) => b.toString(16).padStart(2, '0')).join('')).slice(0, 32);
+  const hex = (
+    Date.now().toString(16).padStart(12, '0') +
+    '7' +
+    [...crypto.getRandomValues(new Uint8Array(10))].map((b) => b.toString(16).padStart(2, '0')).join('')
+  ).slice(0, 32);
   const v = hex.slice(0, 16) + ((parseInt(hex[16], 16) & 3) | 8).toString(16) + hex.slice(17);
   return `${v.slice(0, 8)}-${v.slice(8, 12)}-${v.slice(12, 16)}-${v.slice(16, 20)}-${v.slice(20)}`;
 }
@@ -19,8 +23,20 @@ test('a viewer sees everything and no write controls; a forced write is refused'
   const owner = await familyWithBaby(server.base, { owner: 'Dana' });
   const fid = owner.family.id;
   const now = Date.now();
-  for (const [type, value, end] of [['diaper', { wet: true, dirty: false }, null], ['note', { text: 'Visible to the viewer' }, null], ['sleep', {}, null]]) {
-    await owner.client.ok('PUT', `/api/v1/families/${fid}/entries/${uuid7()}`, { subject_id: owner.subject.id, type, ts: now - 60000, end_ts: end, value, created_at: now, updated_at: now });
+  for (const [type, value, end] of [
+    ['diaper', { wet: true, dirty: false }, null],
+    ['note', { text: 'Visible to the viewer' }, null],
+    ['sleep', {}, null],
+  ]) {
+    await owner.client.ok('PUT', `/api/v1/families/${fid}/entries/${uuid7()}`, {
+      subject_id: owner.subject.id,
+      type,
+      ts: now - 60000,
+      end_ts: end,
+      value,
+      created_at: now,
+      updated_at: now,
+    });
   }
   const link = await accessLink(owner.client, fid, 'viewer');
 
@@ -48,7 +64,11 @@ test('a viewer sees everything and no write controls; a forced write is refused'
   await d.waitFor();
   assert.equal(await d.getByRole('button', { name: /^Save/ }).count(), 0, 'no save');
   assert.equal(await d.getByRole('button', { name: 'Delete' }).count(), 0, 'no delete');
-  assert.equal(await d.locator('textarea, input').evaluateAll((els) => els.every((e) => e.disabled)), true, 'read-only fields');
+  assert.equal(
+    await d.locator('textarea, input').evaluateAll((els) => els.every((e) => e.disabled)),
+    true,
+    'read-only fields',
+  );
   await d.getByRole('button', { name: 'Close' }).click();
 
   await page.getByRole('link', { name: 'Settings' }).click();
@@ -56,18 +76,42 @@ test('a viewer sees everything and no write controls; a forced write is refused'
   assert.equal(await page.getByRole('button', { name: 'Create link' }).count(), 0, 'no link management');
   assert.equal(await page.getByRole('button', { name: 'Add a person' }).count(), 0, 'no people management');
 
-  const forced = await page.evaluate(async ({ fid: f, sid, id }) => {
-    const me = await (await fetch('/api/v1/auth/me')).json();
-    const res = await fetch(`/api/v1/families/${f}/entries/${id}`, {
-      method: 'PUT', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token },
-      body: JSON.stringify({ subject_id: sid, type: 'note', ts: Date.now(), value: { text: 'sneaky' }, updated_at: Date.now() }),
-    });
-    const sync = await fetch(`/api/v1/families/${f}/sync`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token },
-      body: JSON.stringify({ cursor: 0, changes: [{ op: 'put', id, subject_id: sid, type: 'note', ts: Date.now(), value: { text: 'sneaky' }, updated_at: Date.now() }] }),
-    });
-    return { put: res.status, sync: sync.status, role: me.families[0].role };
-  }, { fid, sid: owner.subject.id, id: uuid7() });
+  const forced = await page.evaluate(
+    async ({ fid: f, sid, id }) => {
+      const me = await (await fetch('/api/v1/auth/me')).json();
+      const res = await fetch(`/api/v1/families/${f}/entries/${id}`, {
+        method: 'PUT',
+        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token },
+        body: JSON.stringify({
+          subject_id: sid,
+          type: 'note',
+          ts: Date.now(),
+          value: { text: 'sneaky' },
+          updated_at: Date.now(),
+        }),
+      });
+      const sync = await fetch(`/api/v1/families/${f}/sync`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token },
+        body: JSON.stringify({
+          cursor: 0,
+          changes: [
+            {
+              op: 'put',
+              id,
+              subject_id: sid,
+              type: 'note',
+              ts: Date.now(),
+              value: { text: 'sneaky' },
+              updated_at: Date.now(),
+            },
+          ],
+        }),
+      });
+      return { put: res.status, sync: sync.status, role: me.families[0].role };
+    },
+    { fid, sid: owner.subject.id, id: uuid7() },
+  );
   assert.equal(forced.role, 'viewer');
   assert.equal(forced.put, 403, 'PUT refused');
   assert.equal(forced.sync, 403, 'sync refused');

@@ -9,7 +9,15 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { CATALOGUE } from '../../www/js/catalogue.js';
 import {
-  TYPES, TYPE_NAMES, DEFAULT_CONFIG, PERSON_COLOURS, PERSON_KINDS, defaultConfig, typesFor, withDerived, validate,
+  TYPES,
+  TYPE_NAMES,
+  DEFAULT_CONFIG,
+  PERSON_COLOURS,
+  PERSON_KINDS,
+  defaultConfig,
+  typesFor,
+  withDerived,
+  validate,
 } from '../../www/js/entries.js';
 
 const read = (p) => JSON.parse(readFileSync(new URL(p, import.meta.url), 'utf8'));
@@ -27,8 +35,16 @@ test('the entry lists come from the catalogue', () => {
   assert.deepEqual(TYPE_NAMES, Object.keys(file.types));
   assert.deepEqual(PERSON_COLOURS, file.person_colours);
   assert.deepEqual(PERSON_KINDS, ['baby', 'child', 'adult']);
-  assert.deepEqual(TYPES.diaper.fields.find((f) => f.key === 'colour').options,
-    ['', 'yellow', 'mustard', 'green', 'brown', 'black', 'red', 'white']);
+  assert.deepEqual(TYPES.diaper.fields.find((f) => f.key === 'colour').options, [
+    '',
+    'yellow',
+    'mustard',
+    'green',
+    'brown',
+    'black',
+    'red',
+    'white',
+  ]);
   const growth = Object.fromEntries(TYPES.growth.fields.map((f) => [f.key, [f.min, f.max]]));
   assert.deepEqual(growth.weight_g, [300, 300000]);
   assert.deepEqual(growth.head_cm, [15, 70]);
@@ -40,14 +56,24 @@ test('the entry lists come from the catalogue', () => {
   assert.deepEqual(typesFor('adult').includes('tummy_time'), false);
 });
 
-test('default buttons: the server\'s set for the people cared for', () => {
-  assert.deepEqual(DEFAULT_CONFIG.groups.map((g) => g.category), ['feed', 'diaper', 'sleep', 'health']);
-  assert.deepEqual(DEFAULT_CONFIG.groups[0].buttons[2], { type: 'feed', value: { method: 'bottle', milk: 'formula' }, timing: false });
-  assert.deepEqual(defaultConfig(['adult']).groups.map((g) => g.buttons.map((b) => b.type).join('+')),
-    ['temperature+medication+vitals+symptom']);
+test("default buttons: the server's set for the people cared for", () => {
+  assert.deepEqual(
+    DEFAULT_CONFIG.groups.map((g) => g.category),
+    ['feed', 'diaper', 'sleep', 'health'],
+  );
+  assert.deepEqual(DEFAULT_CONFIG.groups[0].buttons[2], {
+    type: 'feed',
+    value: { method: 'bottle', milk: 'formula' },
+    timing: false,
+  });
+  assert.deepEqual(
+    defaultConfig(['adult']).groups.map((g) => g.buttons.map((b) => b.type).join('+')),
+    ['temperature+medication+vitals+symptom'],
+  );
   for (const g of DEFAULT_CONFIG.groups) {
     for (const b of g.buttons) {
-      if (b.timing) assert.ok(TYPES[b.type].timer(b.value), `${b.type} ${JSON.stringify(b.value)}: a timer button runs`);
+      if (b.timing)
+        assert.ok(TYPES[b.type].timer(b.value), `${b.type} ${JSON.stringify(b.value)}: a timer button runs`);
     }
   }
 });
@@ -61,8 +87,12 @@ test('a sleep without a kind is a night from 19:00 to 07:00, as the server deriv
   assert.deepEqual(withDerived('feed', { method: 'bottle' }, 0, 'UTC'), { method: 'bottle' });
 });
 
-test('the form check: the server\'s rules on what the form sends', () => {
-  assert.deepEqual(validate('feed', { method: 'bottle', amount_ml: 'lots' }), { amount_ml: 'err.range' }, 'a number that is none');
+test("the form check: the server's rules on what the form sends", () => {
+  assert.deepEqual(
+    validate('feed', { method: 'bottle', amount_ml: 'lots' }),
+    { amount_ml: 'err.range' },
+    'a number that is none',
+  );
   assert.deepEqual(validate('vitals', { bp_systolic: '120' }), { bp_systolic: 'err.both' });
   assert.deepEqual(validate('diaper', { dirty: true, colour: 'mustard' }), {});
   assert.deepEqual(validate('note', { text: 'x'.repeat(2001) }), { text: 'err.too_long' });
@@ -70,7 +100,9 @@ test('the form check: the server\'s rules on what the form sends', () => {
 
 test('every word the catalogue brings has a message', () => {
   const missing = [];
-  const need = (k) => { if (!(k in en)) missing.push(k); };
+  const need = (k) => {
+    if (!(k in en)) missing.push(k);
+  };
   for (const k of PERSON_KINDS) need(`kind.${k}`);
   for (const [name, t] of Object.entries(file.types)) {
     need(`type.${name}`);
@@ -78,11 +110,15 @@ test('every word the catalogue brings has a message', () => {
       need(`field.${f.key}`);
       for (const o of f.options || f.suggest || []) need(`opt.${f.key}.${o}`);
       for (const k of Object.keys(f.show_when || {})) {
-        assert.ok(t.fields.some((x) => x.key === k), `${name}.${f.key}: show_when names ${k}, a field of ${name}`);
+        assert.ok(
+          t.fields.some((x) => x.key === k),
+          `${name}.${f.key}: show_when names ${k}, a field of ${name}`,
+        );
       }
     }
     for (const r of t.rules || []) need(r.i18n);
   }
-  for (const g of file.button_groups) if (!(`cat.${g.category}` in en) && !(`type.${g.category}` in en)) missing.push(`cat.${g.category}`);
+  for (const g of file.button_groups)
+    if (!(`cat.${g.category}` in en) && !(`type.${g.category}` in en)) missing.push(`cat.${g.category}`);
   assert.deepEqual(missing, []);
 });

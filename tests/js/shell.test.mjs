@@ -45,9 +45,17 @@ test('plural messages have the forms each language needs', () => {
 });
 
 test('parameters match across languages', () => {
-  const params = (v) => JSON.stringify(v).match(/\{\w+\}/g)?.sort().filter((x, i, a) => a.indexOf(x) === i) || [];
+  const params = (v) =>
+    JSON.stringify(v)
+      .match(/\{\w+\}/g)
+      ?.sort()
+      .filter((x, i, a) => a.indexOf(x) === i) || [];
   for (const k of Object.keys(msgs.en)) {
-    assert.deepEqual(params(msgs.he[k]), params(msgs.en[k]).filter((p) => !(k === 'days_n' || k === 'uses_n') || params(msgs.he[k]).includes(p)), `he ${k}`);
+    assert.deepEqual(
+      params(msgs.he[k]),
+      params(msgs.en[k]).filter((p) => !(k === 'days_n' || k === 'uses_n') || params(msgs.he[k]).includes(p)),
+      `he ${k}`,
+    );
     assert.deepEqual(params(msgs.fr[k]), params(msgs.en[k]), `fr ${k}`);
   }
 });
@@ -68,7 +76,10 @@ test('the manifest has what install needs', () => {
   const sizes = m.icons.map((i) => `${i.sizes}:${i.purpose}`);
   assert.ok(sizes.includes('192x192:any') && sizes.includes('512x512:any') && sizes.includes('512x512:maskable'));
   for (const i of m.icons) assert.ok(statSync(join(www, i.src)).size > 0, i.src);
-  assert.deepEqual(m.shortcuts.map((s) => s.name), ['Log feed', 'Log diaper', 'Start sleep']);
+  assert.deepEqual(
+    m.shortcuts.map((s) => s.name),
+    ['Log feed', 'Log diaper', 'Start sleep'],
+  );
 });
 
 test('index.html preloads exactly the modules the first screen imports', () => {
@@ -77,7 +88,8 @@ test('index.html preloads exactly the modules the first screen imports', () => {
     if (seen.has(file)) return;
     seen.add(file);
     const src = readFileSync(join(www, file), 'utf8');
-    for (const m of src.matchAll(/^import [^;]*? from '([^']+)';/gm)) {
+    // Static imports, also in the minified vendor modules (`import{a}from"./b.js"`).
+    for (const m of src.matchAll(/(?:^|;)\s*import\s*(?:[^'";]*?\bfrom\s*)?['"]([^'"]+)['"]/gm)) {
       walk(new URL(m[1], `http://x/${file}`).pathname.slice(1));
     }
   };
@@ -92,7 +104,10 @@ test('every module of the app parses', async () => {
   const { spawnSync } = await import('node:child_process');
   const files = [...jsFiles(join(www, 'js')), join(www, 'sw.src.js')];
   for (const f of files) {
-    const r = spawnSync(process.execPath, ['--check', '--input-type=module'], { input: readFileSync(f, 'utf8'), encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--check', '--input-type=module'], {
+      input: readFileSync(f, 'utf8'),
+      encoding: 'utf8',
+    });
     assert.equal(r.status, 0, `${f}: ${r.stderr}`);
   }
 });

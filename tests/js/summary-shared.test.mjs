@@ -12,7 +12,11 @@ import { daySummary, trends, rhythm } from '../../www/js/summary.js';
 const fx = JSON.parse(readFileSync(new URL('../fixtures/summary.json', import.meta.url), 'utf8'));
 const TZ = fx.timezone;
 const SID = 'noa';
-const entries = fx.entries.map((e) => ({ ...e, deleted: !!e.deleted, subject_id: e.subject === 'other' ? 'gal' : SID }));
+const entries = fx.entries.map((e) => ({
+  ...e,
+  deleted: !!e.deleted,
+  subject_id: e.subject === 'other' ? 'gal' : SID,
+}));
 const opts = { subjectId: SID, now: fx.now };
 const H = 3600000;
 const M = 60000;
@@ -23,19 +27,41 @@ for (const [date, want] of Object.entries(fx.expect)) {
     assert.equal(s.hours_in_day, want.hours_in_day);
     assert.equal(s.hours.length, Math.ceil(want.hours_in_day));
     for (const [k, v] of Object.entries(want.totals)) assert.equal(s.totals[k], v, `totals.${k}`);
-    if (want.hour_labels) assert.deepEqual(s.hours.slice(0, want.hour_labels.length).map((h) => h.label), want.hour_labels);
-    if (want.hour_feeds) assert.deepEqual(s.hours.slice(0, want.hour_feeds.length).map((h) => h.feeds), want.hour_feeds);
+    if (want.hour_labels)
+      assert.deepEqual(
+        s.hours.slice(0, want.hour_labels.length).map((h) => h.label),
+        want.hour_labels,
+      );
+    if (want.hour_feeds)
+      assert.deepEqual(
+        s.hours.slice(0, want.hour_feeds.length).map((h) => h.feeds),
+        want.hour_feeds,
+      );
   });
 }
 
 test('the spring-forward grid skips 01:00 and splits the night by real hours', () => {
   const s = daySummary(entries, '2026-03-29', TZ, opts);
-  assert.deepEqual(s.hours.slice(0, 3).map((h) => [h.label, h.abbr, h.sleep_ms]),
-    [['00:00', 'GMT', H], ['02:00', 'BST', H], ['03:00', 'BST', H]]);
+  assert.deepEqual(
+    s.hours.slice(0, 3).map((h) => [h.label, h.abbr, h.sleep_ms]),
+    [
+      ['00:00', 'GMT', H],
+      ['02:00', 'BST', H],
+      ['03:00', 'BST', H],
+    ],
+  );
   assert.equal(s.hours[4].sleep_ms, H, '05:00-06:00 asleep');
   assert.equal(s.hours[5].sleep_ms, 0, 'awake from 06:00');
-  assert.deepEqual([s.hours[21].label, s.hours[21].events.map((e) => e.type)], ['22:00', ['sleep']], 'the night from 22:00');
-  assert.deepEqual(s.hours[22].events.map((e) => e.type), ['feed'], 'the breast feed from 23:50');
+  assert.deepEqual(
+    [s.hours[21].label, s.hours[21].events.map((e) => e.type)],
+    ['22:00', ['sleep']],
+    'the night from 22:00',
+  );
+  assert.deepEqual(
+    s.hours[22].events.map((e) => e.type),
+    ['feed'],
+    'the breast feed from 23:50',
+  );
 });
 
 test('timers never stopped count up to now', () => {
@@ -43,7 +69,11 @@ test('timers never stopped count up to now', () => {
   assert.equal(s25.totals.breast_left_ms, 90 * M, 'the feed from 22:30 runs to midnight');
   const s26 = daySummary(entries, '2026-10-26', TZ, opts);
   assert.equal(s26.totals.breast_left_ms, 12 * H, '…and on to now, 12:00');
-  assert.deepEqual([s26.totals.sleep_ms, s26.totals.nap_ms, s26.totals.naps], [150 * M, 150 * M, 1], 'the sleep from 09:30 is a nap of 2.5 h so far');
+  assert.deepEqual(
+    [s26.totals.sleep_ms, s26.totals.nap_ms, s26.totals.naps],
+    [150 * M, 150 * M, 1],
+    'the sleep from 09:30 is a nap of 2.5 h so far',
+  );
   assert.deepEqual([s26.last.sleep.running, s26.last.sleep.ago_ms], [true, 150 * M], 'asleep for 2.5 h');
   assert.deepEqual([s26.last.feed.running, s26.last.feed.ago_ms], [false, 5 * H], 'the last feed: the 07:00 bottle');
   const later = daySummary(entries, '2026-10-27', TZ, { ...opts, now: fx.now + 30 * 24 * H });
@@ -52,9 +82,17 @@ test('timers never stopped count up to now', () => {
 
 test('trends and the rhythm split the nights at midnight', () => {
   const week = trends(entries, 7, '2026-03-31', TZ, opts);
-  assert.deepEqual(week.map((d) => d.minutes_in_day), [1440, 1440, 1440, 1440, 1380, 1440, 1440]);
+  assert.deepEqual(
+    week.map((d) => d.minutes_in_day),
+    [1440, 1440, 1440, 1440, 1380, 1440, 1440],
+  );
   const d29 = week[4];
   assert.equal(d29.sleep_ms, fx.expect['2026-03-29'].totals.sleep_ms);
-  assert.deepEqual(d29.rhythm.sleeps, [[0, 300], [720, 780], [1110, 1155], [1260, 1380]]);
+  assert.deepEqual(d29.rhythm.sleeps, [
+    [0, 300],
+    [720, 780],
+    [1110, 1155],
+    [1260, 1380],
+  ]);
   assert.deepEqual(rhythm(entries, 7, '2026-03-31', TZ, opts)[4].sleep[0], [0, 300 / 1380]);
 });

@@ -17,7 +17,17 @@ const MIN = 60000;
 const H = 60 * MIN;
 
 function e(type, ts, value = {}, extra = {}) {
-  return { id: `${type}-${ts}`, subject_id: 's1', type, ts, end_ts: null, value, updated_at: ts, deleted: false, ...extra };
+  return {
+    id: `${type}-${ts}`,
+    subject_id: 's1',
+    type,
+    ts,
+    end_ts: null,
+    value,
+    updated_at: ts,
+    deleted: false,
+    ...extra,
+  };
 }
 
 test('days follow the family zone, including DST change days', () => {
@@ -47,8 +57,11 @@ test('a day: totals, sleep clipped at midnight, and the 24-hour grid', () => {
   const s = daySummary(list, '2026-01-10', TZ, { subjectId: 's1', now: d0 + 20 * H });
   assert.equal(s.totals.sleep_min, 3 * 60 + 90);
   assert.equal(s.totals.sleep_ms, (3 * 60 + 90) * MIN);
-  assert.deepEqual([s.totals.night_ms, s.totals.nap_ms, s.totals.naps, s.totals.night_sleeps], [3 * H, 90 * MIN, 1, 0],
-    'the sleep from 22:00 the day before is a night (its kind derived), the 13:00 one a nap');
+  assert.deepEqual(
+    [s.totals.night_ms, s.totals.nap_ms, s.totals.naps, s.totals.night_sleeps],
+    [3 * H, 90 * MIN, 1, 0],
+    'the sleep from 22:00 the day before is a night (its kind derived), the 13:00 one a nap',
+  );
   assert.equal(s.totals.feeds, 2);
   assert.equal(s.totals.bottle_ml, 120);
   assert.equal(s.totals.breast_min, 15);
@@ -98,7 +111,8 @@ test('trends: one row per day, oldest first; rhythm gives day fractions', () => 
 test('time since last, as the server counts it: a feed from its start, a sleep from waking, a diaper from its change', () => {
   const t = 1_000_000_000;
   const list = [
-    e('feed', t, { method: 'breast_left' }, { end_ts: t + 10 * MIN }), e('diaper', t + 5 * MIN, { wet: true }),
+    e('feed', t, { method: 'breast_left' }, { end_ts: t + 10 * MIN }),
+    e('diaper', t + 5 * MIN, { wet: true }),
     e('sleep', t + 20 * MIN, {}, { end_ts: t + 50 * MIN }),
   ];
   assert.equal(sinceLast(list, 'feed', t + 70 * MIN).ms, 70 * MIN);
@@ -114,7 +128,11 @@ test('merge: a newer local change waiting in the outbox beats the server copy; o
   assert.equal(mergeEntry(local, { id: 'a', updated_at: 5, seq: 3 }).value.text, 'mine');
   assert.equal(mergeEntry(local, { id: 'a', updated_at: 11, seq: 4, value: { text: 'theirs' } }).value.text, 'theirs');
   const synced = { id: 'a', updated_at: 10, seq: 9, _pending: false };
-  assert.equal(mergeEntry(synced, { id: 'a', updated_at: 12, seq: 7 }).seq, 9, 'an older server event does not undo a newer one');
+  assert.equal(
+    mergeEntry(synced, { id: 'a', updated_at: 12, seq: 7 }).seq,
+    9,
+    'an older server event does not undo a newer one',
+  );
   assert.equal(mergeEntry(null, { id: 'b', seq: 1 })._pending, false);
 });
 
@@ -125,7 +143,11 @@ test('validation and cleaning follow the entry rules', () => {
   assert.deepEqual(validate('temperature', {}), { celsius: 'err.required' });
   assert.deepEqual(validate('growth', {}), { weight_g: 'err.growth' });
   assert.deepEqual(cleanValue('feed', { method: 'breast_left', amount_ml: 100, notes: '' }), { method: 'breast_left' });
-  assert.deepEqual(cleanValue('feed', { method: 'bottle', amount_ml: '120.4', milk: 'formula' }), { method: 'bottle', milk: 'formula', amount_ml: 120 });
+  assert.deepEqual(cleanValue('feed', { method: 'bottle', amount_ml: '120.4', milk: 'formula' }), {
+    method: 'bottle',
+    milk: 'formula',
+    amount_ml: 120,
+  });
   assert.equal(isRunning(e('feed', 1, { method: 'bottle' })), false);
   assert.equal(isRunning(e('feed', 1, { method: 'breast_right' })), true);
   assert.deepEqual(toChange({ id: 'x', deleted: true, updated_at: 3 }), { op: 'delete', id: 'x', updated_at: 3 });

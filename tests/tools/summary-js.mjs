@@ -13,7 +13,9 @@ process.stdin.setEncoding('utf8');
 for await (const chunk of process.stdin) input += chunk;
 const job = JSON.parse(input);
 const opts = (q) => ({ subjectId: job.subject_id, now: q.now });
-const out = job.queries.map((q) => (q.summary
-  ? daySummary(job.entries, q.summary, job.timezone, opts(q))
-  : trendsReport(job.entries, q.trends, q.end, job.timezone, opts(q))));
+const out = job.queries.map((q) =>
+  q.summary
+    ? daySummary(job.entries, q.summary, job.timezone, opts(q))
+    : trendsReport(job.entries, q.trends, q.end, job.timezone, opts(q)),
+);
 process.stdout.write(`${JSON.stringify(out)}\n`);

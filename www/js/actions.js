@@ -10,16 +10,29 @@ import { title } from './describe.js';
 import { isRunning } from './entries.js';
 import * as store from './store.js';
 
-function me() { return (state.me && state.me.user) || {}; }
+function me() {
+  return state.me?.user || {};
+}
 
 // updated_at must grow even if the phone's clock stands still.
-function nextStamp(prev) { return Math.max(Date.now(), (prev || 0) + 1); }
+function nextStamp(prev) {
+  return Math.max(Date.now(), (prev || 0) + 1);
+}
 
 export function draft(type, value = {}, { ts = Date.now(), end_ts = null } = {}) {
   const now = Date.now();
   return {
-    id: uuidv7(), subject_id: state.subject ? state.subject.id : null, type, ts, end_ts, value,
-    created_at: now, updated_at: now, deleted: false, author_id: me().id, author_name: me().name,
+    id: uuidv7(),
+    subject_id: state.subject ? state.subject.id : null,
+    type,
+    ts,
+    end_ts,
+    value,
+    created_at: now,
+    updated_at: now,
+    deleted: false,
+    author_id: me().id,
+    author_name: me().name,
   };
 }
 
@@ -27,7 +40,10 @@ export async function save(entry, { quiet = false, undo = true } = {}) {
   if (!canWrite()) return null;
   const saved = await record({ ...entry, updated_at: nextStamp(entry.updated_at) });
   if (!quiet) {
-    toast(t('logged', { what: title(saved) }), undo ? { action: t('undo'), onAction: () => remove(saved, { quiet: true }) } : {});
+    toast(
+      t('logged', { what: title(saved) }),
+      undo ? { action: t('undo'), onAction: () => remove(saved, { quiet: true }) } : {},
+    );
   }
   return saved;
 }
@@ -52,11 +68,16 @@ export async function remove(entry, { quiet = false } = {}) {
 export async function running() {
   if (!state.family) return [];
   const list = await store.entriesSince(state.family.id, Date.now() - 7 * 86400000);
-  return list.filter((e) => isRunning(e) && (!state.subject || e.subject_id === state.subject.id)).sort((a, b) => a.ts - b.ts);
+  return list
+    .filter((e) => isRunning(e) && (!state.subject || e.subject_id === state.subject.id))
+    .sort((a, b) => a.ts - b.ts);
 }
 
 export async function stop(entry, extra = {}) {
-  return save({ ...entry, end_ts: Math.max(Date.now(), entry.ts), value: { ...entry.value, ...extra } }, { undo: false });
+  return save(
+    { ...entry, end_ts: Math.max(Date.now(), entry.ts), value: { ...entry.value, ...extra } },
+    { undo: false },
+  );
 }
 
 // Start a timer; a running timer of the same type for this person is

@@ -7,13 +7,20 @@ let onUnauthorized = () => {};
 
 // `user`: whose session the token is; a refresh that finds someone else
 // signed in (a shared phone) never replays the request as that person.
-export function setCsrf(token, user = null) { csrfToken = token || null; tokenUser = user; }
-export function getCsrf() { return csrfToken; }
-export function whenUnauthorized(fn) { onUnauthorized = fn; }
+export function setCsrf(token, user = null) {
+  csrfToken = token || null;
+  tokenUser = user;
+}
+export function getCsrf() {
+  return csrfToken;
+}
+export function whenUnauthorized(fn) {
+  onUnauthorized = fn;
+}
 
 export class ApiError extends Error {
   constructor(status, body, retryAfterMs = 0) {
-    const err = (body && body.error) || {};
+    const err = body?.error || {};
     super(err.message || (status ? `HTTP ${status}` : 'network'));
     this.status = status;
     this.code = err.code || (status ? `http_${status}` : 'offline');
@@ -21,7 +28,9 @@ export class ApiError extends Error {
     this.body = body;
     this.retryAfterMs = retryAfterMs;
   }
-  get offline() { return this.status === 0; }
+  get offline() {
+    return this.status === 0;
+  }
 }
 
 async function once(method, path, body, signal) {
@@ -31,8 +40,12 @@ async function once(method, path, body, signal) {
   let res;
   try {
     res = await fetch(`/api/v1${path}`, {
-      method, headers, body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: 'same-origin', cache: 'no-store', signal,
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+      cache: 'no-store',
+      signal,
     });
   } catch (err) {
     if (err && err.name === 'AbortError') throw err;
@@ -42,7 +55,11 @@ async function once(method, path, body, signal) {
   let data = null;
   const text = await res.text().catch(() => '');
   if (text) {
-    try { data = JSON.parse(text); } catch { data = null; }
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = null;
+    }
   }
   if (!res.ok) {
     const ra = Number(res.headers.get('Retry-After'));
@@ -57,13 +74,13 @@ export async function api(method, path, body, { signal, quiet401 = false } = {})
   } catch (err) {
     if (err instanceof ApiError && err.status === 403 && method !== 'GET' && /csrf/i.test(err.code)) {
       const me = await once('GET', '/auth/me');
-      const user = me && me.user && me.user.id;
+      const user = me?.user?.id;
       if (tokenUser && user !== tokenUser) {
         // Another person signed in meanwhile: this write was theirs to make.
         onUnauthorized();
         throw new ApiError(401, { error: { code: 'signed_in_as_someone_else' } });
       }
-      setCsrf(me && me.csrf_token, user);
+      setCsrf(me?.csrf_token, user);
       return once(method, path, body, signal);
     }
     if (err instanceof ApiError && err.status === 401 && !quiet401) onUnauthorized();

@@ -1,40 +1,51 @@
 // charts.js — small SVG charts drawn by hand (a few hundred bytes of code
 // beat a charting library here, and mirror cleanly in right-to-left):
 // per-day bars, the 24-hour rhythm, and growth against WHO percentiles.
-// In Hebrew the time axis runs right to left.
-import { s } from './ui.js';
+// In Hebrew the time axis runs right to left. Each returns a template.
+import { html, svg, nothing } from './ui.js';
 import { isRtl, fmtNumber } from './i18n.js';
 
 const W = 340;
 
-function mirror(x, width) { return isRtl() ? width - x : x; }
+function mirror(x, width) {
+  return isRtl() ? width - x : x;
+}
+
+const chart = (height, ariaLabel, content) =>
+  html`<svg class="chart" viewBox="0 0 ${W} ${height}" role="img" aria-label=${ariaLabel}>${content}</svg>`;
 
 // Bars for one value per day. opts: {labels, cls, format, ariaLabel, height}
-export function barChart(values, { labels = [], cls = '', format = (v) => fmtNumber(v), ariaLabel = '', height = 150 } = {}) {
+export function barChart(
+  values,
+  { labels = [], cls = '', format = (v) => fmtNumber(v), ariaLabel = '', height = 150 } = {},
+) {
   const pad = { top: 16, bottom: 22, side: 6 };
   const max = Math.max(1, ...values);
   const n = values.length;
   const slot = (W - pad.side * 2) / n;
   const bw = Math.max(2, slot * 0.7);
   const ih = height - pad.top - pad.bottom;
-  const svg = s('svg', { class: 'chart', viewBox: `0 0 ${W} ${height}`, role: 'img', 'aria-label': ariaLabel });
-  svg.append(s('line', { class: 'grid', x1: 0, x2: W, y1: pad.top + ih, y2: pad.top + ih }));
   const every = n > 10 ? Math.ceil(n / 7) : 1;
-  values.forEach((v, i) => {
+  const bar = (v, i) => {
     const bh = (v / max) * ih;
     const x0 = pad.side + i * slot + (slot - bw) / 2;
     const x = isRtl() ? W - x0 - bw : x0;
-    const rect = s('rect', { class: `bar ${cls}`, x: x.toFixed(1), y: (pad.top + ih - bh).toFixed(1), width: bw.toFixed(1), height: Math.max(0, bh).toFixed(1), rx: 2 },
-      s('title', {}, `${labels[i] || ''}: ${format(v)}`));
-    svg.append(rect);
-    if (n <= 10 && v > 0) {
-      svg.append(s('text', { x: (x + bw / 2).toFixed(1), y: (pad.top + ih - bh - 3).toFixed(1), 'text-anchor': 'middle' }, format(v)));
-    }
-    if (i % every === 0 || i === n - 1) {
-      svg.append(s('text', { x: (x + bw / 2).toFixed(1), y: height - 6, 'text-anchor': 'middle' }, labels[i] || ''));
-    }
-  });
-  return svg;
+    const mid = (x + bw / 2).toFixed(1);
+    return svg`<rect class="bar ${cls}" x=${x.toFixed(1)} y=${(pad.top + ih - bh).toFixed(1)} width=${bw.toFixed(1)} height=${Math.max(0, bh).toFixed(1)} rx="2"><title>${labels[i] || ''}: ${format(v)}</title></rect>${
+      n <= 10 && v > 0
+        ? svg`<text x=${mid} y=${(pad.top + ih - bh - 3).toFixed(1)} text-anchor="middle">${format(v)}</text>`
+        : nothing
+    }${
+      i % every === 0 || i === n - 1
+        ? svg`<text x=${mid} y=${height - 6} text-anchor="middle">${labels[i] || ''}</text>`
+        : nothing
+    }`;
+  };
+  return chart(
+    height,
+    ariaLabel,
+    svg`<line class="grid" x1="0" x2=${W} y1=${pad.top + ih} y2=${pad.top + ih}></line>${values.map(bar)}`,
+  );
 }
 
 // One row per day: sleep as bars across the 24 hours, feeds as dots.
@@ -44,26 +55,19 @@ export function rhythmChart(rows, { labels = [], hourLabel = (h) => String(h), a
   const top = 18;
   const height = top + rows.length * rowH + 6;
   const iw = W - left - 6;
-  const svg = s('svg', { class: 'chart', viewBox: `0 0 ${W} ${height}`, role: 'img', 'aria-label': ariaLabel });
   const xOf = (f) => (isRtl() ? W - left - f * iw : left + f * iw);
-  for (const hr of [0, 6, 12, 18, 24]) {
-    const x = xOf(hr / 24);
-    svg.append(s('line', { class: 'grid', x1: x, x2: x, y1: top - 4, y2: height - 4 }));
-    svg.append(s('text', { x, y: 11, 'text-anchor': 'middle' }, hourLabel(hr % 24)));
-  }
-  rows.forEach((r, i) => {
+  const hour = (hr) =>
+    svg`<line class="grid" x1=${xOf(hr / 24)} x2=${xOf(hr / 24)} y1=${top - 4} y2=${height - 4}></line><text x=${xOf(hr / 24)} y="11" text-anchor="middle">${hourLabel(hr % 24)}</text>`;
+  const row = (r, i) => {
     const y = top + i * rowH;
-    if (rowH >= 14 || i % 5 === 0) {
-      svg.append(s('text', { x: isRtl() ? W - 4 : 4, y: y + rowH * 0.7, 'text-anchor': 'start' }, labels[i] || ''));
-    }
-    for (const [a, b] of r.sleep) {
-      const xa = xOf(a);
-      const xb = xOf(b);
-      svg.append(s('rect', { class: 'bar sleep', x: Math.min(xa, xb).toFixed(1), y: y + 2, width: Math.max(1, Math.abs(xb - xa)).toFixed(1), height: rowH - 4, rx: 2 }));
-    }
-    for (const f of r.feeds) svg.append(s('circle', { class: 'pt', cx: xOf(f).toFixed(1), cy: y + rowH / 2, r: Math.min(3.5, rowH / 3) }));
-  });
-  return svg;
+    return svg`${rowH >= 14 || i % 5 === 0 ? svg`<text x=${isRtl() ? W - 4 : 4} y=${y + rowH * 0.7} text-anchor="start">${labels[i] || ''}</text>` : nothing}${r.sleep.map(
+      ([a, b]) =>
+        svg`<rect class="bar sleep" x=${Math.min(xOf(a), xOf(b)).toFixed(1)} y=${y + 2} width=${Math.max(1, Math.abs(xOf(b) - xOf(a))).toFixed(1)} height=${rowH - 4} rx="2"></rect>`,
+    )}${r.feeds.map(
+      (f) => svg`<circle class="pt" cx=${xOf(f).toFixed(1)} cy=${y + rowH / 2} r=${Math.min(3.5, rowH / 3)}></circle>`,
+    )}`;
+  };
+  return chart(height, ariaLabel, svg`${[0, 6, 12, 18, 24].map(hour)}${rows.map(row)}`);
 }
 
 // Measurements (age in days, value) over the WHO 3rd–97th percentile curves.
@@ -82,20 +86,26 @@ export function growthChart(curves, points, { ariaLabel = '', ageLabel = (d) => 
   const last = days[days.length - 1] || 1;
   const x = (d) => mirror(pad.l + (d / last) * iw, W);
   const y = (v) => pad.t + ih - ((v - lo) / Math.max(1, hi - lo)) * ih;
-  const svg = s('svg', { class: 'chart', viewBox: `0 0 ${W} ${height}`, role: 'img', 'aria-label': ariaLabel });
   const path = (vals) => days.map((d, i) => `${i ? 'L' : 'M'}${x(d).toFixed(1)},${y(vals[i]).toFixed(1)}`).join('');
-  const band = `${path(curves.p3.slice(0, end))}${[...days].reverse().map((d, i) => `L${x(d).toFixed(1)},${y(curves.p97[end - 1 - i]).toFixed(1)}`).join('')}Z`;
-  svg.append(s('path', { class: 'band', d: band }));
-  for (const k of ['p3', 'p15', 'p50', 'p85', 'p97']) svg.append(s('path', { class: `curve ${k}`, d: path(curves[k].slice(0, end)) }));
-  const ticks = 5;
-  for (let i = 0; i <= ticks; i++) {
-    const v = lo + ((hi - lo) * i) / ticks;
-    svg.append(s('text', { x: isRtl() ? W - 2 : 2, y: y(v) + 4, 'text-anchor': 'start' }, fmtNumber(v, { maximumFractionDigits: 0 })));
-    const d = (last * i) / ticks;
-    svg.append(s('text', { x: x(d), y: height - 6, 'text-anchor': 'middle' }, ageLabel(d)));
-  }
+  const band = `${path(curves.p3.slice(0, end))}${[...days]
+    .reverse()
+    .map((d, i) => `L${x(d).toFixed(1)},${y(curves.p97[end - 1 - i]).toFixed(1)}`)
+    .join('')}Z`;
+  const ticks = [0, 1, 2, 3, 4, 5].map((i) => {
+    const v = lo + ((hi - lo) * i) / 5;
+    const d = (last * i) / 5;
+    return svg`<text x=${isRtl() ? W - 2 : 2} y=${y(v) + 4} text-anchor="start">${fmtNumber(v, { maximumFractionDigits: 0 })}</text><text x=${x(d)} y=${height - 6} text-anchor="middle">${ageLabel(d)}</text>`;
+  });
   const sorted = [...points].sort((a, b) => a[0] - b[0]);
-  if (sorted.length > 1) svg.append(s('path', { class: 'line', d: sorted.map((p, i) => `${i ? 'L' : 'M'}${x(p[0]).toFixed(1)},${y(p[1]).toFixed(1)}`).join('') }));
-  for (const [d, v] of sorted) svg.append(s('circle', { class: 'pt', cx: x(d).toFixed(1), cy: y(v).toFixed(1), r: 4 }, s('title', {}, fmtNumber(v))));
-  return svg;
+  const line = sorted.map((p, i) => `${i ? 'L' : 'M'}${x(p[0]).toFixed(1)},${y(p[1]).toFixed(1)}`).join('');
+  return chart(
+    height,
+    ariaLabel,
+    svg`<path class="band" d=${band}></path>${['p3', 'p15', 'p50', 'p85', 'p97'].map(
+      (k) => svg`<path class="curve ${k}" d=${path(curves[k].slice(0, end))}></path>`,
+    )}${ticks}${sorted.length > 1 ? svg`<path class="line" d=${line}></path>` : nothing}${sorted.map(
+      ([d, v]) =>
+        svg`<circle class="pt" cx=${x(d).toFixed(1)} cy=${y(v).toFixed(1)} r="4"><title>${fmtNumber(v)}</title></circle>`,
+    )}`,
+  );
 }

@@ -4,15 +4,20 @@ import { t, label, fmtUnit, fmtDuration, fmtNumber } from './i18n.js';
 import { TYPES, isRunning } from './entries.js';
 import { state } from './state.js';
 
-export function typeName(type) { return t(`type.${type}`); }
-export function typeIcon(type) { return (TYPES[type] && TYPES[type].icon) || '•'; }
+export function typeName(type) {
+  return t(`type.${type}`);
+}
+export function typeIcon(type) {
+  return TYPES[type]?.icon || '•';
+}
 
 export function title(e) {
   const v = e.value || {};
   const u = state.prefs.units;
   switch (e.type) {
     case 'feed':
-      if (v.method === 'bottle') return [t('feed.bottle'), v.amount_ml ? fmtUnit(v.amount_ml, 'ml', u) : ''].filter(Boolean).join(' ');
+      if (v.method === 'bottle')
+        return [t('feed.bottle'), v.amount_ml ? fmtUnit(v.amount_ml, 'ml', u) : ''].filter(Boolean).join(' ');
       if (v.method === 'solids') return [t('feed.solids'), v.food || ''].filter(Boolean).join(': ');
       return t(`feed.${v.method || 'breast_left'}`);
     case 'diaper':
@@ -20,19 +25,38 @@ export function title(e) {
     case 'sleep':
       return v.kind ? t(`sleep.${v.kind}`) : t('type.sleep');
     case 'pump':
-      return [t('type.pump'), v.side ? t(`side.${v.side}`) : '', v.amount_ml ? fmtUnit(v.amount_ml, 'ml', u) : ''].filter(Boolean).join(' · ');
+      return [t('type.pump'), v.side ? t(`side.${v.side}`) : '', v.amount_ml ? fmtUnit(v.amount_ml, 'ml', u) : '']
+        .filter(Boolean)
+        .join(' · ');
     case 'growth':
-      return [v.weight_g ? fmtUnit(v.weight_g, 'g', u) : '', v.length_cm ? fmtUnit(v.length_cm, 'cm', u) : '', v.head_cm ? `${t('field.head_cm')} ${fmtUnit(v.head_cm, 'cm', u)}` : '']
-        .filter(Boolean).join(' · ') || typeName('growth');
+      return (
+        [
+          v.weight_g ? fmtUnit(v.weight_g, 'g', u) : '',
+          v.length_cm ? fmtUnit(v.length_cm, 'cm', u) : '',
+          v.head_cm ? `${t('field.head_cm')} ${fmtUnit(v.head_cm, 'cm', u)}` : '',
+        ]
+          .filter(Boolean)
+          .join(' · ') || typeName('growth')
+      );
     case 'temperature':
       return v.celsius ? fmtUnit(v.celsius, 'celsius', u) : typeName('temperature');
     case 'medication':
-      return [v.name, v.dose ? `${fmtNumber(v.dose)}${v.unit ? ` ${t(`unit.${v.unit}`)}` : ''}` : ''].filter(Boolean).join(' ');
+      return [v.name, v.dose ? `${fmtNumber(v.dose)}${v.unit ? ` ${t(`unit.${v.unit}`)}` : ''}` : '']
+        .filter(Boolean)
+        .join(' ');
     case 'symptom':
       return v.text || typeName('symptom');
     case 'vitals':
-      return [v.heart_rate ? `${fmtNumber(v.heart_rate)} ${t('bpm')}` : '', v.bp_systolic ? `${fmtNumber(v.bp_systolic)}/${fmtNumber(v.bp_diastolic || 0)}` : '', v.spo2 ? `SpO₂ ${fmtNumber(v.spo2)}%` : '', v.glucose ? `${fmtNumber(v.glucose)} mmol/L` : '']
-        .filter(Boolean).join(' · ') || typeName('vitals');
+      return (
+        [
+          v.heart_rate ? `${fmtNumber(v.heart_rate)} ${t('bpm')}` : '',
+          v.bp_systolic ? `${fmtNumber(v.bp_systolic)}/${fmtNumber(v.bp_diastolic || 0)}` : '',
+          v.spo2 ? `SpO₂ ${fmtNumber(v.spo2)}%` : '',
+          v.glucose ? `${fmtNumber(v.glucose)} mmol/L` : '',
+        ]
+          .filter(Boolean)
+          .join(' · ') || typeName('vitals')
+      );
     case 'tummy_time':
       return v.milestone || typeName('tummy_time');
     case 'note':

@@ -18,13 +18,13 @@ export const PERSON_KINDS = CATALOGUE.person_kinds;
 export const PERSON_COLOURS = CATALOGUE.person_colours;
 
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
-const given = (value, key) => Object.prototype.hasOwnProperty.call(value, key) && value[key] !== null;
+const given = (value, key) => Object.hasOwn(value, key) && value[key] !== null;
 const textOf = (value, key) => (typeof value[key] === 'string' ? value[key] : '');
 
 // True when an entry of `type` with this value and no end is a running timer.
 function runs(type, value) {
   const t = CATALOGUE.types[type];
-  if (!t || !t.timed || !t.timer) return false;
+  if (!t?.timed || !t.timer) return false;
   if (t.timer === true) return true;
   const [[field, values]] = Object.entries(t.timer);
   return values.includes(textOf(value || {}, field));
@@ -70,13 +70,18 @@ function viewField(f) {
   return out;
 }
 
-export const TYPES = Object.fromEntries(Object.entries(CATALOGUE.types).map(([name, t]) => [name, {
-  icon: t.icon,
-  for: [...t.for],
-  timed: !!t.timed,
-  timer: (v) => runs(name, v),
-  fields: t.fields.map(viewField),
-}]));
+export const TYPES = Object.fromEntries(
+  Object.entries(CATALOGUE.types).map(([name, t]) => [
+    name,
+    {
+      icon: t.icon,
+      for: [...t.for],
+      timed: !!t.timed,
+      timer: (v) => runs(name, v),
+      fields: t.fields.map(viewField),
+    },
+  ]),
+);
 
 export const TYPE_NAMES = Object.keys(TYPES);
 
@@ -100,9 +105,14 @@ export function defaultConfig(kinds = []) {
   const want = kinds.length ? kinds : [CATALOGUE.default_person_kind];
   const groups = [];
   for (const g of CATALOGUE.button_groups) {
-    const buttons = g.buttons.filter((b) => b.for.some((k) => want.includes(k))).map((b) => ({
-      ...(b.label ? { label: b.label } : {}), type: b.type, value: normalise(b.type, b.value), timing: !!b.timing,
-    }));
+    const buttons = g.buttons
+      .filter((b) => b.for.some((k) => want.includes(k)))
+      .map((b) => ({
+        ...(b.label ? { label: b.label } : {}),
+        type: b.type,
+        value: normalise(b.type, b.value),
+        timing: !!b.timing,
+      }));
     if (buttons.length) groups.push({ category: g.category, stateful: g.stateful, buttons });
   }
   return { version: 0, groups, default: true };
@@ -126,7 +136,7 @@ export function withDerived(type, value, ts, tz) {
   let out = value || {};
   for (const f of t ? t.fields : []) {
     const d = f.default_by_start_hour;
-    if (!d || Object.prototype.hasOwnProperty.call(out, f.key)) continue;
+    if (!d || Object.hasOwn(out, f.key)) continue;
     const hour = Math.floor(minuteOfDay(ts, tz) / 60);
     const inside = d.from <= d.until ? hour >= d.from && hour < d.until : hour >= d.from || hour < d.until;
     out = { ...out, [f.key]: inside ? d.inside : d.outside };
@@ -159,11 +169,14 @@ export function checkValue(type, value, { preset = false } = {}) {
   const errors = {};
   let count = 0;
   const err = (k, code) => {
-    if (!(k in errors) && count < MAX_ERRORS) { errors[k] = code; count += 1; }
+    if (!(k in errors) && count < MAX_ERRORS) {
+      errors[k] = code;
+      count += 1;
+    }
   };
   for (const f of t.fields) {
     const required = f.required && !preset;
-    if (!Object.prototype.hasOwnProperty.call(value, f.key)) {
+    if (!Object.hasOwn(value, f.key)) {
       if (required) err(f.key, 'err.required');
       continue;
     }
@@ -187,7 +200,8 @@ export function checkValue(type, value, { preset = false } = {}) {
       case 'bool':
         if (typeof v !== 'boolean') err(f.key, 'err.invalid');
         break;
-      default: { // text, longtext
+      default: {
+        // text, longtext
         const n = typeof v === 'string' ? textLength(v, f.kind === 'longtext') : -1;
         if (n < 0) err(f.key, 'err.invalid');
         else if (n < f.min) err(f.key, f.min === 1 ? 'err.required' : 'err.range');
@@ -220,7 +234,10 @@ export function cleanValue(type, value) {
   for (const f of TYPES[type].fields) {
     if (f.when && !f.when(value)) continue;
     const v = value[f.key];
-    if (f.rule.kind === 'bool') { out[f.key] = !!v; continue; }
+    if (f.rule.kind === 'bool') {
+      out[f.key] = !!v;
+      continue;
+    }
     if (v === undefined || v === null || v === '') continue;
     if (f.rule.kind === 'int' || f.rule.kind === 'number') {
       const n = Number(v);
@@ -240,8 +257,15 @@ export function validate(type, value) {
   const errors = checkValue(type, cleanValue(type, value));
   for (const f of TYPES[type].fields) {
     const v = value[f.key];
-    if ((f.rule.kind === 'int' || f.rule.kind === 'number') && (!f.when || f.when(value))
-      && v !== undefined && v !== null && v !== '' && !Number.isFinite(Number(v)) && !(f.key in errors)) {
+    if (
+      (f.rule.kind === 'int' || f.rule.kind === 'number') &&
+      (!f.when || f.when(value)) &&
+      v !== undefined &&
+      v !== null &&
+      v !== '' &&
+      !Number.isFinite(Number(v)) &&
+      !(f.key in errors)
+    ) {
       errors[f.key] = 'err.range';
     }
   }
@@ -261,8 +285,14 @@ export function mergeEntry(local, incoming) {
 // The change sent to POST /sync for a local entry.
 export function toChange(entry) {
   const c = {
-    op: entry.deleted ? 'delete' : 'put', id: entry.id, subject_id: entry.subject_id, type: entry.type,
-    ts: entry.ts, end_ts: entry.end_ts ?? null, value: entry.value, created_at: entry.created_at,
+    op: entry.deleted ? 'delete' : 'put',
+    id: entry.id,
+    subject_id: entry.subject_id,
+    type: entry.type,
+    ts: entry.ts,
+    end_ts: entry.end_ts ?? null,
+    value: entry.value,
+    created_at: entry.created_at,
     updated_at: entry.updated_at,
   };
   if (entry.deleted) return { op: 'delete', id: entry.id, updated_at: entry.updated_at };

@@ -20,10 +20,18 @@ export function browserLang() {
 
 async function load(l) {
   if (!cache.has(l)) {
-    cache.set(l, fetch(`/i18n/${l}.json`).then((r) => {
-      if (!r.ok) throw new Error(`i18n ${l}: ${r.status}`);
-      return r.json();
-    }).catch((err) => { cache.delete(l); throw err; }));
+    cache.set(
+      l,
+      fetch(`/i18n/${l}.json`)
+        .then((r) => {
+          if (!r.ok) throw new Error(`i18n ${l}: ${r.status}`);
+          return r.json();
+        })
+        .catch((err) => {
+          cache.delete(l);
+          throw err;
+        }),
+    );
   }
   return cache.get(l);
 }
@@ -44,8 +52,12 @@ export async function setLang(l) {
   html.dir = RTL.has(l) ? 'rtl' : 'ltr';
 }
 
-export function getLang() { return lang; }
-export function isRtl() { return RTL.has(lang); }
+export function getLang() {
+  return lang;
+}
+export function isRtl() {
+  return RTL.has(lang);
+}
 
 const pluralRules = new Map();
 function plural(n) {
@@ -59,34 +71,60 @@ export function t(key, params = {}) {
   let m = messages[key] ?? fallback[key];
   if (m === undefined) return key;
   if (typeof m === 'object') m = m[plural(params.n ?? 0)] ?? m.other;
-  return m.replace(/\{(\w+)\}/g, (_, k) => (params[k] === undefined ? `{${k}}` : (typeof params[k] === 'number' ? fmtNumber(params[k]) : params[k])));
+  return m.replace(/\{(\w+)\}/g, (_, k) =>
+    params[k] === undefined ? `{${k}}` : typeof params[k] === 'number' ? fmtNumber(params[k]) : params[k],
+  );
 }
 
-export function has(key) { return key in messages || key in fallback; }
+export function has(key) {
+  return key in messages || key in fallback;
+}
 
 // Labels from a family's button config: '@key' is ours to translate.
-export function label(s) { return s && s[0] === '@' ? t(s.slice(1)) : s; }
+export function label(s) {
+  return s && s[0] === '@' ? t(s.slice(1)) : s;
+}
 
 // ---- Intl ----
 const fmts = new Map();
 function fmt(kind, opts) {
   const k = `${lang}|${kind}|${JSON.stringify(opts)}`;
   if (!fmts.has(k)) {
-    fmts.set(k, kind === 'num' ? new Intl.NumberFormat(lang, opts)
-      : kind === 'rel' ? new Intl.RelativeTimeFormat(lang, opts)
-        : kind === 'list' ? new Intl.ListFormat(lang, opts)
-          : new Intl.DateTimeFormat(lang, opts));
+    fmts.set(
+      k,
+      kind === 'num'
+        ? new Intl.NumberFormat(lang, opts)
+        : kind === 'rel'
+          ? new Intl.RelativeTimeFormat(lang, opts)
+          : kind === 'list'
+            ? new Intl.ListFormat(lang, opts)
+            : new Intl.DateTimeFormat(lang, opts),
+    );
   }
   return fmts.get(k);
 }
 
-export function fmtNumber(n, opts = { maximumFractionDigits: 1 }) { return fmt('num', opts).format(n); }
-export function fmtTime(ts, tz) { return fmt('dt', { hour: 'numeric', minute: '2-digit', timeZone: tz }).format(ts); }
-export function fmtDate(ts, tz, style = 'medium') { return fmt('dt', { dateStyle: style, timeZone: tz }).format(ts); }
-export function fmtDateTime(ts, tz) { return fmt('dt', { dateStyle: 'medium', timeStyle: 'short', timeZone: tz }).format(ts); }
-export function fmtWeekday(ts, tz) { return fmt('dt', { weekday: 'long', day: 'numeric', month: 'long', timeZone: tz }).format(ts); }
-export function fmtShortDay(ts, tz) { return fmt('dt', { day: 'numeric', month: 'numeric', timeZone: tz }).format(ts); }
-export function fmtList(items) { return fmt('list', { style: 'long', type: 'conjunction' }).format(items); }
+export function fmtNumber(n, opts = { maximumFractionDigits: 1 }) {
+  return fmt('num', opts).format(n);
+}
+export function fmtTime(ts, tz) {
+  return fmt('dt', { hour: 'numeric', minute: '2-digit', timeZone: tz }).format(ts);
+}
+export function fmtDate(ts, tz, style = 'medium') {
+  return fmt('dt', { dateStyle: style, timeZone: tz }).format(ts);
+}
+export function fmtDateTime(ts, tz) {
+  return fmt('dt', { dateStyle: 'medium', timeStyle: 'short', timeZone: tz }).format(ts);
+}
+export function fmtWeekday(ts, tz) {
+  return fmt('dt', { weekday: 'long', day: 'numeric', month: 'long', timeZone: tz }).format(ts);
+}
+export function fmtShortDay(ts, tz) {
+  return fmt('dt', { day: 'numeric', month: 'numeric', timeZone: tz }).format(ts);
+}
+export function fmtList(items) {
+  return fmt('list', { style: 'long', type: 'conjunction' }).format(items);
+}
 
 // "1 h 25 min" / "25 min" / "40 s", each part through Intl unit formatting.
 export function fmtDuration(ms, { seconds = false } = {}) {
@@ -131,13 +169,15 @@ export function fmtRelativeDay(diffDays) {
 
 // ---- units: the API is metric; imperial is for display and input ----
 export const ML_PER_OZ = 29.5735;
-const unitFmt = (n, unit, digits = 1) => fmt('num', { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: digits }).format(n);
+const unitFmt = (n, unit, digits = 1) =>
+  fmt('num', { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: digits }).format(n);
 
 export function fmtUnit(value, unit, system) {
   if (value === null || value === undefined || value === '') return '';
   const v = Number(value);
   switch (unit) {
-    case 'ml': return system === 'imperial' ? unitFmt(v / ML_PER_OZ, 'fluid-ounce') : unitFmt(v, 'milliliter', 0);
+    case 'ml':
+      return system === 'imperial' ? unitFmt(v / ML_PER_OZ, 'fluid-ounce') : unitFmt(v, 'milliliter', 0);
     case 'g':
       if (system === 'imperial') {
         const oz = v / 28.3495;
@@ -145,9 +185,12 @@ export function fmtUnit(value, unit, system) {
         return `${unitFmt(lb, 'pound', 0)} ${unitFmt(oz - lb * 16, 'ounce', 1)}`;
       }
       return v >= 1000 ? unitFmt(v / 1000, 'kilogram', 2) : unitFmt(v, 'gram', 0);
-    case 'cm': return system === 'imperial' ? unitFmt(v / 2.54, 'inch') : unitFmt(v, 'centimeter');
-    case 'celsius': return system === 'imperial' ? unitFmt(v * 9 / 5 + 32, 'fahrenheit') : unitFmt(v, 'celsius');
-    default: return fmtNumber(v);
+    case 'cm':
+      return system === 'imperial' ? unitFmt(v / 2.54, 'inch') : unitFmt(v, 'centimeter');
+    case 'celsius':
+      return system === 'imperial' ? unitFmt((v * 9) / 5 + 32, 'fahrenheit') : unitFmt(v, 'celsius');
+    default:
+      return fmtNumber(v);
   }
 }
 
@@ -160,10 +203,17 @@ export function toInput(value, unit, system) {
   if (value === null || value === undefined || value === '' || system !== 'imperial') return value;
   const v = Number(value);
   const r = (x, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
-  return { ml: r(v / ML_PER_OZ), g: r(v / 28.3495), cm: r(v / 2.54), celsius: r(v * 9 / 5 + 32) }[unit] ?? v;
+  return { ml: r(v / ML_PER_OZ), g: r(v / 28.3495), cm: r(v / 2.54), celsius: r((v * 9) / 5 + 32) }[unit] ?? v;
 }
 export function fromInput(value, unit, system) {
   if (value === null || value === undefined || value === '' || system !== 'imperial') return value;
   const v = Number(value);
-  return { ml: Math.round(v * ML_PER_OZ), g: Math.round(v * 28.3495), cm: Math.round(v * 2.54 * 10) / 10, celsius: Math.round((v - 32) * 5 / 9 * 10) / 10 }[unit] ?? v;
+  return (
+    {
+      ml: Math.round(v * ML_PER_OZ),
+      g: Math.round(v * 28.3495),
+      cm: Math.round(v * 2.54 * 10) / 10,
+      celsius: Math.round((((v - 32) * 5) / 9) * 10) / 10,
+    }[unit] ?? v
+  );
 }

@@ -24,8 +24,16 @@ export function isRetryable(status) {
 }
 
 export class Outbox {
-  constructor({ storage, send, onResult = () => {}, onChange = () => {}, onBlocked = () => {},
-    setTimer = (fn, ms) => setTimeout(fn, ms), clearTimer = (h) => clearTimeout(h), random = Math.random }) {
+  constructor({
+    storage,
+    send,
+    onResult = () => {},
+    onChange = () => {},
+    onBlocked = () => {},
+    setTimer = (fn, ms) => setTimeout(fn, ms),
+    clearTimer = (h) => clearTimeout(h),
+    random = Math.random,
+  }) {
     this.storage = storage;
     this.send = send;
     this.onResult = onResult;
@@ -80,7 +88,9 @@ export class Outbox {
         result = await this.flushOnce();
       } while (this.again && result.ok);
       return result;
-    })().finally(() => { this.running = null; });
+    })().finally(() => {
+      this.running = null;
+    });
     return this.running;
   }
 
@@ -99,7 +109,10 @@ export class Outbox {
     const delay = backoffDelay(this.attempt, { retryAfterMs, random: this.random });
     this.cancelRetry();
     this.nextRetryAt = Date.now() + delay;
-    this.timer = this.setTimer(() => { this.timer = null; this.flush(); }, delay);
+    this.timer = this.setTimer(() => {
+      this.timer = null;
+      this.flush();
+    }, delay);
     return delay;
   }
 
@@ -139,7 +152,10 @@ export class Outbox {
           continue;
         }
         await this.storage.remove(batch[0].n);
-        this.onResult({ id: batch[0].id, status: 'invalid', error: err && err.body ? err.body.error : { code: String(status) } }, batch[0].change);
+        this.onResult(
+          { id: batch[0].id, status: 'invalid', error: err?.body ? err.body.error : { code: String(status) } },
+          batch[0].change,
+        );
         this.onChange(await this.count());
         continue;
       }
@@ -174,8 +190,18 @@ export class MemoryStorage {
     this.items = new Map();
     this.n = 0;
   }
-  async list() { return [...this.items.values()].sort((a, b) => a.n - b.n); }
-  async add(item) { const n = ++this.n; this.items.set(n, { ...item, n }); return n; }
-  async put(item) { this.items.set(item.n, { ...item }); }
-  async remove(n) { this.items.delete(n); }
+  async list() {
+    return [...this.items.values()].sort((a, b) => a.n - b.n);
+  }
+  async add(item) {
+    const n = ++this.n;
+    this.items.set(n, { ...item, n });
+    return n;
+  }
+  async put(item) {
+    this.items.set(item.n, { ...item });
+  }
+  async remove(n) {
+    this.items.delete(n);
+  }
 }

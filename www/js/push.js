@@ -8,7 +8,10 @@ export function pushSupported() {
 }
 
 function keyBytes(b64url) {
-  const b64 = b64url.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(b64url.length / 4) * 4, '=');
+  const b64 = b64url
+    .replace(/-/g, '+')
+    .replace(/_/g, '/')
+    .padEnd(Math.ceil(b64url.length / 4) * 4, '=');
   return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
 }
 
@@ -28,10 +31,14 @@ export async function enablePush() {
   if (permission !== 'granted') return 'denied';
   const { key } = await get('/push/key');
   const reg = await navigator.serviceWorker.ready;
-  const sub = (await reg.pushManager.getSubscription())
-    || (await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(key) }));
+  const sub =
+    (await reg.pushManager.getSubscription()) ||
+    (await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(key) }));
   const json = sub.toJSON();
-  await post('/push/subscriptions', { endpoint: json.endpoint, keys: { p256dh: json.keys.p256dh, auth: json.keys.auth } });
+  await post('/push/subscriptions', {
+    endpoint: json.endpoint,
+    keys: { p256dh: json.keys.p256dh, auth: json.keys.auth },
+  });
   return 'on';
 }
 
@@ -39,7 +46,8 @@ export async function disablePush() {
   const sub = await currentSubscription();
   if (!sub) return;
   const { subscriptions = [] } = await get('/push/subscriptions').catch(() => ({}));
-  for (const s of subscriptions) if (s.endpoint === sub.endpoint) await del(`/push/subscriptions/${encodeURIComponent(s.id)}`).catch(() => {});
+  for (const s of subscriptions)
+    if (s.endpoint === sub.endpoint) await del(`/push/subscriptions/${encodeURIComponent(s.id)}`).catch(() => {});
   await sub.unsubscribe();
 }
 

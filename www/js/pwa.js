@@ -10,18 +10,23 @@ let reloading = false;
 
 export function registerServiceWorker() {
   if (!('serviceWorker' in navigator)) return;
-  navigator.serviceWorker.register('/sw.js', { type: 'module', scope: '/' }).then((reg) => {
-    if (reg.waiting && navigator.serviceWorker.controller) offerUpdate(reg.waiting);
-    reg.addEventListener('updatefound', () => {
-      const worker = reg.installing;
-      if (!worker) return;
-      worker.addEventListener('statechange', () => {
-        if (worker.state === 'installed' && navigator.serviceWorker.controller) offerUpdate(worker);
+  navigator.serviceWorker
+    .register('/sw.js', { type: 'module', scope: '/' })
+    .then((reg) => {
+      if (reg.waiting && navigator.serviceWorker.controller) offerUpdate(reg.waiting);
+      reg.addEventListener('updatefound', () => {
+        const worker = reg.installing;
+        if (!worker) return;
+        worker.addEventListener('statechange', () => {
+          if (worker.state === 'installed' && navigator.serviceWorker.controller) offerUpdate(worker);
+        });
       });
-    });
-    // Look for a new version whenever the app comes back to the front.
-    document.addEventListener('visibilitychange', () => { if (!document.hidden) reg.update().catch(() => {}); });
-  }).catch((err) => console.warn('service worker', err));
+      // Look for a new version whenever the app comes back to the front.
+      document.addEventListener('visibilitychange', () => {
+        if (!document.hidden) reg.update().catch(() => {});
+      });
+    })
+    .catch((err) => console.warn('service worker', err));
   navigator.serviceWorker.addEventListener('controllerchange', () => {
     if (reloading) location.reload();
   });
@@ -29,8 +34,12 @@ export function registerServiceWorker() {
 
 function offerUpdate(worker) {
   toast(t('update_available'), {
-    action: t('reload'), ms: 600000,
-    onAction: () => { reloading = true; worker.postMessage({ type: 'skip-waiting' }); },
+    action: t('reload'),
+    ms: 600000,
+    onAction: () => {
+      reloading = true;
+      worker.postMessage({ type: 'skip-waiting' });
+    },
   });
 }
 
@@ -40,10 +49,15 @@ export function watchInstall() {
     deferredPrompt = ev;
     emit('installable', true);
   });
-  addEventListener('appinstalled', () => { deferredPrompt = null; emit('installable', false); });
+  addEventListener('appinstalled', () => {
+    deferredPrompt = null;
+    emit('installable', false);
+  });
 }
 
-export function canInstall() { return !!deferredPrompt; }
+export function canInstall() {
+  return !!deferredPrompt;
+}
 
 export async function install() {
   if (!deferredPrompt) return false;
@@ -60,6 +74,8 @@ export function isStandalone() {
 
 // iOS Safari has no install prompt: people add the app by hand.
 export function needsIosInstructions() {
-  const ios = /iphone|ipad|ipod/i.test(navigator.userAgent) || (navigator.platform === 'MacIntel' && navigator.maxTouchPoints > 1);
+  const ios =
+    /iphone|ipad|ipod/i.test(navigator.userAgent) ||
+    (navigator.platform === 'MacIntel' && navigator.maxTouchPoints > 1);
   return ios && !isStandalone();
 }

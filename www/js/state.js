@@ -20,8 +20,18 @@ export const state = {
 
 function loadPrefs() {
   let p = {};
-  try { p = JSON.parse(localStorage.getItem('carelog.prefs') || '{}'); } catch { p = {}; }
-  return { lang: p.lang || null, units: p.units || 'metric', theme: p.theme || 'system', familyId: p.familyId || null, subjectId: p.subjectId || null };
+  try {
+    p = JSON.parse(localStorage.getItem('carelog.prefs') || '{}');
+  } catch {
+    p = {};
+  }
+  return {
+    lang: p.lang || null,
+    units: p.units || 'metric',
+    theme: p.theme || 'system',
+    familyId: p.familyId || null,
+    subjectId: p.subjectId || null,
+  };
 }
 
 export function savePrefs(changes) {
@@ -30,18 +40,29 @@ export function savePrefs(changes) {
 }
 
 const listeners = new Map();
-export function on(evt, fn) {
-  if (!listeners.has(evt)) listeners.set(evt, new Set());
-  listeners.get(evt).add(fn);
-  return () => listeners.get(evt).delete(fn);
+// on('entries', fn) or on(['entries', 'subject'], fn): fn runs on each of
+// the events; the function returned stops that.
+export function on(events, fn) {
+  const names = Array.isArray(events) ? events : [events];
+  for (const evt of names) {
+    if (!listeners.has(evt)) listeners.set(evt, new Set());
+    listeners.get(evt).add(fn);
+  }
+  return () => {
+    for (const evt of names) listeners.get(evt).delete(fn);
+  };
 }
 export function emit(evt, data) {
   for (const fn of listeners.get(evt) || []) {
-    try { fn(data); } catch (err) { console.error(err); }
+    try {
+      fn(data);
+    } catch (err) {
+      console.error(err);
+    }
   }
 }
 
-export const tz = () => (state.family && state.family.timezone) || Intl.DateTimeFormat().resolvedOptions().timeZone;
+export const tz = () => state.family?.timezone || Intl.DateTimeFormat().resolvedOptions().timeZone;
 export const canWrite = () => !!state.family && state.family.role !== 'viewer';
 export const isOwner = () => !!state.family && state.family.role === 'owner';
 

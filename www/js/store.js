@@ -17,19 +17,30 @@ export function db() {
         d.createObjectStore('outbox', { keyPath: 'n', autoIncrement: true });
         d.createObjectStore('meta');
       },
-      blocking() { dbPromise.then((x) => x.close()); dbPromise = null; },
+      blocking() {
+        dbPromise.then((x) => x.close());
+        dbPromise = null;
+      },
     });
   }
   return dbPromise;
 }
 
 // ---- meta ----
-export async function getMeta(key) { return (await db()).get('meta', key); }
-export async function setMeta(key, value) { return (await db()).put('meta', value, key); }
-export async function delMeta(key) { return (await db()).delete('meta', key); }
+export async function getMeta(key) {
+  return (await db()).get('meta', key);
+}
+export async function setMeta(key, value) {
+  return (await db()).put('meta', value, key);
+}
+export async function delMeta(key) {
+  return (await db()).delete('meta', key);
+}
 
 // ---- entries ----
-export async function getEntry(id) { return (await db()).get('entries', id); }
+export async function getEntry(id) {
+  return (await db()).get('entries', id);
+}
 
 // Write a local change (already marked _pending by the caller).
 export async function putLocal(entry) {
@@ -56,14 +67,22 @@ export async function applyServer(fid, list) {
 }
 
 // Entries of a family newest first, starting before `beforeTs`, filtered.
-export async function listEntries(fid, { beforeTs = Infinity, limit = 50, subjectId = null, types = null, includeDeleted = false } = {}) {
+export async function listEntries(
+  fid,
+  { beforeTs = Infinity, limit = 50, subjectId = null, types = null, includeDeleted = false } = {},
+) {
   const d = await db();
   const range = IDBKeyRange.bound([fid, -Infinity], [fid, beforeTs], false, true);
   const out = [];
   let cursor = await d.transaction('entries').store.index('family_ts').openCursor(range, 'prev');
   while (cursor && out.length < limit) {
     const e = cursor.value;
-    if ((includeDeleted || !e.deleted) && (!subjectId || e.subject_id === subjectId) && (!types || types.includes(e.type))) out.push(e);
+    if (
+      (includeDeleted || !e.deleted) &&
+      (!subjectId || e.subject_id === subjectId) &&
+      (!types || types.includes(e.type))
+    )
+      out.push(e);
     cursor = await cursor.continue();
   }
   return out;
@@ -90,10 +109,18 @@ export async function latestOfType(fid, type, subjectId) {
 export function outboxStorageFor(fid, owner) {
   const mine = (it) => it.fid === fid && (it.owner ?? owner) === owner;
   return {
-    async list() { return (await (await db()).getAll('outbox')).filter(mine); },
-    async add(item) { return (await db()).add('outbox', { ...item, fid, owner }); },
-    async put(item) { return (await db()).put('outbox', { ...item, fid, owner }); },
-    async remove(n) { return (await db()).delete('outbox', n); },
+    async list() {
+      return (await (await db()).getAll('outbox')).filter(mine);
+    },
+    async add(item) {
+      return (await db()).add('outbox', { ...item, fid, owner });
+    },
+    async put(item) {
+      return (await db()).put('outbox', { ...item, fid, owner });
+    },
+    async remove(n) {
+      return (await db()).delete('outbox', n);
+    },
   };
 }
 
@@ -120,5 +147,10 @@ export async function switchOwner(userId) {
 export async function wipe() {
   const d = await db();
   const tx = d.transaction(['entries', 'outbox', 'meta'], 'readwrite');
-  await Promise.all([tx.objectStore('entries').clear(), tx.objectStore('outbox').clear(), tx.objectStore('meta').clear(), tx.done]);
+  await Promise.all([
+    tx.objectStore('entries').clear(),
+    tx.objectStore('outbox').clear(),
+    tx.objectStore('meta').clear(),
+    tx.done,
+  ]);
 }

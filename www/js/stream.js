@@ -12,7 +12,10 @@ export function openStream(fid, handlers) {
 
   function connect() {
     es = new EventSource(`/api/v1/families/${encodeURIComponent(fid)}/stream`);
-    es.addEventListener('open', () => { attempt = 0; handlers.onOpen(); });
+    es.addEventListener('open', () => {
+      attempt = 0;
+      handlers.onOpen();
+    });
     es.addEventListener('entry', (ev) => handle(handlers.onEntry, ev));
     es.addEventListener('config', (ev) => handle(handlers.onConfig, ev));
     es.addEventListener('presence', (ev) => handle(handlers.onPresence, ev));
@@ -27,7 +30,11 @@ export function openStream(fid, handlers) {
 
   function handle(fn, ev) {
     let data;
-    try { data = JSON.parse(ev.data); } catch { return; }
+    try {
+      data = JSON.parse(ev.data);
+    } catch {
+      return;
+    }
     if (fn) fn(data, ev.lastEventId);
   }
 

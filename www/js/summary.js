@@ -43,7 +43,13 @@ function item(e, tz, now) {
   let end = running ? Math.min(now, e.ts + MAX_RUN_MS) : (e.end_ts ?? e.ts);
   if (end < e.ts) end = e.ts;
   return {
-    entry: e, id: e.id, type: e.type, ts: e.ts, end, running, value,
+    entry: e,
+    id: e.id,
+    type: e.type,
+    ts: e.ts,
+    end,
+    running,
+    value,
     method: typeof value.method === 'string' ? value.method : '',
     kind: typeof value.kind === 'string' ? value.kind : '',
     wet: value.wet === true,
@@ -64,9 +70,26 @@ function items(entries, subjectId, from, to, tz, now) {
 
 export function emptyTotals() {
   return {
-    sleep_ms: 0, nap_ms: 0, night_ms: 0, naps: 0, night_sleeps: 0, longest_sleep_ms: 0,
-    feeds: 0, bottles: 0, bottle_ml: 0, solids: 0, breast_left_ms: 0, breast_right_ms: 0, breast_both_ms: 0,
-    diapers: 0, wet: 0, dirty: 0, pumps: 0, pump_ml: 0, tummy_ms: 0, medications: 0,
+    sleep_ms: 0,
+    nap_ms: 0,
+    night_ms: 0,
+    naps: 0,
+    night_sleeps: 0,
+    longest_sleep_ms: 0,
+    feeds: 0,
+    bottles: 0,
+    bottle_ml: 0,
+    solids: 0,
+    breast_left_ms: 0,
+    breast_right_ms: 0,
+    breast_both_ms: 0,
+    diapers: 0,
+    wet: 0,
+    dirty: 0,
+    pumps: 0,
+    pump_ml: 0,
+    tummy_ms: 0,
+    medications: 0,
   };
 }
 
@@ -93,8 +116,10 @@ function totalsAdd(t, it, lo, hi) {
       else if (it.method === 'breast_both') t.breast_both_ms += inMs;
       if (!startsHere) return;
       t.feeds += 1;
-      if (it.method === 'bottle') { t.bottles += 1; t.bottle_ml += it.amount_ml; }
-      else if (it.method === 'solids') t.solids += 1;
+      if (it.method === 'bottle') {
+        t.bottles += 1;
+        t.bottle_ml += it.amount_ml;
+      } else if (it.method === 'solids') t.solids += 1;
       return;
     case 'tummy_time':
       t.tummy_ms += inMs;
@@ -154,7 +179,14 @@ function last(entries, type, subjectId, tz, now) {
   const it = item(best, tz, now);
   const end = best.end_ts ?? best.ts;
   const since = type === 'sleep' && !it.running ? end : best.ts;
-  return { id: best.id, ts: best.ts, end_ts: best.end_ts ?? null, running: it.running, ago_ms: now - since, value: it.value };
+  return {
+    id: best.id,
+    ts: best.ts,
+    end_ts: best.end_ts ?? null,
+    running: it.running,
+    ago_ms: now - since,
+    value: it.value,
+  };
 }
 
 // One day as GET /summary?date=key gives it (plus the views' older names):
@@ -180,14 +212,29 @@ export function daySummary(entries, key, tz, { subjectId = null, now = Date.now(
     }
   }
   const hours = rows.map((r, i) => ({
-    label: hourLabel(r.start, tz), abbr: abbr(r.start, tz), start: r.start, end: r.end,
-    sleep_ms: r.t.sleep_ms, feeds: r.t.feeds, bottle_ml: r.t.bottle_ml,
+    label: hourLabel(r.start, tz),
+    abbr: abbr(r.start, tz),
+    start: r.start,
+    end: r.end,
+    sleep_ms: r.t.sleep_ms,
+    feeds: r.t.feeds,
+    bottle_ml: r.t.bottle_ml,
     breast_ms: r.t.breast_left_ms + r.t.breast_right_ms + r.t.breast_both_ms,
-    wet: r.t.wet, dirty: r.t.dirty, events: r.events,
-    hour: i, entries: r.entries, sleep_min: Math.round(r.t.sleep_ms / 60000),
+    wet: r.t.wet,
+    dirty: r.t.dirty,
+    events: r.events,
+    hour: i,
+    entries: r.entries,
+    sleep_min: Math.round(r.t.sleep_ms / 60000),
   }));
   return {
-    date: key, timezone: tz, subject_id: subjectId, day_start: lo, day_end: hi, hours_in_day: (hi - lo) / HOUR, now,
+    date: key,
+    timezone: tz,
+    subject_id: subjectId,
+    day_start: lo,
+    day_end: hi,
+    hours_in_day: (hi - lo) / HOUR,
+    now,
     totals: withViewTotals(totals),
     last: Object.fromEntries(['feed', 'diaper', 'sleep'].map((ty) => [ty, last(entries, ty, subjectId, tz, now)])),
     hours,
@@ -217,9 +264,14 @@ export function trendsReport(entries, days, endKey, tz, { subjectId = null, now 
     }
   }
   return {
-    timezone: tz, subject_id: subjectId, now,
+    timezone: tz,
+    subject_id: subjectId,
+    now,
     days: out.map((d) => ({
-      ...withViewTotals(d.t), date: d.date, day_start: d.lo, minutes_in_day: (d.hi - d.lo) / 60000,
+      ...withViewTotals(d.t),
+      date: d.date,
+      day_start: d.lo,
+      minutes_in_day: (d.hi - d.lo) / 60000,
       rhythm: { sleeps: d.sleeps, feeds: d.feeds },
     })),
   };
@@ -272,8 +324,10 @@ export function todayKey(tz, now = Date.now()) {
 // True when the local copy holds changes in [lo, hi) the server has not
 // taken yet: its figures would miss them, so the local ones are fresher.
 function pendingIn(entries, subjectId, lo, hi) {
-  return entries.some((e) => e._pending && (!subjectId || e.subject_id === subjectId)
-    && e.ts < hi && (e.end_ts ?? e.ts) >= lo - MAX_RUN_MS);
+  return entries.some(
+    (e) =>
+      e._pending && (!subjectId || e.subject_id === subjectId) && e.ts < hi && (e.end_ts ?? e.ts) >= lo - MAX_RUN_MS,
+  );
 }
 
 // Adds the views' older per-hour names to a day from the server, matching
@@ -281,9 +335,13 @@ function pendingIn(entries, subjectId, lo, hi) {
 function withViewHours(s, entries) {
   const byId = new Map(entries.map((e) => [e.id, e]));
   withViewTotals(s.totals);
-  s.hours.forEach((h, i) => Object.assign(h, {
-    hour: i, sleep_min: Math.round(h.sleep_ms / 60000), entries: h.events.map((ev) => byId.get(ev.id) || ev),
-  }));
+  s.hours.forEach((h, i) => {
+    Object.assign(h, {
+      hour: i,
+      sleep_min: Math.round(h.sleep_ms / 60000),
+      entries: h.events.map((ev) => byId.get(ev.id) || ev),
+    });
+  });
   return s;
 }
 
@@ -292,7 +350,16 @@ function withViewHours(s, entries) {
 // same shape either way, with `source`: 'server' or 'local'. `get` is
 // api.js's get (injected, so this module stays pure); `online`, e.g.
 // navigator.onLine.
-export async function summaryFor({ get, familyId, key, tz, entries, subjectId = null, now = Date.now(), online = true }) {
+export async function summaryFor({
+  get,
+  familyId,
+  key,
+  tz,
+  entries,
+  subjectId = null,
+  now = Date.now(),
+  online = true,
+}) {
   const local = () => ({ ...daySummary(entries, key, tz, { subjectId, now }), source: 'local' });
   if (!online || !get || pendingIn(entries, subjectId, dayStart(key, tz), dayEnd(key, tz))) return local();
   const q = `date=${key}${subjectId ? `&subject=${encodeURIComponent(subjectId)}` : ''}`;
@@ -306,7 +373,17 @@ export async function summaryFor({ get, familyId, key, tz, entries, subjectId = 
 
 // The same for GET /trends (days 7 or 30, ending with endKey): the report's
 // shape, with `source`.
-export async function trendsFor({ get, familyId, days, endKey, tz, entries, subjectId = null, now = Date.now(), online = true }) {
+export async function trendsFor({
+  get,
+  familyId,
+  days,
+  endKey,
+  tz,
+  entries,
+  subjectId = null,
+  now = Date.now(),
+  online = true,
+}) {
   const local = () => ({ ...trendsReport(entries, days, endKey, tz, { subjectId, now }), source: 'local' });
   const lo = dayStart(addDays(endKey, 1 - days), tz);
   if (!online || !get || pendingIn(entries, subjectId, lo, dayEnd(endKey, tz))) return local();

@@ -55,7 +55,9 @@ async function onResult(r, change) {
   }
 }
 
-export function currentOutbox() { return outbox; }
+export function currentOutbox() {
+  return outbox;
+}
 
 // Is sync running for this family on behalf of this person?
 export function runningFor(familyId, userId) {
@@ -70,17 +72,36 @@ export async function start(familyId) {
     storage: store.outboxStorageFor(fid, owner),
     send: sendBatch,
     onResult,
-    onChange: (n) => { state.pending = n; emit('pending', n); },
+    onChange: (n) => {
+      state.pending = n;
+      emit('pending', n);
+    },
     onBlocked: () => emit('signed-out'),
   });
   state.pending = await outbox.count();
   emit('pending', state.pending);
   stream = openStream(fid, {
-    onOpen: () => { state.streamUp = true; emit('stream', true); syncNow(); },
-    onDown: () => { state.streamUp = false; emit('stream', false); },
-    onEntry: (data) => { if (data && data.entry) applyChanges([data.entry]); },
-    onConfig: (cfg) => { state.config = cfg; store.setMeta(`config:${fid}`, cfg); emit('config', cfg); },
-    onPresence: (p) => { state.presence = (p && p.members) || []; emit('presence', state.presence); },
+    onOpen: () => {
+      state.streamUp = true;
+      emit('stream', true);
+      syncNow();
+    },
+    onDown: () => {
+      state.streamUp = false;
+      emit('stream', false);
+    },
+    onEntry: (data) => {
+      if (data?.entry) applyChanges([data.entry]);
+    },
+    onConfig: (cfg) => {
+      state.config = cfg;
+      store.setMeta(`config:${fid}`, cfg);
+      emit('config', cfg);
+    },
+    onPresence: (p) => {
+      state.presence = p?.members || [];
+      emit('presence', state.presence);
+    },
   });
   // A quiet pull now and then even with the stream up: a change the stream
   // missed (a dropped event) shows up within POLL_MS anyway.
@@ -119,9 +140,13 @@ export function pull() {
       if (!res.more) break;
     }
     emit('synced');
-  })().catch((err) => {
-    if (!(err instanceof ApiError) || err.status !== 0) console.warn('pull failed', err);
-  }).finally(() => { pulling = null; });
+  })()
+    .catch((err) => {
+      if (!(err instanceof ApiError) || err.status !== 0) console.warn('pull failed', err);
+    })
+    .finally(() => {
+      pulling = null;
+    });
   return pulling;
 }
 
@@ -162,9 +187,18 @@ function askBackgroundSync() {
 
 // Wire the page's own triggers once.
 export function installTriggers() {
-  addEventListener('online', () => { state.online = true; emit('online', true); syncNow(); });
-  addEventListener('offline', () => { state.online = false; emit('online', false); });
-  document.addEventListener('visibilitychange', () => { if (!document.hidden) syncNow(); });
+  addEventListener('online', () => {
+    state.online = true;
+    emit('online', true);
+    syncNow();
+  });
+  addEventListener('offline', () => {
+    state.online = false;
+    emit('online', false);
+  });
+  document.addEventListener('visibilitychange', () => {
+    if (!document.hidden) syncNow();
+  });
   if ('serviceWorker' in navigator) {
     navigator.serviceWorker.addEventListener('message', (ev) => {
       if (ev.data && ev.data.type === 'flush') syncNow();

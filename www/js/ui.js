@@ -1,43 +1,17 @@
-// ui.js — small DOM helpers shared by the views: element building (no
-// innerHTML with data, so no injection), toasts with an action, bottom
-// sheets on <dialog>, confirmation, and the long press on quick buttons.
+// ui.js — what the views share: lit-html's templates (html, svg, paint) and
+// directives (keyed, live, repeat); two directives of our own (press: tap
+// and long press; css: style properties through the CSSOM, as the CSP
+// forbids style attributes); labelled fields, icons, toasts with an action,
+// bottom sheets on <dialog>, confirmation.
+// Templates escape every value, so data never becomes markup.
+import { html, svg, nothing, render as paint } from '../vendor/lit-html/lit-html.js';
+import { Directive, directive } from '../vendor/lit-html/directive.js';
+import { keyed } from '../vendor/lit-html/directives/keyed.js';
+import { live } from '../vendor/lit-html/directives/live.js';
+import { repeat } from '../vendor/lit-html/directives/repeat.js';
 import { t } from './i18n.js';
 
-// h('button', {class: 'x', onclick: fn, 'aria-label': '…'}, 'text', child, …)
-export function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
-    else if (k === 'class') el.className = v;
-    else if (k === 'dataset') Object.assign(el.dataset, v);
-    else if (k === 'value') el.value = v;
-    else if (k === 'checked' || k === 'selected' || k === 'disabled' || k === 'hidden') el[k] = !!v;
-    else el.setAttribute(k, v === true ? '' : String(v));
-  }
-  append(el, children);
-  return el;
-}
-
-function append(el, children) {
-  for (const c of children) {
-    if (c === null || c === undefined || c === false) continue;
-    if (Array.isArray(c)) append(el, c);
-    else el.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  }
-}
-
-export function clear(el) {
-  while (el.firstChild) el.firstChild.remove();
-  return el;
-}
-
-// Replace an element's children; null/false are skipped, arrays flattened.
-export function fill(el, ...children) {
-  clear(el);
-  append(el, children);
-  return el;
-}
+export { html, svg, nothing, paint, keyed, live, repeat };
 
 // Wraps an async redraw so calls never overlap and a call made during a run
 // makes exactly one more run afterwards: the screen always ends up showing
@@ -55,18 +29,104 @@ export function latest(fn) {
         again = false;
         await fn();
       } while (again);
-    })().finally(() => { running = null; });
+    })().finally(() => {
+      running = null;
+    });
     return running;
   };
   return run;
 }
 
-const SVG_NS = 'http://www.w3.org/2000/svg';
-export function s(tag, attrs = {}, ...children) {
-  const el = document.createElementNS(SVG_NS, tag);
-  for (const [k, v] of Object.entries(attrs)) if (v !== undefined && v !== null) el.setAttribute(k, String(v));
-  for (const c of children) if (c) el.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  return el;
+// ---- directives ----
+// <button ${press(onTap, onLong)}>: a tap (or Enter) calls onTap; a long
+// press (touch and mouse) or the context-menu key calls onLong.
+class Press extends Directive {
+  render() {
+    return nothing;
+  }
+  update(part, [onTap, onLong]) {
+    this.onTap = onTap;
+    this.onLong = onLong;
+    if (!this.element) {
+      this.element = part.element;
+      pressable(
+        this.element,
+        () => this.onTap(),
+        () => this.onLong(),
+      );
+    }
+    return nothing;
+  }
+}
+export const press = directive(Press);
+
+function pressable(el, onTap, onLong, ms = 550) {
+  let timer = null;
+  let longFired = false;
+  const cancel = () => {
+    clearTimeout(timer);
+    timer = null;
+  };
+  el.addEventListener('pointerdown', (ev) => {
+    if (ev.button !== 0) return;
+    longFired = false;
+    cancel();
+    timer = setTimeout(() => {
+      longFired = true;
+      timer = null;
+      if (navigator.vibrate) navigator.vibrate(15);
+      onLong();
+    }, ms);
+  });
+  for (const evName of ['pointerup', 'pointerleave', 'pointercancel']) el.addEventListener(evName, cancel);
+  el.addEventListener('contextmenu', (ev) => {
+    ev.preventDefault();
+    cancel();
+    if (!longFired) {
+      longFired = true;
+      onLong();
+    }
+  });
+  el.addEventListener('click', (ev) => {
+    if (longFired) {
+      ev.preventDefault();
+      longFired = false;
+      return;
+    }
+    onTap();
+  });
+}
+
+// <div ${css({'inline-size': '50%'})}>: style properties set through the
+// CSSOM (allowed by the CSP, unlike a style attribute); null removes one.
+class Css extends Directive {
+  render() {
+    return nothing;
+  }
+  update(part, [props]) {
+    for (const [name, value] of Object.entries(props)) {
+      if (value === null || value === undefined) part.element.style.removeProperty(name);
+      else part.element.style.setProperty(name, value);
+    }
+    return nothing;
+  }
+}
+export const css = directive(Css);
+
+// ---- building blocks ----
+// A labelled control: `control` is a template whose element has id=${id}.
+export function field(label, id, control, { hint = '', error = '' } = {}) {
+  return html`<div class="field"><label for=${id}>${label}</label>${control}${
+    hint ? html`<small class="hint">${hint}</small>` : nothing
+  }${error ? html`<small class="error" id="${id}-err" role="alert">${error}</small>` : nothing}</div>`;
+}
+
+// A form's error line: <p class="error" role="alert" hidden></p> in the
+// template (no bindings inside), filled when a submit fails.
+export function showError(form, message) {
+  const p = form.querySelector('.error[role=alert]');
+  p.textContent = message;
+  p.hidden = !message;
 }
 
 // Line icons drawn with currentColor; `mirror` ones flip in right-to-left.
@@ -91,20 +151,27 @@ const ICONS = {
 };
 const MIRRORED = new Set(['back', 'next']);
 
-export function icon(name, cls = '') {
-  return s('svg', { class: `icon ${MIRRORED.has(name) ? 'mirror' : ''} ${cls}`, viewBox: '0 0 24 24', 'aria-hidden': 'true', focusable: 'false' },
-    s('path', { d: ICONS[name] || '' }));
+export function icon(name) {
+  return html`<svg class="icon ${MIRRORED.has(name) ? 'mirror' : ''}" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d=${ICONS[name] || ''}></path></svg>`;
+}
+
+// A heading with a back arrow to the settings (the screens under Settings).
+export function backTo(href, title) {
+  return html`<div class="row"><a class="icon-btn" href=${href} aria-label=${t('back')}>${icon('back')}</a><h1>${title}</h1></div>`;
 }
 
 // ---- toasts ----
 let toastTimer = null;
 export function toast(message, { action = null, onAction = null, ms = 5000 } = {}) {
   const box = document.getElementById('toast');
-  clear(box);
-  box.append(h('span', {}, message));
-  if (action) {
-    box.append(h('button', { class: 'link', type: 'button', onclick: () => { hideToast(); onAction(); } }, action));
-  }
+  const act = () => {
+    hideToast();
+    onAction();
+  };
+  paint(
+    html`<span>${message}</span>${action ? html`<button class="link" type="button" @click=${act}>${action}</button>` : nothing}`,
+    box,
+  );
   box.hidden = false;
   clearTimeout(toastTimer);
   toastTimer = setTimeout(hideToast, ms);
@@ -115,63 +182,46 @@ export function hideToast() {
 }
 
 // ---- sheets (modal dialogs sliding up from the bottom) ----
+// `body` is a template, or a function giving one; redraw() paints it again.
 export function sheet(title, body, { onClose = () => {}, wide = false } = {}) {
   const titleId = `sheet-${Math.random().toString(36).slice(2)}`;
-  const dlg = h('dialog', { class: `sheet ${wide ? 'wide' : ''}`, 'aria-labelledby': titleId },
-    h('header', { class: 'sheet-head' },
-      h('h2', { id: titleId }, title),
-      h('button', { class: 'icon-btn', type: 'button', 'aria-label': t('close'), onclick: () => close() }, icon('close'))),
-    body);
-  function close() {
+  const dlg = document.createElement('dialog');
+  dlg.className = `sheet ${wide ? 'wide' : ''}`;
+  dlg.setAttribute('aria-labelledby', titleId);
+  const close = () => {
     if (dlg.open) dlg.close();
-  }
-  dlg.addEventListener('close', () => { dlg.remove(); onClose(); });
-  dlg.addEventListener('click', (ev) => { if (ev.target === dlg) close(); });
+  };
+  const redraw = () =>
+    paint(
+      html`<header class="sheet-head"><h2 id=${titleId}>${title}</h2><button class="icon-btn" type="button" aria-label=${t('close')} @click=${close}>${icon('close')}</button></header>${typeof body === 'function' ? body() : body}`,
+      dlg,
+    );
+  dlg.addEventListener('close', () => {
+    dlg.remove();
+    onClose();
+  });
+  dlg.addEventListener('click', (ev) => {
+    if (ev.target === dlg) close();
+  });
+  redraw();
   document.body.append(dlg);
   dlg.showModal();
-  return { el: dlg, close };
+  return { el: dlg, close, redraw };
 }
 
 export function confirmSheet(message, okLabel, { danger = false } = {}) {
   return new Promise((resolve) => {
     let answered = false;
-    const body = h('div', { class: 'sheet-body' },
-      h('p', {}, message),
-      h('div', { class: 'row end' },
-        h('button', { type: 'button', class: 'btn', onclick: () => { answered = false; sh.close(); } }, t('cancel')),
-        h('button', { type: 'button', class: `btn ${danger ? 'danger' : 'primary'}`, onclick: () => { answered = true; sh.close(); } }, okLabel)));
-    const sh = sheet(t('confirm'), body, { onClose: () => resolve(answered) });
+    const answer = (yes) => {
+      answered = yes;
+      sh.close();
+    };
+    const sh = sheet(
+      t('confirm'),
+      html`<div class="sheet-body"><p>${message}</p><div class="row end">
+      <button type="button" class="btn" @click=${() => answer(false)}>${t('cancel')}</button>
+      <button type="button" class="btn ${danger ? 'danger' : 'primary'}" @click=${() => answer(true)}>${okLabel}</button></div></div>`,
+      { onClose: () => resolve(answered) },
+    );
   });
-}
-
-// Long press (touch and mouse) or the context-menu key opens `onLong`;
-// a plain tap or Enter does `onTap`.
-export function pressable(el, onTap, onLong, ms = 550) {
-  let timer = null;
-  let longFired = false;
-  const cancel = () => { clearTimeout(timer); timer = null; };
-  el.addEventListener('pointerdown', (ev) => {
-    if (ev.button !== 0) return;
-    longFired = false;
-    cancel();
-    timer = setTimeout(() => { longFired = true; timer = null; if (navigator.vibrate) navigator.vibrate(15); onLong(); }, ms);
-  });
-  for (const evName of ['pointerup', 'pointerleave', 'pointercancel']) el.addEventListener(evName, cancel);
-  el.addEventListener('contextmenu', (ev) => { ev.preventDefault(); cancel(); if (!longFired) { longFired = true; onLong(); } });
-  el.addEventListener('click', (ev) => {
-    if (longFired) { ev.preventDefault(); longFired = false; return; }
-    onTap();
-  });
-}
-
-export function field(labelText, input, { error = '', hint = '' } = {}) {
-  const id = input.id || `f-${Math.random().toString(36).slice(2)}`;
-  input.id = id;
-  const errId = `${id}-err`;
-  if (error) { input.setAttribute('aria-invalid', 'true'); input.setAttribute('aria-describedby', errId); }
-  return h('div', { class: 'field' },
-    h('label', { for: id }, labelText),
-    input,
-    hint ? h('small', { class: 'hint' }, hint) : null,
-    error ? h('small', { class: 'error', id: errId, role: 'alert' }, error) : null);
 }

@@ -15,10 +15,41 @@ const WORDS = {
   diaper: ['diaper', 'nappy', 'couche', 'חיתול', 'טיטול'],
   wet: ['wet', 'pee', 'mouill', 'pipi', 'רטוב', 'פיפי', 'שתן'],
   dirty: ['dirty', 'poo', 'poop', 'poopy', 'sale', 'caca', 'selle', 'מלוכלך', 'קקי', 'צואה'],
-  sleep: ['sleep', 'asleep', 'nap', 'sieste', 'dodo', 'dort', 'endormi', 'sommeil', 'coucher', 'שינה', 'נרדם', 'נרדמה', 'ישן', 'ישנה', 'תנומה', 'להשכיב'],
+  sleep: [
+    'sleep',
+    'asleep',
+    'nap',
+    'sieste',
+    'dodo',
+    'dort',
+    'endormi',
+    'sommeil',
+    'coucher',
+    'שינה',
+    'נרדם',
+    'נרדמה',
+    'ישן',
+    'ישנה',
+    'תנומה',
+    'להשכיב',
+  ],
   wake: ['woke', 'wake', 'awake', 'reveil', 'התעורר', 'התעוררה', 'קם', 'קמה'],
   start: ['start', 'begin', 'started', 'commence', 'debut', 'demarre', 'התחל', 'התחלת', 'מתחיל', 'מתחילה'],
-  stop: ['stop', 'end', 'finish', 'finished', 'done', 'fin', 'arret', 'termine', 'סיום', 'סיים', 'עצור', 'הפסק', 'עצירת'],
+  stop: [
+    'stop',
+    'end',
+    'finish',
+    'finished',
+    'done',
+    'fin',
+    'arret',
+    'termine',
+    'סיום',
+    'סיים',
+    'עצור',
+    'הפסק',
+    'עצירת',
+  ],
   pump: ['pump', 'pumped', 'pumping', 'tire-lait', 'tirelait', 'exprime', 'שאיבה', 'שאבתי'],
   temperature: ['temperature', 'temp', 'fever', 'fievre', 'חום', 'טמפרטורה'],
   ml: ['ml', 'milliliter', 'milliliters', 'millilitre', 'millilitres', 'מל', 'מיליליטר'],
@@ -83,7 +114,7 @@ export function parsePhrase(text) {
   if (has(toks, 'temperature')) {
     let c = firstNumber(norm);
     if (c === null) return null;
-    if (c > 50) c = Math.round(((c - 32) * 5) / 9 * 10) / 10; // said in °F
+    if (c > 50) c = Math.round((((c - 32) * 5) / 9) * 10) / 10; // said in °F
     return { action: 'log', type: 'temperature', value: { celsius: c } };
   }
   if (has(toks, 'pump')) {

@@ -3,7 +3,7 @@
 // used), timer types get an end time or "still running", numbers show in
 // the person's units and are stored metric. Viewers see it read-only.
 import { t, inputUnit, toInput, fromInput, fmtDateTime } from '../i18n.js';
-import { h, fill, sheet, field } from '../ui.js';
+import { html, nothing, repeat, sheet, field } from '../ui.js';
 import { TYPES, TYPE_NAMES, cleanValue, validate } from '../entries.js';
 import { state, canWrite, tz } from '../state.js';
 import * as store from '../store.js';
@@ -15,40 +15,54 @@ export function toLocalInput(ts) {
   const p = (n) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
 }
-function fromLocalInput(s) { return s ? new Date(s).getTime() : null; }
+function fromLocalInput(s) {
+  return s ? new Date(s).getTime() : null;
+}
 
 // Defaults for a new entry from this person's recent log.
 async function defaults(type) {
   const fid = state.family.id;
-  const sid = state.subject && state.subject.id;
+  const sid = state.subject?.id;
   const v = {};
   if (type === 'feed') {
     const last = await store.latestOfType(fid, 'feed', sid);
-    v.method = (last && last.value.method) || 'breast_left';
+    v.method = last?.value.method || 'breast_left';
     const bottles = await store.listEntries(fid, { types: ['feed'], subjectId: sid, limit: 30 });
     const lastBottle = bottles.find((e) => e.value.method === 'bottle' && e.value.amount_ml);
     v.amount_ml = lastBottle ? lastBottle.value.amount_ml : 120;
-    v.milk = (lastBottle && lastBottle.value.milk) || 'formula';
+    v.milk = lastBottle?.value.milk || 'formula';
   }
-  if (type === 'diaper') { v.wet = true; v.dirty = false; }
+  if (type === 'diaper') {
+    v.wet = true;
+    v.dirty = false;
+  }
   if (type === 'pump') {
     const last = await store.latestOfType(fid, 'pump', sid);
-    v.side = (last && last.value.side) || 'both';
+    v.side = last?.value.side || 'both';
   }
   return v;
 }
 
 export async function lastBottleMl() {
-  const bottles = await store.listEntries(state.family.id, { types: ['feed'], subjectId: state.subject && state.subject.id, limit: 30 });
+  const bottles = await store.listEntries(state.family.id, {
+    types: ['feed'],
+    subjectId: state.subject?.id,
+    limit: 30,
+  });
   const b = bottles.find((e) => e.value.method === 'bottle' && e.value.amount_ml);
   return b ? b.value.amount_ml : 120;
 }
 
 // Pick a type, then its form.
 export function openTypePicker() {
-  const sh = sheet(t('log_what'), h('div', { class: 'types' }, TYPE_NAMES.map((type) => h('button', {
-    class: `qbtn ${type}`, type: 'button', onclick: () => { sh.close(); openEntryForm({ type }); },
-  }, h('span', { class: 'emoji', 'aria-hidden': 'true' }, typeIcon(type)), typeName(type)))));
+  const pick = (type) => {
+    sh.close();
+    openEntryForm({ type });
+  };
+  const sh = sheet(
+    t('log_what'),
+    html`<div class="types">${TYPE_NAMES.map((type) => html`<button class="qbtn ${type}" type="button" @click=${() => pick(type)}><span class="emoji" aria-hidden="true">${typeIcon(type)}</span>${typeName(type)}</button>`)}</div>`,
+  );
 }
 
 export async function openEntryForm({ type, entry = null, preset = null }) {
@@ -59,94 +73,133 @@ export async function openEntryForm({ type, entry = null, preset = null }) {
   const value = entry ? { ...entry.value } : { ...(await defaults(type)), ...(preset || {}) };
   const def = TYPES[type];
   const units = state.prefs.units;
-  const errors = {};
+  let errors = {};
+  let problem = ''; // the first error, said at the bottom
+  let start = toLocalInput(entry ? entry.ts : Date.now());
+  let end = entry?.end_ts ? toLocalInput(entry.end_ts) : '';
+  let running = isNew ? def.timer(value) && !preset?.stopped : entry.end_ts == null;
 
-  const startIn = h('input', { type: 'datetime-local', value: toLocalInput(entry ? entry.ts : Date.now()), required: true, disabled: !writable });
-  const endIn = h('input', { type: 'datetime-local', value: entry && entry.end_ts ? toLocalInput(entry.end_ts) : '', disabled: !writable });
-  const runningBox = h('input', { type: 'checkbox', checked: isNew ? def.timer(value) && !preset?.stopped : entry.end_ts == null, disabled: !writable });
-  const body = h('form', { class: 'sheet-body', novalidate: true });
-  const fieldsBox = h('div');
+  const set = (key, v, redraw = true) => {
+    value[key] = v;
+    if (redraw) sh.redraw();
+  };
+  const setRunning = (on) => {
+    running = on;
+    if (!on && !end) end = toLocalInput(Date.now());
+    sh.redraw();
+  };
 
   function input(f) {
     const id = `f-${type}-${f.key}`;
     const lab = t(`field.${f.key}`);
     const v = value[f.key];
-    const set = (x) => { value[f.key] = x; };
+    const error = errors[f.key] ? t(errors[f.key]) : '';
+    const invalid = error ? 'true' : nothing;
+    const describedBy = error ? `${id}-err` : nothing;
     if (f.kind === 'bool') {
-      const cb = h('input', { type: 'checkbox', id, checked: !!v, disabled: !writable, onchange: (ev) => { set(ev.target.checked); refresh(); } });
-      return h('div', { class: 'field' }, h('label', { class: 'check', for: id }, cb, lab), errors[f.key] ? h('small', { class: 'error', role: 'alert' }, t(errors[f.key])) : null);
+      return html`<div class="field"><label class="check" for=${id}><input type="checkbox" id=${id} .checked=${!!v} ?disabled=${!writable}
+        @change=${(ev) => set(f.key, ev.target.checked)}>${lab}</label>${error ? html`<small class="error" role="alert">${error}</small>` : nothing}</div>`;
     }
     if (f.kind === 'select') {
-      const sel = h('select', { id, disabled: !writable, onchange: (ev) => { set(ev.target.value); refresh(); } },
-        f.options.map((o) => h('option', { value: o, selected: (v || '') === o }, o ? t(`opt.${f.key}.${o}`) : '—')));
-      return field(lab, sel, { error: errors[f.key] ? t(errors[f.key]) : '' });
+      return field(
+        lab,
+        id,
+        html`<select id=${id} ?disabled=${!writable} aria-invalid=${invalid} aria-describedby=${describedBy} @change=${(ev) => set(f.key, ev.target.value)}>${f.options.map(
+          (o) => html`<option value=${o} ?selected=${(v || '') === o}>${o ? t(`opt.${f.key}.${o}`) : '—'}</option>`,
+        )}</select>`,
+        { error },
+      );
     }
     if (f.kind === 'scale') {
-      return h('fieldset', { class: 'field' }, h('legend', { class: 'label' }, lab), h('div', { class: 'seg', role: 'group' },
-        [1, 2, 3, 4, 5].map((n) => h('button', { type: 'button', 'aria-pressed': String(Number(v) === n), disabled: !writable, onclick: () => { set(n); refresh(); } }, String(n)))));
+      return html`<fieldset class="field"><legend class="label">${lab}</legend><div class="seg" role="group">${[
+        1, 2, 3, 4, 5,
+      ].map(
+        (n) =>
+          html`<button type="button" aria-pressed=${String(Number(v) === n)} ?disabled=${!writable} @click=${() => set(f.key, n)}>${n}</button>`,
+      )}</div></fieldset>`;
     }
     if (f.kind === 'number') {
       const unit = f.unit ? inputUnit(f.unit, units) : '';
-      const inp = h('input', { id, type: 'number', inputmode: 'decimal', step: 'any', value: v === undefined ? '' : String(f.unit ? toInput(v, f.unit, units) : v), disabled: !writable,
-        oninput: (ev) => set(ev.target.value === '' ? '' : (f.unit ? fromInput(ev.target.value, f.unit, units) : ev.target.value)) });
-      const fl = field(unit ? `${lab} (${unit})` : lab, inp, { error: errors[f.key] ? t(errors[f.key]) : '' });
-      if (unit) {
-        const wrap = h('div', { class: 'with-unit' });
-        fl.replaceChild(wrap, inp);
-        wrap.append(inp, h('span', { 'aria-hidden': 'true' }, unit));
-      }
-      return fl;
+      const typed = (s) => (s === '' ? '' : f.unit ? fromInput(s, f.unit, units) : s);
+      const control = html`<input id=${id} type="number" inputmode="decimal" step="any" ?disabled=${!writable} aria-invalid=${invalid} aria-describedby=${describedBy}
+        .value=${v === undefined ? '' : String(f.unit ? toInput(v, f.unit, units) : v)} @input=${(ev) => set(f.key, typed(ev.target.value), false)}>`;
+      return field(
+        unit ? `${lab} (${unit})` : lab,
+        id,
+        unit ? html`<div class="with-unit">${control}<span aria-hidden="true">${unit}</span></div>` : control,
+        { error },
+      );
     }
-    const inp = h(f.long ? 'textarea' : 'input', { id, type: f.long ? null : 'text', value: v || '', disabled: !writable, oninput: (ev) => set(ev.target.value) });
-    return field(lab, inp, { error: errors[f.key] ? t(errors[f.key]) : '' });
-  }
-
-  function refresh() {
-    const focused = document.activeElement && document.activeElement.id;
-    fill(fieldsBox, ...def.fields.filter((f) => !f.when || f.when(value)).map(input));
-    const timer = def.timer(value);
-    fill(timeBox, 
-      field(timer ? t('started') : t('time'), startIn),
-      timer ? h('label', { class: 'check' }, runningBox, t('still_running')) : null,
-      timer && !runningBox.checked ? field(t('ended'), endIn) : null,
+    const text = (ev) => set(f.key, ev.target.value, false);
+    return field(
+      lab,
+      id,
+      f.long
+        ? html`<textarea id=${id} ?disabled=${!writable} aria-invalid=${invalid} aria-describedby=${describedBy} .value=${v || ''} @input=${text}></textarea>`
+        : html`<input id=${id} type="text" ?disabled=${!writable} aria-invalid=${invalid} aria-describedby=${describedBy} .value=${v || ''} @input=${text}>`,
+      { error },
     );
-    if (focused) { const el = document.getElementById(focused); if (el) el.focus(); }
   }
-  runningBox.addEventListener('change', () => { if (!runningBox.checked && !endIn.value) endIn.value = toLocalInput(Date.now()); refresh(); });
-  const timeBox = h('div');
-  const errBox = h('p', { class: 'error', role: 'alert', hidden: true });
 
-  const actions = h('div', { class: 'sheet-actions' });
-  if (writable) {
-    if (!isNew) actions.append(h('button', { type: 'button', class: 'btn danger', onclick: async () => { sh.close(); await remove(entry); } }, t('delete')));
-    actions.append(h('button', { type: 'submit', class: 'btn primary' }, isNew ? t('save') : t('save_changes')));
-  }
-  fill(body, timeBox, fieldsBox, errBox,
-    !isNew ? h('p', { class: 'muted' }, t('by_author', { name: entry.author_name || '—', when: fmtDateTime(entry.updated_at, tz()) })) : null,
-    actions);
-  body.addEventListener('submit', async (ev) => {
+  async function submit(ev) {
     ev.preventDefault();
     if (!writable) return;
-    for (const k of Object.keys(errors)) delete errors[k];
-    Object.assign(errors, validate(type, value));
-    const ts = fromLocalInput(startIn.value);
+    errors = validate(type, value);
+    const ts = fromLocalInput(start);
     const timer = def.timer(value);
-    const endTs = timer && !runningBox.checked ? fromLocalInput(endIn.value) : (timer ? null : (entry ? entry.end_ts ?? null : null));
+    const endTs = timer && !running ? fromLocalInput(end) : timer ? null : entry ? (entry.end_ts ?? null) : null;
     if (!ts) errors.ts = 'err.required';
     if (endTs !== null && ts && endTs < ts) errors.end = 'err.end_before_start';
     if (Object.keys(errors).length) {
-      refresh();
-      errBox.hidden = false;
-      errBox.textContent = t(Object.values(errors)[0]);
+      problem = t(Object.values(errors)[0]);
+      sh.redraw();
       return;
     }
     const clean = cleanValue(type, value);
-    const next = entry ? { ...entry, ts, end_ts: endTs, value: clean } : { ...draft(type, clean, { ts, end_ts: endTs }) };
+    const next = entry
+      ? { ...entry, ts, end_ts: endTs, value: clean }
+      : { ...draft(type, clean, { ts, end_ts: endTs }) };
     sh.close();
     await save(next, { undo: isNew });
-  });
-  const sh = sheet(`${typeIcon(type)} ${typeName(type)}`, body);
-  refresh();
-  const first = body.querySelector('select, input:not([type=datetime-local]), textarea');
+  }
+
+  async function del() {
+    sh.close();
+    await remove(entry);
+  }
+
+  const setStart = (ev) => {
+    start = ev.target.value;
+  };
+  const setEnd = (ev) => {
+    end = ev.target.value;
+  };
+  const timeInput = (id, value, onInput, required = false) =>
+    html`<input id=${id} type="datetime-local" ?required=${required} ?disabled=${!writable} .value=${value} @input=${onInput}>`;
+  const actions =
+    () => html`${isNew ? nothing : html`<button type="button" class="btn danger" @click=${del}>${t('delete')}</button>`}
+    <button type="submit" class="btn primary">${isNew ? t('save') : t('save_changes')}</button>`;
+  const shown = () => def.fields.filter((f) => !f.when || f.when(value));
+
+  const view = () => {
+    const timer = def.timer(value);
+    const author = isNew
+      ? ''
+      : t('by_author', { name: entry.author_name || '—', when: fmtDateTime(entry.updated_at, tz()) });
+    return html`<form class="sheet-body" novalidate @submit=${submit}>
+      <div>
+        ${field(timer ? t('started') : t('time'), `f-${type}-start`, timeInput(`f-${type}-start`, start, setStart, true))}
+        ${timer ? html`<label class="check"><input type="checkbox" .checked=${running} ?disabled=${!writable} @change=${(ev) => setRunning(ev.target.checked)}>${t('still_running')}</label>` : nothing}
+        ${timer && !running ? field(t('ended'), `f-${type}-end`, timeInput(`f-${type}-end`, end, setEnd)) : nothing}
+      </div>
+      <div>${repeat(shown(), (f) => f.key, input)}</div>
+      <p class="error" role="alert" ?hidden=${!problem}>${problem}</p>
+      ${author ? html`<p class="muted">${author}</p>` : nothing}
+      <div class="sheet-actions">${writable ? actions() : nothing}</div>
+    </form>`;
+  };
+
+  const sh = sheet(`${typeIcon(type)} ${typeName(type)}`, view);
+  const first = sh.el.querySelector('form select, form input:not([type=datetime-local]), form textarea');
   if (first && isNew) first.focus();
 }

@@ -2,85 +2,106 @@
 // is remembered on this device), create a first family, and the landing
 // after opening an access link ("welcome").
 import { t } from '../i18n.js';
-import { h, field, icon } from '../ui.js';
+import { html, nothing, paint, field, icon, css, showError } from '../ui.js';
 import { state, on } from '../state.js';
 import { post, get, ApiError } from '../api.js';
-import { openFamily, chooseSubject, adoptSession, go } from '../app.js';
+import { openFamily, chooseSubject, adoptSession } from '../session.js';
+import { go } from '../router.js';
 import { subjectForm } from './settings.js';
 
-export function render(main, { name }) {
-  const welcome = name === 'welcome';
-  const wrap = h('div', { class: 'stack' });
-  main.append(wrap);
+const colourOf = (s) => (/^#[0-9a-f]{6}$/i.test(s.colour || '') ? s.colour : null);
 
-  const joined = state.joined || (welcome ? state.family || state.families[0] : null);
-  if (welcome && joined) {
-    wrap.append(h('div', { class: 'card' },
-      h('img', { src: '/icons/logo.svg', alt: '', width: 64, height: 64 }),
-      h('h1', {}, t('welcome_title')),
-      h('p', {}, t('welcome_text', { family: joined.name, role: t(`role.${joined.role}`) })),
-      joined.role === 'viewer' ? h('p', { class: 'muted' }, t('welcome_viewer')) : h('p', { class: 'muted' }, t('welcome_caregiver')),
-      h('button', { class: 'btn primary block', type: 'button', onclick: async () => {
-        state.joined = null;
-        await openFamily(joined);
-        go(state.subject ? 'home' : 'pick');
-      } }, t('continue'))));
+export function mount(root, { name }) {
+  const joined = state.joined || (name === 'welcome' ? state.family || state.families[0] : null);
+  if (name === 'welcome' && joined) {
+    const enter = async () => {
+      state.joined = null;
+      await openFamily(joined);
+      go(state.subject ? 'home' : 'pick');
+    };
+    paint(
+      html`<div class="stack"><div class="card">
+      <img src="/icons/logo.svg" alt="" width="64" height="64">
+      <h1>${t('welcome_title')}</h1>
+      <p>${t('welcome_text', { family: joined.name, role: t(`role.${joined.role}`) })}</p>
+      <p class="muted">${joined.role === 'viewer' ? t('welcome_viewer') : t('welcome_caregiver')}</p>
+      <button class="btn primary block" type="button" @click=${enter}>${t('continue')}</button>
+    </div></div>`,
+      root,
+    );
     return undefined;
   }
 
-  wrap.append(h('h1', {}, t('choose_family')));
-  if (state.families.length) {
-    wrap.append(h('ul', { class: 'list card' }, state.families.map((f) => h('li', {},
-      h('span', { class: 'grow' }, h('strong', {}, f.name), h('div', { class: 'muted' }, t(`role.${f.role}`))),
-      h('button', { class: `btn ${state.family && state.family.id === f.id ? 'primary' : ''}`, type: 'button', 'aria-label': `${t('open')} ${f.name}`,
-        onclick: async () => { await openFamily(f); renderSubjects(); } }, t('open'))))));
-  } else {
-    wrap.append(h('p', { class: 'muted' }, t('no_family_yet')));
-  }
-
-  const subjBox = h('div');
-  wrap.append(subjBox);
-  function renderSubjects() {
-    subjBox.replaceChildren();
-    if (!state.family) return;
-    subjBox.append(h('h2', {}, t('choose_person', { family: state.family.name })));
-    if (!state.subjects.length) {
-      subjBox.append(h('p', { class: 'muted' }, t('no_people_yet')));
-      if (state.family.role === 'owner') subjBox.append(subjectForm(null, async () => { await openFamily(state.family, { fresh: true }); renderSubjects(); }));
-      return;
+  async function newFamily(ev) {
+    ev.preventDefault();
+    const f = Object.fromEntries(new FormData(ev.target));
+    try {
+      const fam = await post('/families', { name: f.name.trim(), timezone: f.timezone.trim() });
+      await adoptSession(await get('/auth/me'));
+      await openFamily(state.families.find((x) => x.id === fam.id) || fam);
+      go('pick');
+    } catch (e) {
+      showError(ev.target, e instanceof ApiError ? Object.values(e.fields)[0] || e.message : String(e));
     }
-    subjBox.append(h('ul', { class: 'list card' }, state.subjects.map((s) => h('li', {},
-      h('span', { class: 'swatch', dataset: { c: s.colour || '' } }),
-      h('span', { class: 'grow' }, h('strong', {}, s.name), h('div', { class: 'muted' }, t(`kind.${s.kind}`))),
-      h('button', { class: `btn ${state.subject && state.subject.id === s.id ? 'primary' : ''}`, type: 'button', 'aria-label': `${t('choose')} ${s.name}`,
-        onclick: () => { chooseSubject(s); go('home'); } }, t('choose'))))));
-    for (const sw of subjBox.querySelectorAll('.swatch')) if (/^#[0-9a-f]{6}$/i.test(sw.dataset.c)) sw.style.background = sw.dataset.c;
   }
-  renderSubjects();
-  const off = on('subjects', renderSubjects);
 
-  if (!state.me.user.guest) {
-    const nameIn = h('input', { type: 'text', required: true, autocomplete: 'off' });
-    const zone = h('input', { type: 'text', value: Intl.DateTimeFormat().resolvedOptions().timeZone, required: true });
-    const err = h('p', { class: 'error', role: 'alert', hidden: true });
-    wrap.append(h('details', { class: 'card', open: state.families.length === 0 },
-      h('summary', { class: 'label' }, t('new_family')),
-      h('form', { onsubmit: async (ev) => {
-        ev.preventDefault();
-        try {
-          const fam = await post('/families', { name: nameIn.value.trim(), timezone: zone.value.trim() });
-          await adoptSession(await get('/auth/me'));
-          await openFamily(state.families.find((f) => f.id === fam.id) || fam);
-          go('pick');
-        } catch (e) {
-          err.hidden = false;
-          err.textContent = e instanceof ApiError ? (Object.values(e.fields)[0] || e.message) : String(e);
-        }
-      } },
-        field(t('family_name'), nameIn),
-        field(t('timezone'), zone),
-        err,
-        h('button', { class: 'btn primary block', type: 'submit' }, icon('plus'), t('create')))));
-  }
-  return off;
+  const chosen = (current, item) => (current && current.id === item.id ? 'primary' : '');
+
+  const families = () =>
+    state.families.length
+      ? html`<ul class="list card">${state.families.map(
+          (f) => html`<li>
+        <span class="grow"><strong>${f.name}</strong><div class="muted">${t(`role.${f.role}`)}</div></span>
+        <button class="btn ${chosen(state.family, f)}" type="button" aria-label="${t('open')} ${f.name}" @click=${async () => {
+          await openFamily(f);
+          show();
+        }}>${t('open')}</button>
+      </li>`,
+        )}</ul>`
+      : html`<p class="muted">${t('no_family_yet')}</p>`;
+
+  const subjects = () => {
+    if (!state.family) return nothing;
+    const added = async () => {
+      await openFamily(state.family, { fresh: true });
+      show();
+    };
+    return html`<h2>${t('choose_person', { family: state.family.name })}</h2>${
+      state.subjects.length
+        ? html`<ul class="list card">${state.subjects.map(
+            (s) => html`<li>
+          <span class="swatch" data-c=${s.colour || ''} ${css({ background: colourOf(s) })}></span>
+          <span class="grow"><strong>${s.name}</strong><div class="muted">${t(`kind.${s.kind}`)}</div></span>
+          <button class="btn ${chosen(state.subject, s)}" type="button" aria-label="${t('choose')} ${s.name}" @click=${() => {
+            chooseSubject(s);
+            go('home');
+          }}>${t('choose')}</button>
+        </li>`,
+          )}</ul>`
+        : html`<p class="muted">${t('no_people_yet')}</p>${state.family.role === 'owner' ? subjectForm(null, added) : nothing}`
+    }`;
+  };
+
+  const newFamilyForm = () => html`<details class="card" ?open=${state.families.length === 0}>
+    <summary class="label">${t('new_family')}</summary>
+    <form @submit=${newFamily}>
+      ${field(t('family_name'), 'fam-name', html`<input id="fam-name" name="name" type="text" required autocomplete="off">`)}
+      ${field(t('timezone'), 'fam-zone', html`<input id="fam-zone" name="timezone" type="text" required value=${Intl.DateTimeFormat().resolvedOptions().timeZone}>`)}
+      <p class="error" role="alert" hidden></p>
+      <button class="btn primary block" type="submit">${icon('plus')}${t('create')}</button>
+    </form></details>`;
+
+  const show = () =>
+    paint(
+      html`<div class="stack">
+    <h1>${t('choose_family')}</h1>
+    ${families()}
+    <div>${subjects()}</div>
+    ${state.me.user.guest ? nothing : newFamilyForm()}
+  </div>`,
+      root,
+    );
+
+  show();
+  return on('subjects', show);
 }

@@ -3,7 +3,7 @@
 // and delete them; everyone chooses whether they are notified ("notify me"),
 // and turns on notifications for this device (push.js).
 import { t, fmtDateTime, fmtNumber } from '../i18n.js';
-import { h, fill, field, icon, toast, latest } from '../ui.js';
+import { html, nothing, paint, live, field, icon, toast, latest, backTo, showError } from '../ui.js';
 import { state, canWrite, tz } from '../state.js';
 import { get, post, patch, del, put, familyPath, ApiError } from '../api.js';
 import { pushSupported, pushEnabled, enablePush } from '../push.js';
@@ -17,77 +17,141 @@ function errText(err) {
   return Object.values(err.fields)[0] || err.message;
 }
 
-export function render(main) {
-  const box = h('div', { class: 'stack' });
-  main.append(h('div', { class: 'row' }, h('a', { class: 'icon-btn', href: '#/settings', 'aria-label': t('back') }, icon('back')), h('h1', {}, t('reminders'))), box);
-  const fid = state.family.id;
+function when(r) {
+  if (r.kind === 'feed_due' || r.kind === 'diaper_due')
+    return t(`rem.${r.kind}_n`, { n: fmtNumber(r.interval_min / 60) });
+  if (r.kind === 'daily') return t('rem.daily_at', { time: r.time });
+  return t('rem.once_at', { when: fmtDateTime(r.at, tz()) });
+}
 
-  function when(r) {
-    if (r.kind === 'feed_due' || r.kind === 'diaper_due') return t(`rem.${r.kind}_n`, { n: fmtNumber(r.interval_min / 60) });
-    if (r.kind === 'daily') return t('rem.daily_at', { time: r.time });
-    return t('rem.once_at', { when: fmtDateTime(r.at, tz()) });
+export function mount(root) {
+  const fid = state.family.id;
+  let list = [];
+  let failed = '';
+  let loaded = false;
+  let pushOn = true;
+  let kind = KINDS[0];
+
+  // Every change is followed by a fresh list from the server.
+  const change = (fn) => async () => {
+    try {
+      await fn();
+    } catch (e) {
+      toast(errText(e));
+    }
+    draw();
+  };
+  const path = (r, rest = '') => familyPath(fid, `/reminders/${r.id}${rest}`);
+  const optIn = (r, on) => change(() => (on ? put(path(r, '/optin')) : del(path(r, '/optin'))))();
+  const pause = (r) => change(() => patch(path(r), { enabled: !r.enabled }));
+  const remove = (r) => change(() => del(path(r)));
+  const turnPushOn = async () => {
+    try {
+      await enablePush();
+    } catch {
+      toast(t('push_failed'));
+    }
+    draw();
+  };
+
+  async function add(ev) {
+    ev.preventDefault();
+    const form = ev.target;
+    const f = Object.fromEntries(new FormData(form));
+    const body = { subject_id: f.subject, kind: f.kind, label: f.label.trim() };
+    if (f.kind === 'daily') body.time = f.time;
+    else if (f.kind === 'once') body.at = new Date(f.at).getTime();
+    else body.interval_min = Math.round(Number(f.hours) * 60);
+    try {
+      await post(familyPath(fid, '/reminders'), body);
+      showError(form, '');
+      form.reset();
+      kind = KINDS[0];
+      draw();
+    } catch (e) {
+      showError(form, errText(e));
+    }
   }
+
+  const row = (r) => {
+    const name = r.label || t(`rem.kind.${r.kind}`);
+    const subject = state.subjects.find((s) => s.id === r.subject_id)?.name || '—';
+    return html`<li data-id=${r.id}>
+      <span class="grow"><strong>${name}</strong> · ${subject}<div class="muted">${when(r)}${r.enabled ? '' : ` · ${t('rem.paused')}`}</div></span>
+      <label class="check"><input type="checkbox" .checked=${live(r.opted_in)} @change=${(ev) => optIn(r, ev.target.checked)}>${t('rem.notify_me')}</label>
+      ${
+        canWrite()
+          ? html`<button class="btn" type="button" aria-label="${r.enabled ? t('rem.pause') : t('rem.resume')} ${name}" @click=${pause(r)}>${r.enabled ? t('rem.pause') : t('rem.resume')}</button>
+        <button class="icon-btn" type="button" aria-label="${t('delete')} ${name}" @click=${remove(r)}>${icon('trash')}</button>`
+          : nothing
+      }
+    </li>`;
+  };
+
+  const timing = () => {
+    if (kind === 'daily')
+      return field(t('rem.time'), 'rem-time', html`<input id="rem-time" name="time" type="time" value="09:00">`);
+    if (kind === 'once')
+      return field(
+        t('rem.at'),
+        'rem-at',
+        html`<input id="rem-at" name="at" type="datetime-local" value=${toLocalInput(Date.now() + 3600000)}>`,
+      );
+    return field(
+      t('rem.hours'),
+      'rem-hours',
+      html`<input id="rem-hours" name="hours" type="number" inputmode="decimal" min="0.25" max="48" step="0.25" value="3">`,
+    );
+  };
+
+  const newForm = () => html`<form class="card" @submit=${add}>
+    <h2>${t('rem.new')}</h2>
+    ${field(
+      t('rem.kind'),
+      'rem-kind',
+      html`<select id="rem-kind" name="kind" @change=${(ev) => {
+        kind = ev.target.value;
+        show();
+      }}>${KINDS.map((k) => html`<option value=${k}>${t(`rem.kind.${k}`)}</option>`)}</select>`,
+    )}
+    ${field(
+      t('rem.who'),
+      'rem-who',
+      html`<select id="rem-who" name="subject">${state.subjects.map(
+        (s) => html`<option value=${s.id} ?selected=${state.subject && s.id === state.subject.id}>${s.name}</option>`,
+      )}</select>`,
+    )}
+    ${timing()}
+    ${field(t('rem.label'), 'rem-label', html`<input id="rem-label" name="label" type="text" maxlength="60" placeholder=${t('rem.label_ph')}>`)}
+    <p class="error" role="alert" hidden></p>
+    <button class="btn primary block" type="submit">${icon('plus')}${t('rem.add')}</button>
+  </form>`;
+
+  const body = () => html`${
+    pushOn
+      ? nothing
+      : html`<section class="card row between"><span>${t('push_off')}</span>
+      <button class="btn primary" type="button" @click=${turnPushOn}>${t('push_enable')}</button></section>`
+  }
+    ${failed ? html`<p class="error" role="alert">${failed}</p>` : nothing}
+    ${!failed && !list.length ? html`<p class="empty">${t('rem.none')}</p>` : nothing}
+    ${list.length ? html`<ul class="list card reminders">${list.map(row)}</ul>` : nothing}
+    ${canWrite() ? newForm() : nothing}`;
+  const show = () =>
+    paint(html`${backTo('#/settings', t('reminders'))}<div class="stack">${loaded ? body() : nothing}</div>`, root);
 
   const draw = latest(async () => {
-    let list = [];
-    let failed = '';
-    try { list = (await get(familyPath(fid, '/reminders'))).reminders || []; } catch (e) { failed = errText(e); }
-    const subjectName = (id) => (state.subjects.find((s) => s.id === id) || {}).name || '—';
-    const pushOn = pushSupported() && await pushEnabled();
-    fill(box,
-      pushSupported() && !pushOn ? h('section', { class: 'card row between' }, h('span', {}, t('push_off')),
-        h('button', { class: 'btn primary', type: 'button', onclick: async () => { try { await enablePush(); } catch { toast(t('push_failed')); } draw(); } }, t('push_enable'))) : null,
-      failed ? h('p', { class: 'error', role: 'alert' }, failed) : null,
-      !failed && !list.length ? h('p', { class: 'empty' }, t('rem.none')) : null,
-      list.length ? h('ul', { class: 'list card reminders' }, list.map((r) => h('li', { dataset: { id: r.id } },
-        h('span', { class: 'grow' }, h('strong', {}, r.label || t(`rem.kind.${r.kind}`)), ` · ${subjectName(r.subject_id)}`,
-          h('div', { class: 'muted' }, when(r), r.enabled ? '' : ` · ${t('rem.paused')}`)),
-        h('label', { class: 'check' }, h('input', { type: 'checkbox', checked: r.opted_in, onchange: async (ev) => {
-          try {
-            if (ev.target.checked) await put(familyPath(fid, `/reminders/${r.id}/optin`));
-            else await del(familyPath(fid, `/reminders/${r.id}/optin`));
-          } catch (e) { toast(errText(e)); }
-          draw();
-        } }), t('rem.notify_me')),
-        canWrite() ? h('button', { class: 'btn', type: 'button', 'aria-label': `${r.enabled ? t('rem.pause') : t('rem.resume')} ${r.label || t(`rem.kind.${r.kind}`)}`, onclick: async () => {
-          try { await patch(familyPath(fid, `/reminders/${r.id}`), { enabled: !r.enabled }); } catch (e) { toast(errText(e)); }
-          draw();
-        } }, r.enabled ? t('rem.pause') : t('rem.resume')) : null,
-        canWrite() ? h('button', { class: 'icon-btn', type: 'button', 'aria-label': `${t('delete')} ${r.label || t(`rem.kind.${r.kind}`)}`, onclick: async () => {
-          try { await del(familyPath(fid, `/reminders/${r.id}`)); } catch (e) { toast(errText(e)); }
-          draw();
-        } }, icon('trash')) : null))) : null,
-      canWrite() ? newForm() : null);
-  });
-
-  function newForm() {
-    const kind = h('select', {}, KINDS.map((k) => h('option', { value: k }, t(`rem.kind.${k}`))));
-    const subject = h('select', {}, state.subjects.map((s) => h('option', { value: s.id, selected: state.subject && s.id === state.subject.id }, s.name)));
-    const hours = h('input', { type: 'number', inputmode: 'decimal', min: 0.25, max: 48, step: 0.25, value: 3 });
-    const time = h('input', { type: 'time', value: '09:00' });
-    const at = h('input', { type: 'datetime-local', value: toLocalInput(Date.now() + 3600000) });
-    const labelIn = h('input', { type: 'text', maxlength: 60, placeholder: t('rem.label_ph') });
-    const err = h('p', { class: 'error', role: 'alert', hidden: true });
-    const timing = h('div');
-    function refresh() {
-      const k = kind.value;
-      fill(timing, k === 'daily' ? field(t('rem.time'), time) : k === 'once' ? field(t('rem.at'), at) : field(t('rem.hours'), hours));
+    try {
+      list = (await get(familyPath(fid, '/reminders'))).reminders || [];
+      failed = '';
+    } catch (e) {
+      list = [];
+      failed = errText(e);
     }
-    kind.addEventListener('change', refresh);
-    refresh();
-    return h('form', { class: 'card', onsubmit: async (ev) => {
-      ev.preventDefault();
-      const body = { subject_id: subject.value, kind: kind.value, label: labelIn.value.trim() };
-      if (kind.value === 'daily') body.time = time.value;
-      else if (kind.value === 'once') body.at = new Date(at.value).getTime();
-      else body.interval_min = Math.round(Number(hours.value) * 60);
-      try {
-        await post(familyPath(fid, '/reminders'), body);
-        draw();
-      } catch (e) { err.hidden = false; err.textContent = errText(e); }
-    } }, h('h2', {}, t('rem.new')), field(t('rem.kind'), kind), field(t('rem.who'), subject), timing, field(t('rem.label'), labelIn), err,
-    h('button', { class: 'btn primary block', type: 'submit' }, icon('plus'), t('rem.add')));
-  }
-
+    pushOn = !pushSupported() || (await pushEnabled());
+    loaded = true;
+    show();
+  });
+  show();
   draw();
 }

@@ -1,65 +1,89 @@
 // views/signin.js — sign in, create an account (with an invite code when
 // the instance is invite-only), and opening an access link someone sent.
 import { t } from '../i18n.js';
-import { h, field } from '../ui.js';
+import { html, nothing, paint, field } from '../ui.js';
 import { get, post, ApiError } from '../api.js';
-import { adoptSession, go } from '../app.js';
+import { adoptSession } from '../session.js';
+import { go } from '../router.js';
 
-export function render(main, { name }) {
+function errorText(err, register) {
+  if (!(err instanceof ApiError)) return String(err);
+  if (err.status === 0) return t('err.offline');
+  if (err.status === 401) return t('err.credentials');
+  if (err.status === 429) return t('err.throttled');
+  if (err.status === 403 && register) return t('err.closed');
+  return Object.values(err.fields)[0] || err.message;
+}
+
+export function mount(root, { name }) {
   const register = name === 'register';
-  const errors = h('p', { class: 'error', role: 'alert', hidden: true });
-  const email = h('input', { type: 'email', name: 'email', autocomplete: 'username', required: true, inputmode: 'email' });
-  const password = h('input', { type: 'password', name: 'password', autocomplete: register ? 'new-password' : 'current-password', required: true, minlength: register ? 8 : null });
-  const nameInput = h('input', { type: 'text', name: 'name', autocomplete: 'name', required: true });
-  const invite = h('input', { type: 'text', name: 'invite', autocomplete: 'off' });
-  const submit = h('button', { class: 'btn primary block', type: 'submit' }, register ? t('create_account') : t('sign_in'));
+  let error = '';
+  let busy = false;
+  let badLink = false;
 
-  const form = h('form', { class: 'card stack', novalidate: true, onsubmit: async (ev) => {
+  async function signIn(ev) {
     ev.preventDefault();
-    errors.hidden = true;
-    submit.disabled = true;
+    const form = Object.fromEntries(new FormData(ev.target));
+    error = '';
+    busy = true;
+    show();
     try {
-      const body = { email: email.value.trim(), password: password.value };
+      const body = { email: form.email.trim(), password: form.password };
       if (register) {
-        body.name = nameInput.value.trim();
-        if (invite.value.trim()) body.invite = invite.value.trim();
+        body.name = form.name.trim();
+        if (form.invite.trim()) body.invite = form.invite.trim();
       }
       await post(register ? '/auth/register' : '/auth/login', body);
       await adoptSession(await get('/auth/me'));
       go('home');
     } catch (err) {
-      errors.hidden = false;
-      errors.textContent = err instanceof ApiError
-        ? (err.status === 0 ? t('err.offline') : err.status === 401 ? t('err.credentials') : err.status === 429 ? t('err.throttled') : err.status === 403 && register ? t('err.closed') : (Object.values(err.fields)[0] || err.message))
-        : String(err);
+      error = errorText(err, register);
     } finally {
-      submit.disabled = false;
+      busy = false;
+      show();
     }
-  } },
-    h('h1', {}, register ? t('create_account') : t('sign_in')),
-    register ? field(t('your_name'), nameInput) : null,
-    field(t('email'), email),
-    field(t('password'), password, { hint: register ? t('password_hint') : '' }),
-    register ? field(t('invite_code'), invite, { hint: t('invite_hint') }) : null,
-    errors,
-    submit,
-    h('p', { class: 'muted' }, register
-      ? h('a', { class: 'tap', href: '#/signin' }, t('have_account'))
-      : h('a', { class: 'tap', href: '#/register' }, t('no_account'))));
+  }
 
-  const link = h('input', { type: 'url', name: 'link', placeholder: 'https://…/join/…', autocomplete: 'off' });
-  const linkForm = h('form', { class: 'card', onsubmit: (ev) => {
+  function openLink(ev) {
     ev.preventDefault();
-    const m = link.value.trim().match(/\/join\/([A-Za-z0-9_-]+)/) || link.value.trim().match(/^([A-Za-z0-9_-]{16,})$/);
+    const link = new FormData(ev.target).get('link').trim();
+    const m = link.match(/\/join\/([A-Za-z0-9_-]+)/) || link.match(/^([A-Za-z0-9_-]{16,})$/);
     if (m) location.assign(`/join/${m[1]}`);
-    else link.setAttribute('aria-invalid', 'true');
-  } },
-    h('h2', {}, t('have_link')),
-    field(t('paste_link'), link),
-    h('button', { class: 'btn block', type: 'submit' }, t('open_link')));
+    badLink = !m;
+    show();
+  }
 
-  main.append(h('div', { class: 'signin' },
-    h('div', { class: 'brand' }, h('img', { src: '/icons/logo.svg', alt: '', width: 56, height: 56 }), h('div', {}, h('strong', {}, 'carelog'), h('div', { class: 'muted' }, t('tagline')))),
-    form, linkForm));
-  (register ? nameInput : email).focus();
+  const title = register ? t('create_account') : t('sign_in');
+  const view = () => html`<div class="signin">
+    <div class="brand"><img src="/icons/logo.svg" alt="" width="56" height="56"><div><strong>carelog</strong><div class="muted">${t('tagline')}</div></div></div>
+    <form class="card stack" novalidate @submit=${signIn}>
+      <h1>${title}</h1>
+      ${register ? field(t('your_name'), 'su-name', html`<input id="su-name" type="text" name="name" autocomplete="name" required>`) : nothing}
+      ${field(t('email'), 'su-email', html`<input id="su-email" type="email" name="email" autocomplete="username" required inputmode="email">`)}
+      ${field(
+        t('password'),
+        'su-password',
+        html`<input id="su-password" type="password" name="password" required
+          autocomplete=${register ? 'new-password' : 'current-password'} minlength=${register ? 8 : nothing}>`,
+        { hint: register ? t('password_hint') : '' },
+      )}
+      ${register ? field(t('invite_code'), 'su-invite', html`<input id="su-invite" type="text" name="invite" autocomplete="off">`, { hint: t('invite_hint') }) : nothing}
+      <p class="error" role="alert" ?hidden=${!error}>${error}</p>
+      <button class="btn primary block" type="submit" ?disabled=${busy}>${title}</button>
+      <p class="muted">${
+        register
+          ? html`<a class="tap" href="#/signin">${t('have_account')}</a>`
+          : html`<a class="tap" href="#/register">${t('no_account')}</a>`
+      }</p>
+    </form>
+    <form class="card" @submit=${openLink}>
+      <h2>${t('have_link')}</h2>
+      ${field(t('paste_link'), 'su-link', html`<input id="su-link" type="url" name="link" placeholder="https://…/join/…" autocomplete="off" aria-invalid=${badLink ? 'true' : nothing}>`)}
+      <button class="btn block" type="submit">${t('open_link')}</button>
+    </form>
+  </div>`;
+  const show = () => paint(view(), root);
+
+  show();
+  root.querySelector(register ? '#su-name' : '#su-email').focus();
 }
