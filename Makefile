@@ -113,7 +113,8 @@ $(OUT)/obj/nomain/%.o: cgi-bin/%.c $(LIB_HDR) $(wildcard cgi-bin/*.h)
 $(OUT)/fuzz/fuzz_handlers: tests/fuzz/fuzz_handlers.c $(wildcard tests/fuzz/*.h) \
 		$(PROGRAMS:%=$(OUT)/obj/nomain/%.o) $(OUT)/obj/gen/openapi.o $(LIB)
 	@mkdir -p $(@D)
-	@echo "  LD  $@"; $(CC) $(CFLAGS) $(MODELINK) $(filter-out %.h,$^) $(LDLIBS) -o $@
+	@echo "  LD  $@"; $(CC) $(CFLAGS) -DCARELOG_PROGRAM_LIST='$(foreach p,$(PROGRAMS),X($(p)))' \
+		$(MODELINK) $(filter-out %.h,$^) $(LDLIBS) -o $@
 $(OUT)/fuzz/%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(LIB)
 	@mkdir -p $(@D)
 	@echo "  LD  $@"; $(CC) $(CFLAGS) $(MODELINK) $< $(LIB) $(LDLIBS) -o $@

@@ -12,7 +12,6 @@
 #include "data/audit.h"
 #include "security/password.h"
 #include "security/secret.h"
-#include "framework/session.h"
 #include "security/throttle.h"
 
 static void register_post(struct request *r);
@@ -30,11 +29,11 @@ static void signin_post(struct request *r);
 static const struct route routes[] = {
     {"POST", "/api/v1/auth/register", register_post, ACCESS_PUBLIC, ROUTE_JSON},
     {"POST", "/api/v1/auth/login", login_post, ACCESS_PUBLIC, ROUTE_JSON},
-    {"POST", "/api/v1/auth/logout", logout_post, ACCESS_SESSION, 0},
+    {"POST", "/api/v1/auth/logout", logout_post, ACCESS_SESSION, ROUTE_WRITE},
     {"GET", "/api/v1/auth/me", me_get, ACCESS_SESSION, 0},
     {"PATCH", "/api/v1/auth/me", me_patch, ACCESS_ACCOUNT, ROUTE_JSON},
     {"GET", "/api/v1/auth/sessions", sessions_get, ACCESS_SESSION, 0},
-    {"DELETE", "/api/v1/auth/sessions/{sid}", session_delete, ACCESS_SESSION, 0},
+    {"DELETE", "/api/v1/auth/sessions/{sid}", session_delete, ACCESS_SESSION, ROUTE_WRITE},
     /* Links: GET is safe (chat apps fetch links for previews); the POST of
      * the page's form uses the link, and checks it comes from this site. */
     {"GET", "/join/{token}", join_get, ACCESS_PUBLIC, 0},
@@ -166,7 +165,7 @@ static void reply_page(struct request *r, int status, const char *title, const c
     if (html)
         resp_raw(r, status, "text/html; charset=utf-8", html, strlen(html));
     else
-        resp_error(r, 500, "internal", "Out of memory");
+        resp_internal(r);
 }
 
 /* The POST of a link page must come from that page: a form on another site
@@ -286,9 +285,7 @@ static void register_post(struct request *r)
     if (!v_accept(r, &v))
         return;
 
-    struct db *d = req_db(r);
-    if (!d)
-        return;
+    struct db *d = r->db;
     struct link link;
     if (invite && link_find(d, invite, &link) != LINK_OK) {
         resp_error(r, 403, "invite_invalid",
@@ -322,10 +319,8 @@ static void register_post(struct request *r)
     char user_id[37];
     uuid_v4(user_id);
     int64_t now = now_ms();
-    if (!db_begin(d)) {
-        resp_error(r, 503, "db_busy", "The database is busy; try again");
+    if (!req_begin(r))
         return;
-    }
     sqlite3_stmt *st = db_stmt(d, "INSERT INTO users (id, email, name, password_hash, "
                                   "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
                                   "ON CONFLICT (email) DO NOTHING");
@@ -333,7 +328,7 @@ static void register_post(struct request *r)
         !db_bind_text(st, 3, name) || !db_bind_text(st, 4, hash) || !db_bind_int64(st, 5, now) ||
         !db_bind_int64(st, 6, now) || !db_step_done(d, st)) {
         db_rollback(d);
-        resp_error(r, 500, "internal", "Could not create the account");
+        resp_internal(r);
         return;
     }
     if (sqlite3_changes(d->h) == 0) {
@@ -347,15 +342,18 @@ static void register_post(struct request *r)
         resp_error(r, 403, "invite_invalid", "This invitation has just been used up");
         return;
     }
-    if (!session_start(r, d, user_id, NULL, NULL) || !db_commit(d)) {
+    if (!session_start(r, d, user_id, NULL, NULL)) {
         db_rollback(d);
-        session_clear_cookie(r);
-        resp_error(r, 500, "internal", "Could not create the account");
+        resp_internal(r);
         return;
     }
     audit_record(r, d, NULL, "account_created", user_id, NULL);
     if (invite)
         audit_record(r, d, link.family_id, "link_used", link.id, detail_str("role", link.role));
+    if (!req_commit(r)) {
+        session_clear_cookie(r);
+        return;
+    }
     reply_signed_in(r, d, 201);
 }
 
@@ -368,9 +366,7 @@ static void login_post(struct request *r)
     v_string(&v, "password", V_REQUIRED, 1, PASSWORD_MAX_CHARS, &password);
     if (!v_accept(r, &v))
         return;
-    struct db *d = req_db(r);
-    if (!d)
-        return;
+    struct db *d = r->db;
 
     char email[256];
     if (!email_normalise(email_in, email, sizeof email))
@@ -404,7 +400,7 @@ static void login_post(struct request *r)
     }
     throttle_succeeded(d, &keys, &ticket);
     if (!session_start(r, d, user_id, NULL, NULL)) {
-        resp_error(r, 500, "internal", "Could not start a session");
+        resp_internal(r);
         return;
     }
     audit_record(r, d, NULL, "sign_in", user_id, NULL);
@@ -413,9 +409,7 @@ static void login_post(struct request *r)
 
 static void logout_post(struct request *r)
 {
-    struct db *d = req_db(r);
-    if (!d)
-        return;
+    struct db *d = r->db;
     session_end(r, d);
     resp_no_content(r);
 }
@@ -448,9 +442,7 @@ static cJSON *my_families(struct request *r, struct db *d)
 
 static void me_get(struct request *r)
 {
-    struct db *d = req_db(r);
-    if (!d)
-        return;
+    struct db *d = r->db;
     cJSON *user = session_user_json(r, d);
     if (!user) {
         resp_error(r, 401, "unauthenticated", "Sign in first");
@@ -487,11 +479,7 @@ static void me_patch(struct request *r)
         v_reply(r, &v);
         return;
     }
-    struct db *d = req_db(r);
-    if (!d) {
-        v_free(&v);
-        return;
-    }
+    struct db *d = r->db;
     const char *uid = r->session->user_id;
 
     /* Changing the password or email needs the current password, unless the
@@ -516,10 +504,8 @@ static void me_patch(struct request *r)
         return;
     }
 
-    if (!db_begin(d)) {
-        resp_error(r, 503, "db_busy", "The database is busy; try again");
+    if (!req_begin(r))
         return;
-    }
     sqlite3_stmt *st =
         db_stmt(d, "UPDATE users SET name = coalesce(?1, name), locale = coalesce(?2, locale), "
                    "locale_chosen = locale_chosen OR ?2 IS NOT NULL, "
@@ -532,7 +518,7 @@ static void me_patch(struct request *r)
         !db_bind_text(st, 4, has_password ? new_hash : NULL) || !db_bind_int64(st, 5, now_ms()) ||
         !db_bind_text(st, 6, uid) || !db_step_done(d, st)) {
         db_rollback(d);
-        resp_error(r, 500, "internal", "Could not update the account");
+        resp_internal(r);
         return;
     }
     if (sqlite3_changes(d->h) == 0) {
@@ -540,15 +526,12 @@ static void me_patch(struct request *r)
         reply_email_taken(r);
         return;
     }
-    if (has_password)
+    if (has_password) {
         end_other_sessions(d, r->session);
-    if (!db_commit(d)) {
-        db_rollback(d);
-        resp_error(r, 500, "internal", "Could not update the account");
-        return;
-    }
-    if (has_password)
         audit_record(r, d, NULL, "password_changed", uid, NULL);
+    }
+    if (!req_commit(r))
+        return;
     cJSON *body = cJSON_CreateObject();
     cJSON *user = user_json(d, uid);
     cJSON_AddItemToObject(body, "user", user ? user : cJSON_CreateNull());
@@ -559,9 +542,7 @@ static void me_patch(struct request *r)
 
 static void sessions_get(struct request *r)
 {
-    struct db *d = req_db(r);
-    if (!d)
-        return;
+    struct db *d = r->db;
     const struct session *s = r->session;
     /* A guest device sees only itself; an account sees all of its devices. */
     sqlite3_stmt *st = db_stmt(d, "SELECT id, device, created_at, renewed_at, expires_at "
@@ -569,7 +550,7 @@ static void sessions_get(struct request *r)
                                   "(user_id = ?2 OR id = ?3) ORDER BY renewed_at DESC");
     if (!st || !db_bind_int64(st, 1, now_ms()) ||
         !db_bind_text(st, 2, s->is_guest ? NULL : s->user_id) || !db_bind_text(st, 3, s->id)) {
-        resp_error(r, 500, "internal", "Could not list sessions");
+        resp_internal(r);
         return;
     }
     cJSON *list = cJSON_CreateArray();
@@ -590,16 +571,14 @@ static void sessions_get(struct request *r)
 
 static void session_delete(struct request *r)
 {
-    struct db *d = req_db(r);
-    if (!d)
-        return;
+    struct db *d = r->db;
     const struct session *s = r->session;
     const char *sid = req_param(r, "sid");
     sqlite3_stmt *st = db_stmt(d, "DELETE FROM sessions WHERE id = ?1 AND "
                                   "(user_id = ?2 OR id = ?3)");
     if (!st || !db_bind_text(st, 1, sid) || !db_bind_text(st, 2, s->is_guest ? NULL : s->user_id) ||
         !db_bind_text(st, 3, s->id) || !db_step_done(d, st)) {
-        resp_error(r, 500, "internal", "Could not sign the device out");
+        resp_internal(r);
         return;
     }
     if (sqlite3_changes(d->h) == 0) {
@@ -646,9 +625,7 @@ static const char *role_phrase(const char *role)
  * no session), so previews and repeated opening are harmless. */
 static void join_get(struct request *r)
 {
-    struct db *d = req_db(r);
-    if (!d)
-        return;
+    struct db *d = r->db;
     struct link l;
     if (!join_find(r, d, &l))
         return;
@@ -676,9 +653,7 @@ static void join_post(struct request *r)
 {
     if (!link_post_allowed(r))
         return;
-    struct db *d = req_db(r);
-    if (!d)
-        return;
+    struct db *d = r->db;
     struct link l;
     if (!join_find(r, d, &l))
         return;
@@ -714,9 +689,7 @@ static void reply_signin_dead(struct request *r)
 /* Shows the admin's one-time link without using it. */
 static void signin_get(struct request *r)
 {
-    struct db *d = req_db(r);
-    if (!d)
-        return;
+    struct db *d = r->db;
     char hash[HASH_HEX_LEN + 1];
     token_hash(req_param(r, "token"), hash);
     sqlite3_stmt *st =
@@ -744,9 +717,7 @@ static void signin_post(struct request *r)
 {
     if (!link_post_allowed(r))
         return;
-    struct db *d = req_db(r);
-    if (!d)
-        return;
+    struct db *d = r->db;
     char hash[HASH_HEX_LEN + 1], user_id[37] = "";
     token_hash(req_param(r, "token"), hash);
     if (!db_begin(d)) {

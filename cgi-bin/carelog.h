@@ -9,6 +9,7 @@
 #include "framework/log.h"
 #include "framework/route.h"
 #include "framework/server.h"
+#include "framework/session.h"
 #include "util/util.h"
 #include "framework/valid.h"
 

@@ -11,7 +11,6 @@
 
 #include "data/catalogue.h"
 #include "data/entry.h"
-#include "framework/session.h"
 #include "data/tz.h"
 
 static void entries_get(struct request *r);
@@ -24,13 +23,15 @@ static void config_put(struct request *r);
 
 static const struct route routes[] = {
     {"GET", "/api/v1/families/{fid}/entries", entries_get, ACCESS_VIEWER, 0},
-    {"PUT", "/api/v1/families/{fid}/entries/{eid}", entry_put, ACCESS_CAREGIVER, ROUTE_JSON},
-    {"DELETE", "/api/v1/families/{fid}/entries/{eid}", entry_delete, ACCESS_CAREGIVER, 0},
+    {"PUT", "/api/v1/families/{fid}/entries/{eid}", entry_put, ACCESS_CAREGIVER,
+     ROUTE_JSON | ROUTE_WRITE},
+    {"DELETE", "/api/v1/families/{fid}/entries/{eid}", entry_delete, ACCESS_CAREGIVER, ROUTE_WRITE},
     /* Viewers may pull through sync; pushing changes needs a caregiver. */
     {"POST", "/api/v1/families/{fid}/sync", sync_post, ACCESS_VIEWER, ROUTE_JSON},
     {"GET", "/api/v1/families/{fid}/changes", changes_get, ACCESS_VIEWER, 0},
     {"GET", "/api/v1/families/{fid}/config", config_get, ACCESS_VIEWER, 0},
-    {"PUT", "/api/v1/families/{fid}/config", config_put, ACCESS_CAREGIVER, ROUTE_JSON},
+    {"PUT", "/api/v1/families/{fid}/config", config_put, ACCESS_CAREGIVER,
+     ROUTE_JSON | ROUTE_WRITE},
 };
 
 #define MAX_SYNC_CHANGES 500
@@ -326,23 +327,11 @@ static void reply_applied(struct request *r, struct db *d, const char *id, enum 
     resp_internal(r);
 }
 
-/* Runs one change in its own transaction and answers it. */
+/* Applies one change (the route's transaction holds it) and answers it. */
 static void apply_and_reply(struct request *r, struct db *d, struct entry_in *e)
 {
-    if (!db_begin(d)) {
-        cJSON_Delete(e->value);
-        resp_error(r, 503, "db_busy", "The database is busy; try again");
-        return;
-    }
     enum apply_result res = entry_apply(d, r->session->family_id, author_of(r), e);
     cJSON_Delete(e->value);
-    bool wrote = res == APPLY_CREATED || res == APPLY_UPDATED;
-    if (!wrote) {
-        db_rollback(d);
-    } else if (!db_commit(d)) {
-        db_rollback(d);
-        res = APPLY_ERROR;
-    }
     reply_applied(r, d, e->id, res);
 }
 
@@ -360,9 +349,7 @@ static bool entry_is_foreign(struct db *d, const char *fid, const char *id)
 
 static void entry_put(struct request *r)
 {
-    struct db *d = req_db(r);
-    if (!d)
-        return;
+    struct db *d = r->db;
     if (entry_is_foreign(d, r->session->family_id, req_param(r, "eid"))) {
         resp_error(r, 404, "not_found", "No such entry");
         return;
@@ -412,9 +399,7 @@ static void entry_delete(struct request *r)
     int64_t updated_at;
     if (!query_int(r, "updated_at", 946684800000LL, 7258118400000LL, now_ms(), &updated_at))
         return;
-    struct db *d = req_db(r);
-    if (!d)
-        return;
+    struct db *d = r->db;
     const char *id = req_param(r, "eid");
     struct entry_in e = {0};
     char *strings[2] = {NULL, NULL};
@@ -460,9 +445,7 @@ static void entries_get(struct request *r)
     } else {
         before_id = "~"; /* sorts after every UUID */
     }
-    struct db *d = req_db(r);
-    if (!d)
-        return;
+    struct db *d = r->db;
     sqlite3_stmt *st = db_stmt(
         d, ENTRY_SELECT "WHERE e.family_id = ?1 AND e.deleted = 0 "
                         "AND (?2 IS NULL OR e.subject_id = ?2) AND (?3 IS NULL OR e.type = ?3) "
@@ -528,9 +511,7 @@ static void changes_get(struct request *r)
     if (!query_int(r, "since", 0, INT64_MAX, 0, &since) ||
         !query_int(r, "limit", 1, MAX_PULL, DEFAULT_PULL, &limit))
         return;
-    struct db *d = req_db(r);
-    if (!d)
-        return;
+    struct db *d = r->db;
     cJSON *body = cJSON_CreateObject();
     if (!add_changes(d, r->session->family_id, since, limit, body)) {
         cJSON_Delete(body);
@@ -663,25 +644,20 @@ static void sync_post(struct request *r)
         resp_error(r, 403, "forbidden", "Viewers cannot change anything");
         return;
     }
-    struct db *d = req_db(r);
-    if (!d)
-        return;
+    struct db *d = r->db;
     cJSON *body = cJSON_CreateObject();
     cJSON *results = cJSON_AddArrayToObject(body, "results");
     if (n > 0) {
         /* One transaction for the batch (fast), a savepoint per change (a bad
          * one is undone alone); changes apply in the order sent. */
-        if (!db_begin(d)) {
+        if (!req_begin(r)) {
             cJSON_Delete(body);
-            resp_error(r, 503, "db_busy", "The database is busy; try again");
             return;
         }
         for (const cJSON *c = changes->child; c; c = c->next)
             cJSON_AddItemToArray(results, sync_one(r, d, c));
-        if (!db_commit(d)) {
-            db_rollback(d);
+        if (!req_commit(r)) {
             cJSON_Delete(body);
-            resp_internal(r);
             return;
         }
     }
@@ -733,9 +709,7 @@ static void reply_config(struct request *r, struct db *d, int status)
 
 static void config_get(struct request *r)
 {
-    struct db *d = req_db(r);
-    if (d)
-        reply_config(r, d, 200);
+    reply_config(r, r->db, 200);
 }
 
 /* Validates the groups and returns a normalised copy (only known fields). */
@@ -807,21 +781,14 @@ static void config_put(struct request *r)
         return;
     }
     v_free(&v);
-    struct db *d = req_db(r);
+    struct db *d = r->db;
     char *text = cJSON_PrintUnformatted(normal);
     cJSON_Delete(normal);
-    if (!d || !text) {
-        free(text);
-        if (d)
-            resp_internal(r);
+    if (!text) {
+        resp_internal(r);
         return;
     }
     const char *fid = r->session->family_id;
-    if (!db_begin(d)) {
-        free(text);
-        resp_error(r, 503, "db_busy", "The database is busy; try again");
-        return;
-    }
     /* Optimistic concurrency: a client that read version N may only replace N. */
     sqlite3_stmt *st = db_stmt(d, "SELECT coalesce((SELECT seq FROM family_config "
                                   "WHERE family_id = ?), 0)");
@@ -831,7 +798,6 @@ static void config_put(struct request *r)
     if (st)
         sqlite3_reset(st);
     if (current < 0 || (has_version && expected != current)) {
-        db_rollback(d);
         free(text);
         if (current < 0) {
             resp_internal(r);
@@ -847,8 +813,7 @@ static void config_put(struct request *r)
     bool ok = seq > 0 && st && db_bind_text(st, 1, fid) && db_bind_text(st, 2, text) &&
               db_bind_int64(st, 3, seq) && db_bind_int64(st, 4, now_ms()) && db_step_done(d, st);
     free(text);
-    if (!ok || !db_commit(d)) {
-        db_rollback(d);
+    if (!ok) {
         resp_internal(r);
         return;
     }

@@ -10,7 +10,6 @@
 #include "data/audit.h"
 #include "data/catalogue.h"
 #include "security/secret.h"
-#include "framework/session.h"
 #include "data/tz.h"
 
 static void families_get(struct request *r);
@@ -33,23 +32,29 @@ static void audit_get(struct request *r);
 
 static const struct route routes[] = {
     {"GET", "/api/v1/families", families_get, ACCESS_SESSION, 0},
-    {"POST", "/api/v1/families", family_post, ACCESS_ACCOUNT, ROUTE_JSON},
+    {"POST", "/api/v1/families", family_post, ACCESS_ACCOUNT, ROUTE_JSON | ROUTE_WRITE},
     {"GET", "/api/v1/families/{fid}", family_get, ACCESS_VIEWER, 0},
-    {"PATCH", "/api/v1/families/{fid}", family_patch, ACCESS_OWNER, ROUTE_JSON},
-    {"POST", "/api/v1/families/{fid}/archive", family_archive, ACCESS_OWNER, ROUTE_ARCHIVED_OK},
-    {"POST", "/api/v1/families/{fid}/unarchive", family_unarchive, ACCESS_OWNER, ROUTE_ARCHIVED_OK},
+    {"PATCH", "/api/v1/families/{fid}", family_patch, ACCESS_OWNER, ROUTE_JSON | ROUTE_WRITE},
+    {"POST", "/api/v1/families/{fid}/archive", family_archive, ACCESS_OWNER,
+     ROUTE_ARCHIVED_OK | ROUTE_WRITE},
+    {"POST", "/api/v1/families/{fid}/unarchive", family_unarchive, ACCESS_OWNER,
+     ROUTE_ARCHIVED_OK | ROUTE_WRITE},
     {"GET", "/api/v1/families/{fid}/subjects", subjects_get, ACCESS_VIEWER, 0},
-    {"POST", "/api/v1/families/{fid}/subjects", subject_post, ACCESS_OWNER, ROUTE_JSON},
-    {"PATCH", "/api/v1/families/{fid}/subjects/{sid}", subject_patch, ACCESS_OWNER, ROUTE_JSON},
-    {"DELETE", "/api/v1/families/{fid}/subjects/{sid}", subject_delete, ACCESS_OWNER, 0},
+    {"POST", "/api/v1/families/{fid}/subjects", subject_post, ACCESS_OWNER,
+     ROUTE_JSON | ROUTE_WRITE},
+    {"PATCH", "/api/v1/families/{fid}/subjects/{sid}", subject_patch, ACCESS_OWNER,
+     ROUTE_JSON | ROUTE_WRITE},
+    {"DELETE", "/api/v1/families/{fid}/subjects/{sid}", subject_delete, ACCESS_OWNER, ROUTE_WRITE},
     {"GET", "/api/v1/families/{fid}/members", members_get, ACCESS_VIEWER, 0},
-    {"PATCH", "/api/v1/families/{fid}/members/{mid}", member_patch, ACCESS_OWNER, ROUTE_JSON},
+    {"PATCH", "/api/v1/families/{fid}/members/{mid}", member_patch, ACCESS_OWNER,
+     ROUTE_JSON | ROUTE_WRITE},
     /* Any member may remove themselves (leave); owners may remove anyone. */
     {"DELETE", "/api/v1/families/{fid}/members/{mid}", member_delete, ACCESS_VIEWER,
-     ROUTE_ARCHIVED_OK},
+     ROUTE_ARCHIVED_OK | ROUTE_WRITE},
     {"GET", "/api/v1/families/{fid}/links", links_get, ACCESS_OWNER, 0},
-    {"POST", "/api/v1/families/{fid}/links", link_post, ACCESS_OWNER, ROUTE_JSON},
-    {"DELETE", "/api/v1/families/{fid}/links/{lid}", link_delete, ACCESS_OWNER, ROUTE_ARCHIVED_OK},
+    {"POST", "/api/v1/families/{fid}/links", link_post, ACCESS_OWNER, ROUTE_JSON | ROUTE_WRITE},
+    {"DELETE", "/api/v1/families/{fid}/links/{lid}", link_delete, ACCESS_OWNER,
+     ROUTE_ARCHIVED_OK | ROUTE_WRITE},
     {"GET", "/api/v1/families/{fid}/audit", audit_get, ACCESS_OWNER, 0},
 };
 
@@ -97,9 +102,7 @@ static void reply_family(struct request *r, struct db *d, const char *fid, int s
 
 static void families_get(struct request *r)
 {
-    struct db *d = req_db(r);
-    if (!d)
-        return;
+    struct db *d = r->db;
     const struct session *s = r->session;
     const char *all = NULL;
     bool every = req_query(r, "all", &all) == 1 && strcmp(all, "1") == 0 && s->is_admin;
@@ -138,17 +141,11 @@ static void family_post(struct request *r)
     v_string(&v, "notes", V_MULTILINE, 0, 4000, &notes);
     if (!v_accept(r, &v))
         return;
-    struct db *d = req_db(r);
-    if (!d)
-        return;
+    struct db *d = r->db;
     char fid[37], mid[37];
     uuid_v4(fid);
     uuid_v4(mid);
     int64_t now = now_ms();
-    if (!db_begin(d)) {
-        resp_error(r, 503, "db_busy", "The database is busy; try again");
-        return;
-    }
     sqlite3_stmt *st = db_stmt(d, "INSERT INTO families (id, name, timezone, notes, created_at, "
                                   "updated_at) VALUES (?, ?, ?, ?, ?, ?)");
     bool ok = st && db_bind_text(st, 1, fid) && db_bind_text(st, 2, name) &&
@@ -159,8 +156,7 @@ static void family_post(struct request *r)
     ok = ok && st && db_bind_text(st, 1, mid) && db_bind_text(st, 2, fid) &&
          db_bind_text(st, 3, r->session->user_id) && db_bind_int64(st, 4, now) &&
          db_step_done(d, st);
-    if (!ok || !db_commit(d)) {
-        db_rollback(d);
+    if (!ok) {
         resp_internal(r);
         return;
     }
@@ -172,9 +168,7 @@ static void family_post(struct request *r)
 
 static void family_get(struct request *r)
 {
-    struct db *d = req_db(r);
-    if (d)
-        reply_family(r, d, r->session->family_id, 200);
+    reply_family(r, r->db, r->session->family_id, 200);
 }
 
 static void family_patch(struct request *r)
@@ -189,9 +183,7 @@ static void family_patch(struct request *r)
         check_timezone(&v, tz);
     if (!v_accept(r, &v))
         return;
-    struct db *d = req_db(r);
-    if (!d)
-        return;
+    struct db *d = r->db;
     const char *fid = r->session->family_id;
     sqlite3_stmt *st = db_stmt(d, "UPDATE families SET name = coalesce(?, name), "
                                   "timezone = coalesce(?, timezone), notes = coalesce(?, notes), "
@@ -218,9 +210,7 @@ static void family_patch(struct request *r)
 
 static void family_set_archived(struct request *r, bool archived)
 {
-    struct db *d = req_db(r);
-    if (!d)
-        return;
+    struct db *d = r->db;
     const char *fid = r->session->family_id;
     int64_t now = now_ms();
     sqlite3_stmt *st = db_stmt(d, "UPDATE families SET archived_at = CASE WHEN ? THEN "
@@ -282,9 +272,7 @@ static void reply_subject(struct request *r, struct db *d, const char *sid, int 
 
 static void subjects_get(struct request *r)
 {
-    struct db *d = req_db(r);
-    if (!d)
-        return;
+    struct db *d = r->db;
     sqlite3_stmt *st = db_stmt(d, "SELECT " SUBJECT_COLUMNS " FROM subjects WHERE family_id = ? "
                                   "AND deleted_at IS NULL ORDER BY created_at, id");
     if (!st || !db_bind_text(st, 1, r->session->family_id)) {
@@ -344,9 +332,7 @@ static void subject_post(struct request *r)
     subject_fields_read(&v, &f, true);
     if (!v_accept(r, &v))
         return;
-    struct db *d = req_db(r);
-    if (!d)
-        return;
+    struct db *d = r->db;
     const char *fid = r->session->family_id;
     const char *colour = f.colour;
     if (!f.has_colour) {
@@ -384,9 +370,7 @@ static void subject_patch(struct request *r)
     subject_fields_read(&v, &f, false);
     if (!v_accept(r, &v))
         return;
-    struct db *d = req_db(r);
-    if (!d)
-        return;
+    struct db *d = r->db;
     const char *sid = req_param(r, "sid");
     sqlite3_stmt *st =
         db_stmt(d, "UPDATE subjects SET name = coalesce(?1, name), kind = coalesce(?2, kind), "
@@ -411,9 +395,7 @@ static void subject_patch(struct request *r)
 
 static void subject_delete(struct request *r)
 {
-    struct db *d = req_db(r);
-    if (!d)
-        return;
+    struct db *d = r->db;
     const char *sid = req_param(r, "sid");
     int64_t now = now_ms();
     sqlite3_stmt *st = db_stmt(d, "UPDATE subjects SET deleted_at = ?, updated_at = ? "
@@ -457,9 +439,7 @@ static cJSON *member_json_row(struct request *r, sqlite3_stmt *st)
 
 static void members_get(struct request *r)
 {
-    struct db *d = req_db(r);
-    if (!d)
-        return;
+    struct db *d = r->db;
     sqlite3_stmt *st = db_stmt(d, MEMBER_SELECT "WHERE m.family_id = ? AND m.removed_at IS NULL "
                                                 "ORDER BY m.created_at, m.id");
     if (!st || !db_bind_text(st, 1, r->session->family_id)) {
@@ -496,18 +476,11 @@ static bool is_last_owner(struct request *r, struct db *d, const char *mid)
 
 static void member_patch(struct request *r)
 {
-    struct db *d = req_db(r);
-    if (!d)
-        return;
+    struct db *d = r->db;
     const char *mid = req_param(r, "mid"), *fid = r->session->family_id;
-    if (!db_begin(d)) {
-        resp_error(r, 503, "db_busy", "The database is busy; try again");
-        return;
-    }
     /* Not this family's member → 404 before anything is said about the body. */
     const char *old = member_role(r, d, mid);
     if (!old) {
-        db_rollback(d);
         resp_error(r, 404, "not_found", "No such member");
         return;
     }
@@ -516,20 +489,17 @@ static void member_patch(struct request *r)
     const char *role = NULL;
     v_enum(&v, "role", V_REQUIRED, roles, &role);
     if (!v_finish(&v)) {
-        db_rollback(d);
         v_reply(r, &v);
         return;
     }
     v_free(&v);
     if (strcmp(old, "owner") == 0 && strcmp(role, "owner") != 0 && is_last_owner(r, d, mid)) {
-        db_rollback(d);
         resp_error(r, 409, "last_owner", "A family needs at least one owner");
         return;
     }
     sqlite3_stmt *st = db_stmt(d, "UPDATE members SET role = ? WHERE id = ? AND family_id = ?");
     if (!st || !db_bind_text(st, 1, role) || !db_bind_text(st, 2, mid) ||
-        !db_bind_text(st, 3, fid) || !db_step_done(d, st) || !db_commit(d)) {
-        db_rollback(d);
+        !db_bind_text(st, 3, fid) || !db_step_done(d, st)) {
         resp_internal(r);
         return;
     }
@@ -547,27 +517,19 @@ static void member_patch(struct request *r)
 
 static void member_delete(struct request *r)
 {
-    struct db *d = req_db(r);
-    if (!d)
-        return;
+    struct db *d = r->db;
     const char *mid = req_param(r, "mid"), *fid = r->session->family_id;
     bool self = strcmp(mid, r->session->family_member_id) == 0;
     if (!self && r->session->role != ROLE_OWNER) {
         resp_error(r, 403, "forbidden", "Only owners can remove other members");
         return;
     }
-    if (!db_begin(d)) {
-        resp_error(r, 503, "db_busy", "The database is busy; try again");
-        return;
-    }
     const char *old = member_role(r, d, mid);
     if (!old) {
-        db_rollback(d);
         resp_error(r, 404, "not_found", "No such member");
         return;
     }
     if (strcmp(old, "owner") == 0 && is_last_owner(r, d, mid)) {
-        db_rollback(d);
         resp_error(r, 409, "last_owner", "A family needs at least one owner");
         return;
     }
@@ -578,8 +540,7 @@ static void member_delete(struct request *r)
               db_bind_text(st, 3, fid) && db_step_done(d, st);
     st = db_stmt(d, "DELETE FROM sessions WHERE member_id = ?");
     ok = ok && st && db_bind_text(st, 1, mid) && db_step_done(d, st);
-    if (!ok || !db_commit(d)) {
-        db_rollback(d);
+    if (!ok) {
         resp_internal(r);
         return;
     }
@@ -617,9 +578,7 @@ static cJSON *link_json_row(sqlite3_stmt *st)
 
 static void links_get(struct request *r)
 {
-    struct db *d = req_db(r);
-    if (!d)
-        return;
+    struct db *d = r->db;
     sqlite3_stmt *st = db_stmt(d, "SELECT " LINK_COLUMNS " FROM links WHERE family_id = ? "
                                   "ORDER BY created_at DESC, id");
     if (!st || !db_bind_int64(st, 1, now_ms()) || !db_bind_text(st, 2, r->session->family_id)) {
@@ -643,9 +602,7 @@ static void link_post(struct request *r)
         v_error(&v, "expires_at", "must be in the future");
     if (!v_accept(r, &v))
         return;
-    struct db *d = req_db(r);
-    if (!d)
-        return;
+    struct db *d = r->db;
     char id[37], token[TOKEN_LEN + 1], hash[HASH_HEX_LEN + 1];
     uuid_v4(id);
     token_new(token);
@@ -684,14 +641,8 @@ static void link_post(struct request *r)
 
 static void link_delete(struct request *r)
 {
-    struct db *d = req_db(r);
-    if (!d)
-        return;
+    struct db *d = r->db;
     const char *lid = req_param(r, "lid"), *fid = r->session->family_id;
-    if (!db_begin(d)) {
-        resp_error(r, 503, "db_busy", "The database is busy; try again");
-        return;
-    }
     sqlite3_stmt *st = db_stmt(d, "UPDATE links SET revoked_at = coalesce(revoked_at, ?) "
                                   "WHERE id = ? AND family_id = ?");
     bool ok = st && db_bind_int64(st, 1, now_ms()) && db_bind_text(st, 2, lid) &&
@@ -700,8 +651,7 @@ static void link_delete(struct request *r)
     /* Revoking a link also signs out every device that came in with it. */
     st = db_stmt(d, "DELETE FROM sessions WHERE link_id = ?");
     ok = ok && st && db_bind_text(st, 1, lid) && db_step_done(d, st);
-    if (!ok || !found || !db_commit(d)) {
-        db_rollback(d);
+    if (!ok || !found) {
         if (ok && !found)
             resp_error(r, 404, "not_found", "No such link");
         else
@@ -720,9 +670,7 @@ static void audit_get(struct request *r)
     if (!query_int(r, "before", 1, INT64_MAX, INT64_MAX, &before) ||
         !query_int(r, "limit", 1, 200, 50, &limit))
         return;
-    struct db *d = req_db(r);
-    if (!d)
-        return;
+    struct db *d = r->db;
     sqlite3_stmt *st = db_stmt(
         d, "SELECT a.id, a.at, a.action, a.target, a.detail, coalesce(m.guest_name, u.name), "
            "a.actor_member_id FROM audit_log a "

@@ -10,7 +10,7 @@ static void hello_get(struct request *r);
 static void openapi_get(struct request *r);
 
 static const struct route routes[] = {
-    {"GET", "/health", health_get, ACCESS_PUBLIC, 0},
+    {"GET", "/health", health_get, ACCESS_PUBLIC, ROUTE_NO_DB}, /* reports on the database */
     {"GET", "/api/v1/hello", hello_get, ACCESS_PUBLIC, ROUTE_NO_DB},
     {"GET", "/api/v1/openapi.json", openapi_get, ACCESS_PUBLIC, ROUTE_NO_DB},
 };

@@ -35,7 +35,6 @@
 #include <unistd.h>
 
 #include "data/entry.h"
-#include "framework/session.h"
 
 static void stream_open(struct request *r);
 
@@ -789,9 +788,7 @@ static const char *member_name(struct request *r, struct db *d)
 
 static void stream_open(struct request *r)
 {
-    struct db *d = req_db(r);
-    if (!d)
-        return;
+    struct db *d = r->db;
     int64_t since;
     if (!resume_point(r, d, &since)) {
         resp_error(r, 400, "validation_failed", "Last-Event-ID must be a sequence number");

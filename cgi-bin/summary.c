@@ -14,7 +14,6 @@
 
 #include "data/audit.h"
 #include "data/entry.h"
-#include "framework/session.h"
 #include "data/tz.h"
 
 static void summary_get(struct request *r);
@@ -37,13 +36,6 @@ struct scope {
     const char *subject_id; /* NULL: every person (export only) */
 };
 
-static void field_error(struct request *r, const char *field, const char *message)
-{
-    cJSON *f = cJSON_CreateObject();
-    cJSON_AddStringToObject(f, field, message);
-    resp_error_fields(r, 400, "validation_failed", "A query parameter is invalid", f);
-}
-
 /* The family's zone and the person asked for: ?subject= or, when the family
  * cares for exactly one person, that person. */
 static bool scope_load(struct request *r, struct db *d, bool subject_required, struct scope *s)
@@ -60,7 +52,7 @@ static bool scope_load(struct request *r, struct db *d, bool subject_required, s
         s->zone = tz_get("UTC");
     const char *subject = NULL;
     if (req_query(r, "subject", &subject) < 0) {
-        field_error(r, "subject", "must be a person's id");
+        resp_field_error(r, "subject", "must be a person's id");
         return false;
     }
     s->subject_id = NULL;
@@ -82,9 +74,9 @@ static bool scope_load(struct request *r, struct db *d, bool subject_required, s
         while (sqlite3_step(st) == SQLITE_ROW && ++n == 1)
             s->subject_id = req_strdup(r, db_col_text(st, 0));
     if (n != 1) {
-        field_error(r, "subject",
-                    n ? "is required when a family cares for several people"
-                      : "this family has nobody to summarise yet");
+        resp_field_error(r, "subject",
+                         n ? "is required when a family cares for several people"
+                           : "this family has nobody to summarise yet");
         return false;
     }
     return s->subject_id != NULL;
@@ -96,7 +88,7 @@ static bool parse_date_param(struct request *r, const char *name, struct date *o
     int rc = req_query(r, name, &text);
     *given = rc == 1 && text && *text;
     if (rc < 0 || (*given && !date_parse(text, out))) {
-        field_error(r, name, "must be a date as YYYY-MM-DD");
+        resp_field_error(r, name, "must be a date as YYYY-MM-DD");
         return false;
     }
     return true;
@@ -329,16 +321,16 @@ static void summary_get(struct request *r)
     bool given;
     if (!parse_date_param(r, "date", &day, &given))
         return;
-    struct db *d = req_db(r);
+    struct db *d = r->db;
     struct scope s;
-    if (!d || !scope_load(r, d, true, &s))
+    if (!scope_load(r, d, true, &s))
         return;
     int64_t now = now_ms();
     if (!given)
         day = tz_date_at(s.zone, now);
     int64_t start, end;
     if (!tz_day_bounds(s.zone, day, &start, &end)) {
-        field_error(r, "date", "must be a real date");
+        resp_field_error(r, "date", "must be a real date");
         return;
     }
     struct hour_row hours[MAX_HOURS];
@@ -426,12 +418,12 @@ static void trends_get(struct request *r)
     if (!query_int(r, "days", 1, 31, 7, &days) || !parse_date_param(r, "end", &last_day, &given))
         return;
     if (days != 7 && days != 30) {
-        field_error(r, "days", "must be 7 or 30");
+        resp_field_error(r, "days", "must be 7 or 30");
         return;
     }
-    struct db *d = req_db(r);
+    struct db *d = r->db;
     struct scope s;
-    if (!d || !scope_load(r, d, true, &s))
+    if (!scope_load(r, d, true, &s))
         return;
     int64_t now = now_ms();
     if (!given)
@@ -446,7 +438,7 @@ static void trends_get(struct request *r)
                 cJSON_Delete(td[k].sleeps);
                 cJSON_Delete(td[k].feeds);
             }
-            field_error(r, "end", "must be a real date");
+            resp_field_error(r, "end", "must be a real date");
             return;
         }
         td[i].sleeps = cJSON_CreateArray();
@@ -579,20 +571,20 @@ static void export_get(struct request *r)
     for (const char *const *f = formats; *f; f++)
         known = known || strcmp(*f, format) == 0;
     if (!known) {
-        field_error(r, "format", "must be one of: csv, json");
+        resp_field_error(r, "format", "must be one of: csv, json");
         return;
     }
     if (!parse_date_param(r, "from", &from_d, &has_from) ||
         !parse_date_param(r, "to", &to_d, &has_to))
         return;
-    struct db *d = req_db(r);
+    struct db *d = r->db;
     struct scope s;
-    if (!d || !scope_load(r, d, false, &s))
+    if (!scope_load(r, d, false, &s))
         return;
     int64_t from = INT64_MIN, to = INT64_MAX, ignored;
     if ((has_from && !tz_day_bounds(s.zone, from_d, &from, &ignored)) ||
         (has_to && !tz_day_bounds(s.zone, to_d, &ignored, &to))) {
-        field_error(r, has_from ? "from" : "to", "must be a real date");
+        resp_field_error(r, has_from ? "from" : "to", "must be a real date");
         return;
     }
     const char *fid = r->session->family_id;

@@ -45,12 +45,14 @@
 #include "framework/log.h"
 #include "framework/server.h"
 
-extern const struct program auth_program, families_program, entries_program, summary_program,
-    stream_program, push_program, meta_program;
-static const struct program *const programs[] = {
-    &auth_program,   &families_program, &entries_program, &summary_program,
-    &stream_program, &push_program,     &meta_program,
-};
+/* Every program of cgi-bin/: the Makefile passes CARELOG_PROGRAM_LIST as
+ * X(auth) X(entries) ... from the same list it builds. */
+#define X(name) extern const struct program name##_program;
+CARELOG_PROGRAM_LIST
+#undef X
+#define X(name) &name##_program,
+static const struct program *const programs[] = {CARELOG_PROGRAM_LIST};
+#undef X
 #define NPROGRAMS (sizeof programs / sizeof programs[0])
 
 enum who { ANON, ANA, VIC, OTO, ADM, NWHO };

@@ -10,7 +10,6 @@
 #include "framework/config.h"
 #include "framework/http.h"
 #include "framework/route.h"
-#include "framework/server.h"
 #include "framework/session.h"
 
 bool access_init(char *err, size_t errsz)
@@ -65,17 +64,14 @@ bool access_check(struct request *r)
 {
     const struct route *rt = r->route;
     bool has_cookie = req_env(r, "HTTP_COOKIE") != NULL;
+    struct db *d = r->db;
     if (rt->access == ACCESS_PUBLIC) {
         /* Public routes may still want to know who is asking (/join). */
-        struct db *d = (rt->flags & ROUTE_NO_DB) || !has_cookie ? NULL : worker_db(r->worker);
-        if (d)
+        if (d && has_cookie)
             session_load(r, d);
         return true;
     }
-    struct db *d = req_db(r);
-    if (!d)
-        return false;
-    if (!session_load(r, d)) {
+    if (!d || !session_load(r, d)) {
         resp_error(r, 401, "unauthenticated", "Sign in first");
         return false;
     }

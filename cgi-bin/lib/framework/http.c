@@ -380,6 +380,20 @@ static bool out_write(struct request *r, const void *data, size_t n)
     return true;
 }
 
+void resp_forget(struct request *r)
+{
+    r->head_sent = false;
+    r->status = 0;
+    r->broken = false;
+    buf_reset(&r->headers);
+}
+
+bool resp_send_held(struct request *r, const struct buf *held)
+{
+    r->bytes_out -= held->len; /* counted once already, as they were held */
+    return out_write(r, held->p ? held->p : "", held->len);
+}
+
 bool resp_flush(struct request *r)
 {
     if (r->broken || r->detached)
@@ -471,6 +485,13 @@ void resp_error_fields(struct request *r, int status, const char *code, const ch
 void resp_error(struct request *r, int status, const char *code, const char *message)
 {
     resp_error_fields(r, status, code, message, NULL);
+}
+
+void resp_field_error(struct request *r, const char *field, const char *message)
+{
+    cJSON *f = cJSON_CreateObject();
+    cJSON_AddStringToObject(f, field, message);
+    resp_error_fields(r, 400, "validation_failed", "Some fields are missing or invalid", f);
 }
 
 void resp_no_content(struct request *r)

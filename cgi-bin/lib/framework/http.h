@@ -16,6 +16,7 @@
 #define REQ_PARAM_MAX  128
 #define REQ_PATH_MAX   2048
 
+struct db;
 struct route;
 struct worker;
 struct session;
@@ -54,6 +55,8 @@ struct request {
     struct buf headers; /* extra response header lines */
 
     struct worker *worker;
+    struct db *db;           /* the worker's connection, opened by the dispatcher (not for
+                                ROUTE_NO_DB routes) */
     FCGX_Request *fcgx;      /* the FastCGI request (NULL in CGI mode) */
     bool detached;           /* handed to someone else; the worker must not finish it */
     struct session *session; /* set by the access check when signed in */
@@ -130,6 +133,8 @@ void resp_raw(struct request *r, int status, const char *content_type, const cha
 void resp_error_fields(struct request *r, int status, const char *code, const char *message,
                        cJSON *fields);
 void resp_error(struct request *r, int status, const char *code, const char *message);
+/* 400 validation_failed naming one field (or query parameter) and why. */
+void resp_field_error(struct request *r, const char *field, const char *message);
 /* 204 with no body. */
 void resp_no_content(struct request *r);
 /* 500 internal: the database (or memory) failed us; the details are logged. */
@@ -146,5 +151,10 @@ const char *status_reason(int status);
 
 /* For the dispatcher: frees the per-request memory. */
 void req_arena_free(struct request *r);
+/* For the dispatcher's write transactions: forgets the answer begun so far
+ * (status, head, extra headers), so another can be given; and sends bytes an
+ * answer wrote into a holding buffer (r->sink) on to the real transport. */
+void resp_forget(struct request *r);
+bool resp_send_held(struct request *r, const struct buf *held);
 
 #endif

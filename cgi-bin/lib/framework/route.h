@@ -25,10 +25,12 @@ enum access {
 enum route_flags {
     ROUTE_JSON = 1 << 0,        /* the body must be a JSON object */
     ROUTE_NO_CSRF = 1 << 1,     /* a state-changing route callable without a session token */
-    ROUTE_NO_DB = 1 << 2,       /* the handler never touches the database */
+    ROUTE_NO_DB = 1 << 2,       /* the handler never touches the database (r->db is NULL) */
     ROUTE_ARCHIVED_OK = 1 << 3, /* a write allowed on an archived (read-only) family */
     ROUTE_STREAMS = 1 << 4,     /* the answer goes out as it is written (SSE, exports), so
                                    lighttpd must pass it on unbuffered (conf/routes.sh) */
+    ROUTE_WRITE = 1 << 5,       /* the handler runs inside one write transaction, begun and
+                                   ended by the dispatcher (server.h) */
 };
 
 struct route {

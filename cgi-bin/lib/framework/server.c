@@ -61,12 +61,52 @@ struct db *worker_db(struct worker *w)
     return &w->db;
 }
 
-struct db *req_db(struct request *r)
+/* ---------- transactions ---------- */
+
+bool req_begin(struct request *r)
 {
-    struct db *d = worker_db(r->worker);
-    if (!d)
-        resp_error(r, 503, "db_unavailable", "The database is not available");
-    return d;
+    if (db_begin(r->db))
+        return true;
+    resp_error(r, 503, "db_busy", "The database is busy; try again");
+    return false;
+}
+
+bool req_commit(struct request *r)
+{
+    if (db_commit(r->db))
+        return true;
+    db_rollback(r->db);
+    resp_error(r, 503, "db_busy", "The change could not be saved; try again");
+    return false;
+}
+
+/* A ROUTE_WRITE handler runs inside one write transaction. Its answer is
+ * held in memory until the commit has succeeded, so a client never hears
+ * "saved" about a write that did not happen; an answer of 400 or more rolls
+ * everything back, so nothing is half-written. */
+static void run_writing(struct request *r)
+{
+    if (!req_begin(r))
+        return;
+    struct buf held;
+    buf_init(&held, 64u << 20);
+    struct buf *outer = r->sink;
+    r->sink = &held;
+    r->route->handler(r);
+    r->sink = outer;
+    bool keep = r->head_sent && r->status < 400 && !held.oom;
+    if (keep && db_commit(r->db)) {
+        resp_send_held(r, &held);
+    } else {
+        db_rollback(r->db);
+        if (keep || held.oom) {
+            resp_forget(r);
+            resp_error(r, 503, "db_busy", "The change could not be saved; try again");
+        } else if (r->head_sent) {
+            resp_send_held(r, &held); /* the handler's own error answer */
+        }
+    }
+    buf_free(&held);
 }
 
 /* ---------- dispatch ---------- */
@@ -208,10 +248,17 @@ void handle_request(const struct program *p, struct request *r)
         }
     } else if (!decode_params(r, caps, ncaps)) {
         resp_error(r, 404, "not_found", "No such resource");
+    } else if (!(r->route->flags & ROUTE_NO_DB) && !(r->db = worker_db(r->worker))) {
+        resp_error(r, 503, "db_unavailable", "The database is not available");
     } else if (access_check(r) && (!(r->route->flags & ROUTE_JSON) || read_json_body(r))) {
-        r->route->handler(r);
-        if (!r->head_sent)
-            resp_error(r, 500, "internal", "The handler sent no response");
+        if (r->route->flags & ROUTE_WRITE)
+            run_writing(r);
+        else
+            r->route->handler(r);
+        if (!r->head_sent) {
+            log_event("error", "no_response", r->route->pattern);
+            resp_internal(r);
+        }
     }
     /* A detached request belongs to someone else now (see request_detach):
      * not one more byte from this thread. */

@@ -1,6 +1,8 @@
 /* server.h — how a carelog program runs: a route table handed to
  * program_main(), which serves it with N FastCGI worker threads (or once, as
- * a classic CGI), reading bodies, checking access and logging each request. */
+ * a classic CGI). The dispatcher routes each request, opens the database
+ * connection (r->db), checks access, reads the JSON body, runs ROUTE_WRITE
+ * handlers inside one transaction, and logs the request. */
 #ifndef CARELOG_SERVER_H
 #define CARELOG_SERVER_H
 
@@ -53,11 +55,17 @@ int program_main(const struct program *p, int argc, char **argv);
                                            .shutdown = SHUTDOWN};                                  \
     CARELOG_PROGRAM_MAIN(NAME)
 
-/* The worker's database connection, opened (and migrated) on first use. When
- * it cannot be had, replies 503 and returns NULL: handlers just return. */
-struct db *req_db(struct request *r);
-/* The same without replying, for /health. */
+/* The worker's database connection, opened (and migrated) on first use;
+ * NULL when it cannot be had. The dispatcher puts it in r->db before the
+ * access check (503 when it cannot), so handlers never open it themselves;
+ * only ROUTE_NO_DB routes (/health reports on it) call this. */
 struct db *worker_db(struct worker *w);
+
+/* Transactions for handlers that must do slow work (argon2id) before they
+ * write, so cannot be ROUTE_WRITE: false when it answered (503 db_busy;
+ * req_commit also rolls back). ROUTE_WRITE handlers call neither. */
+bool req_begin(struct request *r);
+bool req_commit(struct request *r);
 
 /* Runs one request through routing, body parsing, access checks and the
  * handler, then logs it. Used by the FastCGI loop, CGI mode and tests. */
