@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cycles } from './graph.mjs';
 
 const www = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'www');
 const root = join(www, 'js');
@@ -30,25 +31,6 @@ export function importsOf(src) {
     specs.push(m[1]);
   for (const m of code.matchAll(/\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g)) specs.push(m[1]);
   return specs;
-}
-
-// Every cycle found by a depth-first walk, each as a list of files.
-export function cycles(graph) {
-  const state = new Map(); // file → 'open' while on the path, 'done' after
-  const path = [];
-  const found = [];
-  const visit = (f) => {
-    state.set(f, 'open');
-    path.push(f);
-    for (const g of graph.get(f) || []) {
-      if (state.get(g) === 'open') found.push([...path.slice(path.indexOf(g)), g]);
-      else if (!state.has(g)) visit(g);
-    }
-    path.pop();
-    state.set(f, 'done');
-  };
-  for (const f of graph.keys()) if (!state.has(f)) visit(f);
-  return found;
 }
 
 function graphOf(dir) {
