@@ -5,6 +5,7 @@
 #include "framework/access.h"
 #include "framework/config.h"
 #include "data/db.h"
+#include "data/rows.h"
 #include "framework/http.h"
 #include "framework/log.h"
 #include "framework/route.h"

@@ -244,14 +244,8 @@ static cJSON *subject_json_row(sqlite3_stmt *st)
     cJSON_AddStringToObject(o, "id", db_col_text(st, 0));
     cJSON_AddStringToObject(o, "name", db_col_text(st, 1));
     cJSON_AddStringToObject(o, "kind", db_col_text(st, 2));
-    if (sqlite3_column_type(st, 3) == SQLITE_NULL)
-        cJSON_AddNullToObject(o, "birth_date");
-    else
-        cJSON_AddStringToObject(o, "birth_date", db_col_text(st, 3));
-    if (sqlite3_column_type(st, 4) == SQLITE_NULL)
-        cJSON_AddNullToObject(o, "sex");
-    else
-        cJSON_AddStringToObject(o, "sex", db_col_text(st, 4));
+    json_col_text(o, "birth_date", st, 3);
+    json_col_text(o, "sex", st, 4);
     cJSON_AddStringToObject(o, "colour", db_col_text(st, 5));
     cJSON_AddNumberToObject(o, "created_at", (double)sqlite3_column_int64(st, 6));
     cJSON_AddNumberToObject(o, "updated_at", (double)sqlite3_column_int64(st, 7));
@@ -561,10 +555,7 @@ static cJSON *link_json_row(sqlite3_stmt *st)
     cJSON_AddStringToObject(o, "id", db_col_text(st, 0));
     cJSON_AddStringToObject(o, "role", db_col_text(st, 1));
     cJSON_AddStringToObject(o, "label", db_col_text(st, 2));
-    if (sqlite3_column_type(st, 3) == SQLITE_NULL)
-        cJSON_AddNullToObject(o, "expires_at");
-    else
-        cJSON_AddNumberToObject(o, "expires_at", (double)sqlite3_column_int64(st, 3));
+    json_col_int(o, "expires_at", st, 3);
     if (sqlite3_column_type(st, 4) == SQLITE_NULL)
         cJSON_AddNullToObject(o, "max_uses");
     else
@@ -691,10 +682,7 @@ static void audit_get(struct request *r)
         cJSON_AddNumberToObject(e, "id", (double)last);
         cJSON_AddNumberToObject(e, "at", (double)sqlite3_column_int64(st, 1));
         cJSON_AddStringToObject(e, "action", db_col_text(st, 2));
-        if (sqlite3_column_type(st, 3) == SQLITE_NULL)
-            cJSON_AddNullToObject(e, "target");
-        else
-            cJSON_AddStringToObject(e, "target", db_col_text(st, 3));
+        json_col_text(e, "target", st, 3);
         cJSON *detail = cJSON_Parse(db_col_text(st, 4));
         cJSON_AddItemToObject(e, "detail", detail ? detail : cJSON_CreateObject());
         if (sqlite3_column_type(st, 5) == SQLITE_NULL) {

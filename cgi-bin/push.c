@@ -86,10 +86,7 @@ static cJSON *subscription_json_row(sqlite3_stmt *st)
         cJSON_AddNullToObject(o, "last_status");
     else
         cJSON_AddNumberToObject(o, "last_status", sqlite3_column_int(st, 6));
-    if (sqlite3_column_type(st, 7) == SQLITE_NULL)
-        cJSON_AddNullToObject(o, "last_sent_at");
-    else
-        cJSON_AddNumberToObject(o, "last_sent_at", (double)sqlite3_column_int64(st, 7));
+    json_col_int(o, "last_sent_at", st, 7);
     cJSON_AddNumberToObject(o, "created_at", (double)sqlite3_column_int64(st, 8));
     return o;
 }

@@ -41,30 +41,19 @@ static const char *const kinds[] = {"feed_due", "diaper_due", "daily", "once", N
     "EXISTS (SELECT 1 FROM reminder_optins o WHERE o.reminder_id = r.id AND o.member_id = ?), "    \
     "(SELECT count(*) FROM reminder_optins o WHERE o.reminder_id = r.id)"
 
-static void add_nullable_int(cJSON *o, const char *name, sqlite3_stmt *st, int col)
-{
-    if (sqlite3_column_type(st, col) == SQLITE_NULL)
-        cJSON_AddNullToObject(o, name);
-    else
-        cJSON_AddNumberToObject(o, name, (double)sqlite3_column_int64(st, col));
-}
-
 static cJSON *reminder_json_row(sqlite3_stmt *st)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "id", db_col_text(st, 0));
     cJSON_AddStringToObject(o, "subject_id", db_col_text(st, 1));
     cJSON_AddStringToObject(o, "kind", db_col_text(st, 2));
-    add_nullable_int(o, "interval_min", st, 3);
-    if (sqlite3_column_type(st, 4) == SQLITE_NULL)
-        cJSON_AddNullToObject(o, "time");
-    else
-        cJSON_AddStringToObject(o, "time", db_col_text(st, 4));
-    add_nullable_int(o, "at", st, 5);
+    json_col_int(o, "interval_min", st, 3);
+    json_col_text(o, "time", st, 4);
+    json_col_int(o, "at", st, 5);
     cJSON_AddStringToObject(o, "label", db_col_text(st, 6));
     cJSON_AddBoolToObject(o, "enabled", sqlite3_column_int(st, 7) == 1);
-    add_nullable_int(o, "snooze_until", st, 8);
-    add_nullable_int(o, "last_fired_for", st, 9);
+    json_col_int(o, "snooze_until", st, 8);
+    json_col_int(o, "last_fired_for", st, 9);
     cJSON_AddNumberToObject(o, "created_at", (double)sqlite3_column_int64(st, 10));
     cJSON_AddBoolToObject(o, "opted_in", sqlite3_column_int(st, 11) == 1);
     cJSON_AddNumberToObject(o, "optins", sqlite3_column_int(st, 12));

@@ -198,6 +198,13 @@ new_family() {
     req POST /api/v1/families "{\"name\":\"$1\",\"timezone\":\"${2:-Europe/London}\"}"
     jbody .id
 }
+# family_with_baby [TZ] — as $AS, a family "Home" (zone TZ, default
+# Europe/London) with one baby, Noa: sets FID and SID.
+family_with_baby() {
+    FID=$(new_family Home "${1:-Europe/London}")
+    req POST "/api/v1/families/$FID/subjects" '{"name":"Noa","kind":"baby"}'
+    SID=$(jbody .id)
+}
 # invite ROLE [LABEL] — as $AS in family $FID, makes a link; prints its token.
 invite() {
     req POST "/api/v1/families/$FID/links" "{\"role\":\"$1\",\"label\":\"${2:-$1 link}\"}"

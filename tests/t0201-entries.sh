@@ -8,9 +8,7 @@
 start_server REGISTRATION=open
 signup ana
 export AS=ana
-FID=$(new_family Home Europe/London)
-req POST "/api/v1/families/$FID/subjects" '{"name":"Noa","kind":"baby"}'
-SID=$(jbody .id)
+family_with_baby
 NOW=$(date +%s%3N)
 T=$((NOW - 3600000))
 

@@ -10,9 +10,7 @@ start_server REGISTRATION=open
 signup ana
 signup bob
 export AS=ana
-FID=$(new_family Home)
-req POST "/api/v1/families/$FID/subjects" '{"name":"Noa","kind":"baby"}'
-SID=$(jbody .id)
+family_with_baby
 TOKEN=$(invite caregiver Bob)
 join bob "$TOKEN"
 NOW=$(date +%s%3N)

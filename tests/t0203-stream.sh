@@ -9,9 +9,7 @@ start_server REGISTRATION=open STREAM_HEARTBEAT_MS=500
 signup ana
 signup bob
 export AS=ana
-FID=$(new_family Home)
-req POST "/api/v1/families/$FID/subjects" '{"name":"Noa","kind":"baby"}'
-SID=$(jbody .id)
+family_with_baby
 join bob "$(invite caregiver Bob)"
 
 # listen NAME [curl args] — opens a stream in the background into

@@ -7,9 +7,7 @@
 T_THREADS=4 start_server REGISTRATION=open
 signup ana
 export AS=ana
-FID=$(new_family Home)
-req POST "/api/v1/families/$FID/subjects" '{"name":"Noa","kind":"baby"}'
-SID=$(jbody .id)
+family_with_baby
 CSRF=$(cat "$T_DIR/csrf-ana")
 
 put_writer() { # put_writer N — single PUTs until the time is up

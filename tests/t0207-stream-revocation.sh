@@ -15,9 +15,7 @@ signup bob
 signup carl
 signup zoe
 export AS=ana
-FID=$(new_family Home)
-req POST "/api/v1/families/$FID/subjects" '{"name":"Noa","kind":"baby"}'
-SID=$(jbody .id)
+family_with_baby
 join bob "$(invite caregiver Bob)"
 join carl "$(invite viewer Carl)"
 db "UPDATE users SET is_admin = 1 WHERE email = 'zoe@example.com'"

@@ -9,9 +9,7 @@
 start_server REGISTRATION=open
 signup ana
 export AS=ana
-FID=$(new_family Home)
-req POST "/api/v1/families/$FID/subjects" '{"name":"Noa","kind":"baby"}'
-SID=$(jbody .id)
+family_with_baby
 NOW=$(date +%s%3N)
 
 # ---- sync: a change that is not an object ----

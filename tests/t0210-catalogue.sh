@@ -27,9 +27,7 @@ fi
 start_server REGISTRATION=open
 signup ana
 export AS=ana
-FID=$(new_family Home Europe/London)
-req POST "/api/v1/families/$FID/subjects" '{"name":"Noa","kind":"baby"}'
-SID=$(jbody .id)
+family_with_baby
 NOW=$(date +%s%3N)
 timed=$(jq -c '[.types | to_entries[] | select(.value.timed) | .key]' "$T_ROOT/catalogue/entries.json")
 jq -c --arg sid "$SID" --argjson now "$NOW" --argjson timed "$timed" '

@@ -33,9 +33,7 @@ is "$(stat -c %a "$T_DIR/data/vapid.pem")" 600 "the private key file is 0600"
 
 signup ana
 export AS=ana
-FID=$(new_family Home Europe/London)
-req POST "/api/v1/families/$FID/subjects" '{"name":"Noa","kind":"baby"}'
-SID=$(jbody .id)
+family_with_baby
 
 req POST /api/v1/push/subscriptions '{"endpoint":"http://example.com/push","keys":{"p256dh":"AAAA","auth":"short"},"extra":1}'
 is "$STATUS" 400 "bad subscription is 400"

@@ -6,6 +6,7 @@
 
 #include "data/catalogue.h"
 #include "data/db.h"
+#include "data/rows.h"
 #include "framework/http.h"
 #include "util/util.h"
 
@@ -42,22 +43,6 @@ bool entry_value_derive(const char *type, cJSON *value, const struct tz *zone, i
     return !t || cat_value_derive(t, value, zone, ts);
 }
 
-static void add_nullable_ms(cJSON *o, const char *name, sqlite3_stmt *st, int col)
-{
-    if (sqlite3_column_type(st, col) == SQLITE_NULL)
-        cJSON_AddNullToObject(o, name);
-    else
-        json_add_int64(o, name, sqlite3_column_int64(st, col));
-}
-
-static void add_nullable_text(cJSON *o, const char *name, sqlite3_stmt *st, int col)
-{
-    if (sqlite3_column_type(st, col) == SQLITE_NULL)
-        cJSON_AddNullToObject(o, name);
-    else
-        cJSON_AddStringToObject(o, name, db_col_text(st, col));
-}
-
 cJSON *entry_json_row(sqlite3_stmt *st)
 {
     cJSON *o = cJSON_CreateObject();
@@ -65,11 +50,11 @@ cJSON *entry_json_row(sqlite3_stmt *st)
     cJSON_AddStringToObject(o, "subject_id", db_col_text(st, 1));
     cJSON_AddStringToObject(o, "type", db_col_text(st, 2));
     json_add_int64(o, "ts", sqlite3_column_int64(st, 3));
-    add_nullable_ms(o, "end_ts", st, 4);
+    json_col_int(o, "end_ts", st, 4);
     cJSON *value = cJSON_Parse(db_col_text(st, 5));
     cJSON_AddItemToObject(o, "value", value ? value : cJSON_CreateObject());
-    add_nullable_text(o, "author_id", st, 6);
-    add_nullable_text(o, "author_name", st, 7);
+    json_col_text(o, "author_id", st, 6);
+    json_col_text(o, "author_name", st, 7);
     json_add_int64(o, "created_at", sqlite3_column_int64(st, 8));
     json_add_int64(o, "updated_at", sqlite3_column_int64(st, 9));
     cJSON_AddBoolToObject(o, "deleted", sqlite3_column_int(st, 10) == 1);

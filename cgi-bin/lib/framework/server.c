@@ -271,24 +271,6 @@ void handle_request(const struct program *p, struct request *r)
     request_cleanup(r);
 }
 
-void reply_rows(struct request *r, sqlite3_stmt *st, const char *key,
-                cJSON *(*row)(sqlite3_stmt *st))
-{
-    cJSON *list = cJSON_CreateArray();
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        cJSON_AddItemToArray(list, row(st));
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
-        cJSON_Delete(list);
-        resp_internal(r);
-        return;
-    }
-    cJSON *body = cJSON_CreateObject();
-    cJSON_AddItemToObject(body, key, list);
-    resp_json(r, 200, body);
-}
-
 void request_cleanup(struct request *r)
 {
     cJSON_Delete(r->json);

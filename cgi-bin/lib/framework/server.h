@@ -88,10 +88,6 @@ bool read_json_body(struct request *r);
  * flushes nor finishes it. */
 FCGX_Request *request_detach(struct request *r);
 
-/* Answers 200 {"<key>": [row(st) for each row]} for a bound statement. */
-void reply_rows(struct request *r, sqlite3_stmt *st, const char *key,
-                cJSON *(*row)(sqlite3_stmt *st));
-
 /* Releases what a request holds (arena, body, parsed JSON). */
 void request_cleanup(struct request *r);
 
