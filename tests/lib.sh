@@ -224,6 +224,36 @@ put_entry() {
         "$(jq -cn --arg sid "$SID" --argjson now "$(date +%s%3N)" "{subject_id: \$sid, updated_at: \$now} + ($2)")"
 }
 
+# ---- the live stream ----
+# listen NAME [curl args] — opens the family's stream in the background into
+# $T_DIR/sse-NAME, signed in with the cookie jar of $JAR (default NAME);
+# PID_NAME is its curl.
+listen() {
+    local name=$1
+    shift
+    curl -s -N -b "$T_DIR/jar-${JAR:-$name}" --max-time 120 "$@" \
+        "$BASE/api/v1/families/$FID/stream" > "$T_DIR/sse-$name" 2>/dev/null &
+    eval "PID_$name=$!"
+}
+# wait_for NAME REGEX [TENTHS] — waits (bounded, 5 s) until the stream shows REGEX.
+wait_for() {
+    for _ in $(seq 1 "${3:-50}"); do
+        grep -Eq -- "$2" "$T_DIR/sse-$1" && return 0
+        sleep 0.1
+    done
+    return 1
+}
+# ended NAME — waits (bounded, 5 s) until the stream's curl has exited.
+ended() {
+    local pid
+    pid=$(eval "echo \$PID_$1")
+    for _ in $(seq 1 50); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.1
+    done
+    return 1
+}
+
 # ---- the fake push service (tests/pushsvc.mjs) ----
 SVC_PID=""
 # start_svc [args] — the fake service on a free port; SVC_PORT, SVC_BASE.

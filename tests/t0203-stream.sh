@@ -12,23 +12,6 @@ export AS=ana
 family_with_baby
 join bob "$(invite caregiver Bob)"
 
-# listen NAME [curl args] — opens a stream in the background into
-# $T_DIR/sse-NAME, signed in with the cookie jar of $JAR (default NAME).
-listen() {
-    name=$1
-    shift
-    curl -s -N -b "$T_DIR/jar-${JAR:-$name}" --max-time 30 "$@" \
-        "$BASE/api/v1/families/$FID/stream" > "$T_DIR/sse-$name" 2>/dev/null &
-    eval "PID_$name=$!"
-}
-# wait_for NAME REGEX [TENTHS] — waits (bounded) until the stream shows REGEX.
-wait_for() {
-    for _ in $(seq 1 "${3:-30}"); do
-        grep -Eq -- "$2" "$T_DIR/sse-$1" && return 0
-        sleep 0.1
-    done
-    return 1
-}
 
 curl -s -o /dev/null -w '%{http_code}' "$BASE/api/v1/families/$FID/stream" > "$T_DIR/code"
 is "$(cat "$T_DIR/code")" 401 "no session: 401"

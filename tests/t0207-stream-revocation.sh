@@ -25,30 +25,6 @@ login() {
     AS=$1 req POST /api/v1/auth/login "{\"email\":\"$2@example.com\",\"password\":\"password-$2\"}"
     AS=$1 csrf_save
 }
-# listen NAME [JAR] — opens a stream into $T_DIR/sse-NAME (cookie jar JAR,
-# default NAME); PID_NAME is its curl.
-listen() {
-    curl -s -N -b "$T_DIR/jar-${2:-$1}" --max-time 120 \
-        "$BASE/api/v1/families/$FID/stream" > "$T_DIR/sse-$1" 2>/dev/null &
-    eval "PID_$1=$!"
-}
-# wait_for NAME REGEX — waits (bounded) until the stream shows REGEX.
-wait_for() {
-    for _ in $(seq 1 50); do
-        grep -Eq -- "$2" "$T_DIR/sse-$1" && return 0
-        sleep 0.1
-    done
-    return 1
-}
-# ended NAME — waits (bounded) until the stream's curl has exited.
-ended() {
-    pid=$(eval "echo \$PID_$1")
-    for _ in $(seq 1 50); do
-        kill -0 "$pid" 2>/dev/null || return 0
-        sleep 0.1
-    done
-    return 1
-}
 # write — as ana, logs an entry now; prints its id.
 write() {
     e=$(uuid)

@@ -12,21 +12,6 @@ export AS=ana
 FID=$(new_family Home)
 AS=ana2 req POST /api/v1/auth/login '{"email":"ana@example.com","password":"password-ana"}'
 
-# listen NAME [JAR] — opens a stream into $T_DIR/sse-NAME (cookie jar JAR,
-# default ana); PID_NAME is its curl.
-listen() {
-    curl -s -N -b "$T_DIR/jar-${2:-ana}" --max-time 60 \
-        "$BASE/api/v1/families/$FID/stream" > "$T_DIR/sse-$1" 2>/dev/null &
-    eval "PID_$1=$!"
-}
-# wait_for NAME REGEX — waits (bounded) until the stream shows REGEX.
-wait_for() {
-    for _ in $(seq 1 50); do
-        grep -Eq -- "$2" "$T_DIR/sse-$1" && return 0
-        sleep 0.1
-    done
-    return 1
-}
 # try [JAR] — one more stream for a moment; prints the status code, keeps
 # the body and headers.
 try() {
@@ -34,8 +19,8 @@ try() {
         --max-time 2 "$BASE/api/v1/families/$FID/stream" 2>/dev/null
 }
 
-listen one
-listen two
+JAR=ana listen one
+JAR=ana listen two
 ok "$(wait_for one '^event: presence' && wait_for two '^event: presence'; echo $?)" \
     "a session opens two streams"
 is "$(try)" 429 "a third stream of the same session is refused with 429"
