@@ -67,5 +67,5 @@ test('a queued change waits for its own author on a shared device', async () => 
   }
   assert.equal(list.length, 3, 'the three changes reached the server once Dana was back');
   assert.deepEqual([...new Set(list.map((e) => e.author_name))], ['Dana'], 'authored by Dana');
-  assert.deepEqual(errors, []);
+  assert.deepEqual(errors, [], `errors on the page:\n${errors.join('\n')}`);
 });
