@@ -9,6 +9,14 @@
 #include "framework/log.h"
 #include "util/util.h"
 
+/* Set once at start, before any thread opens a connection. */
+static bool durable = true;
+
+void db_set_durable(bool on)
+{
+    durable = on;
+}
+
 int db_open(struct db *d, const char *path, char *err, size_t errsz)
 {
     memset(d, 0, sizeof *d);
@@ -22,15 +30,19 @@ int db_open(struct db *d, const char *path, char *err, size_t errsz)
     }
     sqlite3_busy_timeout(d->h, 5000);
     sqlite3_extended_result_codes(d->h, 1);
-    /* WAL lets readers run beside one writer; NORMAL sync is durable across
-     * application crashes and loses at most the last commits on power loss. */
+    /* WAL lets readers run beside one writer. FULL syncs the WAL at every
+     * commit, so what was committed (and answered) survives a power loss;
+     * NORMAL survives a crash of the program but may lose the last commits
+     * on power loss. Group commit (framework/commit.c) shares the sync. */
     static const char setup[] = "PRAGMA journal_mode=WAL;"
-                                "PRAGMA synchronous=NORMAL;"
                                 "PRAGMA foreign_keys=ON;"
                                 "PRAGMA temp_store=MEMORY;"
                                 "PRAGMA cache_size=-1024;";
     char *msg = NULL;
     rc = sqlite3_exec(d->h, setup, NULL, NULL, &msg);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(d->h, durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL",
+                          NULL, NULL, &msg);
     if (rc != SQLITE_OK) {
         snprintf(err, errsz, "setup: %s", msg ? msg : sqlite3_errstr(rc));
         sqlite3_free(msg);

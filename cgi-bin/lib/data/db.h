@@ -32,6 +32,9 @@ struct migration {
 extern const struct migration carelog_migrations[];
 extern const size_t carelog_migrations_count;
 
+/* Whether commits are synced to disk before they return (synchronous=FULL,
+ * the default) or only written (NORMAL). Called once at start. */
+void db_set_durable(bool on);
 /* Opens (creating if needed) and configures a connection. 0 on success. */
 int db_open(struct db *d, const char *path, char *err, size_t errsz);
 void db_close(struct db *d);

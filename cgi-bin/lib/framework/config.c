@@ -1,6 +1,8 @@
 /* config.c — environment settings shared by every carelog program. */
 #include "framework/config.h"
 
+#include "data/db.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,5 +65,13 @@ bool config_load(char *err, size_t errsz)
         return false;
     }
     cfg.threads = (int)v;
+    /* CARELOG_SYNC=normal trades the last commits on power loss for speed. */
+    const char *sync = getenv("CARELOG_SYNC");
+    if (sync && *sync && strcmp(sync, "full") != 0 && strcmp(sync, "normal") != 0) {
+        snprintf(err, errsz, "CARELOG_SYNC must be full or normal");
+        return false;
+    }
+    cfg.durable = !sync || strcmp(sync, "normal") != 0;
+    db_set_durable(cfg.durable);
     return true;
 }

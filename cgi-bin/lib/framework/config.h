@@ -16,6 +16,7 @@ struct config {
     char db_path[PATH_MAX];  /* DATA_DIR/carelog.db */
     size_t max_body;         /* CARELOG_MAX_BODY bytes, default 1 MiB */
     int threads;             /* CARELOG_THREADS worker threads, default 4 */
+    bool durable;            /* CARELOG_SYNC=full (default): commits synced before the answer */
 };
 
 extern struct config cfg;

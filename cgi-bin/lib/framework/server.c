@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "framework/access.h"
+#include "framework/commit.h"
 #include "data/catalogue.h"
 #include "framework/config.h"
 #include "framework/log.h"
@@ -78,35 +79,6 @@ bool req_commit(struct request *r)
     db_rollback(r->db);
     resp_error(r, 503, "db_busy", "The change could not be saved; try again");
     return false;
-}
-
-/* A ROUTE_WRITE handler runs inside one write transaction. Its answer is
- * held in memory until the commit has succeeded, so a client never hears
- * "saved" about a write that did not happen; an answer of 400 or more rolls
- * everything back, so nothing is half-written. */
-static void run_writing(struct request *r)
-{
-    if (!req_begin(r))
-        return;
-    struct buf held;
-    buf_init(&held, 64u << 20);
-    struct buf *outer = r->sink;
-    r->sink = &held;
-    r->route->handler(r);
-    r->sink = outer;
-    bool keep = r->head_sent && r->status < 400 && !held.oom;
-    if (keep && db_commit(r->db)) {
-        resp_send_held(r, &held);
-    } else {
-        db_rollback(r->db);
-        if (keep || held.oom) {
-            resp_forget(r);
-            resp_error(r, 503, "db_busy", "The change could not be saved; try again");
-        } else if (r->head_sent) {
-            resp_send_held(r, &held); /* the handler's own error answer */
-        }
-    }
-    buf_free(&held);
 }
 
 /* ---------- dispatch ---------- */
@@ -252,7 +224,7 @@ void handle_request(const struct program *p, struct request *r)
         resp_error(r, 503, "db_unavailable", "The database is not available");
     } else if (access_check(r) && (!(r->route->flags & ROUTE_JSON) || read_json_body(r))) {
         if (r->route->flags & ROUTE_WRITE)
-            run_writing(r);
+            commit_run(r);
         else
             r->route->handler(r);
         if (!r->head_sent) {
@@ -435,6 +407,13 @@ static int serve_fastcgi(const struct program *p)
     }
     if (p->shutdown)
         p->shutdown();
+    unsigned long long groups, grouped;
+    commit_counts(&groups, &grouped);
+    if (groups) {
+        char detail[64];
+        snprintf(detail, sizeof detail, "%llu writes in %llu commits", grouped, groups);
+        log_event("info", "group_commit", detail);
+    }
     free(workers);
     free(threads);
     return started > 0 ? 0 : 1;
