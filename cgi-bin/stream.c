@@ -4,14 +4,15 @@
  *
  * Worker threads accept and authorise a stream like any request, then hand
  * the open FastCGI request to one event-loop thread that owns every stream of
- * this process. Writers live in other processes; they wake the loop through
- * the database itself: inotify sees the SQLite WAL file change, so 500 idle
- * streams cost one sleeping thread and no polling. A commit writes its WAL
- * frames (which inotify sees) before it publishes them in the shared-memory
- * index (an mmap write, which it does not), so a wake-up is confirmed with
- * PRAGMA data_version, re-checked every 20 ms for a moment after each wake.
- * A once-a-second check of the same pragma is the safety net; where inotify
- * is missing, it runs every 250 ms (one cheap check for all streams).
+ * this process. Writers live in other processes; after each commit they send
+ * one datagram to this program's socket DATA_DIR/sockets/stream.wake
+ * (framework/wake.c), so 500 idle streams cost one sleeping thread, no
+ * polling, and nothing per page a writer writes. A datagram says only
+ * "something was committed": the loop confirms it with PRAGMA data_version
+ * and reads what changed by sequence number, so a lost or merged datagram
+ * loses no event. A once-a-second check of the same pragma is the safety net
+ * (for writers that send none, such as carelogctl); without the socket it
+ * runs every 250 ms (one cheap check for all streams).
  *
  * A stream lives only as long as its session and membership. Triggers log
  * every end of either in stream_revocations (sql/006); on each wake the hub
@@ -30,11 +31,12 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <sys/inotify.h>
+#include <sys/un.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "data/entry.h"
+#include "framework/wake.h"
 
 static void stream_open(struct request *r);
 
@@ -45,8 +47,6 @@ static const struct route routes[] = {
 #define HEARTBEAT_MS     25000 /* STREAM_HEARTBEAT_MS overrides it (tests) */
 #define FALLBACK_POLL_MS 250
 #define SAFETY_POLL_MS   1000
-#define SETTLE_POLL_MS   20 /* re-checks after a wake, for SETTLE_MS */
-#define SETTLE_MS        300
 #define MAX_REPLAY       1000
 #define MAX_STREAMS      20000
 #define MAX_PER_SESSION  6 /* STREAM_MAX_PER_SESSION overrides it (tests) */
@@ -95,7 +95,7 @@ static struct {
 
     pthread_t thread;
     bool running;
-    int epoll_fd, inotify_fd;
+    int epoll_fd, commit_fd; /* commit_fd: writers' datagrams */
     struct client *clients;
     struct db db;
     bool db_ready;
@@ -107,7 +107,7 @@ static struct {
          .max_per_session = MAX_PER_SESSION,
          .wake_fd = -1,
          .epoll_fd = -1,
-         .inotify_fd = -1};
+         .commit_fd = -1};
 
 /* ---------- stream slots (worker threads and the loop, under hub.lock) ---------- */
 
@@ -602,7 +602,6 @@ static void *hub_main(void *arg)
     (void)arg;
     int64_t now = mono_us() / 1000;
     int64_t next_beat = now + hub.heartbeat_ms;
-    int64_t settle_until = 0; /* re-check often until then (after a wake) */
     int64_t next_check = now; /* the next data_version check */
     struct epoll_event events[64];
     for (;;) {
@@ -618,10 +617,10 @@ static void *hub_main(void *arg)
                 uint64_t v;
                 if (read(hub.wake_fd, &v, sizeof v) < 0 && errno != EAGAIN)
                     break;
-            } else if (tag == &hub.inotify_fd) {
-                char buf[4096];
-                while (read(hub.inotify_fd, buf, sizeof buf) > 0)
-                    touched = true;
+            } else if (tag == &hub.commit_fd) {
+                char buf[64];
+                while (recv(hub.commit_fd, buf, sizeof buf, MSG_DONTWAIT) >= 0)
+                    touched = true; /* any number of commits: one pass */
             } else {
                 /* A stream's socket is readable: lighttpd closed it (the
                  * browser went away) or sent an abort. Either way, done. */
@@ -635,13 +634,10 @@ static void *hub_main(void *arg)
         if (stopping)
             break;
         now = mono_us() / 1000;
-        if (touched)
-            settle_until = now + SETTLE_MS;
         bool changed = false, beat = now >= next_beat;
         if (touched || now >= next_check) {
             changed = data_changed();
-            int64_t every = hub.inotify_fd < 0 ? FALLBACK_POLL_MS : SAFETY_POLL_MS;
-            next_check = now + (now < settle_until ? SETTLE_POLL_MS : every);
+            next_check = now + (hub.commit_fd < 0 ? FALLBACK_POLL_MS : SAFETY_POLL_MS);
         }
         if (changed || beat || arrivals)
             hub_pass(changed, beat);
@@ -661,6 +657,27 @@ static void *hub_main(void *arg)
 }
 
 /* ---------- setup and shutdown ---------- */
+
+/* The socket writers' datagrams arrive on (framework/wake.c sends them). A
+ * path left by an earlier run is replaced: this program is its one reader. */
+static bool commit_socket_open(void)
+{
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    if (!wake_path(cfg.data_dir, addr.sun_path, sizeof addr.sun_path))
+        return false;
+    hub.commit_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (hub.commit_fd < 0)
+        return false;
+    unlink(addr.sun_path);
+    struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &hub.commit_fd};
+    if (bind(hub.commit_fd, (const struct sockaddr *)&addr, sizeof addr) != 0 ||
+        epoll_ctl(hub.epoll_fd, EPOLL_CTL_ADD, hub.commit_fd, &ev) != 0) {
+        close(hub.commit_fd);
+        hub.commit_fd = -1;
+        return false;
+    }
+    return true;
+}
 
 static bool hub_start(void)
 {
@@ -689,22 +706,8 @@ static bool hub_start(void)
     struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &hub.wake_fd};
     if (epoll_ctl(hub.epoll_fd, EPOLL_CTL_ADD, hub.wake_fd, &ev) != 0)
         return false;
-    /* Any commit by any process writes the WAL file in the data directory. */
-    hub.inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-    if (hub.inotify_fd >= 0 &&
-        inotify_add_watch(hub.inotify_fd, cfg.data_dir, IN_MODIFY | IN_CREATE) < 0) {
-        close(hub.inotify_fd);
-        hub.inotify_fd = -1;
-    }
-    if (hub.inotify_fd >= 0) {
-        struct epoll_event iev = {.events = EPOLLIN, .data.ptr = &hub.inotify_fd};
-        if (epoll_ctl(hub.epoll_fd, EPOLL_CTL_ADD, hub.inotify_fd, &iev) != 0) {
-            close(hub.inotify_fd);
-            hub.inotify_fd = -1;
-        }
-    }
-    if (hub.inotify_fd < 0)
-        log_event("warn", "inotify_unavailable", "polling data_version every 250 ms");
+    if (!commit_socket_open())
+        log_event("warn", "stream_wake_unavailable", "polling data_version every 250 ms");
     data_changed(); /* remember the current version */
     if (pthread_create(&hub.thread, NULL, hub_main, NULL) != 0)
         return false;
@@ -744,8 +747,8 @@ static void stream_shutdown(void)
         slot_give(c->session_id);
         free(c);
     }
-    if (hub.inotify_fd >= 0)
-        close(hub.inotify_fd);
+    if (hub.commit_fd >= 0)
+        close(hub.commit_fd);
     close(hub.wake_fd);
     close(hub.epoll_fd);
     db_close(&hub.db);

@@ -134,11 +134,20 @@ bool db_begin(struct db *d)
     return false;
 }
 
+static void (*commit_hook)(void);
+
+void db_on_commit(void (*fn)(void))
+{
+    commit_hook = fn;
+}
+
 bool db_commit(struct db *d)
 {
     if (!exec_simple(d, "COMMIT"))
         return false; /* the caller rolls back, which releases the lock */
     write_lock_release(d);
+    if (commit_hook)
+        commit_hook();
     return true;
 }
 

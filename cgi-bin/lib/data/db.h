@@ -55,6 +55,9 @@ void db_release_all(struct db *d);
  * db_commit or db_rollback (db_release_all rolls back a forgotten one). */
 bool db_begin(struct db *d);
 bool db_commit(struct db *d);
+/* Calls fn after every successful db_commit (framework/wake.c: it wakes the
+ * live stream). Set once at start, before any thread commits. */
+void db_on_commit(void (*fn)(void));
 void db_rollback(struct db *d);
 
 /* Highest applied migration, 0 for a fresh database, -1 on error. */

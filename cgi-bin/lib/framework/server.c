@@ -19,6 +19,7 @@
 #include "framework/commit.h"
 #include "data/catalogue.h"
 #include "framework/config.h"
+#include "framework/wake.h"
 #include "framework/log.h"
 
 extern char **environ;
@@ -459,6 +460,8 @@ int program_main(const struct program *p, int argc, char **argv)
         log_event("error", "access_init_failed", err);
         return 1;
     }
+    if (!wake_on_commit(cfg.data_dir))
+        log_event("warn", "wake_unavailable", "the live stream falls back to polling");
     /* The entry rules, parsed once before any thread needs them. */
     if (!catalogue_init(err, sizeof err)) {
         log_event("error", "bad_catalogue", err);
