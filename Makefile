@@ -82,7 +82,7 @@ $(OUT)/obj/lib/%.o: cgi-bin/lib/%.c $(LIB_HDR)
 $(OUT)/obj/%.o: cgi-bin/%.c $(LIB_HDR) $(wildcard cgi-bin/*.h)
 	@mkdir -p $(@D)
 	@echo "  CC  $<"; $(CC) $(CFLAGS) -c $< -o $@
-$(OUT)/obj/cmd/%.o: cmd/%.c $(LIB_HDR) $(wildcard cgi-bin/*.h)
+$(OUT)/obj/cmd/%.o: cmd/%.c $(LIB_HDR) $(wildcard cgi-bin/*.h) $(wildcard cmd/*.h)
 	@mkdir -p $(@D)
 	@echo "  CC  $<"; $(CC) $(CFLAGS) -c $< -o $@
 $(LIB): $(LIB_OBJ)
@@ -90,6 +90,11 @@ $(LIB): $(LIB_OBJ)
 	@ar rcs $@ $^
 
 $(OUT)/bin/meta: $(OUT)/obj/meta.o $(OUT)/obj/gen/openapi.o $(LIB)
+	@mkdir -p $(@D)
+	@echo "  LD  $@"; $(CC) $(MODELINK) $^ $(LDLIBS) -o $@
+# carelogctl's backups live in files of their own (cmd/backup.c, cmd/tar.c).
+CTL_OBJ := $(OUT)/obj/cmd/backup.o $(OUT)/obj/cmd/tar.o
+$(OUT)/bin/carelogctl: $(OUT)/obj/cmd/carelogctl.o $(CTL_OBJ) $(LIB)
 	@mkdir -p $(@D)
 	@echo "  LD  $@"; $(CC) $(MODELINK) $^ $(LDLIBS) -o $@
 $(OUT)/bin/%: $(OUT)/obj/%.o $(LIB)
