@@ -154,8 +154,8 @@ run: deps
 	@$(MAKE) --no-print-directory www
 	@$(MAKE) --no-print-directory programs
 	@DATA_DIR=$(DATA_DIR) build/bin/carelogctl setup
-	@echo "carelog on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
-	@PORT=$(PORT) DATA_DIR=$(DATA_DIR) exec lighttpd -D -f lighttpd.conf
+	@echo "carelog on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)$${REPLICA_URL:+, replicated to $$REPLICA_URL}"
+	@PORT=$(PORT) DATA_DIR=$(DATA_DIR) exec sh conf/serve.sh
 
 test: deps
 	@sh tools/deps.sh test

@@ -759,6 +759,12 @@ static bool server_running(void)
 /* Puts the restored copy in place of a missing live database. */
 static bool install_fresh(const char *restored, char *err, size_t errsz)
 {
+    /* The live database is always in WAL mode (readers beside a writer). */
+    sqlite3 *h = open_raw(restored, false, err, errsz);
+    bool wal = h && exec(h, "PRAGMA journal_mode=WAL", err, errsz);
+    sqlite3_close(h);
+    if (!wal)
+        return false;
     remove_sidecars(cfg.db_path); /* a -wal without its database must not be replayed */
     if (!own_like_data_dir(restored) || rename(restored, cfg.db_path) != 0 ||
         !fsync_dir(cfg.data_dir)) {
@@ -797,6 +803,12 @@ static bool carry_over(sqlite3 *t, const char *prev, bool *pruned, char *err, si
     if (!exec_bound(t, "ATTACH ?1 AS prev", prev, err, errsz))
         return false;
     bool ok = exec(t, "BEGIN", err, errsz);
+    /* Is the live database the newer one (a rollback to a backup), rather
+     * than an older one being brought forward (recovery from a replica)? */
+    bool live_newer = ok && query_ll(t,
+                                     "SELECT (SELECT value FROM prev.seq_counter) >= "
+                                     "(SELECT value FROM main.seq_counter)",
+                                     0) == 1;
     /* Sync cursors: the sequence never goes back. */
     ok = ok && exec(t,
                     "UPDATE main.seq_counter SET value = max(value, coalesce((SELECT value FROM "
@@ -812,14 +824,16 @@ static bool carry_over(sqlite3 *t, const char *prev, bool *pruned, char *err, si
                   "AND name IN (SELECT name FROM main.sqlite_master WHERE type = 'table')",
                   err, errsz);
     }
-    /* Sessions: from the same instance (an account in common), only those
-     * alive now survive; the stream hub ends the streams of live sessions the
-     * restored database does not have. From another instance (a fresh one
-     * set up before the restore), the backup's sessions are the truth. */
-    *pruned = ok && query_ll(t,
-                             "SELECT EXISTS (SELECT 1 FROM main.users m JOIN prev.users p "
-                             "USING (id))",
-                             0) == 1;
+    /* Sessions: rolling the same instance (an account in common) back to an
+     * older backup, only those alive now survive, and the stream hub ends the
+     * streams of live sessions the restored database does not have. From
+     * another instance (a fresh one set up before the restore), or when the
+     * restored database is the newer one, its sessions are the truth. */
+    *pruned = ok && live_newer &&
+              query_ll(t,
+                       "SELECT EXISTS (SELECT 1 FROM main.users m JOIN prev.users p "
+                       "USING (id))",
+                       0) == 1;
     if (ok && *pruned)
         ok = exec(t, "DELETE FROM main.sessions WHERE id NOT IN (SELECT id FROM prev.sessions)",
                   err, errsz);
@@ -841,7 +855,9 @@ static bool swap_live(const char *restored, const char *aside, char *err, size_t
     bool ok = false, pruned = false;
     sqlite3 *live = open_raw(cfg.db_path, false, err, errsz);
     sqlite3 *t = live ? open_raw(restored, false, err, errsz) : NULL;
-    if (!t) {
+    /* Readers must see the old database while the swap writes: WAL. */
+    if (!t || !exec(live, "PRAGMA journal_mode=WAL", err, errsz)) {
+        sqlite3_close(t);
         sqlite3_close(live);
         return false;
     }
