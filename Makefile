@@ -253,6 +253,10 @@ install-files:
 	install -m 0644 README.md $(DESTDIR)$(DOCDIR)/
 	if [ -f docs/SCALING.md ]; then install -m 0644 docs/SCALING.md $(DESTDIR)$(DOCDIR)/; fi
 
+# A Debian package of the release build: build/carelog_VERSION_ARCH.deb.
+deb: programs www
+	@sh tools/deb.sh build
+
 clean:
 	rm -rf build
 .SECONDARY:
