@@ -236,6 +236,8 @@ install-files:
 	cp -R www/. $(DESTDIR)$(PKGDATADIR)/www/
 	chmod -R u=rwX,go=rX $(DESTDIR)$(PKGDATADIR)/www
 	install -m 0644 $(CONF_HELPERS:%=conf/%) $(DESTDIR)$(PKGDATADIR)/conf/
+	chmod 0755 $(DESTDIR)$(PKGDATADIR)/conf/env.sh $(DESTDIR)$(PKGDATADIR)/conf/routes.sh \
+	    $(DESTDIR)$(PKGDATADIR)/conf/serve.sh $(DESTDIR)$(PKGDATADIR)/conf/litestream.sh
 	{ echo '# layout.sh — written by make install: where this installation keeps things.'; \
 	  echo ': "$${CARELOG_BIN:=$(PKGLIBDIR)}"'; \
 	  echo ': "$${CARELOG_WWW:=$(PKGDATADIR)/www}"'; \

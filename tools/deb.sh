@@ -18,13 +18,22 @@ root=$stage/root
 make -s --no-print-directory install-files BUILD="${BUILD:-release}" DESTDIR="$root" PREFIX=/usr \
     SYSCONFDIR=/etc UNITDIR=/lib/systemd/system > /dev/null
 
-# Debian's documentation layout: the copyright file, a changelog.
+maintainer=${DEB_MAINTAINER:-carelog packagers <packagers@carelog.example.org>}
+# Debian's documentation layout: the copyright file, a changelog (a native
+# package: changelog.gz), lintian's overrides.
 doc=$root/usr/share/doc/carelog
 install -m 0644 tools/deb/copyright "$doc/copyright"
-printf 'carelog (%s) unstable; urgency=medium\n\n  * Release %s.\n\n -- carelog <carelog@localhost>  %s\n' \
-    "$version" "$version" "$(date -R -d @"${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}")" |
-    gzip -9n > "$doc/changelog.Debian.gz"
-chmod 0644 "$doc/changelog.Debian.gz"
+printf 'carelog (%s) unstable; urgency=medium\n\n  * Release %s.\n\n -- %s  %s\n' \
+    "$version" "$version" "$maintainer" \
+    "$(date -R -d @"${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}")" |
+    gzip -9n > "$doc/changelog.gz"
+chmod 0644 "$doc/changelog.gz"
+install -D -m 0644 tools/deb/lintian-overrides "$root/usr/share/lintian/overrides/carelog"
+# Debian ships programs stripped (the symbols stay in the build tree).
+for f in "$root"/usr/lib/carelog/*; do
+    [ "$(basename "$f")" = litestream ] || strip --strip-unneeded --remove-section=.comment \
+        --remove-section=.note "$f"
+done
 
 # Depends: who ships each library the programs need (the first owner).
 libs=$(for f in "$root"/usr/lib/carelog/*; do
@@ -49,7 +58,7 @@ cat > "$root/DEBIAN/control" <<CONTROL
 Package: carelog
 Version: $version
 Architecture: $arch
-Maintainer: carelog <carelog@localhost>
+Maintainer: $maintainer
 Installed-Size: $size
 Depends: $depends
 Section: web
