@@ -57,7 +57,8 @@ FUZZERS  := $(FUZZ_SRC:tests/fuzz/%.c=$(OUT)/fuzz/%)
 TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOLS    := $(TOOL_SRC:tests/tools/%.c=$(OUT)/tests/tools/%)
 
-.PHONY: all programs units fuzzers run test fuzz bench bench-pwa deps clean format lint www www-vendor
+.PHONY: all programs units fuzzers run test fuzz bench bench-pwa deps clean format lint www www-vendor \
+        install install-files deb
 all: programs
 programs: $(BINS)
 units: $(UNITS) $(TOOLS)
@@ -82,7 +83,7 @@ $(OUT)/obj/lib/%.o: cgi-bin/lib/%.c $(LIB_HDR)
 $(OUT)/obj/%.o: cgi-bin/%.c $(LIB_HDR) $(wildcard cgi-bin/*.h)
 	@mkdir -p $(@D)
 	@echo "  CC  $<"; $(CC) $(CFLAGS) -c $< -o $@
-$(OUT)/obj/cmd/%.o: cmd/%.c $(LIB_HDR) $(wildcard cgi-bin/*.h)
+$(OUT)/obj/cmd/%.o: cmd/%.c $(LIB_HDR) $(wildcard cgi-bin/*.h) $(wildcard cmd/*.h)
 	@mkdir -p $(@D)
 	@echo "  CC  $<"; $(CC) $(CFLAGS) -c $< -o $@
 $(LIB): $(LIB_OBJ)
@@ -90,6 +91,11 @@ $(LIB): $(LIB_OBJ)
 	@ar rcs $@ $^
 
 $(OUT)/bin/meta: $(OUT)/obj/meta.o $(OUT)/obj/gen/openapi.o $(LIB)
+	@mkdir -p $(@D)
+	@echo "  LD  $@"; $(CC) $(MODELINK) $^ $(LDLIBS) -o $@
+# carelogctl's backups live in files of their own (cmd/backup.c, cmd/tar.c).
+CTL_OBJ := $(OUT)/obj/cmd/backup.o $(OUT)/obj/cmd/tar.o
+$(OUT)/bin/carelogctl: $(OUT)/obj/cmd/carelogctl.o $(CTL_OBJ) $(LIB)
 	@mkdir -p $(@D)
 	@echo "  LD  $@"; $(CC) $(MODELINK) $^ $(LDLIBS) -o $@
 $(OUT)/bin/%: $(OUT)/obj/%.o $(LIB)
@@ -150,8 +156,8 @@ run: deps
 	@$(MAKE) --no-print-directory www
 	@$(MAKE) --no-print-directory programs
 	@DATA_DIR=$(DATA_DIR) build/bin/carelogctl setup
-	@echo "carelog on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
-	@PORT=$(PORT) DATA_DIR=$(DATA_DIR) exec lighttpd -D -f lighttpd.conf
+	@echo "carelog on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)$${REPLICA_URL:+, replicated to $$REPLICA_URL}"
+	@PORT=$(PORT) DATA_DIR=$(DATA_DIR) exec sh conf/serve.sh
 
 test: deps
 	@sh tools/deps.sh test
@@ -192,6 +198,67 @@ format: node_modules/.package-lock.json
 	node_modules/.bin/biome format --write
 lint: node_modules/.package-lock.json
 	@sh tests/run-all.sh tests/t0010-lint.sh
+
+# ---- install: GNU conventions (PREFIX, DESTDIR and the usual directories) ----
+# bin/carelogctl (a wrapper reading the service's carelog.env), lib/carelog/
+# (the FastCGI programs, carelog-push, carelogctl, Litestream), share/carelog/
+# (www/, the conf/ helpers with conf/layout.sh naming this layout),
+# etc/carelog/ (lighttpd.conf, carelog.env) and the systemd units. The SQL
+# migrations and the catalogue are compiled into the programs.
+PREFIX       ?= /usr/local
+BINDIR       ?= $(PREFIX)/bin
+LIBDIR       ?= $(PREFIX)/lib
+DATAROOTDIR  ?= $(PREFIX)/share
+SYSCONFDIR   ?= $(PREFIX)/etc
+DOCDIR       ?= $(DATAROOTDIR)/doc/carelog
+UNITDIR      ?= $(LIBDIR)/systemd/system
+CARELOG_DATA ?= /var/lib/carelog
+PKGLIBDIR    := $(LIBDIR)/carelog
+PKGDATADIR   := $(DATAROOTDIR)/carelog
+LITESTREAM_BIN := node_modules/@flydotio/litestream-linux-x64/litestream
+UNITS_SYSTEMD  := carelog.service carelog-push.service carelog-push.timer carelog-backup.service \
+                  carelog-backup.timer
+CONF_HELPERS   := env.sh paths.sh routes.sh serve.sh litestream.sh tls.conf
+SUBST = sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@PKGLIBDIR@|$(PKGLIBDIR)|g' \
+            -e 's|@PKGDATADIR@|$(PKGDATADIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+            -e 's|@DOCDIR@|$(DOCDIR)|g' -e 's|@DATA_DIR@|$(CARELOG_DATA)|g'
+install: programs www
+	@$(MAKE) --no-print-directory install-files
+# What is built, copied (make install builds first; tests install a build).
+install-files:
+	@test -f www/sw.js || { echo "install: run make www first" >&2; exit 1; }
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PKGLIBDIR) $(DESTDIR)$(PKGDATADIR)/conf \
+	    $(DESTDIR)$(PKGDATADIR)/www $(DESTDIR)$(SYSCONFDIR)/carelog $(DESTDIR)$(UNITDIR) \
+	    $(DESTDIR)$(DOCDIR)
+	install -m 0755 $(PROGRAMS:%=$(OUT)/bin/%) $(COMMANDS:%=$(OUT)/bin/%) $(DESTDIR)$(PKGLIBDIR)/
+	if [ -x $(LITESTREAM_BIN) ]; then install -m 0755 $(LITESTREAM_BIN) $(DESTDIR)$(PKGLIBDIR)/litestream; fi
+	$(SUBST) conf/carelogctl.in > $(DESTDIR)$(BINDIR)/carelogctl
+	chmod 0755 $(DESTDIR)$(BINDIR)/carelogctl
+	cp -R www/. $(DESTDIR)$(PKGDATADIR)/www/
+	chmod -R u=rwX,go=rX $(DESTDIR)$(PKGDATADIR)/www
+	install -m 0644 $(CONF_HELPERS:%=conf/%) $(DESTDIR)$(PKGDATADIR)/conf/
+	chmod 0755 $(DESTDIR)$(PKGDATADIR)/conf/env.sh $(DESTDIR)$(PKGDATADIR)/conf/routes.sh \
+	    $(DESTDIR)$(PKGDATADIR)/conf/serve.sh $(DESTDIR)$(PKGDATADIR)/conf/litestream.sh
+	{ echo '# layout.sh — written by make install: where this installation keeps things.'; \
+	  echo ': "$${CARELOG_BIN:=$(PKGLIBDIR)}"'; \
+	  echo ': "$${CARELOG_WWW:=$(PKGDATADIR)/www}"'; \
+	  echo ': "$${DATA_DIR:=$(CARELOG_DATA)}"'; \
+	  echo ': "$${LITESTREAM:=$(PKGLIBDIR)/litestream}"'; \
+	  echo ': "$${LIGHTTPD_CONF:=$(SYSCONFDIR)/carelog/lighttpd.conf}"'; \
+	  echo 'CARELOG_PROGRAMS="$(PROGRAMS)"'; } > $(DESTDIR)$(PKGDATADIR)/conf/layout.sh
+	sed -e 's|include_shell "sh conf/|include_shell "sh $(PKGDATADIR)/conf/|' \
+	    -e '1i # Installed by make install for the system layout ($(PKGDATADIR)).' \
+	    lighttpd.conf > $(DESTDIR)$(SYSCONFDIR)/carelog/lighttpd.conf
+	if [ -n "$(DESTDIR)" ] || [ ! -e $(SYSCONFDIR)/carelog/carelog.env ]; then \
+	    $(SUBST) conf/carelog.env > $(DESTDIR)$(SYSCONFDIR)/carelog/carelog.env; fi
+	for u in $(UNITS_SYSTEMD); do $(SUBST) conf/systemd/$$u > $(DESTDIR)$(UNITDIR)/$$u || exit 1; done
+	chmod 0644 $(DESTDIR)$(SYSCONFDIR)/carelog/* $(UNITS_SYSTEMD:%=$(DESTDIR)$(UNITDIR)/%)
+	install -m 0644 README.md $(DESTDIR)$(DOCDIR)/
+	if [ -f docs/SCALING.md ]; then install -m 0644 docs/SCALING.md $(DESTDIR)$(DOCDIR)/; fi
+
+# A Debian package of the release build: build/carelog_VERSION_ARCH.deb.
+deb: programs www
+	@sh tools/deb.sh build
 
 clean:
 	rm -rf build

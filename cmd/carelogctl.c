@@ -5,7 +5,16 @@
  *                          ADMIN_EMAIL + ADMIN_PASSWORD, or else a one-time
  *                          sign-in link printed while the admin has no password
  *   carelogctl admin-link  print a fresh one-time sign-in link for the admin
- *   carelogctl version     print the program and schema versions */
+ *   carelogctl backup [FILE|DIR] [--keep N]
+ *                          a consistent, verified backup (database and keys) while
+ *                          the server runs; --keep N keeps the N newest
+ *   carelogctl restore [--no-migrate] FILE
+ *                          restore a backup (or a bare database) into the live
+ *                          database in one transaction, the old one kept aside
+ *   carelogctl check       integrity, foreign keys, sizes, rows per table
+ *   carelogctl version     print the program and schema versions
+ * migrate and setup take an automatic backup first when they will apply
+ * migrations to an existing database (backup.c). */
 #include "carelog.h"
 
 #include <errno.h>
@@ -14,6 +23,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "backup.h"
 #include "security/password.h"
 #include "push/pushmsg.h"
 #include "security/secret.h"
@@ -28,6 +38,9 @@ static int cmd_migrate(void)
         fprintf(stderr, "carelogctl: cannot create %s: %s\n", cfg.data_dir, strerror(errno));
         return 1;
     }
+    /* The way back from an upgrade: a backup of the schema it leaves. */
+    if (backup_before_migrate() != 0)
+        return 1;
     char err[256];
     if (!database_prepare(err, sizeof err)) {
         fprintf(stderr, "carelogctl: %s\n", err);
@@ -207,11 +220,56 @@ static const struct {
     const char *name;
     int (*run)(void);
 } commands[] = {
-    {"migrate", cmd_migrate},
-    {"setup", cmd_setup},
-    {"admin-link", cmd_admin_link},
-    {"version", cmd_version},
+    {"migrate", cmd_migrate}, {"setup", cmd_setup},     {"admin-link", cmd_admin_link},
+    {"check", check_cmd},     {"version", cmd_version},
 };
+
+#define USAGE                                                                                      \
+    "usage: carelogctl migrate | setup | admin-link | check | version\n"                           \
+    "       carelogctl backup [FILE|DIR] [--keep N]\n"                                             \
+    "       carelogctl restore [--no-migrate] FILE\n"
+
+static int usage(void)
+{
+    fputs(USAGE, stderr);
+    return 2;
+}
+
+/* backup [FILE|DIR] [--keep N], in any order. */
+static int cmd_backup(int argc, char **argv)
+{
+    const char *target = NULL;
+    long keep = 0;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--keep") == 0 && i + 1 < argc) {
+            char *end;
+            errno = 0;
+            keep = strtol(argv[++i], &end, 10);
+            if (errno || *end || keep < 1 || keep > 100000)
+                return usage();
+        } else if (argv[i][0] == '-' || target) {
+            return usage();
+        } else {
+            target = argv[i];
+        }
+    }
+    return backup_cmd(target, NULL, (int)keep, NULL, 0);
+}
+
+static int cmd_restore(int argc, char **argv)
+{
+    bool migrate = true;
+    const char *file = NULL;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--no-migrate") == 0)
+            migrate = false;
+        else if (argv[i][0] == '-' || file)
+            return usage();
+        else
+            file = argv[i];
+    }
+    return file ? restore_cmd(file, migrate) : usage();
+}
 
 int main(int argc, char **argv)
 {
@@ -221,9 +279,12 @@ int main(int argc, char **argv)
         fprintf(stderr, "carelogctl: %s\n", err);
         return 1;
     }
+    if (argc >= 2 && strcmp(argv[1], "backup") == 0)
+        return cmd_backup(argc - 2, argv + 2);
+    if (argc >= 2 && strcmp(argv[1], "restore") == 0)
+        return cmd_restore(argc - 2, argv + 2);
     for (size_t i = 0; argc == 2 && i < ARRAY_LEN(commands); i++)
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].run();
-    fprintf(stderr, "usage: carelogctl migrate | setup | admin-link | version\n");
-    return 2;
+    return usage();
 }

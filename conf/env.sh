@@ -10,6 +10,8 @@ echo "var.data_dir = \"$data_dir\""
 echo "var.bin_dir = \"$bin_dir\""
 echo "var.www_dir = \"$www_dir\""
 echo "var.threads = \"${CARELOG_THREADS:-4}\""
+# certbot --webroot -w ACME_WEBROOT: its challenge files, served over plain HTTP.
+echo "var.acme_dir = \"$(abs "${ACME_WEBROOT:-$data_dir/acme}")/.well-known/acme-challenge/\""
 [ -n "${LIGHTTPD_ERRORLOG:-}" ] && echo "server.errorlog = \"$(abs "$LIGHTTPD_ERRORLOG")\""
 [ -n "${LIGHTTPD_PIDFILE:-}" ] && echo "server.pid-file = \"$(abs "$LIGHTTPD_PIDFILE")\""
 if [ -n "${TLS_CERT:-}" ] && [ -n "${TLS_KEY:-}" ]; then

@@ -16,8 +16,15 @@ regex_of() {
     sed -n 's/^[A-Z]* //p' | sort -u | sed -e 's/\./\\./g' -e 's/{[^}]*}/[^\/]+/g' | paste -sd'|' -
 }
 
-# Every program of cgi-bin/ (as the Makefile builds them), meta last.
-programs="$(for f in "$root"/cgi-bin/*.c; do basename "$f" .c; done | grep -vx meta) meta"
+# Every program of cgi-bin/ (as the Makefile builds them), meta last. An
+# installed copy has no sources: `make install` lists the programs it
+# installed in conf/layout.sh (CARELOG_PROGRAMS).
+if [ -n "${CARELOG_PROGRAMS:-}" ]; then
+    list=$CARELOG_PROGRAMS
+else
+    list=$(for f in "$root"/cgi-bin/*.c; do basename "$f" .c; done)
+fi
+programs="$(printf '%s\n' $list | grep -vx meta) meta"
 keyword='$HTTP["url"]'
 for p in $programs; do
     bin="$bin_dir/$p"

@@ -9,6 +9,9 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 
 printf 'cacert = "%s"\n' "$T_DIR/cert.pem" > "$T_DIR/.curlrc"
 export CURL_HOME=$T_DIR
 TLS_PORT=$(free_port)
+# certbot --webroot's challenge file (ACME_WEBROOT defaults to DATA_DIR/acme).
+mkdir -p "$T_DIR/data/acme/.well-known/acme-challenge"
+echo token-proof > "$T_DIR/data/acme/.well-known/acme-challenge/tok3n"
 start_server REGISTRATION=open TLS_CERT="$T_DIR/cert.pem" TLS_KEY="$T_DIR/key.pem" TLS_PORT="$TLS_PORT"
 HTTP_BASE=$BASE
 BASE="https://127.0.0.1:$TLS_PORT"
@@ -21,6 +24,8 @@ STATUS=$(curl -s -o /dev/null -D "$T_DIR/headers" -w '%{http_code}' "$HTTP_BASE/
 is "$STATUS" 308 "plain HTTP redirects"
 is "$(header Location)" "https://127.0.0.1:$TLS_PORT/health?x=1" "…to the same path over HTTPS"
 is "$(header Strict-Transport-Security)" "" "no HSTS over plain HTTP"
+STATUS=$(curl -s -o "$T_DIR/body" -w '%{http_code}' "$HTTP_BASE/.well-known/acme-challenge/tok3n")
+is "$STATUS $(body)" "200 token-proof" "Let's Encrypt's challenge is served over plain HTTP (certbot --webroot renewals)"
 
 signup -n Ana ana
 is "$STATUS" 201 "register over HTTPS"

@@ -9,6 +9,8 @@
 #   SRV_BIN      directory holding the programs (CARELOG_BIN)
 #   SRV_THREADS  worker threads per program; empty keeps lighttpd.conf's default
 #   SRV_CONF     the lighttpd configuration (default: SRV_ROOT/lighttpd.conf)
+#   SRV_SERVE    1: start through conf/serve.sh, as `make run` does (with
+#                Litestream beside lighttpd when REPLICA_URL is given)
 # srv_start [VAR=value ...] sets SRV_PORT, SRV_BASE and SRV_PGID (lighttpd's
 # pid = the group id), returning non-zero when lighttpd would not answer;
 # srv_stop ends the whole group with bounded waits.
@@ -58,9 +60,16 @@ srv_start() {
                 "${SRV_CONF:-$SRV_ROOT/lighttpd.conf}" "$SRV_CONFIG_ERROR" >> "$SRV_DIR/error.log"
             return 1
         fi
-        env "$@" PORT="$SRV_PORT" BIND=127.0.0.1 DATA_DIR="$SRV_DIR/data" CARELOG_BIN="$SRV_BIN" \
-            ${SRV_THREADS:+CARELOG_THREADS=$SRV_THREADS} \
-            setsid lighttpd -D -f "${SRV_CONF:-$SRV_ROOT/lighttpd.conf}" >> "$SRV_DIR/error.log" 2>&1 < /dev/null &
+        if [ -n "${SRV_SERVE:-}" ]; then
+            env "$@" PORT="$SRV_PORT" BIND=127.0.0.1 DATA_DIR="$SRV_DIR/data" CARELOG_BIN="$SRV_BIN" \
+                ${SRV_THREADS:+CARELOG_THREADS=$SRV_THREADS} \
+                LIGHTTPD_CONF="${SRV_CONF:-$SRV_ROOT/lighttpd.conf}" \
+                setsid sh "$SRV_ROOT/conf/serve.sh" >> "$SRV_DIR/error.log" 2>&1 < /dev/null &
+        else
+            env "$@" PORT="$SRV_PORT" BIND=127.0.0.1 DATA_DIR="$SRV_DIR/data" CARELOG_BIN="$SRV_BIN" \
+                ${SRV_THREADS:+CARELOG_THREADS=$SRV_THREADS} \
+                setsid lighttpd -D -f "${SRV_CONF:-$SRV_ROOT/lighttpd.conf}" >> "$SRV_DIR/error.log" 2>&1 < /dev/null &
+        fi
         SRV_PGID=$!
         _srv_i=0
         while [ $_srv_i -lt 100 ]; do # up to 10 s
