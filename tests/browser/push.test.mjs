@@ -115,7 +115,13 @@ test('reminders: a caregiver adds one, chooses to be notified, pauses and delete
     const cb = document.querySelector('.reminders li input[type=checkbox]');
     return cb && cb.checked === want;
   }, !before);
-  [r] = await list();
+  // The box changes at once; the server's answer comes when its write is
+  // committed: ask until it says so (bounded).
+  for (let i = 0; i < 50; i++) {
+    [r] = await list();
+    if (r.opted_in === !before) break;
+    await new Promise((res) => setTimeout(res, 100));
+  }
   assert.equal(r.opted_in, !before, 'the opt-in reached the server');
 
   await row.getByRole('button', { name: /^Pause/ }).click();
