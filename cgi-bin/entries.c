@@ -820,4 +820,16 @@ static void config_put(struct request *r)
     reply_config(r, d, 200);
 }
 
-CARELOG_PROGRAM(entries, NULL, NULL)
+/* Under lighttpd this program also runs the database's checkpointer (every
+ * program's commits leave it to this one thread: data/db.c). */
+static bool entries_init(void)
+{
+    return FCGX_IsCGI() || db_checkpointer_start(cfg.db_path);
+}
+
+static void entries_shutdown(void)
+{
+    db_checkpointer_stop();
+}
+
+CARELOG_PROGRAM(entries, entries_init, entries_shutdown)

@@ -35,6 +35,14 @@ extern const size_t carelog_migrations_count;
 /* Whether commits are synced to disk before they return (synchronous=FULL,
  * the default) or only written (NORMAL). Called once at start. */
 void db_set_durable(bool on);
+/* Whether a checkpointer thread (below) keeps the WAL short, so that the
+ * connections opened from now on never checkpoint on their own commits.
+ * Called once at start by the FastCGI programs. */
+void db_set_checkpointer(bool elsewhere);
+/* The checkpointer: one thread (in the entries program) that copies the
+ * WAL back into the database every 500 ms without blocking anyone. */
+bool db_checkpointer_start(const char *path);
+void db_checkpointer_stop(void);
 /* Opens (creating if needed) and configures a connection. 0 on success. */
 int db_open(struct db *d, const char *path, char *err, size_t errsz);
 void db_close(struct db *d);

@@ -469,6 +469,9 @@ int program_main(const struct program *p, int argc, char **argv)
     }
     bool cgi = FCGX_IsCGI();
     if (!cgi) {
+        /* Served together under lighttpd: the entries program's
+         * checkpointer keeps the WAL short for all. */
+        db_set_checkpointer(true);
         sigset_t set;
         stop_signals(&set);
         pthread_sigmask(SIG_BLOCK, &set, NULL);
