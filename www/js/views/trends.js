@@ -1,11 +1,14 @@
 // views/trends.js — 7 or 30 days: sleep per day, feeds and bottle ml per
 // day, diapers per day, the 24-hour rhythm of sleep and feeds, and growth
 // (weight and length) against the WHO percentile curves for age and sex.
+// The figures are the server's (GET /trends) when online and nothing of the
+// period waits to sync, else the same figures from the local copy.
 import { t, fmtShortDay, fmtNumber, fmtHours, fmtUnit } from '../i18n.js';
 import { html, nothing, paint, latest } from '../ui.js';
 import { state, on, tz } from '../state.js';
+import { get } from '../api.js';
 import * as store from '../store.js';
-import { trends, rhythm, todayKey } from '../summary.js';
+import { trendsFor, rhythmRows, todayKey } from '../summary.js';
 import { dayStart, addDays } from '../time.js';
 import { barChart, rhythmChart, growthChart } from '../charts.js';
 
@@ -43,6 +46,7 @@ async function growth() {
 export function mount(root) {
   let days = 7;
   let charts = nothing;
+  let source = '';
 
   const show = () =>
     paint(
@@ -55,24 +59,35 @@ export function mount(root) {
           draw();
         }}>${t('last_n_days', { n })}</button>`,
     )}</div>
-    <div>${charts}</div>`,
+    <div data-source=${source || nothing}>${charts}</div>`,
       root,
     );
 
   const draw = latest(async () => {
-    const sid = state.subject?.id;
-    const end = todayKey(tz());
-    const list = await store.entriesSince(state.family.id, dayStart(addDays(end, -(days - 1)), tz()) - 86400000);
-    const series = trends(list, days, end, tz(), { subjectId: sid });
-    const dayLabel = (date) => fmtShortDay(dayStart(date, tz()) + 43200000, tz());
+    const zone = tz();
+    const end = todayKey(zone);
+    const list = await store.entriesSince(state.family.id, dayStart(addDays(end, -(days - 1)), zone) - 2 * 86400000);
+    const report = await trendsFor({
+      get,
+      familyId: state.family.id,
+      days,
+      endKey: end,
+      tz: zone,
+      entries: list,
+      subjectId: state.subject?.id,
+      online: state.online,
+    });
+    source = report.source;
+    const series = report.days;
+    const dayLabel = (date) => fmtShortDay(dayStart(date, zone) + 43200000, zone);
     const labels = series.map((d) => dayLabel(d.date));
     const u = state.prefs.units;
-    const rows = rhythm(list, days, end, tz(), { subjectId: sid });
+    const rows = rhythmRows(series);
     charts = html`
       ${card(
         'chart_sleep',
         barChart(
-          series.map((d) => Math.round((d.sleep_min / 60) * 10) / 10),
+          series.map((d) => Math.round((d.sleep_ms / 3600000) * 10) / 10),
           { labels, cls: 'sleep', format: (v) => fmtHours(v), ariaLabel: t('chart_sleep') },
         ),
       )}
@@ -111,7 +126,7 @@ export function mount(root) {
   });
 
   show();
-  const off = on(['entries', 'subject'], draw);
+  const off = on(['entries', 'subject', 'online'], draw);
   draw();
   return off;
 }
