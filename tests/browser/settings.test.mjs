@@ -62,6 +62,29 @@ test('owner adds a person, creates and revokes an access link, reads the audit l
   await page.locator('.audit li', { hasText: /link/ }).first().waitFor();
 });
 
+test('saving a person keeps a colour from outside the palette', async () => {
+  const fid = owner.family.id;
+  const gal = await owner.client.ok('POST', `/api/v1/families/${fid}/subjects`, {
+    name: 'Gal',
+    kind: 'child',
+    colour: '#123abc',
+  });
+  await page.goto(`${server.base}/#/settings`);
+  await page.reload();
+  await page.getByRole('button', { name: 'Edit Gal' }).click();
+  const form = page.locator('form', { hasText: 'Edit person' });
+  const colour = form.getByLabel('Colour');
+  assert.equal(await colour.inputValue(), '#123abc', 'the select shows the person’s own colour');
+  assert.equal(await colour.locator('option:checked').textContent(), 'Current colour');
+  await form.getByLabel('Name').fill('Gali');
+  await form.getByRole('button', { name: 'Save changes' }).click();
+  await page.locator('.list li', { hasText: 'Gali' }).waitFor();
+  const after = (await owner.client.ok('GET', `/api/v1/families/${fid}/subjects`)).subjects.find(
+    (s) => s.id === gal.id,
+  );
+  assert.deepEqual([after.name, after.colour], ['Gali', '#123abc'], 'renamed, not recoloured');
+});
+
 test('account: French is saved to the account; imperial units; dark theme', async () => {
   await page.getByRole('link', { name: 'Account and app' }).click();
   await page.getByRole('button', { name: 'Français' }).click();

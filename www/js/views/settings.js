@@ -19,10 +19,20 @@ function errText(err) {
 const options = (values, current, label) =>
   values.map((v) => html`<option value=${v} ?selected=${v === current}>${label(v)}</option>`);
 
+// The colours a person may get: the catalogue's, and the person's own when
+// it is not one of them (given before the palette changed, or by another
+// app), so saving the form never recolours anyone.
+export function colourChoices(current) {
+  const c = typeof current === 'string' ? current.toLowerCase() : '';
+  return c && !COLOURS.includes(c) ? [...COLOURS, c] : COLOURS;
+}
+const colourName = (c) => (COLOURS.includes(c) ? t('colour_n', { n: COLOURS.indexOf(c) + 1 }) : t('colour_current'));
+
 // Add or edit a person cared for (owner); `done` runs after the save. Used
 // by the picker too.
 export function subjectForm(subject, done) {
   const id = (k) => `subj-${subject ? subject.id : 'new'}-${k}`;
+  const colour = subject?.colour ? subject.colour.toLowerCase() : COLOURS[0];
   async function submit(ev) {
     ev.preventDefault();
     const f = Object.fromEntries(new FormData(ev.target));
@@ -47,7 +57,7 @@ export function subjectForm(subject, done) {
     ${field(t('kind'), id('kind'), html`<select id=${id('kind')} name="kind">${options(['baby', 'child', 'adult'], subject ? subject.kind : 'baby', (k) => t(`kind.${k}`))}</select>`)}
     ${field(t('birth_date'), id('birth'), html`<input id=${id('birth')} name="birth_date" type="date" value=${subject?.birth_date || ''}>`)}
     ${field(t('sex'), id('sex'), html`<select id=${id('sex')} name="sex">${options(['', 'female', 'male'], subject?.sex || '', (k) => (k ? t(`sex.${k}`) : '—'))}</select>`)}
-    ${field(t('colour'), id('colour'), html`<select id=${id('colour')} name="colour">${options(COLOURS, subject ? subject.colour : COLOURS[0], (c) => t('colour_n', { n: COLOURS.indexOf(c) + 1 }))}</select>`)}
+    ${field(t('colour'), id('colour'), html`<select id=${id('colour')} name="colour">${options(colourChoices(colour), colour, colourName)}</select>`)}
     <p class="error" role="alert" hidden></p>
     <button class="btn primary block" type="submit">${subject ? t('save_changes') : t('add_person')}</button>
   </form>`;
