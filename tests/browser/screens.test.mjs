@@ -54,3 +54,29 @@ test('home at 390 px: French fits, "Growth" keeps its margin, the type picker sh
     assert.deepEqual(errors, []);
   }
 });
+
+test('reminders: the text of a reminder has the row’s width, not one letter a line', async () => {
+  await owner.client.ok('POST', `/api/v1/families/${owner.family.id}/reminders`, {
+    subject_id: owner.subject.id,
+    kind: 'feed_due',
+    interval_min: 180,
+    label: 'Next feed',
+  });
+  for (const width of [320, 390]) {
+    const { ctx, page, errors } = await signedInPage(browser, server.base, owner, {
+      path: '/#/reminders',
+      context: { viewport: { width, height: 800 } },
+    });
+    const row = page.locator('.reminders li').first();
+    await row.waitFor();
+    const [li, text] = await Promise.all([row.boundingBox(), row.locator('.grow').boundingBox()]);
+    assert.ok(
+      text.width >= li.width * 0.6,
+      `${width} px: the text column is ${Math.round(text.width)} of ${li.width} px`,
+    );
+    const lines = await row.locator('.grow strong').evaluate((el) => el.getClientRects().length);
+    assert.equal(lines, 1, 'the name on one line');
+    await ctx.close();
+    assert.deepEqual(errors, []);
+  }
+});
