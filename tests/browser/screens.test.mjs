@@ -80,3 +80,105 @@ test('reminders: the text of a reminder has the row’s width, not one letter a 
     assert.deepEqual(errors, []);
   }
 });
+
+// The numbers a chart's value axis shows, with where it shows them: the
+// labels of `sel` as [value, the middle of the label's height].
+async function axis(chart, sel) {
+  return chart.locator(sel).evaluateAll((els) =>
+    els.map((el) => {
+      const b = el.getBBox();
+      return [Number(el.textContent.replace(/[^\d.,-]/g, '').replace(',', '.')), b.y + b.height / 2];
+    }),
+  );
+}
+
+// True when the labels are a straight-line function of their positions
+// (what each label says is what its place on the axis means), to within
+// the 0.1 px the chart rounds its coordinates to.
+function linear(ticks) {
+  if (ticks.length < 3) return false;
+  const [v0, p0] = ticks[0];
+  const [v1, p1] = ticks[ticks.length - 1];
+  const k = (v1 - v0) / (p1 - p0);
+  return ticks.every(([v, p]) => Math.abs(v0 + k * (p - p0) - v) <= Math.abs(k) * 0.25);
+}
+
+test('growth chart: the weight axis says what its ticks mean; a 5.6 kg point sits at 5.6', async () => {
+  const fid = owner.family.id;
+  const birth = Date.parse(`${owner.subject.birth_date}T12:00:00Z`);
+  for (const [i, [days, g]] of [
+    [30, 4200],
+    [75, 5600],
+  ].entries()) {
+    const ts = birth + days * 86400000;
+    const hex = ts.toString(16).padStart(12, '0');
+    await owner.client.ok(
+      'PUT',
+      `/api/v1/families/${fid}/entries/${hex.slice(0, 8)}-${hex.slice(8)}-7abc-8def-00000000000${i}`,
+      {
+        subject_id: owner.subject.id,
+        type: 'growth',
+        ts,
+        value: { weight_g: g },
+        updated_at: ts,
+      },
+    );
+  }
+  const { ctx, page, errors } = await signedInPage(browser, server.base, owner, { path: '/#/trends' });
+  const chart = page.locator('svg.chart[aria-label="Weight for age (kg)"]');
+  await chart.locator('circle.pt').nth(1).waitFor();
+  const ticks = await axis(chart, 'text.tick-y, text[text-anchor="start"]');
+  assert.ok(linear(ticks), `the labels match their places: ${JSON.stringify(ticks)}`);
+  const [v0, y0] = ticks[0];
+  const [v1, y1] = ticks[ticks.length - 1];
+  const cy = Number(await chart.locator('circle.pt', { hasText: '5.6' }).getAttribute('cy'));
+  const read = v0 + ((v1 - v0) * (cy - y0)) / (y1 - y0);
+  assert.ok(Math.abs(read - 5.6) < 0.05, `read off the axis, the point says ${read}: ${JSON.stringify(ticks)}`);
+  await ctx.close();
+  assert.deepEqual(errors, []);
+});
+
+test('bar charts have a value axis: labelled ticks from 0, in the chart’s unit', async () => {
+  const fid = owner.family.id;
+  const now = Date.now();
+  const changes = [90, 120, 150].map((ml, i) => {
+    const ts = now - (i + 1) * 3600000;
+    const hex = ts.toString(16).padStart(12, '0');
+    return {
+      op: 'put',
+      id: `${hex.slice(0, 8)}-${hex.slice(8)}-7abc-8def-10000000000${i}`,
+      subject_id: owner.subject.id,
+      type: 'feed',
+      ts,
+      end_ts: null,
+      value: { method: 'bottle', amount_ml: ml },
+      created_at: ts,
+      updated_at: ts,
+    };
+  });
+  await owner.client.ok('POST', `/api/v1/families/${fid}/sync`, { cursor: 0, changes });
+  const { ctx, page, errors } = await signedInPage(browser, server.base, owner, { path: '/#/trends' });
+  for (const [name, unit] of [
+    ['Sleep per day', /h/],
+    ['Feeds per day', /^\d+$/],
+    ['Bottle amount per day', /mL/],
+    ['Diapers per day', /^\d+$/],
+  ]) {
+    const chart = page.locator(`svg.chart[aria-label="${name}"]`);
+    await chart.waitFor();
+    const labels = await chart.locator('text.tick-y').allTextContents();
+    assert.ok(labels.length >= 2, `${name}: a labelled value axis (${labels.length} labels)`);
+    assert.ok(
+      labels.every((l) => unit.test(l.trim())),
+      `${name}: labels in its unit: ${labels}`,
+    );
+    const ticks = await axis(chart, 'text.tick-y');
+    assert.equal(ticks[0][0], 0, `${name}: the axis starts at 0`);
+    assert.ok(ticks.length < 3 || linear(ticks), `${name}: evenly spaced labels: ${JSON.stringify(ticks)}`);
+  }
+  const ml = page.locator('svg.chart[aria-label="Bottle amount per day"]');
+  const top = Math.max(...(await axis(ml, 'text.tick-y')).map(([v]) => v));
+  assert.ok(top >= 360, `the axis reaches today's 360 mL (top tick ${top})`);
+  await ctx.close();
+  assert.deepEqual(errors, []);
+});

@@ -32,8 +32,7 @@ async function growth() {
   const ageDays = (e) => Math.max(0, Math.round((e.ts - birth) / 86400000));
   const weights = list.filter((e) => e.value.weight_g).map((e) => [ageDays(e), e.value.weight_g / 1000]);
   const lengths = list.filter((e) => e.value.length_cm).map((e) => [ageDays(e), e.value.length_cm]);
-  const ageLabel = (d) =>
-    d < 120 ? t('age_weeks', { n: Math.round(d / 7) }) : t('age_months', { n: Math.round(d / 30.4375) });
+  const ageLabel = (n, unit) => t(unit === 'weeks' ? 'age_weeks' : 'age_months', { n });
   return card(
     'chart_growth',
     html`
@@ -88,28 +87,28 @@ export function mount(root) {
         'chart_sleep',
         barChart(
           series.map((d) => Math.round((d.sleep_ms / 3600000) * 10) / 10),
-          { labels, cls: 'sleep', format: (v) => fmtHours(v), ariaLabel: t('chart_sleep') },
+          { labels, cls: 'sleep', format: (v) => fmtHours(v), integer: true, ariaLabel: t('chart_sleep') },
         ),
       )}
       ${card(
         'chart_feeds',
         barChart(
           series.map((d) => d.feeds),
-          { labels, cls: 'feed', ariaLabel: t('chart_feeds') },
+          { labels, cls: 'feed', integer: true, ariaLabel: t('chart_feeds') },
         ),
       )}
       ${card(
         'chart_ml',
         barChart(
           series.map((d) => d.bottle_ml),
-          { labels, cls: 'feed', format: (v) => fmtUnit(v, 'ml', u), ariaLabel: t('chart_ml') },
+          { labels, cls: 'feed', format: (v) => fmtUnit(v, 'ml', u), integer: true, ariaLabel: t('chart_ml') },
         ),
       )}
       ${card(
         'chart_diapers',
         barChart(
           series.map((d) => d.diapers),
-          { labels, cls: 'diaper', ariaLabel: t('chart_diapers') },
+          { labels, cls: 'diaper', integer: true, ariaLabel: t('chart_diapers') },
         ),
       )}
       ${card(
