@@ -182,3 +182,32 @@ test('bar charts have a value axis: labelled ticks from 0, in the chart’s unit
   await ctx.close();
   assert.deepEqual(errors, []);
 });
+
+test('weight: typed in the unit the form shows (kg), hinted, and a wrong guess says the range', async () => {
+  const { ctx, page, errors } = await signedInPage(browser, server.base, owner, { path: '/#/log/growth' });
+  const form = page.locator('dialog.sheet');
+  const weight = form.getByLabel(/^Weight/);
+  await weight.waitFor();
+  const label = await form.locator('label', { hasText: 'Weight' }).textContent();
+  assert.match(label, /\(kg\)/, `the label names the unit: ${label}`);
+  const hint = await form.locator('#f-growth-weight_g-hint').textContent();
+  assert.match(hint, /kg/, `a hint says what to type: ${hint}`);
+  await weight.fill('5600');
+  await form.getByRole('button', { name: 'Save' }).click();
+  const error = form.locator('#f-growth-weight_g-err');
+  await error.waitFor();
+  assert.match(await error.textContent(), /0\.3.*300\s?kg/, 'the error says the range, in kg');
+  await weight.fill('5.6');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await form.waitFor({ state: 'detached' });
+  let saved;
+  for (let i = 0; i < 50 && !saved; i++) {
+    const list = (await owner.client.ok('GET', `/api/v1/families/${owner.family.id}/changes?since=0&limit=500`))
+      .changes;
+    saved = list.find((e) => e.type === 'growth' && e.value.weight_g === 5600);
+    if (!saved) await page.waitForTimeout(100);
+  }
+  assert.ok(saved, '5.6 kg is stored as 5600 g');
+  await ctx.close();
+  assert.deepEqual(errors, []);
+});

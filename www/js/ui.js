@@ -114,10 +114,11 @@ class Css extends Directive {
 export const css = directive(Css);
 
 // ---- building blocks ----
-// A labelled control: `control` is a template whose element has id=${id}.
+// A labelled control: `control` is a template whose element has id=${id}
+// (its hint has id `${id}-hint`, its error `${id}-err`, for aria-describedby).
 export function field(label, id, control, { hint = '', error = '' } = {}) {
   return html`<div class="field"><label for=${id}>${label}</label>${control}${
-    hint ? html`<small class="hint">${hint}</small>` : nothing
+    hint ? html`<small class="hint" id="${id}-hint">${hint}</small>` : nothing
   }${error ? html`<small class="error" id="${id}-err" role="alert">${error}</small>` : nothing}</div>`;
 }
 
