@@ -211,3 +211,31 @@ test('weight: typed in the unit the form shows (kg), hinted, and a wrong guess s
   await ctx.close();
   assert.deepEqual(errors, []);
 });
+
+test('millilitres are written one way in each language: "mL" in English, "ml" in French', async () => {
+  const { ctx, page, errors } = await signedInPage(browser, server.base, owner);
+  const ways = await page.evaluate(async () => {
+    const i18n = await import('/js/i18n.js');
+    const out = {};
+    for (const l of ['en', 'fr', 'he']) {
+      await i18n.setLang(l);
+      const intl = new Intl.NumberFormat(l, { style: 'unit', unit: 'milliliter', unitDisplay: 'short' })
+        .formatToParts(120)
+        .find((p) => p.type === 'unit').value;
+      out[l] = {
+        amounts: intl,
+        form: i18n.inputUnit('ml', 'metric'),
+        dose: i18n.t('unit.ml'),
+        choice: i18n.t('opt.unit.ml'),
+        units: i18n.t('units.metric').includes(intl),
+      };
+    }
+    return out;
+  });
+  for (const [l, w] of Object.entries(ways)) {
+    assert.deepEqual([w.form, w.dose, w.choice, w.units], [w.amounts, w.amounts, w.amounts, true], `${l}: ${JSON.stringify(w)}`);
+  }
+  assert.equal(ways.en.amounts, 'mL');
+  await ctx.close();
+  assert.deepEqual(errors, []);
+});
