@@ -233,9 +233,28 @@ test('millilitres are written one way in each language: "mL" in English, "ml" in
     return out;
   });
   for (const [l, w] of Object.entries(ways)) {
-    assert.deepEqual([w.form, w.dose, w.choice, w.units], [w.amounts, w.amounts, w.amounts, true], `${l}: ${JSON.stringify(w)}`);
+    assert.deepEqual(
+      [w.form, w.dose, w.choice, w.units],
+      [w.amounts, w.amounts, w.amounts, true],
+      `${l}: ${JSON.stringify(w)}`,
+    );
   }
   assert.equal(ways.en.amounts, 'mL');
   await ctx.close();
   assert.deepEqual(errors, []);
+});
+
+test('quick-button editor: a label field is wide enough to read and type in', async () => {
+  for (const width of [320, 390]) {
+    const { ctx, page, errors } = await signedInPage(browser, server.base, owner, {
+      path: '/#/buttons',
+      context: { viewport: { width, height: 800 } },
+    });
+    const row = page.locator('.buttons li').first();
+    await row.waitFor();
+    const [li, input] = await Promise.all([row.boundingBox(), row.locator('input[type=text]').boundingBox()]);
+    assert.ok(input.width >= li.width * 0.6, `${width} px: the field is ${Math.round(input.width)} of ${li.width} px`);
+    await ctx.close();
+    assert.deepEqual(errors, []);
+  }
 });
