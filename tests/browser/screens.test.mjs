@@ -212,7 +212,7 @@ test('weight: typed in the unit the form shows (kg), hinted, and a wrong guess s
   assert.deepEqual(errors, []);
 });
 
-test('millilitres are written one way in each language: "mL" in English, "ml" in French', async () => {
+test('millilitres are written one way in each language: "mL" in English, "ml" in French; button presets too', async () => {
   const { ctx, page, errors } = await signedInPage(browser, server.base, owner);
   const ways = await page.evaluate(async () => {
     const i18n = await import('/js/i18n.js');
@@ -240,6 +240,11 @@ test('millilitres are written one way in each language: "mL" in English, "ml" in
     );
   }
   assert.equal(ways.en.amounts, 'mL');
+  await page.evaluate(async () => (await import('/js/i18n.js')).setLang('en'));
+  await page.goto(`${server.base}/#/buttons`);
+  const add = page.locator('form', { hasText: 'Add a button' });
+  await add.getByLabel('Type').selectOption('feed');
+  await add.getByLabel('Amount (mL)', { exact: true }).waitFor({ timeout: 5000 });
   await ctx.close();
   assert.deepEqual(errors, []);
 });
