@@ -263,3 +263,37 @@ test('quick-button editor: a label field is wide enough to read and type in', as
     assert.deepEqual(errors, []);
   }
 });
+
+test('settings: people, sharing, reminders, units and language, export and the account are each one tap away', async () => {
+  const { ctx, page, errors } = await signedInPage(browser, server.base, owner, { path: '/#/settings' });
+  for (const [link, shows] of [
+    [/^Family and people/, (p) => p.getByRole('button', { name: 'Add a person' })],
+    [/^Sharing/, (p) => p.getByRole('heading', { name: 'Members' })],
+    [/^Reminders/, (p) => p.getByRole('heading', { name: 'New reminder' })],
+    [/^Units and language/, (p) => p.getByRole('group', { name: 'Language' })],
+    [/^Export the log/, (p) => p.getByRole('link', { name: 'CSV' })],
+    [/^Account/, (p) => p.getByRole('button', { name: 'Sign out' }).last()],
+  ]) {
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('link', { name: link }).click();
+    await shows(page).waitFor({ timeout: 5000 });
+  }
+  await ctx.close();
+  assert.deepEqual(errors, []);
+});
+
+test('a message shown in one language goes when the language changes', async () => {
+  const { ctx, page, errors } = await signedInPage(browser, server.base, owner);
+  await page.getByRole('button', { name: /^Wet(\s|$)/ }).click();
+  await page.locator('#toast:not([hidden])').waitFor();
+  await page.evaluate(() => {
+    location.hash = '#/settings/units';
+  });
+  await page.getByRole('button', { name: 'Français' }).click();
+  await page.getByRole('heading', { name: 'Unités et langue' }).waitFor();
+  assert.equal(await page.locator('#toast').isHidden(), true, 'no English message on the French screen');
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByRole('heading', { name: 'Units and language' }).waitFor();
+  await ctx.close();
+  assert.deepEqual(errors, []);
+});
