@@ -297,3 +297,25 @@ test('a message shown in one language goes when the language changes', async () 
   await ctx.close();
   assert.deepEqual(errors, []);
 });
+
+test('day view: each hour label on one line ("12:00 AM", not "12:00" over "AM")', async () => {
+  for (const width of [320, 390]) {
+    const { ctx, page, errors } = await signedInPage(browser, server.base, owner, {
+      path: '/#/day',
+      context: { viewport: { width, height: 800 } },
+    });
+    await page.locator('.hours .h').first().waitFor();
+    const wrapped = await page.locator('.hours .h').evaluateAll((els) =>
+      els
+        .filter((el) => {
+          const r = document.createRange();
+          r.selectNodeContents(el);
+          return new Set([...r.getClientRects()].map((q) => Math.round(q.top))).size > 1;
+        })
+        .map((el) => el.textContent),
+    );
+    assert.deepEqual(wrapped, [], `${width} px: hour labels on two lines`);
+    await ctx.close();
+    assert.deepEqual(errors, []);
+  }
+});
