@@ -319,3 +319,11 @@ test('day view: each hour label on one line ("12:00 AM", not "12:00" over "AM")'
     assert.deepEqual(errors, []);
   }
 });
+
+test('the admin’s first sign-in lands on a clean address (no ?welcome=admin left)', async () => {
+  const { ctx, page, errors } = await signedInPage(browser, server.base, owner, { path: '/?welcome=admin' });
+  await page.locator('.qbtn').first().waitFor();
+  assert.equal(await page.evaluate(() => location.search), '');
+  await ctx.close();
+  assert.deepEqual(errors, []);
+});
