@@ -25,7 +25,7 @@ const options = (values, current, label) =>
 // The colours a person may get: the catalogue's, and the person's own when
 // it is not one of them (given before the palette changed, or by another
 // app), so saving the form never recolours anyone.
-export function colourChoices(current) {
+function colourChoices(current) {
   const c = typeof current === 'string' ? current.toLowerCase() : '';
   return c && !COLOURS.includes(c) ? [...COLOURS, c] : COLOURS;
 }
