@@ -1,5 +1,6 @@
 // a11y.test.mjs — axe-core on every screen (sign in, home, the entry form,
-// timeline, day, trends, settings, account, quick buttons, reminders) in light and dark themes finds
+// timeline, day, trends, settings and each of its sections, account, quick
+// buttons, reminders) in light and dark themes finds
 // no serious or critical violation.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -59,7 +60,18 @@ for (const theme of ['light', 'dark']) {
       await page.waitForTimeout(300);
       await axe(page, where);
     }
-    await page.getByRole('link', { name: 'Account and app' }).click();
+    for (const [section, where] of [
+      ['people', 'people'],
+      ['sharing', 'sharing'],
+      ['units', 'units and language'],
+      ['export', 'export'],
+    ]) {
+      await page.goto(`${server.base}/#/settings/${section}`);
+      await page.locator('main h1').first().waitFor();
+      await page.waitForTimeout(300);
+      await axe(page, where);
+    }
+    await page.goto(`${server.base}/#/account`);
     await page.locator('#signout').waitFor();
     await axe(page, 'account');
     await page.goto(`${server.base}/#/buttons`);

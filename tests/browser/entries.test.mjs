@@ -118,7 +118,7 @@ test('the full form logs every entry type', async () => {
   await save(d);
 
   d = await formFor('Growth');
-  await d.getByLabel('Weight (g)').fill('4200');
+  await d.getByLabel('Weight (kg)').fill('4.2');
   await d.getByLabel('Length (cm)').fill('54.5');
   await save(d);
 

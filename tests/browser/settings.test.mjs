@@ -1,8 +1,9 @@
-// settings.test.mjs — the owner's family settings and the account screen
-// against the real server: add a person, create an access link (shown once,
-// with copy), see it in the list and revoke it, read the audit log; switch
-// the language (saved to the account), units and theme; the day summary
-// and the trends charts render from the local copy.
+// settings.test.mjs — the owner's settings, section by section, against the
+// real server: add a person (a colour from outside the palette survives an
+// edit), create an access link (shown once, with copy), see it in the list
+// and revoke it, read the audit log, export; switch the language (saved to
+// the account), units and theme; the day summary and the trends charts
+// render from the local copy.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useStack, familyWithBaby, signedInPage, appReady } from './harness.mjs';
@@ -24,6 +25,7 @@ useStack('settings', async (s) => {
 
 test('owner adds a person, creates and revokes an access link, reads the audit log', async () => {
   await page.getByRole('link', { name: 'Settings' }).click();
+  await page.getByRole('link', { name: /^Family and people/ }).click();
   await page.getByRole('heading', { name: 'People cared for' }).waitFor();
   await page.getByRole('button', { name: 'Add a person' }).click();
   const form = page.locator('form', { hasText: 'Add a person' }).last();
@@ -34,6 +36,8 @@ test('owner adds a person, creates and revokes an access link, reads the audit l
   const subjects = (await owner.client.ok('GET', `/api/v1/families/${owner.family.id}/subjects`)).subjects;
   assert.ok(subjects.some((s) => s.name === 'Grandpa Joe' && s.kind === 'adult'));
 
+  await page.getByRole('link', { name: 'Back' }).click();
+  await page.getByRole('link', { name: /^Sharing/ }).click();
   await page.getByLabel('Label').fill('Grandma');
   await page.getByLabel('Role').first().selectOption('viewer');
   await page.getByRole('button', { name: 'Create link' }).click();
@@ -53,19 +57,45 @@ test('owner adds a person, creates and revokes an access link, reads the audit l
   const joined = await fetch(new URL(new URL(url).pathname, server.base), { redirect: 'manual' });
   assert.equal(joined.status, 410, 'a revoked link no longer works');
 
+  await page.getByRole('heading', { name: 'Audit log' }).scrollIntoViewIfNeeded();
+  await page.locator('.audit li', { hasText: /link/ }).first().waitFor();
+
+  await page.getByRole('link', { name: 'Back' }).click();
+  await page.getByRole('link', { name: /^Export the log/ }).click();
   const csvHref = await page.getByRole('link', { name: 'CSV' }).getAttribute('href');
   const csv = await page.request.get(new URL(csvHref, server.base).href);
   assert.equal(csv.status(), 200);
   assert.match(csv.headers()['content-type'], /text\/csv/);
-
-  await page.getByRole('heading', { name: 'Audit log' }).scrollIntoViewIfNeeded();
-  await page.locator('.audit li', { hasText: /link/ }).first().waitFor();
 });
 
-test('account: French is saved to the account; imperial units; dark theme', async () => {
-  await page.getByRole('link', { name: 'Account and app' }).click();
+test('saving a person keeps a colour from outside the palette', async () => {
+  const fid = owner.family.id;
+  const gal = await owner.client.ok('POST', `/api/v1/families/${fid}/subjects`, {
+    name: 'Gal',
+    kind: 'child',
+    colour: '#123abc',
+  });
+  await page.goto(`${server.base}/#/settings/people`);
+  await page.reload();
+  await page.getByRole('button', { name: 'Edit Gal' }).click();
+  const form = page.locator('form', { hasText: 'Edit person' });
+  const colour = form.getByLabel('Colour');
+  assert.equal(await colour.inputValue(), '#123abc', 'the select shows the person’s own colour');
+  assert.equal(await colour.locator('option:checked').textContent(), 'Current colour');
+  await form.getByLabel('Name').fill('Gali');
+  await form.getByRole('button', { name: 'Save changes' }).click();
+  await page.locator('.list li', { hasText: 'Gali' }).waitFor();
+  const after = (await owner.client.ok('GET', `/api/v1/families/${fid}/subjects`)).subjects.find(
+    (s) => s.id === gal.id,
+  );
+  assert.deepEqual([after.name, after.colour], ['Gali', '#123abc'], 'renamed, not recoloured');
+});
+
+test('units and language: French is saved to the account; imperial units; dark theme', async () => {
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.getByRole('link', { name: /^Units and language/ }).click();
   await page.getByRole('button', { name: 'Français' }).click();
-  await page.getByRole('heading', { name: 'Compte et application' }).waitFor();
+  await page.getByRole('heading', { name: 'Unités et langue' }).waitFor();
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'fr');
   let me;
   for (let i = 0; i < 50; i++) {
@@ -84,10 +114,10 @@ test('account: French is saved to the account; imperial units; dark theme', asyn
   await bottle.waitFor();
   assert.match(await bottle.innerText(), /oz/, 'the bottle reads in fluid ounces');
   await page.getByRole('link', { name: 'Réglages' }).click();
-  await page.getByRole('link', { name: 'Compte et application' }).click();
+  await page.getByRole('link', { name: /^Unités et langue/ }).click();
   await page.getByRole('button', { name: 'English' }).click();
   await page.getByRole('button', { name: /^Metric/ }).click();
-  await page.getByRole('heading', { name: 'Account and app' }).waitFor();
+  await page.getByRole('heading', { name: 'Units and language' }).waitFor();
 });
 
 test('the day summary and the trends charts render from the local copy', async () => {

@@ -72,9 +72,15 @@ test('a viewer sees everything and no write controls; a forced write is refused'
   await d.getByRole('button', { name: 'Close' }).click();
 
   await page.getByRole('link', { name: 'Settings' }).click();
+  await page.getByRole('link', { name: /^Sharing/ }).click();
   await page.getByRole('heading', { name: 'Members' }).waitFor();
   assert.equal(await page.getByRole('button', { name: 'Create link' }).count(), 0, 'no link management');
+  await page.getByRole('link', { name: 'Back' }).click();
+  await page.getByRole('link', { name: /^Family and people/ }).click();
+  await page.getByRole('heading', { name: 'People cared for' }).waitFor();
   assert.equal(await page.getByRole('button', { name: 'Add a person' }).count(), 0, 'no people management');
+  await page.getByRole('link', { name: 'Back' }).click();
+  assert.equal(await page.getByRole('link', { name: /^Quick buttons/ }).count(), 0, 'no quick-button editor');
 
   const forced = await page.evaluate(
     async ({ fid: f, sid, id }) => {

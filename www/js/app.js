@@ -69,15 +69,20 @@ async function route() {
 }
 
 // ?family=…&subject=… (after joining by link, or from a reminder) choose
-// what opens; the query is then dropped from the address.
+// what opens; they, and the marks links leave (?welcome=admin after the
+// admin's first sign-in, ?action=, ?source=), are then dropped from the
+// address, so a bookmark or a reload does not carry them along.
+const LINK_PARAMS = ['family', 'subject', 'action', 'source', 'welcome'];
 function takeLinkParams() {
   const q = new URLSearchParams(location.search);
   const fam = q.get('family');
   const subj = q.get('subject');
   if (fam)
     savePrefs({ familyId: fam, subjectId: subj || (fam === state.prefs.familyId ? state.prefs.subjectId : null) });
-  if (q.has('family') || q.has('subject') || q.has('action') || q.has('source')) {
-    history.replaceState(null, '', `/${location.hash}`);
+  if (LINK_PARAMS.some((k) => q.has(k))) {
+    for (const k of LINK_PARAMS) q.delete(k);
+    const rest = q.toString();
+    history.replaceState(null, '', `/${rest ? `?${rest}` : ''}${location.hash}`);
   }
 }
 

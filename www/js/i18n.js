@@ -194,26 +194,57 @@ export function fmtUnit(value, unit, system) {
   }
 }
 
-// Form inputs: the unit a person types in, and conversions both ways.
+// ---- form inputs: what a person types, in the unit the form shows ----
+// For each metric unit the API stores, the unit typed in each system (a
+// weight in kg or lb: nobody weighs a baby in grams or ounces), named as
+// Intl names it in the language, so a form, a title and a chart agree
+// ("mL" in English, "ml" in French).
+const TYPED = {
+  metric: { ml: 'milliliter', g: 'kilogram', cm: 'centimeter', celsius: 'celsius' },
+  imperial: { ml: 'fluid-ounce', g: 'pound', cm: 'inch', celsius: 'fahrenheit' },
+};
+const typedUnit = (unit, system) => TYPED[system === 'imperial' ? 'imperial' : 'metric'][unit] || null;
+// stored → typed, and back; with the decimals worth typing.
+const CONVERT = {
+  milliliter: [(v) => v, (v) => Math.round(v), 0],
+  kilogram: [(v) => v / 1000, (v) => Math.round(v * 1000), 3],
+  centimeter: [(v) => v, (v) => Math.round(v * 10) / 10, 1],
+  celsius: [(v) => v, (v) => Math.round(v * 10) / 10, 1],
+  'fluid-ounce': [(v) => v / ML_PER_OZ, (v) => Math.round(v * ML_PER_OZ), 1],
+  pound: [(v) => v / 453.59237, (v) => Math.round(v * 453.59237), 2],
+  inch: [(v) => v / 2.54, (v) => Math.round(v * 2.54 * 10) / 10, 1],
+  fahrenheit: [(v) => (v * 9) / 5 + 32, (v) => Math.round((((v - 32) * 5) / 9) * 10) / 10, 1],
+};
+
+// The unit's short name as Intl writes it after a number ("kg", "mL", "°C").
+export function unitSymbol(intlUnit) {
+  const parts = fmt('num', { style: 'unit', unit: intlUnit, unitDisplay: 'short' }).formatToParts(1);
+  return parts.find((p) => p.type === 'unit')?.value.trim() || intlUnit;
+}
+
+// The unit a person types a stored `unit` in ('' for none).
 export function inputUnit(unit, system) {
-  if (system !== 'imperial') return { ml: 'ml', g: 'g', cm: 'cm', celsius: '°C' }[unit] || '';
-  return { ml: 'fl oz', g: 'oz', cm: 'in', celsius: '°F' }[unit] || '';
+  const u = typedUnit(unit, system);
+  return u ? unitSymbol(u) : '';
 }
+// A stored value as the form shows it (rounded to what is worth typing).
 export function toInput(value, unit, system) {
-  if (value === null || value === undefined || value === '' || system !== 'imperial') return value;
-  const v = Number(value);
-  const r = (x, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
-  return { ml: r(v / ML_PER_OZ), g: r(v / 28.3495), cm: r(v / 2.54), celsius: r((v * 9) / 5 + 32) }[unit] ?? v;
+  const u = typedUnit(unit, system);
+  if (value === null || value === undefined || value === '' || !u) return value;
+  const [to, , digits] = CONVERT[u];
+  return Number(to(Number(value)).toFixed(digits));
 }
+// What a person typed, as the value stored; text that is no number stays
+// as typed, for the form's check to refuse.
 export function fromInput(value, unit, system) {
-  if (value === null || value === undefined || value === '' || system !== 'imperial') return value;
+  const u = typedUnit(unit, system);
+  if (value === null || value === undefined || value === '' || !u) return value;
   const v = Number(value);
-  return (
-    {
-      ml: Math.round(v * ML_PER_OZ),
-      g: Math.round(v * 28.3495),
-      cm: Math.round(v * 2.54 * 10) / 10,
-      celsius: Math.round((((v - 32) * 5) / 9) * 10) / 10,
-    }[unit] ?? v
-  );
+  return Number.isFinite(v) ? CONVERT[u][1](v) : value;
+}
+// A stored value written in the unit a person types it in ("0.3 kg").
+export function fmtInput(value, unit, system) {
+  const u = typedUnit(unit, system);
+  if (!u) return fmtNumber(value, { maximumFractionDigits: 3 });
+  return unitFmt(toInput(value, unit, system), u, CONVERT[u][2]);
 }

@@ -282,14 +282,18 @@ export function trends(entries, days, endKey, tz, opts = {}) {
   return trendsReport(entries, days, endKey, tz, opts).days;
 }
 
-// For the 24-hour rhythm chart: per day, sleep spans and feed times as
-// fractions of the day (0..1).
-export function rhythm(entries, days, endKey, tz, opts = {}) {
-  return trends(entries, days, endKey, tz, opts).map((d) => ({
+// For the 24-hour rhythm chart: per day of a trends report (the server's or
+// ours), sleep spans and feed times as fractions of the day (0..1).
+export function rhythmRows(days) {
+  return days.map((d) => ({
     date: d.date,
     sleep: d.rhythm.sleeps.map(([a, b]) => [a / d.minutes_in_day, b / d.minutes_in_day]),
     feeds: d.rhythm.feeds.map((a) => a / d.minutes_in_day),
   }));
+}
+
+export function rhythm(entries, days, endKey, tz, opts = {}) {
+  return rhythmRows(trends(entries, days, endKey, tz, opts));
 }
 
 // The most recent entry of a type started by `now` (ties: the larger id), or null.

@@ -114,10 +114,11 @@ class Css extends Directive {
 export const css = directive(Css);
 
 // ---- building blocks ----
-// A labelled control: `control` is a template whose element has id=${id}.
+// A labelled control: `control` is a template whose element has id=${id}
+// (its hint has id `${id}-hint`, its error `${id}-err`, for aria-describedby).
 export function field(label, id, control, { hint = '', error = '' } = {}) {
   return html`<div class="field"><label for=${id}>${label}</label>${control}${
-    hint ? html`<small class="hint">${hint}</small>` : nothing
+    hint ? html`<small class="hint" id="${id}-hint">${hint}</small>` : nothing
   }${error ? html`<small class="error" id="${id}-err" role="alert">${error}</small>` : nothing}</div>`;
 }
 
@@ -148,6 +149,9 @@ const ICONS = {
   copy: 'M9 9h11v11H9zM5 15H4V4h11v1',
   trash: 'M3 6h18M8 6V4h8v2M19 6l-1 14H6L5 6',
   download: 'M21 15v4a2 2 0 01-2 2H5a2 2 0 01-2-2v-4M7 10l5 5 5-5M12 15V3',
+  bell: 'M18 8a6 6 0 00-12 0c0 7-3 9-3 9h18s-3-2-3-9M13.7 21a2 2 0 01-3.4 0',
+  grid: 'M3 3h7v7H3zM14 3h7v7h-7zM14 14h7v7h-7zM3 14h7v7H3z',
+  globe: 'M12 22a10 10 0 100-20 10 10 0 000 20zM2 12h20M12 2a15 15 0 010 20M12 2a15 15 0 000 20',
 };
 const MIRRORED = new Set(['back', 'next']);
 

@@ -1,38 +1,18 @@
-// views/account.js — the person's own settings: language (saved to the
-// account), units and theme (this device), install, signed-in devices, and
-// sign out.
-import { t, setLang, getLang, LANGS, fmtDateTime, fmtRelative } from '../i18n.js';
+// views/account.js — the person's own account: name and password,
+// notifications on this device, install, signed-in devices, and sign out.
+// (Language, units and theme are under Settings → Units and language.)
+import { t, fmtDateTime, fmtRelative } from '../i18n.js';
 import { html, nothing, paint, field, icon, toast, confirmSheet, latest, backTo } from '../ui.js';
-import { state, savePrefs, applyTheme } from '../state.js';
+import { state } from '../state.js';
 import { get, patch, del, post, ApiError } from '../api.js';
 import { signedOut } from '../session.js';
-import { go } from '../router.js';
 import { canInstall, install, needsIosInstructions, isStandalone } from '../pwa.js';
 import { pushSupported, pushEnabled, enablePush, disablePush, sendTestPush } from '../push.js';
-
-const LANG_NAMES = { en: 'English', he: 'עברית', fr: 'Français' };
-
-// A row of toggle buttons, one pressed.
-function seg(labelKey, options, current, onPick, nameOf) {
-  const id = `seg-${labelKey}`;
-  return html`<div class="field"><span class="label" id=${id}>${t(labelKey)}</span>
-    <div class="seg" role="group" aria-labelledby=${id}>${options.map(
-      (o) => html`<button type="button" aria-pressed=${String(current === o)}
-      lang=${labelKey === 'language' ? o : nothing} @click=${() => onPick(o)}>${nameOf(o)}</button>`,
-    )}</div></div>`;
-}
 
 export function mount(root) {
   let pushOn = false;
   let sessions = null; // null: not loaded (offline)
   let loaded = false;
-
-  async function pickLang(l) {
-    savePrefs({ lang: l });
-    await setLang(l);
-    if (!state.me.user.guest) patch('/auth/me', { locale: l }).catch(() => {});
-    go('account'); // the whole screen and its chrome, in the new language
-  }
 
   async function saveProfile(ev) {
     ev.preventDefault();
@@ -141,35 +121,11 @@ export function mount(root) {
 
   const view = () => {
     const user = state.me?.user || {};
-    return html`${backTo('#/settings', t('account_settings'))}
+    return html`${backTo('#/settings', t('account'))}
     ${
       loaded
         ? html`<div class="stack">
-      <section class="card">
-        <h2>${user.guest ? t('guest_device') : user.email || ''}</h2>
-        ${seg('language', LANGS, getLang(), pickLang, (l) => LANG_NAMES[l])}
-        ${seg(
-          'units',
-          ['metric', 'imperial'],
-          state.prefs.units,
-          (u) => {
-            savePrefs({ units: u });
-            draw();
-          },
-          (u) => t(`units.${u}`),
-        )}
-        ${seg(
-          'theme',
-          ['system', 'light', 'dark'],
-          state.prefs.theme,
-          (th) => {
-            savePrefs({ theme: th });
-            applyTheme();
-            draw();
-          },
-          (th) => t(`theme.${th}`),
-        )}
-      </section>
+      <p class="muted">${user.guest ? t('guest_device') : user.email || ''}</p>
       ${user.guest ? nothing : profileCard(user)}
       ${pushCard()}
       ${installCard()}

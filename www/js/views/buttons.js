@@ -2,7 +2,7 @@
 // reorder and remove buttons, and add one with a preset (a bottle amount, a
 // side, a medicine's name and dose). Caregivers and owners; saved with the
 // config version, so two people editing at once cannot silently overwrite.
-import { t, has } from '../i18n.js';
+import { t, has, inputUnit, fromInput } from '../i18n.js';
 import { html, nothing, paint, keyed, live, field, icon, toast, latest, backTo } from '../ui.js';
 import { state, canWrite } from '../state.js';
 import { get, put, familyPath, ApiError } from '../api.js';
@@ -115,11 +115,13 @@ export function mount(root) {
         ].map((o) => html`<option value=${o}>${o ? t(`opt.${f.key}.${o}`) : '—'}</option>`)}</select>`,
       );
     }
+    // Amounts in the person's units, as the entry form takes them.
+    const unit = f.unit ? inputUnit(f.unit, state.prefs.units) : '';
     return field(
-      f.unit ? `${name} (${f.unit})` : name,
+      unit ? `${name} (${unit})` : name,
       id,
       html`<input id=${id} type=${f.kind === 'number' ? 'number' : 'text'} step="any" @input=${(ev) => {
-        add.preset[f.key] = ev.target.value;
+        add.preset[f.key] = f.unit ? fromInput(ev.target.value, f.unit, state.prefs.units) : ev.target.value;
       }}>`,
     );
   };

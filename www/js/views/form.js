@@ -2,7 +2,7 @@
 // entries get sensible defaults (now, the last bottle amount, the last side
 // used), timer types get an end time or "still running", numbers show in
 // the person's units and are stored metric. Viewers see it read-only.
-import { t, inputUnit, toInput, fromInput, fmtDateTime } from '../i18n.js';
+import { t, inputUnit, toInput, fromInput, fmtInput, fmtDateTime } from '../i18n.js';
 import { html, nothing, repeat, sheet, field } from '../ui.js';
 import { TYPES, TYPE_NAMES, cleanValue, validate } from '../entries.js';
 import { state, canWrite, tz } from '../state.js';
@@ -89,11 +89,19 @@ export async function openEntryForm({ type, entry = null, preset = null }) {
     sh.redraw();
   };
 
+  // A number's range in the unit the form shows it in ("from 0.3 kg to 300 kg").
+  const range = (f) => ({ min: fmtInput(f.min, f.unit, units), max: fmtInput(f.max, f.unit, units) });
+  const ranged = (f) => f.kind === 'number' && Number.isFinite(f.min) && Number.isFinite(f.max);
+  const errorText = (key, code) => {
+    const f = def.fields.find((x) => x.key === key);
+    return code === 'err.range' && f && ranged(f) ? t('err.range_between', range(f)) : t(code);
+  };
+
   function input(f) {
     const id = `f-${type}-${f.key}`;
     const lab = t(`field.${f.key}`);
     const v = value[f.key];
-    const error = errors[f.key] ? t(errors[f.key]) : '';
+    const error = errors[f.key] ? errorText(f.key, errors[f.key]) : '';
     const invalid = error ? 'true' : nothing;
     const describedBy = error ? `${id}-err` : nothing;
     if (f.kind === 'bool') {
@@ -120,14 +128,15 @@ export async function openEntryForm({ type, entry = null, preset = null }) {
     }
     if (f.kind === 'number') {
       const unit = f.unit ? inputUnit(f.unit, units) : '';
+      const described = error ? `${id}-err` : ranged(f) ? `${id}-hint` : nothing;
       const typed = (s) => (s === '' ? '' : f.unit ? fromInput(s, f.unit, units) : s);
-      const control = html`<input id=${id} type="number" inputmode="decimal" step="any" ?disabled=${!writable} aria-invalid=${invalid} aria-describedby=${describedBy}
+      const control = html`<input id=${id} type="number" inputmode="decimal" step="any" ?disabled=${!writable} aria-invalid=${invalid} aria-describedby=${described}
         .value=${v === undefined ? '' : String(f.unit ? toInput(v, f.unit, units) : v)} @input=${(ev) => set(f.key, typed(ev.target.value), false)}>`;
       return field(
         unit ? `${lab} (${unit})` : lab,
         id,
         unit ? html`<div class="with-unit">${control}<span aria-hidden="true">${unit}</span></div>` : control,
-        { error },
+        { error, hint: ranged(f) && !error ? t('range_hint', range(f)) : '' },
       );
     }
     const text = (ev) => set(f.key, ev.target.value, false);
@@ -151,7 +160,7 @@ export async function openEntryForm({ type, entry = null, preset = null }) {
     if (!ts) errors.ts = 'err.required';
     if (endTs !== null && ts && endTs < ts) errors.end = 'err.end_before_start';
     if (Object.keys(errors).length) {
-      problem = t(Object.values(errors)[0]);
+      problem = errorText(...Object.entries(errors)[0]);
       sh.redraw();
       return;
     }

@@ -1,9 +1,12 @@
-// views/settings.js — the family: people cared for, members and roles,
-// invite/access links (copy, Web Share), the audit log (owner), and the way
-// to the account settings. Non-owners see the lists without the controls.
-import { t, fmtDateTime, fmtDate, fmtRelative } from '../i18n.js';
-import { html, nothing, paint, field, icon, toast, confirmSheet, showError } from '../ui.js';
-import { state, on, isOwner, canWrite, tz } from '../state.js';
+// views/settings.js — the settings as sections a person finds in one tap
+// (#/settings lists them): people (the family, the people cared for),
+// sharing (members and roles, invite/access links with copy and Web Share,
+// the audit log), units and language (and the theme), data export; and the
+// ways to reminders, quick buttons and the account, which are screens of
+// their own. Non-owners see the lists without the controls.
+import { t, fmtDateTime, fmtDate, fmtRelative, setLang, getLang, LANGS } from '../i18n.js';
+import { html, nothing, paint, field, icon, toast, hideToast, confirmSheet, showError, backTo } from '../ui.js';
+import { state, on, isOwner, canWrite, tz, savePrefs, applyTheme } from '../state.js';
 import { get, post, patch, del, familyPath, ApiError } from '../api.js';
 import * as store from '../store.js';
 import { openFamily, adoptSession } from '../session.js';
@@ -19,10 +22,20 @@ function errText(err) {
 const options = (values, current, label) =>
   values.map((v) => html`<option value=${v} ?selected=${v === current}>${label(v)}</option>`);
 
+// The colours a person may get: the catalogue's, and the person's own when
+// it is not one of them (given before the palette changed, or by another
+// app), so saving the form never recolours anyone.
+function colourChoices(current) {
+  const c = typeof current === 'string' ? current.toLowerCase() : '';
+  return c && !COLOURS.includes(c) ? [...COLOURS, c] : COLOURS;
+}
+const colourName = (c) => (COLOURS.includes(c) ? t('colour_n', { n: COLOURS.indexOf(c) + 1 }) : t('colour_current'));
+
 // Add or edit a person cared for (owner); `done` runs after the save. Used
 // by the picker too.
 export function subjectForm(subject, done) {
   const id = (k) => `subj-${subject ? subject.id : 'new'}-${k}`;
+  const colour = subject?.colour ? subject.colour.toLowerCase() : COLOURS[0];
   async function submit(ev) {
     ev.preventDefault();
     const f = Object.fromEntries(new FormData(ev.target));
@@ -47,13 +60,87 @@ export function subjectForm(subject, done) {
     ${field(t('kind'), id('kind'), html`<select id=${id('kind')} name="kind">${options(['baby', 'child', 'adult'], subject ? subject.kind : 'baby', (k) => t(`kind.${k}`))}</select>`)}
     ${field(t('birth_date'), id('birth'), html`<input id=${id('birth')} name="birth_date" type="date" value=${subject?.birth_date || ''}>`)}
     ${field(t('sex'), id('sex'), html`<select id=${id('sex')} name="sex">${options(['', 'female', 'male'], subject?.sex || '', (k) => (k ? t(`sex.${k}`) : '—'))}</select>`)}
-    ${field(t('colour'), id('colour'), html`<select id=${id('colour')} name="colour">${options(COLOURS, subject ? subject.colour : COLOURS[0], (c) => t('colour_n', { n: COLOURS.indexOf(c) + 1 }))}</select>`)}
+    ${field(t('colour'), id('colour'), html`<select id=${id('colour')} name="colour">${options(colourChoices(colour), colour, colourName)}</select>`)}
     <p class="error" role="alert" hidden></p>
     <button class="btn primary block" type="submit">${subject ? t('save_changes') : t('add_person')}</button>
   </form>`;
 }
 
-export function mount(root) {
+const LANG_NAMES = { en: 'English', he: 'עברית', fr: 'Français' };
+
+// The sections: [route, icon, title, what it holds, who sees it]. Reminders,
+// quick buttons and the account are screens of their own.
+const SECTIONS = [
+  ['settings/people', 'user', 'family_people', 'people_help'],
+  ['settings/sharing', 'share', 'sharing', 'sharing_help'],
+  ['reminders', 'bell', 'reminders', 'reminders_help'],
+  ['buttons', 'grid', 'quick_buttons', 'quick_buttons_help', canWrite],
+  ['settings/units', 'globe', 'units_language', 'units_language_help'],
+  ['settings/export', 'download', 'export', 'export_help'],
+  ['account', 'gear', 'account', 'account_help'],
+];
+
+const menu = () => html`<h1>${t('tab_settings')}</h1>
+  <nav aria-label=${t('tab_settings')}><ul class="list card menu">${SECTIONS.filter(
+    ([, , , , shown]) => !shown || shown(),
+  ).map(
+    ([path, ic, title, help]) =>
+      html`<li><a href="#/${path}">${icon(ic)}<span class="grow"><strong>${t(title)}</strong><small>${t(help)}</small></span>${icon('next')}</a></li>`,
+  )}</ul></nav>
+  <a class="btn block" href="#/pick">${t('switch_family')}</a>`;
+
+// A row of toggle buttons, one pressed.
+function seg(labelKey, values, current, onPick, nameOf) {
+  const id = `seg-${labelKey}`;
+  return html`<div class="field"><span class="label" id=${id}>${t(labelKey)}</span>
+    <div class="seg" role="group" aria-labelledby=${id}>${values.map(
+      (o) => html`<button type="button" aria-pressed=${String(current === o)}
+      lang=${labelKey === 'language' ? o : nothing} @click=${() => onPick(o)}>${nameOf(o)}</button>`,
+    )}</div></div>`;
+}
+
+// Language (saved to the account too), units and theme (this device).
+function unitsSection(redraw) {
+  async function pickLang(l) {
+    savePrefs({ lang: l });
+    await setLang(l);
+    hideToast(); // a message still showing is in the old language
+    if (!state.me.user.guest) patch('/auth/me', { locale: l }).catch(() => {});
+    go('settings/units'); // the whole screen and its chrome, in the new language
+  }
+  return html`<section class="card">
+    ${seg('language', LANGS, getLang(), pickLang, (l) => LANG_NAMES[l])}
+    ${seg(
+      'units',
+      ['metric', 'imperial'],
+      state.prefs.units,
+      (u) => {
+        savePrefs({ units: u });
+        redraw();
+      },
+      (u) => t(`units.${u}`),
+    )}
+    ${seg(
+      'theme',
+      ['system', 'light', 'dark'],
+      state.prefs.theme,
+      (th) => {
+        savePrefs({ theme: th });
+        applyTheme();
+        redraw();
+      },
+      (th) => t(`theme.${th}`),
+    )}
+  </section>`;
+}
+
+export function mount(root, { params = [] } = {}) {
+  const section = params[0] || '';
+  if (!['people', 'sharing', 'units', 'export'].includes(section)) {
+    const showMenu = () => paint(menu(), root);
+    showMenu();
+    return on('family', showMenu);
+  }
   const fid = state.family.id;
   let members = state.members;
   let links = [];
@@ -303,36 +390,35 @@ export function mount(root) {
 
   // The whole log as a file (the server's export; a plain link, so the
   // browser downloads it with the session cookie).
-  const exportCard = () => html`<section class="card"><h2>${t('export')}</h2><p class="muted">${t('export_help')}</p>
+  const exportCard = () => html`<section class="card"><p class="muted">${t('export_help')}</p>
     <div class="row">
       <a class="btn" href="/api/v1${familyPath(fid, '/export?format=csv')}" download="carelog.csv">${icon('download')}CSV</a>
       <a class="btn" href="/api/v1${familyPath(fid, '/export?format=json')}" download="carelog.json">${icon('download')}JSON</a>
     </div></section>`;
 
-  const show = () => {
-    const owner = isOwner();
-    paint(
-      html`<h1>${t('tab_settings')}</h1><div class="stack">
-      <a class="btn block" href="#/account">${icon('user')}${t('account_settings')}</a>
-      <a class="btn block" href="#/reminders">${t('reminders')}</a>
-      ${canWrite() ? html`<a class="btn block" href="#/buttons">${t('quick_buttons')}</a>` : nothing}
-      ${familyCard(owner)}
-      ${peopleCard(owner)}
-      <section class="card"><h2>${t('members')}</h2><ul class="list">${members.map((m) => memberRow(m, owner))}</ul></section>
+  const sections = {
+    people: (owner) => html`${familyCard(owner)}${peopleCard(owner)}`,
+    sharing: (owner) =>
+      html`<section class="card"><h2>${t('members')}</h2><ul class="list">${members.map((m) => memberRow(m, owner))}</ul></section>
       ${owner ? linksCard() : nothing}
-      ${owner ? auditCard() : nothing}
-      ${exportCard()}
-      <a class="btn block" href="#/pick">${t('switch_family')}</a>
-    </div>`,
+      ${owner ? auditCard() : nothing}`,
+    units: () => unitsSection(() => show()),
+    export: () => exportCard(),
+  };
+  const show = () =>
+    paint(
+      html`${backTo('#/settings', t(SECTIONS.find(([path]) => path === `settings/${section}`)[2]))}
+      <div class="stack">${sections[section](isOwner())}</div>`,
       root,
     );
-  };
 
   show();
-  loadMembers();
-  if (isOwner()) {
-    loadLinks();
-    loadAudit();
+  if (section === 'sharing') {
+    loadMembers();
+    if (isOwner()) {
+      loadLinks();
+      loadAudit();
+    }
   }
   return on(['subjects', 'family'], show);
 }

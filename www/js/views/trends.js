@@ -1,11 +1,14 @@
 // views/trends.js — 7 or 30 days: sleep per day, feeds and bottle ml per
 // day, diapers per day, the 24-hour rhythm of sleep and feeds, and growth
 // (weight and length) against the WHO percentile curves for age and sex.
+// The figures are the server's (GET /trends) when online and nothing of the
+// period waits to sync, else the same figures from the local copy.
 import { t, fmtShortDay, fmtNumber, fmtHours, fmtUnit } from '../i18n.js';
 import { html, nothing, paint, latest } from '../ui.js';
 import { state, on, tz } from '../state.js';
+import { get } from '../api.js';
 import * as store from '../store.js';
-import { trends, rhythm, todayKey } from '../summary.js';
+import { trendsFor, rhythmRows, todayKey } from '../summary.js';
 import { dayStart, addDays } from '../time.js';
 import { barChart, rhythmChart, growthChart } from '../charts.js';
 
@@ -29,8 +32,7 @@ async function growth() {
   const ageDays = (e) => Math.max(0, Math.round((e.ts - birth) / 86400000));
   const weights = list.filter((e) => e.value.weight_g).map((e) => [ageDays(e), e.value.weight_g / 1000]);
   const lengths = list.filter((e) => e.value.length_cm).map((e) => [ageDays(e), e.value.length_cm]);
-  const ageLabel = (d) =>
-    d < 120 ? t('age_weeks', { n: Math.round(d / 7) }) : t('age_months', { n: Math.round(d / 30.4375) });
+  const ageLabel = (n, unit) => t(unit === 'weeks' ? 'age_weeks' : 'age_months', { n });
   return card(
     'chart_growth',
     html`
@@ -43,6 +45,7 @@ async function growth() {
 export function mount(root) {
   let days = 7;
   let charts = nothing;
+  let source = '';
 
   const show = () =>
     paint(
@@ -55,46 +58,57 @@ export function mount(root) {
           draw();
         }}>${t('last_n_days', { n })}</button>`,
     )}</div>
-    <div>${charts}</div>`,
+    <div data-source=${source || nothing}>${charts}</div>`,
       root,
     );
 
   const draw = latest(async () => {
-    const sid = state.subject?.id;
-    const end = todayKey(tz());
-    const list = await store.entriesSince(state.family.id, dayStart(addDays(end, -(days - 1)), tz()) - 86400000);
-    const series = trends(list, days, end, tz(), { subjectId: sid });
-    const dayLabel = (date) => fmtShortDay(dayStart(date, tz()) + 43200000, tz());
+    const zone = tz();
+    const end = todayKey(zone);
+    const list = await store.entriesSince(state.family.id, dayStart(addDays(end, -(days - 1)), zone) - 2 * 86400000);
+    const report = await trendsFor({
+      get,
+      familyId: state.family.id,
+      days,
+      endKey: end,
+      tz: zone,
+      entries: list,
+      subjectId: state.subject?.id,
+      online: state.online,
+    });
+    source = report.source;
+    const series = report.days;
+    const dayLabel = (date) => fmtShortDay(dayStart(date, zone) + 43200000, zone);
     const labels = series.map((d) => dayLabel(d.date));
     const u = state.prefs.units;
-    const rows = rhythm(list, days, end, tz(), { subjectId: sid });
+    const rows = rhythmRows(series);
     charts = html`
       ${card(
         'chart_sleep',
         barChart(
-          series.map((d) => Math.round((d.sleep_min / 60) * 10) / 10),
-          { labels, cls: 'sleep', format: (v) => fmtHours(v), ariaLabel: t('chart_sleep') },
+          series.map((d) => Math.round((d.sleep_ms / 3600000) * 10) / 10),
+          { labels, cls: 'sleep', format: (v) => fmtHours(v), integer: true, ariaLabel: t('chart_sleep') },
         ),
       )}
       ${card(
         'chart_feeds',
         barChart(
           series.map((d) => d.feeds),
-          { labels, cls: 'feed', ariaLabel: t('chart_feeds') },
+          { labels, cls: 'feed', integer: true, ariaLabel: t('chart_feeds') },
         ),
       )}
       ${card(
         'chart_ml',
         barChart(
           series.map((d) => d.bottle_ml),
-          { labels, cls: 'feed', format: (v) => fmtUnit(v, 'ml', u), ariaLabel: t('chart_ml') },
+          { labels, cls: 'feed', format: (v) => fmtUnit(v, 'ml', u), integer: true, ariaLabel: t('chart_ml') },
         ),
       )}
       ${card(
         'chart_diapers',
         barChart(
           series.map((d) => d.diapers),
-          { labels, cls: 'diaper', ariaLabel: t('chart_diapers') },
+          { labels, cls: 'diaper', integer: true, ariaLabel: t('chart_diapers') },
         ),
       )}
       ${card(
@@ -111,7 +125,7 @@ export function mount(root) {
   });
 
   show();
-  const off = on(['entries', 'subject'], draw);
+  const off = on(['entries', 'subject', 'online'], draw);
   draw();
   return off;
 }

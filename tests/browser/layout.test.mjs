@@ -1,0 +1,177 @@
+// layout.test.mjs — no layout breaks, proven: every screen (sign in, home,
+// every log form, timeline, day, trends, each settings section, reminders,
+// quick buttons, account, the person picker) at 320, 360 and 390 px in
+// English, French and Hebrew, light and dark, with a realistic log. Fails on
+// a page that scrolls sideways, anything off the screen, text clipped by its
+// box, or a tap target under 44 px (tests/browser/layout.mjs). Screenshots
+// of every screen land in tests/out/layout/ for a person to look at.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { useStack, familyWithBaby, newContext, signInContext, appReady, ROOT } from './harness.mjs';
+import { layoutProblems } from './layout.mjs';
+
+// LAYOUT_ONLY=fr,dark,320 narrows the run while working on a screen.
+const ONLY = (process.env.LAYOUT_ONLY || '').split(',').filter(Boolean);
+const pick = (list) =>
+  list.some((x) => ONLY.includes(String(x))) ? list.filter((x) => ONLY.includes(String(x))) : list;
+const WIDTHS = pick([320, 360, 390]);
+const LANGS = Object.fromEntries(
+  pick(['en', 'fr', 'he']).map((l) => [l, { en: 'en-US', fr: 'fr-FR', he: 'he-IL' }[l]]),
+);
+const THEMES = pick(['light', 'dark']);
+const OUT = join(ROOT, 'tests', 'out', 'layout');
+const TYPES = [
+  'feed',
+  'diaper',
+  'sleep',
+  'pump',
+  'tummy_time',
+  'growth',
+  'temperature',
+  'medication',
+  'symptom',
+  'vitals',
+  'note',
+];
+
+// [name, hash, what shows the screen is drawn]
+const SCREENS = [
+  ['home', '#/home', '.qbtn'],
+  ['timeline', '#/timeline', '.entry'],
+  ['day', '#/day', '.hours li'],
+  ['trends', '#/trends', '.card:nth-of-type(6) svg.chart'],
+  ['settings', '#/settings', 'main h1'],
+  ['people', '#/settings/people', 'main form, main .list li'],
+  ['sharing', '#/settings/sharing', 'main .list li'],
+  ['units', '#/settings/units', 'main .seg'],
+  ['export', '#/settings/export', 'main a[download]'],
+  ['reminders', '#/reminders', '.reminders li'],
+  ['buttons', '#/buttons', '.buttons li'],
+  ['account', '#/account', '#signout'],
+  ['pick', '#/pick', 'main .list li'],
+];
+
+let server;
+let browser;
+let owner;
+useStack('layout', async (s) => {
+  ({ server, browser } = s);
+  owner = await familyWithBaby(server.base, { owner: 'Dana', baby: 'Noa' });
+  const fid = owner.family.id;
+  const sid = owner.subject.id;
+  await owner.client.ok('POST', `/api/v1/families/${fid}/subjects`, { name: 'Grandpa Joe', kind: 'adult' });
+  const now = Date.now();
+  const H = 3600000;
+  const log = [
+    ['feed', -1.5 * H, null, { method: 'bottle', amount_ml: 120, milk: 'formula' }],
+    ['diaper', -2 * H, null, { wet: true, dirty: true, colour: 'mustard' }],
+    ['sleep', -5 * H, -3 * H, { kind: 'nap' }],
+    ['feed', -6 * H, -5.7 * H, { method: 'breast_left' }],
+    ['medication', -7 * H, null, { name: 'Vitamin D', dose: 1, unit: 'drops' }],
+    ['temperature', -8 * H, null, { celsius: 37.8, method: 'forehead' }],
+    ['note', -9 * H, null, { text: 'Rolled over for the first time, then laughed for a long while' }],
+    ['pump', -10 * H, -9.8 * H, { side: 'both', amount_ml: 90 }],
+    ['sleep', -20 * H, -12 * H, { kind: 'night' }],
+    ['growth', -24 * H, null, { weight_g: 4200, length_cm: 55.5, head_cm: 38 }],
+    ['growth', -20 * 24 * H, null, { weight_g: 3500, length_cm: 51 }],
+    ['sleep', -0.5 * H, null, { kind: 'nap' }],
+  ];
+  const changes = log.map(([type, at, end, value], i) => {
+    const ts = Math.round(now + at);
+    const hex = ts.toString(16).padStart(12, '0');
+    return {
+      op: 'put',
+      id: `${hex.slice(0, 8)}-${hex.slice(8)}-7abc-8def-${String(i).padStart(12, '0')}`,
+      subject_id: sid,
+      type,
+      ts,
+      end_ts: end === null ? null : Math.round(now + end),
+      value,
+      created_at: ts,
+      updated_at: ts,
+    };
+  });
+  await owner.client.ok('POST', `/api/v1/families/${fid}/sync`, { cursor: 0, changes });
+  await owner.client.ok('POST', `/api/v1/families/${fid}/reminders`, {
+    subject_id: sid,
+    kind: 'feed_due',
+    interval_min: 180,
+    label: 'Next feed',
+  });
+  await owner.client.ok('POST', `/api/v1/families/${fid}/links`, { role: 'caregiver', label: 'Grandma' });
+  mkdirSync(OUT, { recursive: true });
+});
+
+async function show(page, hash, ready) {
+  await page.evaluate((h) => {
+    location.hash = h;
+  }, hash);
+  await page.locator(ready).first().waitFor({ timeout: 15000 });
+  // Late paints (lists from the server, fonts) settle.
+  await page.waitForTimeout(120);
+}
+
+async function check(page, where, problems) {
+  const found = await page.evaluate(layoutProblems);
+  for (const p of found) problems.push(`${where}: ${p}`);
+  await page.screenshot({ path: join(OUT, `${where.replace(/ /g, '-')}.png`), fullPage: true });
+}
+
+for (const [lang, locale] of Object.entries(LANGS)) {
+  for (const theme of THEMES) {
+    test(`every screen at ${WIDTHS.join(', ')} px: ${lang}, ${theme}`, async () => {
+      const problems = [];
+      rmSync(join(OUT, `problems-${lang}-${theme}.txt`), { force: true });
+      // Signed out: sign in and create an account.
+      const anon = await newContext(browser, { locale, colorScheme: theme });
+      const first = await anon.newPage();
+      await first.goto(server.base);
+      await appReady(first);
+      for (const width of WIDTHS) {
+        await first.setViewportSize({ width, height: 760 });
+        await show(first, '#/signin', 'form input');
+        await check(first, `${lang} ${theme} ${width} signin`, problems);
+        await show(first, '#/register', 'form input');
+        await check(first, `${lang} ${theme} ${width} register`, problems);
+      }
+      await anon.close();
+
+      const ctx = await newContext(browser, { locale, colorScheme: theme });
+      await signInContext(ctx, server.base, owner.email, owner.password);
+      const page = await ctx.newPage();
+      const errors = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(`${server.base}/#/home`);
+      await appReady(page);
+      await page.locator('.timer').first().waitFor();
+      for (const width of WIDTHS) {
+        await page.setViewportSize({ width, height: 760 });
+        for (const [name, hash, ready] of SCREENS) {
+          await show(page, hash, ready);
+          await check(page, `${lang} ${theme} ${width} ${name}`, problems);
+        }
+        await show(page, '#/home', '.fab-row button');
+        await page.locator('.fab-row button').click();
+        await page.locator('dialog.sheet[open] .types button').first().waitFor();
+        await check(page, `${lang} ${theme} ${width} pick-type`, problems);
+        await page.keyboard.press('Escape');
+        await page.locator('dialog.sheet').waitFor({ state: 'detached' });
+        for (const type of TYPES) {
+          await show(page, `#/log/${type}`, 'dialog.sheet[open] .sheet-actions');
+          await check(page, `${lang} ${theme} ${width} form-${type}`, problems);
+          await page.keyboard.press('Escape');
+          await page.locator('dialog.sheet').waitFor({ state: 'detached' });
+        }
+      }
+      await ctx.close();
+      assert.deepEqual(errors, []);
+      if (problems.length) {
+        const file = join(OUT, `problems-${lang}-${theme}.txt`);
+        writeFileSync(file, `${problems.join('\n')}\n`);
+        assert.fail(`${problems.length} layout problems, listed in ${file}, first: ${problems[0]}`);
+      }
+    });
+  }
+}
