@@ -476,15 +476,27 @@ static void entries_get(struct request *r)
     resp_json(r, 200, body);
 }
 
-/* Adds {changes, cursor, more} for seq > since to body. */
-static bool add_changes(struct db *d, const char *fid, int64_t since, int64_t limit, cJSON *body)
+/* Answers 200 with `head` (the members before it, "{" or "{...,") then
+ * "changes" for seq > since, "cursor" and "more". The answer is written as
+ * the rows are read, so a page of 5,000 entries never sits in memory as one
+ * tree; a database error after the first bytes can only cut it short (the
+ * client's JSON parse fails and it pulls again). False when nothing was
+ * sent (the caller answers 500). */
+static bool reply_changes(struct request *r, struct db *d, int64_t since, int64_t limit,
+                          const char *head)
 {
     sqlite3_stmt *st = db_stmt(d, ENTRY_SELECT "WHERE e.family_id = ? AND e.seq > ? "
                                                "ORDER BY e.seq LIMIT ?");
-    if (!st || !db_bind_text(st, 1, fid) || !db_bind_int64(st, 2, since) ||
+    if (!st || !db_bind_text(st, 1, r->session->family_id) || !db_bind_int64(st, 2, since) ||
         !db_bind_int64(st, 3, limit + 1))
         return false;
-    cJSON *list = cJSON_AddArrayToObject(body, "changes");
+    resp_header(r, "Cache-Control", "no-store");
+    if (!resp_begin(r, 200, "application/json"))
+        return false;
+    struct buf b;
+    buf_init(&b, 4 << 20);
+    buf_puts(&b, head);
+    buf_puts(&b, "\"changes\":[");
     int64_t cursor = since, n = 0;
     bool more = false;
     int rc;
@@ -493,15 +505,29 @@ static bool add_changes(struct db *d, const char *fid, int64_t since, int64_t li
             more = true;
             break;
         }
-        cJSON_AddItemToArray(list, entry_json_row(st));
+        cJSON *e = entry_json_row(st);
+        char *text = cJSON_PrintUnformatted(e);
+        cJSON_Delete(e);
+        if (!text)
+            break;
+        if (n)
+            buf_puts(&b, ",");
+        buf_puts(&b, text);
+        free(text);
         cursor = sqlite3_column_int64(st, 11);
         n++;
+        if (b.len >= 64 << 10) {
+            resp_write(r, b.p, b.len);
+            buf_reset(&b);
+        }
     }
     sqlite3_reset(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return false;
-    cJSON_AddNumberToObject(body, "cursor", (double)cursor);
-    cJSON_AddBoolToObject(body, "more", more);
+    if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+        buf_printf(&b, "],\"cursor\":%lld,\"more\":%s}", (long long)cursor,
+                   more ? "true" : "false");
+    if (!b.oom)
+        resp_write(r, b.p, b.len);
+    buf_free(&b);
     return true;
 }
 
@@ -511,14 +537,8 @@ static void changes_get(struct request *r)
     if (!query_int(r, "since", 0, INT64_MAX, 0, &since) ||
         !query_int(r, "limit", 1, MAX_PULL, DEFAULT_PULL, &limit))
         return;
-    struct db *d = r->db;
-    cJSON *body = cJSON_CreateObject();
-    if (!add_changes(d, r->session->family_id, since, limit, body)) {
-        cJSON_Delete(body);
+    if (!reply_changes(r, r->db, since, limit, "{"))
         resp_internal(r);
-        return;
-    }
-    resp_json(r, 200, body);
 }
 
 /* ---------- sync: push an outbox in order, pull what others wrote ---------- */
@@ -661,12 +681,13 @@ static void sync_post(struct request *r)
             return;
         }
     }
-    if (!add_changes(d, r->session->family_id, cursor, limit, body)) {
-        cJSON_Delete(body);
+    /* The results first (at most 500), then the pull, written as it goes. */
+    char *results_text = cJSON_PrintUnformatted(results);
+    cJSON_Delete(body);
+    char *head = results_text ? req_printf(r, "{\"results\":%s,", results_text) : NULL;
+    free(results_text);
+    if (!head || !reply_changes(r, d, cursor, limit, head))
         resp_internal(r);
-        return;
-    }
-    resp_json(r, 200, body);
 }
 
 /* ---------- quick-log buttons ---------- */

