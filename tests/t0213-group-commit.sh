@@ -35,6 +35,8 @@ is "$(awk '$2 == "bad" && $3 == 400 && $4 == "validation_failed"' "$T_DIR/answer
 is "$(awk '$2 == "replay" && ($3 == 201 || $3 == 200) && $4 == $1' "$T_DIR/answers" | wc -l)" 40 \
     "…each replayed PUT answered with the entry"
 is "$(db "SELECT count(*) FROM entries")" 170 "…and stored once: 150 new + 20 replayed ids, no invalid one"
+is "$(awk '$5 == "unseen"' "$T_DIR/answers" | wc -l)" 0 \
+    "…and each answered write is there for a read right after its answer (committed first)"
 is "$(awk '$2 == "replay" && $3 == 201' "$T_DIR/answers" | wc -l)" 20 "…one 201 per replayed id (the other is 200)"
 stop_server_quiet
 line=$(grep '"prog":"entries"' "$T_DIR/error.log" | grep -o '"event":"group_commit","detail":"[0-9]* writes in [0-9]* commits"' |

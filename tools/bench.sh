@@ -9,6 +9,8 @@
 #             newest of 10,000; a cold sync pull of 10,000 entries (issue 4)
 #   fan-out   500 open SSE streams: delay from a PUT's response to its event
 #             on every stream, and the whole stack's memory (issue 4)
+#   soak      1,000 members of 200 families, a stream each, logging every
+#             ~30 s with reads and pulls, for 3 minutes (issue 15)
 #   push      one `carelog-push --once` pass sending 10,000 Web Push messages
 #             to the loopback fake push service (issue 6)
 # plus the whole stack's memory (lighttpd and every FastCGI program: summed
@@ -22,7 +24,8 @@
 #   CARELOG_BIN         programs to measure (build/bin)
 #   BENCH_CONF          a lighttpd configuration to try instead of lighttpd.conf
 #   BENCH_ONLY          run only these ("hello me login entry_put entries sync
-#                       fanout push"; the shared set-up always runs)
+#                       fanout soak push"; the shared set-up always runs)
+#   BENCH_SOAK_FAMILIES (200)  BENCH_SOAK_MEMBERS (5)  BENCH_SOAK_SECONDS (180)
 #   BENCH_KEEP=1        keep the scratch directory (wrk output, error.log)
 #
 # Adding a wrk scenario: one line in a family function below,
@@ -54,6 +57,7 @@ scenarios() {
     login_family
     care_log_family
     fanout_family
+    soak_family
 }
 
 http_family() {
@@ -390,6 +394,47 @@ fanout_family() {
         "fanout_sent_p95_ms \(.after_send_ms.p95)"' "$SRV_DIR/fanout.json" >> "$SRV_DIR/figures"
 }
 
+# ---- the community-scale soak ----
+# BENCH_SOAK_FAMILIES families of BENCH_SOAK_MEMBERS members, every member
+# with a stream open and logging about every 30 s, with timeline reads and
+# sync pulls, for BENCH_SOAK_SECONDS (tools/bench/soak.mjs). Memory: after
+# set-up, after the first minute and at the end (flat means the end is
+# within 10% of the first minute).
+soak_family() {
+    wanted soak || return 0
+    _f=${BENCH_SOAK_FAMILIES:-200} _m=${BENCH_SOAK_MEMBERS:-5} _s=${BENCH_SOAK_SECONDS:-180}
+    echo "bench: soak      $_f families x $_m members, ${_s}s" >&2
+    rm -f "$SRV_DIR/soak-ready" "$SRV_DIR/soak-minute" "$SRV_DIR/soak-end"
+    BENCH_BASE=$SRV_BASE timeout $((_s + 600)) node tools/bench/soak.mjs --families "$_f" --members "$_m" \
+        --seconds "$_s" --dir "$SRV_DIR" --maxSeconds $((_s + 540)) > "$SRV_DIR/soak.json" 2> "$SRV_DIR/soak.err" &
+    B_CHILD=$!
+    _cpu0=""
+    for _mark in ready minute end; do
+        _i=0
+        while [ ! -e "$SRV_DIR/soak-$_mark" ] && [ $_i -lt 6000 ] && kill -0 "$B_CHILD" 2>/dev/null; do
+            sleep 0.1
+            _i=$((_i + 1))
+        done
+        [ -e "$SRV_DIR/soak-$_mark" ] || break
+        set -- $(mem_now)
+        figure "soak_${_mark}_rss_kb" "$3"
+        figure "soak_${_mark}_pss_kb" "$4"
+    done
+    wait "$B_CHILD"
+    _rc=$?
+    B_CHILD=""
+    if [ $_rc -ne 0 ] || ! jq -e . "$SRV_DIR/soak.json" >/dev/null 2>&1; then
+        echo "bench: soak failed: $(cat "$SRV_DIR/soak.err")" >&2
+        return 0
+    fi
+    jq -r '"soak_members \(.members)", "soak_writes \(.writes)", "soak_reads \(.reads)",
+        "soak_errors \(.errors)", "soak_stream_errors \(.stream_errors)",
+        "soak_write_p50_ms \(.write_ms.p50)", "soak_write_p99_ms \(.write_ms.p99)",
+        "soak_read_p50_ms \(.read_ms.p50)", "soak_read_p99_ms \(.read_ms.p99)",
+        "soak_fanout_p50_ms \(.fanout_ms.p50)", "soak_fanout_p95_ms \(.fanout_ms.p95)",
+        "soak_fanout_missing \(.fanout_ms.missing)"' "$SRV_DIR/soak.json" >> "$SRV_DIR/figures"
+}
+
 # ---- push: one sender pass over BENCH_PUSH queued messages ----
 # Runs after the server stopped (the sender is a cron job of its own, on the
 # same database). The fake service only answers 201 (--check none): its own
@@ -437,7 +482,7 @@ push_family() {
 
 # ---- run ----
 # fanout.mjs opens every stream with one session: lift the per-session cap.
-srv_start REGISTRATION=open STREAM_MAX_PER_SESSION="$BENCH_STREAMS" || { cat "$SRV_DIR/error.log" >&2; echo "bench: lighttpd did not start" >&2; exit 1; }
+srv_start REGISTRATION=open STREAM_MAX_PER_SESSION="$BENCH_STREAMS" REGISTER_RATE_MAX=100000 || { cat "$SRV_DIR/error.log" >&2; echo "bench: lighttpd did not start" >&2; exit 1; }
 warm_up
 sleep 1
 : > "$SRV_DIR/idle-procs"

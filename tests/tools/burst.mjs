@@ -1,5 +1,6 @@
 // burst.mjs — sends many entry PUTs at once, as phones syncing together
-// would, and prints one line per request: "ID KIND STATUS ANSWERED_ID".
+// would, and prints one line per request: "ID KIND STATUS ANSWERED_ID SEEN",
+// SEEN telling whether a read right after a 2xx answer found the entry.
 //   node tests/tools/burst.mjs BASE FID SID COOKIE CSRF CONCURRENCY < PLAN
 // PLAN lines are "ID KIND": KIND good (a note), replay (the same note; its id
 // appears twice) or bad (an invalid feed). Bounded: each request times out.
@@ -25,9 +26,20 @@ async function one([id, kind]) {
       signal: AbortSignal.timeout(30000),
     });
     const data = await res.json().catch(() => ({}));
-    return `${id} ${kind} ${res.status} ${data.id || data.error?.code || '-'}`;
+    // Read it back at once over another request: an answer may only come
+    // once the write is committed, so it must be there to see.
+    let seen = '-';
+    if (res.status === 201 || res.status === 200) {
+      const back = await fetch(`${base}/api/v1/families/${fid}/changes?since=${data.seq - 1}&limit=1`, {
+        headers: { Cookie: cookie },
+        signal: AbortSignal.timeout(30000),
+      });
+      const page = await back.json().catch(() => ({}));
+      seen = page.changes?.[0]?.id === id ? 'seen' : 'unseen';
+    }
+    return `${id} ${kind} ${res.status} ${data.id || data.error?.code || '-'} ${seen}`;
   } catch {
-    return `${id} ${kind} 0 -`;
+    return `${id} ${kind} 0 - -`;
   }
 }
 

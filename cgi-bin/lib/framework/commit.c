@@ -26,6 +26,7 @@ struct job {
     struct request *r;
     struct buf held; /* the answer, until the group is committed */
     enum outcome outcome;
+    bool done; /* under group.lock: the group is committed (or failed) */
     struct job *next;
 };
 
@@ -116,7 +117,11 @@ void commit_run(struct request *r)
     pthread_mutex_lock(&group.lock);
     *group.tail = &me;
     group.tail = &me.next;
-    while (me.outcome == PENDING) {
+    /* `done`, not the outcome, ends the wait: a job's outcome is known as soon
+     * as its handler ran, but it may be answered only once the whole group
+     * is committed (a wake-up meant for the previous group must not let it
+     * answer early). */
+    while (!me.done) {
         if (group.leading) {
             pthread_cond_wait(&group.done, &group.lock);
             continue;
@@ -129,6 +134,8 @@ void commit_run(struct request *r)
         pthread_mutex_unlock(&group.lock);
         commit_group(r->db, list);
         pthread_mutex_lock(&group.lock);
+        for (struct job *j = list; j; j = j->next)
+            j->done = true;
         group.leading = false;
         pthread_cond_broadcast(&group.done);
     }
