@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "data/entry.h"
+#include "framework/metrics.h"
 #include "framework/wake.h"
 
 static void stream_open(struct request *r);
@@ -154,6 +155,7 @@ static enum slot slot_take(const char *session_id)
         }
         e->n++;
         hub.nclients_total++;
+        metrics_set(M_STREAMS_OPEN, hub.nclients_total);
         got = SLOT_OK;
     }
     pthread_mutex_unlock(&hub.lock);
@@ -164,6 +166,7 @@ static void slot_give(const char *session_id)
 {
     pthread_mutex_lock(&hub.lock);
     hub.nclients_total--;
+    metrics_set(M_STREAMS_OPEN, hub.nclients_total);
     for (struct session_slots **pp = slots_chain(session_id); *pp; pp = &(*pp)->next) {
         struct session_slots *e = *pp;
         if (strcmp(e->id, session_id) != 0)
@@ -239,8 +242,10 @@ static void fan_out(const char *family_id, int64_t seq, const char *event, const
     for (struct client *c = only ? only : hub.clients; c; c = only ? NULL : c->next) {
         if (c->dead || c->last_seq >= seq || strcmp(c->family_id, family_id) != 0)
             continue;
-        if (client_send(c, b.p, b.len))
+        if (client_send(c, b.p, b.len)) {
             c->last_seq = seq;
+            metrics_add(M_STREAM_EVENTS, 1);
+        }
     }
     buf_free(&b);
 }

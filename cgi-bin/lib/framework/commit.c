@@ -17,6 +17,7 @@
 
 #include "data/db.h"
 #include "framework/http.h"
+#include "framework/metrics.h"
 #include "framework/route.h"
 #include "util/util.h"
 
@@ -89,6 +90,8 @@ static void commit_group(struct db *d, struct job *list)
     group.groups++;
     group.requests += (unsigned long long)n;
     pthread_mutex_unlock(&group.lock);
+    metrics_add(M_COMMIT_GROUPS, 1);
+    metrics_add(M_COMMIT_WRITES, n);
 }
 
 void commit_counts(unsigned long long *groups, unsigned long long *requests)

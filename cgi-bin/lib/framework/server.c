@@ -21,6 +21,7 @@
 #include "framework/config.h"
 #include "framework/wake.h"
 #include "framework/log.h"
+#include "framework/metrics.h"
 
 extern char **environ;
 
@@ -237,8 +238,9 @@ void handle_request(const struct program *p, struct request *r)
      * not one more byte from this thread. */
     if (!r->detached)
         resp_flush(r);
-    log_request(r->method, r->route ? r->route->pattern : NULL, r->status,
-                mono_us() - r->started_us);
+    int64_t took_us = mono_us() - r->started_us;
+    log_request(r->method, r->route ? r->route->pattern : NULL, r->status, took_us);
+    metrics_request(p, r->route, r->status, took_us);
     if (r->worker && r->worker->db_ready)
         db_release_all(&r->worker->db);
     request_cleanup(r);
@@ -472,6 +474,8 @@ int program_main(const struct program *p, int argc, char **argv)
         /* Served together under lighttpd: the entries program's
          * checkpointer keeps the WAL short for all. */
         db_set_checkpointer(true);
+        if (!metrics_open(cfg.data_dir, p))
+            log_event("warn", "metrics_unavailable", "this program's figures are not kept");
         sigset_t set;
         stop_signals(&set);
         pthread_sigmask(SIG_BLOCK, &set, NULL);
