@@ -45,8 +45,7 @@ int db_open(struct db *d, const char *path, char *err, size_t errsz)
                                 "PRAGMA foreign_keys=ON;"
                                 "PRAGMA temp_store=MEMORY;"
                                 "PRAGMA cache_size=-1024;"
-                                /* reads map the file instead of a pread per page */
-                                "PRAGMA mmap_size=268435456;"
+
                                 /* the WAL file shrinks back after a peak */
                                 "PRAGMA journal_size_limit=67108864;";
     char *msg = NULL;
