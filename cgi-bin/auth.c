@@ -11,6 +11,7 @@
 
 #include "data/audit.h"
 #include "security/password.h"
+#include "security/reset.h"
 #include "security/secret.h"
 #include "security/throttle.h"
 
@@ -25,6 +26,8 @@ static void join_get(struct request *r);
 static void join_post(struct request *r);
 static void signin_get(struct request *r);
 static void signin_post(struct request *r);
+static void reset_post(struct request *r);
+static void admin_reset_link(struct request *r);
 
 static const struct route routes[] = {
     {"POST", "/api/v1/auth/register", register_post, ACCESS_PUBLIC, ROUTE_JSON},
@@ -34,6 +37,9 @@ static const struct route routes[] = {
     {"PATCH", "/api/v1/auth/me", me_patch, ACCESS_ACCOUNT, ROUTE_JSON},
     {"GET", "/api/v1/auth/sessions", sessions_get, ACCESS_SESSION, 0},
     {"DELETE", "/api/v1/auth/sessions/{sid}", session_delete, ACCESS_SESSION, ROUTE_WRITE},
+    /* Recovery: a one-time link's token and a new password sign in. */
+    {"POST", "/api/v1/auth/reset", reset_post, ACCESS_PUBLIC, ROUTE_JSON},
+    {"POST", "/api/v1/admin/reset-link", admin_reset_link, ACCESS_ADMIN, ROUTE_JSON | ROUTE_WRITE},
     /* Links: GET is safe (chat apps fetch links for previews); the POST of
      * the page's form uses the link, and checks it comes from this site. */
     {"GET", "/join/{token}", join_get, ACCESS_PUBLIC, 0},
@@ -740,6 +746,135 @@ static void signin_post(struct request *r)
     }
     audit_record(r, d, NULL, "sign_in", user_id, detail_str("method", "one_time_link"));
     resp_redirect(r, "/?welcome=admin");
+}
+
+/* ---------- password reset links ---------- */
+
+static void reply_reset_dead(struct request *r)
+{
+    resp_error(r, 410, "reset_link_invalid",
+               "This link has expired or was already used; ask for a new one");
+}
+
+/* Uses a reset link: sets the new password, ends every session of the
+ * account (whoever else was signed in, including someone who took it
+ * over) and signs this browser in. The token is looked up before the
+ * password is hashed, so made-up tokens cost no argon2id; it is taken in
+ * the same transaction that uses it, so it works once. */
+static void reset_post(struct request *r)
+{
+    struct vobj v;
+    v_init(&v, r->json, NULL);
+    const char *token = NULL, *password = NULL;
+    v_string(&v, "token", V_REQUIRED, 1, 128, &token);
+    v_string(&v, "password", V_REQUIRED, PASSWORD_MIN_CHARS, PASSWORD_MAX_CHARS, &password);
+    if (!v_accept(r, &v))
+        return;
+    struct db *d = r->db;
+    char hash[HASH_HEX_LEN + 1];
+    token_hash(token, hash);
+    sqlite3_stmt *st =
+        db_stmt(d, "SELECT 1 FROM reset_tokens WHERE token_hash = ? AND expires_at > ?");
+    if (!st || !db_bind_text(st, 1, hash) || !db_bind_int64(st, 2, now_ms())) {
+        resp_internal(r);
+        return;
+    }
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW) {
+        if (rc == SQLITE_DONE)
+            reply_reset_dead(r);
+        else
+            resp_internal(r);
+        return;
+    }
+    char pw_hash[crypto_pwhash_STRBYTES];
+    if (!password_hash(password, pw_hash)) {
+        resp_error(r, 503, "overloaded", "Could not hash the password; try again");
+        return;
+    }
+    if (!req_begin(r))
+        return;
+    char user_id[37] = "", via[16] = "", family_id[37] = "", email[256] = "";
+    st = db_stmt(d, "DELETE FROM reset_tokens WHERE token_hash = ? AND expires_at > ? "
+                    "RETURNING user_id, via, family_id, "
+                    "(SELECT email FROM users WHERE id = user_id)");
+    if (st && db_bind_text(st, 1, hash) && db_bind_int64(st, 2, now_ms()) &&
+        sqlite3_step(st) == SQLITE_ROW) {
+        snprintf(user_id, sizeof user_id, "%s", db_col_text(st, 0));
+        snprintf(via, sizeof via, "%s", db_col_text(st, 1));
+        snprintf(family_id, sizeof family_id, "%s", db_col_text(st, 2));
+        snprintf(email, sizeof email, "%s", db_col_text(st, 3));
+    }
+    if (st)
+        sqlite3_reset(st);
+    if (!user_id[0]) {
+        db_rollback(d);
+        reply_reset_dead(r); /* used by someone else a moment ago */
+        return;
+    }
+    /* Its failed sign-ins are forgiven too: the throttle must not keep the
+     * rightful owner out once they have proved it. */
+    char account_key[HASH_HEX_LEN + 1];
+    keyed_hash("login-account", email, account_key);
+    sqlite3_stmt *up =
+        db_stmt(d, "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?");
+    sqlite3_stmt *end = db_stmt(d, "DELETE FROM sessions WHERE user_id = ?");
+    sqlite3_stmt *fails = db_stmt(d, "DELETE FROM login_failures WHERE key = ?");
+    bool ok = up && db_bind_text(up, 1, pw_hash) && db_bind_int64(up, 2, now_ms()) &&
+              db_bind_text(up, 3, user_id) && db_step_done(d, up) && end &&
+              db_bind_text(end, 1, user_id) && db_step_done(d, end) && fails &&
+              db_bind_text(fails, 1, account_key) && db_step_done(d, fails) &&
+              session_start(r, d, user_id, NULL, NULL);
+    if (!ok) {
+        db_rollback(d);
+        session_clear_cookie(r);
+        resp_internal(r);
+        return;
+    }
+    audit_record(r, d, family_id[0] ? family_id : NULL, "password_reset", user_id,
+                 detail_str("via", via));
+    if (!req_commit(r))
+        return;
+    reply_signed_in(r, d, 200);
+}
+
+/* The instance admin makes a reset link for any account, by its email (the
+ * way a person asking for help names themselves). */
+static void admin_reset_link(struct request *r)
+{
+    struct vobj v;
+    v_init(&v, r->json, NULL);
+    char email[256];
+    v_email(&v, "email", V_REQUIRED, email, sizeof email);
+    if (!v_accept(r, &v))
+        return;
+    struct db *d = r->db;
+    char user_id[37] = "";
+    sqlite3_stmt *st = db_stmt(d, "SELECT id FROM users WHERE email = ?");
+    if (st && db_bind_text(st, 1, email) && sqlite3_step(st) == SQLITE_ROW)
+        snprintf(user_id, sizeof user_id, "%s", db_col_text(st, 0));
+    if (st)
+        sqlite3_reset(st);
+    if (!user_id[0]) {
+        resp_error(r, 404, "not_found", "No account has this email");
+        return;
+    }
+    char token[TOKEN_LEN + 1], path[96];
+    int64_t expires_at = 0;
+    if (!reset_issue(d, user_id, RESET_VIA_ADMIN, NULL, r->session->user_id, RESET_LINK_HANDED_MS,
+                     token, &expires_at) ||
+        !reset_path(token, path, sizeof path)) {
+        resp_internal(r);
+        return;
+    }
+    audit_record(r, d, NULL, "reset_link_created", user_id, detail_str("via", RESET_VIA_ADMIN));
+    cJSON *body = cJSON_CreateObject();
+    char *url = req_printf(r, "%s%s", req_base_url(r), path);
+    cJSON_AddStringToObject(body, "url", url ? url : path);
+    cJSON_AddStringToObject(body, "token", token);
+    json_add_int64(body, "expires_at", expires_at);
+    resp_json(r, 201, body);
 }
 
 CARELOG_PROGRAM(auth, NULL, NULL)

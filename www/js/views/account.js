@@ -81,6 +81,14 @@ export function mount(root) {
     }
   }
 
+  async function signOutOthers() {
+    for (const s of sessions || []) {
+      if (s.current) continue;
+      await del(`/auth/sessions/${encodeURIComponent(s.id)}`).catch(() => {});
+    }
+    draw();
+  }
+
   async function signOut() {
     if (
       state.pending > 0 &&
@@ -173,7 +181,12 @@ export function mount(root) {
       ${user.guest ? nothing : profileCard(user)}
       ${pushCard()}
       ${installCard()}
-      ${sessions ? html`<section class="card"><h2>${t('devices')}</h2><ul class="list">${sessions.map(sessionRow)}</ul></section>` : nothing}
+      ${
+        sessions
+          ? html`<section class="card"><h2>${t('devices')}</h2><ul class="list">${sessions.map(sessionRow)}</ul>
+        ${sessions.length > 1 ? html`<button class="btn" type="button" @click=${signOutOthers}>${t('sign_out_others')}</button>` : nothing}</section>`
+          : nothing
+      }
       <button class="btn danger block" type="button" id="signout" @click=${signOut}>${t('sign_out')}</button>
     </div>`
         : nothing

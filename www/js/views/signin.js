@@ -1,21 +1,79 @@
 // views/signin.js — sign in, create an account (with an invite code when
-// the instance is invite-only), and opening an access link someone sent.
+// the instance is invite-only), opening an access link someone sent, and
+// setting a new password with a one-time reset link (#/reset/<token>).
 import { t } from '../i18n.js';
 import { html, nothing, paint, field } from '../ui.js';
 import { get, post, ApiError } from '../api.js';
 import { adoptSession } from '../session.js';
+import { state, savePrefs } from '../state.js';
 import { go } from '../router.js';
 
 function errorText(err, register) {
   if (!(err instanceof ApiError)) return String(err);
   if (err.status === 0) return t('err.offline');
+  if (err.status === 410) return t('reset_dead');
   if (err.status === 401) return t('err.credentials');
   if (err.status === 429) return t('err.throttled');
   if (err.status === 403 && register) return t('err.closed');
   return Object.values(err.fields)[0] || err.message;
 }
 
-export function mount(root, { name }) {
+// The reset link's screen: a new password, then signed in (everywhere
+// else signed out) as the person the link is for.
+function mountReset(root, token) {
+  let error = '';
+  let busy = false;
+
+  async function save(ev) {
+    ev.preventDefault();
+    const password = new FormData(ev.target).get('password');
+    error = '';
+    busy = true;
+    show();
+    try {
+      const before = state.me?.user?.id;
+      await post('/auth/reset', { token, password });
+      const me = await get('/auth/me');
+      if (before && before !== me.user.id) {
+        // A shared phone: what the last person had open is not theirs.
+        state.family = null;
+        savePrefs({ familyId: null, subjectId: null });
+      }
+      await adoptSession(me);
+      go('home');
+    } catch (err) {
+      error = errorText(err, false);
+    } finally {
+      busy = false;
+      show();
+    }
+  }
+
+  const show = () =>
+    paint(
+      html`<div class="signin">
+    <div class="brand"><img src="/icons/logo.svg" alt="" width="56" height="56"><div><strong>carelog</strong><div class="muted">${t('tagline')}</div></div></div>
+    <form class="card stack" novalidate @submit=${save}>
+      <h1>${t('reset_title')}</h1>
+      <p class="muted">${t('reset_help')}</p>
+      ${field(
+        t('password'),
+        'rs-password',
+        html`<input id="rs-password" type="password" name="password" required autocomplete="new-password" minlength="10">`,
+        { hint: t('password_hint') },
+      )}
+      <p class="error" role="alert" ?hidden=${!error}>${error}</p>
+      <button class="btn primary block" type="submit" ?disabled=${busy}>${t('reset_save')}</button>
+      <p class="muted"><a class="tap" href="#/signin">${t('sign_in')}</a></p>
+    </form></div>`,
+      root,
+    );
+  show();
+  root.querySelector('#rs-password').focus();
+}
+
+export function mount(root, { name, params = [] }) {
+  if (name === 'reset') return mountReset(root, params[0] || '');
   const register = name === 'register';
   let error = '';
   let busy = false;
@@ -64,7 +122,7 @@ export function mount(root, { name }) {
         t('password'),
         'su-password',
         html`<input id="su-password" type="password" name="password" required
-          autocomplete=${register ? 'new-password' : 'current-password'} minlength=${register ? 8 : nothing}>`,
+          autocomplete=${register ? 'new-password' : 'current-password'} minlength=${register ? 10 : nothing}>`,
         { hint: register ? t('password_hint') : '' },
       )}
       ${register ? field(t('invite_code'), 'su-invite', html`<input id="su-invite" type="text" name="invite" autocomplete="off">`, { hint: t('invite_hint') }) : nothing}
