@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "data/audit.h"
+#include "mail/mail.h"
 #include "security/password.h"
 #include "security/reset.h"
 #include "security/secret.h"
@@ -28,6 +29,10 @@ static void signin_get(struct request *r);
 static void signin_post(struct request *r);
 static void reset_post(struct request *r);
 static void admin_reset_link(struct request *r);
+static void forgot_post(struct request *r);
+static void unsubscribe_get(struct request *r);
+static void unsubscribe_post(struct request *r);
+static void admin_mail_get(struct request *r);
 
 static const struct route routes[] = {
     {"POST", "/api/v1/auth/register", register_post, ACCESS_PUBLIC, ROUTE_JSON},
@@ -40,6 +45,15 @@ static const struct route routes[] = {
     /* Recovery: a one-time link's token and a new password sign in. */
     {"POST", "/api/v1/auth/reset", reset_post, ACCESS_PUBLIC, ROUTE_JSON},
     {"POST", "/api/v1/admin/reset-link", admin_reset_link, ACCESS_ADMIN, ROUTE_JSON | ROUTE_WRITE},
+    /* "Forgot password": a reset link by email, the same answer for any
+     * address. */
+    {"POST", "/api/v1/auth/forgot", forgot_post, ACCESS_PUBLIC, ROUTE_JSON},
+    /* A digest's List-Unsubscribe: GET shows a button (link previews and
+     * scanners fetch links); POST, from that button or a mail program's
+     * one-click (RFC 8058), stops the digests. The token is the authority. */
+    {"GET", "/unsubscribe/{token}", unsubscribe_get, ACCESS_PUBLIC, 0},
+    {"POST", "/unsubscribe/{token}", unsubscribe_post, ACCESS_PUBLIC, 0},
+    {"GET", "/api/v1/admin/mail", admin_mail_get, ACCESS_ADMIN, 0},
     /* Links: GET is safe (chat apps fetch links for previews); the POST of
      * the page's form uses the link, and checks it comes from this site. */
     {"GET", "/join/{token}", join_get, ACCESS_PUBLIC, 0},
@@ -49,6 +63,7 @@ static const struct route routes[] = {
 };
 
 static const char *const locales[] = {"en", "he", "fr", NULL};
+static const char *const digests[] = {"off", "daily", "weekly", NULL};
 
 /* ---------- shared pieces ---------- */
 
@@ -57,7 +72,7 @@ static cJSON *user_json(struct db *d, const char *user_id)
 {
     sqlite3_stmt *st =
         db_stmt(d, "SELECT id, email, name, is_admin, CASE WHEN locale_chosen THEN locale END, "
-                   "password_hash IS NOT NULL FROM users WHERE id = ?");
+                   "password_hash IS NOT NULL, digest FROM users WHERE id = ?");
     if (!st || !db_bind_text(st, 1, user_id) || sqlite3_step(st) != SQLITE_ROW)
         return NULL;
     cJSON *u = cJSON_CreateObject();
@@ -71,6 +86,7 @@ static cJSON *user_json(struct db *d, const char *user_id)
         cJSON_AddStringToObject(u, "locale", db_col_text(st, 4));
     cJSON_AddBoolToObject(u, "guest", false);
     cJSON_AddBoolToObject(u, "has_password", sqlite3_column_int(st, 5) == 1);
+    cJSON_AddStringToObject(u, "digest", db_col_text(st, 6));
     sqlite3_reset(st);
     return u;
 }
@@ -481,6 +497,10 @@ static void me_patch(struct request *r)
     bool has_password =
         v_string(&v, "password", 0, PASSWORD_MIN_CHARS, PASSWORD_MAX_CHARS, &password);
     v_string(&v, "current_password", 0, 1, PASSWORD_MAX_CHARS, &current);
+    const char *digest = NULL;
+    bool has_digest = v_enum(&v, "digest", 0, digests, &digest);
+    if (has_digest && strcmp(digest, "off") != 0 && !mail_configured())
+        v_error(&v, "digest", "email is not set up on this server");
     if (!v_finish(&v)) {
         v_reply(r, &v);
         return;
@@ -535,6 +555,20 @@ static void me_patch(struct request *r)
     if (has_password) {
         end_other_sessions(d, r->session);
         audit_record(r, d, NULL, "password_changed", uid, NULL);
+    }
+    if (has_digest) {
+        /* The first digest covers the day (or week) from now; choosing the
+         * same period again keeps its rhythm. */
+        st = db_stmt(d, "UPDATE users SET digest_last_at = CASE WHEN ?1 = 'off' THEN NULL "
+                        "WHEN digest = ?1 AND digest_last_at IS NOT NULL THEN digest_last_at "
+                        "ELSE ?2 END, digest = ?1 WHERE id = ?3");
+        if (!st || !db_bind_text(st, 1, digest) || !db_bind_int64(st, 2, now_ms()) ||
+            !db_bind_text(st, 3, uid) || !db_step_done(d, st)) {
+            db_rollback(d);
+            resp_internal(r);
+            return;
+        }
+        audit_record(r, d, NULL, "digest_changed", uid, detail_str("digest", digest));
     }
     if (!req_commit(r))
         return;
@@ -875,6 +909,147 @@ static void admin_reset_link(struct request *r)
     cJSON_AddStringToObject(body, "token", token);
     json_add_int64(body, "expires_at", expires_at);
     resp_json(r, 201, body);
+}
+
+/* ---------- email: forgot password, unsubscribe, the admin's view ---------- */
+
+/* The answer is the same whether or not an account has the address, and
+ * whether or not mail went out: 202 and one sentence. The limits are kept
+ * per address and per email (known or not), so they tell nothing either. */
+static void forgot_post(struct request *r)
+{
+    struct vobj v;
+    v_init(&v, r->json, NULL);
+    char email[256];
+    v_email(&v, "email", V_REQUIRED, email, sizeof email);
+    if (!v_accept(r, &v))
+        return;
+    if (!mail_configured()) {
+        resp_error(r, 503, "mail_unavailable",
+                   "Email is not set up on this server; ask the family's owner or the admin "
+                   "for a reset link");
+        return;
+    }
+    struct db *d = r->db;
+    struct rate_limit per_addr =
+        rate_limit_env("FORGOT_RATE_ADDR_MAX", 10, "FORGOT_RATE_WINDOW", 3600);
+    struct rate_limit per_account =
+        rate_limit_env("FORGOT_RATE_MAX", 3, "FORGOT_RATE_WINDOW", 3600);
+    char block[80], key[HASH_HEX_LEN + 1];
+    throttle_addr_block(req_client_addr(r), block, sizeof block);
+    keyed_hash("forgot-addr", block, key);
+    int64_t wait = rate_take(d, key, per_addr.max, per_addr.window_s);
+    if (wait == 0) {
+        keyed_hash("forgot-account", email, key);
+        wait = rate_take(d, key, per_account.max, per_account.window_s);
+    }
+    if (wait != 0) {
+        reply_rate_limited(r, wait, "Too many reset requests; try again later");
+        return;
+    }
+    if (!req_begin(r))
+        return;
+    char user_id[37] = "", locale[8] = "en";
+    sqlite3_stmt *st = db_stmt(d, "SELECT id, locale FROM users WHERE email = ?");
+    if (st && db_bind_text(st, 1, email) && sqlite3_step(st) == SQLITE_ROW) {
+        snprintf(user_id, sizeof user_id, "%s", db_col_text(st, 0));
+        snprintf(locale, sizeof locale, "%s", db_col_text(st, 1));
+    }
+    if (st)
+        sqlite3_reset(st);
+    if (user_id[0]) {
+        char token[TOKEN_LEN + 1], path[96], origin[512], url[700];
+        int64_t expires_at;
+        public_origin(origin, sizeof origin);
+        bool ok = reset_issue(d, user_id, RESET_VIA_EMAIL, NULL, NULL, RESET_LINK_EMAIL_MS, token,
+                              &expires_at) &&
+                  reset_path(token, path, sizeof path) &&
+                  snprintf(url, sizeof url, "%s%s", origin, path) < (int)sizeof url &&
+                  mail_queue_reset(d, user_id, email, locale, url);
+        if (!ok) {
+            db_rollback(d);
+            resp_internal(r);
+            return;
+        }
+        audit_record(r, d, NULL, "reset_link_created", user_id, detail_str("via", RESET_VIA_EMAIL));
+    }
+    if (!req_commit(r))
+        return;
+    cJSON *body = cJSON_CreateObject();
+    cJSON_AddStringToObject(body, "message",
+                            "If an account has this address, a sign-in link is on its way");
+    resp_json(r, 202, body);
+}
+
+static void unsubscribe_get(struct request *r)
+{
+    char uid[37];
+    if (!unsubscribe_check(req_param(r, "token"), uid)) {
+        reply_page(r, 404, "Link not found", "This link does not exist.", NULL);
+        return;
+    }
+    reply_page(r, 200, "Stop the digest",
+               "Press the button to stop getting the carelog digest by email. You can turn it "
+               "on again in the app (Account).",
+               "Stop the digest");
+}
+
+static void unsubscribe_post(struct request *r)
+{
+    char uid[37];
+    if (!unsubscribe_check(req_param(r, "token"), uid)) {
+        reply_page(r, 404, "Link not found", "This link does not exist.", NULL);
+        return;
+    }
+    struct db *d = r->db;
+    sqlite3_stmt *st =
+        db_stmt(d, "UPDATE users SET digest = 'off', digest_last_at = NULL WHERE id = ?");
+    if (!st || !db_bind_text(st, 1, uid) || !db_step_done(d, st)) {
+        reply_page(r, 503, "Busy", "The server is busy. Try again in a moment.", NULL);
+        return;
+    }
+    reply_page(r, 200, "Digest stopped", "You will get no more carelog digests.", NULL);
+}
+
+/* How mail is doing, for the admin: counts by state and the latest
+ * failures and retries, with reasons but without addresses or texts. */
+static void admin_mail_get(struct request *r)
+{
+    struct db *d = r->db;
+    cJSON *body = cJSON_CreateObject();
+    cJSON_AddBoolToObject(body, "configured", mail_configured());
+    cJSON *counts = cJSON_AddObjectToObject(body, "counts");
+    sqlite3_stmt *st =
+        db_stmt(d, "SELECT count(*) FILTER (WHERE status = 'queued' AND attempts = 0), "
+                   "count(*) FILTER (WHERE status = 'queued' AND attempts > 0), "
+                   "count(*) FILTER (WHERE status = 'sent'), "
+                   "count(*) FILTER (WHERE status = 'failed') FROM mail_outbox");
+    if (!st || sqlite3_step(st) != SQLITE_ROW) {
+        cJSON_Delete(body);
+        resp_internal(r);
+        return;
+    }
+    cJSON_AddNumberToObject(counts, "queued", sqlite3_column_int(st, 0));
+    cJSON_AddNumberToObject(counts, "retrying", sqlite3_column_int(st, 1));
+    cJSON_AddNumberToObject(counts, "sent", sqlite3_column_int(st, 2));
+    cJSON_AddNumberToObject(counts, "failed", sqlite3_column_int(st, 3));
+    sqlite3_reset(st);
+    st = db_stmt(d, "SELECT id, kind, status, attempts, last_error, created_at, next_at, done_at "
+                    "FROM mail_outbox WHERE last_error <> '' ORDER BY id DESC LIMIT 50");
+    cJSON *list = cJSON_AddArrayToObject(body, "problems");
+    while (st && sqlite3_step(st) == SQLITE_ROW) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddNumberToObject(o, "id", (double)sqlite3_column_int64(st, 0));
+        cJSON_AddStringToObject(o, "kind", db_col_text(st, 1));
+        cJSON_AddStringToObject(o, "status", db_col_text(st, 2));
+        cJSON_AddNumberToObject(o, "attempts", sqlite3_column_int(st, 3));
+        cJSON_AddStringToObject(o, "last_error", db_col_text(st, 4));
+        json_add_int64(o, "created_at", sqlite3_column_int64(st, 5));
+        json_add_int64(o, "next_at", sqlite3_column_int64(st, 6));
+        json_col_int(o, "done_at", st, 7);
+        cJSON_AddItemToArray(list, o);
+    }
+    resp_json(r, 200, body);
 }
 
 CARELOG_PROGRAM(auth, NULL, NULL)

@@ -9,6 +9,7 @@
 
 #include "data/audit.h"
 #include "data/catalogue.h"
+#include "mail/mail.h"
 #include "security/reset.h"
 #include "security/secret.h"
 #include "data/tz.h"
@@ -66,6 +67,7 @@ static const struct route routes[] = {
 
 static const char *const roles[] = {"owner", "caregiver", "viewer", NULL};
 static const char *const sexes[] = {"female", "male", NULL};
+static const char *const locales[] = {"en", "he", "fr", NULL};
 /* The kinds of people and the colours given to new ones in turn come from
  * the entry catalogue, which the app's person form reads too: a colour it
  * offers is one the server gives. */
@@ -650,6 +652,34 @@ static void links_get(struct request *r)
     reply_rows(r, st, "links", link_json_row);
 }
 
+/* Queues the invite (inside the route's transaction): from the inviter's
+ * name, for the family's name, with the link made absolute. */
+static bool invite_by_email(struct request *r, struct db *d, const char *email, const char *locale,
+                            const char *role, const char *token)
+{
+    char inviter[128] = "", my_locale[8] = "en", family[256] = "", origin[512];
+    /* The inviter may be a guest device with the owner's role: its name. */
+    sqlite3_stmt *st = db_stmt(d, "SELECT coalesce(u.name, m.guest_name, 'carelog'), "
+                                  "coalesce(u.locale, 'en'), f.name FROM families f "
+                                  "LEFT JOIN users u ON u.id = ?1 LEFT JOIN members m ON m.id = ?3 "
+                                  "WHERE f.id = ?2");
+    if (!st || !db_bind_text(st, 1, r->session->user_id) ||
+        !db_bind_text(st, 2, r->session->family_id) ||
+        !db_bind_text(st, 3, r->session->family_member_id) || sqlite3_step(st) != SQLITE_ROW)
+        return false;
+    snprintf(inviter, sizeof inviter, "%s", db_col_text(st, 0));
+    snprintf(my_locale, sizeof my_locale, "%s", db_col_text(st, 1));
+    snprintf(family, sizeof family, "%s", db_col_text(st, 2));
+    sqlite3_reset(st);
+    public_origin(origin, sizeof origin);
+    char *url = req_printf(r, "%s/join/%s", origin, token);
+    if (!url ||
+        !mail_queue_invite(d, email, locale ? locale : my_locale, inviter, family, role, url))
+        return false;
+    audit_record(r, d, r->session->family_id, "invite_emailed", NULL, NULL);
+    return true;
+}
+
 static void link_post(struct request *r)
 {
     struct vobj v;
@@ -660,8 +690,16 @@ static void link_post(struct request *r)
     v_string(&v, "label", V_REQUIRED, 1, 60, &label);
     bool has_expiry = v_epoch_ms(&v, "expires_at", V_NULLABLE, &expires_at);
     bool has_max = v_int(&v, "max_uses", V_NULLABLE, 1, 1000, &max_uses);
+    /* An invite by email: the link goes to this address (in `locale`,
+     * else the inviter's language) instead of being copied by hand. */
+    char email[256];
+    const char *locale = NULL;
+    bool has_email = v_email(&v, "email", 0, email, sizeof email);
+    v_enum(&v, "locale", 0, locales, &locale);
     if (has_expiry && expires_at <= now)
         v_error(&v, "expires_at", "must be in the future");
+    if (has_email && !mail_configured())
+        v_error(&v, "email", "cannot be sent: email is not set up on this server");
     if (!v_accept(r, &v))
         return;
     struct db *d = r->db;
@@ -698,6 +736,12 @@ static void link_post(struct request *r)
     cJSON_AddStringToObject(body, "token", token);
     char *url = req_printf(r, "%s/join/%s", req_base_url(r), token);
     cJSON_AddStringToObject(body, "url", url ? url : "");
+    if (has_email && !invite_by_email(r, d, email, locale, role, token)) {
+        cJSON_Delete(body);
+        resp_internal(r);
+        return;
+    }
+    cJSON_AddBoolToObject(body, "emailed", has_email);
     resp_json(r, 201, body);
 }
 

@@ -25,7 +25,7 @@ const VIEWS = {
   signin: () => import('./views/signin.js'),
   welcome: () => import('./views/picker.js'),
 };
-const PUBLIC = new Set(['signin', 'register']);
+const PUBLIC = new Set(['signin', 'register', 'forgot']);
 // Screens shown whoever is signed in: a reset link opened on a shared phone
 // is for the person it names, not for whoever used the phone last.
 const ANYONE = new Set(['reset']);
@@ -51,7 +51,7 @@ async function route() {
     action = { kind: name, type: params[0] };
     name = 'home';
   }
-  const viewName = name === 'register' || ANYONE.has(name) ? 'signin' : name;
+  const viewName = name === 'register' || name === 'forgot' || ANYONE.has(name) ? 'signin' : name;
   const mod = await (VIEWS[viewName] || VIEWS.home)();
   if (seq !== routeSeq) return;
   if (cleanup) {

@@ -34,6 +34,18 @@ export function mount(root) {
     go('account'); // the whole screen and its chrome, in the new language
   }
 
+  // The family digest by email; the server refuses it where no mail is set up.
+  async function pickDigest(digest) {
+    try {
+      const res = await patch('/auth/me', { digest });
+      if (res?.user) state.me.user = { ...state.me.user, ...res.user };
+      toast(t('saved'));
+    } catch (e) {
+      toast(e instanceof ApiError ? Object.values(e.fields)[0] || e.message : String(e));
+    }
+    draw();
+  }
+
   async function saveProfile(ev) {
     ev.preventDefault();
     const form = ev.target;
@@ -179,6 +191,7 @@ export function mount(root) {
         )}
       </section>
       ${user.guest ? nothing : profileCard(user)}
+      ${user.guest ? nothing : html`<section class="card">${seg('digest', ['off', 'daily', 'weekly'], user.digest || 'off', pickDigest, (x) => t(`digest.${x}`))}</section>`}
       ${pushCard()}
       ${installCard()}
       ${

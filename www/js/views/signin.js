@@ -72,8 +72,52 @@ function mountReset(root, token) {
   root.querySelector('#rs-password').focus();
 }
 
+// "Forgot password": a reset link by email. The server answers alike for
+// any address, so the screen says the same thing whatever was typed.
+function mountForgot(root) {
+  let note = '';
+  let error = '';
+  let busy = false;
+
+  async function ask(ev) {
+    ev.preventDefault();
+    const email = String(new FormData(ev.target).get('email')).trim();
+    note = error = '';
+    busy = true;
+    show();
+    try {
+      await post('/auth/forgot', { email });
+      note = t('forgot_sent');
+    } catch (err) {
+      error = err instanceof ApiError && err.code === 'mail_unavailable' ? t('forgot_no_mail') : errorText(err, false);
+    } finally {
+      busy = false;
+      show();
+    }
+  }
+
+  const show = () =>
+    paint(
+      html`<div class="signin">
+    <div class="brand"><img src="/icons/logo.svg" alt="" width="56" height="56"><div><strong>carelog</strong><div class="muted">${t('tagline')}</div></div></div>
+    <form class="card stack" novalidate @submit=${ask}>
+      <h1>${t('forgot_title')}</h1>
+      <p class="muted">${t('forgot_help')}</p>
+      ${field(t('email'), 'fg-email', html`<input id="fg-email" type="email" name="email" autocomplete="username" required inputmode="email">`)}
+      <p class="error" role="alert" ?hidden=${!error}>${error}</p>
+      <p role="status" ?hidden=${!note}>${note}</p>
+      <button class="btn primary block" type="submit" ?disabled=${busy}>${t('forgot_send')}</button>
+      <p class="muted"><a class="tap" href="#/signin">${t('sign_in')}</a></p>
+    </form></div>`,
+      root,
+    );
+  show();
+  root.querySelector('#fg-email').focus();
+}
+
 export function mount(root, { name, params = [] }) {
   if (name === 'reset') return mountReset(root, params[0] || '');
+  if (name === 'forgot') return mountForgot(root);
   const register = name === 'register';
   let error = '';
   let busy = false;
@@ -131,7 +175,7 @@ export function mount(root, { name, params = [] }) {
       <p class="muted">${
         register
           ? html`<a class="tap" href="#/signin">${t('have_account')}</a>`
-          : html`<a class="tap" href="#/register">${t('no_account')}</a>`
+          : html`<a class="tap" href="#/register">${t('no_account')}</a> · <a class="tap" href="#/forgot">${t('forgot_link')}</a>`
       }</p>
     </form>
     <form class="card" @submit=${openLink}>
