@@ -75,9 +75,11 @@ export async function startServer(extraEnv = {}) {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const logFile = join(dir, 'error.log');
+    // "{port}" in a value becomes the port (PUBLIC_URL=http://localhost:{port}).
+    const extra = Object.fromEntries(Object.entries(extraEnv).map(([k, v]) => [k, String(v).replace('{port}', port)]));
     const env = {
       ...process.env,
-      ...extraEnv,
+      ...extra,
       PORT: String(port),
       BIND: '127.0.0.1',
       DATA_DIR: join(dir, 'data'),

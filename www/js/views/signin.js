@@ -7,6 +7,7 @@ import { get, post, ApiError } from '../api.js';
 import { adoptSession } from '../session.js';
 import { state, savePrefs } from '../state.js';
 import { go } from '../router.js';
+import { passkeysSupported, signInWithPasskey } from '../passkey.js';
 
 function errorText(err, register) {
   if (!(err instanceof ApiError)) return String(err);
@@ -146,6 +147,23 @@ export function mount(root, { name, params = [] }) {
     }
   }
 
+  async function passkey() {
+    error = '';
+    busy = true;
+    show();
+    try {
+      await signInWithPasskey();
+      await adoptSession(await get('/auth/me'));
+      go('home');
+    } catch (err) {
+      // The person closed the browser's dialog: nothing to say.
+      error = err?.name === 'NotAllowedError' ? '' : err instanceof ApiError ? t('passkey_refused') : String(err);
+    } finally {
+      busy = false;
+      show();
+    }
+  }
+
   function openLink(ev) {
     ev.preventDefault();
     const link = new FormData(ev.target).get('link').trim();
@@ -172,6 +190,7 @@ export function mount(root, { name, params = [] }) {
       ${register ? field(t('invite_code'), 'su-invite', html`<input id="su-invite" type="text" name="invite" autocomplete="off">`, { hint: t('invite_hint') }) : nothing}
       <p class="error" role="alert" ?hidden=${!error}>${error}</p>
       <button class="btn primary block" type="submit" ?disabled=${busy}>${title}</button>
+      ${!register && passkeysSupported() ? html`<button class="btn block" type="button" ?disabled=${busy} @click=${passkey}>${t('passkey_sign_in')}</button>` : nothing}
       <p class="muted">${
         register
           ? html`<a class="tap" href="#/signin">${t('have_account')}</a>`
