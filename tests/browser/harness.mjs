@@ -365,7 +365,7 @@ export async function signedInPage(browser, base, who, { path = '/', context = {
 export async function signInWithForm(page, who) {
   await page.getByLabel('Email').fill(who.email);
   await page.getByLabel('Password').fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.locator('.qbtn').first().waitFor();
 }
 
