@@ -145,6 +145,7 @@ export function mount(root, { params = [] } = {}) {
   let members = state.members;
   let links = [];
   let made = null; // the link just created: {url, label}
+  let resetMade = null; // a member's reset link just made: {url, name}
   let editing; // the person whose form is open; null: a new one
   const audit = { events: [], before: '', more: false, error: '' };
 
@@ -249,6 +250,29 @@ export function mount(root, { params = [] } = {}) {
     }
   }
 
+  // A one-time link with which a member who cannot get in sets a new
+  // password; the owner hands it over themselves.
+  async function resetLink(m) {
+    try {
+      const link = await post(familyPath(fid, `/members/${m.id}/reset-link`), {});
+      resetMade = { url: /^https?:/.test(link.url) ? link.url : `${location.origin}${link.url}`, name: m.name };
+      show();
+      loadAudit(true);
+    } catch (e) {
+      toast(errText(e));
+    }
+  }
+
+  async function copyReset(ev) {
+    try {
+      await navigator.clipboard.writeText(resetMade.url);
+      toast(t('copied'));
+    } catch {
+      ev.target.closest('.card').querySelector('input').select();
+      toast(t('copy_manually'));
+    }
+  }
+
   async function createLink(ev) {
     ev.preventDefault();
     const f = Object.fromEntries(new FormData(ev.target));
@@ -340,8 +364,16 @@ export function mount(root, { params = [] } = {}) {
   const memberRow = (m, owner) => html`<li>
     <span class="grow"><strong>${m.name || t('guest')}</strong>${m.is_me ? ` (${t('you')})` : ''}<div class="muted">${t(`role.${m.role}`)}${m.kind === 'guest' ? ` · ${t('guest')}` : ''}</div></span>
     ${owner && !m.is_me ? html`<select aria-label="${t('role')} ${m.name || ''}" @change=${(ev) => setRole(m, ev.target.value)}>${options(['owner', 'caregiver', 'viewer'], m.role, (r) => t(`role.${r}`))}</select>` : nothing}
+    ${owner && !m.is_me && m.kind === 'account' ? html`<button class="btn" type="button" aria-label=${t('reset_link_for', { name: m.name })} @click=${() => resetLink(m)}>${t('reset_link')}</button>` : nothing}
     ${owner !== !!m.is_me ? html`<button class="btn danger" type="button" @click=${() => removeMember(m)}>${m.is_me ? t('leave') : t('remove')}</button>` : nothing}
   </li>`;
+
+  const resetCard = () =>
+    resetMade
+      ? html`<div class="card"><p>${t('reset_link_ready', { name: resetMade.name })}</p>
+      <input type="text" readonly .value=${resetMade.url} aria-label=${t('reset_link_for', { name: resetMade.name })}>
+      <div class="row"><button class="btn" type="button" @click=${copyReset}>${icon('copy')}${t('copy')}</button></div></div>`
+      : nothing;
 
   const linksCard = () => html`<section class="card"><h2>${t('links')}</h2><p class="muted">${t('links_help')}</p>
     <form @submit=${createLink}>
@@ -399,7 +431,7 @@ export function mount(root, { params = [] } = {}) {
   const sections = {
     people: (owner) => html`${familyCard(owner)}${peopleCard(owner)}`,
     sharing: (owner) =>
-      html`<section class="card"><h2>${t('members')}</h2><ul class="list">${members.map((m) => memberRow(m, owner))}</ul></section>
+      html`<section class="card"><h2>${t('members')}</h2><ul class="list">${members.map((m) => memberRow(m, owner))}</ul>${resetCard()}</section>
       ${owner ? linksCard() : nothing}
       ${owner ? auditCard() : nothing}`,
     units: () => unitsSection(() => show()),
