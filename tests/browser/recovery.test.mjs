@@ -35,7 +35,7 @@ useStack(
 );
 
 test('the owner makes a reset link; the member sets a new password with it, once', async () => {
-  const { page, errors } = await signedInPage(browser, server.base, owner, { path: '/#/settings' });
+  const { page, errors } = await signedInPage(browser, server.base, owner, { path: '/#/settings/sharing' });
   const row = page.locator('.list li', { hasText: 'Mum' });
   await row.getByRole('button', { name: 'Reset link for Mum' }).click();
   const shown = page.getByRole('textbox', { name: 'Reset link for Mum' });

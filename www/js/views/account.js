@@ -2,7 +2,7 @@
 // notifications on this device, install, signed-in devices, and sign out.
 // (Language, units and theme are under Settings → Units and language.)
 import { t, fmtDateTime, fmtRelative } from '../i18n.js';
-import { html, nothing, paint, field, icon, toast, confirmSheet, latest, backTo } from '../ui.js';
+import { html, nothing, paint, field, icon, toast, confirmSheet, latest, backTo, seg } from '../ui.js';
 import { state } from '../state.js';
 import { get, patch, del, post, ApiError } from '../api.js';
 import { signedOut } from '../session.js';

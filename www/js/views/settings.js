@@ -5,7 +5,7 @@
 // ways to reminders, quick buttons and the account, which are screens of
 // their own. Non-owners see the lists without the controls.
 import { t, fmtDateTime, fmtDate, fmtRelative, setLang, getLang, LANGS } from '../i18n.js';
-import { html, nothing, paint, field, icon, toast, hideToast, confirmSheet, showError, backTo } from '../ui.js';
+import { html, nothing, paint, field, icon, toast, hideToast, confirmSheet, showError, backTo, seg } from '../ui.js';
 import { state, on, isOwner, canWrite, tz, savePrefs, applyTheme } from '../state.js';
 import { get, post, patch, del, familyPath, ApiError } from '../api.js';
 import * as store from '../store.js';
@@ -88,16 +88,6 @@ const menu = () => html`<h1>${t('tab_settings')}</h1>
       html`<li><a href="#/${path}">${icon(ic)}<span class="grow"><strong>${t(title)}</strong><small>${t(help)}</small></span>${icon('next')}</a></li>`,
   )}</ul></nav>
   <a class="btn block" href="#/pick">${t('switch_family')}</a>`;
-
-// A row of toggle buttons, one pressed.
-function seg(labelKey, values, current, onPick, nameOf) {
-  const id = `seg-${labelKey}`;
-  return html`<div class="field"><span class="label" id=${id}>${t(labelKey)}</span>
-    <div class="seg" role="group" aria-labelledby=${id}>${values.map(
-      (o) => html`<button type="button" aria-pressed=${String(current === o)}
-      lang=${labelKey === 'language' ? o : nothing} @click=${() => onPick(o)}>${nameOf(o)}</button>`,
-    )}</div></div>`;
-}
 
 // Language (saved to the account too), units and theme (this device).
 function unitsSection(redraw) {
