@@ -14,8 +14,9 @@
  * (for writers that send none, such as carelogctl); without the socket it
  * runs every 250 ms (one cheap check for all streams).
  *
- * A stream lives only as long as its session and membership. Triggers log
- * every end of either in stream_revocations (sql/006); on each wake the hub
+ * A stream lives only as long as its session and membership (or, for a
+ * consultant, the assignment it came through). Triggers log every end of any
+ * of these in stream_revocations (sql/006, sql/012); on each wake the hub
  * opens one read transaction, ends the streams named by rows it has not seen
  * yet, and only then sends what changed, from the same snapshot: anything
  * committed after a removal is never sent to the removed. New streams are
@@ -35,6 +36,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "data/audit.h"
 #include "data/entry.h"
 #include "framework/metrics.h"
 #include "framework/wake.h"
@@ -42,7 +44,9 @@
 static void stream_open(struct request *r);
 
 static const struct route routes[] = {
-    {"GET", "/api/v1/families/{fid}/stream", stream_open, ACCESS_VIEWER, ROUTE_STREAMS},
+    /* The console subscribes too: an assigned consultant without being a member. */
+    {"GET", "/api/v1/families/{fid}/stream", stream_open, ACCESS_VIEWER,
+     ROUTE_STREAMS | ROUTE_STAFF},
 };
 
 #define HEARTBEAT_MS     25000 /* STREAM_HEARTBEAT_MS overrides it (tests) */
@@ -61,6 +65,7 @@ struct client {
     char family_id[37];
     char session_id[37];
     char member_id[37];
+    char consultant_id[37]; /* a consultant streaming through an assignment, else "" */
     char name[96];
     int64_t last_seq; /* the newest event this client has been sent */
     bool dead;
@@ -429,16 +434,20 @@ static void broadcast_new(void)
 
 #define REVOKE_BATCH 256
 
-/* Whether the client's session is still live and its membership (if any)
- * still current, in the hub's snapshot. */
+/* Whether the client's session is still live and its membership or
+ * assignment (if any) still current, in the hub's snapshot. */
 static bool client_allowed(const struct client *c)
 {
     sqlite3_stmt *st =
         db_stmt(&hub.db, "SELECT 1 FROM sessions s WHERE s.id = ?1 AND s.expires_at > ?2 AND "
                          "(?3 = '' OR EXISTS (SELECT 1 FROM members m WHERE m.id = ?3 AND "
-                         "m.removed_at IS NULL))");
+                         "m.removed_at IS NULL)) AND "
+                         "(?4 = '' OR EXISTS (SELECT 1 FROM client_assignments a JOIN users u "
+                         "ON u.id = a.user_id WHERE a.user_id = ?4 AND a.family_id = ?5 AND "
+                         "u.is_consultant = 1))");
     if (!st || !db_bind_text(st, 1, c->session_id) || !db_bind_int64(st, 2, now_ms()) ||
-        !db_bind_text(st, 3, c->member_id))
+        !db_bind_text(st, 3, c->member_id) || !db_bind_text(st, 4, c->consultant_id) ||
+        !db_bind_text(st, 5, c->family_id))
         return false; /* cannot tell: end it; the browser reconnects */
     bool ok = sqlite3_step(st) == SQLITE_ROW;
     sqlite3_reset(st);
@@ -454,11 +463,16 @@ static void check_sessions(void)
             c->dead = true;
 }
 
-static void end_matching(const char *session_id, const char *member_id)
+/* A row names a session, a membership, or a consultant's assignment to a
+ * family (user and family both given). */
+static void end_matching(const char *session_id, const char *member_id, const char *user_id,
+                         const char *family_id)
 {
     for (struct client *c = hub.clients; c; c = c->next) {
         if ((*session_id && strcmp(c->session_id, session_id) == 0) ||
-            (*member_id && strcmp(c->member_id, member_id) == 0))
+            (*member_id && strcmp(c->member_id, member_id) == 0) ||
+            (*user_id && strcmp(c->consultant_id, user_id) == 0 &&
+             strcmp(c->family_id, family_id) == 0))
             c->dead = true;
     }
 }
@@ -471,7 +485,8 @@ static void end_matching(const char *session_id, const char *member_id)
 static bool apply_revocations(void)
 {
     sqlite3_stmt *st = db_stmt(&hub.db, "SELECT id, coalesce(session_id, ''), "
-                                        "coalesce(member_id, '') FROM stream_revocations "
+                                        "coalesce(member_id, ''), coalesce(user_id, ''), "
+                                        "coalesce(family_id, '') FROM stream_revocations "
                                         "WHERE id > ?1 ORDER BY id LIMIT ?2");
     if (!st || !db_bind_int64(st, 1, hub.revoked_id) || !db_bind_int64(st, 2, REVOKE_BATCH))
         return false;
@@ -483,7 +498,8 @@ static bool apply_revocations(void)
         if (rows++ == 0 && id != last + 1)
             recheck = true;
         last = id;
-        end_matching(db_col_text(st, 1), db_col_text(st, 2));
+        end_matching(db_col_text(st, 1), db_col_text(st, 2), db_col_text(st, 3),
+                     db_col_text(st, 4));
     }
     sqlite3_reset(st);
     if (rc != SQLITE_DONE)
@@ -827,7 +843,13 @@ static void stream_open(struct request *r)
     snprintf(c->family_id, sizeof c->family_id, "%s", r->session->family_id);
     snprintf(c->session_id, sizeof c->session_id, "%s", r->session->id);
     snprintf(c->member_id, sizeof c->member_id, "%s", r->session->family_member_id);
+    if (r->session->assigned)
+        snprintf(c->consultant_id, sizeof c->consultant_id, "%s", r->session->user_id);
     snprintf(c->name, sizeof c->name, "%s", member_name(r, d));
+    /* Staff watching a family they are not in is a read of its data: the
+     * family's audit log says so. */
+    if (r->session->as_staff)
+        audit_staff_read(r, d, r->session->family_id, "stream_opened", NULL);
     c->last_seq = since;
 
     resp_header(r, "Cache-Control", "no-store");

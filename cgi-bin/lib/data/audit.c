@@ -1,4 +1,4 @@
-/* audit.c — writing audit events. */
+/* audit.c — writing audit events, and staff reads of a family's data. */
 #include "data/audit.h"
 
 #include <stdlib.h>
@@ -32,4 +32,32 @@ void audit_record(struct request *r, struct db *d, const char *family_id, const 
         !db_bind_int64(st, 8, now_ms()) || !db_step_done(d, st))
         log_event("error", "audit_write_failed", action);
     free(text);
+}
+
+#define STAFF_READ_QUIET_MS (10 * 60 * 1000LL)
+
+void audit_staff_read(struct request *r, struct db *d, const char *family_id, const char *action,
+                      cJSON *detail)
+{
+    const struct session *s = r->session;
+    if (!s || !s->as_staff || !s->user_id[0]) {
+        cJSON_Delete(detail);
+        return;
+    }
+    /* The same reader's same read within the quiet period: already logged.
+     * Only the family's newest events are looked at (its index, bounded). */
+    sqlite3_stmt *st = db_stmt(
+        d, "SELECT 1 FROM (SELECT actor_user_id, action, at FROM audit_log WHERE family_id = ?1 "
+           "ORDER BY id DESC LIMIT 200) WHERE actor_user_id = ?2 AND action = ?3 AND at > ?4");
+    bool seen = st && db_bind_text(st, 1, family_id) && db_bind_text(st, 2, s->user_id) &&
+                db_bind_text(st, 3, action) &&
+                db_bind_int64(st, 4, now_ms() - STAFF_READ_QUIET_MS) &&
+                sqlite3_step(st) == SQLITE_ROW;
+    if (st)
+        sqlite3_reset(st);
+    if (seen) {
+        cJSON_Delete(detail);
+        return;
+    }
+    audit_record(r, d, family_id, action, NULL, detail);
 }

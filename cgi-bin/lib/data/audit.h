@@ -16,4 +16,13 @@ struct request;
 void audit_record(struct request *r, struct db *d, const char *family_id, const char *action,
                   const char *target, cJSON *detail);
 
+/* Records that staff (the admin, or a consultant through an assignment)
+ * read the family's data without being a member: the family's audit log
+ * shows every such reader. Only when the request's session reached the
+ * family as staff (session.as_staff); a member's reads are not logged. A
+ * console open on a family reads it again at every change, so one event
+ * stands for the same reader's same kind of read for ten minutes. */
+void audit_staff_read(struct request *r, struct db *d, const char *family_id, const char *action,
+                      cJSON *detail);
+
 #endif
