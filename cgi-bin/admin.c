@@ -86,14 +86,16 @@ static const struct route routes[] = {
 
 /* The page of clients (?2 archived or not, ?3 the admin or else ?4 the
  * consultant's assigned ones, ?5 a search, ?6 after this id, ?7 at most so
- * many), each with today's bounds in its own zone, then the entries of its
- * first person that overlap today, ordered by client then entry. */
+ * many), each with the bounds of today (or of the date ?8) in its own zone,
+ * then the entries of its first person that overlap that day, ordered by
+ * client then entry. */
 #define CLIENTS_PAGE_SQL                                                                           \
     "WITH page AS MATERIALIZED (SELECT f.id, f.name, f.notes, "                                    \
     "f.archived_at IS NOT NULL AS archived, f.timezone, f.created_at, "                            \
-    "local_day_start(f.timezone, ?1, 0) AS d0, local_day_start(f.timezone, ?1, 1) AS "             \
-    "d1, " F_FIRST_PERSON " AS sid, " F_LAST_ENTRY " AS last_ts, " F_LIVE_LINKS                    \
-    " AS live_links, " F_CONSULTANTS " AS assigned "                                               \
+    "local_day_start(f.timezone, coalesce(?8, ?1), 0) AS d0, "                                     \
+    "local_day_start(f.timezone, coalesce(?8, ?1), 1) AS d1, " F_FIRST_PERSON                      \
+    " AS sid, " F_LAST_ENTRY " AS last_ts, " F_LIVE_LINKS " AS live_links, " F_CONSULTANTS         \
+    " AS assigned "                                                                                \
     "FROM families f WHERE (f.archived_at IS NOT NULL) = ?2 "                                      \
     "AND (?3 OR EXISTS (SELECT 1 FROM client_assignments a "                                       \
     "WHERE a.family_id = f.id AND a.user_id = ?4)) "                                               \
@@ -146,9 +148,10 @@ static void client_row_finish(struct client_row *c, cJSON *list)
     c->obj = NULL;
 }
 
-/* GET /admin/clients?archived=0|1&q=&limit=&after= — one statement per page,
- * whatever its size: a materialised page of families (each with its own
- * "today" cut in its own zone by local_day_start, its first person, newest
+/* GET /admin/clients?archived=0|1&q=&limit=&after=&date= — one statement
+ * per page, whatever its size: a materialised page of families (each with
+ * its own "today" (or ?date=) cut in its own zone by local_day_start, its
+ * first person, newest
  * entry, live links and consultants), joined to the entries of each first
  * person that overlap that today. The rows come ordered by client, then
  * entry, and each client's totals are added up by summary.c's rules as
@@ -156,7 +159,8 @@ static void client_row_finish(struct client_row *c, cJSON *list)
 static void clients_get(struct request *r)
 {
     int64_t archived, limit;
-    const char *q = NULL, *after = NULL;
+    const char *q = NULL, *after = NULL, *date = NULL;
+    struct date day;
     if (!query_int(r, "archived", 0, 1, 0, &archived) ||
         !query_int(r, "limit", 1, CLIENTS_PAGE_MAX, CLIENTS_PAGE_MAX, &limit))
         return;
@@ -168,6 +172,10 @@ static void clients_get(struct request *r)
         resp_field_error(r, "after", "must be a client's id");
         return;
     }
+    if (req_query(r, "date", &date) < 0 || (date && *date && !date_parse(date, &day))) {
+        resp_field_error(r, "date", "must be a date as YYYY-MM-DD");
+        return;
+    }
     struct db *d = r->db;
     const struct session *s = r->session;
     int64_t now = now_ms();
@@ -175,7 +183,8 @@ static void clients_get(struct request *r)
     if (!st || !db_bind_int64(st, 1, now) || !db_bind_int64(st, 2, archived) ||
         !db_bind_int64(st, 3, s->is_admin) || !db_bind_text(st, 4, s->user_id) ||
         !db_bind_text(st, 5, q && *q ? q : NULL) ||
-        !db_bind_text(st, 6, after && *after ? after : NULL) || !db_bind_int64(st, 7, limit)) {
+        !db_bind_text(st, 6, after && *after ? after : NULL) || !db_bind_int64(st, 7, limit + 1) ||
+        !db_bind_text(st, 8, date && *date ? date : NULL)) {
         resp_internal(r);
         return;
     }
@@ -183,10 +192,16 @@ static void clients_get(struct request *r)
     struct client_row c = {0};
     char current[37] = "";
     int n = 0, rc;
+    bool more = false;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *fid = db_col_text(st, 0);
         if (strcmp(fid, current) != 0) {
             client_row_finish(&c, list);
+            if (n == limit) {
+                more = true; /* one client past the page (LIMIT ?7 + 1): there is a next */
+                rc = SQLITE_DONE;
+                break;
+            }
             snprintf(current, sizeof current, "%s", fid);
             n++;
             memset(&c, 0, sizeof c);
@@ -231,7 +246,7 @@ static void clients_get(struct request *r)
     }
     cJSON *body = cJSON_CreateObject();
     cJSON_AddItemToObject(body, "clients", list);
-    if (n == limit)
+    if (more)
         cJSON_AddStringToObject(body, "next_after", current);
     else
         cJSON_AddNullToObject(body, "next_after");

@@ -862,8 +862,9 @@ bool tz_name_is_valid(const char *name)
 static void sql_local_day_start(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     (void)argc;
+    int when = sqlite3_value_type(argv[1]);
     if (sqlite3_value_type(argv[0]) != SQLITE_TEXT ||
-        sqlite3_value_type(argv[1]) != SQLITE_INTEGER ||
+        (when != SQLITE_INTEGER && when != SQLITE_TEXT) ||
         sqlite3_value_type(argv[2]) != SQLITE_INTEGER) {
         sqlite3_result_null(ctx);
         return;
@@ -871,10 +872,18 @@ static void sql_local_day_start(sqlite3_context *ctx, int argc, sqlite3_value **
     const struct tz *z = tz_get((const char *)sqlite3_value_text(argv[0]));
     if (!z)
         z = tz_get("UTC");
-    int64_t at = sqlite3_value_int64(argv[1]), days = sqlite3_value_int64(argv[2]);
+    int64_t days = sqlite3_value_int64(argv[2]);
+    struct date day;
+    if (!z ||
+        (when == SQLITE_TEXT && !date_parse((const char *)sqlite3_value_text(argv[1]), &day))) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    if (when == SQLITE_INTEGER)
+        day = tz_date_at(z, sqlite3_value_int64(argv[1]));
     int64_t start, end;
-    if (!z || days < -36600 || days > 36600 ||
-        !tz_day_bounds(z, date_add_days(tz_date_at(z, at), (int)days), &start, &end)) {
+    if (days < -36600 || days > 36600 ||
+        !tz_day_bounds(z, date_add_days(day, (int)days), &start, &end)) {
         sqlite3_result_null(ctx);
         return;
     }
