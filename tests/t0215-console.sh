@@ -197,6 +197,24 @@ JAR=kim listen kimfj
 sleep 0.3
 is "$(head -c 200 "$T_DIR/sse-kimfj" | grep -c retry)" 0 "another consultant cannot subscribe"
 
+# The dashboard's one stream: which client changed, for the clients the
+# caller may see (no family data in it).
+console_listen() { # console_listen NAME JAR
+    curl -s -N -b "$T_DIR/jar-$2" --max-time 120 "$BASE/api/v1/admin/stream" > "$T_DIR/sse-$1" 2>/dev/null &
+    eval "PID_$1=$!"
+}
+console_listen admcon adm
+console_listen kimcon kim
+ok "$(wait_for admcon 'retry: 3000' && wait_for kimcon 'retry: 3000'; echo $?)" "the console streams open"
+sleep 0.3
+AS=parent put_entry "$(uuid)" "{type: \"note\", ts: $(date +%s%3N), value: {text: \"for the dashboard\"}}"
+ok "$(wait_for admcon "event: client.*|\"family_id\":\"$FJ\""; echo $?)" "the admin's console hears that the client changed"
+ok "$(grep -q 'for the dashboard' "$T_DIR/sse-admcon"; [ $? -ne 0 ]; echo $?)" "…without the family's data"
+sleep 0.5
+ok "$(grep -q "$FJ" "$T_DIR/sse-kimcon"; [ $? -ne 0 ]; echo $?)" "another consultant's console hears nothing of it"
+curl -s -o /dev/null -w '%{http_code}' -b "$T_DIR/jar-mum" --max-time 5 "$BASE/api/v1/admin/stream" > "$T_DIR/code"
+is "$(cat "$T_DIR/code")" 403 "a family owner has no console stream"
+
 unassign() {
     AS=adm req PATCH "/api/v1/admin/clients/$FJ" '{"consultants":[]}'
     is "$STATUS" 200 "the admin removes Jane's assignment"
@@ -240,7 +258,10 @@ is "$STATUS" 409 "no new links for an archived client"
 AS=kim req PATCH "/api/v1/admin/clients/$FK" '{"archived":false,"name":"Khan family"}'
 is "$(jbody '.archived, .name' | paste -sd' ')" "false Khan family" "unarchived and renamed"
 
-PIDS="$PID_jane $PID_jane2 $PID_parent $PID_kimfj"
+AS=adm req DELETE "/api/v1/admin/consultants/$KIM"
+ok "$(ended kimcon; echo $?)" "removing a consultant ends their console stream"
+
+PIDS="$PID_jane $PID_jane2 $PID_parent $PID_kimfj $PID_admcon $PID_kimcon"
 kill $PIDS 2>/dev/null
 wait $PIDS 2>/dev/null
 done_testing
