@@ -13,6 +13,12 @@ signup mum
 db "UPDATE users SET is_admin = 1 WHERE email = 'adm@example.com'"
 signin adm
 
+# ---- the console's address ----
+req GET /admin
+is "$STATUS $(header Location)" "301 /#/admin" "/admin is the app's console"
+req GET /admin/client/x
+is "$(header Location)" "/#/admin/client/x" "…and so are its pages"
+
 # ---- consultants: invited by the admin with a one-time sign-in link ----
 AS=adm req POST /api/v1/admin/consultants '{"email":"Jane@Sleep.example","name":"Jane"}'
 is "$STATUS" 201 "the admin invites a consultant"

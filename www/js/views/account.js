@@ -126,6 +126,7 @@ export function mount(root) {
       loaded
         ? html`<div class="stack">
       <p class="muted">${user.guest ? t('guest_device') : user.email || ''}</p>
+      ${user.is_admin || user.is_consultant ? html`<a class="btn block" href="#/admin" id="open-console">${icon('grid')}${t('console.open')}</a>` : nothing}
       ${user.guest ? nothing : profileCard(user)}
       ${pushCard()}
       ${installCard()}
