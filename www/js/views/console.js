@@ -213,7 +213,15 @@ function dashboard(root) {
 
   draw();
   load();
-  const stop = consoleStream(() => load());
+  // Many families logging at once make one read a second at most.
+  let soon = null;
+  const stop = consoleStream(() => {
+    if (!soon)
+      soon = setTimeout(() => {
+        soon = null;
+        load();
+      }, 1000);
+  });
   // "2 h ago" moves on by itself.
   const tick = setInterval(() => {
     now += 60000;
@@ -222,6 +230,7 @@ function dashboard(root) {
   return () => {
     stop();
     clearInterval(tick);
+    clearTimeout(soon);
   };
 }
 
