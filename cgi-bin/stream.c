@@ -868,6 +868,11 @@ static const char *member_name(struct request *r, struct db *d)
     if (st && db_bind_text(st, 1, r->session->family_member_id) &&
         db_bind_text(st, 2, r->session->user_id) && sqlite3_step(st) == SQLITE_ROW)
         name = req_strdup(r, db_col_text(st, 0));
+    /* Reset: a statement left on a row holds its read transaction open, and
+     * the audit write that follows would then fail at once ("locked") if
+     * anyone else had committed since. */
+    if (st)
+        sqlite3_reset(st);
     return name ? name : "";
 }
 

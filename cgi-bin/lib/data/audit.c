@@ -44,6 +44,19 @@ void audit_staff_read(struct request *r, struct db *d, const char *family_id, co
         cJSON_Delete(detail);
         return;
     }
+    /* A read route's handler calls this last, with its reads done: outside
+     * a write, it ends them and writes in a transaction of its own. Writing
+     * straight from the read's snapshot fails at once ("database is locked")
+     * whenever another connection committed since that read began. */
+    bool own = !d->writing && sqlite3_get_autocommit(d->h);
+    if (own) {
+        db_release_all(d);
+        if (!db_begin(d)) {
+            log_event("error", "audit_write_failed", action);
+            cJSON_Delete(detail);
+            return;
+        }
+    }
     /* The same reader's same read within the quiet period: already logged.
      * Only the family's newest events are looked at (its index, bounded). */
     sqlite3_stmt *st = db_stmt(
@@ -55,9 +68,12 @@ void audit_staff_read(struct request *r, struct db *d, const char *family_id, co
                 sqlite3_step(st) == SQLITE_ROW;
     if (st)
         sqlite3_reset(st);
-    if (seen) {
+    if (seen)
         cJSON_Delete(detail);
-        return;
+    else
+        audit_record(r, d, family_id, action, NULL, detail);
+    if (own && !db_commit(d)) {
+        log_event("error", "audit_write_failed", action);
+        db_rollback(d);
     }
-    audit_record(r, d, family_id, action, NULL, detail);
 }

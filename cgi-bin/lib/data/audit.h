@@ -21,7 +21,9 @@ void audit_record(struct request *r, struct db *d, const char *family_id, const 
  * shows every such reader. Only when the request's session reached the
  * family as staff (session.as_staff); a member's reads are not logged. A
  * console open on a family reads it again at every change, so one event
- * stands for the same reader's same kind of read for ten minutes. */
+ * stands for the same reader's same kind of read for ten minutes. Outside
+ * a write transaction, call it after the handler's reads are done: it resets
+ * the connection's statements and writes in a transaction of its own. */
 void audit_staff_read(struct request *r, struct db *d, const char *family_id, const char *action,
                       cJSON *detail);
 
