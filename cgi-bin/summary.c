@@ -140,7 +140,8 @@ static void export_get(struct request *r)
     }
     cJSON *detail = cJSON_CreateObject();
     cJSON_AddStringToObject(detail, "format", format);
-    audit_record(r, d, fid, "export", s.subject_id, detail);
+    /* (before the first step: the statement keeps its bindings) */
+    audit_read(r, d, fid, "export", s.subject_id, detail);
 
     bool csv = strcmp(format, "csv") == 0;
     char *disposition =

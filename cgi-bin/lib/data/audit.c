@@ -34,28 +34,53 @@ void audit_record(struct request *r, struct db *d, const char *family_id, const 
     free(text);
 }
 
+/* A read route writes its audit event in a transaction of its own, its
+ * reads ended first: writing straight from a read's snapshot (a statement
+ * left on a row keeps it open) fails at once, "database is locked", whenever
+ * another connection committed since that read began. Within a write (group
+ * commit) the event is simply part of it. *own: a transaction was begun. */
+static bool write_begin(struct db *d, const char *action, bool *own)
+{
+    *own = !d->writing && sqlite3_get_autocommit(d->h);
+    if (!*own)
+        return true;
+    db_release_all(d);
+    if (db_begin(d))
+        return true;
+    log_event("error", "audit_write_failed", action);
+    return false;
+}
+
+static void write_end(struct db *d, const char *action, bool own)
+{
+    if (own && !db_commit(d)) {
+        log_event("error", "audit_write_failed", action);
+        db_rollback(d);
+    }
+}
+
+void audit_read(struct request *r, struct db *d, const char *family_id, const char *action,
+                const char *target, cJSON *detail)
+{
+    bool own;
+    if (!write_begin(d, action, &own)) {
+        cJSON_Delete(detail);
+        return;
+    }
+    audit_record(r, d, family_id, action, target, detail);
+    write_end(d, action, own);
+}
+
 #define STAFF_READ_QUIET_MS (10 * 60 * 1000LL)
 
 void audit_staff_read(struct request *r, struct db *d, const char *family_id, const char *action,
                       cJSON *detail)
 {
     const struct session *s = r->session;
-    if (!s || !s->as_staff || !s->user_id[0]) {
+    bool own;
+    if (!s || !s->as_staff || !s->user_id[0] || !write_begin(d, action, &own)) {
         cJSON_Delete(detail);
         return;
-    }
-    /* A read route's handler calls this last, with its reads done: outside
-     * a write, it ends them and writes in a transaction of its own. Writing
-     * straight from the read's snapshot fails at once ("database is locked")
-     * whenever another connection committed since that read began. */
-    bool own = !d->writing && sqlite3_get_autocommit(d->h);
-    if (own) {
-        db_release_all(d);
-        if (!db_begin(d)) {
-            log_event("error", "audit_write_failed", action);
-            cJSON_Delete(detail);
-            return;
-        }
     }
     /* The same reader's same read within the quiet period: already logged.
      * Only the family's newest events are looked at (its index, bounded). */
@@ -72,8 +97,5 @@ void audit_staff_read(struct request *r, struct db *d, const char *family_id, co
         cJSON_Delete(detail);
     else
         audit_record(r, d, family_id, action, NULL, detail);
-    if (own && !db_commit(d)) {
-        log_event("error", "audit_write_failed", action);
-        db_rollback(d);
-    }
+    write_end(d, action, own);
 }
