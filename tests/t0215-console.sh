@@ -186,6 +186,9 @@ is "$(jbody '[.events[] | select(.actor.name == "Jane")] | length')" 0 "…and n
 # ---- export: the family's route lets an assigned consultant in ----
 AS=jane req GET "/api/v1/families/$FJ/export?format=csv"
 is "$STATUS" 200 "an assigned consultant exports her client's log"
+AS=adm req GET "/api/v1/families/$FJ/audit?limit=100"
+is "$(jbody '[.events[] | select(.actor.name == "Jane" and .action == "export")] | length')" 1 \
+    "…which the family's audit log shows"
 AS=jane req GET "/api/v1/families/$FK/export?format=csv"
 is "$STATUS" 404 "…not another consultant's"
 AS=jane req GET "/api/v1/families/$FJ/entries"
