@@ -572,8 +572,13 @@ static void client_link_post(struct request *r)
         v_error(&v, "expires_at", "must be in the future");
     if (!v_accept(r, &v))
         return;
-    links_create(r, r->db, r->session->family_id, role, label, has_expiry ? expires_at : 0,
-                 max_uses, NULL);
+    char token[TOKEN_LEN + 1];
+    cJSON *body = links_create(r, r->db, r->session->family_id, role, label,
+                               has_expiry ? expires_at : 0, max_uses, NULL, token);
+    if (body)
+        resp_json(r, 201, body);
+    else
+        resp_internal(r);
 }
 
 static void client_link_delete(struct request *r)

@@ -52,10 +52,11 @@ void links_reply(struct request *r, struct db *d, const char *fid)
     reply_rows(r, st, "links", link_json_row);
 }
 
-void links_create(struct request *r, struct db *d, const char *fid, const char *role,
-                  const char *label, int64_t expires_at, int64_t max_uses, const char *created_by)
+cJSON *links_create(struct request *r, struct db *d, const char *fid, const char *role,
+                    const char *label, int64_t expires_at, int64_t max_uses, const char *created_by,
+                    char token[TOKEN_LEN + 1])
 {
-    char id[37], token[TOKEN_LEN + 1], hash[HASH_HEX_LEN + 1];
+    char id[37], hash[HASH_HEX_LEN + 1];
     uuid_v4(id);
     token_new(token);
     token_hash(token, hash);
@@ -68,27 +69,23 @@ void links_create(struct request *r, struct db *d, const char *fid, const char *
               db_bind_text(st, 5, label) && db_bind_int64(st, 6, expires_at) &&
               db_bind_int64(st, 7, max_uses) && db_bind_text(st, 8, created_by) &&
               db_bind_int64(st, 9, now) && db_step_done(d, st);
-    if (!ok) {
-        resp_internal(r);
-        return;
-    }
+    if (!ok)
+        return NULL;
     cJSON *detail = cJSON_CreateObject();
     cJSON_AddStringToObject(detail, "role", role);
     cJSON_AddStringToObject(detail, "label", label);
     audit_record(r, d, fid, "link_created", id, detail);
     st = db_stmt(d, "SELECT " LINK_COLUMNS " FROM links l WHERE l.id = ?2");
     if (!st || !db_bind_int64(st, 1, now) || !db_bind_text(st, 2, id) ||
-        sqlite3_step(st) != SQLITE_ROW) {
-        resp_internal(r);
-        return;
-    }
+        sqlite3_step(st) != SQLITE_ROW)
+        return NULL;
     /* The only time the token is shown: only its hash is kept. */
     cJSON *body = link_json_row(st);
     sqlite3_reset(st);
     cJSON_AddStringToObject(body, "token", token);
     char *url = req_printf(r, "%s/join/%s", req_base_url(r), token);
     cJSON_AddStringToObject(body, "url", url ? url : "");
-    resp_json(r, 201, body);
+    return body;
 }
 
 void links_revoke(struct request *r, struct db *d, const char *fid, const char *lid)

@@ -12,6 +12,7 @@
 #include <cjson/cJSON.h>
 
 #include "data/db.h"
+#include "security/secret.h"
 
 struct request;
 
@@ -23,11 +24,14 @@ extern const char *const family_roles[];
  * a device that came in with it was seen (sessions renew hourly). */
 void links_reply(struct request *r, struct db *d, const char *fid);
 
-/* Makes a link and answers 201 with it, its token and its URL (the only
- * time the token is shown). expires_at / max_uses: 0 for none. created_by:
- * the creator's member id, or NULL (staff). Audited as link_created. */
-void links_create(struct request *r, struct db *d, const char *fid, const char *role,
-                  const char *label, int64_t expires_at, int64_t max_uses, const char *created_by);
+/* Makes a link and gives what the 201 answer says of it: the link, its
+ * token (also in `token`) and its URL, the only time the token is shown;
+ * NULL on failure (the caller answers 500). expires_at / max_uses: 0 for
+ * none. created_by: the creator's member id, or NULL (staff). Audited as
+ * link_created. */
+cJSON *links_create(struct request *r, struct db *d, const char *fid, const char *role,
+                    const char *label, int64_t expires_at, int64_t max_uses, const char *created_by,
+                    char token[TOKEN_LEN + 1]);
 
 /* Revokes link `lid` of the family and signs out its devices: 204, or 404
  * when the family has no such link. Audited as link_revoked. */
