@@ -270,6 +270,8 @@ is "$(jbody '.archived, .name' | paste -sd' ')" "false Khan family" "unarchived 
 AS=adm req DELETE "/api/v1/admin/consultants/$KIM"
 ok "$(ended kimcon; echo $?)" "removing a consultant ends their console stream"
 
+is "$(grep -c audit_write_failed "$T_DIR/error.log")" 0 "no audit event was lost"
+
 PIDS="$PID_jane $PID_jane2 $PID_parent $PID_kimfj $PID_admcon $PID_kimcon"
 kill $PIDS 2>/dev/null
 wait $PIDS 2>/dev/null

@@ -124,6 +124,7 @@ test('admin: a client, a 14-day link, the parent logs, the console updates live,
   const audit = await admin.ok('GET', `/api/v1/families/${fid}/audit?limit=100`);
   const reads = new Set(audit.events.filter((e) => e.actor?.name === 'Jane').map((e) => e.action));
   for (const a of ['client_viewed', 'summary_viewed', 'stream_opened']) assert.ok(reads.has(a), `audited: ${a}`);
+  assert.doesNotMatch(server.log(), /audit_write_failed/, 'no audit event was lost');
 
   assert.deepEqual(errors, []);
   assert.deepEqual(dashErrors, []);
