@@ -136,11 +136,16 @@ $(OUT)/fuzz/%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(LIB)
 # its relative imports, so the layout under www/vendor/lit-html is npm's).
 LIT_HTML   := lit-html.js directive.js directive-helpers.js directives/keyed.js directives/live.js \
               directives/repeat.js
-WWW_VENDOR := www/vendor/idb.js $(LIT_HTML:%=www/vendor/lit-html/%)
+# uqr: the console's QR codes of access links (its ES module build, no
+# dependencies), as www/vendor/uqr.js.
+WWW_VENDOR := www/vendor/idb.js $(LIT_HTML:%=www/vendor/lit-html/%) www/vendor/uqr.js
 www-vendor: $(WWW_VENDOR)
 www/vendor/idb.js: node_modules/.package-lock.json
 	@mkdir -p $(@D)
 	cp node_modules/idb/build/index.js $@
+www/vendor/uqr.js: node_modules/.package-lock.json
+	@mkdir -p $(@D)
+	cp node_modules/uqr/dist/index.mjs $@
 www/vendor/lit-html/%.js: node_modules/.package-lock.json
 	@mkdir -p $(@D)
 	cp node_modules/lit-html/$*.js $@

@@ -3,7 +3,7 @@
 // grid, per-day series for 7/30 days, the daily rhythm, and "time since last".
 // Pure functions over plain entry objects; days are in the family's zone.
 //
-// The server's GET /summary and /trends (cgi-bin/summary.c) are the truth
+// The server's GET /summary and /trends (cgi-bin/lib/data/summary.c) are the truth
 // online; these functions compute the same figures by the same rules and
 // give them the same names and shapes (tests/t0212-summary-shared.sh holds
 // them to identical numbers on one fixture):
@@ -94,7 +94,7 @@ export function emptyTotals() {
 }
 
 // Adds what of `it` falls in [lo, hi): durations clipped to it, counts to
-// the window the entry starts in (summary.c totals_add).
+// the window the entry starts in (lib/data/summary.c summary_totals_add).
 function totalsAdd(t, it, lo, hi) {
   const inMs = overlap(it.ts, it.end, lo, hi);
   const startsHere = it.ts >= lo && it.ts < hi;
@@ -167,7 +167,7 @@ function abbr(ts, tz) {
   return p ? p.value : '';
 }
 
-// The latest entry of a type started by `now` (summary.c last_of). Time
+// The latest entry of a type started by `now` (lib/data/summary.c last_of). Time
 // since a feed counts from its start, since a sleep from waking (from
 // falling asleep while it runs), since anything else from when it was.
 function last(entries, type, subjectId, tz, now) {
