@@ -55,6 +55,7 @@ static const struct route routes[] = {
      ROUTE_WRITE | ROUTE_ARCHIVED_OK},
     {"GET", "/api/v1/admin/consultants", consultants_get, ACCESS_ADMIN, 0},
     {"POST", "/api/v1/admin/consultants", consultant_post, ACCESS_ADMIN, ROUTE_JSON | ROUTE_WRITE},
+    {"DELETE", "/api/v1/admin/consultants", consultant_delete, ACCESS_ADMIN, ROUTE_WRITE},
     {"DELETE", "/api/v1/admin/consultants/{uid}", consultant_delete, ACCESS_ADMIN, ROUTE_WRITE},
 };
 
@@ -705,7 +706,8 @@ static void consultant_post(struct request *r)
     resp_json(r, 201, body);
 }
 
-/* DELETE /admin/consultants/{uid} — no longer a consultant: every
+/* DELETE /admin/consultants/{uid} (or /admin/consultants?id=, the form
+ * the issue names) — no longer a consultant: every
  * assignment goes (a trigger does it, and ends their streams), and an
  * unused invitation stops working. The account itself stays (it may be a
  * member of families of its own). */
@@ -713,6 +715,10 @@ static void consultant_delete(struct request *r)
 {
     struct db *d = r->db;
     const char *uid = req_param(r, "uid");
+    if (!*uid && (req_query(r, "id", &uid) < 1 || !*uid)) {
+        resp_field_error(r, "id", "is required");
+        return;
+    }
     sqlite3_stmt *st = db_stmt(d, "UPDATE users SET is_consultant = 0, updated_at = ? "
                                   "WHERE id = ? AND is_consultant = 1");
     if (!st || !db_bind_int64(st, 1, now_ms()) || !db_bind_text(st, 2, uid) ||

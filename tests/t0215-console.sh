@@ -51,8 +51,13 @@ AS=kim req GET /api/v1/auth/me
 AS=kim csrf_save
 AS=adm req POST /api/v1/admin/consultants '{"email":"mum@example.com","name":"Mum"}'
 is "$(jbody '.url')" null "an existing account with a password is made a consultant without a link"
-AS=adm req DELETE "/api/v1/admin/consultants/$(jbody .id)"
-is "$STATUS" 204 "…and no longer one"
+MUM=$(jbody .id)
+AS=adm req DELETE "/api/v1/admin/consultants"
+is "$STATUS" 400 "removing a consultant names one"
+AS=adm req DELETE "/api/v1/admin/consultants?id=$MUM"
+is "$STATUS" 204 "…and no longer one (DELETE /admin/consultants?id=)"
+AS=adm req DELETE "/api/v1/admin/consultants/$MUM"
+is "$STATUS" 404 "…so the path form finds no consultant of that id"
 AS=adm req POST /api/v1/admin/consultants '{"email":"adm@example.com","name":"Me"}'
 is "$STATUS" 409 "the admin cannot be a consultant"
 AS=adm req GET /api/v1/admin/consultants
