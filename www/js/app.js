@@ -24,6 +24,8 @@ const VIEWS = {
   pick: () => import('./views/picker.js'),
   signin: () => import('./views/signin.js'),
   welcome: () => import('./views/picker.js'),
+  profile: () => import('./views/profile.js'),
+  card: () => import('./views/card.js'),
 };
 const PUBLIC = new Set(['signin', 'register']);
 let cleanup = null;

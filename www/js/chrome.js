@@ -13,7 +13,14 @@ const TABS = [
   ['settings', 'gear', 'tab_settings'],
 ];
 // Screens reached from a tab, which stays marked.
-const UNDER = { day: 'trends', account: 'settings', reminders: 'settings', buttons: 'settings' };
+const UNDER = {
+  day: 'trends',
+  account: 'settings',
+  reminders: 'settings',
+  buttons: 'settings',
+  card: 'home',
+  profile: 'home',
+};
 
 export function renderChrome(view) {
   const signedIn = !!state.me && !!state.family;
