@@ -1,5 +1,5 @@
 /* stream.c — the live family stream: Server-Sent Events of entry and config
- * changes and of the care records (profiles; event id = seq, resumable with
+ * changes and of the care records (profiles, medications; event id = seq, resumable with
  * Last-Event-ID), who is online
  * (presence), and a heartbeat comment every 25 s.
  *
@@ -277,6 +277,8 @@ static const struct change_kind {
     {"config", "SELECT family_id, data, seq FROM family_config WHERE family_id = ?", 2, 0,
      config_row_data},
     {"profile", PROFILE_SELECT "WHERE s.id = ?", 3, 6, profile_event_data},
+    {"medication", MEDICATION_SELECT "WHERE m.id = ?", MEDICATION_SEQ_COL, MEDICATION_FAMILY_COL,
+     medication_json_row},
 };
 
 /* Sends what changed after `since` in seq order (entries, config and the
@@ -294,6 +296,8 @@ static int64_t send_changes(int64_t since, const char *family_id, struct client 
            "UNION ALL SELECT seq, 1, family_id FROM family_config WHERE seq > ?1 AND "
            "(?2 IS NULL OR family_id = ?2) "
            "UNION ALL SELECT seq, 2, subject_id FROM subject_profiles WHERE seq > ?1 AND "
+           "(?2 IS NULL OR family_id = ?2) "
+           "UNION ALL SELECT seq, 3, id FROM medications WHERE seq > ?1 AND "
            "(?2 IS NULL OR family_id = ?2) ORDER BY 1 LIMIT ?3");
     if (!idx || !db_bind_int64(idx, 1, since) || !db_bind_text(idx, 2, family_id) ||
         !db_bind_int64(idx, 3, limit))

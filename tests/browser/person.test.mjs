@@ -45,7 +45,7 @@ test('an adult gets adult buttons, vitals trends and an emergency card that open
   await page.locator('.qbtn').first().waitFor();
   const names = await page.locator('.qbtn span:not(.emoji)').allInnerTexts();
   assert.deepEqual(names, ['Temperature', 'Medication', 'Vitals', 'Symptom', 'Weight']);
-  assert.match(await page.locator('.since').innerText(), /Medication[\s\S]*Vitals[\s\S]*Sleep/);
+  assert.match(await page.locator('.since').innerText(), /Last dose[\s\S]*Vitals[\s\S]*Sleep/);
   assert.equal(await page.locator('.totals').count(), 0, 'no infant day totals for an adult');
   await page.getByRole('button', { name: /Log something else/ }).click();
   const types = await page.locator('dialog.sheet[open] .types button').allInnerTexts();

@@ -50,6 +50,63 @@ cJSON *profile_json_row(sqlite3_stmt *st)
     return o;
 }
 
+/* A REAL column as a number, or null. */
+static void json_col_real(cJSON *o, const char *name, sqlite3_stmt *st, int col)
+{
+    if (sqlite3_column_type(st, col) == SQLITE_NULL)
+        cJSON_AddNullToObject(o, name);
+    else
+        cJSON_AddNumberToObject(o, name, sqlite3_column_double(st, col));
+}
+
+static void json_col_int_or_null(cJSON *o, const char *name, sqlite3_stmt *st, int col)
+{
+    if (sqlite3_column_type(st, col) == SQLITE_NULL)
+        cJSON_AddNullToObject(o, name);
+    else
+        cJSON_AddNumberToObject(o, name, (double)sqlite3_column_int64(st, col));
+}
+
+cJSON *medication_json_row(sqlite3_stmt *st)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "id", db_col_text(st, 0));
+    cJSON_AddStringToObject(o, "subject_id", db_col_text(st, 1));
+    cJSON_AddStringToObject(o, "name", db_col_text(st, 2));
+    cJSON_AddStringToObject(o, "form", db_col_text(st, 3));
+    json_col_real(o, "dose", st, 4);
+    cJSON_AddStringToObject(o, "unit", db_col_text(st, 5));
+    cJSON_AddStringToObject(o, "instructions", db_col_text(st, 6));
+    cJSON_AddStringToObject(o, "prescriber", db_col_text(st, 7));
+    cJSON_AddStringToObject(o, "pharmacy_phone", db_col_text(st, 8));
+    cJSON_AddStringToObject(o, "start_date", db_col_text(st, 9));
+    json_col_text(o, "end_date", st, 10);
+    cJSON_AddBoolToObject(o, "active", sqlite3_column_int(st, 11) == 1);
+    cJSON *sched = cJSON_AddObjectToObject(o, "schedule");
+    const char *kind = db_col_text(st, 12);
+    cJSON_AddStringToObject(sched, "kind", kind);
+    if (strcmp(kind, "times") == 0) {
+        cJSON *times = cJSON_Parse(db_col_text(st, 13));
+        cJSON_AddItemToObject(sched, "times", times ? times : cJSON_CreateArray());
+    } else if (strcmp(kind, "interval") == 0) {
+        json_col_int_or_null(sched, "every_hours", st, 14);
+        json_col_text(sched, "first_time", st, 15);
+    } else {
+        json_col_int_or_null(sched, "min_interval_min", st, 16);
+        json_col_int_or_null(sched, "max_per_24h", st, 17);
+    }
+    json_col_real(o, "supply", st, 18);
+    json_col_int(o, "supply_at", st, 19);
+    json_col_real(o, "supply_left", st, 20);
+    json_col_real(o, "refill_at", st, 21);
+    cJSON_AddBoolToObject(o, "missed_urgent", sqlite3_column_int(st, 22) == 1);
+    json_add_int64(o, "created_at", sqlite3_column_int64(st, 23));
+    json_add_int64(o, "updated_at", sqlite3_column_int64(st, 24));
+    cJSON_AddBoolToObject(o, "deleted", sqlite3_column_int(st, 25) == 1);
+    json_add_int64(o, "version", sqlite3_column_int64(st, 26));
+    return o;
+}
+
 bool phone_is_valid(const char *s)
 {
     size_t digits = 0, n = strlen(s);

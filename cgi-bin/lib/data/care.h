@@ -1,7 +1,7 @@
 /* care.h — the care records beyond entries, as the API's JSON: the profile
- * of a person cared for (what the emergency card shows). Shared by the
- * programs that write them and the live stream that sends them, so a
- * record reads the same in an answer and in an event. */
+ * of a person cared for (what the emergency card shows) and medications.
+ * Shared by the programs that write them and the live stream that sends
+ * them, so a record reads the same in an answer and in an event. */
 #ifndef CARELOG_CARE_H
 #define CARELOG_CARE_H
 
@@ -9,6 +9,8 @@
 
 #include <cjson/cJSON.h>
 #include <sqlite3.h>
+
+#include "data/meds.h"
 
 /* The columns a profile read selects, in the order profile_json_row reads
  * them (subject id, birth date, data, seq, updated_at, updated_by's name,
@@ -24,6 +26,22 @@ extern const char *const profile_keys[];
 
 /* The API's JSON for the current row of a PROFILE_SELECT statement. */
 cJSON *profile_json_row(sqlite3_stmt *st);
+
+/* The columns a medication read selects (medications m), in the order
+ * medication_json_row reads them; callers append WHERE. Its seq is column
+ * 26 and its family column 27. */
+#define MEDICATION_SELECT                                                                          \
+    "SELECT m.id, m.subject_id, m.name, m.form, m.dose, m.unit, m.instructions, m.prescriber, "    \
+    "m.pharmacy_phone, m.start_date, m.end_date, m.active, m.schedule_kind, m.times, "             \
+    "m.every_hours, m.first_time, m.min_interval_min, m.max_per_24h, m.supply, "                   \
+    "m.supply_at, " MED_SUPPLY_LEFT_SQL(                                                           \
+        "m") ", m.refill_at, m.missed_urgent, m.created_at, m.updated_at, "                        \
+             "m.deleted_at IS NOT NULL, m.seq, m.family_id FROM medications m "
+#define MEDICATION_SEQ_COL    26
+#define MEDICATION_FAMILY_COL 27
+
+/* The API's JSON for the current row of a MEDICATION_SELECT statement. */
+cJSON *medication_json_row(sqlite3_stmt *st);
 
 /* A phone number as people write one: digits with spaces, dots, dashes,
  * brackets and a leading +, 3 to 20 digits in all. */
