@@ -62,6 +62,7 @@ const ADULT_SCREENS = [
   ['adult-trends', '#/trends', 'svg.chart .pt.sys'],
   ['adult-card', '#/card', '.ecard a.phone'],
   ['adult-profile', '#/profile', '#pf-contact-1-phone'],
+  ['adult-meds', '#/meds', 'li.dose .conflict'],
 ];
 
 let server;
@@ -119,6 +120,39 @@ useStack('layout', async (s) => {
     updated_at: now,
   }));
   await owner.client.ok('POST', `/api/v1/families/${fid}/sync`, { cursor: 0, changes: vitals });
+  // His medicines: one at set times (one dose given twice: a conflict), one as needed.
+  const today = new Date(now).toISOString().slice(0, 10);
+  const met = await owner.client.ok('POST', `/api/v1/families/${fid}/medications`, {
+    subject_id: joe.id,
+    name: 'Metformin hydrochloride',
+    form: 'tablet',
+    dose: 500,
+    unit: 'mg',
+    instructions: 'With breakfast and dinner, never on an empty stomach',
+    start_date: today,
+    schedule: { kind: 'times', times: ['00:00', '08:00', '20:00'] },
+    supply: 30,
+    refill_at: 40,
+  });
+  await owner.client.ok('POST', `/api/v1/families/${fid}/medications`, {
+    subject_id: joe.id,
+    name: 'Paracetamol',
+    form: 'tablet',
+    dose: 1,
+    unit: 'g',
+    schedule: { kind: 'prn', min_interval_min: 240, max_per_24h: 4 },
+  });
+  const midnight = Date.parse(`${today}T00:00:00Z`);
+  const doses = [midnight + 300000, midnight + 600000].map((ts) => ({
+    op: 'put',
+    id: crypto.randomUUID(),
+    subject_id: joe.id,
+    type: 'medication_dose',
+    ts,
+    value: { medication_id: met.id, status: 'given', scheduled_at: midnight, name: met.name, dose: 500, unit: 'mg' },
+    updated_at: ts,
+  }));
+  await owner.client.ok('POST', `/api/v1/families/${fid}/sync`, { cursor: 0, changes: doses });
   const log = [
     ['feed', -1.5 * H, null, { method: 'bottle', amount_ml: 120, milk: 'formula' }],
     ['diaper', -2 * H, null, { wet: true, dirty: true, colour: 'mustard' }],

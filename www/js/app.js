@@ -26,6 +26,7 @@ const VIEWS = {
   welcome: () => import('./views/picker.js'),
   profile: () => import('./views/profile.js'),
   card: () => import('./views/card.js'),
+  meds: () => import('./views/meds.js'),
 };
 const PUBLIC = new Set(['signin', 'register']);
 let cleanup = null;

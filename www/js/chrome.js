@@ -20,6 +20,7 @@ const UNDER = {
   buttons: 'settings',
   card: 'home',
   profile: 'home',
+  meds: 'home',
 };
 
 export function renderChrome(view) {

@@ -11,6 +11,7 @@ import { toChange } from './entries.js';
 import { state, emit } from './state.js';
 import { openStream } from './stream.js';
 import { keepProfile, prefetchProfiles } from './care.js';
+import { keepMedication, refreshMedications } from './meds.js';
 
 let fid = null;
 let owner = null; // whose queued changes this outbox sends (who was signed in at start)
@@ -88,6 +89,7 @@ export async function start(familyId) {
       syncNow();
       // Online again: the care records as the server has them now (the
       // emergency cards are then on this device for the next time offline).
+      refreshMedications();
       prefetchProfiles();
     },
     onDown: () => {
@@ -103,6 +105,7 @@ export async function start(familyId) {
       emit('config', cfg);
     },
     onProfile: (p) => keepProfile(p),
+    onMedication: (m) => keepMedication(m),
     onPresence: (p) => {
       state.presence = p?.members || [];
       emit('presence', state.presence);

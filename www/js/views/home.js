@@ -16,6 +16,7 @@ import { validate, cleanValue, kindOf, viewFor, buttonsFor } from '../entries.js
 import { daySummary, todayKey, sinceLast } from '../summary.js';
 import { dayStart } from '../time.js';
 import { canInstall, install, needsIosInstructions } from '../pwa.js';
+import { medicationsOf, daySchedule } from '../meds.js';
 
 // What a tap and a long press on a quick button do: each button's
 // description (aria-describedby) names one of these.
@@ -107,6 +108,22 @@ export function mount(root, { action }) {
       </div></section>`;
   };
 
+  // Today's doses at a glance: how many given, what is overdue, what is next.
+  const medsCard = () => {
+    const doses = data.meds?.doses || [];
+    if (!doses.length) return nothing;
+    const given = doses.filter((d) => d.state === 'given').length;
+    const overdue = doses.filter((d) => d.state === 'late' || d.state === 'missed');
+    const next = doses.find((d) => d.state === 'due');
+    const conflicts = doses.filter((d) => d.conflicts.length).length;
+    return html`<section class="card meds-today" id="meds-today">
+      <div class="row between"><h2>${t('medicines_today')}</h2><a class="tap" href="#/meds">${t('open')}</a></div>
+      <p>${t('n_of_m_given', { n: given, m: doses.length })}${next ? html` · ${t('next_dose', { name: next.name, time: next.time })}` : nothing}</p>
+      ${overdue.length ? html`<p class="error">${t('n_overdue', { n: overdue.length })}: ${overdue.map((d) => `${d.name} ${d.time}`).join(', ')}</p>` : nothing}
+      ${conflicts ? html`<p class="error">${t('n_conflicts', { n: conflicts })}</p>` : nothing}
+    </section>`;
+  };
+
   const installCard = () => {
     if (canInstall()) {
       return html`<section class="card row between"><span>${t('install_text')}</span>
@@ -136,7 +153,8 @@ export function mount(root, { action }) {
       ${logging() ? quickButtons() : nothing}
       ${logging() ? html`<div class="fab-row"><button class="btn" type="button" @click=${openTypePicker}>${icon('plus')}${t('log_other')}</button></div>` : nothing}
       ${data.view.day_totals ? totalsCard() : nothing}
-      ${state.subject ? html`<div class="row wrap care-links"><a class="btn" id="card-link" href="#/card/${state.subject.id}">${icon('card')}${t('emergency_card')}</a><a class="btn" href="#/profile/${state.subject.id}">${icon('user')}${t('profile')}</a></div>` : nothing}
+      ${medsCard()}
+      ${state.subject ? html`<div class="row wrap care-links"><a class="btn" id="meds-link" href="#/meds">${icon('pill')}${t('medications')}</a><a class="btn" id="card-link" href="#/card/${state.subject.id}">${icon('card')}${t('emergency_card')}</a><a class="btn" href="#/profile/${state.subject.id}">${icon('user')}${t('profile')}</a></div>` : nothing}
       ${installCard()}`
         : nothing
     }</div>
@@ -160,8 +178,10 @@ export function mount(root, { action }) {
     const bottleMl = (state.config?.groups || []).some((g) => g.buttons.some(isBottleWithoutAmount))
       ? await lastBottleMl()
       : null;
+    const meds = sid ? await medicationsOf(sid) : [];
     data = {
       view,
+      meds: meds.length ? daySchedule(meds, recent, key, tz(), now, sid) : null,
       timers,
       lasts,
       key,
@@ -180,7 +200,7 @@ export function mount(root, { action }) {
     if (data?.timers.length) show();
   }, 1000);
   const sinceTimer = setInterval(draw, 30000);
-  const off = on(['entries', 'subject', 'config', 'family', 'installable', 'subjects'], () => draw());
+  const off = on(['entries', 'subject', 'config', 'family', 'installable', 'subjects', 'medications'], () => draw());
   show();
   draw().then(async () => {
     if (!action || !data || !canWrite() || !state.subject) return;
