@@ -1,7 +1,6 @@
 /* stream.c — the live family stream: Server-Sent Events of entry and config
- * changes and of the care records (profiles, medications; event id = seq, resumable with
- * Last-Event-ID), who is online
- * (presence), and a heartbeat comment every 25 s.
+ * changes and of the care records (profiles, medications, appointments; event id = seq, resumable
+ * with Last-Event-ID), who is online (presence), and a heartbeat comment every 25 s.
  *
  * Worker threads accept and authorise a stream like any request, then hand
  * the open FastCGI request to one event-loop thread that owns every stream of
@@ -279,6 +278,8 @@ static const struct change_kind {
     {"profile", PROFILE_SELECT "WHERE s.id = ?", 3, 6, profile_event_data},
     {"medication", MEDICATION_SELECT "WHERE m.id = ?", MEDICATION_SEQ_COL, MEDICATION_FAMILY_COL,
      medication_json_row},
+    {"appointment", APPOINTMENT_SELECT "WHERE a.id = ?", APPOINTMENT_SEQ_COL,
+     APPOINTMENT_FAMILY_COL, appointment_json_row},
 };
 
 /* Sends what changed after `since` in seq order (entries, config and the
@@ -298,6 +299,8 @@ static int64_t send_changes(int64_t since, const char *family_id, struct client 
            "UNION ALL SELECT seq, 2, subject_id FROM subject_profiles WHERE seq > ?1 AND "
            "(?2 IS NULL OR family_id = ?2) "
            "UNION ALL SELECT seq, 3, id FROM medications WHERE seq > ?1 AND "
+           "(?2 IS NULL OR family_id = ?2) "
+           "UNION ALL SELECT seq, 4, id FROM appointments WHERE seq > ?1 AND "
            "(?2 IS NULL OR family_id = ?2) ORDER BY 1 LIMIT ?3");
     if (!idx || !db_bind_int64(idx, 1, since) || !db_bind_text(idx, 2, family_id) ||
         !db_bind_int64(idx, 3, limit))

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "data/db.h"
+#include "data/tz.h"
 #include "data/rows.h"
 #include "framework/http.h"
 
@@ -104,6 +105,69 @@ cJSON *medication_json_row(sqlite3_stmt *st)
     json_add_int64(o, "updated_at", sqlite3_column_int64(st, 24));
     cJSON_AddBoolToObject(o, "deleted", sqlite3_column_int(st, 25) == 1);
     json_add_int64(o, "version", sqlite3_column_int64(st, 26));
+    return o;
+}
+
+cJSON *appointment_json_row(sqlite3_stmt *st)
+{
+    cJSON *o = cJSON_CreateObject();
+    const struct tz *z = tz_get(db_col_text(st, 19));
+    if (!z)
+        z = tz_get("UTC");
+    cJSON_AddStringToObject(o, "id", db_col_text(st, 0));
+    cJSON_AddStringToObject(o, "subject_id", db_col_text(st, 1));
+    cJSON_AddStringToObject(o, "title", db_col_text(st, 2));
+    cJSON_AddStringToObject(o, "type", db_col_text(st, 3));
+    struct civil c;
+    int64_t start = 0;
+    int duration = sqlite3_column_int(st, 5);
+    if (appt_parse_local(db_col_text(st, 4), &c) && tz_civil_to_utc(z, &c, &start)) {
+        json_add_int64(o, "start", start);
+        json_add_int64(o, "end", start + (int64_t)duration * 60000);
+    } else {
+        cJSON_AddNullToObject(o, "start");
+        cJSON_AddNullToObject(o, "end");
+    }
+    cJSON_AddStringToObject(o, "start_local", db_col_text(st, 4));
+    cJSON_AddNumberToObject(o, "duration_min", duration);
+    cJSON_AddStringToObject(o, "location", db_col_text(st, 6));
+    cJSON_AddStringToObject(o, "with_whom", db_col_text(st, 7));
+    cJSON_AddStringToObject(o, "notes", db_col_text(st, 8));
+    json_col_text(o, "driver_id", st, 9);
+    json_col_text(o, "driver_name", st, 10);
+    cJSON *rem = cJSON_Parse(db_col_text(st, 11));
+    cJSON_AddItemToObject(o, "reminders", rem ? rem : cJSON_CreateArray());
+    json_col_text(o, "rrule", st, 12);
+    cJSON *ex = cJSON_AddArrayToObject(o, "exceptions");
+    cJSON *list = cJSON_Parse(db_col_text(st, 13));
+    for (const cJSON *x = cJSON_IsArray(list) ? list->child : NULL; x; x = x->next) {
+        const cJSON *orig = cJSON_GetObjectItemCaseSensitive(x, "original");
+        struct civil oc;
+        int64_t at;
+        if (!cJSON_IsString(orig) || !appt_parse_local(orig->valuestring, &oc) ||
+            !tz_civil_to_utc(z, &oc, &at))
+            continue;
+        cJSON *e = cJSON_CreateObject();
+        json_add_int64(e, "original", at);
+        cJSON_AddStringToObject(e, "original_local", orig->valuestring);
+        const cJSON *cancelled = cJSON_GetObjectItemCaseSensitive(x, "cancelled");
+        cJSON_AddBoolToObject(e, "cancelled", cJSON_IsNumber(cancelled) && cancelled->valueint);
+        const cJSON *s2 = cJSON_GetObjectItemCaseSensitive(x, "start"),
+                    *e2 = cJSON_GetObjectItemCaseSensitive(x, "end");
+        if (cJSON_IsNumber(s2) && cJSON_IsNumber(e2)) {
+            json_add_int64(e, "start", (int64_t)s2->valuedouble);
+            json_add_int64(e, "end", (int64_t)e2->valuedouble);
+        } else {
+            cJSON_AddNullToObject(e, "start");
+            cJSON_AddNullToObject(e, "end");
+        }
+        cJSON_AddItemToArray(ex, e);
+    }
+    cJSON_Delete(list);
+    json_add_int64(o, "created_at", sqlite3_column_int64(st, 14));
+    json_add_int64(o, "updated_at", sqlite3_column_int64(st, 15));
+    cJSON_AddBoolToObject(o, "deleted", sqlite3_column_int(st, 16) == 1);
+    json_add_int64(o, "version", sqlite3_column_int64(st, 17));
     return o;
 }
 

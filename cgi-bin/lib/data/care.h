@@ -1,5 +1,6 @@
 /* care.h — the care records beyond entries, as the API's JSON: the profile
- * of a person cared for (what the emergency card shows) and medications.
+ * of a person cared for (what the emergency card shows), medications and
+ * appointments.
  * Shared by the programs that write them and the live stream that sends
  * them, so a record reads the same in an answer and in an event. */
 #ifndef CARELOG_CARE_H
@@ -10,6 +11,7 @@
 #include <cjson/cJSON.h>
 #include <sqlite3.h>
 
+#include "data/appts.h"
 #include "data/meds.h"
 
 /* The columns a profile read selects, in the order profile_json_row reads
@@ -42,6 +44,24 @@ cJSON *profile_json_row(sqlite3_stmt *st);
 
 /* The API's JSON for the current row of a MEDICATION_SELECT statement. */
 cJSON *medication_json_row(sqlite3_stmt *st);
+
+/* The columns an appointment read selects (appointments a, with its family
+ * f and driver), in the order appointment_json_row reads them; callers
+ * append WHERE. Its seq is column 17, its family 18, the zone 19. */
+#define APPOINTMENT_SELECT                                                                         \
+    "SELECT a.id, a.subject_id, a.title, a.type, a.dtstart, a.duration_min, a.location, "          \
+    "a.with_whom, a.notes, a.driver_id, coalesce(u.name, m.guest_name), a.reminders, "             \
+    "a.rrule, " APPT_EXCEPTIONS_SQL(                                                               \
+        "a") ", a.created_at, a.updated_at, a.deleted_at IS NOT NULL, a.seq, "                     \
+             "a.family_id, f.timezone FROM appointments a JOIN families f ON f.id = a.family_id "  \
+             "LEFT JOIN members m ON m.id = a.driver_id LEFT JOIN users u ON u.id = m.user_id "
+#define APPOINTMENT_SEQ_COL    17
+#define APPOINTMENT_FAMILY_COL 18
+
+/* The API's JSON for the current row of an APPOINTMENT_SELECT statement:
+ * the series with its first start and end as instants, its rule, and its
+ * exceptions (cancelled or moved occurrences by original start). */
+cJSON *appointment_json_row(sqlite3_stmt *st);
 
 /* A phone number as people write one: digits with spaces, dots, dashes,
  * brackets and a leading +, 3 to 20 digits in all. */
