@@ -38,6 +38,9 @@ enum word {
     W_DOSE_AT,     /* "Metformin 1 tablet at 08:00" */
     W_MISSED_AT,   /* "Metformin was due at 08:00 and is not marked given" */
     W_SUPPLY_LEFT, /* "Metformin: 7 left" */
+    W_APPOINTMENT, /* an appointment is coming */
+    W_APPT_AT,     /* "Physio on 2026-03-16 at 09:00" */
+    W_APPT_DRIVER, /* "driver: Bob" */
     W_WORDS
 };
 

@@ -1,11 +1,12 @@
 /* pushpass.c — one pass of the sender: due reminders become messages in the
  * outbox (one per opted-in member's subscription, never twice for the same
  * firing), and so do the medications' alerts (a dose due, a dose missed 30
- * minutes after its time, a supply at its refill threshold), then due messages are claimed under a
- * lease inside a write transaction (so two passes at once never take the same one), encrypted (RFC
- * 8291), signed (VAPID, RFC 8292), sent in parallel, and their outcome recorded: delivered, gone
- * (the subscription is deactivated), too large, retried later with backoff that honours
- * Retry-After, or failed. */
+ * minutes after its time, a supply at its refill threshold) and the
+ * appointments' reminders (24 h and 1 h before, or as each one says), then due messages are claimed
+ * under a lease inside a write transaction (so two passes at once never take the same one),
+ * encrypted (RFC 8291), signed (VAPID, RFC 8292), sent in parallel, and their outcome recorded:
+ * delivered, gone (the subscription is deactivated), too large, retried later with backoff that
+ * honours Retry-After, or failed. */
 #include "push/pushpass.h"
 
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include <cjson/cJSON.h>
 #include <sodium.h>
 
+#include "data/appts.h"
 #include "data/meds.h"
 #include "framework/config.h"
 #include "framework/log.h"
@@ -631,6 +633,237 @@ static bool fire_medications(struct db *d, int64_t now, struct push_pass_stats *
     return true;
 }
 
+/* ---------- appointments: reminders before each occurrence ---------- */
+
+struct apptrule {
+    char id[37], family_id[37], subject_id[37], title[256], location[256], driver[128],
+        driver_id[37], zone[64], subject_name[128];
+    struct appt_series series;
+    int reminders[4], nreminders;
+    int64_t created_at, last;
+};
+
+struct appt_fire {
+    struct db *d;
+    const struct apptrule *a;
+    int64_t now, mark;
+    struct push_pass_stats *st;
+    bool ok;
+};
+
+static cJSON *appt_payload(const struct apptrule *a, int lang, int64_t start)
+{
+    const char *const *w = push_words(lang);
+    const struct tz *z = tz_get(a->zone);
+    struct civil c;
+    tz_to_civil(z ? z : tz_get("UTC"), start, &c);
+    char day[16], at[8], title[400], body[800];
+    snprintf(day, sizeof day, "%04u-%02u-%02u", (unsigned)c.year % 10000u, (unsigned)c.month % 100u,
+             (unsigned)c.day % 100u);
+    snprintf(at, sizeof at, "%02u:%02u", (unsigned)c.hour % 100u, (unsigned)c.minute % 100u);
+    snprintf(title, sizeof title, "%s — %s", w[W_APPOINTMENT], a->subject_name);
+    int n = snprintf(body, sizeof body, w[W_APPT_AT], a->title, day, at);
+    if (a->location[0] && n > 0 && (size_t)n < sizeof body)
+        n += snprintf(body + n, sizeof body - (size_t)n, ", %s", a->location);
+    if (a->driver[0] && n > 0 && (size_t)n < sizeof body) {
+        char drv[200];
+        snprintf(drv, sizeof drv, w[W_APPT_DRIVER], a->driver);
+        snprintf(body + n, sizeof body - (size_t)n, " (%s)", drv);
+    }
+    char url[160], tag[64];
+    snprintf(url, sizeof url, "/?family=%s&subject=%s#/calendar", a->family_id, a->subject_id);
+    snprintf(tag, sizeof tag, "appointment-%.8s", a->id);
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(p, "title", title);
+    cJSON_AddStringToObject(p, "body", body);
+    cJSON_AddStringToObject(p, "url", url);
+    cJSON_AddStringToObject(p, "tag", tag);
+    cJSON *actions = cJSON_AddArrayToObject(p, "actions");
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "action", "open");
+    cJSON_AddStringToObject(o, "title", w[W_OPEN]);
+    cJSON_AddItemToArray(actions, o);
+    cJSON *data = cJSON_AddObjectToObject(p, "data");
+    cJSON_AddStringToObject(data, "kind", "appointment");
+    cJSON_AddStringToObject(data, "family_id", a->family_id);
+    cJSON_AddStringToObject(data, "subject_id", a->subject_id);
+    cJSON_AddStringToObject(data, "appointment_id", a->id);
+    cJSON_AddNumberToObject(data, "start", (double)start);
+    return p;
+}
+
+/* A reminder of one occurrence, to every owner and caregiver and to the
+ * driver, outside their quiet hours. */
+static bool fire_appt(struct db *d, const struct apptrule *a, int64_t start, int64_t at,
+                      int64_t now, struct push_pass_stats *st)
+{
+    const struct tz *z = tz_get(a->zone);
+    if (!z)
+        z = tz_get("UTC");
+    sqlite3_stmt *q = db_stmt(d, "SELECT ps.id, coalesce(u.locale, 'en'), qh.start_min, qh.end_min "
+                                 "FROM members mb LEFT JOIN users u ON u.id = mb.user_id "
+                                 "LEFT JOIN quiet_hours qh ON qh.member_id = mb.id "
+                                 "JOIN push_subscriptions ps ON ps.active = 1 AND "
+                                 "(ps.user_id = mb.user_id OR ps.member_id = mb.id) "
+                                 "WHERE mb.family_id = ?1 AND mb.removed_at IS NULL AND "
+                                 "(mb.role IN ('owner', 'caregiver') OR mb.id = ?2)");
+    if (!q || !db_bind_text(q, 1, a->family_id) ||
+        !db_bind_text(q, 2, a->driver_id[0] ? a->driver_id : NULL))
+        return false;
+    struct target {
+        char sub[37];
+        int lang;
+    } *targets = NULL;
+    size_t n = 0, cap = 0;
+    bool ok = true;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        if (sqlite3_column_type(q, 2) != SQLITE_NULL &&
+            in_quiet_hours(sqlite3_column_int(q, 2), sqlite3_column_int(q, 3), z, now)) {
+            st->skipped_quiet++;
+            continue;
+        }
+        if (n == cap) {
+            cap = cap ? cap * 2 : 8;
+            struct target *t = realloc(targets, cap * sizeof *t);
+            if (!t) {
+                ok = false;
+                break;
+            }
+            targets = t;
+        }
+        snprintf(targets[n].sub, sizeof targets[n].sub, "%s", db_col_text(q, 0));
+        targets[n].lang = push_lang(db_col_text(q, 1));
+        n++;
+    }
+    sqlite3_reset(q);
+    char dedupe[96], topic[33], key[64];
+    snprintf(dedupe, sizeof dedupe, "appt:%.36s@%lld", a->id, (long long)at);
+    snprintf(key, sizeof key, "appt:%.36s", a->id);
+    reminder_topic(key, topic);
+    char *texts[3] = {NULL, NULL, NULL};
+    for (size_t i = 0; ok && i < n; i++) {
+        int lang = targets[i].lang;
+        if (!texts[lang]) {
+            cJSON *p = appt_payload(a, lang, start);
+            texts[lang] = p ? cJSON_PrintUnformatted(p) : NULL;
+            cJSON_Delete(p);
+        }
+        bool queued = false;
+        ok = texts[lang] && push_queue_message(d, targets[i].sub, NULL, dedupe, texts[lang], topic,
+                                               "normal", 3600, now, &queued);
+        st->queued += queued;
+    }
+    for (int i = 0; i < 3; i++)
+        free(texts[i]);
+    free(targets);
+    st->fired++;
+    return ok;
+}
+
+/* Each occurrence coming up: its reminders due now fire once (the
+ * appointment remembers the latest reminder time it went through). */
+static bool appt_visit(const struct appt_occurrence *o, void *arg)
+{
+    struct appt_fire *f = arg;
+    for (int i = 0; f->ok && i < f->a->nreminders; i++) {
+        int64_t at = o->start - (int64_t)f->a->reminders[i] * 60000;
+        if (at > f->now || at <= f->a->last || at <= f->a->created_at)
+            continue;
+        if (f->now - at <= GRACE_MS)
+            f->ok = fire_appt(f->d, f->a, o->start, at, f->now, f->st);
+        if (at > f->mark)
+            f->mark = at;
+    }
+    return f->ok;
+}
+
+static bool apptrule_read(sqlite3_stmt *q, struct apptrule *a)
+{
+    memset(a, 0, sizeof *a);
+    snprintf(a->id, sizeof a->id, "%s", db_col_text(q, 0));
+    snprintf(a->family_id, sizeof a->family_id, "%s", db_col_text(q, 1));
+    snprintf(a->subject_id, sizeof a->subject_id, "%s", db_col_text(q, 2));
+    snprintf(a->title, sizeof a->title, "%s", db_col_text(q, 3));
+    snprintf(a->location, sizeof a->location, "%s", db_col_text(q, 4));
+    snprintf(a->driver, sizeof a->driver, "%s", db_col_text(q, 5));
+    snprintf(a->driver_id, sizeof a->driver_id, "%s", db_col_text(q, 6));
+    snprintf(a->zone, sizeof a->zone, "%s", db_col_text(q, 7));
+    snprintf(a->subject_name, sizeof a->subject_name, "%s", db_col_text(q, 8));
+    a->created_at = sqlite3_column_int64(q, 14);
+    a->last = sqlite3_column_int64(q, 15);
+    cJSON *rem = cJSON_Parse(db_col_text(q, 12));
+    for (const cJSON *x = cJSON_IsArray(rem) ? rem->child : NULL; x && a->nreminders < 4;
+         x = x->next)
+        if (cJSON_IsNumber(x) && x->valueint >= 0 && x->valueint <= 10080)
+            a->reminders[a->nreminders++] = x->valueint;
+    cJSON_Delete(rem);
+    const struct tz *z = tz_get(a->zone);
+    return z &&
+           appt_series_read(&a->series, db_col_text(q, 9), sqlite3_column_int(q, 10),
+                            sqlite3_column_type(q, 11) == SQLITE_NULL ? NULL : db_col_text(q, 11),
+                            db_col_text(q, 13), z);
+}
+
+static bool fire_appointments(struct db *d, int64_t now, struct push_pass_stats *st)
+{
+    if (!db_begin(d))
+        return false;
+    sqlite3_stmt *q = db_stmt(
+        d, "SELECT a.id, a.family_id, a.subject_id, a.title, a.location, "
+           "coalesce(u.name, m.guest_name, ''), coalesce(a.driver_id, ''), f.timezone, s.name, "
+           "a.dtstart, a.duration_min, a.rrule, a.reminders, " APPT_EXCEPTIONS_SQL(
+               "a") ", "
+                    "a.created_at, a.last_reminded FROM appointments a "
+                    "JOIN families f ON f.id = a.family_id AND f.archived_at IS NULL "
+                    "JOIN subjects s ON s.id = a.subject_id AND s.deleted_at IS NULL "
+                    "LEFT JOIN members m ON m.id = a.driver_id AND m.removed_at IS NULL "
+                    "LEFT JOIN users u ON u.id = m.user_id WHERE a.deleted_at IS NULL");
+    if (!q) {
+        db_rollback(d);
+        return false;
+    }
+    struct apptrule *list = NULL;
+    size_t n = 0, cap = 0;
+    bool ok = true;
+    while (ok && sqlite3_step(q) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 16;
+            struct apptrule *grown = realloc(list, cap * sizeof *grown);
+            if (!grown) {
+                ok = false;
+                break;
+            }
+            list = grown;
+        }
+        if (apptrule_read(q, &list[n]))
+            n++;
+    }
+    sqlite3_reset(q);
+    sqlite3_stmt *mark = db_stmt(d, "UPDATE appointments SET last_reminded = ? WHERE id = ?");
+    for (size_t i = 0; ok && i < n; i++) {
+        struct apptrule *a = &list[i];
+        int longest = 0;
+        for (int k = 0; k < a->nreminders; k++)
+            if (a->reminders[k] > longest)
+                longest = a->reminders[k];
+        /* The occurrences whose reminders may be due: from an hour ago to
+         * the longest reminder ahead. */
+        struct appt_fire f = {.d = d, .a = a, .now = now, .mark = a->last, .st = st, .ok = true};
+        appt_occurrences(&a->series, tz_get(a->zone), now - GRACE_MS,
+                         now + (int64_t)longest * 60000 + 60000, appt_visit, &f);
+        ok = f.ok;
+        if (ok && f.mark != a->last)
+            ok = mark && db_bind_int64(mark, 1, f.mark) && db_bind_text(mark, 2, a->id) &&
+                 db_step_done(d, mark);
+    }
+    free(list);
+    if (!ok || !db_commit(d)) {
+        db_rollback(d);
+        return false;
+    }
+    return true;
+}
+
 /* ---------- sending ---------- */
 
 struct claimed {
@@ -879,6 +1112,10 @@ bool push_pass_run(struct db *d, const struct vapid_key *key, const struct push_
     }
     if (!fire_medications(d, now, st)) {
         snprintf(err, errsz, "could not fire medication alerts");
+        return false;
+    }
+    if (!fire_appointments(d, now, st)) {
+        snprintf(err, errsz, "could not fire appointment reminders");
         return false;
     }
     bool ok = send_due_messages(d, key, o, st, err, errsz);
