@@ -4,7 +4,8 @@
 // English, French and Hebrew, light and dark, with a realistic log. Fails on
 // a page that scrolls sideways, anything off the screen, text clipped by its
 // box, or a tap target under 44 px (tests/browser/layout.mjs). An adult's
-// own screens (home, trends, emergency card, profile) are visited too, for
+// own screens (home, trends, emergency card, profile, medicines, calendar
+// agenda and month) are visited too, for
 // Grandpa Joe with his vitals and a full profile. Screenshots
 // of every screen land in tests/out/layout/ for a person to look at.
 import { test } from 'node:test';
@@ -63,6 +64,8 @@ const ADULT_SCREENS = [
   ['adult-card', '#/card', '.ecard a.phone'],
   ['adult-profile', '#/profile', '#pf-contact-1-phone'],
   ['adult-meds', '#/meds', 'li.dose .conflict'],
+  ['adult-calendar', '#/calendar', 'li.appt small.driver'],
+  ['adult-month', '#/calendar/month', '.cal-day .dot'],
 ];
 
 let server;
@@ -141,6 +144,25 @@ useStack('layout', async (s) => {
     dose: 1,
     unit: 'g',
     schedule: { kind: 'prn', min_interval_min: 240, max_per_24h: 4 },
+  });
+  // His appointments: a weekly one with a long place and a driver, and one tomorrow.
+  await owner.client.ok('POST', `/api/v1/families/${fid}/appointments`, {
+    subject_id: joe.id,
+    title: 'Cardiology follow-up with the echocardiogram results',
+    type: 'specialist',
+    start: Date.parse(`${today}T23:30:00Z`),
+    duration_min: 45,
+    location: "St Thomas' Hospital, Westminster Bridge Road, London SE1 7EH",
+    with_whom: 'Dr Amelia Shah-Fitzgerald',
+    driver_id: (await owner.client.ok('GET', `/api/v1/families/${fid}/members`)).members[0].id,
+    rrule: 'FREQ=WEEKLY;COUNT=8',
+  });
+  await owner.client.ok('POST', `/api/v1/families/${fid}/appointments`, {
+    subject_id: joe.id,
+    title: 'Dentist',
+    type: 'dentist',
+    start: Date.parse(`${today}T23:00:00Z`) + 86400000,
+    duration_min: 30,
   });
   const midnight = Date.parse(`${today}T00:00:00Z`);
   const doses = [midnight + 300000, midnight + 600000].map((ts) => ({

@@ -27,6 +27,7 @@ const VIEWS = {
   profile: () => import('./views/profile.js'),
   card: () => import('./views/card.js'),
   meds: () => import('./views/meds.js'),
+  calendar: () => import('./views/calendar.js'),
 };
 const PUBLIC = new Set(['signin', 'register']);
 let cleanup = null;

@@ -21,6 +21,7 @@ const UNDER = {
   card: 'home',
   profile: 'home',
   meds: 'home',
+  calendar: 'home',
 };
 
 export function renderChrome(view) {

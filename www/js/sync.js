@@ -106,6 +106,7 @@ export async function start(familyId) {
     },
     onProfile: (p) => keepProfile(p),
     onMedication: (m) => keepMedication(m),
+    onAppointment: (a) => emit('appointments', a),
     onPresence: (p) => {
       state.presence = p?.members || [];
       emit('presence', state.presence);

@@ -154,7 +154,7 @@ export function mount(root, { action }) {
       ${logging() ? html`<div class="fab-row"><button class="btn" type="button" @click=${openTypePicker}>${icon('plus')}${t('log_other')}</button></div>` : nothing}
       ${data.view.day_totals ? totalsCard() : nothing}
       ${medsCard()}
-      ${state.subject ? html`<div class="row wrap care-links"><a class="btn" id="meds-link" href="#/meds">${icon('pill')}${t('medications')}</a><a class="btn" id="card-link" href="#/card/${state.subject.id}">${icon('card')}${t('emergency_card')}</a><a class="btn" href="#/profile/${state.subject.id}">${icon('user')}${t('profile')}</a></div>` : nothing}
+      ${state.subject ? html`<div class="row wrap care-links"><a class="btn" id="meds-link" href="#/meds">${icon('pill')}${t('medications')}</a><a class="btn" id="calendar-link" href="#/calendar">${icon('calendar')}${t('calendar')}</a><a class="btn" id="card-link" href="#/card/${state.subject.id}">${icon('card')}${t('emergency_card')}</a><a class="btn" href="#/profile/${state.subject.id}">${icon('user')}${t('profile')}</a></div>` : nothing}
       ${installCard()}`
         : nothing
     }</div>
