@@ -763,6 +763,7 @@ static void calendar_ics(struct request *r)
     buf_init(&events, 8 << 20);
     int first_year = 9999, last_year = 0;
     int64_t now = now_ms();
+    int this_year = tz_date_at(z, now).year;
     while (sqlite3_step(st) == SQLITE_ROW) {
         struct appt_series s;
         if (!series_of(st, z, &s))
@@ -779,7 +780,13 @@ static void calendar_ics(struct request *r)
         ical_utc(sqlite3_column_int64(st, 15), stamp);
         if (s.dtstart.year < first_year)
             first_year = s.dtstart.year;
-        int until_year = s.has_rule ? s.dtstart.year + 5 : s.dtstart.year;
+        /* The VTIMEZONE covers the years the events fall in: a series to
+         * its UNTIL, or (open or counted) at least two years past now. */
+        int until_year = s.dtstart.year;
+        if (s.has_rule && s.rule.has_until)
+            until_year = tz_date_at(z, s.rule.until).year;
+        else if (s.has_rule)
+            until_year = s.dtstart.year + 5 > this_year + 2 ? s.dtstart.year + 5 : this_year + 2;
         if (until_year > last_year)
             last_year = until_year;
         ical_line(&events, "BEGIN", "VEVENT");
