@@ -7,7 +7,7 @@ import { setLang, getLang, browserLang } from './i18n.js';
 import { get, setCsrf, familyPath, ApiError } from './api.js';
 import * as store from './store.js';
 import * as sync from './sync.js';
-import { go } from './router.js';
+import { go, current } from './router.js';
 import { DEFAULT_CONFIG } from './entries.js';
 
 // ---- session ----
@@ -70,7 +70,8 @@ export async function signedOut(wipe = true) {
   if (wipe) await store.wipe();
   else await store.delMeta('me');
   savePrefs({ familyId: null, subjectId: null });
-  go('signin');
+  // A reset link's screen is for the signed-out too: stay on it.
+  if (current().name !== 'reset') go('signin');
 }
 
 // The language: this device's own choice, else the one the account chose

@@ -5,7 +5,7 @@
 // ways to reminders, quick buttons and the account, which are screens of
 // their own. Non-owners see the lists without the controls.
 import { t, fmtDateTime, fmtDate, fmtRelative, setLang, getLang, LANGS } from '../i18n.js';
-import { html, nothing, paint, field, icon, toast, hideToast, confirmSheet, showError, backTo } from '../ui.js';
+import { html, nothing, paint, field, icon, toast, hideToast, confirmSheet, showError, backTo, seg } from '../ui.js';
 import { state, on, isOwner, canWrite, tz, savePrefs, applyTheme } from '../state.js';
 import { get, post, patch, del, familyPath, ApiError } from '../api.js';
 import * as store from '../store.js';
@@ -89,16 +89,6 @@ const menu = () => html`<h1>${t('tab_settings')}</h1>
   )}</ul></nav>
   <a class="btn block" href="#/pick">${t('switch_family')}</a>`;
 
-// A row of toggle buttons, one pressed.
-function seg(labelKey, values, current, onPick, nameOf) {
-  const id = `seg-${labelKey}`;
-  return html`<div class="field"><span class="label" id=${id}>${t(labelKey)}</span>
-    <div class="seg" role="group" aria-labelledby=${id}>${values.map(
-      (o) => html`<button type="button" aria-pressed=${String(current === o)}
-      lang=${labelKey === 'language' ? o : nothing} @click=${() => onPick(o)}>${nameOf(o)}</button>`,
-    )}</div></div>`;
-}
-
 // Language (saved to the account too), units and theme (this device).
 function unitsSection(redraw) {
   async function pickLang(l) {
@@ -145,6 +135,7 @@ export function mount(root, { params = [] } = {}) {
   let members = state.members;
   let links = [];
   let made = null; // the link just created: {url, label}
+  let resetMade = null; // a member's reset link just made: {url, name}
   let editing; // the person whose form is open; null: a new one
   const audit = { events: [], before: '', more: false, error: '' };
 
@@ -249,6 +240,29 @@ export function mount(root, { params = [] } = {}) {
     }
   }
 
+  // A one-time link with which a member who cannot get in sets a new
+  // password; the owner hands it over themselves.
+  async function resetLink(m) {
+    try {
+      const link = await post(familyPath(fid, `/members/${m.id}/reset-link`), {});
+      resetMade = { url: /^https?:/.test(link.url) ? link.url : `${location.origin}${link.url}`, name: m.name };
+      show();
+      loadAudit(true);
+    } catch (e) {
+      toast(errText(e));
+    }
+  }
+
+  async function copyReset(ev) {
+    try {
+      await navigator.clipboard.writeText(resetMade.url);
+      toast(t('copied'));
+    } catch {
+      ev.target.closest('.card').querySelector('input').select();
+      toast(t('copy_manually'));
+    }
+  }
+
   async function createLink(ev) {
     ev.preventDefault();
     const f = Object.fromEntries(new FormData(ev.target));
@@ -340,8 +354,16 @@ export function mount(root, { params = [] } = {}) {
   const memberRow = (m, owner) => html`<li>
     <span class="grow"><strong>${m.name || t('guest')}</strong>${m.is_me ? ` (${t('you')})` : ''}<div class="muted">${t(`role.${m.role}`)}${m.kind === 'guest' ? ` · ${t('guest')}` : ''}</div></span>
     ${owner && !m.is_me ? html`<select aria-label="${t('role')} ${m.name || ''}" @change=${(ev) => setRole(m, ev.target.value)}>${options(['owner', 'caregiver', 'viewer'], m.role, (r) => t(`role.${r}`))}</select>` : nothing}
+    ${owner && !m.is_me && m.kind === 'account' ? html`<button class="btn" type="button" aria-label=${t('reset_link_for', { name: m.name })} @click=${() => resetLink(m)}>${t('reset_link')}</button>` : nothing}
     ${owner !== !!m.is_me ? html`<button class="btn danger" type="button" @click=${() => removeMember(m)}>${m.is_me ? t('leave') : t('remove')}</button>` : nothing}
   </li>`;
+
+  const resetCard = () =>
+    resetMade
+      ? html`<div class="card"><p>${t('reset_link_ready', { name: resetMade.name })}</p>
+      <input type="text" readonly .value=${resetMade.url} aria-label=${t('reset_link_for', { name: resetMade.name })}>
+      <div class="row"><button class="btn" type="button" @click=${copyReset}>${icon('copy')}${t('copy')}</button></div></div>`
+      : nothing;
 
   const linksCard = () => html`<section class="card"><h2>${t('links')}</h2><p class="muted">${t('links_help')}</p>
     <form @submit=${createLink}>
@@ -399,7 +421,7 @@ export function mount(root, { params = [] } = {}) {
   const sections = {
     people: (owner) => html`${familyCard(owner)}${peopleCard(owner)}`,
     sharing: (owner) =>
-      html`<section class="card"><h2>${t('members')}</h2><ul class="list">${members.map((m) => memberRow(m, owner))}</ul></section>
+      html`<section class="card"><h2>${t('members')}</h2><ul class="list">${members.map((m) => memberRow(m, owner))}</ul>${resetCard()}</section>
       ${owner ? linksCard() : nothing}
       ${owner ? auditCard() : nothing}`,
     units: () => unitsSection(() => show()),
