@@ -270,8 +270,9 @@ static void fields_read(struct request *r, struct vobj *v, const struct tz *z,
         size_t used = (size_t)snprintf(f->reminders, sizeof f->reminders, "[");
         int i = 0;
         for (const cJSON *x = rem->child; x; x = x->next, i++) {
-            if (!cJSON_IsNumber(x) || x->valuedouble != (double)(int)x->valuedouble ||
-                x->valueint < 0 || x->valueint > 10080) {
+            /* Range first: a double outside int has no (int) value. */
+            if (!cJSON_IsNumber(x) || !(x->valuedouble >= 0 && x->valuedouble <= 10080) ||
+                x->valuedouble != (double)(int)x->valuedouble) {
                 v_error(v, "reminders", "must be minutes before, 0 to 10080");
                 break;
             }
