@@ -89,6 +89,10 @@ for rule in 'FREQ=WEEKLY;BYDAY=XX' 'FREQ=DAILY;COUNT=2;UNTIL=20260101' 'FREQ=WEE
     req POST "$A" "{\"subject_id\":\"$SID\",\"title\":\"x\",\"type\":\"test\",\"start\":$(L '2026-06-01 17:00'),\"rrule\":\"$rule\"}"
     like "$STATUS $(jbody .error.fields.rrule)" '^400 .' "rule refused: $rule ($(jbody .error.fields.rrule))"
 done
+for rem in 1e300 -1e300 1.5 10081 '"60"'; do
+    req POST "$A" "{\"subject_id\":\"$SID\",\"title\":\"x\",\"type\":\"test\",\"start\":$(L '2026-06-01 17:00'),\"reminders\":[$rem]}"
+    is "$STATUS $(jbody .error.fields.reminders)" "400 must be minutes before, 0 to 10080" "a reminder of $rem is refused"
+done
 req POST "$A" "{\"subject_id\":\"$SID\",\"title\":\"x\",\"type\":\"test\",\"start\":$(L '2026-06-01 17:00'),\"driver_id\":\"$(uuid)\"}"
 is "$(jbody .error.fields.driver_id)" "is not a member of this family" "the driver is a member of the family"
 
