@@ -28,8 +28,8 @@ is "$STATUS" 400 "bad buttons are 400"
 f=".error.fields"
 is "$(jbody "$f[\"groups[0].category\"]")" "must not be empty" "empty category"
 is "$(jbody "$f[\"groups[0].buttons[0].type\"]")" \
-    "must be one of: feed, diaper, sleep, pump, growth, temperature, medication, symptom, vitals, tummy_time, note" \
-    "unknown entry type"
+    "must be one of: $(jq -r '.types | keys_unsorted | join(", ")' "$T_ROOT/catalogue/entries.json")" \
+    "unknown entry type (the catalogue's types, in its order)"
 is "$(jbody "$f[\"groups[0].buttons[1].timing\"]")" "only timed types run as timers (feed, sleep, pump, tummy_time)" \
     "a diaper cannot be a timer"
 is "$(jbody "$f[\"groups[0].buttons[2].value.amount_ml\"]")" "must be between 1 and 1000" \

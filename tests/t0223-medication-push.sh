@@ -5,7 +5,9 @@
 # time (to every owner and caregiver, not viewers; never for a dose
 # recorded; skipped in quiet hours unless the medication is urgent), each
 # once; the supply at its refill threshold (once per crossing, again after
-# a refill and a new crossing, held until quiet hours end).
+# a refill and a new crossing, held until quiet hours end); a missed dose
+# by email (a real SMTP server on loopback) to a caregiver with no device
+# that takes push, and only to them.
 . "$(dirname "$0")/lib.sh"
 
 start_svc
@@ -105,4 +107,23 @@ give
 give
 pass
 is "$(db "SELECT count(*) FROM push_messages WHERE dedupe LIKE 'refill:%'")" 4 "a refill, then a new crossing: alerted again"
+# Email for whoever push cannot reach: Cat, a caregiver with no device
+# with notifications on, gets the missed dose by email; the others (who
+# have push: Bob's is held back by his quiet hours, as above) and the
+# viewer get none.
+signup cat
+join cat "$(AS=ana invite caregiver Cat)"
+start_smtp
+MAIL="SMTP_URL=smtp://127.0.0.1:$SMTP_PORT MAIL_FROM=care@example.org PUBLIC_URL=http://care.test"
+med Aspirin "$(hm -40)"
+PASS=$(env $PUSH_ENV $MAIL DATA_DIR="$T_DIR/data" "$T_BIN/carelog-push" --once 2>>"$T_DIR/error.log")
+is "$(echo "$PASS" | jq -c '[.alerts_mailed, .mail_sent]')" "[1,1]" "a missed dose is mailed to the one caregiver without push, in the same pass"
+is "$(mails)" 1 "…one message"
+is "$(tail -1 "$T_DIR/mail/1.env")" cat@example.com "…to Cat"
+is "$(mail_header 1 Subject)" "Dose missed — Grandpa Joe" "…with the push's title as the subject"
+like "$(mail_body 1)" "Aspirin.*$(hm -40)" "…naming the medicine and its time"
+ok "$(mail_body 1 | grep -qF "http://care.test/?family=$FID&subject=$SID#/meds"; echo $?)" "…with a link to the day's doses"
+PASS=$(env $PUSH_ENV $MAIL DATA_DIR="$T_DIR/data" "$T_BIN/carelog-push" --once 2>>"$T_DIR/error.log")
+is "$(echo "$PASS" | jq -c '[.alerts_mailed, .mail_sent]')" "[0,0]" "…once"
+stop_smtp
 done_testing

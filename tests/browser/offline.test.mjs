@@ -15,7 +15,7 @@ test('20 entries logged offline survive a reload and reach the server once each'
   const { ctx, page, errors } = await signedInPage(browser, server.base, owner);
   await page.locator('.qbtn').first().waitFor();
   await page.evaluate(() => navigator.serviceWorker.ready);
-  await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 20000 });
+  await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 60000 }); // precaching ~70 files on a loaded machine
 
   await ctx.setOffline(true);
   await page.waitForFunction(() => navigator.onLine === false);

@@ -84,7 +84,7 @@ test('an adult gets adult buttons, vitals trends and an emergency card that open
 
   // The network gone, the app reloaded: the card still opens.
   await page.evaluate(() => navigator.serviceWorker.ready);
-  await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 20000 });
+  await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 60000 }); // precaching ~70 files on a loaded machine
   await ctx.setOffline(true);
   await page.reload();
   await appReady(page);

@@ -75,6 +75,14 @@ static const struct {
      "{inviter} מזמין/ה אותך לעקוב אחר יומן הטיפול של {family} ב־carelog, בתפקיד {role}.\n\n"
      "פתחו את הקישור כדי להצטרף:\n\n{url}\n\n"
      "אם אינך מכיר/ה את {inviter}, אפשר להתעלם מההודעה."},
+    {"alert.subject", "{title}", "{title}", "{title}"},
+    {"alert.body",
+     "{text}\n\nYou get this by email because this account has no device with notifications "
+     "on. Open carelog:\n\n{url}",
+     "{text}\n\nVous recevez ce message par e-mail car aucun appareil de ce compte n'a les "
+     "notifications activées. Ouvrir carelog :\n\n{url}",
+     "{text}\n\nההודעה נשלחה בדוא״ל כי לחשבון הזה אין מכשיר עם התראות פעילות. "
+     "לפתיחת carelog:\n\n{url}"},
     {"role.owner", "owner", "propriétaire", "בעלים"},
     {"role.caregiver", "caregiver", "aidant", "מטפל/ת"},
     {"role.viewer", "viewer", "lecteur", "צופה"},
@@ -357,6 +365,14 @@ bool mail_queue_invite(struct db *d, const char *to, const char *locale, const c
     snprintf(role_key, sizeof role_key, "role.%s", role);
     const char *kv[] = {"inviter", inviter, "family", family, "role", mail_text(locale, role_key)};
     return queue_link_mail(d, "invite", NULL, to, locale, "invite.subject", "invite.body", kv,
+                           ARRAY_LEN(kv), url);
+}
+
+bool mail_queue_alert(struct db *d, const char *user_id, const char *to, const char *locale,
+                      const char *title, const char *text, const char *url)
+{
+    const char *kv[] = {"title", title, "text", text};
+    return queue_link_mail(d, "alert", user_id, to, locale, "alert.subject", "alert.body", kv,
                            ARRAY_LEN(kv), url);
 }
 

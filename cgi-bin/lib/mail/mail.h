@@ -64,6 +64,11 @@ bool mail_queue_reset(struct db *d, const char *user_id, const char *to, const c
 bool mail_queue_invite(struct db *d, const char *to, const char *locale, const char *inviter,
                        const char *family, const char *role, const char *url);
 
+/* An alert for an account without push (a missed dose): the push
+ * message's title as the subject, its text, and a link into the app. */
+bool mail_queue_alert(struct db *d, const char *user_id, const char *to, const char *locale,
+                      const char *title, const char *text, const char *url);
+
 /* The token of a digest's unsubscribe link: the account id and a MAC of it
  * under the server key, so it needs no storage and cannot be made up.
  * 36 + 1 + 32 characters. */

@@ -20,8 +20,10 @@
 #include "data/meds.h"
 #include "framework/config.h"
 #include "framework/log.h"
+#include "mail/mail.h"
 #include "push/pushmsg.h"
 #include "push/pushsend.h"
+#include "security/reset.h"
 #include "security/secret.h"
 #include "data/tz.h"
 #include "util/util.h"
@@ -425,6 +427,48 @@ static cJSON *med_payload(const struct medrule *m, enum med_alert kind, int lang
     return p;
 }
 
+/* A missed dose by email to the owners and caregivers with an address and
+ * no device with notifications on (push would never reach them), under the
+ * same quiet-hours rule as the push. Once per dose: the caller fires each
+ * missed dose once (last_missed_fired). */
+static bool mail_missed_dose(struct db *d, const struct medrule *m, int64_t at, int64_t now,
+                             const struct tz *z, struct push_pass_stats *st)
+{
+    sqlite3_stmt *q = db_stmt(
+        d, "SELECT u.id, u.email, coalesce(u.locale, 'en'), qh.start_min, qh.end_min "
+           "FROM members mb JOIN users u ON u.id = mb.user_id "
+           "LEFT JOIN quiet_hours qh ON qh.member_id = mb.id "
+           "WHERE mb.family_id = ?1 AND mb.removed_at IS NULL AND "
+           "mb.role IN ('owner', 'caregiver') AND u.email IS NOT NULL AND u.email <> '' AND "
+           "NOT EXISTS (SELECT 1 FROM push_subscriptions ps WHERE ps.active = 1 AND "
+           "(ps.user_id = u.id OR ps.member_id = mb.id))");
+    if (!q || !db_bind_text(q, 1, m->family_id))
+        return false;
+    char origin[512], url[700];
+    public_origin(origin, sizeof origin);
+    snprintf(url, sizeof url, "%s/?family=%s&subject=%s#/meds", origin, m->family_id,
+             m->subject_id);
+    bool ok = true;
+    while (ok && sqlite3_step(q) == SQLITE_ROW) {
+        if (sqlite3_column_type(q, 3) != SQLITE_NULL && !m->urgent &&
+            in_quiet_hours(sqlite3_column_int(q, 3), sqlite3_column_int(q, 4), z, now)) {
+            st->skipped_quiet++;
+            continue;
+        }
+        const char *locale = mail_locale(db_col_text(q, 2));
+        cJSON *p = med_payload(m, ALERT_MISSED, push_lang(locale), at);
+        const cJSON *title = cJSON_GetObjectItemCaseSensitive(p, "title");
+        const cJSON *body = cJSON_GetObjectItemCaseSensitive(p, "body");
+        ok = cJSON_IsString(title) && cJSON_IsString(body) &&
+             mail_queue_alert(d, db_col_text(q, 0), db_col_text(q, 1), locale, title->valuestring,
+                              body->valuestring, url);
+        cJSON_Delete(p);
+        st->mailed += ok;
+    }
+    sqlite3_reset(q);
+    return ok;
+}
+
 /* Queues one alert of a medication: a dose due to the members who opted in
  * (skipped in their quiet hours, as reminders are); a missed dose to every
  * owner and caregiver (skipped in quiet hours unless the medication is
@@ -512,6 +556,8 @@ static bool fire_med(struct db *d, const struct medrule *m, enum med_alert kind,
     for (int i = 0; i < 3; i++)
         free(texts[i]);
     free(targets);
+    if (ok && kind == ALERT_MISSED && mail_configured())
+        ok = mail_missed_dose(d, m, at, now, z, st);
     st->fired++;
     return ok;
 }

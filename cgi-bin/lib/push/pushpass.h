@@ -22,6 +22,7 @@ struct push_pass_opts {
 
 struct push_pass_stats {
     int fired, queued, skipped_quiet, sent, delivered, gone, too_large, retry, failed;
+    int mailed; /* alerts queued as email for accounts without push */
 };
 
 /* Reads the options from the environment. */
