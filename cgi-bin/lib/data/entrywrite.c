@@ -64,8 +64,7 @@ const char *timed_only_message(const char *lead)
 
 /* Validates an entry object into `e`. `id` comes from the path for PUT (NULL:
  * read it from the object, as sync does). */
-void entry_read(struct vobj *v, struct db *d, const char *fid, const char *id,
-                       struct entry_in *e)
+void entry_read(struct vobj *v, struct db *d, const char *fid, const char *id, struct entry_in *e)
 {
     memset(e, 0, sizeof *e);
     const cJSON *value = NULL;
@@ -146,7 +145,7 @@ static int64_t bounded_client_time(int64_t ms)
 /* Applies one change inside the caller's transaction. Every write passes
  * here, so the clock bound is applied here and nowhere else. */
 enum apply_result entry_apply(struct db *d, const char *fid, const char *author,
-                                     const struct entry_in *in)
+                              const struct entry_in *in)
 {
     struct entry_in bounded = *in;
     bounded.updated_at = bounded_client_time(in->updated_at);
@@ -237,8 +236,7 @@ bool entry_is_foreign(struct db *d, const char *fid, const char *id)
 }
 
 /* The stored entry as a change, so a delete can reuse entry_apply. */
-bool entry_load(struct db *d, const char *fid, const char *id, struct entry_in *e,
-                       char **strings)
+bool entry_load(struct db *d, const char *fid, const char *id, struct entry_in *e, char **strings)
 {
     sqlite3_stmt *st = db_stmt(d, "SELECT subject_id, type, ts, end_ts, value FROM entries "
                                   "WHERE id = ? AND family_id = ?");
