@@ -31,6 +31,7 @@
 static void tokens_get(struct request *r);
 static void token_post(struct request *r);
 static void token_delete(struct request *r);
+static void api_root(struct request *r);
 static void profile_get(struct request *r);
 static void children_list(struct request *r);
 static void child_get(struct request *r);
@@ -44,7 +45,10 @@ static void bb_patch(struct request *r);
 static void bb_delete(struct request *r);
 static void timer_restart(struct request *r);
 
-#define W (ROUTE_JSON | ROUTE_WRITE)
+/* Baby Buddy's writes take JSON or a form (Home Assistant posts forms):
+ * the handlers read the body themselves (bb_body). */
+#define W  ROUTE_WRITE
+#define JW (ROUTE_JSON | ROUTE_WRITE)
 #define BB_ROUTES(M)                                                                               \
     {"GET", "/api/" M "/", bb_list, ACCESS_TOKEN, 0},                                              \
         {"POST", "/api/" M "/", bb_post, ACCESS_TOKEN, W},                                         \
@@ -61,10 +65,12 @@ static void timer_restart(struct request *r);
 static const struct route routes[] = {
     /* carelog's side: a member's personal tokens for this API */
     {"GET", "/api/v1/families/{fid}/tokens", tokens_get, ACCESS_VIEWER, 0},
-    {"POST", "/api/v1/families/{fid}/tokens", token_post, ACCESS_VIEWER, W},
+    {"POST", "/api/v1/families/{fid}/tokens", token_post, ACCESS_VIEWER, JW},
     {"DELETE", "/api/v1/families/{fid}/tokens/{tid}", token_delete, ACCESS_VIEWER,
      ROUTE_WRITE | ROUTE_ARCHIVED_OK},
-    /* Baby Buddy's side */
+    /* Baby Buddy's side; the root lists the endpoints (clients read their
+     * URLs from it) */
+    {"GET", "/api/", api_root, ACCESS_TOKEN, 0},
     {"GET", "/api/profile", profile_get, ACCESS_TOKEN, 0},
     {"GET", "/api/profile/", profile_get, ACCESS_TOKEN, 0},
     {"GET", "/api/children/", children_list, ACCESS_TOKEN, 0},
@@ -455,6 +461,22 @@ static bool child_ref(struct db *d, const char *fid, const char *num, char out[3
     return ref_of(d, num, out) && subject_in_family(d, fid, out);
 }
 
+/* Where the client reached us ("https://care.example"), for the absolute
+ * URLs Baby Buddy's clients follow: PUBLIC_URL when set, else the scheme and
+ * Host of this request (it only ever points the same client back at the
+ * server it already talks to); "" (a path) without a usable Host. */
+static const char *self_base(struct request *r)
+{
+    const char *base = req_base_url(r);
+    if (*base)
+        return base;
+    const char *host = req_header(r, "Host");
+    if (!host || !*host || strlen(host) > 255 || strpbrk(host, "/\\ \"<>?#@"))
+        return "";
+    char *out = req_printf(r, "%s://%s", req_is_https(r) ? "https" : "http", host);
+    return out ? out : "";
+}
+
 static void page_link(struct request *r, cJSON *body, const char *name, int64_t limit,
                       int64_t offset, bool show)
 {
@@ -479,7 +501,7 @@ static void page_link(struct request *r, cJSON *body, const char *name, int64_t 
     buf_printf(&q, "limit=%lld", (long long)limit);
     if (offset > 0)
         buf_printf(&q, "&offset=%lld", (long long)offset);
-    char *url = req_printf(r, "%s%s?%s", req_base_url(r), r->path, q.p ? q.p : "");
+    char *url = req_printf(r, "%s%s?%s", self_base(r), r->path, q.p ? q.p : "");
     buf_free(&q);
     if (url)
         cJSON_AddStringToObject(body, name, url);
@@ -617,6 +639,68 @@ static void bb_get(struct request *r)
 
 /* ---------- writing ---------- */
 
+/* The body of a Baby Buddy write as a JSON object in r->json: JSON, or a
+ * form (application/x-www-form-urlencoded), whose values are all strings
+ * (the field readers below take "1", "true", "120" as Baby Buddy does).
+ * False when it answered. */
+static bool bb_body(struct request *r)
+{
+    if (!read_raw_body(r, cfg.max_body))
+        return false;
+    const char *ct = req_env(r, "CONTENT_TYPE");
+    if (r->body_len && content_type_is_json(ct)) {
+        const char *problem = json_body_problem(r->body, r->body_len);
+        r->json = problem ? NULL : json_parse_body(r->body, r->body_len);
+        if (!cJSON_IsObject(r->json)) {
+            bb_error(r, 400, "invalid_json",
+                     problem ? problem : "JSON parse error: send an object");
+            return false;
+        }
+        return true;
+    }
+    static const char form[] = "application/x-www-form-urlencoded";
+    if (r->body_len && ct && *ct && !ascii_nieq(ct, form, sizeof form - 1)) {
+        bb_error(r, 415, "unsupported_media_type",
+                 "Unsupported media type: send application/json or a form");
+        return false;
+    }
+    r->json = cJSON_CreateObject();
+    int members = 0;
+    for (const char *p = r->body ? r->body : ""; *p;) {
+        size_t n = strcspn(p, "&");
+        const char *eq = memchr(p, '=', n);
+        size_t klen = eq ? (size_t)(eq - p) : n;
+        if (klen == 0) { /* "&&" or "=x": nothing to read */
+            p += n;
+            if (*p)
+                p++;
+            continue;
+        }
+        char key[64], *val = malloc(n + 1);
+        long vl =
+            val ? pct_decode(eq ? eq + 1 : p + n, eq ? n - klen - 1 : 0, val, n + 1, true) : -1;
+        if (!val || vl < 0 || pct_decode(p, klen, key, sizeof key, true) <= 0 ||
+            ++members > JSON_MAX_MEMBERS) {
+            free(val);
+            bb_error(r, 400, "bad_request", "The form is not valid");
+            return false;
+        }
+        size_t chars;
+        if (!utf8_check(val, true, &chars) || !utf8_check(key, false, &chars)) {
+            free(val);
+            bb_error(r, 400, "bad_request", "The form is not valid UTF-8 text");
+            return false;
+        }
+        cJSON_DeleteItemFromObjectCaseSensitive(r->json, key);
+        cJSON_AddStringToObject(r->json, key, val);
+        free(val);
+        p += n;
+        if (*p)
+            p++;
+    }
+    return true;
+}
+
 /* A record being written: the entry as it will be. */
 struct draft {
     char id[37], subject[37];
@@ -682,7 +766,8 @@ static bool body_number(const cJSON *body, const char *name, double *out, bool *
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(body, name);
     *present = v != NULL;
-    *null = cJSON_IsNull(v);
+    /* a form's empty field is a null, as Baby Buddy reads it */
+    *null = cJSON_IsNull(v) || (cJSON_IsString(v) && !*v->valuestring);
     if (!v || *null)
         return true;
     char *end = NULL;
@@ -702,7 +787,7 @@ static bool body_number(const cJSON *body, const char *name, double *out, bool *
 static bool body_bool(const cJSON *body, const char *name, bool *out, cJSON *errors)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(body, name);
-    if (!v)
+    if (!v || (cJSON_IsString(v) && !*v->valuestring))
         return false;
     if (cJSON_IsBool(v))
         *out = cJSON_IsTrue(v);
@@ -1057,6 +1142,8 @@ static const char *timer_type(const char *name, cJSON *value)
 
 static void bb_post(struct request *r)
 {
+    if (!bb_body(r))
+        return;
     const struct model *m = model_of(r);
     struct db *d = r->db;
     const struct tz *z = family_zone(d, r->session->family_id);
@@ -1137,6 +1224,8 @@ static void bb_post(struct request *r)
 
 static void bb_patch(struct request *r)
 {
+    if (!bb_body(r))
+        return;
     const struct model *m = model_of(r);
     struct db *d = r->db;
     char eid[37];
@@ -1394,7 +1483,7 @@ static void child_fields(const cJSON *body, char name[200], const char **birth, 
 
 static void child_post(struct request *r)
 {
-    if (!owner_only(r))
+    if (!bb_body(r) || !owner_only(r))
         return;
     cJSON *errors = cJSON_CreateObject();
     char name[200];
@@ -1435,6 +1524,8 @@ static void child_post(struct request *r)
 
 static void child_patch(struct request *r)
 {
+    if (!bb_body(r))
+        return;
     char sid[37];
     if (!child_find(r, sid)) {
         not_found(r);
@@ -1493,6 +1584,23 @@ static void child_delete(struct request *r)
     }
     audit_record(r, d, r->session->family_id, "subject_removed", sid, NULL);
     resp_no_content(r);
+}
+
+/* ---------- the root: where each endpoint is ---------- */
+
+static void api_root(struct request *r)
+{
+    const char *base = self_base(r);
+    cJSON *o = cJSON_CreateObject();
+    char *url = req_printf(r, "%s/api/children/", base);
+    cJSON_AddStringToObject(o, "children", url ? url : "");
+    for (size_t i = 0; i < ARRAY_LEN(models); i++) {
+        url = req_printf(r, "%s/api/%s/", base, models[i].path);
+        cJSON_AddStringToObject(o, models[i].path, url ? url : "");
+    }
+    url = req_printf(r, "%s/api/profile", base);
+    cJSON_AddStringToObject(o, "profile", url ? url : "");
+    resp_json(r, 200, o);
 }
 
 /* ---------- profile ---------- */

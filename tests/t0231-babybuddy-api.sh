@@ -71,6 +71,12 @@ is "$STATUS $(jbody .error.code)" "404 not_found" "an unknown /api/ path: carelo
 bad=$("$T_BIN/babybuddy" --routes | awk '{print $2}' | grep '^/api/' | grep -v '^/api/v1/families/' | grep -c '^/api/v1')
 is "$bad" 0 "no Baby Buddy pattern begins /api/v1 (routing stays unambiguous)"
 
+# ---- the root: Home Assistant reads every endpoint's URL from it ----
+api "$TOK" GET /api/
+is "$STATUS $(jbody .feedings)" "200 $BASE/api/feedings/" "GET /api/ lists the endpoints as absolute URLs"
+is "$(jbody '[.children, .changes, .sleep, .timers] | map(sub(".*/api/"; "")) | join(" ")')" \
+    "children/ changes/ sleep/ timers/" "…children, changes, sleep, timers among them"
+
 # ---- children ----
 api "$TOK" GET /api/children/
 is "$STATUS $(jbody '[.count, .results[0].first_name, .results[0].slug] | @csv')" '200 1,"Noa","noa"' \
@@ -144,6 +150,18 @@ api "$TOK" POST /api/feedings/ "{\"child\":99999,\"start\":\"$T0\",\"end\":\"$T1
 is "$STATUS $(jbody '.child[0]')" "400 Invalid pk - object does not exist." "an unknown child"
 api "$TOK" POST /api/changes/ "{\"child\":$CHILD,\"time\":\"$T0\",\"wet\":false,\"solid\":false}"
 is "$STATUS $(jbody '.wet[0]')" "400 a diaper is wet, dirty or both" "a change neither wet nor solid"
+
+# Home Assistant posts forms, not JSON.
+STATUS=$(curl -s -o "$T_DIR/body" -w '%{http_code}' -H "Authorization: Token $TOK" \
+    --data-urlencode "child=$CHILD" --data-urlencode "start=2024-05-03T10:00:00+01:00" \
+    --data-urlencode "end=2024-05-03T10:15:00+01:00" --data-urlencode "type=formula" \
+    --data-urlencode "method=bottle" --data-urlencode "amount=" --data-urlencode "notes=from a form" \
+    "$BASE/api/feedings/")
+is "$STATUS $(jbody '[.type, .method, .amount, .notes] | @csv')" '201 "formula","bottle",,"from a form"' \
+    "a form-encoded POST (Home Assistant's), an empty amount as none"
+STATUS=$(curl -s -o "$T_DIR/body" -w '%{http_code}' -H "Authorization: Token $TOK" \
+    -H "Content-Type: text/plain" --data "x" "$BASE/api/notes/")
+is "$STATUS" 415 "another body type: 415"
 
 # ---- paging, filters, ordering ----
 for h in 08 09 10; do
