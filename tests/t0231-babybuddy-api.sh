@@ -222,6 +222,19 @@ is "$(db "SELECT count(*) FROM entries WHERE family_id = '$FID' AND type = 'slee
     "no sleep running any more"
 api "$TOK" POST /api/feedings/ '{"timer":987654,"type":"formula","method":"bottle"}'
 is "$STATUS $(jbody '.timer[0]')" "400 Timer does not exist." "an unknown timer"
+api "$TOK" POST /api/timers/ "{\"child\":$EMILY,\"name\":\"Tummy time\"}"
+T2=$(jbody .id)
+is "$STATUS $(jbody .name)" "201 tummy time" "a tummy-time timer"
+api "$TOK" GET "/api/timers/$T2/"
+is "$STATUS $(jbody .child)" "200 $EMILY" "read a timer"
+api "$TOK" PATCH "/api/timers/$T2/" '{"start":"2024-05-04T09:00:00+01:00"}'
+is "$STATUS $(jbody .start)" "200 2024-05-04T09:00:00+01:00" "update a timer's start"
+api "$VTOK" DELETE "/api/timers/$T2/"
+is "$STATUS" 403 "a viewer's token cannot stop a timer"
+api "$TOK" DELETE "/api/timers/$T2/"
+is "$STATUS" 204 "delete a timer"
+is "$(db "SELECT deleted FROM entries e JOIN compat_ids c ON c.ref = e.id WHERE c.num = $T2")" 1 \
+    "…a tombstone, which syncs like any delete"
 
 # ---- live, audited, last use ----
 api "$TOK" POST /api/feedings/ "{\"child\":$CHILD,\"start\":\"$T0\",\"end\":\"$T1\",\"type\":\"formula\",\"method\":\"bottle\",\"amount\":77}"
@@ -241,6 +254,13 @@ is "$STATUS" 429 "request 151 in the window: 429"
 like "$(header Retry-After)" '^[0-9]+$' "…with Retry-After"
 api "$TOK" GET /api/profile
 is "$STATUS $(jbody .timezone)" "200 Europe/London" "another token is not held back; the profile"
+
+# ---- a child removed ----
+api "$TOK" DELETE "/api/children/emily-hill/"
+is "$STATUS" 204 "an owner's token removes a child"
+api "$TOK" GET "/api/children/$EMILY/"
+is "$STATUS" 404 "…gone from the list"
+is "$(db "SELECT deleted_at > 0 FROM subjects WHERE name = 'Emily Hill'")" 1 "…kept as carelog keeps removed people"
 
 # ---- revoking ----
 req DELETE "/api/v1/families/$FID/tokens/$TID"
