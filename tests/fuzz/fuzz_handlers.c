@@ -29,7 +29,9 @@
  * breaks a promise: a 500, a JSON answer that does not parse or lacks
  * error.code, another family's data in an answer, a non-public route served
  * without a session, a viewer's write that is not 403, another family's id
- * that is not 404, a console route (/api/v1/admin/) that answers a non-staff
+ * that is not 404, a write with a viewer's API token that is not 403, a
+ * token route answering a caller without a token other than 401, a console
+ * route (/api/v1/admin/) that answers a non-staff
  * caller other than 403, an unassigned client that is not 404 to the
  * consultant, an admin-only route that is not 403 to the consultant. */
 #define _GNU_SOURCE
@@ -525,6 +527,11 @@ static void check_answer(const struct route *rt, const char *method, enum who wh
      * through the console or a route that lets staff in. */
     if (family_route && who == CON && (csrf || !writes) && own_family)
         CHECK(a->status == 404 || a->status == 414);
+    /* A viewer's API token changes nothing; callers without a token get 401. */
+    if (rt->access == ACCESS_TOKEN && who == VIC && writes)
+        CHECK(a->status == 403 || a->status == 414 || (text_capture && a->status == 404));
+    if (rt->access == ACCESS_TOKEN && (who == ADM || who == CON))
+        CHECK(a->status == 401 || a->status == 414 || (text_capture && a->status == 404));
     bool console = rt->access == ACCESS_STAFF || rt->access == ACCESS_CLIENT;
     if (console && (who == ANA || who == VIC || who == OTO))
         CHECK(a->status == 403 || a->status == 414 || (text_capture && a->status == 404));
