@@ -4,7 +4,9 @@
  * the real handler, against a temporary SQLite database that holds a signed-in
  * owner (ana) of one family, a viewer (vic) of it, an owner (oto) of another
  * family, the instance admin and a consultant (con) assigned to oto's family
- * only. The parser fuzzers never see what a `[null]`
+ * only; ana, vic and oto also hold personal API tokens, sent (as
+ * Authorization) with every request of theirs, for the Baby Buddy-compatible
+ * routes. The parser fuzzers never see what a `[null]`
  * does once a handler holds it; this one does.
  *
  * Input layout: byte 0 picks the program, byte 1 the route, byte 2 who asks
@@ -27,7 +29,9 @@
  * breaks a promise: a 500, a JSON answer that does not parse or lacks
  * error.code, another family's data in an answer, a non-public route served
  * without a session, a viewer's write that is not 403, another family's id
- * that is not 404, a console route (/api/v1/admin/) that answers a non-staff
+ * that is not 404, a write with a viewer's API token that is not 403, a
+ * token route answering a caller without a token other than 401, a console
+ * route (/api/v1/admin/) that answers a non-staff
  * caller other than 403, an unassigned client that is not 404 to the
  * consultant, an admin-only route that is not 403 to the consultant. */
 #define _GNU_SOURCE
@@ -47,6 +51,7 @@
 #include "framework/http.h"
 #include "framework/log.h"
 #include "framework/server.h"
+#include "security/secret.h"
 
 /* Every program of cgi-bin/: the Makefile passes CARELOG_PROGRAM_LIST as
  * X(auth) X(entries) ... from the same list it builds. */
@@ -69,6 +74,7 @@ static const char *const emails[NWHO] = {NULL,
 
 static struct {
     char cookie[NWHO][128]; /* "carelog_session=..." */
+    char token[NWHO][64];   /* "Token ...": ana's, vic's and oto's API tokens (babybuddy.c) */
     char csrf[NWHO][96];
     char fid1[37], fid2[37], sid1[37], sid2[37], eid1[37], eid2[37], vic_member[37];
     /* Text only ana's family holds; no other caller may ever see it. */
@@ -115,6 +121,8 @@ static void run(const struct program *p, const char *method, const char *uri, co
     }
     if (who != ANON) {
         env_add(envp, &n, "HTTP_COOKIE", fx.cookie[who]);
+        if (fx.token[who][0]) /* only ACCESS_TOKEN routes read it */
+            env_add(envp, &n, "HTTP_AUTHORIZATION", fx.token[who]);
         if (csrf)
             env_add(envp, &n, "HTTP_X_CSRF_TOKEN", fx.csrf[who]);
     }
@@ -254,6 +262,25 @@ static void build_fixture(void)
              "SELECT '%s', id, 0 FROM users WHERE email = '%s'",
              emails[CON], fx.fid2, emails[CON]);
     must(sqlite3_exec(d->h, sql, NULL, NULL, NULL) == SQLITE_OK, "consultant", NULL);
+    /* Personal API tokens of ana (owner), vic (viewer) and oto (the other
+     * family's owner) for the Baby Buddy-compatible routes: with oto's, no
+     * answer may hold ana's secret either. */
+    const enum who holders[] = {ANA, VIC, OTO};
+    for (size_t i = 0; i < ARRAY_LEN(holders); i++) {
+        enum who w = holders[i];
+        char token[TOKEN_LEN + 1], hash[HASH_HEX_LEN + 1];
+        token_new(token);
+        token_hash(token, hash);
+        snprintf(fx.token[w], sizeof fx.token[w], "Token %s", token);
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO api_tokens (id, family_id, member_id, name, token_hash, created_at) "
+                 "SELECT lower(hex(randomblob(16))), m.family_id, m.id, 'fuzz', '%s', 0 "
+                 "FROM members m JOIN users u ON u.id = m.user_id WHERE u.email = '%s' "
+                 "AND m.family_id = '%s'",
+                 hash, emails[w], w == OTO ? fx.fid2 : fx.fid1);
+        must(sqlite3_exec(d->h, sql, NULL, NULL, NULL) == SQLITE_OK && sqlite3_changes(d->h) == 1,
+             "api token", NULL);
+    }
     /* What repair_fixture puts back before every input. */
     must(sqlite3_exec(
              d->h,
@@ -287,7 +314,8 @@ static void repair_fixture(void)
         "UPDATE members SET role = (SELECT role FROM fx_members f WHERE f.id = members.id), "
         "  removed_at = NULL WHERE id IN (SELECT id FROM fx_members);"
         "UPDATE families SET archived_at = NULL WHERE id IN (SELECT id FROM fx_families);"
-        "UPDATE subjects SET deleted_at = NULL WHERE id IN (SELECT id FROM fx_subjects);";
+        "UPDATE subjects SET deleted_at = NULL WHERE id IN (SELECT id FROM fx_subjects);"
+        "UPDATE api_tokens SET revoked_at = NULL WHERE name = 'fuzz';";
     struct db *d = worker_db(&fx.worker);
     char *err = NULL;
     if (!d || sqlite3_exec(d->h, sql, NULL, NULL, &err) != SQLITE_OK) {
@@ -308,6 +336,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     setenv("REGISTRATION", "open", 1);
     setenv("CARELOG_TEST_FAST_HASH", "1", 1);
     setenv("LOGIN_THROTTLE_MAX", "1000", 1);
+    setenv("API_TOKEN_RATE_MAX", "100000", 1);
+    setenv("API_TOKEN_RATE_WINDOW", "1", 1);
     /* Mail is queued, never sent, inside a request: configured, the routes
      * that queue it run their whole way. */
     setenv("SMTP_URL", "smtp://127.0.0.1:1", 1);
@@ -497,6 +527,11 @@ static void check_answer(const struct route *rt, const char *method, enum who wh
      * through the console or a route that lets staff in. */
     if (family_route && who == CON && (csrf || !writes) && own_family)
         CHECK(a->status == 404 || a->status == 414);
+    /* A viewer's API token changes nothing; callers without a token get 401. */
+    if (rt->access == ACCESS_TOKEN && who == VIC && writes)
+        CHECK(a->status == 403 || a->status == 414 || (text_capture && a->status == 404));
+    if (rt->access == ACCESS_TOKEN && (who == ADM || who == CON))
+        CHECK(a->status == 401 || a->status == 414 || (text_capture && a->status == 404));
     bool console = rt->access == ACCESS_STAFF || rt->access == ACCESS_CLIENT;
     if (console && (who == ANA || who == VIC || who == OTO))
         CHECK(a->status == 403 || a->status == 414 || (text_capture && a->status == 404));

@@ -9,8 +9,11 @@
 
 #include "framework/config.h"
 #include "framework/http.h"
+#include "framework/log.h"
 #include "framework/route.h"
 #include "framework/session.h"
+#include "security/throttle.h"
+#include "util/util.h"
 
 bool access_init(char *err, size_t errsz)
 {
@@ -80,6 +83,97 @@ static bool load_client(struct request *r, struct db *d, const char *fid)
     return true;
 }
 
+/* A Baby Buddy-style answer that carelog's clients can read too:
+ * {"detail": ..., "error": {"code", "message"}}. */
+static void token_error(struct request *r, int status, const char *code, const char *message)
+{
+    cJSON *body = cJSON_CreateObject();
+    cJSON_AddStringToObject(body, "detail", message);
+    cJSON *e = cJSON_AddObjectToObject(body, "error");
+    cJSON_AddStringToObject(e, "code", code);
+    cJSON_AddStringToObject(e, "message", message);
+    resp_json(r, status, body);
+}
+
+/* ACCESS_TOKEN: the token names its family and member; the member's
+ * current role there is the token's. Last use is kept to the minute. */
+static bool token_access(struct request *r, struct db *d)
+{
+    const char *auth = req_header(r, "Authorization");
+    if (!auth || !ascii_nieq(auth, "Token ", 6) || strlen(auth + 6) != TOKEN_LEN) {
+        resp_header(r, "WWW-Authenticate", "Token");
+        token_error(
+            r, 401, "unauthenticated",
+            "Authentication credentials were not provided: send Authorization: Token <key>");
+        return false;
+    }
+    char hash[HASH_HEX_LEN + 1];
+    token_hash(auth + 6, hash);
+    sqlite3_stmt *st =
+        db_stmt(d, "SELECT t.id, t.family_id, t.member_id, coalesce(m.user_id, ''), m.role, "
+                   "f.archived_at IS NOT NULL, coalesce(t.last_used_at, 0) FROM api_tokens t "
+                   "JOIN members m ON m.id = t.member_id AND m.family_id = t.family_id "
+                   "AND m.removed_at IS NULL JOIN families f ON f.id = t.family_id "
+                   "WHERE t.token_hash = ? AND t.revoked_at IS NULL");
+    if (!st || !db_bind_text(st, 1, hash) || sqlite3_step(st) != SQLITE_ROW) {
+        if (st)
+            sqlite3_reset(st);
+        resp_header(r, "WWW-Authenticate", "Token");
+        token_error(r, 401, "unauthenticated", "Invalid token.");
+        return false;
+    }
+    struct session *s = req_alloc(r, sizeof *s);
+    if (!s) {
+        sqlite3_reset(st);
+        resp_error(r, 503, "overloaded", "Out of memory");
+        return false;
+    }
+    memset(s, 0, sizeof *s);
+    char token_id[37];
+    snprintf(token_id, sizeof token_id, "%s", db_col_text(st, 0));
+    snprintf(s->family_id, sizeof s->family_id, "%s", db_col_text(st, 1));
+    snprintf(s->family_member_id, sizeof s->family_member_id, "%s", db_col_text(st, 2));
+    snprintf(s->user_id, sizeof s->user_id, "%s", db_col_text(st, 3));
+    s->is_guest = s->user_id[0] == '\0';
+    if (s->is_guest)
+        snprintf(s->member_id, sizeof s->member_id, "%s", s->family_member_id);
+    s->role = role_parse(db_col_text(st, 4));
+    s->family_archived = sqlite3_column_int(st, 5) == 1;
+    int64_t last_used = sqlite3_column_int64(st, 6);
+    sqlite3_reset(st);
+    /* (the session's id stays "": nothing here is a cookie session) */
+    r->session = s;
+    struct rate_limit lim = rate_limit_env("API_TOKEN_RATE_MAX", 600, "API_TOKEN_RATE_WINDOW", 60);
+    char key[HASH_HEX_LEN + 1];
+    keyed_hash("api-token", token_id, key);
+    int64_t wait = rate_take(d, key, lim.max, lim.window_s);
+    if (wait != 0) {
+        r->session = NULL;
+        reply_rate_limited(r, wait, "Too many requests with this token; wait a little");
+        return false;
+    }
+    int64_t now = now_ms();
+    if (now - last_used > 60000) {
+        st = db_stmt(d, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?");
+        if (!st || !db_bind_int64(st, 1, now) || !db_bind_text(st, 2, token_id) ||
+            !db_step_done(d, st))
+            log_event("warn", "token_last_use_failed", token_id);
+    }
+    if (s->role == ROLE_NONE) {
+        token_error(r, 401, "unauthenticated", "Invalid token.");
+        return false;
+    }
+    if (method_changes_state(r->method) && s->role < ROLE_CAREGIVER) {
+        token_error(r, 403, "forbidden", "This token is read-only: its member is a viewer.");
+        return false;
+    }
+    if (method_changes_state(r->method) && s->family_archived) {
+        token_error(r, 409, "family_archived", "This family is archived; unarchive it first");
+        return false;
+    }
+    return true;
+}
+
 static enum role role_needed(enum access a)
 {
     switch (a) {
@@ -104,6 +198,12 @@ bool access_check(struct request *r)
         if (d && has_cookie)
             session_load(r, d);
         return true;
+    }
+    if (rt->access == ACCESS_TOKEN) {
+        if (d)
+            return token_access(r, d);
+        token_error(r, 401, "unauthenticated", "Invalid token.");
+        return false;
     }
     if (!d || !session_load(r, d)) {
         resp_error(r, 401, "unauthenticated", "Sign in first");

@@ -60,6 +60,12 @@ bool config_load(char *err, size_t errsz)
         return false;
     }
     cfg.max_body = (size_t)v;
+    /* Imports (a Baby Buddy or carelog export) are the one bigger body. */
+    if (!env_int("CARELOG_MAX_IMPORT", 64L << 20, 1024, 1L << 30, &v)) {
+        snprintf(err, errsz, "CARELOG_MAX_IMPORT must be 1024..1073741824");
+        return false;
+    }
+    cfg.max_import = (size_t)v;
     if (!env_int("CARELOG_THREADS", 4, 1, 256, &v)) {
         snprintf(err, errsz, "CARELOG_THREADS must be 1..256");
         return false;

@@ -15,6 +15,7 @@ struct config {
     char data_dir[PATH_MAX]; /* DATA_DIR, default ./var, made absolute */
     char db_path[PATH_MAX];  /* DATA_DIR/carelog.db */
     size_t max_body;         /* CARELOG_MAX_BODY bytes, default 1 MiB */
+    size_t max_import;       /* CARELOG_MAX_IMPORT bytes (an import's body), default 64 MiB */
     int threads;             /* CARELOG_THREADS worker threads, default 4 */
     bool durable;            /* CARELOG_SYNC=full (default): commits synced before the answer */
 };

@@ -21,6 +21,9 @@ enum access {
     ACCESS_CLIENT,     /* {fid} through the console: the admin, or a consultant assigned to it,
                           acting as its owner; an unassigned consultant gets 404, any other
                           caller 403 */
+    ACCESS_TOKEN,      /* a personal API token (Authorization: Token <key>), no cookie and so
+                          no CSRF: the family is the token's, its role its member's (a
+                          viewer's token may not change anything); rate limited */
     ACCESS_VIEWER,     /* member of {fid} with any role */
     ACCESS_CAREGIVER,  /* member of {fid} who may write care data */
     ACCESS_OWNER,      /* owner of {fid} */

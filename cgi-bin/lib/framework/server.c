@@ -85,7 +85,7 @@ bool req_commit(struct request *r)
 
 /* ---------- dispatch ---------- */
 
-static bool read_body(struct request *r)
+static bool read_body(struct request *r, size_t max)
 {
     const char *cl = req_env(r, "CONTENT_LENGTH");
     int64_t len = 0;
@@ -97,9 +97,9 @@ static bool read_body(struct request *r)
         resp_error(r, 400, "bad_request", "Content-Length is negative");
         return false;
     }
-    if ((uint64_t)len > cfg.max_body) {
+    if ((uint64_t)len > max) {
         char msg[96];
-        snprintf(msg, sizeof msg, "The request body is larger than %zu bytes", cfg.max_body);
+        snprintf(msg, sizeof msg, "The request body is larger than %zu bytes", max);
         resp_error(r, 413, "payload_too_large", msg);
         return false;
     }
@@ -146,7 +146,7 @@ bool read_json_body(struct request *r)
         resp_error(r, 415, "unsupported_media_type", "Send the body as application/json");
         return false;
     }
-    if (!read_body(r))
+    if (!read_body(r, cfg.max_body))
         return false;
     if (r->body_len == 0) {
         resp_error(r, 400, "invalid_json", "A JSON object body is required");
@@ -167,6 +167,11 @@ bool read_json_body(struct request *r)
         return false;
     }
     return true;
+}
+
+bool read_raw_body(struct request *r, size_t max)
+{
+    return read_body(r, max);
 }
 
 static bool split_uri(struct request *r)

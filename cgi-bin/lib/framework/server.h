@@ -81,6 +81,10 @@ void handle_request(const struct program *p, struct request *r);
 /* Reads the body (capped by cfg.max_body → 413); for JSON routes checks the
  * Content-Type (→ 415) and parses an object (→ 400). False when it replied. */
 bool read_json_body(struct request *r);
+/* Reads the body as it is, up to `max` bytes (→ 413), into r->body (NUL-
+ * terminated) and r->body_len: for routes whose body is not a JSON object
+ * (an import). False when it replied. */
+bool read_raw_body(struct request *r, size_t max);
 
 /* Takes the FastCGI request away from its worker so it can stay open after
  * the handler returns (server-sent events). NULL in classic CGI mode, when

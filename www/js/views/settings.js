@@ -1,7 +1,8 @@
 // views/settings.js — the settings as sections a person finds in one tap
 // (#/settings lists them): people (the family, the people cared for),
 // sharing (members and roles, invite/access links with copy and Web Share,
-// the audit log), units and language (and the theme), data export; and the
+// the audit log), units and language (and the theme), data export, import
+// and connected apps (views/connect.js); and the
 // ways to reminders, quick buttons and the account, which are screens of
 // their own. Non-owners see the lists without the controls.
 import { t, fmtDateTime, fmtDate, fmtRelative, setLang, getLang, LANGS } from '../i18n.js';
@@ -12,6 +13,7 @@ import * as store from '../store.js';
 import { openFamily, adoptSession } from '../session.js';
 import { go } from '../router.js';
 import { PERSON_COLOURS as COLOURS } from '../entries.js';
+import { tokensSection, importSection } from './connect.js';
 
 function errText(err) {
   if (!(err instanceof ApiError)) return String(err);
@@ -77,6 +79,8 @@ const SECTIONS = [
   ['buttons', 'grid', 'quick_buttons', 'quick_buttons_help', canWrite],
   ['settings/units', 'globe', 'units_language', 'units_language_help'],
   ['settings/export', 'download', 'export', 'export_help'],
+  ['settings/import', 'cloud', 'import', 'import_help', canWrite],
+  ['settings/apps', 'share', 'api_tokens', 'api_tokens_help'],
   ['account', 'gear', 'account', 'account_help'],
   [
     'admin',
@@ -133,7 +137,7 @@ function unitsSection(redraw) {
 
 export function mount(root, { params = [] } = {}) {
   const section = params[0] || '';
-  if (!['people', 'sharing', 'units', 'export'].includes(section)) {
+  if (!['people', 'sharing', 'units', 'export', 'import', 'apps'].includes(section)) {
     const showMenu = () => paint(menu(), root);
     showMenu();
     return on('family', showMenu);
@@ -425,6 +429,13 @@ export function mount(root, { params = [] } = {}) {
       <a class="btn" href="/api/v1${familyPath(fid, '/export?format=json')}" download="carelog.json">${icon('download')}JSON</a>
     </div></section>`;
 
+  // Import and connected apps keep their own state (views/connect.js).
+  const extra =
+    section === 'import'
+      ? importSection(fid, () => show())
+      : section === 'apps'
+        ? tokensSection(fid, () => show())
+        : null;
   const sections = {
     people: (owner) => html`${familyCard(owner)}${peopleCard(owner)}`,
     sharing: (owner) =>
@@ -433,6 +444,8 @@ export function mount(root, { params = [] } = {}) {
       ${owner ? auditCard() : nothing}`,
     units: () => unitsSection(() => show()),
     export: () => exportCard(),
+    import: () => extra.view(),
+    apps: () => extra.view(),
   };
   const show = () =>
     paint(
@@ -442,6 +455,7 @@ export function mount(root, { params = [] } = {}) {
     );
 
   show();
+  if (extra) extra.load();
   if (section === 'sharing') {
     loadMembers();
     if (isOwner()) {

@@ -1,0 +1,77 @@
+// connect.test.mjs — the two settings sections of views/connect.js against
+// the real server: Connected apps (a key made, shown once, working on the
+// Baby Buddy-compatible API, its last use shown, revoked) and Import (Baby
+// Buddy's CSV files picked, a preview with counts, warnings by file and line
+// and how it maps, then the import).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { useStack, familyWithBaby, signedInPage, serverEntries } from './harness.mjs';
+
+const fixtures = fileURLToPath(new URL('../fixtures/babybuddy/', import.meta.url));
+let server;
+let owner;
+let page;
+let errors;
+
+useStack('connect', async (s) => {
+  server = s.server;
+  owner = await familyWithBaby(server.base, { owner: 'Dana' });
+  ({ page, errors } = await signedInPage(s.browser, server.base, owner, {
+    context: { permissions: ['clipboard-read', 'clipboard-write'] },
+  }));
+  await page.locator('.qbtn').first().waitFor();
+});
+
+test('Connected apps: make a key, use it, see its last use, revoke it', async () => {
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.getByRole('link', { name: /^Connected apps/ }).click();
+  await page.getByLabel('Name').fill('Home Assistant');
+  await page.getByRole('button', { name: 'Create a key' }).click();
+  const shown = page.locator('input[readonly]');
+  await shown.waitFor();
+  const key = await shown.inputValue();
+  assert.match(key, /^[A-Za-z0-9_-]{43}$/);
+  await page.getByRole('button', { name: 'Copy' }).click();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), key);
+  const row = page.locator('.tokens li', { hasText: 'Home Assistant' });
+  await row.waitFor();
+  assert.match(await row.innerText(), /never used/);
+
+  const res = await fetch(`${server.base}/api/children/`, { headers: { Authorization: `Token ${key}` } });
+  assert.equal(res.status, 200);
+  assert.equal((await res.json()).results[0].first_name, 'Noa');
+
+  await page.reload();
+  await row.waitFor();
+  assert.match(await row.innerText(), /used/);
+  assert.doesNotMatch(await row.innerText(), /never used/);
+  await row.getByRole('button', { name: /^Revoke/ }).click();
+  await page.locator('dialog.sheet').getByRole('button', { name: 'Revoke' }).click();
+  await row.waitFor({ state: 'detached' });
+  const gone = await fetch(`${server.base}/api/children/`, { headers: { Authorization: `Token ${key}` } });
+  assert.equal(gone.status, 401, 'a revoked key opens nothing');
+});
+
+test('Import: Baby Buddy files, a preview, then the import', async () => {
+  await page.goto(`${server.base}/#/settings/import`);
+  await page.getByLabel('Files').setInputFiles([`${fixtures}child.csv`, `${fixtures}feeding.csv`]);
+  await page.getByRole('button', { name: 'Preview' }).click();
+  const preview = page.locator('.import-preview');
+  await preview.waitFor();
+  const text = await preview.innerText();
+  // Noa is the family's only person: child 9's row goes to her.
+  assert.match(text, /7 to import · 0 already here · 2 skipped/);
+  assert.match(text, /Feed: 7/);
+  assert.match(text, /feeding\.csv, line 8:\s*type must be one of/);
+  assert.match(text, /feeding → feed/);
+  assert.equal((await serverEntries(owner.client, owner.family.id)).length, 0, 'the preview writes nothing');
+
+  await preview.getByRole('button', { name: 'Import' }).click();
+  await page.locator('#toast', { hasText: 'Imported 7 entries' }).waitFor();
+  const entries = await serverEntries(owner.client, owner.family.id);
+  assert.equal(entries.filter((e) => e.type === 'feed').length, 7);
+  const people = (await owner.client.ok('GET', `/api/v1/families/${owner.family.id}/subjects`)).subjects;
+  assert.deepEqual(people.map((p) => p.name).sort(), ['Emily Huerta', 'Noa', 'Sam Huerta']);
+  assert.deepEqual(errors, []);
+});
