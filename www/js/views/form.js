@@ -27,10 +27,7 @@ async function defaults(type) {
   if (type === 'feed') {
     const last = await store.latestOfType(fid, 'feed', sid);
     v.method = last?.value.method || 'breast_left';
-    const bottles = await store.listEntries(fid, { types: ['feed'], subjectId: sid, limit: 30 });
-    const lastBottle = bottles.find((e) => e.value.method === 'bottle' && e.value.amount_ml);
-    v.amount_ml = lastBottle ? lastBottle.value.amount_ml : 120;
-    v.milk = lastBottle?.value.milk || 'formula';
+    Object.assign(v, await lastBottle());
   }
   if (type === 'diaper') {
     v.wet = true;
@@ -43,14 +40,15 @@ async function defaults(type) {
   return v;
 }
 
-export async function lastBottleMl() {
+// The person's last bottle (amount and milk), what a new one likely is.
+export async function lastBottle() {
   const bottles = await store.listEntries(state.family.id, {
     types: ['feed'],
     subjectId: state.subject?.id,
     limit: 30,
   });
-  const b = bottles.find((e) => e.value.method === 'bottle' && e.value.amount_ml);
-  return b ? b.value.amount_ml : 120;
+  const b = bottles.find((e) => e.value.method === 'bottle' && e.value.amount_ml)?.value || {};
+  return { amount_ml: b.amount_ml || 120, milk: b.milk || 'formula' };
 }
 
 // Pick a type, then its form.

@@ -7,7 +7,7 @@ import { html, nothing, paint, icon, press, latest } from '../ui.js';
 import { state, on, canWrite, tz } from '../state.js';
 import * as store from '../store.js';
 import { running, start, stop, switchSide, log } from '../actions.js';
-import { openEntryForm, openTypePicker, lastBottleMl } from './form.js';
+import { openEntryForm, openTypePicker, lastBottle } from './form.js';
 import { title, typeIcon, buttonLabel } from '../describe.js';
 import { validate, cleanValue } from '../entries.js';
 import { daySummary, todayKey, sinceLast } from '../summary.js';
@@ -38,8 +38,8 @@ export function mount(root, { action }) {
       else await start(b.type, { ...b.value });
       return;
     }
-    const value = { ...b.value };
-    if (isBottleWithoutAmount(b)) value.amount_ml = await lastBottleMl();
+    let value = { ...b.value };
+    if (b.type === 'feed' && value.method === 'bottle') value = { ...(await lastBottle()), ...value };
     // A preset that is not a whole entry (a temperature without a reading)
     // opens the form instead.
     if (Object.keys(validate(b.type, value)).length) {
@@ -153,7 +153,7 @@ export function mount(root, { action }) {
       lasts[type] = last ? sinceLast([last], type, now) : null;
     }
     const bottleMl = (state.config?.groups || []).some((g) => g.buttons.some(isBottleWithoutAmount))
-      ? await lastBottleMl()
+      ? (await lastBottle()).amount_ml
       : null;
     data = { timers, lasts, key, now, bottleMl, totals: daySummary(recent, key, tz(), { subjectId: sid, now }).totals };
     show();
