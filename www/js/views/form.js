@@ -190,9 +190,11 @@ export async function openEntryForm({ type, entry = null, preset = null }) {
 
   const view = () => {
     const timer = def.timer(value);
+    const creator =
+      !isNew && entry.created_by !== entry.author_id && state.members.find((m) => m.id === entry.created_by);
     const author = isNew
       ? ''
-      : t('by_author', { name: entry.author_name || '—', when: fmtDateTime(entry.updated_at, tz()) });
+      : `${creator ? `${t('logged_by', { name: creator.name || t('guest') })} · ` : ''}${t('by_author', { name: entry.author_name || '—', when: fmtDateTime(entry.updated_at, tz()) })}`;
     return html`<form class="sheet-body" novalidate @submit=${submit}>
       <div>
         ${field(timer ? t('started') : t('time'), `f-${type}-start`, timeInput(`f-${type}-start`, start, setStart, true))}
