@@ -31,7 +31,7 @@ static const struct route routes[] = {
     {"POST", "/api/v1/auth/login", login_post, ACCESS_PUBLIC, ROUTE_JSON},
     {"POST", "/api/v1/auth/logout", logout_post, ACCESS_SESSION, ROUTE_WRITE},
     {"GET", "/api/v1/auth/me", me_get, ACCESS_SESSION, 0},
-    {"PATCH", "/api/v1/auth/me", me_patch, ACCESS_ACCOUNT, ROUTE_JSON},
+    {"PATCH", "/api/v1/auth/me", me_patch, ACCESS_SESSION, ROUTE_JSON},
     {"GET", "/api/v1/auth/sessions", sessions_get, ACCESS_SESSION, 0},
     {"DELETE", "/api/v1/auth/sessions/{sid}", session_delete, ACCESS_SESSION, ROUTE_WRITE},
     /* Links: GET is safe (chat apps fetch links for previews); the POST of
@@ -463,8 +463,57 @@ static void end_other_sessions(struct db *d, const struct session *s)
         db_step_done(d, st);
 }
 
+/* A guest device names itself (the name its entries and presence show the
+ * family; the link's label until then). The rest is an account's. */
+static void guest_patch(struct request *r)
+{
+    static const char *const account_only[] = {"email",  "password", "current_password",
+                                               "locale", "units",    NULL};
+    for (const char *const *k = account_only; *k; k++) {
+        if (cJSON_GetObjectItemCaseSensitive(r->json, *k)) {
+            resp_error(r, 403, "account_required", "This needs an account, not a device link");
+            return;
+        }
+    }
+    struct vobj v;
+    v_init(&v, r->json, NULL);
+    const char *name = NULL;
+    if (v_string(&v, "name", V_REQUIRED, 1, 80, &name) && !name[strspn(name, " ")])
+        v_error(&v, "name", "must not be blank");
+    if (!v_accept(r, &v))
+        return;
+    struct db *d = r->db;
+    const char *mid = r->session->member_id;
+    if (!req_begin(r))
+        return;
+    char fid[37] = "";
+    sqlite3_stmt *st = db_stmt(d, "UPDATE members SET guest_name = ? WHERE id = ? AND "
+                                  "user_id IS NULL RETURNING family_id");
+    if (st && db_bind_text(st, 1, name) && db_bind_text(st, 2, mid) &&
+        sqlite3_step(st) == SQLITE_ROW)
+        snprintf(fid, sizeof fid, "%s", db_col_text(st, 0));
+    if (st)
+        sqlite3_reset(st);
+    if (!fid[0]) {
+        db_rollback(d);
+        resp_internal(r);
+        return;
+    }
+    audit_record(r, d, fid, "guest_renamed", mid, NULL);
+    if (!req_commit(r))
+        return;
+    cJSON *body = cJSON_CreateObject();
+    cJSON *user = guest_json(d, mid);
+    cJSON_AddItemToObject(body, "user", user ? user : cJSON_CreateNull());
+    resp_json(r, 200, body);
+}
+
 static void me_patch(struct request *r)
 {
+    if (r->session->is_guest) {
+        guest_patch(r);
+        return;
+    }
     struct vobj v;
     v_init(&v, r->json, NULL);
     const char *name = NULL, *locale = NULL, *password = NULL, *current = NULL;

@@ -3,7 +3,7 @@
 // screen in French and English, and the type picker's third column too.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useStack, familyWithBaby, signedInPage } from './harness.mjs';
+import { useStack, familyWithBaby, signedInPage, accessLink, openLink, newContext, watchErrors } from './harness.mjs';
 
 let server;
 let browser;
@@ -324,6 +324,33 @@ test('the admin’s first sign-in lands on a clean address (no ?welcome=admin le
   const { ctx, page, errors } = await signedInPage(browser, server.base, owner, { path: '/?welcome=admin' });
   await page.locator('.qbtn').first().waitFor();
   assert.equal(await page.evaluate(() => location.search), '');
+  await ctx.close();
+  assert.deepEqual(errors, []);
+});
+
+test('a guest who joined by link says who they are, on arrival and later in the account', async () => {
+  const link = await accessLink(owner.client, owner.family.id, 'caregiver');
+  const ctx = await newContext(browser);
+  const page = await ctx.newPage();
+  const errors = watchErrors(page);
+  await openLink(page, server.base, link);
+  const name = page.getByLabel('Your name');
+  await name.waitFor();
+  assert.equal(await name.inputValue(), 'caregiver link', 'named after the link until then');
+  await name.fill('Grandma Rosa');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.locator('.qbtn').first().waitFor();
+  const names = async () =>
+    (await owner.client.ok('GET', `/api/v1/families/${owner.family.id}/members`)).members.map((m) => m.name);
+  assert.ok((await names()).includes('Grandma Rosa'), 'the family sees the name the guest gave');
+  await page.evaluate(() => {
+    location.hash = '#/account';
+  });
+  await page.getByLabel('Your name').fill('Rosa');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await page.locator('#toast:not([hidden])', { hasText: 'Saved' }).waitFor();
+  assert.ok((await names()).includes('Rosa'), 'renamed from the account screen');
+  assert.equal(await page.getByLabel('Current password').count(), 0, 'a guest has no password to change');
   await ctx.close();
   assert.deepEqual(errors, []);
 });

@@ -4,7 +4,7 @@
 // screens only through router.js.
 import { state, emit, savePrefs } from './state.js';
 import { setLang, getLang, browserLang } from './i18n.js';
-import { get, setCsrf, familyPath, ApiError } from './api.js';
+import { get, patch, setCsrf, familyPath, ApiError } from './api.js';
 import * as store from './store.js';
 import * as sync from './sync.js';
 import { go } from './router.js';
@@ -71,6 +71,14 @@ export async function signedOut(wipe = true) {
   else await store.delMeta('me');
   savePrefs({ familyId: null, subjectId: null });
   go('signin');
+}
+
+// Saves the person's own name (a guest device names itself too).
+export async function rename(name) {
+  const res = await patch('/auth/me', { name });
+  state.me = { ...state.me, user: { ...state.me.user, ...res.user } };
+  await store.setMeta('me', state.me);
+  emit('session', state.me);
 }
 
 // The language: this device's own choice, else the one the account chose
