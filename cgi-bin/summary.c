@@ -5,7 +5,14 @@
  * These figures are the truth online; www/js/summary.js computes the same
  * ones offline by the same rules, and tests/t0212-summary-shared.sh holds
  * the two to identical numbers on one fixture. A rule changed here changes
- * there. */
+ * there.
+ *
+ * A feed is counted once: a nursing session (a breast feed with left_s and
+ * right_s) puts its time on each side in the day and hour it starts; a
+ * breast feed that starts within a minute of the end of the previous one
+ * continues it (a side switch logged as two entries, as the app did before
+ * sessions), and a bottle given as a top-up after nursing (top_up) is part
+ * of that feed: neither is another feed. */
 #include "carelog.h"
 
 #include <stdio.h>
@@ -27,8 +34,9 @@ static const struct route routes[] = {
     {"GET", "/api/v1/families/{fid}/export", export_get, ACCESS_VIEWER, ROUTE_STREAMS},
 };
 
-#define HOUR_MS   (3600 * 1000LL)
-#define MAX_HOURS 26
+#define HOUR_MS     (3600 * 1000LL)
+#define MAX_HOURS   26
+#define CONTINUE_MS 60000 /* a breast feed this soon after another continues it */
 
 /* ---------- shared: the family, its zone, the person ---------- */
 
@@ -104,7 +112,20 @@ struct item {
     bool running, wet, dirty;
     double amount_ml;
     cJSON *value; /* owned: the strings above point into it */
+    bool session, top_up, continued;
+    int64_t side_ms[3]; /* a session's time at the breast: left, right, both */
 };
+
+static const char *const breast_methods[] = {"breast_left", "breast_right", "breast_both"};
+
+/* The index of a breast feed's method in breast_methods, or -1. */
+static int breast_side(const struct item *it)
+{
+    for (int i = 0; i < 3 && it->method && strcmp(it->type, "feed") == 0; i++)
+        if (strcmp(it->method, breast_methods[i]) == 0)
+            return i;
+    return -1;
+}
 
 struct totals {
     int64_t sleep_ms, nap_ms, night_ms, longest_sleep_ms, breast_left_ms, breast_right_ms,
@@ -142,15 +163,19 @@ static void totals_add(struct totals *t, const struct item *it, int64_t start, i
             t->naps++;
     } else if (strcmp(it->type, "feed") == 0) {
         const char *m = it->method ? it->method : "";
-        if (strcmp(m, "breast_left") == 0)
-            t->breast_left_ms += in;
-        else if (strcmp(m, "breast_right") == 0)
-            t->breast_right_ms += in;
-        else if (strcmp(m, "breast_both") == 0)
-            t->breast_both_ms += in;
+        int side = breast_side(it);
+        int64_t add[3] = {0, 0, 0};
+        if (it->session && starts_here)
+            memcpy(add, it->side_ms, sizeof add);
+        else if (!it->session && side >= 0)
+            add[side] = in;
+        t->breast_left_ms += add[0];
+        t->breast_right_ms += add[1];
+        t->breast_both_ms += add[2];
         if (!starts_here)
             return;
-        t->feeds++;
+        if (!it->continued && !it->top_up)
+            t->feeds++;
         if (strcmp(m, "bottle") == 0) {
             t->bottles++;
             t->bottle_ml += it->amount_ml;
@@ -205,13 +230,15 @@ static cJSON *totals_json(const struct totals *t)
  * the app lists them in the same order). An entry without an end counts up
  * to `now` here, which keeps running timers in; item_read then ends the
  * others at their start. Longer entries are refused at write, so nothing
- * starting over 48 h before `from` reaches into it. */
+ * starting over 48 h before `from` reaches into it. Entries ending up to a
+ * minute before `from` come too, for a breast feed that may continue one
+ * (they add nothing to the window themselves). */
 static sqlite3_stmt *items_query(struct db *d, const char *fid, const char *subject, int64_t from,
                                  int64_t to, int64_t now)
 {
     sqlite3_stmt *st = db_stmt(d, "SELECT id, type, ts, end_ts, value FROM entries "
                                   "WHERE family_id = ?1 AND subject_id = ?2 AND deleted = 0 "
-                                  "AND ts < ?4 AND coalesce(end_ts, ?5) >= ?3 "
+                                  "AND ts < ?4 AND coalesce(end_ts, ?5) >= ?3 - 60000 "
                                   "AND ts >= ?3 - 172800000 ORDER BY ts, id");
     if (!st || !db_bind_text(st, 1, fid) || !db_bind_text(st, 2, subject) ||
         !db_bind_int64(st, 3, from) || !db_bind_int64(st, 4, to) || !db_bind_int64(st, 5, now))
@@ -241,6 +268,39 @@ static const char *value_string(const cJSON *v, const char *name)
     return cJSON_IsString(it) ? it->valuestring : NULL;
 }
 
+/* A stored whole number of a value, 0 when absent (values were checked
+ * against the catalogue's ranges when written). */
+static int64_t value_int(const cJSON *v, const char *name, bool *given)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(v, name);
+    bool ok = cJSON_IsNumber(it) && it->valuedouble >= -9e15 && it->valuedouble <= 9e15;
+    if (given)
+        *given = ok;
+    return ok ? (int64_t)it->valuedouble : 0;
+}
+
+/* A nursing session's milliseconds at the breast (www/js/entries.js sides):
+ * left_s and right_s, and while it runs and is not paused, the side it is on
+ * from side_at to its end. */
+static void item_sides(struct item *it)
+{
+    bool has_left, has_right, has_at;
+    int64_t left = value_int(it->value, "left_s", &has_left);
+    int64_t right = value_int(it->value, "right_s", &has_right);
+    int64_t at = value_int(it->value, "side_at", &has_at);
+    int side = breast_side(it);
+    it->session = side >= 0 && (has_left || has_right);
+    it->side_ms[0] = it->session ? left * 1000 : 0;
+    it->side_ms[1] = it->session ? right * 1000 : 0;
+    it->side_ms[2] = 0;
+    if (it->session && it->running && has_at &&
+        !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it->value, "paused"))) {
+        int64_t from = at > it->ts ? at : it->ts;
+        if (it->end > from)
+            it->side_ms[side] += it->end - from;
+    }
+}
+
 /* Reads the row into `it`; false when out of memory. Running timers (by the
  * catalogue: a sleep, a breast feed, never a bottle) end at `now`, capped
  * at 48 h so a forgotten timer cannot fill a month. */
@@ -266,7 +326,21 @@ static bool item_read(sqlite3_stmt *st, struct item *it, const struct tz *zone, 
     it->dirty = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it->value, "dirty"));
     const cJSON *ml = cJSON_GetObjectItemCaseSensitive(it->value, "amount_ml");
     it->amount_ml = cJSON_IsNumber(ml) ? ml->valuedouble : 0;
+    it->top_up = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it->value, "top_up"));
+    it->continued = false;
+    item_sides(it);
     return true;
+}
+
+/* A breast feed that starts within a minute of the end of the person's
+ * previous one (items come oldest first) continues it. */
+static void item_chain(struct item *it, int64_t *breast_end)
+{
+    if (breast_side(it) < 0)
+        return;
+    it->continued = it->ts >= *breast_end && it->ts - *breast_end <= CONTINUE_MS;
+    if (it->end > *breast_end)
+        *breast_end = it->end;
 }
 
 /* ---------- GET summary ---------- */
@@ -277,7 +351,8 @@ struct hour_row {
     cJSON *events;
 };
 
-/* The latest entry of a type that started by `now`. Time since a feed
+/* The latest entry of a type that started by `now` (a top-up bottle is part
+ * of the feed before it, not the last feed). Time since a feed
  * counts from its start; since a sleep, from waking (or from falling asleep
  * while it runs). */
 static cJSON *last_of(struct db *d, const char *subject, const char *type, int64_t now,
@@ -285,6 +360,7 @@ static cJSON *last_of(struct db *d, const char *subject, const char *type, int64
 {
     sqlite3_stmt *st = db_stmt(d, "SELECT id, ts, end_ts, value FROM entries WHERE "
                                   "subject_id = ? AND type = ? AND deleted = 0 AND ts <= ? "
+                                  "AND json_extract(value, '$.top_up') IS NOT 1 "
                                   "ORDER BY ts DESC, id DESC LIMIT 1");
     if (!st || !db_bind_text(st, 1, subject) || !db_bind_text(st, 2, type) ||
         !db_bind_int64(st, 3, now) || sqlite3_step(st) != SQLITE_ROW)
@@ -345,10 +421,12 @@ static void summary_get(struct request *r)
     struct totals day_totals;
     memset(&day_totals, 0, sizeof day_totals);
     sqlite3_stmt *st = items_query(d, r->session->family_id, s.subject_id, start, end, now);
+    int64_t breast_end = INT64_MIN / 2;
     while (st && sqlite3_step(st) == SQLITE_ROW) {
         struct item it;
         if (!item_read(st, &it, s.zone, now))
             continue; /* out of memory: this entry is left out rather than miscounted */
+        item_chain(&it, &breast_end);
         totals_add(&day_totals, &it, start, end);
         for (int i = 0; i < nh; i++) {
             totals_add(&hours[i].t, &it, hours[i].start, hours[i].end);
@@ -447,10 +525,12 @@ static void trends_get(struct request *r)
     }
     sqlite3_stmt *st =
         items_query(d, r->session->family_id, s.subject_id, td[0].start, td[n - 1].end, now);
+    int64_t breast_end = INT64_MIN / 2;
     while (st && sqlite3_step(st) == SQLITE_ROW) {
         struct item it;
         if (!item_read(st, &it, s.zone, now))
             continue;
+        item_chain(&it, &breast_end);
         for (int i = 0; i < n; i++) {
             if (it.end < td[i].start || it.ts >= td[i].end)
                 continue;
@@ -462,7 +542,8 @@ static void trends_get(struct request *r)
                 cJSON_AddItemToArray(pair, cJSON_CreateNumber(from / 60000.0));
                 cJSON_AddItemToArray(pair, cJSON_CreateNumber(to / 60000.0));
                 cJSON_AddItemToArray(td[i].sleeps, pair);
-            } else if (strcmp(it.type, "feed") == 0 && it.ts >= td[i].start) {
+            } else if (strcmp(it.type, "feed") == 0 && it.ts >= td[i].start && !it.continued &&
+                       !it.top_up) {
                 cJSON_AddItemToArray(td[i].feeds, cJSON_CreateNumber(from / 60000.0));
             }
         }

@@ -200,8 +200,8 @@ export function fmtUnit(value, unit, system) {
 // Intl names it in the language, so a form, a title and a chart agree
 // ("mL" in English, "ml" in French).
 const TYPED = {
-  metric: { ml: 'milliliter', g: 'kilogram', cm: 'centimeter', celsius: 'celsius' },
-  imperial: { ml: 'fluid-ounce', g: 'pound', cm: 'inch', celsius: 'fahrenheit' },
+  metric: { ml: 'milliliter', g: 'kilogram', cm: 'centimeter', celsius: 'celsius', s: 'minute' },
+  imperial: { ml: 'fluid-ounce', g: 'pound', cm: 'inch', celsius: 'fahrenheit', s: 'minute' },
 };
 const typedUnit = (unit, system) => TYPED[system === 'imperial' ? 'imperial' : 'metric'][unit] || null;
 // stored → typed, and back; with the decimals worth typing.
@@ -214,6 +214,7 @@ const CONVERT = {
   pound: [(v) => v / 453.59237, (v) => Math.round(v * 453.59237), 2],
   inch: [(v) => v / 2.54, (v) => Math.round(v * 2.54 * 10) / 10, 1],
   fahrenheit: [(v) => (v * 9) / 5 + 32, (v) => Math.round((((v - 32) * 5) / 9) * 10) / 10, 1],
+  minute: [(v) => v / 60, (v) => Math.round(v * 60), 1],
 };
 
 // The unit's short name as Intl writes it after a number ("kg", "mL", "°C").

@@ -13,15 +13,21 @@
 //   change, and its grid has one row per real hour of it;
 // - durations crossing a day's or an hour's edge are split at it; counts go
 //   to the day and hour an entry starts in;
-// - a running timer (by the catalogue) counts up to `now`, at most 48 hours.
+// - a running timer (by the catalogue) counts up to `now`, at most 48 hours;
+// - a feed is counted once: a nursing session (entries.js isSession) puts
+//   its time on each side in the day and hour it starts; a breast feed that
+//   starts within a minute of the end of the previous one continues it (a
+//   side switch logged as two entries), and a bottle given as a top-up
+//   (top_up) is part of the feed before it: neither counts as another feed.
 // The older field names the views read (sleep_min, breast_min, meds, and per
 // hour `hour`, `entries`, `sleep_min`) are kept alongside, made from these.
 import { dayKey, dayStart, dayEnd, addDays, minuteOfDay } from './time.js';
-import { isRunning, withDerived } from './entries.js';
+import { isRunning, withDerived, isSession, sides, BREAST } from './entries.js';
 
 const HOUR = 3600000;
 const MAX_RUN_MS = 48 * HOUR; // a forgotten timer cannot fill a month
 const MAX_HOURS = 26;
+const CONTINUE_MS = 60000; // a breast feed this soon after another continues it
 
 function live(entries, subjectId) {
   return entries.filter((e) => !e.deleted && (!subjectId || e.subject_id === subjectId));
@@ -43,6 +49,9 @@ function item(e, tz, now) {
   let end = running ? Math.min(now, e.ts + MAX_RUN_MS) : (e.end_ts ?? e.ts);
   if (end < e.ts) end = e.ts;
   return {
+    sides: isSession(value) ? sides(value, running, e.ts, end) : null,
+    top_up: value.top_up === true,
+    continued: false,
     entry: e,
     id: e.id,
     type: e.type,
@@ -61,11 +70,21 @@ function item(e, tz, now) {
 // The entries that can touch [from, to), oldest first, as the server selects
 // them (an entry without an end is taken as reaching `now`; the 48 h bound
 // is the longest an entry may last).
+// Breast feeds ending up to a minute before `from` come too, for the one
+// that may continue them (they add nothing to the window themselves).
 function items(entries, subjectId, from, to, tz, now) {
+  let breastEnd = -Infinity;
   return live(entries, subjectId)
-    .filter((e) => e.ts < to && (e.end_ts ?? now) >= from && e.ts >= from - MAX_RUN_MS)
+    .filter((e) => e.ts < to && (e.end_ts ?? now) >= from - CONTINUE_MS && e.ts >= from - MAX_RUN_MS)
     .sort(byStart)
-    .map((e) => item(e, tz, now));
+    .map((e) => {
+      const it = item(e, tz, now);
+      if (it.type === 'feed' && BREAST.includes(it.method)) {
+        it.continued = it.ts >= breastEnd && it.ts - breastEnd <= CONTINUE_MS;
+        breastEnd = Math.max(breastEnd, it.end);
+      }
+      return it;
+    });
 }
 
 export function emptyTotals() {
@@ -110,17 +129,23 @@ function totalsAdd(t, it, lo, hi) {
       else if (startsHere) t.naps += 1;
       return;
     }
-    case 'feed':
-      if (it.method === 'breast_left') t.breast_left_ms += inMs;
-      else if (it.method === 'breast_right') t.breast_right_ms += inMs;
-      else if (it.method === 'breast_both') t.breast_both_ms += inMs;
+    case 'feed': {
+      const side = it.sides
+        ? startsHere
+          ? it.sides
+          : [0, 0, 0]
+        : [0, 1, 2].map((i) => (it.method === BREAST[i] ? inMs : 0));
+      t.breast_left_ms += side[0];
+      t.breast_right_ms += side[1];
+      t.breast_both_ms += side[2];
       if (!startsHere) return;
-      t.feeds += 1;
+      if (!it.continued && !it.top_up) t.feeds += 1;
       if (it.method === 'bottle') {
         t.bottles += 1;
         t.bottle_ml += it.amount_ml;
       } else if (it.method === 'solids') t.solids += 1;
       return;
+    }
     case 'tummy_time':
       t.tummy_ms += inMs;
       return;
@@ -173,7 +198,7 @@ function abbr(ts, tz) {
 function last(entries, type, subjectId, tz, now) {
   let best = null;
   for (const e of live(entries, subjectId)) {
-    if (e.type === type && e.ts <= now && (!best || byStart(e, best) > 0)) best = e;
+    if (e.type === type && e.ts <= now && e.value?.top_up !== true && (!best || byStart(e, best) > 0)) best = e;
   }
   if (!best) return null;
   const it = item(best, tz, now);
@@ -260,7 +285,7 @@ export function trendsReport(entries, days, endKey, tz, { subjectId = null, now 
       const from = Math.max(it.ts, d.lo) - d.lo;
       const to = Math.min(it.end, d.hi) - d.lo;
       if (it.type === 'sleep' && to > from) d.sleeps.push([from / 60000, to / 60000]);
-      else if (it.type === 'feed' && it.ts >= d.lo) d.feeds.push(from / 60000);
+      else if (it.type === 'feed' && it.ts >= d.lo && !it.continued && !it.top_up) d.feeds.push(from / 60000);
     }
   }
   return {

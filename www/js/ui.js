@@ -143,6 +143,8 @@ const ICONS = {
   close: 'M18 6L6 18M6 6l12 12',
   swap: 'M7 16V4M7 4L3 8M7 4l4 4M17 8v12M17 20l4-4M17 20l-4-4',
   stop: 'M6 6h12v12H6z',
+  pause: 'M8 5v14M16 5v14',
+  play: 'M7 5l12 7-12 7z',
   cloud: 'M18 10h-1.3A8 8 0 109 20h9a5 5 0 000-10z',
   user: 'M20 21v-2a4 4 0 00-4-4H8a4 4 0 00-4 4v2M12 11a4 4 0 100-8 4 4 0 000 8z',
   share: 'M4 12v8a2 2 0 002 2h12a2 2 0 002-2v-8M16 6l-4-4-4 4M12 2v13',

@@ -4,10 +4,10 @@
 // the person's units and are stored metric. Viewers see it read-only.
 import { t, inputUnit, toInput, fromInput, fmtInput, fmtDateTime } from '../i18n.js';
 import { html, nothing, repeat, sheet, field } from '../ui.js';
-import { TYPES, TYPE_NAMES, cleanValue, validate } from '../entries.js';
+import { TYPES, TYPE_NAMES, cleanValue, validate, isSession } from '../entries.js';
 import { state, canWrite, tz } from '../state.js';
 import * as store from '../store.js';
-import { draft, save, remove } from '../actions.js';
+import { draft, save, remove, newSession, settled } from '../actions.js';
 import { typeIcon, typeName } from '../describe.js';
 
 export function toLocalInput(ts) {
@@ -162,7 +162,11 @@ export async function openEntryForm({ type, entry = null, preset = null }) {
       sh.redraw();
       return;
     }
-    const clean = cleanValue(type, value);
+    let clean = cleanValue(type, value);
+    // A breastfeed logged as running is a nursing session; one ended here
+    // keeps the time of the side it was on.
+    if (type === 'feed' && endTs === null && timer && !isSession(clean)) clean = newSession(clean, ts);
+    if (endTs !== null && isSession(clean)) clean = settled({ ts, value: clean }, endTs);
     const next = entry
       ? { ...entry, ts, end_ts: endTs, value: clean }
       : { ...draft(type, clean, { ts, end_ts: endTs }) };
@@ -186,7 +190,7 @@ export async function openEntryForm({ type, entry = null, preset = null }) {
   const actions =
     () => html`${isNew ? nothing : html`<button type="button" class="btn danger" @click=${del}>${t('delete')}</button>`}
     <button type="submit" class="btn primary">${isNew ? t('save') : t('save_changes')}</button>`;
-  const shown = () => def.fields.filter((f) => !f.when || f.when(value));
+  const shown = () => def.fields.filter((f) => f.kind !== 'hidden' && (!f.when || f.when(value)));
 
   const view = () => {
     const timer = def.timer(value);

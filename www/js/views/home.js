@@ -1,40 +1,58 @@
 // views/home.js — the screen for one person: running timers with a live
-// clock (switch side, stop), time since the last feed / diaper / sleep, the
+// clock (a breastfeed: its time on each side, switch side, pause, stop and
+// top up), time since the last feed / diaper / sleep and the last side, the
 // family's quick-log buttons (tap logs with the preset, long press opens the
 // full form), today's totals, and the install hint.
 import { t, has, fmtClock, fmtDuration, fmtUnit, fmtRelative } from '../i18n.js';
 import { html, nothing, paint, icon, press, latest } from '../ui.js';
 import { state, on, canWrite, tz } from '../state.js';
 import * as store from '../store.js';
-import { running, start, stop, switchSide, log } from '../actions.js';
+import { running, start, stop, switchSide, pauseFeed, log } from '../actions.js';
 import { openEntryForm, openTypePicker, lastBottle } from './form.js';
 import { title, typeIcon, buttonLabel } from '../describe.js';
-import { validate, cleanValue } from '../entries.js';
+import { validate, cleanValue, sides, isSession, BREAST } from '../entries.js';
 import { daySummary, todayKey, sinceLast } from '../summary.js';
 import { dayStart } from '../time.js';
 import { canInstall, install, needsIosInstructions } from '../pwa.js';
 
 // What a tap and a long press on a quick button do: each button's
 // description (aria-describedby) names one of these.
-const HINTS = { log: 'tap_to_log', start: 'tap_to_start', stop: 'tap_to_stop' };
+const HINTS = { log: 'tap_to_log', start: 'tap_to_start', stop: 'tap_to_stop', switch: 'tap_to_switch' };
 const groupName = (c) => (has(`cat.${c}`) ? t(`cat.${c}`) : has(`type.${c}`) ? t(`type.${c}`) : c);
 const isBottleWithoutAmount = (b) => b.type === 'feed' && b.value.method === 'bottle' && !b.value.amount_ml;
 
 export function mount(root, { action }) {
   let data = null; // what the last draw read: {timers, lasts, totals, key, now, bottleMl}
 
-  // The timer a timing button would stop, if one runs.
+  // The timer a timing button would stop, if one runs (a breastfeed: on
+  // that side, not paused).
   const activeFor = (b) =>
     data.timers.find(
       (e) =>
         e.type === b.type &&
-        (b.type !== 'feed' || e.value.method === b.value.method) &&
+        (b.type !== 'feed' || (e.value.method === b.value.method && !e.value.paused)) &&
         (b.type !== 'pump' || !b.value.side || e.value.side === b.value.side),
     );
+  const nursing = () => data.timers.find((e) => e.type === 'feed' && BREAST.includes(e.value.method));
+
+  // Stops a timer; a breastfeed offers a bottle to top it up.
+  const finish = (e) =>
+    e.type === 'feed'
+      ? stop(
+          e,
+          {},
+          {
+            then: {
+              action: t('top_up'),
+              onAction: () => openEntryForm({ type: 'feed', preset: { method: 'bottle', top_up: true } }),
+            },
+          },
+        )
+      : stop(e);
 
   async function tap(b, active) {
     if (b.timing) {
-      if (active) await stop(active);
+      if (active) await finish(active);
       else await start(b.type, { ...b.value });
       return;
     }
@@ -49,33 +67,53 @@ export function mount(root, { action }) {
     await log(b.type, cleanValue(b.type, value));
   }
 
-  const timerCard = (e) => html`<div class="card timer ${e.type}" data-timer=${e.id}>
+  // A breastfeed's clock is the time at the breast (pauses left out), with
+  // each side's below it.
+  const timerCard = (e) => {
+    const now = Date.now();
+    const nurse = e.type === 'feed' && BREAST.includes(e.value.method);
+    const paused = nurse && e.value.paused;
+    const v = isSession(e.value) ? e.value : { ...e.value, left_s: 0, right_s: 0, side_at: e.ts };
+    const [l, r, both] = nurse ? sides(v, true, e.ts, now) : [];
+    return html`<div class="card timer ${e.type}" data-timer=${e.id}>
     <span class="emoji" aria-hidden="true">${typeIcon(e.type)}</span>
-    <div class="what"><div><strong>${title(e)}</strong></div><div class="clock" role="timer" aria-live="off">${fmtClock(Date.now() - e.ts)}</div></div>
+    <div class="what"><div><strong>${title(e)}</strong>${paused ? html` <span class="badge">${t('rem.paused')}</span>` : nothing}</div><div class="clock" role="timer" aria-live="off">${fmtClock(nurse ? l + r + both : now - e.ts)}</div>
+    ${nurse ? html`<div class="muted sides">${t('sides', { l: fmtClock(l), r: fmtClock(r) })}</div>` : nothing}</div>
     ${
       canWrite()
         ? html`<div class="actions">
-      ${e.type === 'feed' ? html`<button class="btn" type="button" @click=${() => switchSide(e)}>${icon('swap')}${t('switch_side')}</button>` : nothing}
-      <button class="btn primary" type="button" aria-label="${t('stop')} ${title(e)}" @click=${() => stop(e)}>${icon('stop')}${t('stop')}</button>
+      ${nurse ? html`<button class="btn" type="button" @click=${() => switchSide(e)}>${icon('swap')}${t('switch_side')}</button><button class="btn" type="button" @click=${() => (paused ? switchSide(e, e.value.method.slice(7)) : pauseFeed(e))}>${icon(paused ? 'play' : 'pause')}${t(paused ? 'resume' : 'pause')}</button>` : nothing}
+      <button class="btn primary" type="button" aria-label="${t('stop')} ${title(e)}" @click=${() => finish(e)}>${icon('stop')}${t('stop')}</button>
     </div>`
         : nothing
     }
   </div>`;
+  };
 
   const since = (type, key) => {
     const s = data.lasts[type];
     const text = !s ? '—' : s.running ? t('now_running') : fmtDuration(s.ms);
-    return html`<div title=${s && !s.running ? fmtRelative(data.now - (s.entry.end_ts ?? s.entry.ts)) : ''}><small>${t(key)}</small><b>${text}</b></div>`;
+    return html`<div title=${s && !s.running ? fmtRelative(data.now - (s.entry.end_ts ?? s.entry.ts)) : ''}><small>${t(key)}</small><b>${text}</b>${
+      type === 'feed' && data.lastSide
+        ? html`<small class="side">${t('last_side', { side: t(`side.${data.lastSide}`) })}</small>`
+        : nothing
+    }</div>`;
   };
 
   const quickButton = (b) => {
     const active = b.timing ? activeFor(b) : null;
-    const hint = b.timing ? (active ? 'stop' : 'start') : 'log';
+    const side = b.type === 'feed' && /^breast_(left|right)$/.test(b.value.method) && b.value.method.slice(7);
+    const feeding = side && nursing();
+    const hint = b.timing ? (active ? 'stop' : feeding ? 'switch' : 'start') : 'log';
+    // The side to start on next: the other one than last time.
+    const next = side && !feeding && data.lastSide && data.lastSide !== side && data.lastSide !== 'both';
     const note = active
-      ? fmtClock(Date.now() - active.ts)
-      : isBottleWithoutAmount(b)
-        ? fmtUnit(data.bottleMl, 'ml', state.prefs.units)
-        : '';
+      ? fmtClock(Date.now() - (active.value.side_at ?? active.ts))
+      : next
+        ? t('next_side')
+        : isBottleWithoutAmount(b)
+          ? fmtUnit(data.bottleMl, 'ml', state.prefs.units)
+          : '';
     // The name is the visible text; what a tap and a long press do is the description.
     return html`<button class="qbtn ${b.type} ${active ? 'running' : ''}" type="button" aria-describedby="qhint-${hint}"
       aria-pressed=${b.timing ? String(!!active) : nothing} ${press(
@@ -148,14 +186,28 @@ export function mount(root, { action }) {
     const recent = await store.entriesSince(fid, dayStart(key, tz()) - 2 * 86400000);
     const timers = await running();
     const lasts = {};
-    for (const type of ['feed', 'diaper', 'sleep']) {
+    for (const type of ['diaper', 'sleep']) {
       const last = await store.latestOfType(fid, type, sid);
       lasts[type] = last ? sinceLast([last], type, now) : null;
     }
+    // A top-up is part of the feed before it; the last side is that of the
+    // last breastfeed.
+    const feeds = await store.listEntries(fid, { types: ['feed'], subjectId: sid, limit: 20 });
+    const lastFeed = feeds.find((e) => !e.value.top_up);
+    lasts.feed = lastFeed ? sinceLast([lastFeed], 'feed', now) : null;
+    const lastSide = feeds.find((e) => BREAST.includes(e.value.method))?.value.method.slice(7);
     const bottleMl = (state.config?.groups || []).some((g) => g.buttons.some(isBottleWithoutAmount))
       ? (await lastBottle()).amount_ml
       : null;
-    data = { timers, lasts, key, now, bottleMl, totals: daySummary(recent, key, tz(), { subjectId: sid, now }).totals };
+    data = {
+      timers,
+      lasts,
+      lastSide,
+      key,
+      now,
+      bottleMl,
+      totals: daySummary(recent, key, tz(), { subjectId: sid, now }).totals,
+    };
     show();
     // For tools/bench-pwa.mjs: the first moment the home screen can be used.
     if (state.subject && !performance.getEntriesByName('carelog:home-usable').length)
