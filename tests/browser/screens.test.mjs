@@ -354,3 +354,27 @@ test('a guest who joined by link says who they are, on arrival and later in the 
   await ctx.close();
   assert.deepEqual(errors, []);
 });
+
+test('time zone: searched in the server’s list of IANA zones, not typed free', async () => {
+  const server_zones = (await owner.client.ok('GET', '/api/v1/timezones')).timezones;
+  const { ctx, page, errors } = await signedInPage(browser, server.base, owner, { path: '/#/settings/people' });
+  const search = page.getByRole('searchbox', { name: 'Time zone' });
+  await search.fill('amster');
+  await page.getByRole('button', { name: /^Europe\/Amsterdam · / }).click();
+  await search.fill('new york');
+  const found = await page.locator('.zones button').allTextContents();
+  assert.deepEqual(
+    found.map((z) => z.split(' · ')[0]),
+    ['America/New York'],
+    'found by its words, from the server’s list',
+  );
+  assert.ok(server_zones.includes('America/New_York'));
+  await search.fill('');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await page.locator('#toast:not([hidden])', { hasText: 'Saved' }).waitFor();
+  const fam = await owner.client.ok('GET', `/api/v1/families/${owner.family.id}`);
+  assert.equal(fam.timezone, 'Europe/Amsterdam');
+  await owner.client.ok('PATCH', `/api/v1/families/${owner.family.id}`, { timezone: 'UTC' });
+  await ctx.close();
+  assert.deepEqual(errors, []);
+});

@@ -8,6 +8,7 @@ import { post, get, ApiError } from '../api.js';
 import { openFamily, chooseSubject, adoptSession, rename } from '../session.js';
 import { go } from '../router.js';
 import { subjectForm } from './settings.js';
+import { zonePicker } from '../zones.js';
 
 const colourOf = (s) => (/^#[0-9a-f]{6}$/i.test(s.colour || '') ? s.colour : null);
 
@@ -50,6 +51,7 @@ export function mount(root, { name }) {
     }
   }
 
+  const zone = state.me.user.guest ? null : zonePicker(Intl.DateTimeFormat().resolvedOptions().timeZone, () => show());
   const chosen = (current, item) => (current && current.id === item.id ? 'primary' : '');
 
   const families = () =>
@@ -91,7 +93,7 @@ export function mount(root, { name }) {
     <summary class="label">${t('new_family')}</summary>
     <form @submit=${newFamily}>
       ${field(t('family_name'), 'fam-name', html`<input id="fam-name" name="name" type="text" required autocomplete="off">`)}
-      ${field(t('timezone'), 'fam-zone', html`<input id="fam-zone" name="timezone" type="text" required value=${Intl.DateTimeFormat().resolvedOptions().timeZone}>`)}
+      ${zone('fam-zone')}
       <p class="error" role="alert" hidden></p>
       <button class="btn primary block" type="submit">${icon('plus')}${t('create')}</button>
     </form></details>`;

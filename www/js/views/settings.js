@@ -12,6 +12,7 @@ import * as store from '../store.js';
 import { openFamily, adoptSession } from '../session.js';
 import { go } from '../router.js';
 import { PERSON_COLOURS as COLOURS } from '../entries.js';
+import { zonePicker } from '../zones.js';
 
 function errText(err) {
   if (!(err instanceof ApiError)) return String(err);
@@ -147,6 +148,7 @@ export function mount(root, { params = [] } = {}) {
   let made = null; // the link just created: {url, label}
   let editing; // the person whose form is open; null: a new one
   const audit = { events: [], before: '', more: false, error: '' };
+  const zone = section === 'people' && isOwner() ? zonePicker(state.family.timezone, () => show()) : null;
 
   async function reloadFamily() {
     editing = undefined;
@@ -307,7 +309,7 @@ export function mount(root, { params = [] } = {}) {
     }
     return html`<form class="card" @submit=${saveFamily}><h2>${t('family')}</h2>
       ${field(t('family_name'), 'fam-name', html`<input id="fam-name" name="name" type="text" .value=${f.name} required>`)}
-      ${field(t('timezone'), 'fam-zone', html`<input id="fam-zone" name="timezone" type="text" .value=${f.timezone} required>`)}
+      ${zone('fam-zone')}
       <button class="btn" type="submit">${t('save_changes')}</button></form>`;
   };
 
