@@ -81,7 +81,7 @@ for (const theme of ['light', 'dark']) {
     await page.getByRole('heading', { name: 'New reminder' }).waitFor();
     await axe(page, 'reminders');
     await page.goto(`${server.base}/#/day`);
-    await page.getByRole('heading', { name: 'Hour by hour' }).waitFor();
+    await page.getByRole('heading', { name: 'What happened' }).waitFor();
     await axe(page, 'day');
     await ctx.close();
   });

@@ -40,7 +40,7 @@ const TYPES = [
 const SCREENS = [
   ['home', '#/home', '.qbtn'],
   ['timeline', '#/timeline', '.entry'],
-  ['day', '#/day', '.hours li'],
+  ['day', '#/day', '.daylog li'],
   ['trends', '#/trends', '.card:nth-of-type(6) svg.chart'],
   ['settings', '#/settings', 'main h1'],
   ['people', '#/settings/people', 'main form, main .list li'],

@@ -298,14 +298,46 @@ test('a message shown in one language goes when the language changes', async () 
   assert.deepEqual(errors, []);
 });
 
-test('day view: each hour label on one line ("12:00 AM", not "12:00" over "AM")', async () => {
+test('day view: a compact timeline, not 24 hour rows — what happened in order, quiet stretches as one line, the day at a glance', async () => {
+  const fam = await familyWithBaby(server.base);
+  const key = new Date(Date.now() - 86400000).toISOString().slice(0, 10);
+  const at = (hm) => Date.parse(`${key}T${hm}:00Z`);
+  const changes = [
+    ['feed', '08:00', null, { method: 'bottle', milk: 'formula', amount_ml: 120 }],
+    ['diaper', '08:30', null, { wet: true, dirty: false }],
+    ['sleep', '13:00', '14:00', { kind: 'nap' }],
+    ['diaper', '20:00', null, { wet: false, dirty: true }],
+  ].map(([type, ts, end, value], i) => ({
+    op: 'put',
+    id: `0190b000-0000-7000-8000-00000000000${i}`,
+    subject_id: fam.subject.id,
+    type,
+    ts: at(ts),
+    end_ts: end && at(end),
+    value,
+    created_at: at(ts),
+    updated_at: at(ts),
+  }));
+  await fam.client.ok('POST', `/api/v1/families/${fam.family.id}/sync`, { cursor: 0, changes });
   for (const width of [320, 390]) {
-    const { ctx, page, errors } = await signedInPage(browser, server.base, owner, {
-      path: '/#/day',
+    const { ctx, page, errors } = await signedInPage(browser, server.base, fam, {
+      path: `/#/day/${key}`,
       context: { viewport: { width, height: 800 } },
     });
-    await page.locator('.hours .h').first().waitFor();
-    const wrapped = await page.locator('.hours .h').evaluateAll((els) =>
+    await page.locator('.daylog button.pill').nth(3).waitFor();
+    const rows = await page
+      .locator('.daylog li')
+      .evaluateAll((els) =>
+        els.map((el) =>
+          el.classList.contains('gap') ? `… ${el.textContent.trim()}` : el.querySelector('.h').textContent,
+        ),
+      );
+    assert.deepEqual(
+      rows,
+      ['8:00 AM', '8:30 AM', '… 4 hr 30 min with nothing logged', '1:00 PM', '… 6 hr with nothing logged', '8:00 PM'],
+      `${width} px: the day's four entries and its two quiet stretches, in order`,
+    );
+    const wrapped = await page.locator('.daylog .h').evaluateAll((els) =>
       els
         .filter((el) => {
           const r = document.createRange();
@@ -314,7 +346,18 @@ test('day view: each hour label on one line ("12:00 AM", not "12:00" over "AM")'
         })
         .map((el) => el.textContent),
     );
-    assert.deepEqual(wrapped, [], `${width} px: hour labels on two lines`);
+    assert.deepEqual(wrapped, [], `${width} px: each time on one line`);
+    const strip = page.locator('svg.glance');
+    assert.deepEqual(
+      [
+        await strip.locator('rect.sleep').count(),
+        await strip.locator('circle.feed').count(),
+        await strip.locator('circle.diaper').count(),
+      ],
+      [1, 1, 2],
+      'the day at a glance: the nap, the bottle, the two diapers',
+    );
+    assert.match(await strip.getAttribute('aria-label'), /sleep 1 hr, feeds 1, diapers 2/);
     await ctx.close();
     assert.deepEqual(errors, []);
   }
@@ -375,6 +418,47 @@ test('time zone: searched in the server’s list of IANA zones, not typed free',
   const fam = await owner.client.ok('GET', `/api/v1/families/${owner.family.id}`);
   assert.equal(fam.timezone, 'Europe/Amsterdam');
   await owner.client.ok('PATCH', `/api/v1/families/${owner.family.id}`, { timezone: 'UTC' });
+  await ctx.close();
+  assert.deepEqual(errors, []);
+});
+
+test('home: the last 24 hours at a glance — sleep, feeds and diapers on one strip', async () => {
+  const fam = await familyWithBaby(server.base);
+  const now = Date.now();
+  const H = 3600000;
+  const changes = [
+    ['sleep', -5 * H, -3 * H, { kind: 'nap' }],
+    ['sleep', -26 * H, -23 * H, { kind: 'night' }], // began before the 24 h: its last hour shows
+    ['feed', -1 * H, null, { method: 'bottle', milk: 'formula', amount_ml: 90 }],
+    ['feed', -30 * H, null, { method: 'bottle', milk: 'formula', amount_ml: 90 }], // too old
+    ['diaper', -2 * H, null, { wet: true, dirty: false }],
+  ].map(([type, ts, end, value], i) => ({
+    op: 'put',
+    id: `0190c000-0000-7000-8000-00000000000${i}`,
+    subject_id: fam.subject.id,
+    type,
+    ts: Math.round(now + ts),
+    end_ts: end && Math.round(now + end),
+    value,
+    created_at: now,
+    updated_at: now,
+  }));
+  await fam.client.ok('POST', `/api/v1/families/${fam.family.id}/sync`, { cursor: 0, changes });
+  const { ctx, page, errors } = await signedInPage(browser, server.base, fam);
+  const strip = page.locator('main svg.glance');
+  await strip.locator('circle.feed').waitFor();
+  assert.deepEqual(
+    [
+      await strip.locator('rect.sleep').count(),
+      await strip.locator('circle.feed').count(),
+      await strip.locator('circle.diaper').count(),
+    ],
+    [2, 1, 1],
+  );
+  assert.match(
+    await strip.getAttribute('aria-label'),
+    /^The last 24 hours: sleep (3 hr|2 hr 59 min), feeds 1, diapers 1$/,
+  );
   await ctx.close();
   assert.deepEqual(errors, []);
 });

@@ -113,6 +113,9 @@ export function fmtTime(ts, tz) {
 export function fmtDate(ts, tz, style = 'medium') {
   return fmt('dt', { dateStyle: style, timeZone: tz }).format(ts);
 }
+export function fmtHour(ts, tz) {
+  return fmt('dt', { hour: 'numeric', timeZone: tz }).format(ts);
+}
 export function fmtDateTime(ts, tz) {
   return fmt('dt', { dateStyle: 'medium', timeStyle: 'short', timeZone: tz }).format(ts);
 }

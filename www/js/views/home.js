@@ -2,7 +2,8 @@
 // clock (a breastfeed: its time on each side, switch side, pause, stop and
 // top up), time since the last feed / diaper / sleep and the last side, the
 // family's quick-log buttons (tap logs with the preset, long press opens the
-// full form), today's totals, and the install hint.
+// full form), the last 24 hours at a glance, today's totals and the
+// install hint.
 import { t, has, fmtClock, fmtDuration, fmtUnit, fmtRelative } from '../i18n.js';
 import { html, nothing, paint, icon, press, latest } from '../ui.js';
 import { state, on, canWrite, tz } from '../state.js';
@@ -14,6 +15,7 @@ import { validate, cleanValue, sides, isSession, BREAST } from '../entries.js';
 import { daySummary, todayKey, sinceLast } from '../summary.js';
 import { dayStart } from '../time.js';
 import { canInstall, install, needsIosInstructions } from '../pwa.js';
+import { glance } from '../glance.js';
 
 // What a tap and a long press on a quick button do: each button's
 // description (aria-describedby) names one of these.
@@ -170,6 +172,7 @@ export function mount(root, { action }) {
       <section class="since" aria-label=${t('time_since')}>${since('feed', 'since_feed')}${since('diaper', 'since_diaper')}${since('sleep', 'since_sleep')}</section>
       ${logging() ? quickButtons() : nothing}
       ${logging() ? html`<div class="fab-row"><button class="btn" type="button" @click=${openTypePicker}>${icon('plus')}${t('log_other')}</button></div>` : nothing}
+      <section class="card"><h2>${t('last_24h')}</h2>${glance(data.mine, data.now - 86400000, data.now, tz(), { label: t('last_24h'), now: data.now })}</section>
       ${totalsCard()}
       ${installCard()}`
         : nothing
@@ -203,6 +206,7 @@ export function mount(root, { action }) {
       timers,
       lasts,
       lastSide,
+      mine: recent.filter((e) => e.subject_id === sid),
       key,
       now,
       bottleMl,
