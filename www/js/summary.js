@@ -19,8 +19,6 @@
 //   starts within a minute of the end of the previous one continues it (a
 //   side switch logged as two entries), and a bottle given as a top-up
 //   (top_up) is part of the feed before it: neither counts as another feed.
-// The older field names the views read (sleep_min, breast_min, meds, and per
-// hour `hour`, `entries`, `sleep_min`) are kept alongside, made from these.
 import { dayKey, dayStart, dayEnd, addDays, minuteOfDay } from './time.js';
 import { isRunning, withDerived, isSession, sides, BREAST } from './entries.js';
 
@@ -52,7 +50,6 @@ function item(e, tz, now) {
     sides: isSession(value) ? sides(value, running, e.ts, end) : null,
     top_up: value.top_up === true,
     continued: false,
-    entry: e,
     id: e.id,
     type: e.type,
     ts: e.ts,
@@ -164,15 +161,6 @@ function totalsAdd(t, it, lo, hi) {
   }
 }
 
-// The older names the views read, made from the figures above.
-function withViewTotals(t) {
-  return Object.assign(t, {
-    sleep_min: Math.round(t.sleep_ms / 60000),
-    breast_min: Math.round((t.breast_left_ms + t.breast_right_ms + t.breast_both_ms) / 60000),
-    meds: t.medications,
-  });
-}
-
 const pad = (n) => String(n).padStart(2, '0');
 function hourLabel(ts, tz) {
   const m = minuteOfDay(ts, tz);
@@ -214,7 +202,7 @@ function last(entries, type, subjectId, tz, now) {
   };
 }
 
-// One day as GET /summary?date=key gives it (plus the views' older names):
+// One day as GET /summary?date=key gives it:
 // {date, timezone, subject_id, day_start, day_end, hours_in_day, now,
 //  totals, last: {feed, diaper, sleep}, hours: [{label, abbr, start, end,
 //  sleep_ms, feeds, bottle_ml, breast_ms, wet, dirty, events}]}.
@@ -224,7 +212,7 @@ export function daySummary(entries, key, tz, { subjectId = null, now = Date.now(
   const totals = emptyTotals();
   const rows = [];
   for (let h = lo; h < hi && rows.length < MAX_HOURS; h += HOUR) {
-    rows.push({ start: h, end: Math.min(h + HOUR, hi), t: emptyTotals(), events: [], entries: [] });
+    rows.push({ start: h, end: Math.min(h + HOUR, hi), t: emptyTotals(), events: [] });
   }
   for (const it of items(entries, subjectId, lo, hi, tz, now)) {
     totalsAdd(totals, it, lo, hi);
@@ -232,11 +220,10 @@ export function daySummary(entries, key, tz, { subjectId = null, now = Date.now(
       totalsAdd(r.t, it, r.start, r.end);
       if (it.ts >= r.start && it.ts < r.end) {
         r.events.push({ id: it.id, type: it.type, ts: it.ts });
-        r.entries.push(it.entry);
       }
     }
   }
-  const hours = rows.map((r, i) => ({
+  const hours = rows.map((r) => ({
     label: hourLabel(r.start, tz),
     abbr: abbr(r.start, tz),
     start: r.start,
@@ -248,9 +235,6 @@ export function daySummary(entries, key, tz, { subjectId = null, now = Date.now(
     wet: r.t.wet,
     dirty: r.t.dirty,
     events: r.events,
-    hour: i,
-    entries: r.entries,
-    sleep_min: Math.round(r.t.sleep_ms / 60000),
   }));
   return {
     date: key,
@@ -260,7 +244,7 @@ export function daySummary(entries, key, tz, { subjectId = null, now = Date.now(
     day_end: hi,
     hours_in_day: (hi - lo) / HOUR,
     now,
-    totals: withViewTotals(totals),
+    totals,
     last: Object.fromEntries(['feed', 'diaper', 'sleep'].map((ty) => [ty, last(entries, ty, subjectId, tz, now)])),
     hours,
   };
@@ -293,7 +277,7 @@ export function trendsReport(entries, days, endKey, tz, { subjectId = null, now 
     subject_id: subjectId,
     now,
     days: out.map((d) => ({
-      ...withViewTotals(d.t),
+      ...d.t,
       date: d.date,
       day_start: d.lo,
       minutes_in_day: (d.hi - d.lo) / 60000,
@@ -359,21 +343,6 @@ function pendingIn(entries, subjectId, lo, hi) {
   );
 }
 
-// Adds the views' older per-hour names to a day from the server, matching
-// its events with the local entries where there are any.
-function withViewHours(s, entries) {
-  const byId = new Map(entries.map((e) => [e.id, e]));
-  withViewTotals(s.totals);
-  s.hours.forEach((h, i) => {
-    Object.assign(h, {
-      hour: i,
-      sleep_min: Math.round(h.sleep_ms / 60000),
-      entries: h.events.map((ev) => byId.get(ev.id) || ev),
-    });
-  });
-  return s;
-}
-
 // A day's summary from the server (GET /summary) when online and nothing of
 // the day waits in the outbox, else computed here from the local copy; the
 // same shape either way, with `source`: 'server' or 'local'. `get` is
@@ -394,7 +363,7 @@ export async function summaryFor({
   const q = `date=${key}${subjectId ? `&subject=${encodeURIComponent(subjectId)}` : ''}`;
   try {
     const s = await get(`/families/${encodeURIComponent(familyId)}/summary?${q}`);
-    return { ...withViewHours(s, entries), source: 'server' };
+    return { ...s, source: 'server' };
   } catch {
     return local();
   }
@@ -419,7 +388,6 @@ export async function trendsFor({
   const q = `days=${days}&end=${endKey}${subjectId ? `&subject=${encodeURIComponent(subjectId)}` : ''}`;
   try {
     const r = await get(`/families/${encodeURIComponent(familyId)}/trends?${q}`);
-    r.days.forEach(withViewTotals);
     return { ...r, source: 'server' };
   } catch {
     return local();

@@ -39,7 +39,8 @@ export function mount(root, { params }) {
   const view = (s, list) => {
     const tt = s.totals;
     const u = state.prefs.units;
-    const events = s.hours.flatMap((h) => h.entries);
+    const byId = new Map(list.map((e) => [e.id, e]));
+    const events = s.hours.flatMap((h) => h.events.map((ev) => byId.get(ev.id) || ev));
     return html`<div class="daynav">
       <a class="icon-btn" href="#/day/${addDays(key, -1)}" aria-label=${t('previous_day')}>${icon('back')}</a>
       <h1>${fmtWeekday(s.day_start + 12 * 3600000, tz())}</h1>

@@ -139,7 +139,7 @@ export function mount(root, { action }) {
       <div class="totals">
         <div><b>${tt.feeds}</b><small>${t('feeds')}</small></div>
         <div><b>${fmtUnit(tt.bottle_ml, 'ml', u)}</b><small>${t('bottles')}</small></div>
-        <div><b>${fmtDuration(tt.sleep_min * 60000)}</b><small>${t('sleep_total')}</small></div>
+        <div><b>${fmtDuration(tt.sleep_ms)}</b><small>${t('sleep_total')}</small></div>
         <div><b>${tt.wet} / ${tt.dirty}</b><small>${t('wet_dirty')}</small></div>
       </div></section>`;
   };
