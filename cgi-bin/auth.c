@@ -44,14 +44,23 @@ static const struct route routes[] = {
 
 static const char *const locales[] = {"en", "he", "fr", NULL};
 
+/* The units a member reads and types in, per dimension (storage is metric):
+ * users.unit_<name>, NULL until chosen. */
+#define UNIT_DIMS 4
+static const char *const unit_dims[UNIT_DIMS] = {"volume", "weight", "length", "temperature"};
+static const char *const unit_choices[UNIT_DIMS][3] = {
+    {"ml", "fl_oz", NULL}, {"kg", "lb", NULL}, {"cm", "in", NULL}, {"c", "f", NULL}};
+
 /* ---------- shared pieces ---------- */
 
-/* {id,email,name,is_admin,locale,guest} for an account, or null. */
+/* {id,email,name,is_admin,locale,guest,has_password,units} for an account,
+ * or null. */
 static cJSON *user_json(struct db *d, const char *user_id)
 {
     sqlite3_stmt *st =
         db_stmt(d, "SELECT id, email, name, is_admin, CASE WHEN locale_chosen THEN locale END, "
-                   "password_hash IS NOT NULL FROM users WHERE id = ?");
+                   "password_hash IS NOT NULL, unit_volume, unit_weight, unit_length, "
+                   "unit_temperature FROM users WHERE id = ?");
     if (!st || !db_bind_text(st, 1, user_id) || sqlite3_step(st) != SQLITE_ROW)
         return NULL;
     cJSON *u = cJSON_CreateObject();
@@ -65,6 +74,9 @@ static cJSON *user_json(struct db *d, const char *user_id)
         cJSON_AddStringToObject(u, "locale", db_col_text(st, 4));
     cJSON_AddBoolToObject(u, "guest", false);
     cJSON_AddBoolToObject(u, "has_password", sqlite3_column_int(st, 5) == 1);
+    cJSON *units = cJSON_AddObjectToObject(u, "units");
+    for (int i = 0; i < UNIT_DIMS; i++)
+        json_col_text(units, unit_dims[i], st, 6 + i);
     sqlite3_reset(st);
     return u;
 }
@@ -524,6 +536,15 @@ static void me_patch(struct request *r)
     bool has_password =
         v_string(&v, "password", 0, PASSWORD_MIN_CHARS, PASSWORD_MAX_CHARS, &password);
     v_string(&v, "current_password", 0, 1, PASSWORD_MAX_CHARS, &current);
+    const cJSON *units = NULL;
+    const char *unit[UNIT_DIMS] = {NULL};
+    if (v_object(&v, "units", 0, &units)) {
+        struct vobj uv;
+        v_init_nested(&uv, &v, units, "units");
+        for (int i = 0; i < UNIT_DIMS; i++)
+            v_enum(&uv, unit_dims[i], 0, unit_choices[i], &unit[i]);
+        v_finish(&uv);
+    }
     if (!v_finish(&v)) {
         v_reply(r, &v);
         return;
@@ -559,13 +580,19 @@ static void me_patch(struct request *r)
         db_stmt(d, "UPDATE users SET name = coalesce(?1, name), locale = coalesce(?2, locale), "
                    "locale_chosen = locale_chosen OR ?2 IS NOT NULL, "
                    "email = coalesce(?3, email), password_hash = coalesce(?4, password_hash), "
+                   "unit_volume = coalesce(?7, unit_volume), unit_weight = coalesce(?8, "
+                   "unit_weight), unit_length = coalesce(?9, unit_length), unit_temperature = "
+                   "coalesce(?10, unit_temperature), "
                    "updated_at = ?5 WHERE id = ?6 AND (?3 IS NULL OR NOT EXISTS "
                    "(SELECT 1 FROM users WHERE email = ?3 AND id <> ?6))");
-    if (!st || !db_bind_text(st, 1, has_name ? name : NULL) ||
-        !db_bind_text(st, 2, has_locale ? locale : NULL) ||
-        !db_bind_text(st, 3, has_email ? email : NULL) ||
-        !db_bind_text(st, 4, has_password ? new_hash : NULL) || !db_bind_int64(st, 5, now_ms()) ||
-        !db_bind_text(st, 6, uid) || !db_step_done(d, st)) {
+    bool bound = st && db_bind_text(st, 1, has_name ? name : NULL) &&
+                 db_bind_text(st, 2, has_locale ? locale : NULL) &&
+                 db_bind_text(st, 3, has_email ? email : NULL) &&
+                 db_bind_text(st, 4, has_password ? new_hash : NULL) &&
+                 db_bind_int64(st, 5, now_ms()) && db_bind_text(st, 6, uid);
+    for (int i = 0; i < UNIT_DIMS && bound; i++)
+        bound = db_bind_text(st, 7 + i, unit[i]);
+    if (!bound || !db_step_done(d, st)) {
         db_rollback(d);
         resp_internal(r);
         return;

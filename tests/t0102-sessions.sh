@@ -56,6 +56,23 @@ is "$STATUS" 200 "the new password works"
 AS=ana req PATCH /api/v1/auth/me '{"locale":"de"}'
 is "$(jbody .error.fields.locale)" "must be one of: en, he, fr" "unknown locale refused"
 
+# Units: each dimension on its own, kept in the account (storage stays metric).
+AS=ana req GET /api/v1/auth/me
+is "$(jq -c '.user.units' "$T_DIR/body")" '{"volume":null,"weight":null,"length":null,"temperature":null}' \
+    "units not chosen yet: the app follows its own default"
+AS=ana req PATCH /api/v1/auth/me '{"units":{"volume":"fl_oz","weight":"lb"}}'
+is "$STATUS $(jq -c '.user.units' "$T_DIR/body")" '200 {"volume":"fl_oz","weight":"lb","length":null,"temperature":null}' \
+    "volume in fl oz and weight in lb, length and temperature left alone"
+AS=ana req PATCH /api/v1/auth/me '{"units":{"temperature":"f","length":"cm"}}'
+AS=ana req GET /api/v1/auth/me
+is "$(jq -c '.user.units' "$T_DIR/body")" '{"volume":"fl_oz","weight":"lb","length":"cm","temperature":"f"}' \
+    "…the account keeps each choice"
+AS=ana req PATCH /api/v1/auth/me '{"units":{"volume":"cups","speed":"mph"}}'
+is "$STATUS $(jq -c '.error.fields | keys' "$T_DIR/body")" '400 ["units.speed","units.volume"]' \
+    "an unknown unit or dimension is refused, by name"
+AS=ana req PATCH /api/v1/auth/me '{"units":"imperial"}'
+is "$(jbody .error.fields.units)" "must be an object" "units is an object of dimensions"
+
 # Sliding expiry: renewed (new cookie, later expiry) only when the last
 # renewal is over an hour old.
 AS=ana req GET /api/v1/auth/me

@@ -3,7 +3,7 @@
 // the family and person chosen. Views and app.js call it; it moves between
 // screens only through router.js.
 import { state, emit, savePrefs } from './state.js';
-import { setLang, getLang, browserLang } from './i18n.js';
+import { setLang, getLang, browserLang, unitsOf } from './i18n.js';
 import { get, patch, setCsrf, familyPath, ApiError } from './api.js';
 import * as store from './store.js';
 import * as sync from './sync.js';
@@ -13,6 +13,9 @@ import { DEFAULT_CONFIG } from './entries.js';
 // ---- session ----
 export async function adoptSession(me, { fromCache = false } = {}) {
   state.me = me;
+  // The units the account chose are this member's on every device.
+  const units = Object.entries(me.user?.units || {}).filter(([, v]) => v);
+  if (units.length) savePrefs({ units: { ...unitsOf(state.prefs.units), ...Object.fromEntries(units) } });
   state.families = (me.families || []).filter((f) => !f.archived);
   setCsrf(me.csrf_token, me.user?.id);
   if (!fromCache) {

@@ -2,7 +2,7 @@
 // entries get sensible defaults (now, the last bottle amount, the last side
 // used), timer types get an end time or "still running", numbers show in
 // the person's units and are stored metric. Viewers see it read-only.
-import { t, inputUnit, toInput, fromInput, fmtInput, fmtDateTime } from '../i18n.js';
+import { t, inputUnit, toInput, fromInput, fmtInput, fmtDateTime, lbOz, gFromLbOz, unitsOf } from '../i18n.js';
 import { html, nothing, repeat, sheet, field } from '../ui.js';
 import { TYPES, TYPE_NAMES, cleanValue, validate, isSession } from '../entries.js';
 import { state, canWrite, tz } from '../state.js';
@@ -124,6 +124,24 @@ export async function openEntryForm({ type, entry = null, preset = null }) {
           html`<button type="button" aria-pressed=${String(Number(v) === n)} ?disabled=${!writable} @click=${() => set(f.key, n)}>${n}</button>`,
       )}</div></fieldset>`;
     }
+    const hint = ranged(f) && !error ? t('range_hint', range(f)) : '';
+    // A weight in pounds is typed as pounds and ounces.
+    if (f.unit === 'g' && unitsOf(units).weight === 'lb') {
+      const [lb, oz] = v === undefined || v === '' ? ['', ''] : typeof v === 'number' ? lbOz(v) : [v, ''];
+      const typed = () => {
+        const [a, b] = [`#${id}`, `#${id}-oz`].map((q) => sh.el.querySelector(q).value.trim());
+        const n = gFromLbOz(a, b);
+        set(f.key, a === '' && b === '' ? '' : Number.isFinite(n) ? n : `${a} ${b}`, false);
+      };
+      const box = (key, val, u, name) =>
+        html`<input id=${key} type="number" inputmode="decimal" step="any" ?disabled=${!writable} aria-invalid=${invalid} aria-label="${lab}: ${name}" aria-describedby=${error ? `${id}-err` : `${id}-hint`} .value=${String(val)} @input=${typed}><span aria-hidden="true">${u}</span>`;
+      return field(
+        `${lab} (${inputUnit('g', units)})`,
+        id,
+        html`<div class="with-unit">${box(id, lb, 'lb', t('weight_lb'))}${box(`${id}-oz`, oz, 'oz', t('weight_oz'))}</div>`,
+        { error, hint },
+      );
+    }
     if (f.kind === 'number') {
       const unit = f.unit ? inputUnit(f.unit, units) : '';
       const described = error ? `${id}-err` : ranged(f) ? `${id}-hint` : nothing;
@@ -134,7 +152,7 @@ export async function openEntryForm({ type, entry = null, preset = null }) {
         unit ? `${lab} (${unit})` : lab,
         id,
         unit ? html`<div class="with-unit">${control}<span aria-hidden="true">${unit}</span></div>` : control,
-        { error, hint: ranged(f) && !error ? t('range_hint', range(f)) : '' },
+        { error, hint },
       );
     }
     const text = (ev) => set(f.key, ev.target.value, false);

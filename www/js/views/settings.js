@@ -4,7 +4,19 @@
 // the audit log), units and language (and the theme), data export; and the
 // ways to reminders, quick buttons and the account, which are screens of
 // their own. Non-owners see the lists without the controls.
-import { t, fmtDateTime, fmtDate, fmtRelative, setLang, getLang, LANGS } from '../i18n.js';
+import {
+  t,
+  fmtDateTime,
+  fmtDate,
+  fmtRelative,
+  setLang,
+  getLang,
+  LANGS,
+  unitsOf,
+  unitSymbol,
+  METRIC,
+  IMPERIAL,
+} from '../i18n.js';
 import { html, nothing, paint, field, icon, toast, hideToast, confirmSheet, showError, backTo } from '../ui.js';
 import { state, on, isOwner, canWrite, tz, savePrefs, applyTheme } from '../state.js';
 import { get, post, patch, del, familyPath, ApiError } from '../api.js';
@@ -100,8 +112,27 @@ function seg(labelKey, values, current, onPick, nameOf) {
     )}</div></div>`;
 }
 
-// Language (saved to the account too), units and theme (this device).
+// How a unit choice reads: as Intl writes the unit in the language.
+const UNIT_NAMES = {
+  ml: 'milliliter',
+  fl_oz: 'fluid-ounce',
+  kg: 'kilogram',
+  lb: 'pound',
+  cm: 'centimeter',
+  in: 'inch',
+  c: 'celsius',
+  f: 'fahrenheit',
+};
+
+// Language and units (saved to the account too), and the theme (this device).
 function unitsSection(redraw) {
+  const units = unitsOf(state.prefs.units);
+  const setUnits = (ch) => {
+    savePrefs({ units: { ...units, ...ch } });
+    if (!state.me.user.guest) patch('/auth/me', { units: ch }).catch(() => {});
+    redraw();
+  };
+  const same = (a) => Object.keys(a).every((k) => a[k] === units[k]);
   async function pickLang(l) {
     savePrefs({ lang: l });
     await setLang(l);
@@ -114,12 +145,18 @@ function unitsSection(redraw) {
     ${seg(
       'units',
       ['metric', 'imperial'],
-      state.prefs.units,
-      (u) => {
-        savePrefs({ units: u });
-        redraw();
-      },
+      same(METRIC) ? 'metric' : same(IMPERIAL) ? 'imperial' : '',
+      (u) => setUnits(u === 'metric' ? METRIC : IMPERIAL),
       (u) => t(`units.${u}`),
+    )}
+    ${Object.keys(METRIC).map((d) =>
+      seg(
+        `unit_${d}`,
+        [METRIC[d], IMPERIAL[d]],
+        units[d],
+        (v) => setUnits({ [d]: v }),
+        (v) => (v === 'lb' ? `${unitSymbol('pound')} + ${unitSymbol('ounce')}` : unitSymbol(UNIT_NAMES[v])),
+      ),
     )}
     ${seg(
       'theme',
@@ -392,7 +429,8 @@ export function mount(root, { params = [] } = {}) {
 
   // The whole log as a file (the server's export; a plain link, so the
   // browser downloads it with the session cookie).
-  const exportCard = () => html`<section class="card"><p class="muted">${t('export_help')}</p>
+  const exportCard =
+    () => html`<section class="card"><p class="muted">${t('export_help')}</p><p class="muted">${t('export_units')}</p>
     <div class="row">
       <a class="btn" href="/api/v1${familyPath(fid, '/export?format=csv')}" download="carelog.csv">${icon('download')}CSV</a>
       <a class="btn" href="/api/v1${familyPath(fid, '/export?format=json')}" download="carelog.json">${icon('download')}JSON</a>

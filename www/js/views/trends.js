@@ -3,7 +3,7 @@
 // (weight and length) against the WHO percentile curves for age and sex.
 // The figures are the server's (GET /trends) when online and nothing of the
 // period waits to sync, else the same figures from the local copy.
-import { t, fmtShortDay, fmtNumber, fmtHours, fmtUnit } from '../i18n.js';
+import { t, fmtShortDay, fmtNumber, fmtHours, toInput, fmtTyped, inputUnit, unitsOf } from '../i18n.js';
 import { html, nothing, paint, latest } from '../ui.js';
 import { state, on, tz } from '../state.js';
 import { get } from '../api.js';
@@ -30,14 +30,22 @@ async function growth() {
   const birth = Date.parse(`${subj.birth_date}T00:00:00Z`);
   const list = await store.listEntries(state.family.id, { types: ['growth'], subjectId: subj.id, limit: 500 });
   const ageDays = (e) => Math.max(0, Math.round((e.ts - birth) / 86400000));
-  const weights = list.filter((e) => e.value.weight_g).map((e) => [ageDays(e), e.value.weight_g / 1000]);
-  const lengths = list.filter((e) => e.value.length_cm).map((e) => [ageDays(e), e.value.length_cm]);
+  // In the member's units: the WHO curves (kg, cm) scaled alike.
+  const u = state.prefs.units;
+  const kg = unitsOf(u).weight === 'lb' ? 1 / 0.45359237 : 1;
+  const cm = unitsOf(u).length === 'in' ? 1 / 2.54 : 1;
+  const scaled = (c, k) =>
+    Object.fromEntries(Object.entries(c).map(([p, v]) => [p, p === 'days' ? v : v.map((x) => x * k)]));
+  const weights = list.filter((e) => e.value.weight_g).map((e) => [ageDays(e), (e.value.weight_g / 1000) * kg]);
+  const lengths = list.filter((e) => e.value.length_cm).map((e) => [ageDays(e), e.value.length_cm * cm]);
+  const wTitle = t('weight_for_age', { unit: inputUnit('g', u) });
+  const lTitle = t('length_for_age', { unit: inputUnit('cm', u) });
   const ageLabel = (n, unit) => t(unit === 'weeks' ? 'age_weeks' : 'age_months', { n });
   return card(
     'chart_growth',
     html`
-    <h3>${t('weight_for_age')}</h3>${growthChart(data.weight_kg[subj.sex], weights, { ariaLabel: t('weight_for_age'), ageLabel })}
-    <h3>${t('length_for_age')}</h3>${growthChart(data.length_cm[subj.sex], lengths, { ariaLabel: t('length_for_age'), ageLabel })}
+    <h3>${wTitle}</h3>${growthChart(scaled(data.weight_kg[subj.sex], kg), weights, { ariaLabel: wTitle, ageLabel })}
+    <h3>${lTitle}</h3>${growthChart(scaled(data.length_cm[subj.sex], cm), lengths, { ariaLabel: lTitle, ageLabel })}
     <p class="legend">${legendItem('pt', subj.name)}<span class="muted">${t('who_curves')}</span></p>`,
   );
 }
@@ -100,8 +108,8 @@ export function mount(root) {
       ${card(
         'chart_ml',
         barChart(
-          series.map((d) => d.bottle_ml),
-          { labels, cls: 'feed', format: (v) => fmtUnit(v, 'ml', u), integer: true, ariaLabel: t('chart_ml') },
+          series.map((d) => toInput(d.bottle_ml, 'ml', u)),
+          { labels, cls: 'feed', format: (v) => fmtTyped(v, 'ml', u), integer: true, ariaLabel: t('chart_ml') },
         ),
       )}
       ${card(
