@@ -132,8 +132,7 @@ $(OUT)/fuzz/%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(LIB)
 # and version are generated from the files in www/.
 # lit-html: its ES module build, only the files the app imports (each keeps
 # its relative imports, so the layout under www/vendor/lit-html is npm's).
-LIT_HTML   := lit-html.js directive.js directive-helpers.js directives/keyed.js directives/live.js \
-              directives/repeat.js
+LIT_HTML   := lit-html.js directive.js directive-helpers.js directives/repeat.js
 WWW_VENDOR := www/vendor/idb.js $(LIT_HTML:%=www/vendor/lit-html/%)
 www-vendor: $(WWW_VENDOR)
 www/vendor/idb.js: node_modules/.package-lock.json

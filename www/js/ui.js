@@ -1,17 +1,30 @@
 // ui.js — what the views share: lit-html's templates (html, svg, paint) and
-// directives (keyed, live, repeat); two directives of our own (press: tap
-// and long press; css: style properties through the CSSOM, as the CSP
-// forbids style attributes); labelled fields, icons, toasts with an action,
-// bottom sheets on <dialog>, confirmation.
+// repeat directive; directives of our own (press: tap and long press; css:
+// style properties through the CSSOM, as the CSP forbids style attributes;
+// live and keyed); labelled fields, icons, toasts with an action, bottom
+// sheets on <dialog>, confirmation.
 // Templates escape every value, so data never becomes markup.
-import { html, svg, nothing, render as paint } from '../vendor/lit-html/lit-html.js';
+import { html, svg, nothing, noChange, render as paint } from '../vendor/lit-html/lit-html.js';
 import { Directive, directive } from '../vendor/lit-html/directive.js';
-import { keyed } from '../vendor/lit-html/directives/keyed.js';
-import { live } from '../vendor/lit-html/directives/live.js';
 import { repeat } from '../vendor/lit-html/directives/repeat.js';
 import { t } from './i18n.js';
 
-export { html, svg, nothing, paint, keyed, live, repeat };
+export { html, svg, nothing, paint, repeat };
+
+// .checked=${live(x)}: set whenever the element's own value differs (lit
+// compares with what it set last; a person may have changed it since).
+class Live extends Directive {
+  render(v) {
+    return v;
+  }
+  update(part, [v]) {
+    if (part.element[part.name] !== v) part.element[part.name] = v;
+    return noChange;
+  }
+}
+export const live = directive(Live);
+// keyed(key, template): new elements whenever the key changes.
+export const keyed = (key, v) => repeat([key], String, () => v);
 
 // Wraps an async redraw so calls never overlap and a call made during a run
 // makes exactly one more run afterwards: the screen always ends up showing
