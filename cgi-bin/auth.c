@@ -433,7 +433,7 @@ static cJSON *my_families(struct request *r, struct db *d)
     cJSON *list = cJSON_CreateArray();
     const struct session *s = r->session;
     sqlite3_stmt *st = db_stmt(
-        d, "SELECT f.id, f.name, m.role, f.timezone, f.archived_at IS NOT NULL "
+        d, "SELECT f.id, f.name, m.role, f.timezone, f.archived_at IS NOT NULL, f.sleep_guidance "
            "FROM members m JOIN families f ON f.id = m.family_id "
            "WHERE m.removed_at IS NULL AND (m.user_id = ?1 OR m.id = ?2) ORDER BY f.name, f.id");
     if (!st || !db_bind_text(st, 1, s->is_guest ? NULL : s->user_id) ||
@@ -446,6 +446,7 @@ static cJSON *my_families(struct request *r, struct db *d)
         cJSON_AddStringToObject(f, "role", db_col_text(st, 2));
         cJSON_AddStringToObject(f, "timezone", db_col_text(st, 3));
         cJSON_AddBoolToObject(f, "archived", sqlite3_column_int(st, 4) == 1);
+        cJSON_AddBoolToObject(f, "sleep_guidance", sqlite3_column_int(st, 5) == 1);
         cJSON_AddItemToArray(list, f);
     }
     sqlite3_reset(st);

@@ -80,6 +80,16 @@ is "$STATUS" 200 "writes work again"
 req GET "/api/v1/families/not-a-family-id"
 is "$STATUS" 404 "an unknown family is 404"
 
+# Sleep guidance is on until the owner turns it off for the family.
+req GET "/api/v1/families/$FID"
+is "$(jbody .sleep_guidance)" true "sleep guidance is on by default"
+req PATCH "/api/v1/families/$FID" '{"sleep_guidance":false}'
+is "$STATUS $(jbody .sleep_guidance)" "200 false" "…the owner turns it off for the family"
+is "$(req GET /api/v1/auth/me; jbody '.families[] | select(.id == "'"$FID"'") | .sleep_guidance')" false \
+    "…which every member's session sees"
+req PATCH "/api/v1/families/$FID" '{"sleep_guidance":"no"}'
+is "$(jbody .error.fields.sleep_guidance)" "must be true or false" "…a yes or no"
+
 # The zones a family chooses from are the server's own (tzdata's tables),
 # each one a family may take.
 AS=anon req GET /api/v1/timezones

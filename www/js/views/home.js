@@ -2,9 +2,9 @@
 // clock (a breastfeed: its time on each side, switch side, pause, stop and
 // top up), time since the last feed / diaper / sleep and the last side, the
 // family's quick-log buttons (tap logs with the preset, long press opens the
-// full form), the last 24 hours at a glance, today's totals and the
-// install hint.
-import { t, has, fmtClock, fmtDuration, fmtUnit, fmtRelative } from '../i18n.js';
+// full form), when the next sleep is likely due (guidance), the last 24
+// hours at a glance, today's totals and the install hint.
+import { t, has, fmtClock, fmtDuration, fmtUnit, fmtRelative, fmtTime } from '../i18n.js';
 import { html, nothing, paint, icon, press, latest } from '../ui.js';
 import { state, on, canWrite, tz } from '../state.js';
 import * as store from '../store.js';
@@ -16,6 +16,7 @@ import { daySummary, todayKey, sinceLast } from '../summary.js';
 import { dayStart } from '../time.js';
 import { canInstall, install, needsIosInstructions } from '../pwa.js';
 import { glance } from '../glance.js';
+import { nextSleep } from '../guidance.js';
 
 // What a tap and a long press on a quick button do: each button's
 // description (aria-describedby) names one of these.
@@ -144,6 +145,14 @@ export function mount(root, { action }) {
       </div></section>`;
   };
 
+  // Guidance, said to be: the age's wake window and the baby's own.
+  const guidanceCard = (g) => {
+    const range = `${fmtDuration(g.lo * 60000)} – ${fmtDuration(g.hi * 60000)}`;
+    return html`<section class="card guidance"><h2>${t('guidance_title')} <span class="badge">${t('guidance')}</span></h2>
+      <p><strong>${g.at > data.now ? t('guidance_due', { time: fmtTime(g.at, tz()) }) : t('guidance_now', { time: fmtTime(g.at, tz()) })}</strong></p>
+      <p class="muted">${t('guidance_basis', { range })}${g.own ? ` ${t('guidance_own', { name: state.subject.name, d: fmtDuration(g.own * 60000) })}` : ''}</p></section>`;
+  };
+
   const installCard = () => {
     if (canInstall()) {
       return html`<section class="card row between"><span>${t('install_text')}</span>
@@ -172,6 +181,7 @@ export function mount(root, { action }) {
       <section class="since" aria-label=${t('time_since')}>${since('feed', 'since_feed')}${since('diaper', 'since_diaper')}${since('sleep', 'since_sleep')}</section>
       ${logging() ? quickButtons() : nothing}
       ${logging() ? html`<div class="fab-row"><button class="btn" type="button" @click=${openTypePicker}>${icon('plus')}${t('log_other')}</button></div>` : nothing}
+      ${data.guide ? guidanceCard(data.guide) : nothing}
       <section class="card"><h2>${t('last_24h')}</h2>${glance(data.mine, data.now - 86400000, data.now, tz(), { label: t('last_24h'), now: data.now })}</section>
       ${totalsCard()}
       ${installCard()}`
@@ -202,7 +212,13 @@ export function mount(root, { action }) {
     const bottleMl = (state.config?.groups || []).some((g) => g.buttons.some(isBottleWithoutAmount))
       ? (await lastBottle()).amount_ml
       : null;
+    const subj = state.subject;
+    const guide =
+      state.family.sleep_guidance !== false && subj?.birth_date && subj.kind !== 'adult'
+        ? nextSleep(await store.listEntries(fid, { types: ['sleep'], subjectId: sid, limit: 60 }), subj.birth_date, now)
+        : null;
     data = {
+      guide,
       timers,
       lasts,
       lastSide,

@@ -241,7 +241,11 @@ export function mount(root, { params = [] } = {}) {
     ev.preventDefault();
     const f = Object.fromEntries(new FormData(ev.target));
     try {
-      const fam = await patch(familyPath(fid, ''), { name: f.name.trim(), timezone: f.timezone.trim() });
+      const fam = await patch(familyPath(fid, ''), {
+        name: f.name.trim(),
+        timezone: f.timezone.trim(),
+        sleep_guidance: f.sleep_guidance === 'on',
+      });
       state.family = { ...state.family, ...fam };
       await adoptSession(await get('/auth/me'));
       toast(t('saved'));
@@ -347,6 +351,7 @@ export function mount(root, { params = [] } = {}) {
     return html`<form class="card" @submit=${saveFamily}><h2>${t('family')}</h2>
       ${field(t('family_name'), 'fam-name', html`<input id="fam-name" name="name" type="text" .value=${f.name} required>`)}
       ${zone('fam-zone')}
+      <label class="check"><input type="checkbox" name="sleep_guidance" ?checked=${f.sleep_guidance !== false}>${t('guidance_setting')}</label>
       <button class="btn" type="submit">${t('save_changes')}</button></form>`;
   };
 
