@@ -36,14 +36,14 @@ export function draft(type, value = {}, { ts = Date.now(), end_ts = null } = {})
   };
 }
 
-// `then`: the toast's action instead of undo ({action, onAction}).
-export async function save(entry, { quiet = false, undo = true, then = {} } = {}) {
+// `offer`: the toast's action instead of undo ({action, onAction}).
+export async function save(entry, { quiet = false, undo = true, offer = {} } = {}) {
   if (!canWrite()) return null;
   const saved = await record({ ...entry, updated_at: nextStamp(entry.updated_at) });
   if (!quiet) {
     toast(
       t('logged', { what: title(saved) }),
-      undo ? { action: t('undo'), onAction: () => remove(saved, { quiet: true }) } : then,
+      undo ? { action: t('undo'), onAction: () => remove(saved, { quiet: true }) } : offer,
     );
   }
   return saved;

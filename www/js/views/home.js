@@ -45,7 +45,7 @@ export function mount(root, { action }) {
           e,
           {},
           {
-            then: {
+            offer: {
               action: t('top_up'),
               onAction: () => openEntryForm({ type: 'feed', preset: { method: 'bottle', top_up: true } }),
             },
