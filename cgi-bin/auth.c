@@ -42,7 +42,11 @@ static const struct route routes[] = {
     {"POST", "/signin/{token}", signin_post, ACCESS_PUBLIC, 0},
 };
 
-static const char *const locales[] = {"en", "he", "fr", NULL};
+/* The languages the app speaks; the server writes its own messages (push
+ * notifications) in the first three, and in English for the others. */
+static const char *const locales[] = {"en", "he", "fr", "es", "de", "pt",
+                                      "it", "nl", "ar", "ru", NULL};
+#define SERVER_LOCALES 3
 
 /* The units a member reads and types in, per dimension (storage is metric):
  * users.unit_<name>, NULL until chosen. */
@@ -58,7 +62,8 @@ static const char *const unit_choices[UNIT_DIMS][3] = {
 static cJSON *user_json(struct db *d, const char *user_id)
 {
     sqlite3_stmt *st =
-        db_stmt(d, "SELECT id, email, name, is_admin, CASE WHEN locale_chosen THEN locale END, "
+        db_stmt(d, "SELECT id, email, name, is_admin, "
+                   "CASE WHEN locale_chosen THEN coalesce(ui_locale, locale) END, "
                    "password_hash IS NOT NULL, unit_volume, unit_weight, unit_length, "
                    "unit_temperature FROM users WHERE id = ?");
     if (!st || !db_bind_text(st, 1, user_id) || sqlite3_step(st) != SQLITE_ROW)
@@ -577,15 +582,15 @@ static void me_patch(struct request *r)
 
     if (!req_begin(r))
         return;
-    sqlite3_stmt *st =
-        db_stmt(d, "UPDATE users SET name = coalesce(?1, name), locale = coalesce(?2, locale), "
-                   "locale_chosen = locale_chosen OR ?2 IS NOT NULL, "
-                   "email = coalesce(?3, email), password_hash = coalesce(?4, password_hash), "
-                   "unit_volume = coalesce(?7, unit_volume), unit_weight = coalesce(?8, "
-                   "unit_weight), unit_length = coalesce(?9, unit_length), unit_temperature = "
-                   "coalesce(?10, unit_temperature), "
-                   "updated_at = ?5 WHERE id = ?6 AND (?3 IS NULL OR NOT EXISTS "
-                   "(SELECT 1 FROM users WHERE email = ?3 AND id <> ?6))");
+    sqlite3_stmt *st = db_stmt(
+        d, "UPDATE users SET name = coalesce(?1, name), ui_locale = coalesce(?2, ui_locale), "
+           "locale = coalesce(?11, locale), locale_chosen = locale_chosen OR ?2 IS NOT NULL, "
+           "email = coalesce(?3, email), password_hash = coalesce(?4, password_hash), "
+           "unit_volume = coalesce(?7, unit_volume), unit_weight = coalesce(?8, "
+           "unit_weight), unit_length = coalesce(?9, unit_length), unit_temperature = "
+           "coalesce(?10, unit_temperature), "
+           "updated_at = ?5 WHERE id = ?6 AND (?3 IS NULL OR NOT EXISTS "
+           "(SELECT 1 FROM users WHERE email = ?3 AND id <> ?6))");
     bool bound = st && db_bind_text(st, 1, has_name ? name : NULL) &&
                  db_bind_text(st, 2, has_locale ? locale : NULL) &&
                  db_bind_text(st, 3, has_email ? email : NULL) &&
@@ -593,6 +598,14 @@ static void me_patch(struct request *r)
                  db_bind_int64(st, 5, now_ms()) && db_bind_text(st, 6, uid);
     for (int i = 0; i < UNIT_DIMS && bound; i++)
         bound = db_bind_text(st, 7 + i, unit[i]);
+    /* The server's own messages: in the language chosen when it has it. */
+    const char *server_locale = NULL;
+    for (int i = 0; has_locale && i < SERVER_LOCALES; i++)
+        if (strcmp(locale, locales[i]) == 0)
+            server_locale = locale;
+    if (has_locale && !server_locale)
+        server_locale = "en";
+    bound = bound && db_bind_text(st, 11, server_locale);
     if (!bound || !db_step_done(d, st)) {
         db_rollback(d);
         resp_internal(r);

@@ -53,8 +53,15 @@ AS=phone req GET /api/v1/auth/me
 is "$STATUS" 401 "other sessions were ended"
 req POST /api/v1/auth/login '{"email":"ana@example.com","password":"a brand new password"}'
 is "$STATUS" 200 "the new password works"
+AS=ana req PATCH /api/v1/auth/me '{"locale":"xx"}'
+is "$(jbody .error.fields.locale)" "must be one of: en, he, fr, es, de, pt, it, nl, ar, ru" "unknown locale refused"
 AS=ana req PATCH /api/v1/auth/me '{"locale":"de"}'
-is "$(jbody .error.fields.locale)" "must be one of: en, he, fr" "unknown locale refused"
+is "$STATUS $(jbody .user.locale)" "200 de" "German: a language of the app"
+is "$(db "SELECT ui_locale || ' ' || locale FROM users WHERE email = 'ana@example.com'")" "de en" \
+    "…the server's own messages (notifications) in English, which it writes"
+AS=ana req PATCH /api/v1/auth/me '{"locale":"fr"}'
+is "$(db "SELECT ui_locale || ' ' || locale FROM users WHERE email = 'ana@example.com'")" "fr fr" \
+    "…and in French, which it does"
 
 # Units: each dimension on its own, kept in the account (storage stays metric).
 AS=ana req GET /api/v1/auth/me

@@ -1,10 +1,13 @@
 // layout.test.mjs — no layout breaks, proven: every screen (sign in, home,
 // every log form, timeline, day, trends, each settings section, reminders,
-// quick buttons, account, the person picker) at 320, 360 and 390 px in
-// English, French and Hebrew, light and dark, with a realistic log. Fails on
-// a page that scrolls sideways, anything off the screen, text clipped by its
-// box, or a tap target under 44 px (tests/browser/layout.mjs). Screenshots
-// of every screen land in tests/out/layout/ for a person to look at.
+// quick buttons, account, the person picker) with a realistic log, in every
+// language of the app: English, French and Hebrew at 320, 360 and 390 px,
+// light and dark; the seven others at one width each, in one theme (so the
+// run stays affordable; LAYOUT_ALL=1 runs every width and theme for every
+// language). Fails on a page that scrolls sideways, anything off the
+// screen, text clipped by its box, or a tap target under 44 px
+// (tests/browser/layout.mjs). Screenshots of every screen land in
+// tests/out/layout/ for a person to look at.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
@@ -16,11 +19,24 @@ import { layoutProblems } from './layout.mjs';
 const ONLY = (process.env.LAYOUT_ONLY || '').split(',').filter(Boolean);
 const pick = (list) =>
   list.some((x) => ONLY.includes(String(x))) ? list.filter((x) => ONLY.includes(String(x))) : list;
-const WIDTHS = pick([320, 360, 390]);
-const LANGS = Object.fromEntries(
-  pick(['en', 'fr', 'he']).map((l) => [l, { en: 'en-US', fr: 'fr-FR', he: 'he-IL' }[l]]),
-);
-const THEMES = pick(['light', 'dark']);
+const ALL_WIDTHS = [320, 360, 390];
+const ALL_THEMES = ['light', 'dark'];
+// [locale, widths, themes]: the long words (German, Russian) at the narrowest.
+const FULL = [ALL_WIDTHS, ALL_THEMES];
+const LOCALES = {
+  en: ['en-US', ...FULL],
+  fr: ['fr-FR', ...FULL],
+  he: ['he-IL', ...FULL],
+  de: ['de-DE', [320], ['light']],
+  ru: ['ru-RU', [320], ['dark']],
+  ar: ['ar-EG', [360], ['light']],
+  es: ['es-ES', [360], ['dark']],
+  pt: ['pt-BR', [320], ['dark']],
+  it: ['it-IT', [390], ['light']],
+  nl: ['nl-NL', [390], ['dark']],
+};
+const EVERY = process.env.LAYOUT_ALL === '1';
+const LANGS = pick(Object.keys(LOCALES));
 const OUT = join(ROOT, 'tests', 'out', 'layout');
 const TYPES = [
   'feed',
@@ -119,8 +135,11 @@ async function check(page, where, problems) {
   await page.screenshot({ path: join(OUT, `${where.replace(/ /g, '-')}.png`), fullPage: true });
 }
 
-for (const [lang, locale] of Object.entries(LANGS)) {
-  for (const theme of THEMES) {
+for (const lang of LANGS) {
+  const [locale, widths, themes] = EVERY ? [LOCALES[lang][0], ...FULL] : LOCALES[lang];
+  // LAYOUT_ONLY naming a width or theme asks for it even where not run by default.
+  const WIDTHS = ALL_WIDTHS.some((w) => ONLY.includes(String(w))) ? pick(ALL_WIDTHS) : widths;
+  for (const theme of ALL_THEMES.some((x) => ONLY.includes(x)) ? pick(ALL_THEMES) : themes) {
     test(`every screen at ${WIDTHS.join(', ')} px: ${lang}, ${theme}`, async () => {
       const problems = [];
       rmSync(join(OUT, `problems-${lang}-${theme}.txt`), { force: true });

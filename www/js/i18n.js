@@ -1,8 +1,9 @@
-// i18n.js — English, Hebrew and French: message lookup with {name}
-// parameters and plural forms, the page direction, and every date, number,
-// duration, relative time and unit through Intl.
-export const LANGS = ['en', 'he', 'fr'];
-const RTL = new Set(['he']);
+// i18n.js — ten languages (www/i18n/<lang>.json): message lookup with
+// {name} parameters and plural forms (Intl.PluralRules), the page direction
+// (Hebrew and Arabic right to left), and every date, number, duration,
+// relative time and unit through Intl.
+export const LANGS = ['en', 'he', 'fr', 'es', 'de', 'pt', 'it', 'nl', 'ar', 'ru'];
+const RTL = new Set(['he', 'ar']);
 
 let lang = 'en';
 let messages = {};
@@ -96,9 +97,7 @@ function fmt(kind, opts) {
         ? new Intl.NumberFormat(lang, opts)
         : kind === 'rel'
           ? new Intl.RelativeTimeFormat(lang, opts)
-          : kind === 'list'
-            ? new Intl.ListFormat(lang, opts)
-            : new Intl.DateTimeFormat(lang, opts),
+          : new Intl.DateTimeFormat(lang, opts),
     );
   }
   return fmts.get(k);
@@ -124,9 +123,6 @@ export function fmtWeekday(ts, tz) {
 }
 export function fmtShortDay(ts, tz) {
   return fmt('dt', { day: 'numeric', month: 'numeric', timeZone: tz }).format(ts);
-}
-export function fmtList(items) {
-  return fmt('list', { style: 'long', type: 'conjunction' }).format(items);
 }
 
 // "1 h 25 min" / "25 min" / "40 s", each part through Intl unit formatting.

@@ -79,7 +79,11 @@ export function subjectForm(subject, done) {
   </form>`;
 }
 
-const LANG_NAMES = { en: 'English', he: 'עברית', fr: 'Français' };
+// A language by its own name ("Français", "Español").
+const langName = (l) => {
+  const n = new Intl.DisplayNames([l], { type: 'language' }).of(l);
+  return n[0].toLocaleUpperCase(l) + n.slice(1);
+};
 
 // The sections: [route, icon, title, what it holds, who sees it]. Reminders,
 // quick buttons and the account are screens of their own.
@@ -141,7 +145,7 @@ function unitsSection(redraw) {
     go('settings/units'); // the whole screen and its chrome, in the new language
   }
   return html`<section class="card">
-    ${seg('language', LANGS, getLang(), pickLang, (l) => LANG_NAMES[l])}
+    ${seg('language', LANGS, getLang(), pickLang, langName)}
     ${seg(
       'units',
       ['metric', 'imperial'],
