@@ -1,12 +1,8 @@
-// entries.js — the care-log entry types (fields, which ones run as timers),
-// the default quick-log buttons, and the merge rule between a local copy and
-// a server copy. Pure: used by the views, the sync code and the unit tests.
-//
-// Every rule here is read from the entry catalogue (catalogue/entries.json,
-// as www/js/catalogue.js), the file the server validates with: checkValue()
-// gives the server's verdict on a value as sent, field for field
-// (tests/t0210-catalogue.sh holds the two equal). Nothing about a type is
-// written here: a new type in the catalogue appears in every list below.
+// entries.js — the entry types, their form checks, timers and default
+// buttons, all read from the entry catalogue (www/js/catalogue.js): a new
+// type there appears in every list here. checkValue() gives the server's
+// verdict on a value (tests/t0210-catalogue.sh holds them equal); also the
+// merge rule between a local and a server copy. Pure.
 import { CATALOGUE } from './catalogue.js';
 import { minuteOfDay } from './time.js';
 

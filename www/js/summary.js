@@ -1,24 +1,9 @@
-// summary.js — what the log adds up to, computed from the local copy so the
-// day view and the trends work with no network: a day's totals and its hour
-// grid, per-day series for 7/30 days, the daily rhythm, and "time since last".
-// Pure functions over plain entry objects; days are in the family's zone.
-//
-// The server's GET /summary and /trends (cgi-bin/summary.c) are the truth
-// online; these functions compute the same figures by the same rules and
-// give them the same names and shapes (tests/t0212-summary-shared.sh holds
-// them to identical numbers on one fixture):
-// - durations in milliseconds (*_ms); sleep split into naps and night sleeps
-//   by the entry's kind, or the kind the catalogue derives from its start;
-// - a day is the family zone's calendar day, 23 or 25 hours when the clocks
-//   change, and its grid has one row per real hour of it;
-// - durations crossing a day's or an hour's edge are split at it; counts go
-//   to the day and hour an entry starts in;
-// - a running timer (by the catalogue) counts up to `now`, at most 48 hours;
-// - a feed is counted once: a nursing session (entries.js isSession) puts
-//   its time on each side in the day and hour it starts; a breast feed that
-//   starts within a minute of the end of the previous one continues it (a
-//   side switch logged as two entries), and a bottle given as a top-up
-//   (top_up) is part of the feed before it: neither counts as another feed.
+// summary.js — what the log adds up to, from the local copy (so the day
+// view and the trends work offline), in the family's zone: a day's totals
+// and hour grid, 7/30-day trends with the rhythm, time since the last feed,
+// diaper and sleep. The same figures, names and shapes as GET /summary and
+// /trends by the same rules (cgi-bin/summary.c states them; README: The
+// app, Feeding); tests/t0212-summary-shared.sh holds them equal.
 import { dayKey, dayStart, dayEnd, addDays, minuteOfDay } from './time.js';
 import { isRunning, withDerived, isSession, sides, BREAST } from './entries.js';
 
