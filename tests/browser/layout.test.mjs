@@ -6,7 +6,8 @@
 // run stays affordable; LAYOUT_ALL=1 runs every width and theme for every
 // language). Fails on a page that scrolls sideways, anything off the
 // screen, text clipped by its box, or a tap target under 44 px
-// (tests/browser/layout.mjs). Screenshots of every screen land in
+// (tests/browser/layout.mjs); and every screen with the text at 200%.
+// Screenshots of every screen land in
 // tests/out/layout/ for a person to look at.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -36,7 +37,8 @@ const LOCALES = {
   nl: ['nl-NL', [390], ['dark']],
 };
 const EVERY = process.env.LAYOUT_ALL === '1';
-const LANGS = pick(Object.keys(LOCALES));
+// LAYOUT_ONLY=200: the 200% text size run alone.
+const LANGS = ONLY.length && ONLY.every((x) => x === '200') ? [] : pick(Object.keys(LOCALES));
 const OUT = join(ROOT, 'tests', 'out', 'layout');
 const TYPES = [
   'feed',
@@ -194,3 +196,43 @@ for (const lang of LANGS) {
     });
   }
 }
+
+// 200% text size: the browser's default font at twice its size (what a
+// phone's "large text" setting does), every screen at 390 px in English.
+// The app's type is in rem, so everything grows; nothing may break.
+test('every screen at 200% text size, 390 px: en, light', async () => {
+  if (ONLY.length && !ONLY.includes('200')) return;
+  const problems = [];
+  const ctx = await newContext(browser, { locale: 'en-US', colorScheme: 'light' });
+  await signInContext(ctx, server.base, owner.email, owner.password);
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.setViewportSize({ width: 390, height: 760 });
+  await page.goto(`${server.base}/#/home`);
+  await appReady(page);
+  await page.locator('.timer').first().waitFor();
+  const body = () => page.evaluate(() => Number.parseFloat(getComputedStyle(document.body).fontSize));
+  const before = await body();
+  await page.evaluate(() => {
+    document.documentElement.style.fontSize = '200%';
+  });
+  assert.equal(await body(), 2 * before, 'the text follows the browser text size');
+  for (const [name, hash, ready] of SCREENS) {
+    await show(page, hash, ready);
+    await check(page, `en 200% 390 ${name}`, problems);
+  }
+  for (const type of TYPES) {
+    await show(page, `#/log/${type}`, 'dialog.sheet[open] .sheet-actions');
+    await check(page, `en 200% 390 form-${type}`, problems);
+    await page.keyboard.press('Escape');
+    await page.locator('dialog.sheet').waitFor({ state: 'detached' });
+  }
+  await ctx.close();
+  assert.deepEqual(errors, []);
+  if (problems.length) {
+    const file = join(OUT, 'problems-200.txt');
+    writeFileSync(file, `${problems.join('\n')}\n`);
+    assert.fail(`${problems.length} layout problems at 200% text, listed in ${file}, first: ${problems[0]}`);
+  }
+});
