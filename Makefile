@@ -13,9 +13,11 @@ ifeq ($(BUILD),asan)
 OUT       := build/asan
 # float-cast-overflow is not part of "undefined" in gcc or clang: a double
 # from JSON cast to an integer out of range is UB we want caught.
+# --coverage: the same run that checks the sanitizers counts the lines it
+# ran (.gcda files beside the objects), so `make test` can hold a floor.
 MODEFLAGS := -O1 -g -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer \
-             -fno-sanitize-recover=all
-MODELINK  := -fsanitize=address,undefined,float-cast-overflow
+             -fno-sanitize-recover=all --coverage
+MODELINK  := -fsanitize=address,undefined,float-cast-overflow --coverage
 else ifeq ($(BUILD),fuzz)
 CC        := clang
 OUT       := build/fuzz
@@ -33,7 +35,7 @@ CFLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -W
            -Wpedantic -Wshadow -Wformat=2 -Wno-format-nonliteral -Icgi-bin/lib -Icgi-bin \
            -DCARELOG_VERSION='"$(VERSION)"' $(MODEFLAGS) $(EXTRA_CFLAGS)
 # --as-needed: a program only keeps the libraries it really calls (RSS).
-LDLIBS  := -Wl,--as-needed -lfcgi -lsqlite3 -lcjson -lsodium -lcrypto -lcurl -lpthread -lm
+LDLIBS  := -Wl,--as-needed -lfcgi -lsqlite3 -lcjson -lsodium -lcrypto -lcurl -lcbor -lpthread -lm
 
 # FastCGI programs (cgi-bin/<name>.c) and command-line programs (cmd/<name>.c).
 PROGRAMS := $(patsubst cgi-bin/%.c,%,$(wildcard cgi-bin/*.c))
@@ -57,8 +59,8 @@ FUZZERS  := $(FUZZ_SRC:tests/fuzz/%.c=$(OUT)/fuzz/%)
 TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOLS    := $(TOOL_SRC:tests/tools/%.c=$(OUT)/tests/tools/%)
 
-.PHONY: all programs units fuzzers run test fuzz bench bench-pwa deps clean format lint www www-vendor \
-        install install-files deb
+.PHONY: all programs units fuzzers run test coverage fuzz bench bench-pwa deps clean format lint www \
+        www-vendor install install-files deb
 all: programs
 programs: $(BINS)
 units: $(UNITS) $(TOOLS)
@@ -158,12 +160,27 @@ run: deps
 	@echo "carelog on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)$${REPLICA_URL:+, replicated to $$REPLICA_URL}"
 	@PORT=$(PORT) DATA_DIR=$(DATA_DIR) exec sh conf/serve.sh
 
+# The whole suite from zeroed coverage counters: C's in build/asan, the
+# app's (node and the browser pages, V8) in build/coverage/v8. The run ends
+# with tests/coverage-floor.sh, which fails below the floors it sets.
+COVERAGE_V8 := $(CURDIR)/build/coverage/v8
 test: deps
 	@sh tools/deps.sh test
 	@$(MAKE) --no-print-directory www
+	@# Objects from before the sanitizer build counted coverage: built anew.
+	@[ ! -d build/asan/obj ] || [ -n "$$(find build/asan/obj -name '*.gcno' -print -quit)" ] || \
+		rm -rf build/asan
 	@$(MAKE) --no-print-directory BUILD=asan programs units
 	@$(MAKE) --no-print-directory BUILD=fuzz fuzzers
-	@sh tests/run-all.sh
+	@find build/asan -name '*.gcda' -delete
+	@rm -rf $(COVERAGE_V8) && mkdir -p $(COVERAGE_V8)
+	@NODE_V8_COVERAGE=$(COVERAGE_V8) sh tests/run-all.sh
+
+# `make test`, then per-file line coverage of C (cgi-bin/, cmd/) and of
+# www/js, with HTML under build/coverage/ (c/index.html, js/index.html).
+coverage:
+	@$(MAKE) --no-print-directory test; rc=$$?; sh tools/coverage.sh list; \
+		echo "HTML: build/coverage/c/index.html build/coverage/js/index.html"; exit $$rc
 
 # ---- the rest ----
 deps:

@@ -10,9 +10,12 @@
 #include <string.h>
 
 #include "data/audit.h"
+#include "mail/mail.h"
 #include "security/password.h"
+#include "security/reset.h"
 #include "security/secret.h"
 #include "security/throttle.h"
+#include "security/webauthn.h"
 
 static void register_post(struct request *r);
 static void login_post(struct request *r);
@@ -25,6 +28,17 @@ static void join_get(struct request *r);
 static void join_post(struct request *r);
 static void signin_get(struct request *r);
 static void signin_post(struct request *r);
+static void reset_post(struct request *r);
+static void admin_reset_link(struct request *r);
+static void forgot_post(struct request *r);
+static void unsubscribe_get(struct request *r);
+static void unsubscribe_post(struct request *r);
+static void admin_mail_get(struct request *r);
+static void passkeys_get(struct request *r);
+static void passkey_post(struct request *r);
+static void passkey_delete(struct request *r);
+static void passkey_challenge(struct request *r);
+static void passkey_login(struct request *r);
 
 static const struct route routes[] = {
     {"POST", "/api/v1/auth/register", register_post, ACCESS_PUBLIC, ROUTE_JSON},
@@ -34,6 +48,27 @@ static const struct route routes[] = {
     {"PATCH", "/api/v1/auth/me", me_patch, ACCESS_SESSION, ROUTE_JSON},
     {"GET", "/api/v1/auth/sessions", sessions_get, ACCESS_SESSION, 0},
     {"DELETE", "/api/v1/auth/sessions/{sid}", session_delete, ACCESS_SESSION, ROUTE_WRITE},
+    /* Recovery: a one-time link's token and a new password sign in. */
+    {"POST", "/api/v1/auth/reset", reset_post, ACCESS_PUBLIC, ROUTE_JSON},
+    {"POST", "/api/v1/admin/reset-link", admin_reset_link, ACCESS_ADMIN, ROUTE_JSON | ROUTE_WRITE},
+    /* "Forgot password": a reset link by email, the same answer for any
+     * address. */
+    {"POST", "/api/v1/auth/forgot", forgot_post, ACCESS_PUBLIC, ROUTE_JSON},
+    /* A digest's List-Unsubscribe: GET shows a button (link previews and
+     * scanners fetch links); POST, from that button or a mail program's
+     * one-click (RFC 8058), stops the digests. The token is the authority. */
+    {"GET", "/unsubscribe/{token}", unsubscribe_get, ACCESS_PUBLIC, 0},
+    {"POST", "/unsubscribe/{token}", unsubscribe_post, ACCESS_PUBLIC, 0},
+    {"GET", "/api/v1/admin/mail", admin_mail_get, ACCESS_ADMIN, 0},
+    /* Passkeys (WebAuthn). A challenge for signing in needs no session; one
+     * for adding a passkey needs the account's session and CSRF token,
+     * which the handler checks. */
+    {"GET", "/api/v1/auth/passkeys", passkeys_get, ACCESS_ACCOUNT, 0},
+    {"POST", "/api/v1/auth/passkeys", passkey_post, ACCESS_ACCOUNT, ROUTE_JSON | ROUTE_WRITE},
+    {"DELETE", "/api/v1/auth/passkeys/{pkid}", passkey_delete, ACCESS_ACCOUNT, ROUTE_WRITE},
+    {"POST", "/api/v1/auth/passkeys/challenge", passkey_challenge, ACCESS_PUBLIC,
+     ROUTE_JSON | ROUTE_WRITE},
+    {"POST", "/api/v1/auth/passkeys/login", passkey_login, ACCESS_PUBLIC, ROUTE_JSON},
     /* Links: GET is safe (chat apps fetch links for previews); the POST of
      * the page's form uses the link, and checks it comes from this site. */
     {"GET", "/join/{token}", join_get, ACCESS_PUBLIC, 0},
@@ -54,6 +89,7 @@ static const char *const locales[] = {"en", "he", "fr", "es", "de", "pt",
 static const char *const unit_dims[UNIT_DIMS] = {"volume", "weight", "length", "temperature"};
 static const char *const unit_choices[UNIT_DIMS][3] = {
     {"ml", "fl_oz", NULL}, {"kg", "lb", NULL}, {"cm", "in", NULL}, {"c", "f", NULL}};
+static const char *const digests[] = {"off", "daily", "weekly", NULL};
 
 /* ---------- shared pieces ---------- */
 
@@ -61,11 +97,12 @@ static const char *const unit_choices[UNIT_DIMS][3] = {
  * or null. */
 static cJSON *user_json(struct db *d, const char *user_id)
 {
-    sqlite3_stmt *st =
-        db_stmt(d, "SELECT id, email, name, is_admin, "
-                   "CASE WHEN locale_chosen THEN coalesce(ui_locale, locale) END, "
-                   "password_hash IS NOT NULL, unit_volume, unit_weight, unit_length, "
-                   "unit_temperature FROM users WHERE id = ?");
+    sqlite3_stmt *st = db_stmt(
+        d, "SELECT id, email, name, is_admin, "
+           "CASE WHEN locale_chosen THEN coalesce(ui_locale, locale) END, "
+           "password_hash IS NOT NULL, unit_volume, unit_weight, unit_length, "
+           "unit_temperature, digest, "
+           "(SELECT count(*) FROM passkeys WHERE user_id = users.id) FROM users WHERE id = ?");
     if (!st || !db_bind_text(st, 1, user_id) || sqlite3_step(st) != SQLITE_ROW)
         return NULL;
     cJSON *u = cJSON_CreateObject();
@@ -82,6 +119,8 @@ static cJSON *user_json(struct db *d, const char *user_id)
     cJSON *units = cJSON_AddObjectToObject(u, "units");
     for (int i = 0; i < UNIT_DIMS; i++)
         json_col_text(units, unit_dims[i], st, 6 + i);
+    cJSON_AddStringToObject(u, "digest", db_col_text(st, 10));
+    cJSON_AddNumberToObject(u, "passkeys", sqlite3_column_int(st, 11));
     sqlite3_reset(st);
     return u;
 }
@@ -540,7 +579,9 @@ static void me_patch(struct request *r)
     bool has_locale = v_enum(&v, "locale", 0, locales, &locale);
     bool has_email = v_email(&v, "email", 0, email, sizeof email);
     bool has_password =
-        v_string(&v, "password", 0, PASSWORD_MIN_CHARS, PASSWORD_MAX_CHARS, &password);
+        v_string(&v, "password", V_NULLABLE, PASSWORD_MIN_CHARS, PASSWORD_MAX_CHARS, &password);
+    /* "password": null removes it, for a member who signs in with a passkey. */
+    bool drop_password = !has_password && v_is_null(&v, "password");
     v_string(&v, "current_password", 0, 1, PASSWORD_MAX_CHARS, &current);
     const cJSON *units = NULL;
     const char *unit[UNIT_DIMS] = {NULL};
@@ -551,6 +592,10 @@ static void me_patch(struct request *r)
             v_enum(&uv, unit_dims[i], 0, unit_choices[i], &unit[i]);
         v_finish(&uv);
     }
+    const char *digest = NULL;
+    bool has_digest = v_enum(&v, "digest", 0, digests, &digest);
+    if (has_digest && strcmp(digest, "off") != 0 && !mail_configured())
+        v_error(&v, "digest", "email is not set up on this server");
     if (!v_finish(&v)) {
         v_reply(r, &v);
         return;
@@ -560,7 +605,7 @@ static void me_patch(struct request *r)
 
     /* Changing the password or email needs the current password, unless the
      * account has none yet (the admin's first sign-in by link). */
-    if (has_password || has_email) {
+    if (has_password || has_email || drop_password) {
         char hash[crypto_pwhash_STRBYTES] = "";
         sqlite3_stmt *st = db_stmt(d, "SELECT coalesce(password_hash, '') FROM users WHERE id = ?");
         if (st && db_bind_text(st, 1, uid) && sqlite3_step(st) == SQLITE_ROW)
@@ -570,6 +615,19 @@ static void me_patch(struct request *r)
         if (hash[0] && (!current || !password_verify(hash, current))) {
             v_error(&v, "current_password", current ? "is not right" : "is required");
             v_reply(r, &v);
+            return;
+        }
+    }
+    if (drop_password) {
+        sqlite3_stmt *st = db_stmt(d, "SELECT count(*) FROM passkeys WHERE user_id = ?");
+        bool has_passkey = st && db_bind_text(st, 1, uid) && sqlite3_step(st) == SQLITE_ROW &&
+                           sqlite3_column_int(st, 0) > 0;
+        if (st)
+            sqlite3_reset(st);
+        if (!has_passkey) {
+            v_free(&v);
+            resp_error(r, 409, "last_sign_in_method",
+                       "Add a passkey before removing the password: it is your only way in");
             return;
         }
     }
@@ -619,6 +677,29 @@ static void me_patch(struct request *r)
     if (has_password) {
         end_other_sessions(d, r->session);
         audit_record(r, d, NULL, "password_changed", uid, NULL);
+    }
+    if (drop_password) {
+        st = db_stmt(d, "UPDATE users SET password_hash = NULL WHERE id = ?");
+        if (!st || !db_bind_text(st, 1, uid) || !db_step_done(d, st)) {
+            db_rollback(d);
+            resp_internal(r);
+            return;
+        }
+        audit_record(r, d, NULL, "password_removed", uid, NULL);
+    }
+    if (has_digest) {
+        /* The first digest covers the day (or week) from now; choosing the
+         * same period again keeps its rhythm. */
+        st = db_stmt(d, "UPDATE users SET digest_last_at = CASE WHEN ?1 = 'off' THEN NULL "
+                        "WHEN digest = ?1 AND digest_last_at IS NOT NULL THEN digest_last_at "
+                        "ELSE ?2 END, digest = ?1 WHERE id = ?3");
+        if (!st || !db_bind_text(st, 1, digest) || !db_bind_int64(st, 2, now_ms()) ||
+            !db_bind_text(st, 3, uid) || !db_step_done(d, st)) {
+            db_rollback(d);
+            resp_internal(r);
+            return;
+        }
+        audit_record(r, d, NULL, "digest_changed", uid, detail_str("digest", digest));
     }
     if (!req_commit(r))
         return;
@@ -830,6 +911,723 @@ static void signin_post(struct request *r)
     }
     audit_record(r, d, NULL, "sign_in", user_id, detail_str("method", "one_time_link"));
     resp_redirect(r, "/?welcome=admin");
+}
+
+/* ---------- password reset links ---------- */
+
+static void reply_reset_dead(struct request *r)
+{
+    resp_error(r, 410, "reset_link_invalid",
+               "This link has expired or was already used; ask for a new one");
+}
+
+/* Uses a reset link: sets the new password, ends every session of the
+ * account (whoever else was signed in, including someone who took it
+ * over) and signs this browser in. The token is looked up before the
+ * password is hashed, so made-up tokens cost no argon2id; it is taken in
+ * the same transaction that uses it, so it works once. */
+static void reset_post(struct request *r)
+{
+    struct vobj v;
+    v_init(&v, r->json, NULL);
+    const char *token = NULL, *password = NULL;
+    v_string(&v, "token", V_REQUIRED, 1, 128, &token);
+    v_string(&v, "password", V_REQUIRED, PASSWORD_MIN_CHARS, PASSWORD_MAX_CHARS, &password);
+    if (!v_accept(r, &v))
+        return;
+    struct db *d = r->db;
+    char hash[HASH_HEX_LEN + 1];
+    token_hash(token, hash);
+    sqlite3_stmt *st =
+        db_stmt(d, "SELECT 1 FROM reset_tokens WHERE token_hash = ? AND expires_at > ?");
+    if (!st || !db_bind_text(st, 1, hash) || !db_bind_int64(st, 2, now_ms())) {
+        resp_internal(r);
+        return;
+    }
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW) {
+        if (rc == SQLITE_DONE)
+            reply_reset_dead(r);
+        else
+            resp_internal(r);
+        return;
+    }
+    char pw_hash[crypto_pwhash_STRBYTES];
+    if (!password_hash(password, pw_hash)) {
+        resp_error(r, 503, "overloaded", "Could not hash the password; try again");
+        return;
+    }
+    if (!req_begin(r))
+        return;
+    char user_id[37] = "", via[16] = "", family_id[37] = "", email[256] = "";
+    st = db_stmt(d, "DELETE FROM reset_tokens WHERE token_hash = ? AND expires_at > ? "
+                    "RETURNING user_id, via, family_id, "
+                    "(SELECT email FROM users WHERE id = user_id)");
+    if (st && db_bind_text(st, 1, hash) && db_bind_int64(st, 2, now_ms()) &&
+        sqlite3_step(st) == SQLITE_ROW) {
+        snprintf(user_id, sizeof user_id, "%s", db_col_text(st, 0));
+        snprintf(via, sizeof via, "%s", db_col_text(st, 1));
+        snprintf(family_id, sizeof family_id, "%s", db_col_text(st, 2));
+        snprintf(email, sizeof email, "%s", db_col_text(st, 3));
+    }
+    if (st)
+        sqlite3_reset(st);
+    if (!user_id[0]) {
+        db_rollback(d);
+        reply_reset_dead(r); /* used by someone else a moment ago */
+        return;
+    }
+    /* Its failed sign-ins are forgiven too: the throttle must not keep the
+     * rightful owner out once they have proved it. */
+    char account_key[HASH_HEX_LEN + 1];
+    keyed_hash("login-account", email, account_key);
+    sqlite3_stmt *up =
+        db_stmt(d, "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?");
+    sqlite3_stmt *end = db_stmt(d, "DELETE FROM sessions WHERE user_id = ?");
+    sqlite3_stmt *fails = db_stmt(d, "DELETE FROM login_failures WHERE key = ?");
+    bool ok = up && db_bind_text(up, 1, pw_hash) && db_bind_int64(up, 2, now_ms()) &&
+              db_bind_text(up, 3, user_id) && db_step_done(d, up) && end &&
+              db_bind_text(end, 1, user_id) && db_step_done(d, end) && fails &&
+              db_bind_text(fails, 1, account_key) && db_step_done(d, fails) &&
+              session_start(r, d, user_id, NULL, NULL);
+    if (!ok) {
+        db_rollback(d);
+        session_clear_cookie(r);
+        resp_internal(r);
+        return;
+    }
+    audit_record(r, d, family_id[0] ? family_id : NULL, "password_reset", user_id,
+                 detail_str("via", via));
+    if (!req_commit(r))
+        return;
+    reply_signed_in(r, d, 200);
+}
+
+/* The instance admin makes a reset link for any account, by its email (the
+ * way a person asking for help names themselves). */
+static void admin_reset_link(struct request *r)
+{
+    struct vobj v;
+    v_init(&v, r->json, NULL);
+    char email[256];
+    v_email(&v, "email", V_REQUIRED, email, sizeof email);
+    if (!v_accept(r, &v))
+        return;
+    struct db *d = r->db;
+    char user_id[37] = "";
+    sqlite3_stmt *st = db_stmt(d, "SELECT id FROM users WHERE email = ?");
+    if (st && db_bind_text(st, 1, email) && sqlite3_step(st) == SQLITE_ROW)
+        snprintf(user_id, sizeof user_id, "%s", db_col_text(st, 0));
+    if (st)
+        sqlite3_reset(st);
+    if (!user_id[0]) {
+        resp_error(r, 404, "not_found", "No account has this email");
+        return;
+    }
+    char token[TOKEN_LEN + 1], path[96];
+    int64_t expires_at = 0;
+    if (!reset_issue(d, user_id, RESET_VIA_ADMIN, NULL, r->session->user_id, RESET_LINK_HANDED_MS,
+                     token, &expires_at) ||
+        !reset_path(token, path, sizeof path)) {
+        resp_internal(r);
+        return;
+    }
+    audit_record(r, d, NULL, "reset_link_created", user_id, detail_str("via", RESET_VIA_ADMIN));
+    cJSON *body = cJSON_CreateObject();
+    char *url = req_printf(r, "%s%s", req_base_url(r), path);
+    cJSON_AddStringToObject(body, "url", url ? url : path);
+    cJSON_AddStringToObject(body, "token", token);
+    json_add_int64(body, "expires_at", expires_at);
+    resp_json(r, 201, body);
+}
+
+/* ---------- email: forgot password, unsubscribe, the admin's view ---------- */
+
+/* The answer is the same whether or not an account has the address, and
+ * whether or not mail went out: 202 and one sentence. The limits are kept
+ * per address and per email (known or not), so they tell nothing either. */
+static void forgot_post(struct request *r)
+{
+    struct vobj v;
+    v_init(&v, r->json, NULL);
+    char email[256];
+    v_email(&v, "email", V_REQUIRED, email, sizeof email);
+    if (!v_accept(r, &v))
+        return;
+    if (!mail_configured()) {
+        resp_error(r, 503, "mail_unavailable",
+                   "Email is not set up on this server; ask the family's owner or the admin "
+                   "for a reset link");
+        return;
+    }
+    struct db *d = r->db;
+    struct rate_limit per_addr =
+        rate_limit_env("FORGOT_RATE_ADDR_MAX", 10, "FORGOT_RATE_WINDOW", 3600);
+    struct rate_limit per_account =
+        rate_limit_env("FORGOT_RATE_MAX", 3, "FORGOT_RATE_WINDOW", 3600);
+    char block[80], key[HASH_HEX_LEN + 1];
+    throttle_addr_block(req_client_addr(r), block, sizeof block);
+    keyed_hash("forgot-addr", block, key);
+    int64_t wait = rate_take(d, key, per_addr.max, per_addr.window_s);
+    if (wait == 0) {
+        keyed_hash("forgot-account", email, key);
+        wait = rate_take(d, key, per_account.max, per_account.window_s);
+    }
+    if (wait != 0) {
+        reply_rate_limited(r, wait, "Too many reset requests; try again later");
+        return;
+    }
+    if (!req_begin(r))
+        return;
+    char user_id[37] = "", locale[8] = "en";
+    sqlite3_stmt *st = db_stmt(d, "SELECT id, locale FROM users WHERE email = ?");
+    if (st && db_bind_text(st, 1, email) && sqlite3_step(st) == SQLITE_ROW) {
+        snprintf(user_id, sizeof user_id, "%s", db_col_text(st, 0));
+        snprintf(locale, sizeof locale, "%s", db_col_text(st, 1));
+    }
+    if (st)
+        sqlite3_reset(st);
+    if (user_id[0]) {
+        char token[TOKEN_LEN + 1], path[96], origin[512], url[700];
+        int64_t expires_at;
+        public_origin(origin, sizeof origin);
+        bool ok = reset_issue(d, user_id, RESET_VIA_EMAIL, NULL, NULL, RESET_LINK_EMAIL_MS, token,
+                              &expires_at) &&
+                  reset_path(token, path, sizeof path) &&
+                  snprintf(url, sizeof url, "%s%s", origin, path) < (int)sizeof url &&
+                  mail_queue_reset(d, user_id, email, locale, url);
+        if (!ok) {
+            db_rollback(d);
+            resp_internal(r);
+            return;
+        }
+        audit_record(r, d, NULL, "reset_link_created", user_id, detail_str("via", RESET_VIA_EMAIL));
+    }
+    if (!req_commit(r))
+        return;
+    cJSON *body = cJSON_CreateObject();
+    cJSON_AddStringToObject(body, "message",
+                            "If an account has this address, a sign-in link is on its way");
+    resp_json(r, 202, body);
+}
+
+static void unsubscribe_get(struct request *r)
+{
+    char uid[37];
+    if (!unsubscribe_check(req_param(r, "token"), uid)) {
+        reply_page(r, 404, "Link not found", "This link does not exist.", NULL);
+        return;
+    }
+    reply_page(r, 200, "Stop the digest",
+               "Press the button to stop getting the carelog digest by email. You can turn it "
+               "on again in the app (Account).",
+               "Stop the digest");
+}
+
+static void unsubscribe_post(struct request *r)
+{
+    char uid[37];
+    if (!unsubscribe_check(req_param(r, "token"), uid)) {
+        reply_page(r, 404, "Link not found", "This link does not exist.", NULL);
+        return;
+    }
+    struct db *d = r->db;
+    sqlite3_stmt *st =
+        db_stmt(d, "UPDATE users SET digest = 'off', digest_last_at = NULL WHERE id = ?");
+    if (!st || !db_bind_text(st, 1, uid) || !db_step_done(d, st)) {
+        reply_page(r, 503, "Busy", "The server is busy. Try again in a moment.", NULL);
+        return;
+    }
+    reply_page(r, 200, "Digest stopped", "You will get no more carelog digests.", NULL);
+}
+
+/* How mail is doing, for the admin: counts by state and the latest
+ * failures and retries, with reasons but without addresses or texts. */
+static void admin_mail_get(struct request *r)
+{
+    struct db *d = r->db;
+    cJSON *body = cJSON_CreateObject();
+    cJSON_AddBoolToObject(body, "configured", mail_configured());
+    cJSON *counts = cJSON_AddObjectToObject(body, "counts");
+    sqlite3_stmt *st =
+        db_stmt(d, "SELECT count(*) FILTER (WHERE status = 'queued' AND attempts = 0), "
+                   "count(*) FILTER (WHERE status = 'queued' AND attempts > 0), "
+                   "count(*) FILTER (WHERE status = 'sent'), "
+                   "count(*) FILTER (WHERE status = 'failed') FROM mail_outbox");
+    if (!st || sqlite3_step(st) != SQLITE_ROW) {
+        cJSON_Delete(body);
+        resp_internal(r);
+        return;
+    }
+    cJSON_AddNumberToObject(counts, "queued", sqlite3_column_int(st, 0));
+    cJSON_AddNumberToObject(counts, "retrying", sqlite3_column_int(st, 1));
+    cJSON_AddNumberToObject(counts, "sent", sqlite3_column_int(st, 2));
+    cJSON_AddNumberToObject(counts, "failed", sqlite3_column_int(st, 3));
+    sqlite3_reset(st);
+    st = db_stmt(d, "SELECT id, kind, status, attempts, last_error, created_at, next_at, done_at "
+                    "FROM mail_outbox WHERE last_error <> '' ORDER BY id DESC LIMIT 50");
+    cJSON *list = cJSON_AddArrayToObject(body, "problems");
+    while (st && sqlite3_step(st) == SQLITE_ROW) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddNumberToObject(o, "id", (double)sqlite3_column_int64(st, 0));
+        cJSON_AddStringToObject(o, "kind", db_col_text(st, 1));
+        cJSON_AddStringToObject(o, "status", db_col_text(st, 2));
+        cJSON_AddNumberToObject(o, "attempts", sqlite3_column_int(st, 3));
+        cJSON_AddStringToObject(o, "last_error", db_col_text(st, 4));
+        json_add_int64(o, "created_at", sqlite3_column_int64(st, 5));
+        json_add_int64(o, "next_at", sqlite3_column_int64(st, 6));
+        json_col_int(o, "done_at", st, 7);
+        cJSON_AddItemToArray(list, o);
+    }
+    resp_json(r, 200, body);
+}
+
+/* ---------- passkeys ---------- */
+
+#define CHALLENGE_TTL_MS (5 * 60 * 1000LL)
+
+/* The origin passkeys are used from and their RP ID (the origin's host):
+ * PUBLIC_URL when set (set it in production: then nothing depends on the
+ * request), else this request's own scheme and Host. A Host is no
+ * authority here: a credential only ever signs for the RP ID it was made
+ * for, and a sign-in must match the RP ID stored with it. */
+static bool webauthn_site(struct request *r, char *origin, size_t originsz, char *rp_id,
+                          size_t rpsz)
+{
+    const char *pub = getenv("PUBLIC_URL"), *host = NULL;
+    if (pub && *pub) {
+        const char *sep = strstr(pub, "://");
+        if (!sep)
+            return false;
+        snprintf(origin, originsz, "%s", pub);
+        size_t n = strlen(origin);
+        if (n && origin[n - 1] == '/')
+            origin[n - 1] = '\0';
+        host = sep + 3;
+    } else {
+        host = req_header(r, "Host");
+        if (!host || !*host ||
+            snprintf(origin, originsz, "%s://%s", req_is_https(r) ? "https" : "http", host) >=
+                (int)originsz)
+            return false;
+    }
+    size_t hn = strcspn(host, ":/");
+    if (hn == 0 || hn >= rpsz)
+        return false;
+    for (size_t i = 0; i < hn; i++) {
+        char c = host[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '.'))
+            return false;
+    }
+    memcpy(rp_id, host, hn);
+    rp_id[hn] = '\0';
+    for (char *p = rp_id; *p; p++)
+        if (*p >= 'A' && *p <= 'Z')
+            *p = (char)(*p - 'A' + 'a');
+    return true;
+}
+
+/* A base64url field of the request into a malloc'd buffer. */
+static unsigned char *b64_field(const char *text, size_t *n)
+{
+    size_t len = strlen(text), cap = len * 3 / 4 + 3;
+    unsigned char *out = malloc(cap);
+    if (out && !b64url_decode(text, len, out, cap, n)) {
+        free(out);
+        out = NULL;
+    }
+    return out;
+}
+
+static void reply_passkey_invalid(struct request *r, int status, const char *why)
+{
+    resp_error(r, status, status == 401 ? "passkey_refused" : "passkey_invalid", why);
+}
+
+static cJSON *passkey_json(sqlite3_stmt *st)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "id", db_col_text(st, 0));
+    cJSON_AddStringToObject(o, "name", db_col_text(st, 1));
+    cJSON_AddStringToObject(o, "alg", sqlite3_column_int(st, 2) == WA_ES256 ? "ES256" : "EdDSA");
+    json_add_int64(o, "created_at", sqlite3_column_int64(st, 3));
+    json_col_int(o, "last_used_at", st, 4);
+    return o;
+}
+
+static void passkeys_get(struct request *r)
+{
+    sqlite3_stmt *st = db_stmt(r->db, "SELECT id, name, alg, created_at, last_used_at FROM "
+                                      "passkeys WHERE user_id = ? ORDER BY created_at, id");
+    if (!st || !db_bind_text(st, 1, r->session->user_id)) {
+        resp_internal(r);
+        return;
+    }
+    reply_rows(r, st, "passkeys", passkey_json);
+}
+
+static cJSON *b64_of(const unsigned char *p, size_t n)
+{
+    char out[1500];
+    if (!b64url_encode(p, n, out, sizeof out))
+        return cJSON_CreateNull();
+    return cJSON_CreateString(out);
+}
+
+/* Options for navigator.credentials.create() or .get(), as JSON: the app
+ * turns the base64url fields into bytes. */
+static void passkey_challenge(struct request *r)
+{
+    static const char *const purposes[] = {"register", "login", NULL};
+    struct vobj v;
+    v_init(&v, r->json, NULL);
+    const char *purpose = NULL;
+    v_enum(&v, "purpose", V_REQUIRED, purposes, &purpose);
+    if (!v_accept(r, &v))
+        return;
+    bool reg = strcmp(purpose, "register") == 0;
+    struct session *s = r->session;
+    if (reg && (!s || s->is_guest)) {
+        resp_error(r, 401, "unauthenticated", "Sign in to your account first");
+        return;
+    }
+    if (reg && !secret_equals(req_header(r, "X-CSRF-Token") ? req_header(r, "X-CSRF-Token") : "",
+                              s->csrf)) {
+        resp_error(r, 403, "csrf_failed", "Missing or wrong X-CSRF-Token header");
+        return;
+    }
+    char origin[512], rp_id[256];
+    if (!webauthn_site(r, origin, sizeof origin, rp_id, sizeof rp_id)) {
+        resp_error(r, 400, "bad_host", "Passkeys need a host name (set PUBLIC_URL)");
+        return;
+    }
+    struct db *d = r->db;
+    char challenge[TOKEN_LEN + 1], hash[HASH_HEX_LEN + 1];
+    token_new(challenge);
+    token_hash(challenge, hash);
+    int64_t now = now_ms();
+    sqlite3_stmt *st = db_stmt(d, "DELETE FROM webauthn_challenges WHERE expires_at <= ?");
+    bool ok = st && db_bind_int64(st, 1, now) && db_step_done(d, st);
+    st = db_stmt(d, "INSERT INTO webauthn_challenges (challenge_hash, purpose, user_id, "
+                    "expires_at) VALUES (?, ?, ?, ?)");
+    ok = ok && st && db_bind_text(st, 1, hash) && db_bind_text(st, 2, purpose) &&
+         db_bind_text(st, 3, reg ? s->user_id : NULL) &&
+         db_bind_int64(st, 4, now + CHALLENGE_TTL_MS) && db_step_done(d, st);
+    if (!ok) {
+        resp_internal(r);
+        return;
+    }
+    cJSON *body = cJSON_CreateObject();
+    cJSON *pk = cJSON_AddObjectToObject(body, "publicKey");
+    cJSON_AddStringToObject(pk, "challenge", challenge);
+    cJSON_AddNumberToObject(pk, "timeout", (double)CHALLENGE_TTL_MS);
+    cJSON_AddStringToObject(pk, "userVerification", "required");
+    if (!reg) {
+        /* Discoverable credentials: the authenticator offers the passkeys it
+         * holds for this site, so nobody types an email first. */
+        cJSON_AddStringToObject(pk, "rpId", rp_id);
+        cJSON_AddArrayToObject(pk, "allowCredentials");
+        resp_json(r, 200, body);
+        return;
+    }
+    cJSON *rp = cJSON_AddObjectToObject(pk, "rp");
+    cJSON_AddStringToObject(rp, "id", rp_id);
+    cJSON_AddStringToObject(rp, "name", "carelog");
+    cJSON *user = cJSON_AddObjectToObject(pk, "user");
+    cJSON_AddItemToObject(user, "id",
+                          b64_of((const unsigned char *)s->user_id, strlen(s->user_id)));
+    st = db_stmt(d, "SELECT email, name FROM users WHERE id = ?");
+    if (st && db_bind_text(st, 1, s->user_id) && sqlite3_step(st) == SQLITE_ROW) {
+        cJSON_AddStringToObject(user, "name", db_col_text(st, 0));
+        cJSON_AddStringToObject(user, "displayName", db_col_text(st, 1));
+    }
+    if (st)
+        sqlite3_reset(st);
+    cJSON *params = cJSON_AddArrayToObject(pk, "pubKeyCredParams");
+    const int algs[] = {WA_ES256, WA_EDDSA};
+    for (size_t i = 0; i < ARRAY_LEN(algs); i++) {
+        cJSON *p = cJSON_CreateObject();
+        cJSON_AddStringToObject(p, "type", "public-key");
+        cJSON_AddNumberToObject(p, "alg", algs[i]);
+        cJSON_AddItemToArray(params, p);
+    }
+    cJSON_AddStringToObject(pk, "attestation", "none");
+    cJSON *sel = cJSON_AddObjectToObject(pk, "authenticatorSelection");
+    cJSON_AddStringToObject(sel, "residentKey", "required");
+    cJSON_AddBoolToObject(sel, "requireResidentKey", true);
+    cJSON_AddStringToObject(sel, "userVerification", "required");
+    cJSON *exclude = cJSON_AddArrayToObject(pk, "excludeCredentials");
+    st = db_stmt(d, "SELECT id FROM passkeys WHERE user_id = ?");
+    if (st && db_bind_text(st, 1, s->user_id)) {
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            cJSON *c = cJSON_CreateObject();
+            cJSON_AddStringToObject(c, "type", "public-key");
+            cJSON_AddStringToObject(c, "id", db_col_text(st, 0));
+            cJSON_AddItemToArray(exclude, c);
+        }
+    }
+    resp_json(r, 200, body);
+}
+
+/* The fields of a PublicKeyCredential as the app sends them. */
+struct credential {
+    const char *id, *client_data, *attestation, *auth_data, *signature, *user_handle;
+};
+
+static bool read_credential(struct request *r, struct vobj *v, bool attestation,
+                            struct credential *c, const char **name)
+{
+    static const char *const types[] = {"public-key", NULL};
+    memset(c, 0, sizeof *c);
+    const cJSON *resp = NULL;
+    const char *type = NULL;
+    v_string(v, "id", V_REQUIRED, 1, 1400, &c->id);
+    v_enum(v, "type", 0, types, &type);
+    if (name)
+        v_string(v, "name", 0, 1, 60, name);
+    if (v_object(v, "response", V_REQUIRED, &resp)) {
+        struct vobj rv;
+        v_init_nested(&rv, v, resp, "response");
+        v_string(&rv, "clientDataJSON", V_REQUIRED, 1, 8192, &c->client_data);
+        if (attestation) {
+            v_string(&rv, "attestationObject", V_REQUIRED, 1, 65536, &c->attestation);
+        } else {
+            v_string(&rv, "authenticatorData", V_REQUIRED, 37, 8192, &c->auth_data);
+            v_string(&rv, "signature", V_REQUIRED, 1, 1024, &c->signature);
+            v_string(&rv, "userHandle", V_NULLABLE, 1, 128, &c->user_handle);
+        }
+        v_finish(&rv);
+        v_free(&rv);
+    }
+    return v_accept(r, v);
+}
+
+/* Adds a passkey: the answer to a registration challenge of this account,
+ * attestation "none", for this site, user verified. */
+static void passkey_post(struct request *r)
+{
+    struct vobj v;
+    v_init(&v, r->json, NULL);
+    struct credential c;
+    const char *name = NULL;
+    if (!read_credential(r, &v, true, &c, &name))
+        return;
+    struct db *d = r->db;
+    const char *uid = r->session->user_id, *why = NULL;
+    char origin[512], rp_id[256], challenge[128], hash[HASH_HEX_LEN + 1], id_text[1400];
+    size_t cd_len = 0, att_len = 0, ad_len = 0, der_len = 0;
+    unsigned char *cd = b64_field(c.client_data, &cd_len),
+                  *att = b64_field(c.attestation, &att_len);
+    unsigned char *ad = NULL, *der = NULL;
+    struct wa_auth_data a;
+    int alg = 0;
+    if (!cd || !att) {
+        why = "clientDataJSON and attestationObject must be base64url";
+    } else if (!webauthn_site(r, origin, sizeof origin, rp_id, sizeof rp_id)) {
+        why = "passkeys need a host name (set PUBLIC_URL)";
+    } else if (wa_client_data(cd, cd_len, "webauthn.create", origin, challenge, sizeof challenge,
+                              &why) &&
+               wa_attestation_none(att, att_len, &ad, &ad_len, &why) &&
+               wa_auth_data_parse(ad, ad_len, true, &a, &why) &&
+               wa_auth_data_check(&a, rp_id, &why) &&
+               wa_cose_to_spki(a.cose_key, a.cose_key_len, &der, &der_len, &alg, &why)) {
+        if (!b64url_encode(a.cred_id, a.cred_id_len, id_text, sizeof id_text) ||
+            strcmp(id_text, c.id) != 0)
+            why = "the credential id does not match the authenticator data";
+    }
+    if (!why) {
+        token_hash(challenge, hash);
+        sqlite3_stmt *st =
+            db_stmt(d, "DELETE FROM webauthn_challenges WHERE challenge_hash = ? "
+                       "AND purpose = 'register' AND user_id = ? AND expires_at > ?");
+        if (!st || !db_bind_text(st, 1, hash) || !db_bind_text(st, 2, uid) ||
+            !db_bind_int64(st, 3, now_ms()) || !db_step_done(d, st))
+            why = "";
+        else if (sqlite3_changes(d->h) != 1)
+            why = "the challenge is unknown, used or expired; ask for a new one";
+    }
+    if (why) {
+        free(cd);
+        free(att);
+        free(ad);
+        free(der);
+        if (*why)
+            reply_passkey_invalid(r, 400, why);
+        else
+            resp_internal(r);
+        return;
+    }
+    char device[48];
+    device_label(req_header(r, "User-Agent"), device, sizeof device);
+    int64_t now = now_ms();
+    sqlite3_stmt *st = db_stmt(d, "INSERT INTO passkeys (id, user_id, public_key, alg, rp_id, "
+                                  "sign_count, name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                                  "ON CONFLICT (id) DO NOTHING");
+    bool ok = st && db_bind_text(st, 1, c.id) && db_bind_text(st, 2, uid) &&
+              sqlite3_bind_blob(st, 3, der, (int)der_len, SQLITE_TRANSIENT) == SQLITE_OK &&
+              db_bind_int64(st, 4, alg) && db_bind_text(st, 5, rp_id) &&
+              db_bind_int64(st, 6, a.sign_count) && db_bind_text(st, 7, name ? name : device) &&
+              db_bind_int64(st, 8, now) && db_step_done(d, st);
+    free(cd);
+    free(att);
+    free(ad);
+    free(der);
+    if (!ok) {
+        resp_internal(r);
+        return;
+    }
+    if (sqlite3_changes(d->h) == 0) {
+        resp_error(r, 409, "passkey_exists", "This passkey is already registered");
+        return;
+    }
+    audit_record(r, d, NULL, "passkey_added", c.id,
+                 detail_str("alg", alg == WA_ES256 ? "ES256" : "EdDSA"));
+    st = db_stmt(d, "SELECT id, name, alg, created_at, last_used_at FROM passkeys WHERE id = ?");
+    if (!st || !db_bind_text(st, 1, c.id) || sqlite3_step(st) != SQLITE_ROW) {
+        resp_internal(r);
+        return;
+    }
+    resp_json(r, 201, passkey_json(st));
+}
+
+static void passkey_delete(struct request *r)
+{
+    struct db *d = r->db;
+    const char *uid = r->session->user_id, *pkid = req_param(r, "pkid");
+    /* The last passkey of an account without a password is its only way in. */
+    sqlite3_stmt *st = db_stmt(d, "SELECT (SELECT password_hash IS NULL FROM users WHERE id = ?1), "
+                                  "(SELECT count(*) FROM passkeys WHERE user_id = ?1), "
+                                  "EXISTS (SELECT 1 FROM passkeys WHERE user_id = ?1 AND id = ?2)");
+    if (!st || !db_bind_text(st, 1, uid) || !db_bind_text(st, 2, pkid) ||
+        sqlite3_step(st) != SQLITE_ROW) {
+        resp_internal(r);
+        return;
+    }
+    bool no_password = sqlite3_column_int(st, 0) == 1, mine = sqlite3_column_int(st, 2) == 1;
+    int count = sqlite3_column_int(st, 1);
+    sqlite3_reset(st);
+    if (!mine) {
+        resp_error(r, 404, "not_found", "No such passkey");
+        return;
+    }
+    if (no_password && count == 1) {
+        resp_error(r, 409, "last_sign_in_method",
+                   "This passkey is your only way in: set a password first");
+        return;
+    }
+    st = db_stmt(d, "DELETE FROM passkeys WHERE user_id = ? AND id = ?");
+    if (!st || !db_bind_text(st, 1, uid) || !db_bind_text(st, 2, pkid) || !db_step_done(d, st)) {
+        resp_internal(r);
+        return;
+    }
+    audit_record(r, d, NULL, "passkey_removed", pkid, NULL);
+    resp_no_content(r);
+}
+
+/* Signs in with a passkey: the answer to a sign-in challenge, from a
+ * registered credential, for this site, user verified, with a valid
+ * signature and a counter that went up. The challenge is spent whatever
+ * the outcome, and a counter that did not go up (a cloned authenticator)
+ * is written to the audit log. */
+static void passkey_login(struct request *r)
+{
+    struct vobj v;
+    v_init(&v, r->json, NULL);
+    struct credential c;
+    if (!read_credential(r, &v, false, &c, NULL))
+        return;
+    struct db *d = r->db;
+    const char *why = NULL;
+    char origin[512], rp_id[256], challenge[128], hash[HASH_HEX_LEN + 1];
+    size_t cd_len = 0, ad_len = 0, sig_len = 0;
+    unsigned char *cd = b64_field(c.client_data, &cd_len), *ad = b64_field(c.auth_data, &ad_len);
+    unsigned char *sig = b64_field(c.signature, &sig_len);
+    if (!cd || !ad || !sig)
+        why = "clientDataJSON, authenticatorData and signature must be base64url";
+    else if (!webauthn_site(r, origin, sizeof origin, rp_id, sizeof rp_id))
+        why = "passkeys need a host name (set PUBLIC_URL)";
+    else
+        wa_client_data(cd, cd_len, "webauthn.get", origin, challenge, sizeof challenge, &why);
+    if (why) {
+        reply_passkey_invalid(r, 401, why);
+        goto out;
+    }
+    if (!req_begin(r))
+        goto out;
+    token_hash(challenge, hash);
+    sqlite3_stmt *st = db_stmt(d, "DELETE FROM webauthn_challenges WHERE challenge_hash = ? "
+                                  "AND purpose = 'login' AND expires_at > ?");
+    if (!st || !db_bind_text(st, 1, hash) || !db_bind_int64(st, 2, now_ms()) ||
+        !db_step_done(d, st) || sqlite3_changes(d->h) != 1) {
+        db_rollback(d);
+        reply_passkey_invalid(r, 401, "the challenge is unknown, used or expired; try again");
+        goto out;
+    }
+    char user_id[37] = "", stored_rp[256] = "";
+    unsigned char *der = NULL;
+    size_t der_len = 0;
+    int alg = 0;
+    int64_t stored_count = 0;
+    st =
+        db_stmt(d, "SELECT user_id, public_key, alg, rp_id, sign_count FROM passkeys WHERE id = ?");
+    if (st && db_bind_text(st, 1, c.id) && sqlite3_step(st) == SQLITE_ROW) {
+        snprintf(user_id, sizeof user_id, "%s", db_col_text(st, 0));
+        der_len = (size_t)sqlite3_column_bytes(st, 1);
+        der = malloc(der_len ? der_len : 1);
+        if (der && der_len)
+            memcpy(der, sqlite3_column_blob(st, 1), der_len);
+        alg = sqlite3_column_int(st, 2);
+        snprintf(stored_rp, sizeof stored_rp, "%s", db_col_text(st, 3));
+        stored_count = sqlite3_column_int64(st, 4);
+    }
+    if (st)
+        sqlite3_reset(st);
+    struct wa_auth_data a;
+    char handle[64];
+    bool counter_ok = false;
+    if (!user_id[0] || !der)
+        why = "this passkey is not registered here";
+    else if (strcmp(stored_rp, rp_id) != 0)
+        why = "the passkey belongs to another site (RP ID)";
+    else if (!wa_auth_data_parse(ad, ad_len, false, &a, &why) ||
+             !wa_auth_data_check(&a, rp_id, &why))
+        ;
+    else if (c.user_handle && (!b64url_encode((const unsigned char *)user_id, strlen(user_id),
+                                              handle, sizeof handle) ||
+                               strcmp(handle, c.user_handle) != 0))
+        why = "the passkey belongs to another account";
+    else if (!wa_verify(der, der_len, alg, ad, ad_len, cd, cd_len, sig, sig_len))
+        why = "the signature does not verify";
+    else if (!(counter_ok = wa_counter_ok((uint32_t)stored_count, a.sign_count)))
+        why = "this passkey's counter went back: it may have been copied, so it is refused";
+    free(der);
+    if (why) {
+        /* The spent challenge (and a suspected clone) are kept. */
+        if (user_id[0] && !counter_ok && strstr(why, "counter"))
+            audit_record(r, d, NULL, "passkey_clone_suspected", c.id, NULL);
+        if (!req_commit(r))
+            goto out;
+        reply_passkey_invalid(r, 401, why);
+        goto out;
+    }
+    st = db_stmt(d, "UPDATE passkeys SET sign_count = ?, last_used_at = ? WHERE id = ?");
+    if (!st || !db_bind_int64(st, 1, a.sign_count) || !db_bind_int64(st, 2, now_ms()) ||
+        !db_bind_text(st, 3, c.id) || !db_step_done(d, st) ||
+        !session_start(r, d, user_id, NULL, NULL)) {
+        db_rollback(d);
+        session_clear_cookie(r);
+        resp_internal(r);
+        goto out;
+    }
+    audit_record(r, d, NULL, "sign_in", user_id, detail_str("method", "passkey"));
+    if (req_commit(r))
+        reply_signed_in(r, d, 200);
+out:
+    free(cd);
+    free(ad);
+    free(sig);
 }
 
 CARELOG_PROGRAM(auth, NULL, NULL)

@@ -9,6 +9,8 @@
 
 #include "data/audit.h"
 #include "data/catalogue.h"
+#include "mail/mail.h"
+#include "security/reset.h"
 #include "security/secret.h"
 #include "data/tz.h"
 
@@ -25,6 +27,7 @@ static void subject_delete(struct request *r);
 static void members_get(struct request *r);
 static void member_patch(struct request *r);
 static void member_delete(struct request *r);
+static void member_reset_link(struct request *r);
 static void links_get(struct request *r);
 static void link_post(struct request *r);
 static void link_delete(struct request *r);
@@ -51,6 +54,10 @@ static const struct route routes[] = {
     /* Any member may remove themselves (leave); owners may remove anyone. */
     {"DELETE", "/api/v1/families/{fid}/members/{mid}", member_delete, ACCESS_VIEWER,
      ROUTE_ARCHIVED_OK | ROUTE_WRITE},
+    /* A one-time sign-in link for a member who cannot get in (the member
+     * sets a new password with it); an account matter, so archived is ok. */
+    {"POST", "/api/v1/families/{fid}/members/{mid}/reset-link", member_reset_link, ACCESS_OWNER,
+     ROUTE_ARCHIVED_OK | ROUTE_WRITE},
     {"GET", "/api/v1/families/{fid}/links", links_get, ACCESS_OWNER, 0},
     {"POST", "/api/v1/families/{fid}/links", link_post, ACCESS_OWNER, ROUTE_JSON | ROUTE_WRITE},
     {"DELETE", "/api/v1/families/{fid}/links/{lid}", link_delete, ACCESS_OWNER,
@@ -60,6 +67,7 @@ static const struct route routes[] = {
 
 static const char *const roles[] = {"owner", "caregiver", "viewer", NULL};
 static const char *const sexes[] = {"female", "male", NULL};
+static const char *const locales[] = {"en", "he", "fr", NULL};
 /* The kinds of people and the colours given to new ones in turn come from
  * the entry catalogue, which the app's person form reads too: a colour it
  * offers is one the server gives. */
@@ -550,6 +558,71 @@ static void member_delete(struct request *r)
     resp_no_content(r);
 }
 
+/* The owner hands a member a way back in. The link is the member's account,
+ * so an owner may make one only for an account that is in no family the
+ * owner does not own as well, and never for the instance admin: otherwise
+ * owning a family would be a way into other families, or into the whole
+ * instance. The admin (who may act in every family) may for anyone. */
+static void member_reset_link(struct request *r)
+{
+    struct db *d = r->db;
+    const struct session *s = r->session;
+    const char *mid = req_param(r, "mid"), *fid = s->family_id;
+    sqlite3_stmt *st = db_stmt(
+        d, "SELECT m.user_id, coalesce(u.is_admin, 0), EXISTS (SELECT 1 FROM members o "
+           "WHERE o.user_id = m.user_id AND o.removed_at IS NULL AND NOT EXISTS (SELECT 1 FROM "
+           "members w WHERE w.family_id = o.family_id AND w.user_id = ?3 AND w.role = 'owner' "
+           "AND w.removed_at IS NULL)) FROM members m LEFT JOIN users u ON u.id = m.user_id "
+           "WHERE m.id = ?1 AND m.family_id = ?2 AND m.removed_at IS NULL");
+    if (!st || !db_bind_text(st, 1, mid) || !db_bind_text(st, 2, fid) ||
+        !db_bind_text(st, 3, s->user_id)) {
+        resp_internal(r);
+        return;
+    }
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        if (rc == SQLITE_DONE)
+            resp_error(r, 404, "not_found", "No such member");
+        else
+            resp_internal(r);
+        return;
+    }
+    if (sqlite3_column_type(st, 0) == SQLITE_NULL) {
+        resp_error(r, 409, "guest_member",
+                   "This member is a device link, not an account; make a new link instead");
+        return;
+    }
+    const char *uid = req_strdup(r, db_col_text(st, 0));
+    bool target_admin = sqlite3_column_int(st, 1) == 1, elsewhere = sqlite3_column_int(st, 2) == 1;
+    sqlite3_reset(st);
+    if (!uid) {
+        resp_internal(r);
+        return;
+    }
+    if (!s->is_admin && (target_admin || elsewhere)) {
+        resp_error(r, 403, "forbidden",
+                   target_admin ? "Only the console can reset the instance admin"
+                                : "This person is also in a family you do not own; ask the "
+                                  "instance admin for their reset link");
+        return;
+    }
+    char token[TOKEN_LEN + 1], path[96];
+    int64_t expires_at = 0;
+    const char *via = s->is_admin && !s->family_member_id[0] ? RESET_VIA_ADMIN : RESET_VIA_OWNER;
+    if (!reset_issue(d, uid, via, fid, s->user_id, RESET_LINK_HANDED_MS, token, &expires_at) ||
+        !reset_path(token, path, sizeof path)) {
+        resp_internal(r);
+        return;
+    }
+    audit_record(r, d, fid, "reset_link_created", mid, detail_str("via", via));
+    cJSON *body = cJSON_CreateObject();
+    char *url = req_printf(r, "%s%s", req_base_url(r), path);
+    cJSON_AddStringToObject(body, "url", url ? url : path);
+    cJSON_AddStringToObject(body, "token", token);
+    json_add_int64(body, "expires_at", expires_at);
+    resp_json(r, 201, body);
+}
+
 /* ---------- invite and access links ---------- */
 
 #define LINK_COLUMNS                                                                               \
@@ -587,6 +660,34 @@ static void links_get(struct request *r)
     reply_rows(r, st, "links", link_json_row);
 }
 
+/* Queues the invite (inside the route's transaction): from the inviter's
+ * name, for the family's name, with the link made absolute. */
+static bool invite_by_email(struct request *r, struct db *d, const char *email, const char *locale,
+                            const char *role, const char *token)
+{
+    char inviter[128] = "", my_locale[8] = "en", family[256] = "", origin[512];
+    /* The inviter may be a guest device with the owner's role: its name. */
+    sqlite3_stmt *st = db_stmt(d, "SELECT coalesce(u.name, m.guest_name, 'carelog'), "
+                                  "coalesce(u.locale, 'en'), f.name FROM families f "
+                                  "LEFT JOIN users u ON u.id = ?1 LEFT JOIN members m ON m.id = ?3 "
+                                  "WHERE f.id = ?2");
+    if (!st || !db_bind_text(st, 1, r->session->user_id) ||
+        !db_bind_text(st, 2, r->session->family_id) ||
+        !db_bind_text(st, 3, r->session->family_member_id) || sqlite3_step(st) != SQLITE_ROW)
+        return false;
+    snprintf(inviter, sizeof inviter, "%s", db_col_text(st, 0));
+    snprintf(my_locale, sizeof my_locale, "%s", db_col_text(st, 1));
+    snprintf(family, sizeof family, "%s", db_col_text(st, 2));
+    sqlite3_reset(st);
+    public_origin(origin, sizeof origin);
+    char *url = req_printf(r, "%s/join/%s", origin, token);
+    if (!url ||
+        !mail_queue_invite(d, email, locale ? locale : my_locale, inviter, family, role, url))
+        return false;
+    audit_record(r, d, r->session->family_id, "invite_emailed", NULL, NULL);
+    return true;
+}
+
 static void link_post(struct request *r)
 {
     struct vobj v;
@@ -597,8 +698,16 @@ static void link_post(struct request *r)
     v_string(&v, "label", V_REQUIRED, 1, 60, &label);
     bool has_expiry = v_epoch_ms(&v, "expires_at", V_NULLABLE, &expires_at);
     bool has_max = v_int(&v, "max_uses", V_NULLABLE, 1, 1000, &max_uses);
+    /* An invite by email: the link goes to this address (in `locale`,
+     * else the inviter's language) instead of being copied by hand. */
+    char email[256];
+    const char *locale = NULL;
+    bool has_email = v_email(&v, "email", 0, email, sizeof email);
+    v_enum(&v, "locale", 0, locales, &locale);
     if (has_expiry && expires_at <= now)
         v_error(&v, "expires_at", "must be in the future");
+    if (has_email && !mail_configured())
+        v_error(&v, "email", "cannot be sent: email is not set up on this server");
     if (!v_accept(r, &v))
         return;
     struct db *d = r->db;
@@ -635,6 +744,12 @@ static void link_post(struct request *r)
     cJSON_AddStringToObject(body, "token", token);
     char *url = req_printf(r, "%s/join/%s", req_base_url(r), token);
     cJSON_AddStringToObject(body, "url", url ? url : "");
+    if (has_email && !invite_by_email(r, d, email, locale, role, token)) {
+        cJSON_Delete(body);
+        resp_internal(r);
+        return;
+    }
+    cJSON_AddBoolToObject(body, "emailed", has_email);
     resp_json(r, 201, body);
 }
 

@@ -109,6 +109,14 @@ static void database_figures(struct buf *b, struct db *d)
         buf_printf(b, "carelog_push_messages{state=\"%s\",status=\"%d\"} %lld\n",
                    db_col_text(st, 0), sqlite3_column_int(st, 1),
                    (long long)sqlite3_column_int64(st, 2));
+    buf_puts(b, "# HELP carelog_mail_messages Email in the outbox, by kind and state.\n"
+                "# TYPE carelog_mail_messages gauge\n");
+    st =
+        d ? db_stmt(d, "SELECT kind, status, count(*) FROM mail_outbox GROUP BY 1, 2 ORDER BY 1, 2")
+          : NULL;
+    while (st && sqlite3_step(st) == SQLITE_ROW)
+        buf_printf(b, "carelog_mail_messages{kind=\"%s\",state=\"%s\"} %lld\n", db_col_text(st, 0),
+                   db_col_text(st, 1), (long long)sqlite3_column_int64(st, 2));
     buf_puts(b, "# HELP carelog_reminders Reminder rules, by whether they are on.\n"
                 "# TYPE carelog_reminders gauge\n");
     st = d ? db_stmt(d, "SELECT sum(enabled), sum(1 - enabled) FROM reminders") : NULL;

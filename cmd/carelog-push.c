@@ -1,8 +1,10 @@
-/* carelog-push — the reminder sender, run from cron every minute:
+/* carelog-push — the sender, run from cron every minute:
  *   * * * * *  DATA_DIR=/var/lib/carelog /srv/carelog/build/bin/carelog-push --once
  * One pass fires due reminders and delivers due Web Push messages (see
- * cgi-bin/lib/push/pushpass.c), then prints one JSON line of counts. Passes may
- * overlap: each message is claimed by one pass only. */
+ * cgi-bin/lib/push/pushpass.c), then, when SMTP_URL and MAIL_FROM are set,
+ * queues due digests and delivers queued mail (cgi-bin/lib/mail/mailsend.c),
+ * and prints one JSON line of counts. Passes may overlap: each message is
+ * claimed by one pass only. */
 #include "carelog.h"
 
 #include <stdio.h>
@@ -10,6 +12,8 @@
 
 #include <curl/curl.h>
 
+#include "mail/mail.h"
+#include "mail/mailsend.h"
 #include "push/pushmsg.h"
 #include "push/pushpass.h"
 #include "security/secret.h"
@@ -48,14 +52,27 @@ int main(int argc, char **argv)
     struct push_pass_opts o;
     push_pass_opts_from_env(&o);
     struct push_pass_stats st;
-    if (!push_pass_run(&d, key, &o, &st, err, sizeof err)) {
+    bool pushed = push_pass_run(&d, key, &o, &st, err, sizeof err);
+    if (!pushed)
         log_event("error", "push_pass_failed", err);
-        goto out;
+    /* Mail goes out even when the push pass failed: they share nothing
+     * but the database. */
+    struct mail_pass_stats ms = {0};
+    bool mailed = true;
+    if (mail_configured()) {
+        struct mail_pass_opts mo;
+        mailed = mail_pass_opts_from_env(&mo, err, sizeof err) &&
+                 mail_pass_run(&d, &mo, &ms, err, sizeof err);
+        if (!mailed)
+            log_event("error", "mail_pass_failed", err);
     }
+    if (!pushed || !mailed)
+        goto out;
     printf("{\"fired\":%d,\"queued\":%d,\"skipped_quiet\":%d,\"sent\":%d,\"delivered\":%d,"
-           "\"gone\":%d,\"too_large\":%d,\"retry\":%d,\"failed\":%d}\n",
+           "\"gone\":%d,\"too_large\":%d,\"retry\":%d,\"failed\":%d,\"mail_digests\":%d,"
+           "\"mail_sent\":%d,\"mail_retry\":%d,\"mail_failed\":%d}\n",
            st.fired, st.queued, st.skipped_quiet, st.sent, st.delivered, st.gone, st.too_large,
-           st.retry, st.failed);
+           st.retry, st.failed, ms.digests, ms.sent, ms.retry, ms.failed);
     rc = 0;
 out:
     vapid_free(key);

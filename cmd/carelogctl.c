@@ -12,6 +12,9 @@
  *                          restore a backup (or a bare database) into the live
  *                          database in one transaction, the old one kept aside
  *   carelogctl check       integrity, foreign keys, sizes, rows per table
+ *   carelogctl reset-link EMAIL
+ *                          print a one-time link with which that account sets a
+ *                          new password (and is signed in; its other sessions end)
  *   carelogctl version     print the program and schema versions
  * migrate and setup take an automatic backup first when they will apply
  * migrations to an existing database (backup.c). */
@@ -26,6 +29,7 @@
 #include "backup.h"
 #include "security/password.h"
 #include "push/pushmsg.h"
+#include "security/reset.h"
 #include "security/secret.h"
 #include "push/webpush.h"
 
@@ -208,6 +212,56 @@ static int cmd_admin_link(void)
     return rc;
 }
 
+/* The self-hoster at the console gets anyone back in: a reset link for the
+ * account, written to the audit log like the owner's and the admin's. */
+static int cmd_reset_link(const char *email_in)
+{
+    char email[256], err[256];
+    if (!email_normalise(email_in, email, sizeof email)) {
+        fprintf(stderr, "carelogctl: %s is not an email address\n", email_in);
+        return 2;
+    }
+    if (cmd_migrate() != 0 || !secret_init(cfg.data_dir, err, sizeof err))
+        return 1;
+    struct db d;
+    if (!open_db(&d))
+        return 1;
+    int rc = 1;
+    char user_id[37] = "", token[TOKEN_LEN + 1], path[96], origin[512];
+    int64_t expires_at = 0;
+    if (!db_begin(&d)) {
+        fprintf(stderr, "carelogctl: the database is busy\n");
+        goto out;
+    }
+    sqlite3_stmt *st = db_stmt(&d, "SELECT id FROM users WHERE email = ?");
+    if (st && db_bind_text(st, 1, email) && sqlite3_step(st) == SQLITE_ROW)
+        snprintf(user_id, sizeof user_id, "%s", db_col_text(st, 0));
+    if (st)
+        sqlite3_reset(st);
+    if (!user_id[0]) {
+        db_rollback(&d);
+        fprintf(stderr, "carelogctl: no account has the email %s\n", email);
+        goto out;
+    }
+    st = db_stmt(&d, "INSERT INTO audit_log (action, target, detail, at) "
+                     "VALUES ('reset_link_created', ?, '{\"via\":\"console\"}', ?)");
+    bool ok = reset_issue(&d, user_id, RESET_VIA_CONSOLE, NULL, NULL, RESET_LINK_HANDED_MS, token,
+                          &expires_at) &&
+              reset_path(token, path, sizeof path) && st && db_bind_text(st, 1, user_id) &&
+              db_bind_int64(st, 2, now_ms()) && db_step_done(&d, st) && db_commit(&d);
+    if (!ok) {
+        db_rollback(&d);
+        fprintf(stderr, "carelogctl: could not create a reset link\n");
+        goto out;
+    }
+    public_origin(origin, sizeof origin);
+    printf("carelog: reset link for %s (once, within 24 h): %s%s\n", email, origin, path);
+    rc = 0;
+out:
+    db_close(&d);
+    return rc;
+}
+
 static int cmd_version(void)
 {
     int known =
@@ -226,6 +280,7 @@ static const struct {
 
 #define USAGE                                                                                      \
     "usage: carelogctl migrate | setup | admin-link | check | version\n"                           \
+    "       carelogctl reset-link EMAIL\n"                                                         \
     "       carelogctl backup [FILE|DIR] [--keep N]\n"                                             \
     "       carelogctl restore [--no-migrate] FILE\n"
 
@@ -286,5 +341,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; argc == 2 && i < ARRAY_LEN(commands); i++)
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].run();
+    if (argc == 3 && strcmp(argv[1], "reset-link") == 0)
+        return cmd_reset_link(argv[2]);
     return usage();
 }

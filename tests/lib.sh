@@ -95,6 +95,7 @@ done_testing() {
 
 cleanup() {
     stop_svc 2>/dev/null
+    stop_smtp 2>/dev/null
     stop_server_quiet
     [ -n "${T_KEEP:-}" ] || rm -rf "$T_DIR"
 }
@@ -270,4 +271,41 @@ stop_svc() {
     exec {SVC[1]}>&-
     wait "$SVC_PID" 2>/dev/null
     SVC_PID=""
+}
+
+# ---- a real SMTP server on loopback (tests/smtpsink.py, python3-aiosmtpd) ----
+SMTP_PID=""
+# start_smtp [args] — the sink on a free port, keeping what it accepts in
+# $T_DIR/mail (N.eml, N.env); SMTP_PORT. It exits when we close its stdin.
+start_smtp() {
+    mkdir -p "$T_DIR/mail"
+    # Debian's own python3, where python3-aiosmtpd is installed.
+    coproc SMTP { exec /usr/bin/python3 "$T_ROOT/tests/smtpsink.py" "$T_DIR/mail" "$@" 2>>"$T_DIR/smtp.err"; }
+    SMTP_PORT=""
+    read -r -t 10 SMTP_PORT <&"${SMTP[0]}" || bail "smtpsink did not start: $(cat "$T_DIR/smtp.err")"
+}
+stop_smtp() {
+    [ -n "$SMTP_PID" ] || return 0
+    exec {SMTP[1]}>&-
+    wait "$SMTP_PID" 2>/dev/null
+    SMTP_PID=""
+}
+# mails — how many messages the sink has kept.
+mails() { find "$T_DIR/mail" -name '*.eml' 2>/dev/null | wc -l; }
+# mail_body N — message N's first (plain text) part, decoded.
+mail_body() {
+    python3 -c 'import email,sys; m=email.message_from_binary_file(open(sys.argv[1],"rb")); print(next(p for p in m.walk() if p.get_content_type()=="text/plain").get_payload(decode=True).decode())' "$T_DIR/mail/$1.eml"
+}
+# mail_html N — message N's HTML part, decoded.
+mail_html() {
+    python3 -c 'import email,sys; m=email.message_from_binary_file(open(sys.argv[1],"rb")); print(next(p for p in m.walk() if p.get_content_type()=="text/html").get_payload(decode=True).decode())' "$T_DIR/mail/$1.eml"
+}
+# mail_header N NAME — a header of message N, decoded (RFC 2047).
+mail_header() {
+    python3 -c 'import email,sys; from email.header import decode_header, make_header; m=email.message_from_binary_file(open(sys.argv[1],"rb")); v=m.get(sys.argv[2]); print(str(make_header(decode_header(v))) if v else "")' "$T_DIR/mail/$1.eml" "$2"
+}
+# send_mail [VAR=value ...] — one pass of the cron-run sender; its JSON
+# line in PASS.
+send_mail() {
+    PASS=$(env DATA_DIR="$T_DIR/data" "$@" "$T_BIN/carelog-push" --once 2>>"$T_DIR/push.err")
 }

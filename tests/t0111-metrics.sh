@@ -33,6 +33,10 @@ ok "$([ "$(m 'carelog_stream_events_total{program="stream"}')" -ge 3 ]; echo $?)
 ok "$([ "$(m 'carelog_db_bytes ')" -gt 0 ]; echo $?)" "database size"
 like "$(grep -c '^carelog_wal_bytes ' "$T_DIR/metrics")" '^1$' "WAL size"
 like "$(grep -c '^carelog_last_backup_timestamp_seconds ' "$T_DIR/metrics")" '^1$' "last backup time"
+db "INSERT INTO mail_outbox (kind, rcpt, message, status, next_at, last_error, created_at)
+    VALUES ('reset', 'x@example.test', 'm', 'failed', 0, 'smtp 550', 0)"
+curl -s -o "$T_DIR/metrics" "$BASE/metrics"
+is "$(m 'carelog_mail_messages{kind="reset",state="failed"}')" 1 "mail failures are counted"
 
 # Not from elsewhere without the token (classic CGI: the address is ours).
 cgi_metrics() { # cgi_metrics ADDR [AUTH] — status line of the meta program's answer

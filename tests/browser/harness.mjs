@@ -9,7 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, readFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import net from 'node:net';
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -75,9 +75,11 @@ export async function startServer(extraEnv = {}) {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const logFile = join(dir, 'error.log');
+    // "{port}" in a value becomes the port (PUBLIC_URL=http://localhost:{port}).
+    const extra = Object.fromEntries(Object.entries(extraEnv).map(([k, v]) => [k, String(v).replace('{port}', port)]));
     const env = {
       ...process.env,
-      ...extraEnv,
+      ...extra,
       PORT: String(port),
       BIND: '127.0.0.1',
       DATA_DIR: join(dir, 'data'),
@@ -117,6 +119,74 @@ export async function startServer(extraEnv = {}) {
   throw new Error('lighttpd did not start: no free port');
 }
 
+// ---- V8 coverage of the pages (make test, make coverage) ----
+// With NODE_V8_COVERAGE set (node then writes its own coverage there), every
+// page of a context made here records its JS coverage from its first
+// script, and writes it there in node's format when it or its context
+// closes (or at stopAll), its URLs made the files of www/ they came from,
+// so c8 reports the browser and node runs as one (tools/coverage.sh).
+const COVERAGE_DIR = process.env.NODE_V8_COVERAGE || '';
+const coveredPages = new Set();
+let coverageFiles = 0;
+
+// The www/js file a served script is, when the text served is that file's
+// (a test serving a changed copy of www/ is not counted).
+function localScript(entry) {
+  let url;
+  try {
+    url = new URL(entry.url);
+  } catch {
+    return null;
+  }
+  if (!/^https?:$/.test(url.protocol)) return null;
+  const file = join(ROOT, 'www', decodeURIComponent(url.pathname));
+  if (!file.startsWith(join(ROOT, 'www', 'js')) || !existsSync(file)) return null;
+  return readFileSync(file, 'utf8') === entry.source ? file : null;
+}
+
+async function flushCoverage(pages) {
+  const result = [];
+  for (const page of pages) {
+    coveredPages.delete(page);
+    if (page.isClosed()) continue;
+    const entries = await page.coverage.stopJSCoverage().catch(() => []);
+    for (const e of entries) {
+      const file = localScript(e);
+      if (file) result.push({ scriptId: e.scriptId, url: pathToFileURL(file).href, functions: e.functions });
+    }
+  }
+  if (result.length) {
+    coverageFiles += 1;
+    writeFileSync(
+      join(COVERAGE_DIR, `coverage-pages-${process.pid}-${coverageFiles}.json`),
+      JSON.stringify({ result }),
+    );
+  }
+}
+
+function coverPage(page) {
+  coveredPages.add(page);
+  page.coverage.startJSCoverage({ resetOnNavigation: false }).catch(() => coveredPages.delete(page));
+  const close = page.close.bind(page);
+  page.close = async (...args) => {
+    await flushCoverage([page]);
+    return close(...args);
+  };
+}
+
+function coverContext(ctx) {
+  if (!COVERAGE_DIR) return ctx;
+  mkdirSync(COVERAGE_DIR, { recursive: true });
+  ctx.on('page', coverPage);
+  for (const page of ctx.pages()) coverPage(page);
+  const close = ctx.close.bind(ctx);
+  ctx.close = async (...args) => {
+    await flushCoverage([...coveredPages].filter((p) => p.context() === ctx));
+    return close(...args);
+  };
+  return ctx;
+}
+
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -140,6 +210,7 @@ export async function launch() {
     timezoneId: 'UTC',
     serviceWorkers: 'allow',
   });
+  coverContext(ctx);
   const browser = {
     ctx,
     async close() {
@@ -163,13 +234,15 @@ export async function launchBrowser() {
 }
 
 export async function newContext(browser, opts = {}) {
-  return browser.newContext({
-    viewport: { width: 390, height: 844 },
-    locale: 'en-US',
-    timezoneId: 'UTC',
-    serviceWorkers: 'allow',
-    ...opts,
-  });
+  return coverContext(
+    await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      locale: 'en-US',
+      timezoneId: 'UTC',
+      serviceWorkers: 'allow',
+      ...opts,
+    }),
+  );
 }
 
 // Pages record their errors so tests can require none.
@@ -183,6 +256,7 @@ export function watchErrors(page) {
 }
 
 export async function stopAll() {
+  if (coveredPages.size) await flushCoverage([...coveredPages]);
   for (const s of started.splice(0).reverse()) {
     try {
       await s.stop();
@@ -363,7 +437,7 @@ export async function signedInPage(browser, base, who, { path = '/', context = {
 export async function signInWithForm(page, who) {
   await page.getByLabel('Email').fill(who.email);
   await page.getByLabel('Password').fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.locator('.qbtn').first().waitFor();
 }
 

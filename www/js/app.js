@@ -25,7 +25,10 @@ const VIEWS = {
   signin: () => import('./views/signin.js'),
   welcome: () => import('./views/picker.js'),
 };
-const PUBLIC = new Set(['signin', 'register']);
+const PUBLIC = new Set(['signin', 'register', 'forgot']);
+// Screens shown whoever is signed in: a reset link opened on a shared phone
+// is for the person it names, not for whoever used the phone last.
+const ANYONE = new Set(['reset']);
 let cleanup = null;
 let routeSeq = 0;
 
@@ -35,10 +38,10 @@ let routeSeq = 0;
 async function route() {
   const seq = ++routeSeq;
   let { name, params } = current();
-  if (!state.me && !PUBLIC.has(name)) name = 'signin';
+  if (!state.me && !PUBLIC.has(name) && !ANYONE.has(name)) name = 'signin';
   if (state.me && PUBLIC.has(name)) name = 'home';
-  if (state.me && state.joined) name = 'welcome';
-  if (state.me && !state.family && !['pick', 'welcome', 'account'].includes(name)) {
+  if (state.me && state.joined && !ANYONE.has(name)) name = 'welcome';
+  if (state.me && !state.family && !['pick', 'welcome', 'account', ...ANYONE].includes(name)) {
     const fam = rememberedFamily();
     if (fam) await openFamily(fam);
     else name = 'pick';
@@ -48,7 +51,7 @@ async function route() {
     action = { kind: name, type: params[0] };
     name = 'home';
   }
-  const viewName = name === 'register' ? 'signin' : name;
+  const viewName = name === 'register' || name === 'forgot' || ANYONE.has(name) ? 'signin' : name;
   const mod = await (VIEWS[viewName] || VIEWS.home)();
   if (seq !== routeSeq) return;
   if (cleanup) {

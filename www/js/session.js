@@ -7,7 +7,7 @@ import { setLang, getLang, browserLang, unitsOf } from './i18n.js';
 import { get, patch, setCsrf, familyPath, ApiError } from './api.js';
 import * as store from './store.js';
 import * as sync from './sync.js';
-import { go } from './router.js';
+import { go, current } from './router.js';
 import { DEFAULT_CONFIG } from './entries.js';
 
 // ---- session ----
@@ -73,7 +73,8 @@ export async function signedOut(wipe = true) {
   if (wipe) await store.wipe();
   else await store.delMeta('me');
   savePrefs({ familyId: null, subjectId: null });
-  go('signin');
+  // A reset link's screen is for the signed-out too: stay on it.
+  if (current().name !== 'reset') go('signin');
 }
 
 // Saves the person's own name (a guest device names itself too).

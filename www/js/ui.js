@@ -244,3 +244,13 @@ export function confirmSheet(message, okLabel, { danger = false } = {}) {
     );
   });
 }
+
+// A row of toggle buttons, one pressed.
+export function seg(labelKey, values, current, onPick, nameOf) {
+  const id = `seg-${labelKey}`;
+  return html`<div class="field"><span class="label" id=${id}>${t(labelKey)}</span>
+    <div class="seg" role="group" aria-labelledby=${id}>${values.map(
+      (o) => html`<button type="button" aria-pressed=${String(current === o)}
+      lang=${labelKey === 'language' ? o : nothing} @click=${() => onPick(o)}>${nameOf(o)}</button>`,
+    )}</div></div>`;
+}

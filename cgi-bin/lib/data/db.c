@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -331,6 +332,13 @@ static void *checkpointer_main(void *arg)
     }
     int log_pages = 0, copied = 0;
     bool big = false;
+    /* Under Litestream (REPLICA_URL) the replicator owns the WAL's restarts:
+     * it holds a read lock where it has shipped up to, which a TRUNCATE would
+     * wait on (holding writers). PASSIVE copies only what it may. */
+    const char *replica = getenv("REPLICA_URL");
+    bool replicated = replica && *replica;
+    /* A TRUNCATE waits for readers at most this long (writers wait with it). */
+    sqlite3_busy_timeout(d.h, 100);
     pthread_mutex_lock(&ckpt.lock);
     while (!ckpt.stop) {
         struct timespec until;
@@ -343,8 +351,8 @@ static void *checkpointer_main(void *arg)
             break;
         pthread_mutex_unlock(&ckpt.lock);
         int rc = sqlite3_wal_checkpoint_v2(
-            d.h, NULL, big ? SQLITE_CHECKPOINT_TRUNCATE : SQLITE_CHECKPOINT_PASSIVE, &log_pages,
-            &copied);
+            d.h, NULL, big && !replicated ? SQLITE_CHECKPOINT_TRUNCATE : SQLITE_CHECKPOINT_PASSIVE,
+            &log_pages, &copied);
         if (rc != SQLITE_OK && rc != SQLITE_BUSY)
             log_event("warn", "checkpoint_failed", sqlite3_errmsg(d.h));
         big = rc == SQLITE_OK ? log_pages > CHECKPOINT_BIG : big;

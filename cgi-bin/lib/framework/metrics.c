@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include "framework/route.h"
-#include "framework/server.h"
 
 #define M_MAGIC   0x4d474c43u /* "CLGM" */
 #define M_VERSION 1
@@ -46,7 +45,8 @@ struct m_file {
     int64_t values[M_COUNT];
 };
 
-static struct m_file *mine; /* mapped once at start; NULL: off */
+static struct m_file *mine;           /* mapped once at start; NULL: off */
+static const struct route *my_routes; /* the table the slots follow */
 
 static const struct {
     const char *name, *type, *help;
@@ -66,11 +66,12 @@ static bool metrics_path(const char *data_dir, const char *name, char *out, size
     return n > 0 && (size_t)n < outsz;
 }
 
-bool metrics_open(const char *data_dir, const struct program *p)
+bool metrics_open(const char *data_dir, const char *program, const struct route *routes,
+                  size_t nroutes)
 {
     char dir[4096], path[4096], tmp[4200];
     if (snprintf(dir, sizeof dir, "%s/metrics", data_dir) >= (int)sizeof dir ||
-        !metrics_path(data_dir, p->name, path, sizeof path))
+        !metrics_path(data_dir, program, path, sizeof path))
         return false;
     if (mkdir(dir, 0700) != 0 && access(dir, W_OK) != 0)
         return false;
@@ -88,11 +89,11 @@ bool metrics_open(const char *data_dir, const struct program *p)
         unlink(tmp);
         return false;
     }
-    snprintf(f->program, sizeof f->program, "%s", p->name);
-    f->nroutes = p->nroutes < M_ROUTES ? (uint32_t)p->nroutes : M_ROUTES;
+    snprintf(f->program, sizeof f->program, "%s", program);
+    f->nroutes = nroutes < M_ROUTES ? (uint32_t)nroutes : M_ROUTES;
     for (uint32_t i = 0; i < f->nroutes; i++) {
-        snprintf(f->routes[i].method, sizeof f->routes[i].method, "%s", p->routes[i].method);
-        snprintf(f->routes[i].pattern, sizeof f->routes[i].pattern, "%s", p->routes[i].pattern);
+        snprintf(f->routes[i].method, sizeof f->routes[i].method, "%s", routes[i].method);
+        snprintf(f->routes[i].pattern, sizeof f->routes[i].pattern, "%s", routes[i].pattern);
     }
     f->version = M_VERSION;
     __atomic_store_n(&f->magic, M_MAGIC, __ATOMIC_RELEASE);
@@ -101,6 +102,7 @@ bool metrics_open(const char *data_dir, const struct program *p)
         unlink(tmp);
         return false;
     }
+    my_routes = routes;
     mine = f;
     return true;
 }
@@ -110,11 +112,11 @@ static void add(uint64_t *at, uint64_t n)
     __atomic_fetch_add(at, n, __ATOMIC_RELAXED);
 }
 
-void metrics_request(const struct program *p, const struct route *rt, int status, int64_t us)
+void metrics_request(const struct route *rt, int status, int64_t us)
 {
     if (!mine)
         return;
-    size_t i = rt ? (size_t)(rt - p->routes) : M_ROUTES;
+    size_t i = rt ? (size_t)(rt - my_routes) : M_ROUTES;
     struct m_route *m = &mine->routes[i < mine->nroutes ? i : M_ROUTES];
     size_t s = 0;
     while (s < M_STATUS - 1 && statuses[s] != status)

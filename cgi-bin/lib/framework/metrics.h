@@ -8,11 +8,11 @@
 #define CARELOG_METRICS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "util/util.h"
 
-struct program;
 struct route;
 
 /* The named values a program may keep. */
@@ -26,9 +26,11 @@ enum metric {
 
 /* Creates (or replaces) this program's file; false leaves metrics off. Once,
  * at start, before the workers (FastCGI only: a CGI run is one request). */
-bool metrics_open(const char *data_dir, const struct program *p);
-/* One answered request (route NULL: no route matched). Thread-safe. */
-void metrics_request(const struct program *p, const struct route *rt, int status, int64_t us);
+bool metrics_open(const char *data_dir, const char *program, const struct route *routes,
+                  size_t nroutes);
+/* One answered request (route NULL: no route matched; else one of the table
+ * given to metrics_open). Thread-safe. */
+void metrics_request(const struct route *rt, int status, int64_t us);
 void metrics_add(enum metric m, int64_t delta);
 void metrics_set(enum metric m, int64_t value);
 

@@ -240,7 +240,7 @@ void handle_request(const struct program *p, struct request *r)
         resp_flush(r);
     int64_t took_us = mono_us() - r->started_us;
     log_request(r->method, r->route ? r->route->pattern : NULL, r->status, took_us);
-    metrics_request(p, r->route, r->status, took_us);
+    metrics_request(r->route, r->status, took_us);
     if (r->worker && r->worker->db_ready)
         db_release_all(&r->worker->db);
     request_cleanup(r);
@@ -474,7 +474,7 @@ int program_main(const struct program *p, int argc, char **argv)
         /* Served together under lighttpd: the entries program's
          * checkpointer keeps the WAL short for all. */
         db_set_checkpointer(true);
-        if (!metrics_open(cfg.data_dir, p))
+        if (!metrics_open(cfg.data_dir, p->name, p->routes, p->nroutes))
             log_event("warn", "metrics_unavailable", "this program's figures are not kept");
         sigset_t set;
         stop_signals(&set);

@@ -17,7 +17,7 @@ import {
   METRIC,
   IMPERIAL,
 } from '../i18n.js';
-import { html, nothing, paint, field, icon, toast, hideToast, confirmSheet, showError, backTo } from '../ui.js';
+import { html, nothing, paint, field, icon, toast, hideToast, confirmSheet, showError, backTo, seg } from '../ui.js';
 import { state, on, isOwner, canWrite, tz, savePrefs, applyTheme } from '../state.js';
 import { get, post, patch, del, familyPath, ApiError } from '../api.js';
 import * as store from '../store.js';
@@ -106,16 +106,6 @@ const menu = () => html`<h1>${t('tab_settings')}</h1>
   )}</ul></nav>
   <a class="btn block" href="#/pick">${t('switch_family')}</a>`;
 
-// A row of toggle buttons, one pressed.
-function seg(labelKey, values, current, onPick, nameOf) {
-  const id = `seg-${labelKey}`;
-  return html`<div class="field"><span class="label" id=${id}>${t(labelKey)}</span>
-    <div class="seg" role="group" aria-labelledby=${id}>${values.map(
-      (o) => html`<button type="button" aria-pressed=${String(current === o)}
-      lang=${labelKey === 'language' ? o : nothing} @click=${() => onPick(o)}>${nameOf(o)}</button>`,
-    )}</div></div>`;
-}
-
 // How a unit choice reads: as Intl writes the unit in the language.
 const UNIT_NAMES = {
   ml: 'milliliter',
@@ -187,6 +177,7 @@ export function mount(root, { params = [] } = {}) {
   let members = state.members;
   let links = [];
   let made = null; // the link just created: {url, label}
+  let resetMade = null; // a member's reset link just made: {url, name}
   let editing; // the person whose form is open; null: a new one
   const audit = { events: [], before: '', more: false, error: '' };
   const zone = section === 'people' && isOwner() ? zonePicker(state.family.timezone, () => show()) : null;
@@ -296,6 +287,29 @@ export function mount(root, { params = [] } = {}) {
     }
   }
 
+  // A one-time link with which a member who cannot get in sets a new
+  // password; the owner hands it over themselves.
+  async function resetLink(m) {
+    try {
+      const link = await post(familyPath(fid, `/members/${m.id}/reset-link`), {});
+      resetMade = { url: /^https?:/.test(link.url) ? link.url : `${location.origin}${link.url}`, name: m.name };
+      show();
+      loadAudit(true);
+    } catch (e) {
+      toast(errText(e));
+    }
+  }
+
+  async function copyReset(ev) {
+    try {
+      await navigator.clipboard.writeText(resetMade.url);
+      toast(t('copied'));
+    } catch {
+      ev.target.closest('.card').querySelector('input').select();
+      toast(t('copy_manually'));
+    }
+  }
+
   async function createLink(ev) {
     ev.preventDefault();
     const f = Object.fromEntries(new FormData(ev.target));
@@ -388,8 +402,16 @@ export function mount(root, { params = [] } = {}) {
   const memberRow = (m, owner) => html`<li>
     <span class="grow"><strong>${m.name || t('guest')}</strong>${m.is_me ? ` (${t('you')})` : ''}<div class="muted">${t(`role.${m.role}`)}${m.kind === 'guest' ? ` · ${t('guest')}` : ''}</div></span>
     ${owner && !m.is_me ? html`<select aria-label="${t('role')} ${m.name || ''}" @change=${(ev) => setRole(m, ev.target.value)}>${options(['owner', 'caregiver', 'viewer'], m.role, (r) => t(`role.${r}`))}</select>` : nothing}
+    ${owner && !m.is_me && m.kind === 'account' ? html`<button class="btn" type="button" aria-label=${t('reset_link_for', { name: m.name })} @click=${() => resetLink(m)}>${t('reset_link')}</button>` : nothing}
     ${owner !== !!m.is_me ? html`<button class="btn danger" type="button" @click=${() => removeMember(m)}>${m.is_me ? t('leave') : t('remove')}</button>` : nothing}
   </li>`;
+
+  const resetCard = () =>
+    resetMade
+      ? html`<div class="card"><p>${t('reset_link_ready', { name: resetMade.name })}</p>
+      <input type="text" readonly .value=${resetMade.url} aria-label=${t('reset_link_for', { name: resetMade.name })}>
+      <div class="row"><button class="btn" type="button" @click=${copyReset}>${icon('copy')}${t('copy')}</button></div></div>`
+      : nothing;
 
   const linksCard = () => html`<section class="card"><h2>${t('links')}</h2><p class="muted">${t('links_help')}</p>
     <form @submit=${createLink}>
@@ -448,7 +470,7 @@ export function mount(root, { params = [] } = {}) {
   const sections = {
     people: (owner) => html`${familyCard(owner)}${peopleCard(owner)}`,
     sharing: (owner) =>
-      html`<section class="card"><h2>${t('members')}</h2><ul class="list">${members.map((m) => memberRow(m, owner))}</ul></section>
+      html`<section class="card"><h2>${t('members')}</h2><ul class="list">${members.map((m) => memberRow(m, owner))}</ul>${resetCard()}</section>
       ${owner ? linksCard() : nothing}
       ${owner ? auditCard() : nothing}`,
     units: () => unitsSection(() => show()),
