@@ -93,16 +93,17 @@ static const char *const digests[] = {"off", "daily", "weekly", NULL};
 
 /* ---------- shared pieces ---------- */
 
-/* {id,email,name,is_admin,locale,guest,has_password,units} for an account,
- * or null. */
+/* {id,email,name,is_admin,is_consultant,locale,guest,has_password,units,
+ * digest,passkeys} for an account, or null. */
 static cJSON *user_json(struct db *d, const char *user_id)
 {
-    sqlite3_stmt *st = db_stmt(
-        d, "SELECT id, email, name, is_admin, "
-           "CASE WHEN locale_chosen THEN coalesce(ui_locale, locale) END, "
-           "password_hash IS NOT NULL, unit_volume, unit_weight, unit_length, "
-           "unit_temperature, digest, "
-           "(SELECT count(*) FROM passkeys WHERE user_id = users.id) FROM users WHERE id = ?");
+    sqlite3_stmt *st =
+        db_stmt(d, "SELECT id, email, name, is_admin, "
+                   "CASE WHEN locale_chosen THEN coalesce(ui_locale, locale) END, "
+                   "password_hash IS NOT NULL, unit_volume, unit_weight, unit_length, "
+                   "unit_temperature, digest, "
+                   "(SELECT count(*) FROM passkeys WHERE user_id = users.id), is_consultant "
+                   "FROM users WHERE id = ?");
     if (!st || !db_bind_text(st, 1, user_id) || sqlite3_step(st) != SQLITE_ROW)
         return NULL;
     cJSON *u = cJSON_CreateObject();
@@ -110,6 +111,7 @@ static cJSON *user_json(struct db *d, const char *user_id)
     cJSON_AddStringToObject(u, "email", db_col_text(st, 1));
     cJSON_AddStringToObject(u, "name", db_col_text(st, 2));
     cJSON_AddBoolToObject(u, "is_admin", sqlite3_column_int(st, 3) == 1);
+    cJSON_AddBoolToObject(u, "is_consultant", sqlite3_column_int(st, 12) == 1);
     if (sqlite3_column_type(st, 4) == SQLITE_NULL)
         cJSON_AddNullToObject(u, "locale"); /* never chosen: the app follows the browser */
     else
@@ -136,6 +138,7 @@ static cJSON *guest_json(struct db *d, const char *member_id)
     cJSON_AddNullToObject(u, "email");
     cJSON_AddStringToObject(u, "name", db_col_text(st, 0));
     cJSON_AddBoolToObject(u, "is_admin", false);
+    cJSON_AddBoolToObject(u, "is_consultant", false);
     cJSON_AddNullToObject(u, "locale");
     cJSON_AddBoolToObject(u, "guest", true);
     cJSON_AddBoolToObject(u, "has_password", false);
@@ -270,8 +273,9 @@ static enum link_state link_find(struct db *d, const char *token, struct link *o
  * increment are one statement, so two devices cannot both take the last use. */
 static bool link_take_use(struct db *d, const char *link_id)
 {
-    sqlite3_stmt *st = db_stmt(d, "UPDATE links SET uses = uses + 1 WHERE id = ? AND "
-                                  "revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?) "
+    sqlite3_stmt *st = db_stmt(d, "UPDATE links SET uses = uses + 1, last_used_at = ?2 "
+                                  "WHERE id = ?1 AND revoked_at IS NULL AND "
+                                  "(expires_at IS NULL OR expires_at > ?2) "
                                   "AND (max_uses IS NULL OR uses < max_uses)");
     return st && db_bind_text(st, 1, link_id) && db_bind_int64(st, 2, now_ms()) &&
            db_step_done(d, st) && sqlite3_changes(d->h) == 1;
@@ -853,23 +857,27 @@ static void join_post(struct request *r)
 static void reply_signin_dead(struct request *r)
 {
     reply_page(r, 410, "This sign-in link no longer works",
-               "It was already used or has expired. Run carelogctl admin-link for a new one.",
+               "It was already used or has expired. Ask for a new one (the instance admin: "
+               "run carelogctl admin-link).",
                NULL);
 }
 
-/* Shows the admin's one-time link without using it. */
+/* Shows a one-time sign-in link (the admin's, or a consultant's invitation
+ * from the admin) without using it. */
 static void signin_get(struct request *r)
 {
     struct db *d = r->db;
     char hash[HASH_HEX_LEN + 1];
     token_hash(req_param(r, "token"), hash);
     sqlite3_stmt *st =
-        db_stmt(d, "SELECT 1 FROM signin_tokens WHERE token_hash = ? AND expires_at > ?");
+        db_stmt(d, "SELECT u.is_admin FROM signin_tokens t JOIN users u ON u.id = t.user_id "
+                   "WHERE t.token_hash = ? AND t.expires_at > ?");
     if (!st || !db_bind_text(st, 1, hash) || !db_bind_int64(st, 2, now_ms())) {
         resp_internal(r);
         return;
     }
     int rc = sqlite3_step(st);
+    bool admin = rc == SQLITE_ROW && sqlite3_column_int(st, 0) == 1;
     sqlite3_reset(st);
     if (rc == SQLITE_DONE) {
         reply_signin_dead(r);
@@ -879,9 +887,16 @@ static void signin_get(struct request *r)
         resp_internal(r);
         return;
     }
-    reply_page(r, 200, "Sign in as the admin",
-               "This one-time link signs this browser in as the instance admin. It works once.",
-               "Sign in");
+    if (admin)
+        reply_page(r, 200, "Sign in as the admin",
+                   "This one-time link signs this browser in as the instance admin. It works "
+                   "once.",
+                   "Sign in");
+    else
+        reply_page(r, 200, "Sign in as a consultant",
+                   "You were invited to carelog's console as a consultant. This one-time link "
+                   "signs this browser in; then choose a password under Account. It works once.",
+                   "Sign in");
 }
 
 static void signin_post(struct request *r)

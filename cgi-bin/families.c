@@ -9,6 +9,7 @@
 
 #include "data/audit.h"
 #include "data/catalogue.h"
+#include "data/links.h"
 #include "mail/mail.h"
 #include "security/reset.h"
 #include "security/secret.h"
@@ -65,19 +66,11 @@ static const struct route routes[] = {
     {"GET", "/api/v1/families/{fid}/audit", audit_get, ACCESS_OWNER, 0},
 };
 
-static const char *const roles[] = {"owner", "caregiver", "viewer", NULL};
 static const char *const sexes[] = {"female", "male", NULL};
 static const char *const locales[] = {"en", "he", "fr", NULL};
 /* The kinds of people and the colours given to new ones in turn come from
  * the entry catalogue, which the app's person form reads too: a colour it
  * offers is one the server gives. */
-
-static cJSON *detail_str(const char *key, const char *value)
-{
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, key, value);
-    return o;
-}
 
 /* ---------- families ---------- */
 
@@ -497,7 +490,7 @@ static void member_patch(struct request *r)
     struct vobj v;
     v_init(&v, r->json, NULL);
     const char *role = NULL;
-    v_enum(&v, "role", V_REQUIRED, roles, &role);
+    v_enum(&v, "role", V_REQUIRED, family_roles, &role);
     if (!v_finish(&v)) {
         v_reply(r, &v);
         return;
@@ -614,7 +607,9 @@ static void member_reset_link(struct request *r)
         resp_internal(r);
         return;
     }
-    audit_record(r, d, fid, "reset_link_created", mid, detail_str("via", via));
+    cJSON *detail = cJSON_CreateObject();
+    cJSON_AddStringToObject(detail, "via", via);
+    audit_record(r, d, fid, "reset_link_created", mid, detail);
     cJSON *body = cJSON_CreateObject();
     char *url = req_printf(r, "%s%s", req_base_url(r), path);
     cJSON_AddStringToObject(body, "url", url ? url : path);
@@ -623,41 +618,11 @@ static void member_reset_link(struct request *r)
     resp_json(r, 201, body);
 }
 
-/* ---------- invite and access links ---------- */
-
-#define LINK_COLUMNS                                                                               \
-    "id, role, label, expires_at, max_uses, uses, created_at, revoked_at IS NOT NULL, "            \
-    "revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?) AND "                           \
-    "(max_uses IS NULL OR uses < max_uses)"
-
-static cJSON *link_json_row(sqlite3_stmt *st)
-{
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "id", db_col_text(st, 0));
-    cJSON_AddStringToObject(o, "role", db_col_text(st, 1));
-    cJSON_AddStringToObject(o, "label", db_col_text(st, 2));
-    json_col_int(o, "expires_at", st, 3);
-    if (sqlite3_column_type(st, 4) == SQLITE_NULL)
-        cJSON_AddNullToObject(o, "max_uses");
-    else
-        cJSON_AddNumberToObject(o, "max_uses", sqlite3_column_int(st, 4));
-    cJSON_AddNumberToObject(o, "uses", sqlite3_column_int(st, 5));
-    cJSON_AddNumberToObject(o, "created_at", (double)sqlite3_column_int64(st, 6));
-    cJSON_AddBoolToObject(o, "revoked", sqlite3_column_int(st, 7) == 1);
-    cJSON_AddBoolToObject(o, "active", sqlite3_column_int(st, 8) == 1);
-    return o;
-}
+/* ---------- invite and access links (lib/data/links.c, shared with the console) ---------- */
 
 static void links_get(struct request *r)
 {
-    struct db *d = r->db;
-    sqlite3_stmt *st = db_stmt(d, "SELECT " LINK_COLUMNS " FROM links WHERE family_id = ? "
-                                  "ORDER BY created_at DESC, id");
-    if (!st || !db_bind_int64(st, 1, now_ms()) || !db_bind_text(st, 2, r->session->family_id)) {
-        resp_internal(r);
-        return;
-    }
-    reply_rows(r, st, "links", link_json_row);
+    links_reply(r, r->db, r->session->family_id);
 }
 
 /* Queues the invite (inside the route's transaction): from the inviter's
@@ -693,8 +658,8 @@ static void link_post(struct request *r)
     struct vobj v;
     v_init(&v, r->json, NULL);
     const char *role = NULL, *label = NULL;
-    int64_t expires_at = 0, max_uses = 0, now = now_ms();
-    v_enum(&v, "role", V_REQUIRED, roles, &role);
+    int64_t expires_at = 0, max_uses = 0;
+    v_enum(&v, "role", V_REQUIRED, family_roles, &role);
     v_string(&v, "label", V_REQUIRED, 1, 60, &label);
     bool has_expiry = v_epoch_ms(&v, "expires_at", V_NULLABLE, &expires_at);
     bool has_max = v_int(&v, "max_uses", V_NULLABLE, 1, 1000, &max_uses);
@@ -704,47 +669,17 @@ static void link_post(struct request *r)
     const char *locale = NULL;
     bool has_email = v_email(&v, "email", 0, email, sizeof email);
     v_enum(&v, "locale", 0, locales, &locale);
-    if (has_expiry && expires_at <= now)
+    if (has_expiry && expires_at <= now_ms())
         v_error(&v, "expires_at", "must be in the future");
     if (has_email && !mail_configured())
         v_error(&v, "email", "cannot be sent: email is not set up on this server");
     if (!v_accept(r, &v))
         return;
-    struct db *d = r->db;
-    char id[37], token[TOKEN_LEN + 1], hash[HASH_HEX_LEN + 1];
-    uuid_v4(id);
-    token_new(token);
-    token_hash(token, hash);
-    const char *fid = r->session->family_id;
     const char *creator = r->session->family_member_id[0] ? r->session->family_member_id : NULL;
-    sqlite3_stmt *st = db_stmt(d, "INSERT INTO links (id, family_id, token_hash, role, label, "
-                                  "expires_at, max_uses, created_by, created_at) "
-                                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    bool ok =
-        st && db_bind_text(st, 1, id) && db_bind_text(st, 2, fid) && db_bind_text(st, 3, hash) &&
-        db_bind_text(st, 4, role) && db_bind_text(st, 5, label) &&
-        (has_expiry ? db_bind_int64(st, 6, expires_at) : sqlite3_bind_null(st, 6) == SQLITE_OK) &&
-        (has_max ? db_bind_int64(st, 7, max_uses) : sqlite3_bind_null(st, 7) == SQLITE_OK) &&
-        db_bind_text(st, 8, creator) && db_bind_int64(st, 9, now) && db_step_done(d, st);
-    if (!ok) {
-        resp_internal(r);
-        return;
-    }
-    cJSON *detail = detail_str("role", role);
-    cJSON_AddStringToObject(detail, "label", label);
-    audit_record(r, d, fid, "link_created", id, detail);
-    st = db_stmt(d, "SELECT " LINK_COLUMNS " FROM links WHERE id = ?");
-    if (!st || !db_bind_int64(st, 1, now_ms()) || !db_bind_text(st, 2, id) ||
-        sqlite3_step(st) != SQLITE_ROW) {
-        resp_internal(r);
-        return;
-    }
-    /* The only time the token is shown: only its hash is kept. */
-    cJSON *body = link_json_row(st);
-    cJSON_AddStringToObject(body, "token", token);
-    char *url = req_printf(r, "%s/join/%s", req_base_url(r), token);
-    cJSON_AddStringToObject(body, "url", url ? url : "");
-    if (has_email && !invite_by_email(r, d, email, locale, role, token)) {
+    char token[TOKEN_LEN + 1];
+    cJSON *body = links_create(r, r->db, r->session->family_id, role, label,
+                               has_expiry ? expires_at : 0, has_max ? max_uses : 0, creator, token);
+    if (!body || (has_email && !invite_by_email(r, r->db, email, locale, role, token))) {
         cJSON_Delete(body);
         resp_internal(r);
         return;
@@ -755,25 +690,7 @@ static void link_post(struct request *r)
 
 static void link_delete(struct request *r)
 {
-    struct db *d = r->db;
-    const char *lid = req_param(r, "lid"), *fid = r->session->family_id;
-    sqlite3_stmt *st = db_stmt(d, "UPDATE links SET revoked_at = coalesce(revoked_at, ?) "
-                                  "WHERE id = ? AND family_id = ?");
-    bool ok = st && db_bind_int64(st, 1, now_ms()) && db_bind_text(st, 2, lid) &&
-              db_bind_text(st, 3, fid) && db_step_done(d, st);
-    bool found = ok && sqlite3_changes(d->h) == 1;
-    /* Revoking a link also signs out every device that came in with it. */
-    st = db_stmt(d, "DELETE FROM sessions WHERE link_id = ?");
-    ok = ok && st && db_bind_text(st, 1, lid) && db_step_done(d, st);
-    if (!ok || !found) {
-        if (ok && !found)
-            resp_error(r, 404, "not_found", "No such link");
-        else
-            resp_internal(r);
-        return;
-    }
-    audit_record(r, d, fid, "link_revoked", lid, NULL);
-    resp_no_content(r);
+    links_revoke(r, r->db, r->session->family_id, req_param(r, "lid"));
 }
 
 /* ---------- audit log ---------- */

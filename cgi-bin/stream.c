@@ -14,8 +14,9 @@
  * (for writers that send none, such as carelogctl); without the socket it
  * runs every 250 ms (one cheap check for all streams).
  *
- * A stream lives only as long as its session and membership. Triggers log
- * every end of either in stream_revocations (sql/006); on each wake the hub
+ * A stream lives only as long as its session and membership (or, for a
+ * consultant, the assignment it came through). Triggers log every end of any
+ * of these in stream_revocations (sql/006, sql/012); on each wake the hub
  * opens one read transaction, ends the streams named by rows it has not seen
  * yet, and only then sends what changed, from the same snapshot: anything
  * committed after a removal is never sent to the removed. New streams are
@@ -35,14 +36,22 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "data/audit.h"
 #include "data/entry.h"
 #include "framework/metrics.h"
 #include "framework/wake.h"
 
 static void stream_open(struct request *r);
+static void console_open(struct request *r);
 
 static const struct route routes[] = {
-    {"GET", "/api/v1/families/{fid}/stream", stream_open, ACCESS_VIEWER, ROUTE_STREAMS},
+    /* The console's dashboard: one stream for every client the caller may
+     * see, saying only which client changed (no family data: the console
+     * then asks for its figures), so it needs no stream per family. */
+    {"GET", "/api/v1/admin/stream", console_open, ACCESS_STAFF, ROUTE_STREAMS},
+    /* The console subscribes too: an assigned consultant without being a member. */
+    {"GET", "/api/v1/families/{fid}/stream", stream_open, ACCESS_VIEWER,
+     ROUTE_STREAMS | ROUTE_STAFF},
 };
 
 #define HEARTBEAT_MS     25000 /* STREAM_HEARTBEAT_MS overrides it (tests) */
@@ -61,6 +70,9 @@ struct client {
     char family_id[37];
     char session_id[37];
     char member_id[37];
+    char consultant_id[37]; /* a consultant streaming through an assignment, else "" */
+    bool console;           /* the console's stream of every client (family_id ""): the
+                               admin's sees all, a consultant's (consultant_id) the assigned */
     char name[96];
     int64_t last_seq; /* the newest event this client has been sent */
     bool dead;
@@ -228,19 +240,58 @@ static cJSON *config_event_data(sqlite3_stmt *st, int data_col, int seq_col)
     return data;
 }
 
+/* Whether a console stream may hear of a change in `family_id`: every
+ * family for the admin, the assigned ones for a consultant (in the hub's
+ * snapshot, so an assignment removed before the change is seen as such). */
+static bool console_sees(const struct client *c, const char *family_id)
+{
+    if (!c->consultant_id[0])
+        return true;
+    sqlite3_stmt *st = db_stmt(&hub.db, "SELECT 1 FROM client_assignments WHERE family_id = ? "
+                                        "AND user_id = ?");
+    bool yes = st && db_bind_text(st, 1, family_id) && db_bind_text(st, 2, c->consultant_id) &&
+               sqlite3_step(st) == SQLITE_ROW;
+    if (st)
+        sqlite3_reset(st);
+    return yes;
+}
+
 /* One change (entry or config) sent to every live client of its family that
- * has not had it yet. */
+ * has not had it yet; console streams that may see the family hear only
+ * that it changed ("client": {family_id, seq}). */
 static void fan_out(const char *family_id, int64_t seq, const char *event, const cJSON *data,
                     struct client *only)
 {
-    struct buf b;
+    struct buf b, brief;
     buf_init(&b, 4 << 20);
+    buf_init(&brief, 4096);
     if (!format_event(&b, seq, event, data)) {
         buf_free(&b);
+        buf_free(&brief);
         return;
     }
     for (struct client *c = only ? only : hub.clients; c; c = only ? NULL : c->next) {
-        if (c->dead || c->last_seq >= seq || strcmp(c->family_id, family_id) != 0)
+        if (c->dead || c->last_seq >= seq)
+            continue;
+        if (c->console) {
+            if (!console_sees(c, family_id))
+                continue;
+            if (!brief.len) {
+                cJSON *note = cJSON_CreateObject();
+                cJSON_AddStringToObject(note, "family_id", family_id);
+                json_add_int64(note, "seq", seq);
+                bool made = format_event(&brief, seq, "client", note);
+                cJSON_Delete(note);
+                if (!made)
+                    continue;
+            }
+            if (client_send(c, brief.p, brief.len)) {
+                c->last_seq = seq;
+                metrics_add(M_STREAM_EVENTS, 1);
+            }
+            continue;
+        }
+        if (strcmp(c->family_id, family_id) != 0)
             continue;
         if (client_send(c, b.p, b.len)) {
             c->last_seq = seq;
@@ -248,6 +299,7 @@ static void fan_out(const char *family_id, int64_t seq, const char *event, const
         }
     }
     buf_free(&b);
+    buf_free(&brief);
 }
 
 /* Sends what changed after `since` in seq order (entries and config share
@@ -352,7 +404,7 @@ static void reap(void)
             continue;
         }
         *pp = c->next;
-        bool listed = false;
+        bool listed = c->console; /* in no family */
         for (int i = 0; i < nf && !listed; i++)
             listed = strcmp(families[i], c->family_id) == 0;
         if (!listed && nf < 64)
@@ -384,6 +436,12 @@ static void adopt_incoming(void)
          * this client was here to match), so check again in this one. */
         if (!c->dead && !client_allowed(c))
             c->dead = true;
+        /* A console stream starts from now (the console reads the figures
+         * when it opens) and is nobody's presence in a family. */
+        if (c->console) {
+            c->last_seq = hub.seq;
+            continue;
+        }
         /* Catch up from where the client was to where the hub is, so nothing
          * written between the handshake and now is missed. */
         if (!c->dead && c->last_seq < hub.seq) {
@@ -429,16 +487,23 @@ static void broadcast_new(void)
 
 #define REVOKE_BATCH 256
 
-/* Whether the client's session is still live and its membership (if any)
- * still current, in the hub's snapshot. */
+/* Whether the client's session is still live and its membership or
+ * assignment (if any) still current, in the hub's snapshot; for a console
+ * stream, whether its account is still the admin or a consultant. */
 static bool client_allowed(const struct client *c)
 {
     sqlite3_stmt *st =
         db_stmt(&hub.db, "SELECT 1 FROM sessions s WHERE s.id = ?1 AND s.expires_at > ?2 AND "
                          "(?3 = '' OR EXISTS (SELECT 1 FROM members m WHERE m.id = ?3 AND "
-                         "m.removed_at IS NULL))");
+                         "m.removed_at IS NULL)) AND "
+                         "(?4 = '' OR ?5 = '' OR EXISTS (SELECT 1 FROM client_assignments a "
+                         "JOIN users u ON u.id = a.user_id WHERE a.user_id = ?4 AND "
+                         "a.family_id = ?5 AND u.is_consultant = 1)) AND "
+                         "(?6 = 0 OR EXISTS (SELECT 1 FROM users u WHERE u.id = s.user_id AND "
+                         "(u.is_admin = 1 OR u.is_consultant = 1)))");
     if (!st || !db_bind_text(st, 1, c->session_id) || !db_bind_int64(st, 2, now_ms()) ||
-        !db_bind_text(st, 3, c->member_id))
+        !db_bind_text(st, 3, c->member_id) || !db_bind_text(st, 4, c->consultant_id) ||
+        !db_bind_text(st, 5, c->family_id) || !db_bind_int64(st, 6, c->console))
         return false; /* cannot tell: end it; the browser reconnects */
     bool ok = sqlite3_step(st) == SQLITE_ROW;
     sqlite3_reset(st);
@@ -454,11 +519,21 @@ static void check_sessions(void)
             c->dead = true;
 }
 
-static void end_matching(const char *session_id, const char *member_id)
+/* A row names a session, a membership, or a consultant's assignment to a
+ * family (user and family both given). */
+static void end_matching(const char *session_id, const char *member_id, const char *user_id,
+                         const char *family_id)
 {
     for (struct client *c = hub.clients; c; c = c->next) {
         if ((*session_id && strcmp(c->session_id, session_id) == 0) ||
-            (*member_id && strcmp(c->member_id, member_id) == 0))
+            (*member_id && strcmp(c->member_id, member_id) == 0) ||
+            (*user_id && strcmp(c->consultant_id, user_id) == 0 &&
+             strcmp(c->family_id, family_id) == 0))
+            c->dead = true;
+        /* A consultant's console stream is checked again (not ended): they
+         * may have lost one client, or stopped being a consultant. */
+        else if (*user_id && c->console && strcmp(c->consultant_id, user_id) == 0 &&
+                 !client_allowed(c))
             c->dead = true;
     }
 }
@@ -471,7 +546,8 @@ static void end_matching(const char *session_id, const char *member_id)
 static bool apply_revocations(void)
 {
     sqlite3_stmt *st = db_stmt(&hub.db, "SELECT id, coalesce(session_id, ''), "
-                                        "coalesce(member_id, '') FROM stream_revocations "
+                                        "coalesce(member_id, ''), coalesce(user_id, ''), "
+                                        "coalesce(family_id, '') FROM stream_revocations "
                                         "WHERE id > ?1 ORDER BY id LIMIT ?2");
     if (!st || !db_bind_int64(st, 1, hub.revoked_id) || !db_bind_int64(st, 2, REVOKE_BATCH))
         return false;
@@ -483,7 +559,8 @@ static bool apply_revocations(void)
         if (rows++ == 0 && id != last + 1)
             recheck = true;
         last = id;
-        end_matching(db_col_text(st, 1), db_col_text(st, 2));
+        end_matching(db_col_text(st, 1), db_col_text(st, 2), db_col_text(st, 3),
+                     db_col_text(st, 4));
     }
     sqlite3_reset(st);
     if (rc != SQLITE_DONE)
@@ -791,22 +868,24 @@ static const char *member_name(struct request *r, struct db *d)
     if (st && db_bind_text(st, 1, r->session->family_member_id) &&
         db_bind_text(st, 2, r->session->user_id) && sqlite3_step(st) == SQLITE_ROW)
         name = req_strdup(r, db_col_text(st, 0));
+    /* Reset: a statement left on a row holds its read transaction open, and
+     * the audit write that follows would then fail at once ("locked") if
+     * anyone else had committed since. */
+    if (st)
+        sqlite3_reset(st);
     return name ? name : "";
 }
 
-static void stream_open(struct request *r)
+/* Takes a slot, answers the stream's head and hands it to the hub; `c` is
+ * filled in but for its request (freed here when it cannot be streamed). */
+static void stream_start(struct request *r, struct client *c)
 {
-    struct db *d = r->db;
-    int64_t since;
-    if (!resume_point(r, d, &since)) {
-        resp_error(r, 400, "validation_failed", "Last-Event-ID must be a sequence number");
-        return;
-    }
     /* One session (a browser) needs a stream per open tab at most; a cap
      * keeps one session from holding the instance's streams. */
     const char *sid = r->session->id;
     enum slot got = slot_take(sid);
     if (got == SLOT_SESSION_FULL) {
+        free(c);
         hub_wake(); /* to probe the session's streams (see slot_take) */
         resp_header(r, "Retry-After", "5");
         resp_error(r, 429, "rate_limited",
@@ -814,22 +893,12 @@ static void stream_open(struct request *r)
         return;
     }
     if (got != SLOT_OK) {
+        free(c);
         resp_header(r, "Retry-After", "30");
         resp_error(r, 503, "overloaded", "Too many open streams; try again soon");
         return;
     }
-    struct client *c = calloc(1, sizeof *c);
-    if (!c) {
-        slot_give(sid);
-        resp_error(r, 503, "overloaded", "Out of memory");
-        return;
-    }
-    snprintf(c->family_id, sizeof c->family_id, "%s", r->session->family_id);
-    snprintf(c->session_id, sizeof c->session_id, "%s", r->session->id);
-    snprintf(c->member_id, sizeof c->member_id, "%s", r->session->family_member_id);
-    snprintf(c->name, sizeof c->name, "%s", member_name(r, d));
-    c->last_seq = since;
-
+    snprintf(c->session_id, sizeof c->session_id, "%s", sid);
     resp_header(r, "Cache-Control", "no-store");
     resp_header(r, "X-Accel-Buffering", "no");
     static const char hello[] = "retry: 3000\n\n";
@@ -859,11 +928,54 @@ static void stream_open(struct request *r)
         /* Detached, so this thread owns the request now and ends it. */
         FCGX_Finish_r(fr);
         free(fr);
-        slot_give(sid);
+        slot_give(c->session_id);
         free(c);
         return;
     }
     hub_wake();
+}
+
+static void stream_open(struct request *r)
+{
+    struct db *d = r->db;
+    int64_t since;
+    if (!resume_point(r, d, &since)) {
+        resp_error(r, 400, "validation_failed", "Last-Event-ID must be a sequence number");
+        return;
+    }
+    struct client *c = calloc(1, sizeof *c);
+    if (!c) {
+        resp_error(r, 503, "overloaded", "Out of memory");
+        return;
+    }
+    snprintf(c->family_id, sizeof c->family_id, "%s", r->session->family_id);
+    snprintf(c->member_id, sizeof c->member_id, "%s", r->session->family_member_id);
+    if (r->session->assigned)
+        snprintf(c->consultant_id, sizeof c->consultant_id, "%s", r->session->user_id);
+    snprintf(c->name, sizeof c->name, "%s", member_name(r, d));
+    c->last_seq = since;
+    /* Staff watching a family they are not in is a read of its data: the
+     * family's audit log says so. */
+    if (r->session->as_staff)
+        audit_staff_read(r, d, r->session->family_id, "stream_opened", NULL);
+    stream_start(r, c);
+}
+
+/* GET /api/v1/admin/stream — the console's: "client" events {family_id,
+ * seq} for each change in a family the caller may see, from now on. */
+static void console_open(struct request *r)
+{
+    struct client *c = calloc(1, sizeof *c);
+    if (!c) {
+        resp_error(r, 503, "overloaded", "Out of memory");
+        return;
+    }
+    c->console = true;
+    if (!r->session->is_admin)
+        snprintf(c->consultant_id, sizeof c->consultant_id, "%s", r->session->user_id);
+    snprintf(c->name, sizeof c->name, "%s", "console");
+    c->last_seq = current_seq(r->db);
+    stream_start(r, c);
 }
 
 CARELOG_PROGRAM(stream, stream_init, stream_shutdown)

@@ -2,6 +2,9 @@
 # t0106-isolation.sh — a member of family A who names family B's ids gets 404
 # on every route and learns nothing. The routes come from the programs' own
 # route tables (--routes), so a new route is walked without editing this.
+# The console's routes (/api/v1/admin/) answer 403 to anyone who is not the
+# admin or a consultant, whichever family they name (t0215 walks them as
+# consultants, whose unassigned clients are 404).
 . "$(dirname "$0")/lib.sh"
 
 start_server REGISTRATION=open
@@ -31,7 +34,9 @@ while read -r method pattern; do
         path=$(printf '%s' "$pattern" | sed "s/{fid}/$fam/; s/{sid}/$B_SID/; s/{mid}/$B_MID/; s/{lid}/$B_LID/; s/{eid}/$B_EID/; s/{[a-z]*}/00000000-0000-4000-8000-000000000000/")
         [ "$fam" = "$A" ] && [ "$path" = "$(printf '%s' "$pattern" | sed "s/{fid}/$A/")" ] && continue
         if [ "$method" = GET ]; then AS=ana req GET "$path"; else AS=ana req "$method" "$path" '{}'; fi
-        is "$STATUS" 404 "$method $pattern with $( [ "$fam" = "$B" ] && echo "B's family" || echo "A's family and B's ids") is 404"
+        want=404
+        case $pattern in /api/v1/admin/*) want=403 ;; esac
+        is "$STATUS" "$want" "$method $pattern with $( [ "$fam" = "$B" ] && echo "B's family" || echo "A's family and B's ids") is $want"
         ok "$(body | grep -q 'B kid\|B link\|bob'; [ $? -ne 0 ]; echo $?)" "…and shows nothing of B"
         walked=$((walked + 1))
     done

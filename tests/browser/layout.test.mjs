@@ -1,19 +1,20 @@
 // layout.test.mjs — no layout breaks, proven: every screen (sign in, home,
 // every log form, timeline, day, trends, each settings section, reminders,
-// quick buttons, account, the person picker) with a realistic log, in every
-// language of the app: English, French and Hebrew at 320, 360 and 390 px,
-// light and dark; the seven others at one width each, in one theme (so the
-// run stays affordable; LAYOUT_ALL=1 runs every width and theme for every
-// language). Fails on a page that scrolls sideways, anything off the
+// quick buttons, account, the person picker, the console's dashboard,
+// client page and consultants, Dana being the admin) with a realistic log, in
+// every language of the app: English, French and Hebrew at 320, 360 and 390
+// px, light and dark; the seven others at one width each, in one theme (so
+// the run stays affordable; LAYOUT_ALL=1 runs every width and theme for
+// every language). Fails on a page that scrolls sideways, anything off the
 // screen, text clipped by its box, or a tap target under 44 px
 // (tests/browser/layout.mjs); and every screen with the text at 200%.
-// Screenshots of every screen land in
-// tests/out/layout/ for a person to look at.
+// Screenshots of every screen land in tests/out/layout/ for a person to look
+// at.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { useStack, familyWithBaby, newContext, signInContext, appReady, ROOT } from './harness.mjs';
+import { useStack, familyWithBaby, newContext, signInContext, appReady, runSync, ROOT } from './harness.mjs';
 import { layoutProblems } from './layout.mjs';
 
 // LAYOUT_ONLY=fr,dark,320 narrows the run while working on a screen.
@@ -119,6 +120,23 @@ useStack('layout', async (s) => {
     label: 'Next feed',
   });
   await owner.client.ok('POST', `/api/v1/families/${fid}/links`, { role: 'caregiver', label: 'Grandma' });
+  // The console's screens: Dana is the instance admin, with a consultant
+  // and a second client that has logged nothing.
+  const db = join(server.dir, 'data', 'carelog.db');
+  const r = runSync('sqlite3', [db, `UPDATE users SET is_admin = 1 WHERE email = lower('${owner.email}')`]);
+  assert.equal(r.status, 0, r.stderr);
+  await owner.client.ok('POST', '/api/v1/admin/consultants', { email: 'kim@example.test', name: 'Kim Consultant' });
+  await owner.client.ok('POST', '/api/v1/admin/clients', {
+    name: 'The Hernández-Papadopoulos family',
+    timezone: 'America/New_York',
+    notes: 'First visit next week',
+    person: { name: 'Maximiliano', kind: 'baby' },
+  });
+  SCREENS.push(
+    ['console', '#/admin', '.clients li'],
+    ['client', `#/admin/client/${fid}`, '.console-hours li'],
+    ['consultants', '#/admin/consultants', '.consultants li'],
+  );
   mkdirSync(OUT, { recursive: true });
 });
 

@@ -3,7 +3,8 @@
  * (handle_request: routing, body limits, access checks, JSON parsing) into
  * the real handler, against a temporary SQLite database that holds a signed-in
  * owner (ana) of one family, a viewer (vic) of it, an owner (oto) of another
- * family and the instance admin. The parser fuzzers never see what a `[null]`
+ * family, the instance admin and a consultant (con) assigned to oto's family
+ * only. The parser fuzzers never see what a `[null]`
  * does once a handler holds it; this one does.
  *
  * Input layout: byte 0 picks the program, byte 1 the route, byte 2 who asks
@@ -26,7 +27,9 @@
  * breaks a promise: a 500, a JSON answer that does not parse or lacks
  * error.code, another family's data in an answer, a non-public route served
  * without a session, a viewer's write that is not 403, another family's id
- * that is not 404. */
+ * that is not 404, a console route (/api/v1/admin/) that answers a non-staff
+ * caller other than 403, an unassigned client that is not 404 to the
+ * consultant, an admin-only route that is not 403 to the consultant. */
 #define _GNU_SOURCE
 #include <limits.h>
 #include <stdio.h>
@@ -55,10 +58,14 @@ static const struct program *const programs[] = {CARELOG_PROGRAM_LIST};
 #undef X
 #define NPROGRAMS (sizeof programs / sizeof programs[0])
 
-enum who { ANON, ANA, VIC, OTO, ADM, NWHO };
+enum who { ANON, ANA, VIC, OTO, ADM, CON, NWHO };
 #define HEAD 4 /* header bytes of a binary input */
-static const char *const emails[NWHO] = {NULL, "ana@fuzz.example", "vic@fuzz.example",
-                                         "oto@fuzz.example", "adm@fuzz.example"};
+static const char *const emails[NWHO] = {NULL,
+                                         "ana@fuzz.example",
+                                         "vic@fuzz.example",
+                                         "oto@fuzz.example",
+                                         "adm@fuzz.example",
+                                         "con@fuzz.example"};
 
 static struct {
     char cookie[NWHO][128]; /* "carelog_session=..." */
@@ -240,11 +247,20 @@ static void build_fixture(void)
              "SELECT '%s', '%s', id, 'viewer', 0 FROM users WHERE email = '%s'",
              fx.vic_member, fx.fid1, emails[VIC]);
     must(sqlite3_exec(d->h, sql, NULL, NULL, NULL) == SQLITE_OK, "viewer", NULL);
+    /* con is a consultant of the console, assigned to oto's family alone. */
+    snprintf(sql, sizeof sql,
+             "UPDATE users SET is_consultant = 1 WHERE email = '%s';"
+             "INSERT INTO client_assignments (family_id, user_id, created_at) "
+             "SELECT '%s', id, 0 FROM users WHERE email = '%s'",
+             emails[CON], fx.fid2, emails[CON]);
+    must(sqlite3_exec(d->h, sql, NULL, NULL, NULL) == SQLITE_OK, "consultant", NULL);
     /* What repair_fixture puts back before every input. */
     must(sqlite3_exec(
              d->h,
              "CREATE TABLE fx_sessions AS SELECT * FROM sessions;"
-             "CREATE TABLE fx_users AS SELECT id, email, password_hash, is_admin FROM users;"
+             "CREATE TABLE fx_users AS SELECT id, email, password_hash, is_admin, is_consultant "
+             "FROM users;"
+             "CREATE TABLE fx_assignments AS SELECT * FROM client_assignments;"
              "CREATE TABLE fx_members AS SELECT id, role FROM members;"
              "CREATE TABLE fx_families AS SELECT id FROM families;"
              "CREATE TABLE fx_subjects AS SELECT id FROM subjects;",
@@ -263,9 +279,11 @@ static void repair_fixture(void)
         "INSERT OR IGNORE INTO sessions SELECT * FROM fx_sessions;"
         "UPDATE users SET email = id || '@moved.example' WHERE email IN "
         "  (SELECT email FROM fx_users) AND id NOT IN (SELECT id FROM fx_users);"
-        "UPDATE users SET (email, password_hash, is_admin) = (SELECT email, password_hash, "
-        "is_admin "
+        "UPDATE users SET (email, password_hash, is_admin, is_consultant) = (SELECT email, "
+        "password_hash, is_admin, is_consultant "
         "  FROM fx_users f WHERE f.id = users.id) WHERE id IN (SELECT id FROM fx_users);"
+        "DELETE FROM client_assignments WHERE user_id IN (SELECT id FROM fx_users);"
+        "INSERT INTO client_assignments SELECT * FROM fx_assignments;"
         "UPDATE members SET role = (SELECT role FROM fx_members f WHERE f.id = members.id), "
         "  removed_at = NULL WHERE id IN (SELECT id FROM fx_members);"
         "UPDATE families SET archived_at = NULL WHERE id IN (SELECT id FROM fx_families);"
@@ -460,8 +478,9 @@ static void check_answer(const struct route *rt, const char *method, enum who wh
             CHECK(cJSON_IsString(json_at(json_at(j, "error"), "code")));
         cJSON_Delete(j);
     }
-    /* No caller but ana, vic and the admin ever sees ana's family. */
-    if ((who == ANON || who == OTO) && !knows_secret)
+    /* No caller but ana, vic and the admin ever sees ana's family (the
+     * consultant's only client is oto's). */
+    if ((who == ANON || who == OTO || who == CON) && !knows_secret)
         CHECK(strstr(a->body, fx.secret) == NULL);
     bool same_method = strcmp(method, rt->method) == 0;
     if (!same_method)
@@ -473,6 +492,17 @@ static void check_answer(const struct route *rt, const char *method, enum who wh
     if (family_route && who == OTO && (csrf || !writes) && (own_family))
         CHECK(a->status == 404 || a->status == 414); /* another family's id: 404, never data */
     if (family_route && who == VIC && own_family && csrf && rt->access > ACCESS_VIEWER)
+        CHECK(a->status == 403 || a->status == 414 || (text_capture && a->status == 404));
+    /* The consultant reaches only the family assigned to it, and only
+     * through the console or a route that lets staff in. */
+    if (family_route && who == CON && (csrf || !writes) && own_family)
+        CHECK(a->status == 404 || a->status == 414);
+    bool console = rt->access == ACCESS_STAFF || rt->access == ACCESS_CLIENT;
+    if (console && (who == ANA || who == VIC || who == OTO))
+        CHECK(a->status == 403 || a->status == 414 || (text_capture && a->status == 404));
+    if (rt->access == ACCESS_CLIENT && who == CON && (csrf || !writes) && own_family)
+        CHECK(a->status == 404 || a->status == 414);
+    if (rt->access == ACCESS_ADMIN && who == CON)
         CHECK(a->status == 403 || a->status == 414 || (text_capture && a->status == 404));
 }
 

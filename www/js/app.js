@@ -24,7 +24,11 @@ const VIEWS = {
   pick: () => import('./views/picker.js'),
   signin: () => import('./views/signin.js'),
   welcome: () => import('./views/picker.js'),
+  admin: () => import('./views/console.js'),
 };
+// The console (#/admin) is the admin's and consultants' own screen: it needs
+// no family chosen, and it is where they land when they have none.
+const staff = () => !!(state.me?.user?.is_admin || state.me?.user?.is_consultant);
 const PUBLIC = new Set(['signin', 'register', 'forgot']);
 // Screens shown whoever is signed in: a reset link opened on a shared phone
 // is for the person it names, not for whoever used the phone last.
@@ -41,10 +45,11 @@ async function route() {
   if (!state.me && !PUBLIC.has(name) && !ANYONE.has(name)) name = 'signin';
   if (state.me && PUBLIC.has(name)) name = 'home';
   if (state.me && state.joined && !ANYONE.has(name)) name = 'welcome';
-  if (state.me && !state.family && !['pick', 'welcome', 'account', ...ANYONE].includes(name)) {
+  if (name === 'admin' && !staff()) name = 'home';
+  if (state.me && !state.family && !['pick', 'welcome', 'account', 'admin', ...ANYONE].includes(name)) {
     const fam = rememberedFamily();
     if (fam) await openFamily(fam);
-    else name = 'pick';
+    else name = staff() ? 'admin' : 'pick';
   }
   let action = null;
   if (name === 'log' || name === 'start') {
@@ -89,9 +94,17 @@ function takeLinkParams() {
   }
 }
 
+// /admin (and /admin/...) is the console's address; lighttpd sends it to
+// /#/admin, and an app already open on it takes it here too.
+function takeAdminPath() {
+  const m = location.pathname.match(/^\/admin(\/.*)?$/);
+  if (m) history.replaceState(null, '', `/${location.search}#/admin${m[1] || ''}`);
+}
+
 // ---- boot ----
 async function boot() {
   applyTheme();
+  takeAdminPath();
   matchMedia('(prefers-color-scheme: dark)').addEventListener('change', applyTheme);
   // The session check and the messages load side by side.
   takeLinkParams();

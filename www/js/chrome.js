@@ -16,7 +16,8 @@ const TABS = [
 const UNDER = { day: 'trends', account: 'settings', reminders: 'settings', buttons: 'settings' };
 
 export function renderChrome(view) {
-  const signedIn = !!state.me && !!state.family;
+  // The console draws its own header and has no family tabs.
+  const signedIn = !!state.me && !!state.family && view !== 'admin';
   const bar = document.getElementById('topbar');
   const tabs = document.getElementById('tabs');
   bar.hidden = !signedIn;

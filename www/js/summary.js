@@ -2,7 +2,7 @@
 // view and the trends work offline), in the family's zone: a day's totals
 // and hour grid, 7/30-day trends with the rhythm, time since the last feed,
 // diaper and sleep. The same figures, names and shapes as GET /summary and
-// /trends by the same rules (cgi-bin/summary.c states them; README: The
+// /trends by the same rules (cgi-bin/lib/data/summary.c states them; README: The
 // app, Feeding); tests/t0212-summary-shared.sh holds them equal.
 import { dayKey, dayStart, dayEnd, addDays, minuteOfDay } from './time.js';
 import { isRunning, withDerived, isSession, sides, BREAST } from './entries.js';
@@ -95,7 +95,7 @@ export function emptyTotals() {
 }
 
 // Adds what of `it` falls in [lo, hi): durations clipped to it, counts to
-// the window the entry starts in (summary.c totals_add).
+// the window the entry starts in (lib/data/summary.c summary_totals_add).
 function totalsAdd(t, it, lo, hi) {
   const inMs = overlap(it.ts, it.end, lo, hi);
   const startsHere = it.ts >= lo && it.ts < hi;
@@ -165,7 +165,7 @@ function abbr(ts, tz) {
   return p ? p.value : '';
 }
 
-// The latest entry of a type started by `now` (summary.c last_of). Time
+// The latest entry of a type started by `now` (lib/data/summary.c last_of). Time
 // since a feed counts from its start, since a sleep from waking (from
 // falling asleep while it runs), since anything else from when it was.
 function last(entries, type, subjectId, tz, now) {

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "data/tz.h"
 #include "framework/log.h"
 #include "util/util.h"
 
@@ -58,6 +59,8 @@ int db_open(struct db *d, const char *path, char *err, size_t errsz)
      * it (the fdatasync of a checkpoint on the request path cost p99). */
     if (rc == SQLITE_OK && checkpoints_elsewhere)
         rc = sqlite3_exec(d->h, "PRAGMA wal_autocheckpoint=0", NULL, NULL, &msg);
+    if (rc == SQLITE_OK && !tz_sql_register(d->h))
+        rc = SQLITE_ERROR;
     if (rc != SQLITE_OK) {
         snprintf(err, errsz, "setup: %s", msg ? msg : sqlite3_errstr(rc));
         sqlite3_free(msg);

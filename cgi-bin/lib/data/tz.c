@@ -16,6 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #define TZ_DEFAULT_DIR "/usr/share/zoneinfo"
 #define TZ_CACHE_MAX   1024        /* distinct zones per process; tzdata has about 600 names */
 #define TZ_FILE_MAX    (64 * 1024) /* real files are under 4 KiB */
@@ -956,4 +958,44 @@ const char *const *tz_list(size_t *n)
     }
     *n = zone_count;
     return (const char *const *)zone_names;
+}
+
+/* ---------- the SQL function local_day_start ---------- */
+
+static void sql_local_day_start(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    int when = sqlite3_value_type(argv[1]);
+    if (sqlite3_value_type(argv[0]) != SQLITE_TEXT ||
+        (when != SQLITE_INTEGER && when != SQLITE_TEXT) ||
+        sqlite3_value_type(argv[2]) != SQLITE_INTEGER) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    const struct tz *z = tz_get((const char *)sqlite3_value_text(argv[0]));
+    if (!z)
+        z = tz_get("UTC");
+    int64_t days = sqlite3_value_int64(argv[2]);
+    struct date day;
+    if (!z ||
+        (when == SQLITE_TEXT && !date_parse((const char *)sqlite3_value_text(argv[1]), &day))) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    if (when == SQLITE_INTEGER)
+        day = tz_date_at(z, sqlite3_value_int64(argv[1]));
+    int64_t start, end;
+    if (days < -36600 || days > 36600 ||
+        !tz_day_bounds(z, date_add_days(day, (int)days), &start, &end)) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    sqlite3_result_int64(ctx, start);
+}
+
+bool tz_sql_register(struct sqlite3 *db)
+{
+    return sqlite3_create_function_v2(db, "local_day_start", 3,
+                                      SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, NULL,
+                                      sql_local_day_start, NULL, NULL, NULL) == SQLITE_OK;
 }

@@ -77,6 +77,16 @@ bool tz_day_bounds(const struct tz *z, struct date day, int64_t *start_ms, int64
 /* The local calendar date at an instant. */
 struct date tz_date_at(const struct tz *z, int64_t utc_ms);
 
+/* Adds the SQL function local_day_start(zone, when, days) to a connection:
+ * the first instant of the local day `days` after `when` in IANA zone
+ * `zone` (UTC when unknown); `when` is an instant (epoch ms: the day holding
+ * it there) or a date ('YYYY-MM-DD'). So local_day_start(z, now, 0) and
+ * local_day_start(z, now, 1) are today's bounds (23, 24 or 25 hours apart),
+ * and one query can cut many families' days in their own zones (the
+ * console's client list). NULL for an argument of the wrong kind. */
+struct sqlite3;
+bool tz_sql_register(struct sqlite3 *db);
+
 /* ---- calendar dates (proleptic Gregorian, no time zone involved) ---- */
 
 /* Strict "YYYY-MM-DD": exactly ten characters, year 0001..9999, a real date. */

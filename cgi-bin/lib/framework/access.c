@@ -23,13 +23,17 @@ static bool csrf_ok(struct request *r)
     return sent && secret_equals(sent, r->session->csrf);
 }
 
-/* Fills the session's family context for {fid}; false when the caller is not
- * a member (the instance admin may act as owner of every family). */
-static bool load_family_role(struct request *r, struct db *d, const char *fid)
+/* Fills the session's family context for {fid}; false when the caller may
+ * not act in it. A member acts with their role. The instance admin acts as
+ * owner of every family; a consultant as owner of a family assigned to them,
+ * on the routes that allow it (`staff_ok`). Either is then "staff" there. */
+static bool load_family_role(struct request *r, struct db *d, const char *fid, bool staff_ok)
 {
     struct session *s = r->session;
     sqlite3_stmt *st = db_stmt(
-        d, "SELECT f.archived_at IS NOT NULL, coalesce(m.id, ''), coalesce(m.role, '') "
+        d, "SELECT f.archived_at IS NOT NULL, coalesce(m.id, ''), coalesce(m.role, ''), "
+           "EXISTS (SELECT 1 FROM client_assignments a WHERE a.family_id = f.id "
+           "AND a.user_id = ?1) "
            "FROM families f LEFT JOIN members m ON m.family_id = f.id AND m.removed_at IS NULL "
            "AND (m.user_id = ?1 OR m.id = ?2) WHERE f.id = ?3");
     if (!st || !db_bind_text(st, 1, s->is_guest ? NULL : s->user_id) ||
@@ -40,10 +44,40 @@ static bool load_family_role(struct request *r, struct db *d, const char *fid)
     s->family_archived = sqlite3_column_int(st, 0) == 1;
     snprintf(s->family_member_id, sizeof s->family_member_id, "%s", db_col_text(st, 1));
     s->role = role_parse(db_col_text(st, 2));
+    bool assigned = s->is_consultant && sqlite3_column_int(st, 3) == 1;
     sqlite3_reset(st);
-    if (s->role == ROLE_NONE && s->is_admin)
+    if (s->role == ROLE_NONE && (s->is_admin || (staff_ok && assigned))) {
         s->role = ROLE_OWNER;
+        s->as_staff = true;
+        s->assigned = !s->is_admin;
+    }
     return s->role != ROLE_NONE;
+}
+
+/* The console's view of {fid}: the admin, or a consultant it is assigned
+ * to, acting as owner whether or not they are also a member (their member
+ * id is left out, so what they do is theirs, not their membership's). */
+static bool load_client(struct request *r, struct db *d, const char *fid)
+{
+    struct session *s = r->session;
+    sqlite3_stmt *st =
+        db_stmt(d, "SELECT f.archived_at IS NOT NULL, EXISTS (SELECT 1 FROM client_assignments a "
+                   "WHERE a.family_id = f.id AND a.user_id = ?1) FROM families f WHERE f.id = ?2");
+    if (!st || !db_bind_text(st, 1, s->user_id) || !db_bind_text(st, 2, fid) ||
+        sqlite3_step(st) != SQLITE_ROW)
+        return false;
+    bool archived = sqlite3_column_int(st, 0) == 1;
+    bool assigned = sqlite3_column_int(st, 1) == 1;
+    sqlite3_reset(st);
+    if (!s->is_admin && !(s->is_consultant && assigned))
+        return false;
+    snprintf(s->family_id, sizeof s->family_id, "%s", fid);
+    s->family_archived = archived;
+    s->family_member_id[0] = '\0';
+    s->role = ROLE_OWNER;
+    s->as_staff = true;
+    s->assigned = !s->is_admin;
+    return true;
 }
 
 static enum role role_needed(enum access a)
@@ -92,12 +126,27 @@ bool access_check(struct request *r)
             return true;
         resp_error(r, 403, "forbidden", "Only the instance admin may do this");
         return false;
-    default:
+    case ACCESS_STAFF:
+    case ACCESS_CLIENT:
+        if (!r->session->is_admin && !r->session->is_consultant) {
+            resp_error(r, 403, "forbidden", "Only the instance admin and consultants may do this");
+            return false;
+        }
+        if (rt->access == ACCESS_STAFF)
+            return true;
+        /* A client that is not this consultant's is answered as if it did
+         * not exist, like another family's id anywhere else. */
+        if (!load_client(r, d, req_param(r, "fid"))) {
+            resp_error(r, 404, "not_found", "No such client");
+            return false;
+        }
         break;
-    }
-    if (!load_family_role(r, d, req_param(r, "fid"))) {
-        resp_error(r, 404, "not_found", "No such family");
-        return false;
+    default:
+        if (!load_family_role(r, d, req_param(r, "fid"), (rt->flags & ROUTE_STAFF) != 0)) {
+            resp_error(r, 404, "not_found", "No such family");
+            return false;
+        }
+        break;
     }
     if (r->session->role < role_needed(rt->access)) {
         resp_error(r, 403, "forbidden",

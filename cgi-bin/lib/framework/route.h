@@ -17,6 +17,10 @@ enum access {
     ACCESS_SESSION,    /* any signed-in session (account or guest device) */
     ACCESS_ACCOUNT,    /* a signed-in account (not a guest device session) */
     ACCESS_ADMIN,      /* the instance admin */
+    ACCESS_STAFF,      /* the instance admin or a consultant (the console) */
+    ACCESS_CLIENT,     /* {fid} through the console: the admin, or a consultant assigned to it,
+                          acting as its owner; an unassigned consultant gets 404, any other
+                          caller 403 */
     ACCESS_VIEWER,     /* member of {fid} with any role */
     ACCESS_CAREGIVER,  /* member of {fid} who may write care data */
     ACCESS_OWNER,      /* owner of {fid} */
@@ -31,6 +35,8 @@ enum route_flags {
                                    lighttpd must pass it on unbuffered (conf/routes.sh) */
     ROUTE_WRITE = 1 << 5,       /* the handler runs inside one write transaction, begun and
                                    ended by the dispatcher (server.h) */
+    ROUTE_STAFF = 1 << 6,       /* a family route the console uses too: a consultant assigned
+                                   to {fid} passes as its owner (as the admin always does) */
 };
 
 struct route {

@@ -132,9 +132,13 @@ bool session_start(struct request *r, struct db *d, const char *user_id, const c
     s->renewed_at = now;
     s->expires_at = now + idle;
     if (user_id) {
-        sqlite3_stmt *a = db_stmt(d, "SELECT is_admin FROM users WHERE id = ?");
-        if (a && db_bind_text(a, 1, user_id) && sqlite3_step(a) == SQLITE_ROW)
+        sqlite3_stmt *a = db_stmt(d, "SELECT is_admin, is_consultant FROM users WHERE id = ?");
+        if (a && db_bind_text(a, 1, user_id) && sqlite3_step(a) == SQLITE_ROW) {
             s->is_admin = sqlite3_column_int(a, 0) == 1;
+            s->is_consultant = sqlite3_column_int(a, 1) == 1;
+        }
+        if (a)
+            sqlite3_reset(a);
     }
     csrf_for_session(s->id, s->csrf);
     set_cookie(r, token, idle / 1000);
@@ -165,7 +169,8 @@ bool session_load(struct request *r, struct db *d)
     token_hash(token, hash);
     sqlite3_stmt *st =
         db_stmt(d, "SELECT s.id, coalesce(s.user_id, ''), coalesce(s.member_id, ''), "
-                   "coalesce(s.link_id, ''), coalesce(u.is_admin, 0), s.renewed_at, s.expires_at "
+                   "coalesce(s.link_id, ''), coalesce(u.is_admin, 0), s.renewed_at, s.expires_at, "
+                   "coalesce(u.is_consultant, 0) "
                    "FROM sessions s LEFT JOIN users u ON u.id = s.user_id "
                    "LEFT JOIN members m ON m.id = s.member_id "
                    "WHERE s.token_hash = ? AND s.expires_at > ? "
@@ -183,6 +188,7 @@ bool session_load(struct request *r, struct db *d)
     s->is_admin = sqlite3_column_int(st, 4) == 1;
     s->renewed_at = sqlite3_column_int64(st, 5);
     s->expires_at = sqlite3_column_int64(st, 6);
+    s->is_consultant = sqlite3_column_int(st, 7) == 1;
     s->is_guest = s->member_id[0] != '\0';
     sqlite3_reset(st);
     csrf_for_session(s->id, s->csrf);

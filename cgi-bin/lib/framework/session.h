@@ -24,6 +24,7 @@ struct session {
     char member_id[37]; /* the guest's member id; "" for accounts */
     char link_id[37];   /* the link a guest session came from */
     bool is_admin;
+    bool is_consultant; /* an instance-level consultant (sql/012) */
     bool is_guest;
     char csrf[TOKEN_LEN + 1];
     int64_t renewed_at, expires_at;
@@ -33,6 +34,11 @@ struct session {
     char family_member_id[37]; /* the caller's member id there ("" for the admin) */
     enum role role;
     bool family_archived;
+    /* The caller reached the family as staff, not as a member: the admin, or
+     * a consultant through their assignment (then `assigned` too). Reads
+     * made this way go to the family's audit log. */
+    bool as_staff;
+    bool assigned;
 };
 
 /* Session idle lifetime in ms (SESSION_IDLE_DAYS, default 30). */

@@ -218,6 +218,7 @@ export function mount(root) {
       loaded
         ? html`<div class="stack">
       <p class="muted">${user.guest ? t('guest_device') : user.email || ''}</p>
+      ${user.is_admin || user.is_consultant ? html`<a class="btn block" href="#/admin" id="open-console">${icon('grid')}${t('console.open')}</a>` : nothing}
       ${profileCard(user)}
       ${user.guest ? nothing : passkeyCard(user)}
       ${user.guest ? nothing : html`<section class="card">${seg('digest', ['off', 'daily', 'weekly'], user.digest || 'off', pickDigest, (x) => t(`digest.${x}`))}</section>`}

@@ -102,6 +102,7 @@ export function mount(root, { name }) {
     paint(
       html`<div class="stack">
     <h1>${t('choose_family')}</h1>
+    ${state.me.user.is_admin || state.me.user.is_consultant ? html`<a class="btn block" href="#/admin">${icon('grid')}${t('console.open')}</a>` : nothing}
     ${families()}
     <div>${subjects()}</div>
     ${state.me.user.guest ? nothing : newFamilyForm()}

@@ -95,6 +95,13 @@ const SECTIONS = [
   ['settings/units', 'globe', 'units_language', 'units_language_help'],
   ['settings/export', 'download', 'export', 'export_help'],
   ['account', 'gear', 'account', 'account_help'],
+  [
+    'admin',
+    'grid',
+    'console.title',
+    'console.menu_help',
+    () => state.me?.user?.is_admin || state.me?.user?.is_consultant,
+  ],
 ];
 
 const menu = () => html`<h1>${t('tab_settings')}</h1>
