@@ -89,6 +89,21 @@ static bool subject_in_family(struct db *d, const char *fid, const char *sid)
     return ok;
 }
 
+/* A dose names a medication of the same person (its tombstone counts: a
+ * dose logged offline before the medication was removed is still kept). */
+static bool dose_medication_ok(struct db *d, const char *fid, const char *sid, const cJSON *value)
+{
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(value, "medication_id");
+    sqlite3_stmt *st = db_stmt(d, "SELECT 1 FROM medications WHERE id = ? AND family_id = ? AND "
+                                  "subject_id = ?");
+    bool ok = cJSON_IsString(m) && st && db_bind_text(st, 1, m->valuestring) &&
+              db_bind_text(st, 2, fid) && db_bind_text(st, 3, sid) &&
+              sqlite3_step(st) == SQLITE_ROW;
+    if (st)
+        sqlite3_reset(st);
+    return ok;
+}
+
 /* Fields the catalogue derives when absent (a sleep's kind: night when it
  * starts between 19:00 and 07:00 in the family's zone, else nap). */
 static bool derive_fields(struct db *d, const char *fid, struct entry_in *e)
@@ -163,6 +178,9 @@ static void entry_read(struct vobj *v, struct db *d, const char *fid, const char
         e->created_at = e->updated_at;
     if (v_ok(v) && e->subject_id && !subject_in_family(d, fid, e->subject_id))
         v_error(v, "subject_id", "is not a person in this family");
+    if (v_ok(v) && strcmp(e->type, "medication_dose") == 0 &&
+        !dose_medication_ok(d, fid, e->subject_id, value))
+        v_error(v, "value.medication_id", "is not a medication of this person");
     if (v_ok(v)) {
         e->value = entry_value_normalise(e->type, value);
         if (e->value && !derive_fields(d, fid, e)) {
@@ -855,4 +873,7 @@ static void entries_shutdown(void)
     db_checkpointer_stop();
 }
 
-CARELOG_PROGRAM(entries, entries_init, entries_shutdown)
+/* Caregivers' writes land here: 16 workers let a group commit share one
+ * fsync among up to 16 requests (with 4, the CPU per PUT was ~35% higher
+ * under 50 connections: make bench, issue 15). */
+CARELOG_PROGRAM_THREADS(entries, entries_init, entries_shutdown, 16)

@@ -1,6 +1,7 @@
 /* families.c — families and who is in them: the family itself (name, time
- * zone, notes, archive), the people cared for ("subjects"), members and
- * their roles, invite/access links, and the family's audit log. */
+ * zone, notes, archive), the people cared for ("subjects") and their
+ * profiles (what an emergency card shows), members and their roles,
+ * invite/access links, and the family's audit log. */
 #include "carelog.h"
 
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 
 #include "data/audit.h"
+#include "data/care.h"
 #include "data/catalogue.h"
 #include "data/links.h"
 #include "mail/mail.h"
@@ -25,6 +27,8 @@ static void subjects_get(struct request *r);
 static void subject_post(struct request *r);
 static void subject_patch(struct request *r);
 static void subject_delete(struct request *r);
+static void profile_get(struct request *r);
+static void profile_put(struct request *r);
 static void members_get(struct request *r);
 static void member_patch(struct request *r);
 static void member_delete(struct request *r);
@@ -49,6 +53,11 @@ static const struct route routes[] = {
     {"PATCH", "/api/v1/families/{fid}/subjects/{sid}", subject_patch, ACCESS_OWNER,
      ROUTE_JSON | ROUTE_WRITE},
     {"DELETE", "/api/v1/families/{fid}/subjects/{sid}", subject_delete, ACCESS_OWNER, ROUTE_WRITE},
+    /* The profile is care data: caregivers keep it up to date, viewers read
+     * it (the emergency card); the person itself (name, kind) is the owner's. */
+    {"GET", "/api/v1/families/{fid}/people/{sid}/profile", profile_get, ACCESS_VIEWER, 0},
+    {"PUT", "/api/v1/families/{fid}/people/{sid}/profile", profile_put, ACCESS_CAREGIVER,
+     ROUTE_JSON | ROUTE_WRITE},
     {"GET", "/api/v1/families/{fid}/members", members_get, ACCESS_VIEWER, 0},
     {"PATCH", "/api/v1/families/{fid}/members/{mid}", member_patch, ACCESS_OWNER,
      ROUTE_JSON | ROUTE_WRITE},
@@ -415,6 +424,192 @@ static void subject_delete(struct request *r)
     }
     audit_record(r, d, r->session->family_id, "subject_removed", sid, NULL);
     resp_no_content(r);
+}
+
+/* ---------- profiles (the emergency card) ---------- */
+
+static void reply_profile(struct request *r, struct db *d, const char *sid, int status)
+{
+    sqlite3_stmt *st = db_stmt(d, PROFILE_SELECT "WHERE s.id = ? AND s.family_id = ? "
+                                                 "AND s.deleted_at IS NULL");
+    if (!st || !db_bind_text(st, 1, sid) || !db_bind_text(st, 2, r->session->family_id) ||
+        sqlite3_step(st) != SQLITE_ROW) {
+        resp_error(r, 404, "not_found", "No such person in this family");
+        return;
+    }
+    resp_json(r, status, profile_json_row(st));
+}
+
+static void profile_get(struct request *r)
+{
+    reply_profile(r, r->db, req_param(r, "sid"), 200);
+}
+
+static const char *const blood_types[] = {"A+", "A-", "B+", "B-", "AB+", "AB-", "O+", "O-", NULL};
+
+static void check_phone(struct vobj *v, const char *name, const char *phone)
+{
+    if (phone && *phone && !phone_is_valid(phone))
+        v_error(v, name, "must be a phone number (digits, spaces, + - . ( ))");
+}
+
+/* {name, address, phone} of a doctor or a hospital, all optional. */
+static cJSON *place_read(struct vobj *v, const char *name)
+{
+    const cJSON *o = NULL;
+    cJSON *out = cJSON_CreateObject();
+    const char *n = "", *a = "", *ph = "";
+    if (v_object(v, name, V_NULLABLE, &o)) {
+        struct vobj pv;
+        v_init_nested(&pv, v, o, name);
+        v_string(&pv, "name", 0, 0, 100, &n);
+        v_string(&pv, "address", V_MULTILINE, 0, 300, &a);
+        if (v_string(&pv, "phone", 0, 0, 40, &ph))
+            check_phone(&pv, "phone", ph);
+        v_finish(&pv);
+    } else {
+        v_is_null(v, name);
+    }
+    cJSON_AddStringToObject(out, "name", n ? n : "");
+    cJSON_AddStringToObject(out, "address", a ? a : "");
+    cJSON_AddStringToObject(out, "phone", ph ? ph : "");
+    return out;
+}
+
+/* The whole profile from a PUT body, normalised (every key, in order). */
+static cJSON *profile_read(struct vobj *v)
+{
+    cJSON *out = cJSON_CreateObject();
+    const char *blood = NULL, *allergies = "", *conditions = "", *insurance = "", *notes = "";
+    const cJSON *contacts = NULL;
+    if (v_enum(v, "blood_type", V_NULLABLE, blood_types, &blood))
+        cJSON_AddStringToObject(out, "blood_type", blood);
+    else
+        cJSON_AddNullToObject(out, "blood_type");
+    v_string(v, "allergies", V_MULTILINE, 0, 2000, &allergies);
+    cJSON_AddStringToObject(out, "allergies", allergies ? allergies : "");
+    v_string(v, "conditions", V_MULTILINE, 0, 2000, &conditions);
+    cJSON_AddStringToObject(out, "conditions", conditions ? conditions : "");
+    cJSON_AddItemToObject(out, "gp", place_read(v, "gp"));
+    cJSON_AddItemToObject(out, "hospital", place_read(v, "hospital"));
+    v_string(v, "insurance_number", 0, 0, 60, &insurance);
+    cJSON_AddStringToObject(out, "insurance_number", insurance ? insurance : "");
+    cJSON *list = cJSON_AddArrayToObject(out, "emergency_contacts");
+    v_array(v, "emergency_contacts", 0, 8, &contacts);
+    int i = 0;
+    for (const cJSON *c = contacts ? contacts->child : NULL; c; c = c->next, i++) {
+        char name[40];
+        snprintf(name, sizeof name, "emergency_contacts[%d]", i);
+        struct vobj cv;
+        v_init_nested(&cv, v, c, name);
+        const char *n = NULL, *rel = "", *ph = NULL;
+        v_string(&cv, "name", V_REQUIRED, 1, 100, &n);
+        v_string(&cv, "relation", 0, 0, 60, &rel);
+        if (v_string(&cv, "phone", V_REQUIRED, 1, 40, &ph))
+            check_phone(&cv, "phone", ph);
+        v_finish(&cv);
+        cJSON *one = cJSON_CreateObject();
+        cJSON_AddStringToObject(one, "name", n ? n : "");
+        cJSON_AddStringToObject(one, "relation", rel ? rel : "");
+        cJSON_AddStringToObject(one, "phone", ph ? ph : "");
+        cJSON_AddItemToArray(list, one);
+    }
+    v_string(v, "notes", V_MULTILINE, 0, 4000, &notes);
+    cJSON_AddStringToObject(out, "notes", notes ? notes : "");
+    return out;
+}
+
+/* A PUT replaces the whole profile (a field left out is emptied), so the
+ * form and the API say the same thing; `version` (the one read) makes a
+ * stale form answer 409 instead of overwriting another caregiver's edit. */
+static void profile_put(struct request *r)
+{
+    struct db *d = r->db;
+    const char *sid = req_param(r, "sid"), *fid = r->session->family_id;
+    sqlite3_stmt *st = db_stmt(d, "SELECT s.birth_date, p.data, coalesce(p.seq, 0) FROM subjects s "
+                                  "LEFT JOIN subject_profiles p ON p.subject_id = s.id "
+                                  "WHERE s.id = ? AND s.family_id = ? AND s.deleted_at IS NULL");
+    if (!st || !db_bind_text(st, 1, sid) || !db_bind_text(st, 2, fid) ||
+        sqlite3_step(st) != SQLITE_ROW) {
+        resp_error(r, 404, "not_found", "No such person in this family");
+        return;
+    }
+    char *old_birth = req_strdup(r, db_col_text(st, 0));
+    cJSON *old = cJSON_Parse(db_col_text(st, 1));
+    int64_t current = sqlite3_column_int64(st, 2);
+    sqlite3_reset(st);
+    struct vobj v;
+    v_init(&v, r->json, NULL);
+    int64_t expected = 0;
+    bool has_version = v_int(&v, "version", 0, 0, INT64_MAX / 2, &expected);
+    /* The date of birth lives with the person (subjects.birth_date): left
+     * out it stays as it is, null clears it. */
+    const char *birth = NULL;
+    bool birth_given = v_has(&v, "birth_date");
+    bool has_birth = v_string(&v, "birth_date", V_NULLABLE, 1, 10, &birth);
+    struct date born;
+    if (has_birth && (!date_parse(birth, &born) || born.year < 1900))
+        v_error(&v, "birth_date", "must be a date as YYYY-MM-DD");
+    else if (has_birth && date_to_days(born) >
+                              date_to_days(tz_date_at(tz_get("UTC"), now_ms() + 14 * 3600000LL)))
+        v_error(&v, "birth_date", "must not be in the future");
+    /* Echoes of what GET answers are accepted and ignored. */
+    v_is_null(&v, "subject_id");
+    v_is_null(&v, "updated_at");
+    v_is_null(&v, "updated_by");
+    cJSON *data = profile_read(&v);
+    if (!v_finish(&v)) {
+        cJSON_Delete(old);
+        cJSON_Delete(data);
+        v_reply(r, &v);
+        return;
+    }
+    v_free(&v);
+    if (has_version && expected != current) {
+        cJSON_Delete(old);
+        cJSON_Delete(data);
+        resp_error(r, 409, "stale", "The profile was changed meanwhile; reload it");
+        return;
+    }
+    /* What changed, by name only: the audit log never holds the values. */
+    cJSON *changed = cJSON_CreateArray();
+    for (const char *const *k = profile_keys; *k; k++) {
+        const cJSON *a = cJSON_GetObjectItemCaseSensitive(old, *k),
+                    *b = cJSON_GetObjectItemCaseSensitive(data, *k);
+        if (!old || !cJSON_Compare(a, b, true))
+            cJSON_AddItemToArray(changed, cJSON_CreateString(*k));
+    }
+    if (birth_given && strcmp(old_birth, has_birth ? birth : "") != 0)
+        cJSON_AddItemToArray(changed, cJSON_CreateString("birth_date"));
+    cJSON_Delete(old);
+    char *text = cJSON_PrintUnformatted(data);
+    cJSON_Delete(data);
+    sqlite3_stmt *seq = db_stmt(d, "UPDATE seq_counter SET value = value + 1 WHERE id = 1 "
+                                   "RETURNING value");
+    int64_t next = (seq && sqlite3_step(seq) == SQLITE_ROW) ? sqlite3_column_int64(seq, 0) : -1;
+    if (seq)
+        sqlite3_reset(seq);
+    const char *me = r->session->family_member_id[0] ? r->session->family_member_id : NULL;
+    st = db_stmt(d, "INSERT INTO subject_profiles (subject_id, family_id, data, updated_by, "
+                    "updated_at, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (subject_id) "
+                    "DO UPDATE SET data = ?3, updated_by = ?4, updated_at = ?5, seq = ?6");
+    bool ok = text && next > 0 && st && db_bind_text(st, 1, sid) && db_bind_text(st, 2, fid) &&
+              db_bind_text(st, 3, text) && db_bind_text(st, 4, me) &&
+              db_bind_int64(st, 5, now_ms()) && db_bind_int64(st, 6, next) && db_step_done(d, st);
+    free(text);
+    st = db_stmt(d, "UPDATE subjects SET birth_date = ?, updated_at = ? WHERE id = ?");
+    ok = ok && (!birth_given || (st && db_bind_text(st, 1, has_birth ? birth : NULL) &&
+                                 db_bind_int64(st, 2, now_ms()) && db_bind_text(st, 3, sid) &&
+                                 db_step_done(d, st)));
+    if (!ok) {
+        cJSON_Delete(changed);
+        resp_internal(r);
+        return;
+    }
+    cJSON *detail = cJSON_CreateObject();
+    cJSON_AddItemToObject(detail, "changed", changed);
+    audit_record(r, d, fid, "profile_updated", sid, detail);
+    reply_profile(r, d, sid, 200);
 }
 
 /* ---------- members ---------- */

@@ -1,6 +1,6 @@
 /* stream.c — the live family stream: Server-Sent Events of entry and config
- * changes (event id = seq, resumable with Last-Event-ID), who is online
- * (presence), and a heartbeat comment every 25 s.
+ * changes and of the care records (profiles, medications, appointments; event id = seq, resumable
+ * with Last-Event-ID), who is online (presence), and a heartbeat comment every 25 s.
  *
  * Worker threads accept and authorise a stream like any request, then hand
  * the open FastCGI request to one event-loop thread that owns every stream of
@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "data/audit.h"
+#include "data/care.h"
 #include "data/entry.h"
 #include "framework/metrics.h"
 #include "framework/wake.h"
@@ -302,23 +303,58 @@ static void fan_out(const char *family_id, int64_t seq, const char *event, const
     buf_free(&brief);
 }
 
-/* Sends what changed after `since` in seq order (entries and config share
- * the sequence, so one ordered index of both drives the batch and the limit
- * can never let a cursor skip past an unsent change). With `only`, just to
- * that client (its catch-up); otherwise to everyone. Returns the newest seq
- * sent, or -1 on a database error; *full says the limit was reached. */
+static cJSON *config_row_data(sqlite3_stmt *st)
+{
+    return config_event_data(st, 1, 2);
+}
+
+/* What the stream sends besides entries and the buttons: the records of
+ * care (lib/data/care.h), each row read by its key as its event shows it. */
+static cJSON *profile_event_data(sqlite3_stmt *st)
+{
+    return profile_json_row(st);
+}
+
+/* Every kind of change, by the number the index query below gives it: the
+ * statement that reads one by its key, its seq and family columns there,
+ * and the event's name and data. */
+static const struct change_kind {
+    const char *event;
+    const char *select;
+    int seq_col, family_col;
+    cJSON *(*data)(sqlite3_stmt *st);
+} change_kinds[] = {
+    {"entry", ENTRY_SELECT "WHERE e.id = ?", 11, 12, entry_event_data},
+    {"config", "SELECT family_id, data, seq FROM family_config WHERE family_id = ?", 2, 0,
+     config_row_data},
+    {"profile", PROFILE_SELECT "WHERE s.id = ?", 3, 6, profile_event_data},
+    {"medication", MEDICATION_SELECT "WHERE m.id = ?", MEDICATION_SEQ_COL, MEDICATION_FAMILY_COL,
+     medication_json_row},
+    {"appointment", APPOINTMENT_SELECT "WHERE a.id = ?", APPOINTMENT_SEQ_COL,
+     APPOINTMENT_FAMILY_COL, appointment_json_row},
+};
+
+/* Sends what changed after `since` in seq order (entries, config and the
+ * care records share the sequence, so one ordered index of all drives the
+ * batch and the limit can never let a cursor skip past an unsent change).
+ * With `only`, just to that client (its catch-up); otherwise to everyone.
+ * Returns the newest seq sent, or -1 on a database error; *full says the
+ * limit was reached. */
 static int64_t send_changes(int64_t since, const char *family_id, struct client *only, int limit,
                             bool *full)
 {
     struct db *d = &hub.db;
     sqlite3_stmt *idx = db_stmt(
-        d, "SELECT seq, 1, id FROM entries WHERE seq > ?1 AND (?2 IS NULL OR family_id = ?2) "
-           "UNION ALL SELECT seq, 2, family_id FROM family_config WHERE seq > ?1 AND "
+        d, "SELECT seq, 0, id FROM entries WHERE seq > ?1 AND (?2 IS NULL OR family_id = ?2) "
+           "UNION ALL SELECT seq, 1, family_id FROM family_config WHERE seq > ?1 AND "
+           "(?2 IS NULL OR family_id = ?2) "
+           "UNION ALL SELECT seq, 2, subject_id FROM subject_profiles WHERE seq > ?1 AND "
+           "(?2 IS NULL OR family_id = ?2) "
+           "UNION ALL SELECT seq, 3, id FROM medications WHERE seq > ?1 AND "
+           "(?2 IS NULL OR family_id = ?2) "
+           "UNION ALL SELECT seq, 4, id FROM appointments WHERE seq > ?1 AND "
            "(?2 IS NULL OR family_id = ?2) ORDER BY 1 LIMIT ?3");
-    sqlite3_stmt *es = db_stmt(d, ENTRY_SELECT "WHERE e.id = ?");
-    sqlite3_stmt *cs = db_stmt(d, "SELECT family_id, data, seq FROM family_config "
-                                  "WHERE family_id = ?");
-    if (!idx || !es || !cs || !db_bind_int64(idx, 1, since) || !db_bind_text(idx, 2, family_id) ||
+    if (!idx || !db_bind_int64(idx, 1, since) || !db_bind_text(idx, 2, family_id) ||
         !db_bind_int64(idx, 3, limit))
         return -1;
     int64_t newest = since;
@@ -326,16 +362,19 @@ static int64_t send_changes(int64_t since, const char *family_id, struct client 
     while ((rc = sqlite3_step(idx)) == SQLITE_ROW) {
         rows++;
         int64_t seq = sqlite3_column_int64(idx, 0);
-        bool entry = sqlite3_column_int(idx, 1) == 1;
-        sqlite3_stmt *st = entry ? es : cs;
-        if (!db_bind_text(st, 1, db_col_text(idx, 2)))
+        int kind = sqlite3_column_int(idx, 1);
+        if (kind < 0 || (size_t)kind >= ARRAY_LEN(change_kinds))
+            continue;
+        const struct change_kind *k = &change_kinds[kind];
+        sqlite3_stmt *st = db_stmt(d, k->select);
+        if (!st || !db_bind_text(st, 1, db_col_text(idx, 2)))
             break;
         /* The row may have moved on (a newer write took a newer seq); then
          * that newer seq brings it, and this one is skipped. */
-        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, entry ? 11 : 2) == seq) {
-            const char *fid = db_col_text(st, entry ? 12 : 0);
-            cJSON *data = entry ? entry_event_data(st) : config_event_data(st, 1, 2);
-            fan_out(fid, seq, entry ? "entry" : "config", data, only);
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, k->seq_col) == seq) {
+            const char *fid = db_col_text(st, k->family_col);
+            cJSON *data = k->data(st);
+            fan_out(fid, seq, k->event, data, only);
             cJSON_Delete(data);
         }
         sqlite3_reset(st);

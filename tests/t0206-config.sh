@@ -66,10 +66,11 @@ FID2=$(new_family Grandpa)
 req POST "/api/v1/families/$FID2/subjects" '{"name":"Grandpa","kind":"adult"}'
 req GET "/api/v1/families/$FID2/config"
 is "$(jbody '[.groups[] | .category + ":" + ([.buttons[].type] | join("+"))] | join(" ")')" \
-    "health:temperature+medication+vitals+symptom" "an adult's default buttons"
+    "health:temperature+medication+vitals+symptom+growth" "an adult's default buttons"
+is "$(jbody '.groups[0].buttons[4].label')" "@btn.weight" "…the adult's growth button is their weight"
 req POST "/api/v1/families/$FID2/subjects" '{"name":"Noa","kind":"baby"}'
 req GET "/api/v1/families/$FID2/config"
 is "$(jbody '[.groups[] | .category + ":" + ([.buttons[].type] | join("+"))] | join(" ")')" \
-    "feed:feed+feed+feed diaper:diaper+diaper+diaper sleep:sleep health:temperature+medication+growth+vitals+symptom" \
-    "…and with a baby too, the buttons for both"
+    "feed:feed+feed+feed diaper:diaper+diaper+diaper sleep:sleep health:temperature+medication+growth+vitals+symptom+growth" \
+    "…and with a baby too, the buttons for both (the app shows each person those of their kind)"
 done_testing

@@ -72,8 +72,10 @@ srv_start() {
         fi
         SRV_PGID=$!
         _srv_i=0
-        while [ $_srv_i -lt 100 ]; do # up to 10 s
-            if curl -s -o /dev/null "$SRV_BASE/health" 2>/dev/null; then return 0; fi
+        # Up to 30 s: ten sanitizer-built programs starting at once on a
+        # busy two-core machine have been seen to need more than 10.
+        while [ $_srv_i -lt 300 ]; do
+            if curl -s -o /dev/null --max-time 5 "$SRV_BASE/health" 2>/dev/null; then return 0; fi
             kill -0 "$SRV_PGID" 2>/dev/null || break
             sleep 0.1
             _srv_i=$((_srv_i + 1))

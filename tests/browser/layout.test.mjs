@@ -5,11 +5,13 @@
 // every language of the app: English, French and Hebrew at 320, 360 and 390
 // px, light and dark; the seven others at one width each, in one theme (so
 // the run stays affordable; LAYOUT_ALL=1 runs every width and theme for
-// every language). Fails on a page that scrolls sideways, anything off the
-// screen, text clipped by its box, or a tap target under 44 px
-// (tests/browser/layout.mjs); and every screen with the text at 200%.
-// Screenshots of every screen land in tests/out/layout/ for a person to look
-// at.
+// every language). An adult's own screens (home, trends, emergency card,
+// profile, medicines, calendar agenda and month) are visited too, for
+// Grandpa Joe with his vitals and a full profile. Fails on a page that
+// scrolls sideways, anything off the screen, text clipped by its box, or a
+// tap target under 44 px (tests/browser/layout.mjs); and every screen with
+// the text at 200%. Screenshots of every screen land in tests/out/layout/
+// for a person to look at.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
@@ -70,19 +72,127 @@ const SCREENS = [
   ['buttons', '#/buttons', '.buttons li'],
   ['account', '#/account', '#signout'],
   ['pick', '#/pick', 'main .list li'],
+  ['card', '#/card', '.ecard .blood'],
+  ['profile', '#/profile', 'main form select'],
+];
+// The adult's screens, shown for Grandpa Joe.
+const ADULT_SCREENS = [
+  ['adult-home', '#/home', '.qbtn'],
+  ['adult-trends', '#/trends', 'svg.chart .pt.sys'],
+  ['adult-card', '#/card', '.ecard a.phone'],
+  ['adult-profile', '#/profile', '#pf-contact-1-phone'],
+  ['adult-meds', '#/meds', 'li.dose .conflict'],
+  ['adult-calendar', '#/calendar', 'li.appt small.driver'],
+  ['adult-month', '#/calendar/month', '.cal-day .dot'],
 ];
 
 let server;
 let browser;
 let owner;
+let joe;
 useStack('layout', async (s) => {
   ({ server, browser } = s);
   owner = await familyWithBaby(server.base, { owner: 'Dana', baby: 'Noa' });
   const fid = owner.family.id;
   const sid = owner.subject.id;
-  await owner.client.ok('POST', `/api/v1/families/${fid}/subjects`, { name: 'Grandpa Joe', kind: 'adult' });
+  joe = await owner.client.ok('POST', `/api/v1/families/${fid}/subjects`, { name: 'Grandpa Joe', kind: 'adult' });
   const now = Date.now();
   const H = 3600000;
+  await owner.client.ok('PUT', `/api/v1/families/${fid}/people/${joe.id}/profile`, {
+    birth_date: '1941-03-02',
+    blood_type: 'AB-',
+    allergies: 'Penicillin, latex, shellfish; hay fever in spring',
+    conditions: 'Type 2 diabetes\nAtrial fibrillation',
+    gp: {
+      name: 'Dr Amelia Shah-Fitzgerald',
+      address: '221 Kensington High Street\nLondon W8 6SN',
+      phone: '+44 20 7946 0018',
+    },
+    hospital: {
+      name: "St Thomas' Hospital",
+      address: 'Westminster Bridge Road, London SE1 7EH',
+      phone: '020 7188 7188',
+    },
+    insurance_number: 'NHS 943 476 5919',
+    emergency_contacts: [
+      { name: 'Dana Rosenberg-Levi', relation: 'daughter', phone: '+44 7700 900123' },
+      { name: 'Sam', relation: 'son', phone: '07700 900456' },
+    ],
+    notes: 'Hard of hearing: speak slowly and face him.',
+  });
+  await owner.client.ok('PUT', `/api/v1/families/${fid}/people/${sid}/profile`, {
+    blood_type: 'O+',
+    allergies: 'Cow milk protein',
+    emergency_contacts: [{ name: 'Dana', relation: 'mother', phone: '+44 7700 900123' }],
+  });
+  const vitals = [0, 1, 2, 3].map((i) => ({
+    op: 'put',
+    id: crypto.randomUUID(),
+    subject_id: joe.id,
+    type: 'vitals',
+    ts: now - (i + 1) * 20 * H,
+    value: {
+      heart_rate: 64 + i * 9,
+      bp_systolic: 118 + i * 12,
+      bp_diastolic: 76 + i * 4,
+      spo2: 97 - i,
+      glucose: 5.4 + i,
+    },
+    updated_at: now,
+  }));
+  await owner.client.ok('POST', `/api/v1/families/${fid}/sync`, { cursor: 0, changes: vitals });
+  // His medicines: one at set times (one dose given twice: a conflict), one as needed.
+  const today = new Date(now).toISOString().slice(0, 10);
+  const met = await owner.client.ok('POST', `/api/v1/families/${fid}/medications`, {
+    subject_id: joe.id,
+    name: 'Metformin hydrochloride',
+    form: 'tablet',
+    dose: 500,
+    unit: 'mg',
+    instructions: 'With breakfast and dinner, never on an empty stomach',
+    start_date: today,
+    schedule: { kind: 'times', times: ['00:00', '08:00', '20:00'] },
+    supply: 30,
+    refill_at: 40,
+  });
+  await owner.client.ok('POST', `/api/v1/families/${fid}/medications`, {
+    subject_id: joe.id,
+    name: 'Paracetamol',
+    form: 'tablet',
+    dose: 1,
+    unit: 'g',
+    schedule: { kind: 'prn', min_interval_min: 240, max_per_24h: 4 },
+  });
+  // His appointments: a weekly one with a long place and a driver, and one tomorrow.
+  await owner.client.ok('POST', `/api/v1/families/${fid}/appointments`, {
+    subject_id: joe.id,
+    title: 'Cardiology follow-up with the echocardiogram results',
+    type: 'specialist',
+    start: Date.parse(`${today}T23:30:00Z`),
+    duration_min: 45,
+    location: "St Thomas' Hospital, Westminster Bridge Road, London SE1 7EH",
+    with_whom: 'Dr Amelia Shah-Fitzgerald',
+    driver_id: (await owner.client.ok('GET', `/api/v1/families/${fid}/members`)).members[0].id,
+    rrule: 'FREQ=WEEKLY;COUNT=8',
+  });
+  await owner.client.ok('POST', `/api/v1/families/${fid}/appointments`, {
+    subject_id: joe.id,
+    title: 'Dentist',
+    type: 'dentist',
+    start: Date.parse(`${today}T23:00:00Z`) + 86400000,
+    duration_min: 30,
+  });
+  const midnight = Date.parse(`${today}T00:00:00Z`);
+  const doses = [midnight + 300000, midnight + 600000].map((ts) => ({
+    op: 'put',
+    id: crypto.randomUUID(),
+    subject_id: joe.id,
+    type: 'medication_dose',
+    ts,
+    value: { medication_id: met.id, status: 'given', scheduled_at: midnight, name: met.name, dose: 500, unit: 'mg' },
+    updated_at: ts,
+  }));
+  await owner.client.ok('POST', `/api/v1/families/${fid}/sync`, { cursor: 0, changes: doses });
   const log = [
     ['feed', -1.5 * H, null, { method: 'bottle', amount_ml: 120, milk: 'formula' }],
     ['diaper', -2 * H, null, { wet: true, dirty: true, colour: 'mustard' }],
@@ -202,6 +312,16 @@ for (const lang of LANGS) {
           await check(page, `${lang} ${theme} ${width} form-${type}`, problems);
           await page.keyboard.press('Escape');
           await page.locator('dialog.sheet').waitFor({ state: 'detached' });
+        }
+      }
+      // Grandpa Joe's own screens.
+      await page.goto(`${server.base}/?family=${owner.family.id}&subject=${joe.id}#/home`);
+      await appReady(page);
+      for (const width of WIDTHS) {
+        await page.setViewportSize({ width, height: 760 });
+        for (const [name, hash, ready] of ADULT_SCREENS) {
+          await show(page, hash, ready);
+          await check(page, `${lang} ${theme} ${width} ${name}`, problems);
         }
       }
       await ctx.close();

@@ -68,8 +68,9 @@ test("default buttons: the server's set for the people cared for", () => {
   });
   assert.deepEqual(
     defaultConfig(['adult']).groups.map((g) => g.buttons.map((b) => b.type).join('+')),
-    ['temperature+medication+vitals+symptom'],
+    ['temperature+medication+vitals+symptom+growth'],
   );
+  assert.equal(defaultConfig(['adult']).groups[0].buttons[4].label, '@btn.weight', "an adult's growth is a weight");
   for (const g of DEFAULT_CONFIG.groups) {
     for (const b of g.buttons) {
       if (b.timing)
@@ -118,7 +119,14 @@ test('every word the catalogue brings has a message', () => {
     }
     for (const r of t.rules || []) need(r.i18n);
   }
-  for (const g of file.button_groups)
+  for (const g of file.button_groups) {
     if (!(`cat.${g.category}` in en) && !(`type.${g.category}` in en)) missing.push(`cat.${g.category}`);
+    for (const b of g.buttons) if (b.label?.startsWith('@')) need(b.label.slice(1));
+  }
+  for (const [kind, v] of Object.entries(file.person_views)) {
+    assert.ok(PERSON_KINDS.includes(kind), `person_views.${kind} is a person kind`);
+    for (const c of v.charts) need(`chart.${c}`);
+    for (const type of v.since) need(`since.${type}`);
+  }
   assert.deepEqual(missing, []);
 });

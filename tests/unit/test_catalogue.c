@@ -154,8 +154,23 @@ int main(void)
                          "\"type\":\"x\",\"value\":{},\"timing\":true,\"for\":[\"baby\"]}]}]}",
                     "button_groups[0].buttons[0].timing: is only for timed types"),
        "a timer button for an instant");
-    ok(refusal(HEAD "\"types\":{\"x\":{\"icon\":\"x\",\"for\":[\"baby\"],\"fields\":[]}}" GROUPS) ==
-           NULL,
-       "…and the smallest catalogue is fine");
+    ok(refused_with(HEAD "\"types\":{\"x\":{\"icon\":\"x\",\"for\":[\"baby\"],\"fields\":[{\"key\":"
+                         "\"a\",\"kind\":\"int\",\"min\":1,\"max\":9,\"normal\":{\"adult\":[2,"
+                         "12]}}]}}" GROUPS,
+                    "types.x.fields[0].normal: adult: must be [low, high] within min and max"),
+       "a normal band outside the field's range");
+    ok(refused_with(HEAD "\"types\":{\"x\":{\"icon\":\"x\",\"for\":[\"baby\"],\"fields\":[]}},"
+                         "\"button_groups\":[],\"person_views\":{\"baby\":{\"since\":[\"y\"],"
+                         "\"charts\":[\"c\"]},\"adult\":{\"since\":[\"x\"],\"charts\":[\"c\"]}}}",
+                    "person_views.baby.since: names y, not a type"),
+       "a person view naming a type that does not exist");
+    ok(refused_with(HEAD "\"types\":{\"x\":{\"icon\":\"x\",\"for\":[\"baby\"],\"fields\":[]}},"
+                         "\"button_groups\":[],\"person_views\":{\"baby\":{\"since\":[\"x\"],"
+                         "\"charts\":[\"c\"]}}}",
+                    "person_views: has nothing for adult"),
+       "a person kind without a view");
+    ok(refusal(HEAD "\"types\":{\"x\":{\"icon\":\"x\",\"for\":[\"baby\"],\"picker\":false,"
+                    "\"fields\":[]}}" GROUPS) == NULL,
+       "…and the smallest catalogue is fine (a type may stay out of the picker)");
     return done_testing();
 }

@@ -25,6 +25,10 @@ const VIEWS = {
   signin: () => import('./views/signin.js'),
   welcome: () => import('./views/picker.js'),
   admin: () => import('./views/console.js'),
+  profile: () => import('./views/profile.js'),
+  card: () => import('./views/card.js'),
+  meds: () => import('./views/meds.js'),
+  calendar: () => import('./views/calendar.js'),
 };
 // The console (#/admin) is the admin's and consultants' own screen: it needs
 // no family chosen, and it is where they land when they have none.

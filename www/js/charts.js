@@ -137,3 +137,43 @@ export function growthChart(curves, points, { ariaLabel = '', ageLabel = (n, uni
     )}`,
   );
 }
+
+// Readings over a period (blood pressure, heart rate, SpO2, glucose,
+// temperature, weight): each series a line through its dots, each normal
+// band shaded behind them. series: [{cls, points: [[ts, value], ...]}];
+// bands: [[low, high]]; opts: {from, to (the period's instants), ticks
+// ([{ts, label}] along the time axis), format (a value with its unit),
+// ariaLabel}.
+export function readingsChart(
+  series,
+  { from, to, bands = [], ticks = [], format = (v) => fmtNumber(v), ariaLabel = '' } = {},
+) {
+  const height = 190;
+  const pad = { start: 50, end: 8, top: 12, bottom: 22 };
+  const values = [...series.flatMap((s) => s.points.map((p) => p[1])), ...bands.flat()];
+  const axis = niceTicks(Math.min(...values), Math.max(...values), { count: 5 });
+  const iw = W - pad.start - pad.end;
+  const ih = height - pad.top - pad.bottom;
+  const span = Math.max(1, to - from);
+  const x = (ts) => mirror(pad.start + ((Math.min(Math.max(ts, from), to) - from) / span) * iw, W);
+  const y = (v) => pad.top + ih - ((v - axis.lo) / (axis.hi - axis.lo || 1)) * ih;
+  const band = ([lo, hi]) =>
+    svg`<rect class="band normal" x=${Math.min(x(from), x(to)).toFixed(1)} y=${y(hi).toFixed(1)} width=${iw.toFixed(1)} height=${Math.max(1, y(lo) - y(hi)).toFixed(1)}></rect>`;
+  const line = (s) => {
+    const pts = [...s.points].sort((a, b) => a[0] - b[0]);
+    const d = pts.map(([ts, v], i) => `${i ? 'L' : 'M'}${x(ts).toFixed(1)},${y(v).toFixed(1)}`).join('');
+    return svg`${pts.length > 1 ? svg`<path class="line ${s.cls}" d=${d}></path>` : nothing}${pts.map(
+      ([ts, v]) =>
+        svg`<circle class="pt ${s.cls}" cx=${x(ts).toFixed(1)} cy=${y(v).toFixed(1)} r="3.5"><title>${format(v)}</title></circle>`,
+    )}`;
+  };
+  const label = (v) => format(Number(v.toFixed(axis.digits)));
+  return chart(
+    height,
+    ariaLabel,
+    svg`${bands.map(band)}${valueAxis(axis.ticks, y, pad.start, W - pad.end, label)}${ticks.map(
+      (tk) =>
+        svg`<text class="tick-x" x=${x(tk.ts).toFixed(1)} y=${height - 6} text-anchor="middle">${tk.label}</text>`,
+    )}${series.map(line)}`,
+  );
+}

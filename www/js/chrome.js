@@ -13,7 +13,16 @@ const TABS = [
   ['settings', 'gear', 'tab_settings'],
 ];
 // Screens reached from a tab, which stays marked.
-const UNDER = { day: 'trends', account: 'settings', reminders: 'settings', buttons: 'settings' };
+const UNDER = {
+  day: 'trends',
+  account: 'settings',
+  reminders: 'settings',
+  buttons: 'settings',
+  card: 'home',
+  profile: 'home',
+  meds: 'home',
+  calendar: 'home',
+};
 
 export function renderChrome(view) {
   // The console draws its own header and has no family tabs.

@@ -61,6 +61,14 @@ export function title(e) {
       return v.milestone || typeName('tummy_time');
     case 'note':
       return v.text || typeName('note');
+    case 'medication_dose':
+      return [
+        v.name || typeName('medication_dose'),
+        v.dose ? `${fmtNumber(v.dose)}${v.unit ? ` ${v.unit}` : ''}` : '',
+        t(`opt.status.${v.status === 'skipped' ? 'skipped' : 'given'}`),
+      ]
+        .filter(Boolean)
+        .join(' · ');
     default:
       return e.type;
   }
@@ -86,6 +94,7 @@ export function detail(e, now = Date.now()) {
   if (e.type === 'diaper' && v.colour) parts.push(t(`colour.${v.colour}`));
   if (e.type === 'temperature' && v.method) parts.push(t(`temp.${v.method}`));
   if (e.type === 'symptom' && v.severity) parts.push(t('severity_n', { n: v.severity }));
+  if (e.type === 'medication_dose' && v.reason) parts.push(v.reason);
   if (v.notes) parts.push(v.notes);
   return parts.join(' · ');
 }

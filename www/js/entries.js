@@ -83,9 +83,37 @@ export const TYPES = Object.fromEntries(
 
 export const TYPE_NAMES = Object.keys(TYPES);
 
-// The types that suit a kind of person (the catalogue's `for`), for pickers.
+// The types that suit a kind of person (the catalogue's `for`), for pickers;
+// a type logged from a screen of its own (`picker: false`) is left out.
 export function typesFor(kind) {
-  return TYPE_NAMES.filter((t) => !kind || TYPES[t].for.includes(kind));
+  return TYPE_NAMES.filter((t) => (!kind || TYPES[t].for.includes(kind)) && CATALOGUE.types[t].picker !== false);
+}
+
+// The kind of a person (the catalogue's default when unknown) and what the
+// home screen and trends show for that kind (the catalogue's person_views).
+export function kindOf(subject) {
+  const k = subject?.kind;
+  return PERSON_KINDS.includes(k) ? k : CATALOGUE.default_person_kind;
+}
+export function viewFor(kind) {
+  return CATALOGUE.person_views[kind] || CATALOGUE.person_views[CATALOGUE.default_person_kind];
+}
+
+// The quick buttons one person sees: the catalogue's defaults for their kind
+// while the family keeps the default set, else the family's own buttons of
+// the types that suit them (a baby's feeds are not Grandpa's).
+export function buttonsFor(config, kind) {
+  if (!config || config.default) return defaultConfig([kind]);
+  const groups = (config.groups || [])
+    .map((g) => ({ ...g, buttons: g.buttons.filter((b) => TYPES[b.type]?.for.includes(kind)) }))
+    .filter((g) => g.buttons.length);
+  return { ...config, groups };
+}
+
+// The band a chart draws as normal for a field and a kind of person, or null.
+export function normalBand(type, key, kind) {
+  const f = CATALOGUE.types[type]?.fields.find((x) => x.key === key);
+  return f?.normal?.[kind] || null;
 }
 
 // The value with its fields in the type's order, nulls dropped: the form the

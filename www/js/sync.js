@@ -10,6 +10,8 @@ import { post, get, familyPath, ApiError } from './api.js';
 import { toChange } from './entries.js';
 import { state, emit } from './state.js';
 import { openStream } from './stream.js';
+import { keepProfile, prefetchProfiles } from './care.js';
+import { keepMedication, refreshMedications } from './meds.js';
 
 let fid = null;
 let owner = null; // whose queued changes this outbox sends (who was signed in at start)
@@ -81,6 +83,10 @@ export async function start(familyId) {
       state.streamUp = true;
       emit('stream', true);
       syncNow();
+      // Online again: the care records as the server has them now (the
+      // emergency cards are then on this device for the next time offline).
+      refreshMedications();
+      prefetchProfiles();
     },
     onDown: () => {
       state.streamUp = false;
@@ -94,6 +100,9 @@ export async function start(familyId) {
       store.setMeta(`config:${fid}`, cfg);
       emit('config', cfg);
     },
+    onProfile: (p) => keepProfile(p),
+    onMedication: (m) => keepMedication(m),
+    onAppointment: (a) => emit('appointments', a),
     onPresence: (p) => {
       state.presence = p?.members || [];
       emit('presence', state.presence);

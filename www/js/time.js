@@ -73,3 +73,16 @@ export function dayEnd(key, tz) {
 export function daysBetween(a, b) {
   return Math.round((keyToUTC(b) - keyToUTC(a)) / 86400000);
 }
+
+// The instant a wall-clock time (minutes after midnight) of the day `key`
+// is in tz. A time a spring gap skips comes out after the gap, a time the
+// autumn repeats as its first occurrence, as the server reads a local time.
+export function localToMs(key, minute, tz) {
+  const wall = keyToUTC(key) + minute * 60000;
+  let ts = wall - tzOffset(wall, tz);
+  const again = wall - tzOffset(ts, tz);
+  if (again !== ts && minuteOfDay(again, tz) === minute && dayKey(again, tz) === key) ts = again;
+  const earlier = ts - 3600000;
+  if (dayKey(earlier, tz) === key && minuteOfDay(earlier, tz) === minute) ts = earlier;
+  return ts;
+}

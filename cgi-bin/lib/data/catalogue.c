@@ -224,6 +224,29 @@ static void field_by_hour(struct vobj *fv, struct cat_field *f)
     f->hour_until = (int)until;
 }
 
+/* "normal": {"<person kind>": [low, high]}: the range a trend chart draws
+ * as normal for that kind of person (an adult's heart rate 60-100, a
+ * baby's 100-160). Only the app reads it; it must lie inside min..max. */
+static void field_normal(struct catalogue *c, struct vobj *fv, const struct cat_field *f)
+{
+    const cJSON *o = NULL;
+    if (!v_object(fv, "normal", 0, &o))
+        return;
+    if (f->kind != CAT_INT && f->kind != CAT_NUMBER) {
+        v_error(fv, "normal", "is for int and number fields");
+        return;
+    }
+    for (const cJSON *it = o->child; it; it = it->next) {
+        const cJSON *lo = cJSON_GetArrayItem(it, 0), *hi = cJSON_GetArrayItem(it, 1);
+        if (!catalogue_kind_bit(c, it->string))
+            errorf(fv, "normal", "names %s, which is not one of person_kinds", it->string);
+        else if (!cJSON_IsArray(it) || cJSON_GetArraySize(it) != 2 || !cJSON_IsNumber(lo) ||
+                 !cJSON_IsNumber(hi) || lo->valuedouble >= hi->valuedouble ||
+                 lo->valuedouble < f->min || hi->valuedouble > f->max)
+            errorf(fv, "normal", "%s: must be [low, high] within min and max", it->string);
+    }
+}
+
 /* The keys mostly the app reads, checked for shape so a typo is caught
  * here; the export names its columns by the unit and leaves out the fields
  * no form shows (control "none": a running timer's own bookkeeping). */
@@ -239,6 +262,7 @@ static void field_display(struct catalogue *c, struct vobj *fv, struct cat_field
     v_object(fv, "show_when", 0, &o);
     if (string_list_field(c, fv, "suggest", 0, MAX_OPTIONS, true) && f->kind != CAT_TEXT)
         v_error(fv, "suggest", "is for text fields");
+    field_normal(c, fv, f);
 }
 
 static void parse_field(struct catalogue *c, struct vobj *tv, const cJSON *item, size_t i,
@@ -373,9 +397,13 @@ static void parse_type(struct catalogue *c, struct vobj *v, const cJSON *item, s
     t->name = item->string;
     const char *icon;
     const cJSON *fields = NULL, *rules = NULL;
+    bool picker;
     v_string(&tv, "icon", V_REQUIRED, 1, 16, &icon);
     t->kinds = kinds_field(c, &tv, "for");
     v_bool(&tv, "timed", 0, &t->timed);
+    /* false: the app logs it from a screen of its own (a dose from the
+     * day's schedule), never from the list of types. */
+    v_bool(&tv, "picker", 0, &picker);
     if (v_array(&tv, "fields", V_REQUIRED, MAX_FIELDS, &fields)) {
         t->nfields = (size_t)cJSON_GetArraySize(fields);
         t->fields = cat_alloc(c, (t->nfields + 1) * sizeof *t->fields);
@@ -473,6 +501,39 @@ static void parse_groups(struct catalogue *c, struct vobj *v)
     }
 }
 
+/* "person_views": {"<kind>": {"since": [types], "day_totals": bool,
+ * "charts": [names]}}: what the app's home screen ("time since" these
+ * types, the infant day totals) and trends (these charts) show for each
+ * kind of person. Only the app reads it; checked for shape and for types
+ * that exist, so a typo stops the build here. */
+static void parse_person_views(struct catalogue *c, struct vobj *v)
+{
+    const cJSON *views = NULL;
+    if (!v_object(v, "person_views", 0, &views))
+        return;
+    for (const cJSON *k = views->child; k; k = k->next) {
+        char name[64];
+        snprintf(name, sizeof name, "person_views.%s", k->string);
+        if (!catalogue_kind_bit(c, k->string)) {
+            errorf(v, "person_views", "names %s, which is not one of person_kinds", k->string);
+            continue;
+        }
+        struct vobj kv;
+        v_init_nested(&kv, v, k, name);
+        bool totals;
+        const char **since = string_list_field(c, &kv, "since", V_REQUIRED, 6, true);
+        string_list_field(c, &kv, "charts", V_REQUIRED, 16, true);
+        v_bool(&kv, "day_totals", 0, &totals);
+        for (size_t i = 0; since && since[i]; i++)
+            if (!catalogue_type(c, since[i]))
+                errorf(&kv, "since", "names %s, not a type", since[i]);
+        v_finish(&kv);
+    }
+    for (const char **k = c->person_kinds; k && *k; k++)
+        if (!cJSON_GetObjectItemCaseSensitive(views, *k))
+            errorf(v, "person_views", "has nothing for %s", *k);
+}
+
 /* "key: message; key: message" from the collected errors. */
 static void errors_text(const struct vobj *v, char *err, size_t errsz)
 {
@@ -517,10 +578,13 @@ bool catalogue_parse(const char *text, size_t len, struct catalogue **out, char 
             errorf(&v, "person_colours", "holds %s, not a colour as #rrggbb (lower case)", s);
     }
     parse_types(c, &v);
-    if (v_ok(&v)) /* buttons are checked with the types' rules: only when those are sound */
+    if (v_ok(&v)) { /* buttons are checked with the types' rules: only when those are sound */
         parse_groups(c, &v);
-    else
+        parse_person_views(c, &v);
+    } else {
         v_is_null(&v, "button_groups");
+        v_is_null(&v, "person_views");
+    }
     if (!v_finish(&v)) {
         errors_text(&v, err, errsz);
         v_free(&v);

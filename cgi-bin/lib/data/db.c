@@ -85,13 +85,20 @@ void db_close(struct db *d)
 
 sqlite3_stmt *db_stmt(struct db *d, const char *sql)
 {
-    for (int i = 0; i < d->nstmts; i++) {
-        if (d->stmts[i].sql == sql || strcmp(d->stmts[i].sql, sql) == 0) {
-            sqlite3_stmt *st = d->stmts[i].st;
-            sqlite3_reset(st);
-            sqlite3_clear_bindings(st);
-            return st;
-        }
+    /* By address first (a call site passes the same literal each time), then
+     * by text (the same SQL written in two places). */
+    int hit = -1;
+    for (int i = 0; i < d->nstmts && hit < 0; i++)
+        if (d->stmts[i].sql == sql)
+            hit = i;
+    for (int i = 0; i < d->nstmts && hit < 0; i++)
+        if (strcmp(d->stmts[i].sql, sql) == 0)
+            hit = i;
+    if (hit >= 0) {
+        sqlite3_stmt *st = d->stmts[hit].st;
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        return st;
     }
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v3(d->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);

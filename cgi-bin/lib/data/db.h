@@ -10,7 +10,11 @@
 
 #include <sqlite3.h>
 
-#define DB_STMT_CACHE 96
+/* Statements one connection keeps prepared. A program uses a fixed set
+ * (no dynamic SQL), and the handler fuzzer drives every program's routes
+ * through one connection, so this holds all of them together with room to
+ * grow: when it was 96 the care programs filled it and db_stmt failed. */
+#define DB_STMT_CACHE 320
 
 struct db {
     sqlite3 *h;

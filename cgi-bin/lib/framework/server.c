@@ -369,7 +369,7 @@ static int serve_fastcgi(const struct program *p)
     sigset_t set;
     stop_signals(&set);
 
-    int n = cfg.threads;
+    int n = cfg.threads > p->min_threads ? cfg.threads : p->min_threads;
     struct worker *workers = calloc((size_t)n, sizeof *workers);
     pthread_t *threads = calloc((size_t)n, sizeof *threads);
     if (!workers || !threads) {

@@ -21,6 +21,8 @@ struct program {
     bool (*init)(void);
     /* Optional, once after the workers stopped (e.g. to end an event loop). */
     void (*shutdown)(void);
+    /* Worker threads this program runs at least (0: CARELOG_THREADS). */
+    int min_threads;
 };
 
 /* One per thread: nothing here is shared, so nothing here needs a lock. */
@@ -47,12 +49,17 @@ int program_main(const struct program *p, int argc, char **argv);
         return program_main(&NAME##_program, argc, argv);                                          \
     }
 #endif
-#define CARELOG_PROGRAM(NAME, INIT, SHUTDOWN)                                                      \
+#define CARELOG_PROGRAM(NAME, INIT, SHUTDOWN) CARELOG_PROGRAM_THREADS(NAME, INIT, SHUTDOWN, 0)
+/* A program whose writes queue (group commit, see commit.h) wants more
+ * workers than the rest: a group can only be as large as the number of
+ * requests waiting in it, and a larger group shares one fsync among more. */
+#define CARELOG_PROGRAM_THREADS(NAME, INIT, SHUTDOWN, MIN_THREADS)                                 \
     const struct program NAME##_program = {.name = #NAME,                                          \
                                            .routes = routes,                                       \
                                            .nroutes = sizeof routes / sizeof routes[0],            \
                                            .init = INIT,                                           \
-                                           .shutdown = SHUTDOWN};                                  \
+                                           .shutdown = SHUTDOWN,                                   \
+                                           .min_threads = MIN_THREADS};                            \
     CARELOG_PROGRAM_MAIN(NAME)
 
 /* The worker's database connection, opened (and migrated) on first use;

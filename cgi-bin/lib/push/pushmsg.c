@@ -59,19 +59,87 @@ struct vapid_key *push_vapid_key(const char *data_dir, char *err, size_t errsz)
 /* ---------- words: the few strings a notification needs, per language ---------- */
 
 static const char *const words[][W_WORDS] = {
-    {"Feed due", "Diaper check", "Reminder", "Last feed %s ago", "Last diaper %s ago",
-     "No feed logged yet", "Time for %s", "Log feed", "Log diaper", "Open", "Snooze 15 min",
-     "left side", "right side", "both sides", "bottle", "solids", "carelog",
-     "Notifications work on this device"},
-    {"הגיע זמן האכלה", "בדיקת חיתול", "תזכורת", "האכלה אחרונה לפני %s", "חיתול אחרון לפני %s",
-     "עדיין לא נרשמה האכלה", "הגיע הזמן: %s", "רישום האכלה", "רישום חיתול", "פתיחה",
-     "נודניק 15 דק׳", "צד שמאל", "צד ימין", "שני הצדדים", "בקבוק", "מוצקים", "carelog",
-     "ההתראות פועלות במכשיר הזה"},
-    {"Tétée / biberon", "Change à vérifier", "Rappel", "Dernier repas il y a %s",
-     "Dernière couche il y a %s", "Aucun repas noté", "C'est l'heure : %s", "Noter un repas",
-     "Noter une couche", "Ouvrir", "Rappeler dans 15 min", "côté gauche", "côté droit",
-     "les deux côtés", "biberon", "solide", "carelog",
-     "Les notifications fonctionnent sur cet appareil"},
+    {"Feed due",
+     "Diaper check",
+     "Reminder",
+     "Last feed %s ago",
+     "Last diaper %s ago",
+     "No feed logged yet",
+     "Time for %s",
+     "Log feed",
+     "Log diaper",
+     "Open",
+     "Snooze 15 min",
+     "left side",
+     "right side",
+     "both sides",
+     "bottle",
+     "solids",
+     "carelog",
+     "Notifications work on this device",
+     "Dose due",
+     "Dose missed",
+     "Refill soon",
+     "%s at %s",
+     "%s was due at %s and is not marked given",
+     "%s: %s left",
+     "Appointment",
+     "%s on %s at %s",
+     "driver: %s"},
+    {"הגיע זמן האכלה",
+     "בדיקת חיתול",
+     "תזכורת",
+     "האכלה אחרונה לפני %s",
+     "חיתול אחרון לפני %s",
+     "עדיין לא נרשמה האכלה",
+     "הגיע הזמן: %s",
+     "רישום האכלה",
+     "רישום חיתול",
+     "פתיחה",
+     "נודניק 15 דק׳",
+     "צד שמאל",
+     "צד ימין",
+     "שני הצדדים",
+     "בקבוק",
+     "מוצקים",
+     "carelog",
+     "ההתראות פועלות במכשיר הזה",
+     "הגיע זמן מנה",
+     "מנה שלא ניתנה",
+     "צריך לחדש מרשם",
+     "%s בשעה %s",
+     "%s היה אמור להינתן בשעה %s ולא סומן שניתן",
+     "%s: נשארו %s",
+     "תור",
+     "%s ב-%s בשעה %s",
+     "נהג/ת: %s"},
+    {"Tétée / biberon",
+     "Change à vérifier",
+     "Rappel",
+     "Dernier repas il y a %s",
+     "Dernière couche il y a %s",
+     "Aucun repas noté",
+     "C'est l'heure : %s",
+     "Noter un repas",
+     "Noter une couche",
+     "Ouvrir",
+     "Rappeler dans 15 min",
+     "côté gauche",
+     "côté droit",
+     "les deux côtés",
+     "biberon",
+     "solide",
+     "carelog",
+     "Les notifications fonctionnent sur cet appareil",
+     "Prise à donner",
+     "Prise manquée",
+     "À renouveler",
+     "%s à %s",
+     "%s était prévu à %s et n'est pas noté comme donné",
+     "%s : il en reste %s",
+     "Rendez-vous",
+     "%s le %s à %s",
+     "chauffeur : %s"},
 };
 
 int push_lang(const char *locale)
@@ -103,6 +171,15 @@ bool push_queue_message(struct db *d, const char *sub_id, const char *reminder_i
                         const char *dedupe, const char *payload, const char *topic,
                         const char *urgency, int64_t ttl, int64_t now, bool *queued)
 {
+    return push_queue_message_at(d, sub_id, reminder_id, dedupe, payload, topic, urgency, ttl, now,
+                                 now, queued);
+}
+
+bool push_queue_message_at(struct db *d, const char *sub_id, const char *reminder_id,
+                           const char *dedupe, const char *payload, const char *topic,
+                           const char *urgency, int64_t ttl, int64_t now, int64_t send_at,
+                           bool *queued)
+{
     sqlite3_stmt *st = db_stmt(
         d, "INSERT INTO push_messages (subscription_id, reminder_id, dedupe, payload, topic, "
            "urgency, ttl, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -110,8 +187,8 @@ bool push_queue_message(struct db *d, const char *sub_id, const char *reminder_i
     bool ok = st && db_bind_text(st, 1, sub_id) && db_bind_text(st, 2, reminder_id) &&
               db_bind_text(st, 3, dedupe) && db_bind_text(st, 4, payload) &&
               db_bind_text(st, 5, topic) && db_bind_text(st, 6, urgency) &&
-              db_bind_int64(st, 7, ttl) && db_bind_int64(st, 8, now) && db_bind_int64(st, 9, now) &&
-              db_step_done(d, st);
+              db_bind_int64(st, 7, ttl) && db_bind_int64(st, 8, send_at) &&
+              db_bind_int64(st, 9, now) && db_step_done(d, st);
     *queued = ok && sqlite3_changes(d->h) == 1;
     return ok;
 }

@@ -32,6 +32,15 @@ enum word {
     W_SOLIDS,
     W_TEST_TITLE,
     W_TEST_BODY,
+    W_DOSE_DUE,    /* a medication's dose is due */
+    W_DOSE_MISSED, /* ... 30 minutes past its time, not recorded */
+    W_REFILL,      /* its supply is at or below the refill threshold */
+    W_DOSE_AT,     /* "Metformin 1 tablet at 08:00" */
+    W_MISSED_AT,   /* "Metformin was due at 08:00 and is not marked given" */
+    W_SUPPLY_LEFT, /* "Metformin: 7 left" */
+    W_APPOINTMENT, /* an appointment is coming */
+    W_APPT_AT,     /* "Physio on 2026-03-16 at 09:00" */
+    W_APPT_DRIVER, /* "driver: Bob" */
     W_WORDS
 };
 
@@ -46,6 +55,11 @@ void push_duration_text(int64_t ms, char *out, size_t outsz);
 bool push_queue_message(struct db *d, const char *sub_id, const char *reminder_id,
                         const char *dedupe, const char *payload, const char *topic,
                         const char *urgency, int64_t ttl, int64_t now, bool *queued);
+/* The same, first sent at `send_at` (a message held until quiet hours end). */
+bool push_queue_message_at(struct db *d, const char *sub_id, const char *reminder_id,
+                           const char *dedupe, const char *payload, const char *topic,
+                           const char *urgency, int64_t ttl, int64_t now, int64_t send_at,
+                           bool *queued);
 
 /* Queues a test notification for every active subscription of an account
  * (user_id) or a guest member (member_id). Returns how many, -1 on error. */

@@ -1,10 +1,12 @@
 /* pushpass.c — one pass of the sender: due reminders become messages in the
  * outbox (one per opted-in member's subscription, never twice for the same
- * firing), then due messages are claimed under a lease inside a write
- * transaction (so two passes at once never take the same one), encrypted
- * (RFC 8291), signed (VAPID, RFC 8292), sent in parallel, and their outcome
- * recorded: delivered, gone (the subscription is deactivated), too large,
- * retried later with backoff that honours Retry-After, or failed. */
+ * firing), and so do the medications' alerts (a dose due, a dose missed 30
+ * minutes after its time, a supply at its refill threshold) and the
+ * appointments' reminders (24 h and 1 h before, or as each one says), then due messages are claimed
+ * under a lease inside a write transaction (so two passes at once never take the same one),
+ * encrypted (RFC 8291), signed (VAPID, RFC 8292), sent in parallel, and their outcome recorded:
+ * delivered, gone (the subscription is deactivated), too large, retried later with backoff that
+ * honours Retry-After, or failed. */
 #include "push/pushpass.h"
 
 #include <stdio.h>
@@ -14,6 +16,8 @@
 #include <cjson/cJSON.h>
 #include <sodium.h>
 
+#include "data/appts.h"
+#include "data/meds.h"
 #include "framework/config.h"
 #include "framework/log.h"
 #include "push/pushmsg.h"
@@ -331,6 +335,535 @@ static bool fire_due_reminders(struct db *d, int64_t now, struct push_pass_stats
     return true;
 }
 
+/* ---------- medications: dose due, dose missed, refill ---------- */
+
+/* One medication as the pass needs it (lib/data/meds.h holds the rules). */
+struct medrule {
+    char id[37], family_id[37], subject_id[37], name[128], unit[32], zone[64], subject_name[128];
+    struct med_schedule sched;
+    bool urgent, has_left, has_refill, refill_alerted;
+    double left, refill_at, dose;
+    int64_t created_at, last_due, last_missed;
+};
+
+enum med_alert { ALERT_DUE, ALERT_MISSED, ALERT_REFILL };
+
+/* Whether a scheduled dose was recorded (given or skipped) by anyone. */
+static bool dose_recorded(struct db *d, const char *medid, int64_t at)
+{
+    sqlite3_stmt *st = db_stmt(
+        d,
+        "SELECT 1 FROM entries WHERE type = 'medication_dose' AND "
+        "json_extract(value, '$.medication_id') = ? AND json_extract(value, '$.scheduled_at') = ? "
+        "AND deleted = 0 LIMIT 1");
+    bool found = st && db_bind_text(st, 1, medid) && db_bind_int64(st, 2, at) &&
+                 sqlite3_step(st) == SQLITE_ROW;
+    if (st)
+        sqlite3_reset(st);
+    return found;
+}
+
+/* When a member's quiet hours that hold now end (the next local end_min). */
+static int64_t quiet_end(int end_min, const struct tz *z, int64_t now)
+{
+    struct date day = tz_date_at(z, now);
+    for (int k = 0; k < 2; k++) {
+        struct date dd = date_add_days(day, k);
+        struct civil c = {dd.year, dd.month, dd.day, end_min / 60, end_min % 60, 0, 0};
+        int64_t t;
+        if (tz_civil_to_utc(z, &c, &t) && t > now)
+            return t;
+    }
+    return now;
+}
+
+static cJSON *med_payload(const struct medrule *m, enum med_alert kind, int lang, int64_t at)
+{
+    const char *const *w = push_words(lang);
+    char title[400], body[700], what[200], when[8] = "", left[64];
+    const struct tz *z = tz_get(m->zone);
+    if (at && z) {
+        struct civil c;
+        tz_to_civil(z, at, &c);
+        snprintf(when, sizeof when, "%02d:%02d", c.hour % 24, c.minute % 60);
+    }
+    if (m->dose > 0)
+        snprintf(what, sizeof what, "%s %g %s", m->name, m->dose, m->unit);
+    else
+        snprintf(what, sizeof what, "%s", m->name);
+    static const enum word titles[] = {W_DOSE_DUE, W_DOSE_MISSED, W_REFILL};
+    snprintf(title, sizeof title, "%s — %s", w[titles[kind]], m->subject_name);
+    if (kind == ALERT_DUE) {
+        snprintf(body, sizeof body, w[W_DOSE_AT], what, when);
+    } else if (kind == ALERT_MISSED) {
+        snprintf(body, sizeof body, w[W_MISSED_AT], m->name, when);
+    } else {
+        snprintf(left, sizeof left, "%g %s", m->left, m->unit);
+        snprintf(body, sizeof body, w[W_SUPPLY_LEFT], m->name, left);
+    }
+    static const char *const kinds[] = {"dose_due", "dose_missed", "refill"};
+    char url[160], tag[64];
+    snprintf(url, sizeof url, "/?family=%s&subject=%s#/meds", m->family_id, m->subject_id);
+    snprintf(tag, sizeof tag, "%s-%.8s", kinds[kind], m->id);
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(p, "title", title);
+    cJSON_AddStringToObject(p, "body", body);
+    cJSON_AddStringToObject(p, "url", url);
+    cJSON_AddStringToObject(p, "tag", tag);
+    cJSON *actions = cJSON_AddArrayToObject(p, "actions");
+    cJSON *a = cJSON_CreateObject();
+    cJSON_AddStringToObject(a, "action", "open");
+    cJSON_AddStringToObject(a, "title", w[W_OPEN]);
+    cJSON_AddItemToArray(actions, a);
+    cJSON *data = cJSON_AddObjectToObject(p, "data");
+    cJSON_AddStringToObject(data, "kind", kinds[kind]);
+    cJSON_AddStringToObject(data, "family_id", m->family_id);
+    cJSON_AddStringToObject(data, "subject_id", m->subject_id);
+    cJSON_AddStringToObject(data, "medication_id", m->id);
+    if (at)
+        cJSON_AddNumberToObject(data, "scheduled_at", (double)at);
+    return p;
+}
+
+/* Queues one alert of a medication: a dose due to the members who opted in
+ * (skipped in their quiet hours, as reminders are); a missed dose to every
+ * owner and caregiver (skipped in quiet hours unless the medication is
+ * marked urgent); a refill to every owner and caregiver (held until their
+ * quiet hours end: it goes out once per crossing, so it must not be lost). */
+static bool fire_med(struct db *d, const struct medrule *m, enum med_alert kind, int64_t at,
+                     int64_t now, struct push_pass_stats *st)
+{
+    const struct tz *z = tz_get(m->zone);
+    if (!z)
+        z = tz_get("UTC");
+    sqlite3_stmt *q =
+        kind == ALERT_DUE
+            ? db_stmt(d, "SELECT ps.id, coalesce(u.locale, 'en'), qh.start_min, qh.end_min "
+                         "FROM medication_optins o JOIN members mb ON mb.id = o.member_id AND "
+                         "mb.removed_at IS NULL LEFT JOIN users u ON u.id = mb.user_id "
+                         "LEFT JOIN quiet_hours qh ON qh.member_id = mb.id "
+                         "JOIN push_subscriptions ps ON ps.active = 1 AND "
+                         "(ps.user_id = mb.user_id OR ps.member_id = mb.id) "
+                         "WHERE o.medication_id = ?1 AND ?2 IS NOT NULL")
+            : db_stmt(d, "SELECT ps.id, coalesce(u.locale, 'en'), qh.start_min, qh.end_min "
+                         "FROM members mb LEFT JOIN users u ON u.id = mb.user_id "
+                         "LEFT JOIN quiet_hours qh ON qh.member_id = mb.id "
+                         "JOIN push_subscriptions ps ON ps.active = 1 AND "
+                         "(ps.user_id = mb.user_id OR ps.member_id = mb.id) "
+                         "WHERE mb.family_id = ?2 AND mb.removed_at IS NULL AND "
+                         "mb.role IN ('owner', 'caregiver') AND ?1 IS NOT NULL");
+    if (!q || !db_bind_text(q, 1, m->id) || !db_bind_text(q, 2, m->family_id))
+        return false;
+    struct target {
+        char sub[37];
+        int lang;
+        int64_t send_at;
+    } *targets = NULL;
+    size_t n = 0, cap = 0;
+    bool ok = true;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        int64_t send_at = now;
+        if (sqlite3_column_type(q, 2) != SQLITE_NULL &&
+            in_quiet_hours(sqlite3_column_int(q, 2), sqlite3_column_int(q, 3), z, now)) {
+            if (kind == ALERT_REFILL) {
+                send_at = quiet_end(sqlite3_column_int(q, 3), z, now);
+            } else if (!(kind == ALERT_MISSED && m->urgent)) {
+                st->skipped_quiet++;
+                continue;
+            }
+        }
+        if (n == cap) {
+            cap = cap ? cap * 2 : 8;
+            struct target *t = realloc(targets, cap * sizeof *t);
+            if (!t) {
+                ok = false;
+                break;
+            }
+            targets = t;
+        }
+        snprintf(targets[n].sub, sizeof targets[n].sub, "%s", db_col_text(q, 0));
+        targets[n].lang = push_lang(db_col_text(q, 1));
+        targets[n].send_at = send_at;
+        n++;
+    }
+    sqlite3_reset(q);
+    static const char *const prefix[] = {"dose", "missed", "refill"};
+    char dedupe[96], topic[33], key[64];
+    snprintf(dedupe, sizeof dedupe, "%s:%.36s@%lld", prefix[kind], m->id,
+             (long long)(kind == ALERT_REFILL ? now : at));
+    snprintf(key, sizeof key, "%s:%.36s", prefix[kind], m->id);
+    reminder_topic(key, topic);
+    /* A missed dose is urgent news; a dose due and a refill are not. */
+    const char *urgency = kind == ALERT_MISSED ? "high" : "normal";
+    char *texts[3] = {NULL, NULL, NULL};
+    for (size_t i = 0; ok && i < n; i++) {
+        int lang = targets[i].lang;
+        if (!texts[lang]) {
+            cJSON *p = med_payload(m, kind, lang, at);
+            texts[lang] = p ? cJSON_PrintUnformatted(p) : NULL;
+            cJSON_Delete(p);
+        }
+        bool queued = false;
+        ok = texts[lang] &&
+             push_queue_message_at(d, targets[i].sub, NULL, dedupe, texts[lang], topic, urgency,
+                                   3600 * 12, now, targets[i].send_at, &queued);
+        st->queued += queued;
+    }
+    for (int i = 0; i < 3; i++)
+        free(texts[i]);
+    free(targets);
+    st->fired++;
+    return ok;
+}
+
+static bool medrule_read(sqlite3_stmt *q, struct medrule *m)
+{
+    memset(m, 0, sizeof *m);
+    snprintf(m->id, sizeof m->id, "%s", db_col_text(q, 0));
+    snprintf(m->family_id, sizeof m->family_id, "%s", db_col_text(q, 1));
+    snprintf(m->subject_id, sizeof m->subject_id, "%s", db_col_text(q, 2));
+    snprintf(m->name, sizeof m->name, "%s", db_col_text(q, 3));
+    snprintf(m->unit, sizeof m->unit, "%s", db_col_text(q, 4));
+    snprintf(m->zone, sizeof m->zone, "%s", db_col_text(q, 5));
+    snprintf(m->subject_name, sizeof m->subject_name, "%s", db_col_text(q, 6));
+    m->sched.active = true;
+    m->sched.has_end = sqlite3_column_type(q, 12) != SQLITE_NULL;
+    m->urgent = sqlite3_column_int(q, 13) == 1;
+    m->has_left = sqlite3_column_type(q, 14) != SQLITE_NULL;
+    m->left = sqlite3_column_double(q, 14);
+    m->has_refill = sqlite3_column_type(q, 15) != SQLITE_NULL;
+    m->refill_at = sqlite3_column_double(q, 15);
+    m->refill_alerted = sqlite3_column_int(q, 16) == 1;
+    m->created_at = sqlite3_column_int64(q, 17);
+    m->last_due = sqlite3_column_int64(q, 18);
+    m->last_missed = sqlite3_column_int64(q, 19);
+    m->dose = sqlite3_column_double(q, 20);
+    return date_parse(db_col_text(q, 11), &m->sched.start) &&
+           (!m->sched.has_end || date_parse(db_col_text(q, 12), &m->sched.end)) &&
+           med_schedule_times(&m->sched, db_col_text(q, 7), db_col_text(q, 8),
+                              sqlite3_column_int(q, 9), db_col_text(q, 10));
+}
+
+/* Each active medication's alerts that are due now, each fired once: the
+ * medication remembers the scheduled times it fired "due" and "missed"
+ * for, and whether the refill alert went out for this crossing of its
+ * threshold (cleared once the supply is above it again). An alert found
+ * more than an hour late (the sender did not run) is only marked. */
+static bool fire_medications(struct db *d, int64_t now, struct push_pass_stats *st)
+{
+    if (!db_begin(d))
+        return false;
+    sqlite3_stmt *q = db_stmt(
+        d, "SELECT m.id, m.family_id, m.subject_id, m.name, m.unit, f.timezone, s.name, "
+           "m.schedule_kind, m.times, m.every_hours, m.first_time, m.start_date, m.end_date, "
+           "m.missed_urgent, " MED_SUPPLY_LEFT_SQL(
+               "m") ", m.refill_at, m.refill_alerted, "
+                    "m.created_at, m.last_due_fired, m.last_missed_fired, coalesce(m.dose, 0) "
+                    "FROM medications m JOIN families f ON f.id = m.family_id AND f.archived_at IS "
+                    "NULL "
+                    "JOIN subjects s ON s.id = m.subject_id AND s.deleted_at IS NULL "
+                    "WHERE m.deleted_at IS NULL AND m.active = 1");
+    if (!q) {
+        db_rollback(d);
+        return false;
+    }
+    struct medrule *meds = NULL;
+    size_t n = 0, cap = 0;
+    bool ok = true;
+    while (ok && sqlite3_step(q) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 16;
+            struct medrule *grown = realloc(meds, cap * sizeof *grown);
+            if (!grown) {
+                ok = false;
+                break;
+            }
+            meds = grown;
+        }
+        if (medrule_read(q, &meds[n]))
+            n++;
+    }
+    sqlite3_reset(q);
+    sqlite3_stmt *mark = db_stmt(d, "UPDATE medications SET last_due_fired = ?2, "
+                                    "last_missed_fired = ?3, refill_alerted = ?4 WHERE id = ?1");
+    for (size_t i = 0; ok && i < n; i++) {
+        struct medrule *m = &meds[i];
+        const struct tz *z = tz_get(m->zone);
+        if (!z)
+            z = tz_get("UTC");
+        /* Yesterday's doses too: a 23:50 dose is missed after midnight. */
+        int64_t slots[2 * MED_MAX_TIMES];
+        struct date today = tz_date_at(z, now);
+        int k = med_day_slots(&m->sched, z, date_add_days(today, -1), slots, MED_MAX_TIMES);
+        k += med_day_slots(&m->sched, z, today, slots + k, MED_MAX_TIMES);
+        int64_t due_mark = m->last_due, missed_mark = m->last_missed;
+        for (int j = 0; ok && j < k; j++) {
+            int64_t at = slots[j];
+            if (at <= m->created_at)
+                continue;
+            if (at <= now && at > m->last_due) {
+                if (now - at <= GRACE_MS && !dose_recorded(d, m->id, at))
+                    ok = fire_med(d, m, ALERT_DUE, at, now, st);
+                due_mark = at;
+            }
+            if (at + DOSE_MISSED_AFTER_MS <= now && at > m->last_missed) {
+                if (now - at - DOSE_MISSED_AFTER_MS <= GRACE_MS && !dose_recorded(d, m->id, at))
+                    ok = ok && fire_med(d, m, ALERT_MISSED, at, now, st);
+                missed_mark = at;
+            }
+        }
+        bool alerted = m->refill_alerted;
+        if (m->has_left && m->has_refill && m->left <= m->refill_at && !alerted) {
+            ok = ok && fire_med(d, m, ALERT_REFILL, 0, now, st);
+            alerted = true;
+        } else if (alerted && !(m->has_left && m->has_refill && m->left <= m->refill_at)) {
+            alerted = false; /* refilled: the next crossing alerts again */
+        }
+        if (ok && (due_mark != m->last_due || missed_mark != m->last_missed ||
+                   alerted != m->refill_alerted))
+            ok = mark && db_bind_text(mark, 1, m->id) && db_bind_int64(mark, 2, due_mark) &&
+                 db_bind_int64(mark, 3, missed_mark) && db_bind_int64(mark, 4, alerted) &&
+                 db_step_done(d, mark);
+    }
+    free(meds);
+    if (!ok || !db_commit(d)) {
+        db_rollback(d);
+        return false;
+    }
+    return true;
+}
+
+/* ---------- appointments: reminders before each occurrence ---------- */
+
+struct apptrule {
+    char id[37], family_id[37], subject_id[37], title[256], location[256], driver[128],
+        driver_id[37], zone[64], subject_name[128];
+    struct appt_series series;
+    int reminders[4], nreminders;
+    int64_t created_at, last;
+};
+
+struct appt_fire {
+    struct db *d;
+    const struct apptrule *a;
+    int64_t now, mark;
+    struct push_pass_stats *st;
+    bool ok;
+};
+
+static cJSON *appt_payload(const struct apptrule *a, int lang, int64_t start)
+{
+    const char *const *w = push_words(lang);
+    const struct tz *z = tz_get(a->zone);
+    struct civil c;
+    tz_to_civil(z ? z : tz_get("UTC"), start, &c);
+    char day[16], at[8], title[400], body[800];
+    snprintf(day, sizeof day, "%04u-%02u-%02u", (unsigned)c.year % 10000u, (unsigned)c.month % 100u,
+             (unsigned)c.day % 100u);
+    snprintf(at, sizeof at, "%02u:%02u", (unsigned)c.hour % 100u, (unsigned)c.minute % 100u);
+    snprintf(title, sizeof title, "%s — %s", w[W_APPOINTMENT], a->subject_name);
+    int n = snprintf(body, sizeof body, w[W_APPT_AT], a->title, day, at);
+    if (a->location[0] && n > 0 && (size_t)n < sizeof body)
+        n += snprintf(body + n, sizeof body - (size_t)n, ", %s", a->location);
+    if (a->driver[0] && n > 0 && (size_t)n < sizeof body) {
+        char drv[200];
+        snprintf(drv, sizeof drv, w[W_APPT_DRIVER], a->driver);
+        snprintf(body + n, sizeof body - (size_t)n, " (%s)", drv);
+    }
+    char url[160], tag[64];
+    snprintf(url, sizeof url, "/?family=%s&subject=%s#/calendar", a->family_id, a->subject_id);
+    snprintf(tag, sizeof tag, "appointment-%.8s", a->id);
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(p, "title", title);
+    cJSON_AddStringToObject(p, "body", body);
+    cJSON_AddStringToObject(p, "url", url);
+    cJSON_AddStringToObject(p, "tag", tag);
+    cJSON *actions = cJSON_AddArrayToObject(p, "actions");
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "action", "open");
+    cJSON_AddStringToObject(o, "title", w[W_OPEN]);
+    cJSON_AddItemToArray(actions, o);
+    cJSON *data = cJSON_AddObjectToObject(p, "data");
+    cJSON_AddStringToObject(data, "kind", "appointment");
+    cJSON_AddStringToObject(data, "family_id", a->family_id);
+    cJSON_AddStringToObject(data, "subject_id", a->subject_id);
+    cJSON_AddStringToObject(data, "appointment_id", a->id);
+    cJSON_AddNumberToObject(data, "start", (double)start);
+    return p;
+}
+
+/* A reminder of one occurrence, to every owner and caregiver and to the
+ * driver, outside their quiet hours. */
+static bool fire_appt(struct db *d, const struct apptrule *a, int64_t start, int64_t at,
+                      int64_t now, struct push_pass_stats *st)
+{
+    const struct tz *z = tz_get(a->zone);
+    if (!z)
+        z = tz_get("UTC");
+    sqlite3_stmt *q = db_stmt(d, "SELECT ps.id, coalesce(u.locale, 'en'), qh.start_min, qh.end_min "
+                                 "FROM members mb LEFT JOIN users u ON u.id = mb.user_id "
+                                 "LEFT JOIN quiet_hours qh ON qh.member_id = mb.id "
+                                 "JOIN push_subscriptions ps ON ps.active = 1 AND "
+                                 "(ps.user_id = mb.user_id OR ps.member_id = mb.id) "
+                                 "WHERE mb.family_id = ?1 AND mb.removed_at IS NULL AND "
+                                 "(mb.role IN ('owner', 'caregiver') OR mb.id = ?2)");
+    if (!q || !db_bind_text(q, 1, a->family_id) ||
+        !db_bind_text(q, 2, a->driver_id[0] ? a->driver_id : NULL))
+        return false;
+    struct target {
+        char sub[37];
+        int lang;
+    } *targets = NULL;
+    size_t n = 0, cap = 0;
+    bool ok = true;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        if (sqlite3_column_type(q, 2) != SQLITE_NULL &&
+            in_quiet_hours(sqlite3_column_int(q, 2), sqlite3_column_int(q, 3), z, now)) {
+            st->skipped_quiet++;
+            continue;
+        }
+        if (n == cap) {
+            cap = cap ? cap * 2 : 8;
+            struct target *t = realloc(targets, cap * sizeof *t);
+            if (!t) {
+                ok = false;
+                break;
+            }
+            targets = t;
+        }
+        snprintf(targets[n].sub, sizeof targets[n].sub, "%s", db_col_text(q, 0));
+        targets[n].lang = push_lang(db_col_text(q, 1));
+        n++;
+    }
+    sqlite3_reset(q);
+    char dedupe[96], topic[33], key[64];
+    snprintf(dedupe, sizeof dedupe, "appt:%.36s@%lld", a->id, (long long)at);
+    snprintf(key, sizeof key, "appt:%.36s", a->id);
+    reminder_topic(key, topic);
+    char *texts[3] = {NULL, NULL, NULL};
+    for (size_t i = 0; ok && i < n; i++) {
+        int lang = targets[i].lang;
+        if (!texts[lang]) {
+            cJSON *p = appt_payload(a, lang, start);
+            texts[lang] = p ? cJSON_PrintUnformatted(p) : NULL;
+            cJSON_Delete(p);
+        }
+        bool queued = false;
+        ok = texts[lang] && push_queue_message(d, targets[i].sub, NULL, dedupe, texts[lang], topic,
+                                               "normal", 3600, now, &queued);
+        st->queued += queued;
+    }
+    for (int i = 0; i < 3; i++)
+        free(texts[i]);
+    free(targets);
+    st->fired++;
+    return ok;
+}
+
+/* Each occurrence coming up: its reminders due now fire once (the
+ * appointment remembers the latest reminder time it went through). */
+static bool appt_visit(const struct appt_occurrence *o, void *arg)
+{
+    struct appt_fire *f = arg;
+    for (int i = 0; f->ok && i < f->a->nreminders; i++) {
+        int64_t at = o->start - (int64_t)f->a->reminders[i] * 60000;
+        if (at > f->now || at <= f->a->last || at <= f->a->created_at)
+            continue;
+        if (f->now - at <= GRACE_MS)
+            f->ok = fire_appt(f->d, f->a, o->start, at, f->now, f->st);
+        if (at > f->mark)
+            f->mark = at;
+    }
+    return f->ok;
+}
+
+static bool apptrule_read(sqlite3_stmt *q, struct apptrule *a)
+{
+    memset(a, 0, sizeof *a);
+    snprintf(a->id, sizeof a->id, "%s", db_col_text(q, 0));
+    snprintf(a->family_id, sizeof a->family_id, "%s", db_col_text(q, 1));
+    snprintf(a->subject_id, sizeof a->subject_id, "%s", db_col_text(q, 2));
+    snprintf(a->title, sizeof a->title, "%s", db_col_text(q, 3));
+    snprintf(a->location, sizeof a->location, "%s", db_col_text(q, 4));
+    snprintf(a->driver, sizeof a->driver, "%s", db_col_text(q, 5));
+    snprintf(a->driver_id, sizeof a->driver_id, "%s", db_col_text(q, 6));
+    snprintf(a->zone, sizeof a->zone, "%s", db_col_text(q, 7));
+    snprintf(a->subject_name, sizeof a->subject_name, "%s", db_col_text(q, 8));
+    a->created_at = sqlite3_column_int64(q, 14);
+    a->last = sqlite3_column_int64(q, 15);
+    cJSON *rem = cJSON_Parse(db_col_text(q, 12));
+    for (const cJSON *x = cJSON_IsArray(rem) ? rem->child : NULL; x && a->nreminders < 4;
+         x = x->next)
+        if (cJSON_IsNumber(x) && x->valueint >= 0 && x->valueint <= 10080)
+            a->reminders[a->nreminders++] = x->valueint;
+    cJSON_Delete(rem);
+    const struct tz *z = tz_get(a->zone);
+    return z &&
+           appt_series_read(&a->series, db_col_text(q, 9), sqlite3_column_int(q, 10),
+                            sqlite3_column_type(q, 11) == SQLITE_NULL ? NULL : db_col_text(q, 11),
+                            db_col_text(q, 13), z);
+}
+
+static bool fire_appointments(struct db *d, int64_t now, struct push_pass_stats *st)
+{
+    if (!db_begin(d))
+        return false;
+    sqlite3_stmt *q = db_stmt(
+        d, "SELECT a.id, a.family_id, a.subject_id, a.title, a.location, "
+           "coalesce(u.name, m.guest_name, ''), coalesce(a.driver_id, ''), f.timezone, s.name, "
+           "a.dtstart, a.duration_min, a.rrule, a.reminders, " APPT_EXCEPTIONS_SQL(
+               "a") ", "
+                    "a.created_at, a.last_reminded FROM appointments a "
+                    "JOIN families f ON f.id = a.family_id AND f.archived_at IS NULL "
+                    "JOIN subjects s ON s.id = a.subject_id AND s.deleted_at IS NULL "
+                    "LEFT JOIN members m ON m.id = a.driver_id AND m.removed_at IS NULL "
+                    "LEFT JOIN users u ON u.id = m.user_id WHERE a.deleted_at IS NULL");
+    if (!q) {
+        db_rollback(d);
+        return false;
+    }
+    struct apptrule *list = NULL;
+    size_t n = 0, cap = 0;
+    bool ok = true;
+    while (ok && sqlite3_step(q) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 16;
+            struct apptrule *grown = realloc(list, cap * sizeof *grown);
+            if (!grown) {
+                ok = false;
+                break;
+            }
+            list = grown;
+        }
+        if (apptrule_read(q, &list[n]))
+            n++;
+    }
+    sqlite3_reset(q);
+    sqlite3_stmt *mark = db_stmt(d, "UPDATE appointments SET last_reminded = ? WHERE id = ?");
+    for (size_t i = 0; ok && i < n; i++) {
+        struct apptrule *a = &list[i];
+        int longest = 0;
+        for (int k = 0; k < a->nreminders; k++)
+            if (a->reminders[k] > longest)
+                longest = a->reminders[k];
+        /* The occurrences whose reminders may be due: from an hour ago to
+         * the longest reminder ahead. */
+        struct appt_fire f = {.d = d, .a = a, .now = now, .mark = a->last, .st = st, .ok = true};
+        appt_occurrences(&a->series, tz_get(a->zone), now - GRACE_MS,
+                         now + (int64_t)longest * 60000 + 60000, appt_visit, &f);
+        ok = f.ok;
+        if (ok && f.mark != a->last)
+            ok = mark && db_bind_int64(mark, 1, f.mark) && db_bind_text(mark, 2, a->id) &&
+                 db_step_done(d, mark);
+    }
+    free(list);
+    if (!ok || !db_commit(d)) {
+        db_rollback(d);
+        return false;
+    }
+    return true;
+}
+
 /* ---------- sending ---------- */
 
 struct claimed {
@@ -575,6 +1108,14 @@ bool push_pass_run(struct db *d, const struct vapid_key *key, const struct push_
     int64_t now = now_ms();
     if (!fire_due_reminders(d, now, st)) {
         snprintf(err, errsz, "could not fire due reminders");
+        return false;
+    }
+    if (!fire_medications(d, now, st)) {
+        snprintf(err, errsz, "could not fire medication alerts");
+        return false;
+    }
+    if (!fire_appointments(d, now, st)) {
+        snprintf(err, errsz, "could not fire appointment reminders");
         return false;
     }
     bool ok = send_due_messages(d, key, o, st, err, errsz);

@@ -4,7 +4,7 @@
 // the person's units and are stored metric. Viewers see it read-only.
 import { t, inputUnit, toInput, fromInput, fmtInput, fmtDateTime, lbOz, gFromLbOz, unitsOf } from '../i18n.js';
 import { html, nothing, repeat, sheet, field } from '../ui.js';
-import { TYPES, TYPE_NAMES, cleanValue, validate, isSession } from '../entries.js';
+import { TYPES, cleanValue, validate, typesFor, kindOf, isSession } from '../entries.js';
 import { state, canWrite, tz } from '../state.js';
 import * as store from '../store.js';
 import { draft, save, remove, newSession, settled } from '../actions.js';
@@ -51,7 +51,7 @@ export async function lastBottle() {
   return { amount_ml: b.amount_ml || 120, milk: b.milk || 'formula' };
 }
 
-// Pick a type, then its form.
+// Pick a type (those that suit the person shown), then its form.
 export function openTypePicker() {
   const pick = (type) => {
     sh.close();
@@ -59,7 +59,7 @@ export function openTypePicker() {
   };
   const sh = sheet(
     t('log_what'),
-    html`<div class="types">${TYPE_NAMES.map((type) => html`<button class="qbtn ${type}" type="button" @click=${() => pick(type)}><span class="emoji" aria-hidden="true">${typeIcon(type)}</span>${typeName(type)}</button>`)}</div>`,
+    html`<div class="types">${typesFor(kindOf(state.subject)).map((type) => html`<button class="qbtn ${type}" type="button" @click=${() => pick(type)}><span class="emoji" aria-hidden="true">${typeIcon(type)}</span>${typeName(type)}</button>`)}</div>`,
   );
 }
 

@@ -1,9 +1,12 @@
-// views/home.js — the screen for one person: running timers with a live
-// clock (a breastfeed: its time on each side, switch side, pause, stop and
-// top up), time since the last feed / diaper / sleep and the last side, the
-// family's quick-log buttons (tap logs with the preset, long press opens the
-// full form), when the next sleep is likely due (guidance), the last 24
-// hours at a glance, today's totals and the install hint.
+// views/home.js — the screen for one person, shaped by their kind (the
+// catalogue's person_views): running timers with a live clock (a
+// breastfeed: its time on each side, switch side, pause, stop and top up),
+// time since the last of what matters for them (a baby's feed, diaper and
+// sleep, and the last side; an adult's medicine, vitals and sleep), the
+// quick-log buttons that suit them (tap logs with the preset, long press
+// opens the full form), when the next sleep is likely due (guidance), the
+// last 24 hours at a glance and the infant day totals, today's medicines,
+// the way to their emergency card, and the install hint.
 import { t, has, fmtClock, fmtDuration, fmtUnit, fmtRelative, fmtTime } from '../i18n.js';
 import { html, nothing, paint, icon, press, latest } from '../ui.js';
 import { state, on, canWrite, tz } from '../state.js';
@@ -11,12 +14,13 @@ import * as store from '../store.js';
 import { running, start, stop, switchSide, pauseFeed, log } from '../actions.js';
 import { openEntryForm, openTypePicker, lastBottle } from './form.js';
 import { title, typeIcon, buttonLabel } from '../describe.js';
-import { validate, cleanValue, sides, isSession, BREAST } from '../entries.js';
+import { validate, cleanValue, sides, isSession, BREAST, kindOf, viewFor, buttonsFor } from '../entries.js';
 import { daySummary, todayKey, sinceLast } from '../summary.js';
 import { dayStart } from '../time.js';
 import { canInstall, install, needsIosInstructions } from '../pwa.js';
 import { glance } from '../glance.js';
 import { nextSleep } from '../guidance.js';
+import { medicationsOf, daySchedule } from '../meds.js';
 
 // What a tap and a long press on a quick button do: each button's
 // description (aria-describedby) names one of these.
@@ -127,7 +131,7 @@ export function mount(root, { action }) {
   };
 
   const quickButtons = () =>
-    (state.config?.groups || []).map(
+    buttonsFor(state.config, kindOf(state.subject)).groups.map(
       (g) => html`<section class="quick-group">
     <h2>${groupName(g.category)}</h2><div class="quick">${g.buttons.map(quickButton)}</div></section>`,
     );
@@ -151,6 +155,22 @@ export function mount(root, { action }) {
     return html`<section class="card guidance"><h2>${t('guidance_title')} <span class="badge">${t('guidance')}</span></h2>
       <p><strong>${g.at > data.now ? t('guidance_due', { time: fmtTime(g.at, tz()) }) : t('guidance_now', { time: fmtTime(g.at, tz()) })}</strong></p>
       <p class="muted">${t('guidance_basis', { range })}${g.own ? ` ${t('guidance_own', { name: state.subject.name, d: fmtDuration(g.own * 60000) })}` : ''}</p></section>`;
+  };
+
+  // Today's doses at a glance: how many given, what is overdue, what is next.
+  const medsCard = () => {
+    const doses = data.meds?.doses || [];
+    if (!doses.length) return nothing;
+    const given = doses.filter((d) => d.state === 'given').length;
+    const overdue = doses.filter((d) => d.state === 'late' || d.state === 'missed');
+    const next = doses.find((d) => d.state === 'due');
+    const conflicts = doses.filter((d) => d.conflicts.length).length;
+    return html`<section class="card meds-today" id="meds-today">
+      <div class="row between"><h2>${t('medicines_today')}</h2><a class="tap" href="#/meds">${t('open')}</a></div>
+      <p>${t('n_of_m_given', { n: given, m: doses.length })}${next ? html` · ${t('next_dose', { name: next.name, time: next.time })}` : nothing}</p>
+      ${overdue.length ? html`<p class="error">${t('n_overdue', { n: overdue.length })}: ${overdue.map((d) => `${d.name} ${d.time}`).join(', ')}</p>` : nothing}
+      ${conflicts ? html`<p class="error">${t('n_conflicts', { n: conflicts })}</p>` : nothing}
+    </section>`;
   };
 
   const installCard = () => {
@@ -178,12 +198,14 @@ export function mount(root, { action }) {
         ? html`
       ${state.subject ? nothing : html`<div class="card"><p>${t('no_people_yet')}</p><a class="btn primary" href="#/pick">${t('choose_person_short')}</a></div>`}
       ${data.timers.length ? html`<section aria-label=${t('running_timers')}>${data.timers.map(timerCard)}</section>` : nothing}
-      <section class="since" aria-label=${t('time_since')}>${since('feed', 'since_feed')}${since('diaper', 'since_diaper')}${since('sleep', 'since_sleep')}</section>
+      <section class="since" aria-label=${t('time_since')}>${data.view.since.map((type) => since(type, `since.${type}`))}</section>
       ${logging() ? quickButtons() : nothing}
       ${logging() ? html`<div class="fab-row"><button class="btn" type="button" @click=${openTypePicker}>${icon('plus')}${t('log_other')}</button></div>` : nothing}
       ${data.guide ? guidanceCard(data.guide) : nothing}
-      <section class="card"><h2>${t('last_24h')}</h2>${glance(data.mine, data.now - 86400000, data.now, tz(), { label: t('last_24h'), now: data.now })}</section>
-      ${totalsCard()}
+      ${data.view.day_totals ? html`<section class="card"><h2>${t('last_24h')}</h2>${glance(data.mine, data.now - 86400000, data.now, tz(), { label: t('last_24h'), now: data.now })}</section>` : nothing}
+      ${data.view.day_totals ? totalsCard() : nothing}
+      ${medsCard()}
+      ${state.subject ? html`<div class="row wrap care-links"><a class="btn" id="meds-link" href="#/meds">${icon('pill')}${t('medications')}</a><a class="btn" id="calendar-link" href="#/calendar">${icon('calendar')}${t('calendar')}</a><a class="btn" id="card-link" href="#/card/${state.subject.id}">${icon('card')}${t('emergency_card')}</a><a class="btn" href="#/profile/${state.subject.id}">${icon('user')}${t('profile')}</a></div>` : nothing}
       ${installCard()}`
         : nothing
     }</div>
@@ -199,7 +221,8 @@ export function mount(root, { action }) {
     const recent = await store.entriesSince(fid, dayStart(key, tz()) - 2 * 86400000);
     const timers = await running();
     const lasts = {};
-    for (const type of ['diaper', 'sleep']) {
+    const view = viewFor(kindOf(state.subject));
+    for (const type of view.since.filter((x) => x !== 'feed')) {
       const last = await store.latestOfType(fid, type, sid);
       lasts[type] = last ? sinceLast([last], type, now) : null;
     }
@@ -217,7 +240,10 @@ export function mount(root, { action }) {
       state.family.sleep_guidance !== false && subj?.birth_date && subj.kind !== 'adult'
         ? nextSleep(await store.listEntries(fid, { types: ['sleep'], subjectId: sid, limit: 60 }), subj.birth_date, now)
         : null;
+    const meds = sid ? await medicationsOf(sid) : [];
     data = {
+      view,
+      meds: meds.length ? daySchedule(meds, recent, key, tz(), now, sid) : null,
       guide,
       timers,
       lasts,
@@ -239,7 +265,7 @@ export function mount(root, { action }) {
     if (data?.timers.length) show();
   }, 1000);
   const sinceTimer = setInterval(draw, 30000);
-  const off = on(['entries', 'subject', 'config', 'family', 'installable', 'subjects'], () => draw());
+  const off = on(['entries', 'subject', 'config', 'family', 'installable', 'subjects', 'medications'], () => draw());
   show();
   draw().then(async () => {
     if (!action || !data || !canWrite() || !state.subject) return;

@@ -1,16 +1,23 @@
-// views/trends.js — 7 or 30 days: sleep per day, feeds and bottle ml per
-// day, diapers per day, the 24-hour rhythm of sleep and feeds, and growth
-// (weight and length) against the WHO percentile curves for age and sex.
-// The figures are the server's (GET /trends) when online and nothing of the
-// period waits to sync, else the same figures from the local copy.
+// views/trends.js — 7 or 30 days of the charts that suit the person shown
+// (the catalogue's person_views): for a baby sleep per day, feeds and
+// bottle volume per day, diapers per day, the 24-hour rhythm of sleep and
+// feeds, and growth (weight and length) against the WHO percentile curves
+// for age and sex; for an adult blood pressure (systolic and diastolic),
+// heart rate, SpO2, glucose, temperature and weight, each over its normal
+// band for adults (the catalogue's `normal`), and sleep; volumes, weights,
+// lengths and temperatures in the member's units. The day figures are the
+// server's (GET /trends) when online and nothing of the period waits to
+// sync, else the same figures from the local copy; readings are drawn from
+// the local copy.
 import { t, fmtShortDay, fmtNumber, fmtHours, toInput, fmtTyped, inputUnit, unitsOf } from '../i18n.js';
+import { kindOf, viewFor, normalBand } from '../entries.js';
 import { html, nothing, paint, latest } from '../ui.js';
 import { state, on, tz } from '../state.js';
 import { get } from '../api.js';
 import * as store from '../store.js';
 import { trendsFor, rhythmRows, todayKey } from '../summary.js';
 import { dayStart, addDays } from '../time.js';
-import { barChart, rhythmChart, growthChart } from '../charts.js';
+import { barChart, rhythmChart, growthChart, readingsChart } from '../charts.js';
 
 let whoData = null;
 async function who() {
@@ -25,7 +32,7 @@ const legendItem = (cls, text) => html`<span><i class=${cls}></i>${text}</span>`
 // Weight and length for age against the WHO curves, or what they need.
 async function growth() {
   const subj = state.subject;
-  if (!subj?.birth_date || !subj.sex) return card('chart_growth', html`<p class="muted">${t('growth_needs')}</p>`);
+  if (!subj?.birth_date || !subj.sex) return card('chart.growth_who', html`<p class="muted">${t('growth_needs')}</p>`);
   const data = await who();
   const birth = Date.parse(`${subj.birth_date}T00:00:00Z`);
   const list = await store.listEntries(state.family.id, { types: ['growth'], subjectId: subj.id, limit: 500 });
@@ -42,7 +49,7 @@ async function growth() {
   const lTitle = t('length_for_age', { unit: inputUnit('cm', u) });
   const ageLabel = (n, unit) => t(unit === 'weeks' ? 'age_weeks' : 'age_months', { n });
   return card(
-    'chart_growth',
+    'chart.growth_who',
     html`
     <h3>${wTitle}</h3>${growthChart(scaled(data.weight_kg[subj.sex], kg), weights, { ariaLabel: wTitle, ageLabel })}
     <h3>${lTitle}</h3>${growthChart(scaled(data.length_cm[subj.sex], cm), lengths, { ariaLabel: lTitle, ageLabel })}
@@ -90,45 +97,105 @@ export function mount(root) {
     const labels = series.map((d) => dayLabel(d.date));
     const u = state.prefs.units;
     const rows = rhythmRows(series);
-    charts = html`
-      ${card(
-        'chart_sleep',
-        barChart(
-          series.map((d) => Math.round((d.sleep_ms / 3600000) * 10) / 10),
-          { labels, cls: 'sleep', format: (v) => fmtHours(v), integer: true, ariaLabel: t('chart_sleep') },
+    const kind = kindOf(state.subject);
+    const from = dayStart(addDays(end, -(days - 1)), zone);
+    const to = dayStart(addDays(end, 1), zone);
+    const every = Math.ceil(days / 7);
+    const ticks = series
+      .filter((_, i) => i % every === 0)
+      .map((d) => ({ ts: dayStart(d.date, zone) + 43200000, label: dayLabel(d.date) }));
+    const mine = list.filter(
+      (e) => !e.deleted && e.ts >= from && e.ts < to && (!state.subject || e.subject_id === state.subject.id),
+    );
+    // One reading chart: the points of `field` in entries of `type`, over
+    // the normal band of this kind of person.
+    // A field with a unit is drawn in the unit the member reads it in.
+    const readings = (name, type, fields, { format, unit } = {}) => {
+      const conv = unit ? (v) => toInput(v, unit, u) : (v) => v;
+      const sets = fields.map(([key, cls]) => ({
+        cls,
+        points: mine.filter((e) => e.type === type && e.value[key] != null).map((e) => [e.ts, conv(e.value[key])]),
+        band: normalBand(type, key, kind)?.map(conv),
+      }));
+      if (!sets.some((x) => x.points.length))
+        return card(`chart.${name}`, html`<p class="muted">${t('no_readings')}</p>`);
+      const bands = sets.map((x) => x.band).filter(Boolean);
+      const fmt = format || ((v) => (unit ? fmtTyped(v, unit, u) : fmtNumber(v)));
+      const legend =
+        fields.length > 1 || bands.length
+          ? html`<p class="legend">${fields.length > 1 ? fields.map(([key, cls]) => legendItem(cls, t(key === 'bp_systolic' ? 'systolic' : 'diastolic'))) : nothing}${bands.length ? legendItem('normal', t('normal_band')) : nothing}</p>`
+          : nothing;
+      return card(
+        `chart.${name}`,
+        readingsChart(sets, { from, to, bands, ticks, format: fmt, ariaLabel: t(`chart.${name}`) }),
+        legend,
+      );
+    };
+    const CHARTS = {
+      sleep: () =>
+        card(
+          'chart.sleep',
+          barChart(
+            series.map((d) => Math.round((d.sleep_ms / 3600000) * 10) / 10),
+            { labels, cls: 'sleep', format: (v) => fmtHours(v), integer: true, ariaLabel: t('chart.sleep') },
+          ),
         ),
-      )}
-      ${card(
-        'chart_feeds',
-        barChart(
-          series.map((d) => d.feeds),
-          { labels, cls: 'feed', integer: true, ariaLabel: t('chart_feeds') },
+      feeds: () =>
+        card(
+          'chart.feeds',
+          barChart(
+            series.map((d) => d.feeds),
+            { labels, cls: 'feed', integer: true, ariaLabel: t('chart.feeds') },
+          ),
         ),
-      )}
-      ${card(
-        'chart_ml',
-        barChart(
-          series.map((d) => toInput(d.bottle_ml, 'ml', u)),
-          { labels, cls: 'feed', format: (v) => fmtTyped(v, 'ml', u), integer: true, ariaLabel: t('chart_ml') },
+      bottle_ml: () =>
+        card(
+          'chart.bottle_ml',
+          barChart(
+            series.map((d) => toInput(d.bottle_ml, 'ml', u)),
+            {
+              labels,
+              cls: 'feed',
+              format: (v) => fmtTyped(v, 'ml', u),
+              integer: true,
+              ariaLabel: t('chart.bottle_ml'),
+            },
+          ),
         ),
-      )}
-      ${card(
-        'chart_diapers',
-        barChart(
-          series.map((d) => d.diapers),
-          { labels, cls: 'diaper', integer: true, ariaLabel: t('chart_diapers') },
+      diapers: () =>
+        card(
+          'chart.diapers',
+          barChart(
+            series.map((d) => d.diapers),
+            { labels, cls: 'diaper', integer: true, ariaLabel: t('chart.diapers') },
+          ),
         ),
-      )}
-      ${card(
-        'chart_rhythm',
-        rhythmChart(rows, {
-          labels: rows.map((r) => dayLabel(r.date)),
-          hourLabel: (hr) => fmtNumber(hr),
-          ariaLabel: t('chart_rhythm'),
-        }),
-        html`<p class="legend">${legendItem('sleep', t('type.sleep'))}${legendItem('pt', t('type.feed'))}</p>`,
-      )}
-      ${await growth()}`;
+      rhythm: () =>
+        card(
+          'chart.rhythm',
+          rhythmChart(rows, {
+            labels: rows.map((r) => dayLabel(r.date)),
+            hourLabel: (hr) => fmtNumber(hr),
+            ariaLabel: t('chart.rhythm'),
+          }),
+          html`<p class="legend">${legendItem('sleep', t('type.sleep'))}${legendItem('pt', t('type.feed'))}</p>`,
+        ),
+      growth_who: growth,
+      blood_pressure: () =>
+        readings('blood_pressure', 'vitals', [
+          ['bp_systolic', 'sys'],
+          ['bp_diastolic', 'dia'],
+        ]),
+      heart_rate: () => readings('heart_rate', 'vitals', [['heart_rate', '']]),
+      spo2: () => readings('spo2', 'vitals', [['spo2', '']], { format: (v) => `${fmtNumber(v)}%` }),
+      glucose: () => readings('glucose', 'vitals', [['glucose', '']]),
+      temperature: () => readings('temperature', 'temperature', [['celsius', '']], { unit: 'celsius' }),
+      // kg (or lb) on the axis: grams would print as long labels.
+      weight: () => readings('weight', 'growth', [['weight_g', '']], { unit: 'g' }),
+    };
+    const made = [];
+    for (const name of viewFor(kind).charts) if (CHARTS[name]) made.push(await CHARTS[name]());
+    charts = html`${made}`;
     show();
   });
 
