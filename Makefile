@@ -134,15 +134,16 @@ $(OUT)/fuzz/%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(LIB)
 # and version are generated from the files in www/.
 # lit-html: its ES module build, only the files the app imports (each keeps
 # its relative imports, so the layout under www/vendor/lit-html is npm's).
-LIT_HTML   := lit-html.js directive.js directive-helpers.js directives/keyed.js directives/live.js \
-              directives/repeat.js
+LIT_HTML   := lit-html.js directive.js directive-helpers.js directives/repeat.js
 # uqr: the console's QR codes of access links (its ES module build, no
 # dependencies), as www/vendor/uqr.js.
 WWW_VENDOR := www/vendor/idb.js $(LIT_HTML:%=www/vendor/lit-html/%) www/vendor/uqr.js
 www-vendor: $(WWW_VENDOR)
+# idb without its comment lines (a third of its gzip size; it has no licence
+# header): every browser downloads the shell.
 www/vendor/idb.js: node_modules/.package-lock.json
 	@mkdir -p $(@D)
-	cp node_modules/idb/build/index.js $@
+	sed -e '/^[[:space:]]*\/\//d' node_modules/idb/build/index.js > $@
 www/vendor/uqr.js: node_modules/.package-lock.json
 	@mkdir -p $(@D)
 	cp node_modules/uqr/dist/index.mjs $@

@@ -126,6 +126,7 @@ struct client_row {
     int64_t day_start, day_end;
     const struct tz *zone;
     struct summary_totals today;
+    int64_t breast_end; /* summary_item_chain's */
 };
 
 static void client_row_finish(struct client_row *c, cJSON *list)
@@ -206,6 +207,7 @@ static void clients_get(struct request *r)
             snprintf(current, sizeof current, "%s", fid);
             n++;
             memset(&c, 0, sizeof c);
+            c.breast_end = SUMMARY_NO_FEED;
             c.obj = cJSON_CreateObject();
             cJSON_AddStringToObject(c.obj, "id", fid);
             cJSON_AddStringToObject(c.obj, "name", db_col_text(st, 1));
@@ -233,6 +235,7 @@ static void clients_get(struct request *r)
         if (sqlite3_column_type(st, 13) != SQLITE_NULL && c.has_person) {
             struct summary_item it;
             if (summary_item_read(st, 13, &it, c.zone, now)) {
+                summary_item_chain(&it, &c.breast_end);
                 summary_totals_add(&c.today, &it, c.day_start, c.day_end);
                 summary_item_free(&it);
             }

@@ -45,7 +45,7 @@ static const struct route routes[] = {
     {"POST", "/api/v1/auth/login", login_post, ACCESS_PUBLIC, ROUTE_JSON},
     {"POST", "/api/v1/auth/logout", logout_post, ACCESS_SESSION, ROUTE_WRITE},
     {"GET", "/api/v1/auth/me", me_get, ACCESS_SESSION, 0},
-    {"PATCH", "/api/v1/auth/me", me_patch, ACCESS_ACCOUNT, ROUTE_JSON},
+    {"PATCH", "/api/v1/auth/me", me_patch, ACCESS_SESSION, ROUTE_JSON},
     {"GET", "/api/v1/auth/sessions", sessions_get, ACCESS_SESSION, 0},
     {"DELETE", "/api/v1/auth/sessions/{sid}", session_delete, ACCESS_SESSION, ROUTE_WRITE},
     /* Recovery: a one-time link's token and a new password sign in. */
@@ -77,18 +77,31 @@ static const struct route routes[] = {
     {"POST", "/signin/{token}", signin_post, ACCESS_PUBLIC, 0},
 };
 
-static const char *const locales[] = {"en", "he", "fr", NULL};
+/* The languages the app speaks; the server writes its own messages (push
+ * notifications) in the first three, and in English for the others. */
+static const char *const locales[] = {"en", "he", "fr", "es", "de", "pt",
+                                      "it", "nl", "ar", "ru", NULL};
+#define SERVER_LOCALES 3
+
+/* The units a member reads and types in, per dimension (storage is metric):
+ * users.unit_<name>, NULL until chosen. */
+#define UNIT_DIMS 4
+static const char *const unit_dims[UNIT_DIMS] = {"volume", "weight", "length", "temperature"};
+static const char *const unit_choices[UNIT_DIMS][3] = {
+    {"ml", "fl_oz", NULL}, {"kg", "lb", NULL}, {"cm", "in", NULL}, {"c", "f", NULL}};
 static const char *const digests[] = {"off", "daily", "weekly", NULL};
 
 /* ---------- shared pieces ---------- */
 
-/* {id,email,name,is_admin,is_consultant,locale,guest,has_password,digest,
- * passkeys} for an account, or null. */
+/* {id,email,name,is_admin,is_consultant,locale,guest,has_password,units,
+ * digest,passkeys} for an account, or null. */
 static cJSON *user_json(struct db *d, const char *user_id)
 {
     sqlite3_stmt *st =
-        db_stmt(d, "SELECT id, email, name, is_admin, CASE WHEN locale_chosen THEN locale END, "
-                   "password_hash IS NOT NULL, digest, "
+        db_stmt(d, "SELECT id, email, name, is_admin, "
+                   "CASE WHEN locale_chosen THEN coalesce(ui_locale, locale) END, "
+                   "password_hash IS NOT NULL, unit_volume, unit_weight, unit_length, "
+                   "unit_temperature, digest, "
                    "(SELECT count(*) FROM passkeys WHERE user_id = users.id), is_consultant "
                    "FROM users WHERE id = ?");
     if (!st || !db_bind_text(st, 1, user_id) || sqlite3_step(st) != SQLITE_ROW)
@@ -98,15 +111,18 @@ static cJSON *user_json(struct db *d, const char *user_id)
     cJSON_AddStringToObject(u, "email", db_col_text(st, 1));
     cJSON_AddStringToObject(u, "name", db_col_text(st, 2));
     cJSON_AddBoolToObject(u, "is_admin", sqlite3_column_int(st, 3) == 1);
-    cJSON_AddBoolToObject(u, "is_consultant", sqlite3_column_int(st, 8) == 1);
+    cJSON_AddBoolToObject(u, "is_consultant", sqlite3_column_int(st, 12) == 1);
     if (sqlite3_column_type(st, 4) == SQLITE_NULL)
         cJSON_AddNullToObject(u, "locale"); /* never chosen: the app follows the browser */
     else
         cJSON_AddStringToObject(u, "locale", db_col_text(st, 4));
     cJSON_AddBoolToObject(u, "guest", false);
     cJSON_AddBoolToObject(u, "has_password", sqlite3_column_int(st, 5) == 1);
-    cJSON_AddStringToObject(u, "digest", db_col_text(st, 6));
-    cJSON_AddNumberToObject(u, "passkeys", sqlite3_column_int(st, 7));
+    cJSON *units = cJSON_AddObjectToObject(u, "units");
+    for (int i = 0; i < UNIT_DIMS; i++)
+        json_col_text(units, unit_dims[i], st, 6 + i);
+    cJSON_AddStringToObject(u, "digest", db_col_text(st, 10));
+    cJSON_AddNumberToObject(u, "passkeys", sqlite3_column_int(st, 11));
     sqlite3_reset(st);
     return u;
 }
@@ -465,7 +481,7 @@ static cJSON *my_families(struct request *r, struct db *d)
     cJSON *list = cJSON_CreateArray();
     const struct session *s = r->session;
     sqlite3_stmt *st = db_stmt(
-        d, "SELECT f.id, f.name, m.role, f.timezone, f.archived_at IS NOT NULL "
+        d, "SELECT f.id, f.name, m.role, f.timezone, f.archived_at IS NOT NULL, f.sleep_guidance "
            "FROM members m JOIN families f ON f.id = m.family_id "
            "WHERE m.removed_at IS NULL AND (m.user_id = ?1 OR m.id = ?2) ORDER BY f.name, f.id");
     if (!st || !db_bind_text(st, 1, s->is_guest ? NULL : s->user_id) ||
@@ -478,6 +494,7 @@ static cJSON *my_families(struct request *r, struct db *d)
         cJSON_AddStringToObject(f, "role", db_col_text(st, 2));
         cJSON_AddStringToObject(f, "timezone", db_col_text(st, 3));
         cJSON_AddBoolToObject(f, "archived", sqlite3_column_int(st, 4) == 1);
+        cJSON_AddBoolToObject(f, "sleep_guidance", sqlite3_column_int(st, 5) == 1);
         cJSON_AddItemToArray(list, f);
     }
     sqlite3_reset(st);
@@ -507,8 +524,57 @@ static void end_other_sessions(struct db *d, const struct session *s)
         db_step_done(d, st);
 }
 
+/* A guest device names itself (the name its entries and presence show the
+ * family; the link's label until then). The rest is an account's. */
+static void guest_patch(struct request *r)
+{
+    static const char *const account_only[] = {"email",  "password", "current_password",
+                                               "locale", "units",    NULL};
+    for (const char *const *k = account_only; *k; k++) {
+        if (cJSON_GetObjectItemCaseSensitive(r->json, *k)) {
+            resp_error(r, 403, "account_required", "This needs an account, not a device link");
+            return;
+        }
+    }
+    struct vobj v;
+    v_init(&v, r->json, NULL);
+    const char *name = NULL;
+    if (v_string(&v, "name", V_REQUIRED, 1, 80, &name) && !name[strspn(name, " ")])
+        v_error(&v, "name", "must not be blank");
+    if (!v_accept(r, &v))
+        return;
+    struct db *d = r->db;
+    const char *mid = r->session->member_id;
+    if (!req_begin(r))
+        return;
+    char fid[37] = "";
+    sqlite3_stmt *st = db_stmt(d, "UPDATE members SET guest_name = ? WHERE id = ? AND "
+                                  "user_id IS NULL RETURNING family_id");
+    if (st && db_bind_text(st, 1, name) && db_bind_text(st, 2, mid) &&
+        sqlite3_step(st) == SQLITE_ROW)
+        snprintf(fid, sizeof fid, "%s", db_col_text(st, 0));
+    if (st)
+        sqlite3_reset(st);
+    if (!fid[0]) {
+        db_rollback(d);
+        resp_internal(r);
+        return;
+    }
+    audit_record(r, d, fid, "guest_renamed", mid, NULL);
+    if (!req_commit(r))
+        return;
+    cJSON *body = cJSON_CreateObject();
+    cJSON *user = guest_json(d, mid);
+    cJSON_AddItemToObject(body, "user", user ? user : cJSON_CreateNull());
+    resp_json(r, 200, body);
+}
+
 static void me_patch(struct request *r)
 {
+    if (r->session->is_guest) {
+        guest_patch(r);
+        return;
+    }
     struct vobj v;
     v_init(&v, r->json, NULL);
     const char *name = NULL, *locale = NULL, *password = NULL, *current = NULL;
@@ -521,6 +587,15 @@ static void me_patch(struct request *r)
     /* "password": null removes it, for a member who signs in with a passkey. */
     bool drop_password = !has_password && v_is_null(&v, "password");
     v_string(&v, "current_password", 0, 1, PASSWORD_MAX_CHARS, &current);
+    const cJSON *units = NULL;
+    const char *unit[UNIT_DIMS] = {NULL};
+    if (v_object(&v, "units", 0, &units)) {
+        struct vobj uv;
+        v_init_nested(&uv, &v, units, "units");
+        for (int i = 0; i < UNIT_DIMS; i++)
+            v_enum(&uv, unit_dims[i], 0, unit_choices[i], &unit[i]);
+        v_finish(&uv);
+    }
     const char *digest = NULL;
     bool has_digest = v_enum(&v, "digest", 0, digests, &digest);
     if (has_digest && strcmp(digest, "off") != 0 && !mail_configured())
@@ -569,17 +644,31 @@ static void me_patch(struct request *r)
 
     if (!req_begin(r))
         return;
-    sqlite3_stmt *st =
-        db_stmt(d, "UPDATE users SET name = coalesce(?1, name), locale = coalesce(?2, locale), "
-                   "locale_chosen = locale_chosen OR ?2 IS NOT NULL, "
-                   "email = coalesce(?3, email), password_hash = coalesce(?4, password_hash), "
-                   "updated_at = ?5 WHERE id = ?6 AND (?3 IS NULL OR NOT EXISTS "
-                   "(SELECT 1 FROM users WHERE email = ?3 AND id <> ?6))");
-    if (!st || !db_bind_text(st, 1, has_name ? name : NULL) ||
-        !db_bind_text(st, 2, has_locale ? locale : NULL) ||
-        !db_bind_text(st, 3, has_email ? email : NULL) ||
-        !db_bind_text(st, 4, has_password ? new_hash : NULL) || !db_bind_int64(st, 5, now_ms()) ||
-        !db_bind_text(st, 6, uid) || !db_step_done(d, st)) {
+    sqlite3_stmt *st = db_stmt(
+        d, "UPDATE users SET name = coalesce(?1, name), ui_locale = coalesce(?2, ui_locale), "
+           "locale = coalesce(?11, locale), locale_chosen = locale_chosen OR ?2 IS NOT NULL, "
+           "email = coalesce(?3, email), password_hash = coalesce(?4, password_hash), "
+           "unit_volume = coalesce(?7, unit_volume), unit_weight = coalesce(?8, "
+           "unit_weight), unit_length = coalesce(?9, unit_length), unit_temperature = "
+           "coalesce(?10, unit_temperature), "
+           "updated_at = ?5 WHERE id = ?6 AND (?3 IS NULL OR NOT EXISTS "
+           "(SELECT 1 FROM users WHERE email = ?3 AND id <> ?6))");
+    bool bound = st && db_bind_text(st, 1, has_name ? name : NULL) &&
+                 db_bind_text(st, 2, has_locale ? locale : NULL) &&
+                 db_bind_text(st, 3, has_email ? email : NULL) &&
+                 db_bind_text(st, 4, has_password ? new_hash : NULL) &&
+                 db_bind_int64(st, 5, now_ms()) && db_bind_text(st, 6, uid);
+    for (int i = 0; i < UNIT_DIMS && bound; i++)
+        bound = db_bind_text(st, 7 + i, unit[i]);
+    /* The server's own messages: in the language chosen when it has it. */
+    const char *server_locale = NULL;
+    for (int i = 0; has_locale && i < SERVER_LOCALES; i++)
+        if (strcmp(locale, locales[i]) == 0)
+            server_locale = locale;
+    if (has_locale && !server_locale)
+        server_locale = "en";
+    bound = bound && db_bind_text(st, 11, server_locale);
+    if (!bound || !db_step_done(d, st)) {
         db_rollback(d);
         resp_internal(r);
         return;

@@ -84,7 +84,8 @@ static const char *const locales[] = {"en", "he", "fr", NULL};
 /* ---------- families ---------- */
 
 #define FAMILY_COLUMNS                                                                             \
-    "f.id, f.name, f.timezone, f.notes, f.archived_at IS NOT NULL, f.created_at, f.updated_at"
+    "f.id, f.name, f.timezone, f.notes, f.archived_at IS NOT NULL, f.created_at, f.updated_at, "   \
+    "f.sleep_guidance"
 
 static cJSON *family_json_row(sqlite3_stmt *st, const char *role)
 {
@@ -96,6 +97,7 @@ static cJSON *family_json_row(sqlite3_stmt *st, const char *role)
     cJSON_AddBoolToObject(f, "archived", sqlite3_column_int(st, 4) == 1);
     cJSON_AddNumberToObject(f, "created_at", (double)sqlite3_column_int64(st, 5));
     cJSON_AddNumberToObject(f, "updated_at", (double)sqlite3_column_int64(st, 6));
+    cJSON_AddBoolToObject(f, "sleep_guidance", sqlite3_column_int(st, 7) == 1);
     cJSON_AddStringToObject(f, "role", role);
     return f;
 }
@@ -128,7 +130,7 @@ static void families_get(struct request *r)
     }
     cJSON *list = cJSON_CreateArray();
     while (sqlite3_step(st) == SQLITE_ROW)
-        cJSON_AddItemToArray(list, family_json_row(st, db_col_text(st, 7)));
+        cJSON_AddItemToArray(list, family_json_row(st, db_col_text(st, 8)));
     cJSON *body = cJSON_CreateObject();
     cJSON_AddItemToObject(body, "families", list);
     resp_json(r, 200, body);
@@ -189,6 +191,8 @@ static void family_patch(struct request *r)
     bool has_name = v_string(&v, "name", 0, 1, 80, &name);
     bool has_tz = v_string(&v, "timezone", 0, 1, TZ_NAME_MAX, &tz);
     bool has_notes = v_string(&v, "notes", V_MULTILINE, 0, 4000, &notes);
+    bool guidance = true;
+    bool has_guidance = v_bool(&v, "sleep_guidance", 0, &guidance);
     if (has_tz)
         check_timezone(&v, tz);
     if (!v_accept(r, &v))
@@ -197,11 +201,13 @@ static void family_patch(struct request *r)
     const char *fid = r->session->family_id;
     sqlite3_stmt *st = db_stmt(d, "UPDATE families SET name = coalesce(?, name), "
                                   "timezone = coalesce(?, timezone), notes = coalesce(?, notes), "
-                                  "updated_at = ? WHERE id = ?");
+                                  "updated_at = ?, sleep_guidance = coalesce(?, sleep_guidance) "
+                                  "WHERE id = ?");
     if (!st || !db_bind_text(st, 1, has_name ? name : NULL) ||
         !db_bind_text(st, 2, has_tz ? tz : NULL) ||
         !db_bind_text(st, 3, has_notes ? notes : NULL) || !db_bind_int64(st, 4, now_ms()) ||
-        !db_bind_text(st, 5, fid) || !db_step_done(d, st)) {
+        !(has_guidance ? db_bind_int64(st, 5, guidance) : sqlite3_bind_null(st, 5) == SQLITE_OK) ||
+        !db_bind_text(st, 6, fid) || !db_step_done(d, st)) {
         resp_internal(r);
         return;
     }
@@ -212,6 +218,8 @@ static void family_patch(struct request *r)
         cJSON_AddItemToArray(changed, cJSON_CreateString("timezone"));
     if (has_notes)
         cJSON_AddItemToArray(changed, cJSON_CreateString("notes"));
+    if (has_guidance)
+        cJSON_AddItemToArray(changed, cJSON_CreateString("sleep_guidance"));
     cJSON *detail = cJSON_CreateObject();
     cJSON_AddItemToObject(detail, "changed", changed);
     audit_record(r, d, fid, "family_updated", fid, detail);

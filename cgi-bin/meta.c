@@ -1,7 +1,9 @@
 /* meta.c — carelog about itself: GET /health (cheap: is the database
  * there), GET /ready (can it be written, are the migrations current), GET
  * /metrics (every program's figures in the Prometheus text format, for
- * loopback or a bearer token), the OpenAPI document, a trivial "hello" that
+ * loopback or a bearer token), the OpenAPI document, the time zones a
+ * family chooses from (the server's own, so the app offers only zones the
+ * server knows), a trivial "hello" that
  * is the ceiling any API route can reach through lighttpd, and the JSON 404
  * for every unknown /api/ path. */
 #include "carelog.h"
@@ -11,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "data/tz.h"
 #include "framework/metrics.h"
 #include "security/secret.h"
 
@@ -19,6 +22,7 @@ static void ready_get(struct request *r);
 static void metrics_get(struct request *r);
 static void hello_get(struct request *r);
 static void openapi_get(struct request *r);
+static void timezones_get(struct request *r);
 
 static const struct route routes[] = {
     {"GET", "/health", health_get, ACCESS_PUBLIC, ROUTE_NO_DB}, /* reports on the database */
@@ -26,6 +30,7 @@ static const struct route routes[] = {
     {"GET", "/metrics", metrics_get, ACCESS_PUBLIC, ROUTE_NO_DB},
     {"GET", "/api/v1/hello", hello_get, ACCESS_PUBLIC, ROUTE_NO_DB},
     {"GET", "/api/v1/openapi.json", openapi_get, ACCESS_PUBLIC, ROUTE_NO_DB},
+    {"GET", "/api/v1/timezones", timezones_get, ACCESS_PUBLIC, ROUTE_NO_DB},
 };
 
 /* Generated from cgi-bin/openapi.json at build time. */
@@ -167,6 +172,24 @@ static void openapi_get(struct request *r)
 {
     resp_header(r, "Cache-Control", "no-cache");
     resp_raw(r, 200, "application/json", (const char *)openapi_json, openapi_json_len);
+}
+
+/* {"timezones": ["Africa/Abidjan", ..., "UTC"]}: the IANA zones of the
+ * server's tzdata (data/tz.h tz_list); they change only with tzdata. */
+static void timezones_get(struct request *r)
+{
+    size_t n;
+    const char *const *names = tz_list(&n);
+    if (!names) {
+        resp_error(r, 503, "unavailable", "The server has no time zone tables (install tzdata)");
+        return;
+    }
+    cJSON *body = cJSON_CreateObject();
+    cJSON *list = cJSON_AddArrayToObject(body, "timezones");
+    for (size_t i = 0; i < n; i++)
+        cJSON_AddItemToArray(list, cJSON_CreateString(names[i]));
+    resp_header(r, "Cache-Control", "public, max-age=86400");
+    resp_json(r, 200, body);
 }
 
 CARELOG_PROGRAM(meta, NULL, NULL)

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "data/audit.h"
+#include "data/catalogue.h"
 #include "data/entry.h"
 #include "data/summary.h"
 #include "data/tz.h"
@@ -64,22 +65,66 @@ static void local_time(const struct tz *z, int64_t ms, char out[40])
              c.hour, c.minute, c.second, sign, off / 3600, (off / 60) % 60);
 }
 
-/* "method=bottle; amount_ml=120": the value, readable in a spreadsheet. */
-static void value_text(const char *json, struct buf *out)
+/* The CSV's detail columns: one per field of the catalogue (fields that
+ * share a key share a column), in the catalogue's order, headed by the key
+ * and its stored unit: "amount (ml)", "weight (g)", "celsius (°C)". */
+#define CSV_MAX_COLUMNS 64
+
+struct csv_columns {
+    const char *key[CSV_MAX_COLUMNS];
+    char header[CSV_MAX_COLUMNS][64];
+    int n;
+};
+
+static const char *unit_symbol(const char *unit)
 {
-    buf_reset(out);
-    cJSON *v = cJSON_Parse(json);
-    for (const cJSON *f = v ? v->child : NULL; f; f = f->next) {
-        if (out->len)
-            buf_puts(out, "; ");
-        char *text = cJSON_IsString(f) ? NULL : cJSON_PrintUnformatted(f);
-        buf_printf(out, "%s=%s", f->string, cJSON_IsString(f) ? f->valuestring : text);
-        free(text);
-    }
-    cJSON_Delete(v);
+    return strcmp(unit, "celsius") == 0 ? "°C" : strcmp(unit, "mmol_l") == 0 ? "mmol/L" : unit;
 }
 
-static void export_csv_row(struct buf *b, sqlite3_stmt *st, const struct tz *z, struct buf *scratch)
+static void csv_columns_make(struct csv_columns *c)
+{
+    const struct catalogue *cat = catalogue();
+    c->n = 0;
+    for (size_t t = 0; t < cat->ntypes; t++) {
+        for (size_t i = 0; i < cat->types[t].nfields; i++) {
+            const struct cat_field *f = &cat->types[t].fields[i];
+            bool seen = f->hidden;
+            for (int k = 0; k < c->n && !seen; k++)
+                seen = strcmp(c->key[k], f->key) == 0;
+            if (seen || c->n == CSV_MAX_COLUMNS)
+                continue;
+            size_t len = strlen(f->key), ulen = f->unit ? strlen(f->unit) : 0;
+            /* "amount_ml" in ml is "amount (ml)"; "celsius" stays itself. */
+            if (ulen && len > ulen + 1 && f->key[len - ulen - 1] == '_' &&
+                strcmp(f->key + len - ulen, f->unit) == 0)
+                len -= ulen + 1;
+            if (f->unit)
+                snprintf(c->header[c->n], sizeof c->header[0], "%.*s (%s)", (int)len, f->key,
+                         unit_symbol(f->unit));
+            else
+                snprintf(c->header[c->n], sizeof c->header[0], "%s", f->key);
+            c->key[c->n++] = f->key;
+        }
+    }
+}
+
+/* One stored field as a cell: text as it is, numbers and true/false as JSON
+ * writes them, nothing for a field the entry does not have. */
+static void csv_value(struct buf *b, const cJSON *v)
+{
+    if (!v || cJSON_IsNull(v)) {
+        csv_field(b, "", false);
+    } else if (cJSON_IsString(v)) {
+        csv_field(b, v->valuestring, false);
+    } else {
+        char *text = cJSON_PrintUnformatted(v);
+        csv_field(b, text ? text : "", false);
+        free(text);
+    }
+}
+
+static void export_csv_row(struct buf *b, sqlite3_stmt *st, const struct tz *z,
+                           const struct csv_columns *cols)
 {
     char start[40], end[40] = "", minutes[24] = "";
     int64_t ts = sqlite3_column_int64(st, 3);
@@ -89,15 +134,18 @@ static void export_csv_row(struct buf *b, sqlite3_stmt *st, const struct tz *z, 
         local_time(z, e, end);
         snprintf(minutes, sizeof minutes, "%.1f", (double)(e - ts) / 60000.0);
     }
-    value_text(db_col_text(st, 5), scratch);
+    cJSON *value = cJSON_Parse(db_col_text(st, 5));
     csv_field(b, db_col_text(st, 0), false);
-    csv_field(b, db_col_text(st, 13), false);
+    csv_field(b, db_col_text(st, 14), false);
     csv_field(b, db_col_text(st, 2), false);
     csv_field(b, start, false);
     csv_field(b, end, false);
     csv_field(b, minutes, false);
-    csv_field(b, scratch->p ? scratch->p : "", false);
+    for (int i = 0; i < cols->n; i++)
+        csv_value(b, cJSON_GetObjectItemCaseSensitive(value, cols->key[i]));
+    csv_field(b, db_col_text(st, 15), false);
     csv_field(b, db_col_text(st, 7), true);
+    cJSON_Delete(value);
 }
 
 static void export_get(struct request *r)
@@ -129,10 +177,13 @@ static void export_get(struct request *r)
         return;
     }
     const char *fid = r->session->family_id;
-    sqlite3_stmt *st = db_stmt(d, "SELECT " ENTRY_COLUMNS ", s.name" ENTRY_FROM
-                                  "JOIN subjects s ON s.id = e.subject_id WHERE e.family_id = ?1 "
-                                  "AND e.deleted = 0 AND e.ts >= ?2 AND e.ts < ?3 "
-                                  "AND (?4 IS NULL OR e.subject_id = ?4) ORDER BY e.ts, e.id");
+    sqlite3_stmt *st =
+        db_stmt(d, "SELECT " ENTRY_COLUMNS ", s.name, coalesce(cu.name, "
+                   "cm.guest_name)" ENTRY_FROM "JOIN subjects s ON s.id = e.subject_id "
+                   "LEFT JOIN members cm ON cm.id = e.created_by "
+                   "LEFT JOIN users cu ON cu.id = cm.user_id WHERE e.family_id = ?1 "
+                   "AND e.deleted = 0 AND e.ts >= ?2 AND e.ts < ?3 "
+                   "AND (?4 IS NULL OR e.subject_id = ?4) ORDER BY e.ts, e.id");
     if (!st || !db_bind_text(st, 1, fid) || !db_bind_int64(st, 2, from) ||
         !db_bind_int64(st, 3, to) || !db_bind_text(st, 4, s.subject_id)) {
         resp_internal(r);
@@ -151,14 +202,22 @@ static void export_get(struct request *r)
     if (!resp_begin(r, 200, csv ? "text/csv; charset=utf-8; header=present" : "application/json"))
         return;
     /* Rows go out in chunks as they are read: memory stays flat for any size. */
-    struct buf b, scratch;
+    struct buf b;
     buf_init(&b, 1 << 20);
-    buf_init(&scratch, 64 << 10);
-    buf_puts(&b, csv ? "id,person,type,start,end,minutes,details,author\r\n" : "[");
+    struct csv_columns cols;
+    if (csv) {
+        csv_columns_make(&cols);
+        buf_puts(&b, "id,person,type,start,end,minutes,");
+        for (int i = 0; i < cols.n; i++)
+            csv_field(&b, cols.header[i], false);
+        buf_puts(&b, "logged_by,changed_by\r\n");
+    } else {
+        buf_puts(&b, "[");
+    }
     int n = 0;
     while (sqlite3_step(st) == SQLITE_ROW) {
         if (csv) {
-            export_csv_row(&b, st, s.zone, &scratch);
+            export_csv_row(&b, st, s.zone, &cols);
         } else {
             cJSON *e = entry_json_row(st);
             char *text = cJSON_PrintUnformatted(e);
@@ -180,7 +239,6 @@ static void export_get(struct request *r)
         buf_puts(&b, "]");
     resp_write(r, b.p ? b.p : "", b.len);
     buf_free(&b);
-    buf_free(&scratch);
 }
 
 CARELOG_PROGRAM(summary, NULL, NULL)

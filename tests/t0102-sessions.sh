@@ -53,8 +53,32 @@ AS=phone req GET /api/v1/auth/me
 is "$STATUS" 401 "other sessions were ended"
 req POST /api/v1/auth/login '{"email":"ana@example.com","password":"a brand new password"}'
 is "$STATUS" 200 "the new password works"
+AS=ana req PATCH /api/v1/auth/me '{"locale":"xx"}'
+is "$(jbody .error.fields.locale)" "must be one of: en, he, fr, es, de, pt, it, nl, ar, ru" "unknown locale refused"
 AS=ana req PATCH /api/v1/auth/me '{"locale":"de"}'
-is "$(jbody .error.fields.locale)" "must be one of: en, he, fr" "unknown locale refused"
+is "$STATUS $(jbody .user.locale)" "200 de" "German: a language of the app"
+is "$(db "SELECT ui_locale || ' ' || locale FROM users WHERE email = 'ana@example.com'")" "de en" \
+    "…the server's own messages (notifications) in English, which it writes"
+AS=ana req PATCH /api/v1/auth/me '{"locale":"fr"}'
+is "$(db "SELECT ui_locale || ' ' || locale FROM users WHERE email = 'ana@example.com'")" "fr fr" \
+    "…and in French, which it does"
+
+# Units: each dimension on its own, kept in the account (storage stays metric).
+AS=ana req GET /api/v1/auth/me
+is "$(jq -c '.user.units' "$T_DIR/body")" '{"volume":null,"weight":null,"length":null,"temperature":null}' \
+    "units not chosen yet: the app follows its own default"
+AS=ana req PATCH /api/v1/auth/me '{"units":{"volume":"fl_oz","weight":"lb"}}'
+is "$STATUS $(jq -c '.user.units' "$T_DIR/body")" '200 {"volume":"fl_oz","weight":"lb","length":null,"temperature":null}' \
+    "volume in fl oz and weight in lb, length and temperature left alone"
+AS=ana req PATCH /api/v1/auth/me '{"units":{"temperature":"f","length":"cm"}}'
+AS=ana req GET /api/v1/auth/me
+is "$(jq -c '.user.units' "$T_DIR/body")" '{"volume":"fl_oz","weight":"lb","length":"cm","temperature":"f"}' \
+    "…the account keeps each choice"
+AS=ana req PATCH /api/v1/auth/me '{"units":{"volume":"cups","speed":"mph"}}'
+is "$STATUS $(jq -c '.error.fields | keys' "$T_DIR/body")" '400 ["units.speed","units.volume"]' \
+    "an unknown unit or dimension is refused, by name"
+AS=ana req PATCH /api/v1/auth/me '{"units":"imperial"}'
+is "$(jbody .error.fields.units)" "must be an object" "units is an object of dimensions"
 
 # Sliding expiry: renewed (new cookie, later expiry) only when the last
 # renewal is over an hour old.

@@ -79,4 +79,31 @@ req PATCH "/api/v1/families/$FID" '{"name":"Renamed"}'
 is "$STATUS" 200 "writes work again"
 req GET "/api/v1/families/not-a-family-id"
 is "$STATUS" 404 "an unknown family is 404"
+
+# Sleep guidance is on until the owner turns it off for the family.
+req GET "/api/v1/families/$FID"
+is "$(jbody .sleep_guidance)" true "sleep guidance is on by default"
+req PATCH "/api/v1/families/$FID" '{"sleep_guidance":false}'
+is "$STATUS $(jbody .sleep_guidance)" "200 false" "…the owner turns it off for the family"
+is "$(req GET /api/v1/auth/me; jbody '.families[] | select(.id == "'"$FID"'") | .sleep_guidance')" false \
+    "…which every member's session sees"
+req PATCH "/api/v1/families/$FID" '{"sleep_guidance":"no"}'
+is "$(jbody .error.fields.sleep_guidance)" "must be true or false" "…a yes or no"
+
+# The zones a family chooses from are the server's own (tzdata's tables),
+# each one a family may take.
+AS=anon req GET /api/v1/timezones
+is "$STATUS" 200 "GET /api/v1/timezones (no session needed)"
+like "$(header Cache-Control)" 'max-age=' "…cacheable: it changes only with tzdata"
+is "$(jbody '(.timezones | length) > 300')" true "…every place of tzdata: $(jbody '.timezones | length') zones"
+is "$(jbody '.timezones == (.timezones | sort) and .timezones == (.timezones | unique)')" true "…sorted, once each"
+is "$(jbody '[.timezones[] | select(. == "Europe/Amsterdam" or . == "Asia/Kolkata" or . == "America/Argentina/Buenos_Aires" or . == "UTC")] | length')" 4 \
+    "…canonical zones, one per country (Amsterdam) and UTC"
+is "$(jbody '[.timezones[] | select(test("^(posix|right)/|^Etc/|localtime|Factory"))] | length')" 0 "…no alternative trees or non-places"
+bad=0
+for zone in $(jbody '.timezones | to_entries[] | select(.key % 9 == 0) | .value'); do
+    req PATCH "/api/v1/families/$FID" "{\"timezone\":\"$zone\"}"
+    [ "$STATUS" = 200 ] || { bad=$((bad + 1)); diag "$zone: $STATUS"; }
+done
+is "$bad" 0 "a family may take the zones offered (every ninth tried)"
 done_testing

@@ -73,8 +73,20 @@ AS=carol req DELETE "/api/v1/families/$FID/members/$GMID"
 is "$STATUS" 403 "a viewer cannot remove another member"
 AS=grandma req POST /api/v1/families '{"name":"Mine","timezone":"UTC"}'
 is "$STATUS" 403 "a guest device cannot create families"
-AS=grandma req PATCH /api/v1/auth/me '{"name":"x"}'
-is "$(jbody .error.code)" account_required "…nor edit an account"
+AS=grandma req PATCH /api/v1/auth/me '{"password":"a new password"}'
+is "$(jbody .error.code)" account_required "…nor set a password (no account)"
+AS=grandma req PATCH /api/v1/auth/me '{"name":"Grandma Rosa","email":"rosa@example.com"}'
+is "$(jbody .error.code)" account_required "…nor an email"
+AS=grandma req PATCH /api/v1/auth/me '{"name":" "}'
+is "$STATUS" 400 "a guest's name cannot be blank"
+AS=grandma req PATCH /api/v1/auth/me '{"name":"Grandma Rosa"}'
+is "$STATUS $(jbody '.user.name + " " + (.user.guest|tostring)')" "200 Grandma Rosa true" \
+    "a guest device names itself"
+is "$(AS=ana req GET "/api/v1/families/$FID/members"; jbody '.members[] | select(.id == "'"$GMID"'") | .name')" \
+    "Grandma Rosa" "…and the family sees that name, not the link's label"
+is "$(AS=grandma req GET /api/v1/auth/me; jbody .user.name)" "Grandma Rosa" "…on its next visit too"
+is "$(db "SELECT count(*) FROM audit_log WHERE action = 'guest_renamed' AND family_id = '$FID'")" 1 \
+    "…which the family's audit log records"
 AS=ana req GET "/api/v1/families/$FID/subjects"
 is "$(jbody '.subjects[0].name')" Noa "nothing was changed by refused writes"
 

@@ -36,7 +36,8 @@ is "$(jbody "$t.sleep_ms")" $((6 * H)) "sleep: 5 h of the night (it crossed midn
 is "$(jbody "$t.night_ms, $t.nap_ms, $t.naps, $t.night_sleeps" | paste -sd,)" "$((5 * H)),$H,1,0" \
     "night vs naps (the night sleep started the day before)"
 is "$(jbody "$t.longest_sleep_ms")" $((9 * H)) "longest stretch: the whole 9 h night"
-is "$(jbody "$t.feeds, $t.bottles, $t.bottle_ml" | paste -sd,)" "4,2,210" "feeds count and ml"
+is "$(jbody "$t.feeds, $t.bottles, $t.bottle_ml" | paste -sd,)" "3,2,210" \
+    "feeds count and ml (14:00 left then 14:15 right: one feed, sides switched)"
 is "$(jbody "$t.breast_left_ms, $t.breast_right_ms" | paste -sd,)" "900000,900000" "breast minutes per side"
 is "$(jbody "$t.diapers, $t.wet, $t.dirty" | paste -sd,)" "3,2,2" "wet and dirty counts"
 is "$(jbody '.hours[0].sleep_ms, .hours[4].sleep_ms, .hours[5].sleep_ms' | paste -sd,)" "$H,$H,0" \
@@ -66,7 +67,7 @@ req GET "/api/v1/families/$FID/summary?date=2026-03-29"
 is "$(jbody .error.fields.subject)" "is required when a family cares for several people" \
     "with two people the subject must be named"
 req GET "/api/v1/families/$FID/summary?date=2026-03-29&subject=$SID"
-is "$(jbody .totals.feeds)" 4 "…and then it works"
+is "$(jbody .totals.feeds)" 3 "…and then it works"
 
 req GET "/api/v1/families/$FID/trends?days=7&end=2026-03-29&subject=$SID"
 is "$(jbody '.days | length')" 7 "trends: 7 days"
@@ -83,15 +84,40 @@ req GET "/api/v1/families/$FID/export?format=csv"
 is "$STATUS" 200 "CSV export"
 like "$(header Content-Type)" '^text/csv' "…as text/csv"
 like "$(header Content-Disposition)" '^attachment; filename="carelog-' "…as a download"
-is "$(head -1 "$T_DIR/body")" "$(printf 'id,person,type,start,end,minutes,details,author\r')" "header row, CRLF"
+like "$(head -1 "$T_DIR/body")" $'^id,person,type,start,end,minutes,method,milk,amount \\(ml\\),.*,logged_by,changed_by\r$' \
+    "header row, CRLF: a column per field of the catalogue, with its unit"
 is "$(grep -c $'\r$' "$T_DIR/body")" 12 "one CRLF-terminated record per entry plus the header (the note's newline stays inside its quotes)"
-ok "$(grep -q '"text=He said ""hi"", then' "$T_DIR/body"; echo $?)" "quotes doubled inside a quoted field"
+ok "$(grep -q '"He said ""hi"", then' "$T_DIR/body"; echo $?)" "quotes doubled inside a quoted field"
 ok "$(grep -q '2026-03-28T20:00:00+00:00,2026-03-29T06:00:00+01:00,540.0' "$T_DIR/body"; echo $?)" \
     "local times with their offsets; minutes across the switch"
-req GET "/api/v1/families/$FID/export?format=json&from=2026-03-29&to=2026-03-29"
+# Details in columns: every field of the catalogue has its column, named
+# with its unit; a growth entry's weight and length sit in theirs. Logged by
+# whoever logged it, changed by whoever wrote the last version.
+signup bob
+join bob "$(invite caregiver)"
+GROWTH=$(uuid)
+put_entry "$GROWTH" "{type: \"growth\", ts: $(L '2026-03-30 10:00'), value: {weight_g: 3300, length_cm: 50}}"
+AS=bob put_entry "$GROWTH" "{type: \"growth\", ts: $(L '2026-03-30 10:00'), value: {weight_g: 3300, length_cm: 50.5}}"
+is "$(jbody '.created_by != null and .created_by != .author_id')" true "an entry knows who logged it apart from who changed it"
+req GET "/api/v1/families/$FID/export?format=csv"
+python3 - "$T_DIR/body" "$T_ROOT/catalogue/entries.json" > "$T_DIR/cells" <<'PY'
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline='', encoding='utf-8')))
+cat = json.load(open(sys.argv[2]))
+keys = {f['key'] for t in cat['types'].values() for f in t['fields'] if f.get('control') != 'none'}
+named = {c.split(' (')[0] for c in rows[0].keys()}
+missing = sorted(k for k in keys if k not in named and k.rsplit('_', 1)[0] not in named)
+g = next(r for r in rows if r['type'] == 'growth')
+bottle = next(r for r in rows if r['type'] == 'feed' and r['amount (ml)'] == '120')
+print(' '.join(missing) or 'none', g['weight (g)'], g['length (cm)'], g['head (cm)'] or '-', g['logged_by'],
+      g['changed_by'], bottle['method'], bottle['milk'], 'details' in rows[0])
+PY
+is "$(cat "$T_DIR/cells")" "none 3300 50.5 - ana bob bottle formula False" \
+    "a column per field; weight (g) 3300, length (cm) 50.5; logged by ana, changed by bob"
+AS=ana req GET "/api/v1/families/$FID/export?format=json&from=2026-03-29&to=2026-03-29"
 is "$(jbody 'length')" 9 "JSON export of one local day"
 is "$(jbody '[.[].type] | unique | join(",")')" "diaper,feed,note,sleep" "…parses as JSON"
 req GET "/api/v1/families/$FID/export?format=xml"
 is "$(jbody .error.fields.format)" "must be one of: csv, json" "unknown format refused"
-is "$(db "SELECT count(*) FROM audit_log WHERE action = 'export'")" 2 "exports are audited"
+is "$(db "SELECT count(*) FROM audit_log WHERE action = 'export'")" 3 "exports are audited"
 done_testing

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // precache.mjs — writes www/precache.js: the list of app-shell files the
 // service worker caches and a version that is a hash of their contents; and
-// www/sw.js, the service worker (sw.src.js under a line naming that version),
+// www/sw.js, the service worker (sw.src.js under a line naming that version,
+// without its comment lines: every browser downloads it, nobody reads it),
 // so any change to the shell makes a new service worker (and the "update
 // available" prompt). Run by `make www` after the vendor files are copied.
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -24,7 +25,10 @@ function walk(dir) {
 const files = walk(www);
 const hash = createHash('sha256');
 for (const f of files) hash.update(relative(www, f)).update('\0').update(readFileSync(f));
-const swSource = readFileSync(join(www, 'sw.src.js'), 'utf8');
+const swSource = readFileSync(join(www, 'sw.src.js'), 'utf8')
+  .split('\n')
+  .filter((l) => !/^\s*\/\//.test(l))
+  .join('\n');
 hash.update(swSource);
 const version = hash.digest('hex').slice(0, 12);
 const list = files.map((f) => `/${relative(www, f).split('\\').join('/')}`);

@@ -1,12 +1,13 @@
-// a11y.test.mjs — axe-core on every screen (sign in, home, the entry form,
-// timeline, day, trends, settings and each of its sections, account, quick
-// buttons, reminders) in light and dark themes finds
-// no serious or critical violation.
+// a11y.test.mjs — axe-core on every screen (sign in, new account, home, the
+// type picker, the form of every entry type, timeline, day, trends, settings
+// and each of its sections, account, quick buttons, reminders, the person
+// picker) in light and dark themes, and the main screens in Arabic (right to
+// left), finds no serious or critical violation.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { useStack, newContext, familyWithBaby, appReady, signInWithForm } from './harness.mjs';
+import { useStack, newContext, familyWithBaby, appReady, signInWithForm, signInContext } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -14,6 +15,19 @@ const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 let server;
 let browser;
 useStack('a11y', (s) => ({ server, browser } = s));
+const TYPES = [
+  'feed',
+  'diaper',
+  'sleep',
+  'pump',
+  'tummy_time',
+  'growth',
+  'temperature',
+  'medication',
+  'symptom',
+  'vitals',
+  'note',
+];
 
 async function axe(page, where) {
   await page.evaluate(AXE);
@@ -39,6 +53,10 @@ for (const theme of ['light', 'dark']) {
     await page.goto(server.base);
     await appReady(page);
     await axe(page, 'sign in');
+    await page.goto(`${server.base}/#/register`);
+    await page.locator('form input').first().waitFor();
+    await axe(page, 'new account');
+    await page.goto(`${server.base}/#/signin`);
     await signInWithForm(page, owner);
     await page.getByRole('button', { name: /^Wet(\s|$)/ }).click();
     await page.getByRole('button', { name: /^Left(\s|$)/ }).click();
@@ -50,6 +68,20 @@ for (const theme of ['light', 'dark']) {
     await page.locator('dialog.sheet').waitFor();
     await axe(page, 'entry form');
     await page.keyboard.press('Escape');
+    await page.locator('dialog.sheet').waitFor({ state: 'detached' });
+    for (const type of TYPES) {
+      await page.evaluate((h) => {
+        location.hash = h;
+      }, `#/log/${type}`);
+      await page.locator('dialog.sheet[open] .sheet-actions').waitFor();
+      await axe(page, `${type} form`);
+      await page.keyboard.press('Escape');
+      await page.locator('dialog.sheet').waitFor({ state: 'detached' });
+    }
+    await page.evaluate(() => {
+      location.hash = '#/home';
+    });
+    await page.locator('.timer').waitFor();
     for (const [link, where] of [
       ['Timeline', 'timeline'],
       ['Trends', 'trends'],
@@ -81,11 +113,41 @@ for (const theme of ['light', 'dark']) {
     await page.getByRole('heading', { name: 'New reminder' }).waitFor();
     await axe(page, 'reminders');
     await page.goto(`${server.base}/#/day`);
-    await page.getByRole('heading', { name: 'Hour by hour' }).waitFor();
+    await page.getByRole('heading', { name: 'What happened' }).waitFor();
     await axe(page, 'day');
+    await page.goto(`${server.base}/#/pick`);
+    await page.locator('main .list li').first().waitFor();
+    await axe(page, 'person picker');
     await ctx.close();
   });
 }
+
+test('no serious or critical violations in Arabic (right to left)', async () => {
+  const owner = await familyWithBaby(server.base, { owner: 'دانة', baby: 'نور' });
+  const ctx = await newContext(browser, { locale: 'ar-EG' });
+  await signInContext(ctx, server.base, owner.email, owner.password);
+  const page = await ctx.newPage();
+  await page.goto(`${server.base}/#/home`);
+  await appReady(page);
+  await page.locator('.qbtn').first().waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.dir), 'rtl');
+  await axe(page, 'home (ar)');
+  for (const [hash, ready, where] of [
+    ['#/timeline', 'main h1', 'timeline (ar)'],
+    ['#/day', 'main h1', 'day (ar)'],
+    ['#/trends', 'main h1', 'trends (ar)'],
+    ['#/settings', 'main h1', 'settings (ar)'],
+    ['#/settings/units', 'main .seg', 'units and language (ar)'],
+  ]) {
+    await page.evaluate((h) => {
+      location.hash = h;
+    }, hash);
+    await page.locator(ready).first().waitFor();
+    await page.waitForTimeout(300);
+    await axe(page, where);
+  }
+  await ctx.close();
+});
 
 test('targets are at least 48 px', async () => {
   const owner = await familyWithBaby(server.base);

@@ -76,7 +76,7 @@ test('the day and the trends: the server’s figures online, the same ones offli
   await page.locator('.entry').nth(8).waitFor();
   await page.goto(`${server.base}/#/day/${key}`);
   await page.locator('[data-source="server"]').waitFor();
-  assert.equal(await page.locator('.hours button.pill').count(), 9, 'every entry sits in its hour');
+  assert.equal(await page.locator('.daylog button.pill').count(), 9, 'every entry is in the day’s log');
   const online = await stats(page);
   assert.equal(online.naps, '2');
   assert.equal(online.night_sleeps, '2', 'night sleeps are shown beside the naps');

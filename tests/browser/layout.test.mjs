@@ -1,14 +1,17 @@
 // layout.test.mjs — no layout breaks, proven: every screen (sign in, home,
 // every log form, timeline, day, trends, each settings section, reminders,
 // quick buttons, account, the person picker, the console's dashboard,
-// client page and consultants, Dana being the admin) at 320, 360 and 390 px in
-// English, French and Hebrew, light and dark, with a realistic log. Fails on
-// a page that scrolls sideways, anything off the screen, text clipped by its
-// box, or a tap target under 44 px (tests/browser/layout.mjs). An adult's
-// own screens (home, trends, emergency card, profile, medicines, calendar
-// agenda and month) are visited too, for
-// Grandpa Joe with his vitals and a full profile. Screenshots
-// of every screen land in tests/out/layout/ for a person to look at.
+// client page and consultants, Dana being the admin) with a realistic log, in
+// every language of the app: English, French and Hebrew at 320, 360 and 390
+// px, light and dark; the seven others at one width each, in one theme (so
+// the run stays affordable; LAYOUT_ALL=1 runs every width and theme for
+// every language). An adult's own screens (home, trends, emergency card,
+// profile, medicines, calendar agenda and month) are visited too, for
+// Grandpa Joe with his vitals and a full profile. Fails on a page that
+// scrolls sideways, anything off the screen, text clipped by its box, or a
+// tap target under 44 px (tests/browser/layout.mjs); and every screen with
+// the text at 200%. Screenshots of every screen land in tests/out/layout/
+// for a person to look at.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
@@ -20,11 +23,25 @@ import { layoutProblems } from './layout.mjs';
 const ONLY = (process.env.LAYOUT_ONLY || '').split(',').filter(Boolean);
 const pick = (list) =>
   list.some((x) => ONLY.includes(String(x))) ? list.filter((x) => ONLY.includes(String(x))) : list;
-const WIDTHS = pick([320, 360, 390]);
-const LANGS = Object.fromEntries(
-  pick(['en', 'fr', 'he']).map((l) => [l, { en: 'en-US', fr: 'fr-FR', he: 'he-IL' }[l]]),
-);
-const THEMES = pick(['light', 'dark']);
+const ALL_WIDTHS = [320, 360, 390];
+const ALL_THEMES = ['light', 'dark'];
+// [locale, widths, themes]: the long words (German, Russian) at the narrowest.
+const FULL = [ALL_WIDTHS, ALL_THEMES];
+const LOCALES = {
+  en: ['en-US', ...FULL],
+  fr: ['fr-FR', ...FULL],
+  he: ['he-IL', ...FULL],
+  de: ['de-DE', [320], ['light']],
+  ru: ['ru-RU', [320], ['dark']],
+  ar: ['ar-EG', [360], ['light']],
+  es: ['es-ES', [360], ['dark']],
+  pt: ['pt-BR', [320], ['dark']],
+  it: ['it-IT', [390], ['light']],
+  nl: ['nl-NL', [390], ['dark']],
+};
+const EVERY = process.env.LAYOUT_ALL === '1';
+// LAYOUT_ONLY=200: the 200% text size run alone.
+const LANGS = ONLY.length && ONLY.every((x) => x === '200') ? [] : pick(Object.keys(LOCALES));
 const OUT = join(ROOT, 'tests', 'out', 'layout');
 const TYPES = [
   'feed',
@@ -44,7 +61,7 @@ const TYPES = [
 const SCREENS = [
   ['home', '#/home', '.qbtn'],
   ['timeline', '#/timeline', '.entry'],
-  ['day', '#/day', '.hours li'],
+  ['day', '#/day', '.daylog li'],
   ['trends', '#/trends', '.card:nth-of-type(6) svg.chart'],
   ['settings', '#/settings', 'main h1'],
   ['people', '#/settings/people', 'main form, main .list li'],
@@ -248,8 +265,11 @@ async function check(page, where, problems) {
   await page.screenshot({ path: join(OUT, `${where.replace(/ /g, '-')}.png`), fullPage: true });
 }
 
-for (const [lang, locale] of Object.entries(LANGS)) {
-  for (const theme of THEMES) {
+for (const lang of LANGS) {
+  const [locale, widths, themes] = EVERY ? [LOCALES[lang][0], ...FULL] : LOCALES[lang];
+  // LAYOUT_ONLY naming a width or theme asks for it even where not run by default.
+  const WIDTHS = ALL_WIDTHS.some((w) => ONLY.includes(String(w))) ? pick(ALL_WIDTHS) : widths;
+  for (const theme of ALL_THEMES.some((x) => ONLY.includes(x)) ? pick(ALL_THEMES) : themes) {
     test(`every screen at ${WIDTHS.join(', ')} px: ${lang}, ${theme}`, async () => {
       const problems = [];
       rmSync(join(OUT, `problems-${lang}-${theme}.txt`), { force: true });
@@ -314,3 +334,43 @@ for (const [lang, locale] of Object.entries(LANGS)) {
     });
   }
 }
+
+// 200% text size: the browser's default font at twice its size (what a
+// phone's "large text" setting does), every screen at 390 px in English.
+// The app's type is in rem, so everything grows; nothing may break.
+test('every screen at 200% text size, 390 px: en, light', async () => {
+  if (ONLY.length && !ONLY.includes('200')) return;
+  const problems = [];
+  const ctx = await newContext(browser, { locale: 'en-US', colorScheme: 'light' });
+  await signInContext(ctx, server.base, owner.email, owner.password);
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.setViewportSize({ width: 390, height: 760 });
+  await page.goto(`${server.base}/#/home`);
+  await appReady(page);
+  await page.locator('.timer').first().waitFor();
+  const body = () => page.evaluate(() => Number.parseFloat(getComputedStyle(document.body).fontSize));
+  const before = await body();
+  await page.evaluate(() => {
+    document.documentElement.style.fontSize = '200%';
+  });
+  assert.equal(await body(), 2 * before, 'the text follows the browser text size');
+  for (const [name, hash, ready] of SCREENS) {
+    await show(page, hash, ready);
+    await check(page, `en 200% 390 ${name}`, problems);
+  }
+  for (const type of TYPES) {
+    await show(page, `#/log/${type}`, 'dialog.sheet[open] .sheet-actions');
+    await check(page, `en 200% 390 form-${type}`, problems);
+    await page.keyboard.press('Escape');
+    await page.locator('dialog.sheet').waitFor({ state: 'detached' });
+  }
+  await ctx.close();
+  assert.deepEqual(errors, []);
+  if (problems.length) {
+    const file = join(OUT, 'problems-200.txt');
+    writeFileSync(file, `${problems.join('\n')}\n`);
+    assert.fail(`${problems.length} layout problems at 200% text, listed in ${file}, first: ${problems[0]}`);
+  }
+});

@@ -53,3 +53,44 @@ test('Hebrew renders right to left', async () => {
   await page.screenshot({ path: join(out, 'rtl-timeline.png'), fullPage: true });
   assert.deepEqual(errors, []);
 });
+
+test('Arabic renders right to left too, with its six plural forms and its digits', async () => {
+  const owner = await familyWithBaby(server.base, { owner: 'دانة', baby: 'نور' });
+  const { ctx, page, errors } = await signedInPage(browser, server.base, owner, { context: { locale: 'ar-EG' } });
+  await page.locator('.qbtn').first().waitFor();
+  assert.deepEqual(await page.evaluate(() => [document.documentElement.dir, document.documentElement.lang]), [
+    'rtl',
+    'ar',
+  ]);
+  const tabs = await page
+    .locator('#tabs a')
+    .evaluateAll((as) => as.map((a) => ({ text: a.innerText.trim(), x: a.getBoundingClientRect().x })));
+  assert.equal(tabs[0].text, 'الرئيسية');
+  assert.ok(tabs[0].x > tabs[1].x, 'the first tab on the right');
+  const [said, d] = await page.evaluate(async () => {
+    const { t } = await import('/js/i18n.js');
+    const nf = new Intl.NumberFormat('ar');
+    return [[0, 1, 2, 3, 11, 100].map((n) => t('days_n', { n })), [0, 3, 11, 100].map((n) => nf.format(n))];
+  });
+  assert.deepEqual(
+    said,
+    [`${d[0]} يوم`, 'يوم واحد', 'يومان', `${d[1]} أيام`, `${d[2]} يومًا`, `${d[3]} يوم`],
+    'Intl.PluralRules picks the form, Intl writes the number',
+  );
+  await page.screenshot({ path: join(ROOT, 'tests', 'out', 'rtl-home-ar.png'), fullPage: true });
+  await ctx.close();
+  assert.deepEqual(errors, []);
+});
+
+test('Russian picks its plural forms by Intl.PluralRules (1, 2–4, 5–20, 21…)', async () => {
+  const owner = await familyWithBaby(server.base);
+  const { ctx, page, errors } = await signedInPage(browser, server.base, owner, { context: { locale: 'ru-RU' } });
+  await page.locator('.qbtn').first().waitFor();
+  const said = await page.evaluate(async () => {
+    const { t } = await import('/js/i18n.js');
+    return [1, 3, 5, 21, 22, 1.5].map((n) => t('days_n', { n }));
+  });
+  assert.deepEqual(said, ['1 день', '3 дня', '5 дней', '21 день', '22 дня', '1,5 дня']);
+  await ctx.close();
+  assert.deepEqual(errors, []);
+});

@@ -3,7 +3,7 @@
 // screen in French and English, and the type picker's third column too.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useStack, familyWithBaby, signedInPage } from './harness.mjs';
+import { useStack, familyWithBaby, signedInPage, accessLink, openLink, newContext, watchErrors } from './harness.mjs';
 
 let server;
 let browser;
@@ -212,12 +212,12 @@ test('weight: typed in the unit the form shows (kg), hinted, and a wrong guess s
   assert.deepEqual(errors, []);
 });
 
-test('millilitres are written one way in each language: "mL" in English, "ml" in French; button presets too', async () => {
+test('millilitres are written one way in each of the ten languages: "mL" in English, "ml" in French; button presets too', async () => {
   const { ctx, page, errors } = await signedInPage(browser, server.base, owner);
   const ways = await page.evaluate(async () => {
     const i18n = await import('/js/i18n.js');
     const out = {};
-    for (const l of ['en', 'fr', 'he']) {
+    for (const l of i18n.LANGS) {
       await i18n.setLang(l);
       const intl = new Intl.NumberFormat(l, { style: 'unit', unit: 'milliliter', unitDisplay: 'short' })
         .formatToParts(120)
@@ -298,14 +298,46 @@ test('a message shown in one language goes when the language changes', async () 
   assert.deepEqual(errors, []);
 });
 
-test('day view: each hour label on one line ("12:00 AM", not "12:00" over "AM")', async () => {
+test('day view: a compact timeline, not 24 hour rows — what happened in order, quiet stretches as one line, the day at a glance', async () => {
+  const fam = await familyWithBaby(server.base);
+  const key = new Date(Date.now() - 86400000).toISOString().slice(0, 10);
+  const at = (hm) => Date.parse(`${key}T${hm}:00Z`);
+  const changes = [
+    ['feed', '08:00', null, { method: 'bottle', milk: 'formula', amount_ml: 120 }],
+    ['diaper', '08:30', null, { wet: true, dirty: false }],
+    ['sleep', '13:00', '14:00', { kind: 'nap' }],
+    ['diaper', '20:00', null, { wet: false, dirty: true }],
+  ].map(([type, ts, end, value], i) => ({
+    op: 'put',
+    id: `0190b000-0000-7000-8000-00000000000${i}`,
+    subject_id: fam.subject.id,
+    type,
+    ts: at(ts),
+    end_ts: end && at(end),
+    value,
+    created_at: at(ts),
+    updated_at: at(ts),
+  }));
+  await fam.client.ok('POST', `/api/v1/families/${fam.family.id}/sync`, { cursor: 0, changes });
   for (const width of [320, 390]) {
-    const { ctx, page, errors } = await signedInPage(browser, server.base, owner, {
-      path: '/#/day',
+    const { ctx, page, errors } = await signedInPage(browser, server.base, fam, {
+      path: `/#/day/${key}`,
       context: { viewport: { width, height: 800 } },
     });
-    await page.locator('.hours .h').first().waitFor();
-    const wrapped = await page.locator('.hours .h').evaluateAll((els) =>
+    await page.locator('.daylog button.pill').nth(3).waitFor();
+    const rows = await page
+      .locator('.daylog li')
+      .evaluateAll((els) =>
+        els.map((el) =>
+          el.classList.contains('gap') ? `… ${el.textContent.trim()}` : el.querySelector('.h').textContent,
+        ),
+      );
+    assert.deepEqual(
+      rows,
+      ['8:00 AM', '8:30 AM', '… 4 hr 30 min with nothing logged', '1:00 PM', '… 6 hr with nothing logged', '8:00 PM'],
+      `${width} px: the day's four entries and its two quiet stretches, in order`,
+    );
+    const wrapped = await page.locator('.daylog .h').evaluateAll((els) =>
       els
         .filter((el) => {
           const r = document.createRange();
@@ -314,7 +346,18 @@ test('day view: each hour label on one line ("12:00 AM", not "12:00" over "AM")'
         })
         .map((el) => el.textContent),
     );
-    assert.deepEqual(wrapped, [], `${width} px: hour labels on two lines`);
+    assert.deepEqual(wrapped, [], `${width} px: each time on one line`);
+    const strip = page.locator('svg.glance');
+    assert.deepEqual(
+      [
+        await strip.locator('rect.sleep').count(),
+        await strip.locator('circle.feed').count(),
+        await strip.locator('circle.diaper').count(),
+      ],
+      [1, 1, 2],
+      'the day at a glance: the nap, the bottle, the two diapers',
+    );
+    assert.match(await strip.getAttribute('aria-label'), /sleep 1 hr, feeds 1, diapers 2/);
     await ctx.close();
     assert.deepEqual(errors, []);
   }
@@ -324,6 +367,98 @@ test('the admin’s first sign-in lands on a clean address (no ?welcome=admin le
   const { ctx, page, errors } = await signedInPage(browser, server.base, owner, { path: '/?welcome=admin' });
   await page.locator('.qbtn').first().waitFor();
   assert.equal(await page.evaluate(() => location.search), '');
+  await ctx.close();
+  assert.deepEqual(errors, []);
+});
+
+test('a guest who joined by link says who they are, on arrival and later in the account', async () => {
+  const link = await accessLink(owner.client, owner.family.id, 'caregiver');
+  const ctx = await newContext(browser);
+  const page = await ctx.newPage();
+  const errors = watchErrors(page);
+  await openLink(page, server.base, link);
+  const name = page.getByLabel('Your name');
+  await name.waitFor();
+  assert.equal(await name.inputValue(), 'caregiver link', 'named after the link until then');
+  await name.fill('Grandma Rosa');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.locator('.qbtn').first().waitFor();
+  const names = async () =>
+    (await owner.client.ok('GET', `/api/v1/families/${owner.family.id}/members`)).members.map((m) => m.name);
+  assert.ok((await names()).includes('Grandma Rosa'), 'the family sees the name the guest gave');
+  await page.evaluate(() => {
+    location.hash = '#/account';
+  });
+  await page.getByLabel('Your name').fill('Rosa');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await page.locator('#toast:not([hidden])', { hasText: 'Saved' }).waitFor();
+  assert.ok((await names()).includes('Rosa'), 'renamed from the account screen');
+  assert.equal(await page.getByLabel('Current password').count(), 0, 'a guest has no password to change');
+  await ctx.close();
+  assert.deepEqual(errors, []);
+});
+
+test('time zone: searched in the server’s list of IANA zones, not typed free', async () => {
+  const server_zones = (await owner.client.ok('GET', '/api/v1/timezones')).timezones;
+  const { ctx, page, errors } = await signedInPage(browser, server.base, owner, { path: '/#/settings/people' });
+  const search = page.getByRole('searchbox', { name: 'Time zone' });
+  await search.fill('amster');
+  await page.getByRole('button', { name: /^Europe\/Amsterdam · / }).click();
+  await search.fill('new york');
+  const found = await page.locator('.zones button').allTextContents();
+  assert.deepEqual(
+    found.map((z) => z.split(' · ')[0]),
+    ['America/New York'],
+    'found by its words, from the server’s list',
+  );
+  assert.ok(server_zones.includes('America/New_York'));
+  await search.fill('');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await page.locator('#toast:not([hidden])', { hasText: 'Saved' }).waitFor();
+  const fam = await owner.client.ok('GET', `/api/v1/families/${owner.family.id}`);
+  assert.equal(fam.timezone, 'Europe/Amsterdam');
+  await owner.client.ok('PATCH', `/api/v1/families/${owner.family.id}`, { timezone: 'UTC' });
+  await ctx.close();
+  assert.deepEqual(errors, []);
+});
+
+test('home: the last 24 hours at a glance — sleep, feeds and diapers on one strip', async () => {
+  const fam = await familyWithBaby(server.base);
+  const now = Date.now();
+  const H = 3600000;
+  const changes = [
+    ['sleep', -5 * H, -3 * H, { kind: 'nap' }],
+    ['sleep', -26 * H, -23 * H, { kind: 'night' }], // began before the 24 h: its last hour shows
+    ['feed', -1 * H, null, { method: 'bottle', milk: 'formula', amount_ml: 90 }],
+    ['feed', -30 * H, null, { method: 'bottle', milk: 'formula', amount_ml: 90 }], // too old
+    ['diaper', -2 * H, null, { wet: true, dirty: false }],
+  ].map(([type, ts, end, value], i) => ({
+    op: 'put',
+    id: `0190c000-0000-7000-8000-00000000000${i}`,
+    subject_id: fam.subject.id,
+    type,
+    ts: Math.round(now + ts),
+    end_ts: end && Math.round(now + end),
+    value,
+    created_at: now,
+    updated_at: now,
+  }));
+  await fam.client.ok('POST', `/api/v1/families/${fam.family.id}/sync`, { cursor: 0, changes });
+  const { ctx, page, errors } = await signedInPage(browser, server.base, fam);
+  const strip = page.locator('main svg.glance');
+  await strip.locator('circle.feed').waitFor();
+  assert.deepEqual(
+    [
+      await strip.locator('rect.sleep').count(),
+      await strip.locator('circle.feed').count(),
+      await strip.locator('circle.diaper').count(),
+    ],
+    [2, 1, 1],
+  );
+  assert.match(
+    await strip.getAttribute('aria-label'),
+    /^The last 24 hours: sleep (3 hr|2 hr 59 min), feeds 1, diapers 1$/,
+  );
   await ctx.close();
   assert.deepEqual(errors, []);
 });

@@ -1,5 +1,6 @@
-// shell.test.mjs — static checks of the app shell: the three message files
-// agree, every message key the code names exists, plural forms are complete;
+// shell.test.mjs — static checks of the app shell: the message files of every
+// language agree, every message key the code names exists, plural forms are
+// the ones Intl.PluralRules picks from in each language;
 // no inline script or style (the CSP), the manifest's install fields, the
 // modulepreload list matches the first screen's imports, every module parses.
 import { test } from 'node:test';
@@ -10,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 
 const www = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'www');
 const load = (l) => JSON.parse(readFileSync(join(www, 'i18n', `${l}.json`), 'utf8'));
-const msgs = { en: load('en'), he: load('he'), fr: load('fr') };
+const LANGS = ['en', 'he', 'fr', 'es', 'de', 'pt', 'it', 'nl', 'ar', 'ru'];
+const msgs = Object.fromEntries(LANGS.map((l) => [l, load(l)]));
 
 function jsFiles(dir) {
   return readdirSync(dir).flatMap((n) => {
@@ -19,10 +21,15 @@ function jsFiles(dir) {
   });
 }
 
-test('English, Hebrew and French have the same keys', () => {
+test('every language has the same keys (and the app offers them all)', async () => {
   const en = Object.keys(msgs.en).sort();
-  assert.deepEqual(Object.keys(msgs.he).sort(), en);
-  assert.deepEqual(Object.keys(msgs.fr).sort(), en);
+  for (const l of LANGS) assert.deepEqual(Object.keys(msgs[l]).sort(), en, l);
+  const src = readFileSync(join(www, 'js', 'i18n.js'), 'utf8');
+  assert.match(src, new RegExp(`LANGS = \\[${LANGS.map((l) => `'${l}'`).join(', ')}\\]`));
+  for (const l of LANGS) {
+    const voice = JSON.parse(readFileSync(join(www, 'i18n', 'voice', `${l}.json`), 'utf8'));
+    assert.deepEqual(Object.keys(voice).sort(), Object.keys(load('voice/en')).sort(), `voice words of ${l}`);
+  }
 });
 
 test('every literal message key used in the code exists', () => {
@@ -35,11 +42,11 @@ test('every literal message key used in the code exists', () => {
   assert.deepEqual(missing, []);
 });
 
-test('plural messages have the forms each language needs', () => {
-  const need = { en: ['one', 'other'], he: ['one', 'two', 'other'], fr: ['one', 'many', 'other'] };
+test('plural messages have exactly the forms Intl.PluralRules picks from in each language', () => {
   for (const [lang, m] of Object.entries(msgs)) {
+    const need = new Intl.PluralRules(lang).resolvedOptions().pluralCategories.sort();
     for (const [k, v] of Object.entries(m)) {
-      if (typeof v === 'object') for (const form of need[lang]) assert.ok(form in v, `${lang} ${k} lacks ${form}`);
+      if (typeof v === 'object') assert.deepEqual(Object.keys(v).sort(), need, `${lang} ${k}`);
     }
   }
 });
@@ -50,13 +57,17 @@ test('parameters match across languages', () => {
       .match(/\{\w+\}/g)
       ?.sort()
       .filter((x, i, a) => a.indexOf(x) === i) || [];
+  // A plural may spell out its number ("two days" in Hebrew) instead of {n}.
   for (const k of Object.keys(msgs.en)) {
-    assert.deepEqual(
-      params(msgs.he[k]),
-      params(msgs.en[k]).filter((p) => !(k === 'days_n' || k === 'uses_n') || params(msgs.he[k]).includes(p)),
-      `he ${k}`,
-    );
-    assert.deepEqual(params(msgs.fr[k]), params(msgs.en[k]), `fr ${k}`);
+    for (const l of LANGS.slice(1)) {
+      assert.deepEqual(
+        params(msgs[l][k]),
+        params(msgs.en[k]).filter(
+          (p) => typeof msgs.en[k] !== 'object' || p !== '{n}' || params(msgs[l][k]).includes(p),
+        ),
+        `${l} ${k}`,
+      );
+    }
   }
 });
 

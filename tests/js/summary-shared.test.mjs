@@ -68,7 +68,13 @@ test('timers never stopped count up to now', () => {
   const s25 = daySummary(entries, '2026-10-25', TZ, opts);
   assert.equal(s25.totals.breast_left_ms, 90 * M, 'the feed from 22:30 runs to midnight');
   const s26 = daySummary(entries, '2026-10-26', TZ, opts);
-  assert.equal(s26.totals.breast_left_ms, 12 * H, '…and on to now, 12:00');
+  assert.equal(
+    s26.totals.breast_left_ms,
+    12 * H + (5 + 390 + 2) * M,
+    '…and on to now, 12:00; with a session on the left since 05:30 (after 5 min), and a paused one’s 2 min',
+  );
+  assert.equal(s26.totals.breast_right_ms, 5 * M, 'the sessions’ 4 and 1 min on the right');
+  assert.equal(s26.totals.feeds, 3, 'the 07:00 bottle and the two sessions');
   assert.deepEqual(
     [s26.totals.sleep_ms, s26.totals.nap_ms, s26.totals.naps],
     [150 * M, 150 * M, 1],
@@ -95,4 +101,29 @@ test('trends and the rhythm split the nights at midnight', () => {
     [1260, 1380],
   ]);
   assert.deepEqual(rhythm(entries, 7, '2026-03-31', TZ, opts)[4].sleep[0], [0, 300 / 1380]);
+});
+
+test('a feed is counted once: side switches, nursing sessions and top-ups', () => {
+  const d29 = daySummary(entries, '2026-03-29', TZ, opts);
+  assert.equal(d29.totals.feeds, 4, '14:00 left then 14:15 right is one feed');
+  assert.deepEqual([d29.totals.breast_left_ms, d29.totals.breast_right_ms], [15 * M, 15 * M], '…its time on each side');
+  const d30 = daySummary(entries, '2026-03-30', TZ, opts);
+  const h14 = d30.hours[14];
+  assert.deepEqual(
+    [h14.label, h14.feeds, h14.breast_ms, h14.bottle_ml, h14.events.length],
+    ['14:00', 1, 33 * M, 40, 2],
+    'the session (15 + 18 min, not its 40-minute span) and its top-up: one feed in its hour',
+  );
+  assert.equal(d30.hours[15].breast_ms, 0, 'a session’s time stays in the hour it starts');
+  assert.equal(d30.totals.bottles, 1, 'the top-up is a bottle given');
+  const week = trends(entries, 7, '2026-03-31', TZ, opts);
+  assert.equal(week[4].rhythm.feeds.length, 4, 'the rhythm has a dot per feed, not per side');
+  assert.deepEqual(week[5].rhythm.feeds, [14 * 60], '…nor one for the top-up');
+  const topUp = entries.find((e) => e.value.top_up);
+  const s = daySummary(entries, '2026-03-30', TZ, { ...opts, now: topUp.ts + 10 * M });
+  assert.equal(
+    s.last.feed.ts,
+    entries.find((e) => e.value.left_s === 900).ts,
+    'time since the last feed runs from the session, not its top-up',
+  );
 });

@@ -55,7 +55,6 @@ test('a day: totals, sleep clipped at midnight, and the 24-hour grid', () => {
     e('feed', d0 + 11 * H, { method: 'bottle', amount_ml: 60 }, { subject_id: 'other' }),
   ];
   const s = daySummary(list, '2026-01-10', TZ, { subjectId: 's1', now: d0 + 20 * H });
-  assert.equal(s.totals.sleep_min, 3 * 60 + 90);
   assert.equal(s.totals.sleep_ms, (3 * 60 + 90) * MIN);
   assert.deepEqual(
     [s.totals.night_ms, s.totals.nap_ms, s.totals.naps, s.totals.night_sleeps],
@@ -64,23 +63,23 @@ test('a day: totals, sleep clipped at midnight, and the 24-hour grid', () => {
   );
   assert.equal(s.totals.feeds, 2);
   assert.equal(s.totals.bottle_ml, 120);
-  assert.equal(s.totals.breast_min, 15);
+  assert.equal(s.totals.breast_left_ms, 15 * MIN);
   assert.equal(s.totals.diapers, 2);
   assert.equal(s.totals.wet, 2);
   assert.equal(s.totals.dirty, 1);
   assert.equal(s.hours.length, 24);
-  assert.equal(s.hours[0].sleep_min, 60);
-  assert.equal(s.hours[3].entries.length, 1);
-  assert.equal(s.hours[13].sleep_min, 60);
-  assert.equal(s.hours[14].sleep_min, 30);
-  assert.equal(s.hours[6].entries.length, 2);
+  assert.equal(s.hours[0].sleep_ms, H);
+  assert.equal(s.hours[3].events.length, 1);
+  assert.equal(s.hours[13].sleep_ms, H);
+  assert.equal(s.hours[14].sleep_ms, 30 * MIN);
+  assert.equal(s.hours[6].events.length, 2);
 });
 
 test('a running sleep counts up to now, a forgotten one 48 hours at most; a bottle is never running', () => {
   const d0 = dayStart('2026-01-10', TZ);
   const list = [e('sleep', d0 + 20 * H), e('feed', d0 + 19 * H, { method: 'bottle', amount_ml: 90 })];
   const s = daySummary(list, '2026-01-10', TZ, { now: d0 + 21 * H + 15 * MIN });
-  assert.equal(s.totals.sleep_min, 75);
+  assert.equal(s.totals.sleep_ms, 75 * MIN);
   assert.equal(runningTimers(list).length, 1);
   assert.equal(s.last.feed.running, false);
   const later = daySummary(list, '2026-01-12', TZ, { now: d0 + 30 * 24 * H });
@@ -100,8 +99,8 @@ test('trends: one row per day, oldest first; rhythm gives day fractions', () => 
   assert.equal(t[6].date, '2026-01-10');
   assert.equal(t[6].diapers, 1);
   assert.equal(t[5].diapers, 1);
-  assert.equal(t[5].sleep_min, 120);
-  assert.equal(t[6].sleep_min, 120);
+  assert.equal(t[5].sleep_ms, 2 * H);
+  assert.equal(t[6].sleep_ms, 2 * H);
   assert.equal(t[6].bottle_ml, 100);
   const r = rhythm(list, 2, '2026-01-10', TZ, { now: d0 + 23 * H });
   assert.deepEqual(r[1].sleep, [[0, 2 / 24]]);

@@ -1,7 +1,14 @@
-// voice.test.mjs — the voice-log phrase parser in English, Hebrew and French.
+// voice.test.mjs — the voice-log phrase parser with the words of each
+// language (www/i18n/voice/*.json), as the app gives them: the UI
+// language's and English's.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parsePhrase, normalize, speechLang } from '../../www/js/voice.js';
+import { readFileSync } from 'node:fs';
+import { parsePhrase as parse, normalize, speechLang, vocabulary } from '../../www/js/voice.js';
+
+const file = (l) => JSON.parse(readFileSync(new URL(`../../www/i18n/voice/${l}.json`, import.meta.url), 'utf8'));
+const WORDS = vocabulary(file('en'), file('he'), file('fr'));
+const parsePhrase = (text, words = WORDS) => parse(text, words);
 
 const cases = [
   // English
@@ -50,6 +57,64 @@ for (const [phrase, want] of cases) {
   });
 }
 
+// The other languages, each with English's words beside its own.
+const more = {
+  es: [
+    ['biberón de 120 ml', { action: 'log', type: 'feed', value: { method: 'bottle', amount_ml: 120 } }],
+    ['pañal mojado', { action: 'log', type: 'diaper', value: { wet: true, dirty: false } }],
+    ['empieza la siesta', { action: 'start', type: 'sleep', value: {} }],
+    ['pecho izquierdo', { action: 'start', type: 'feed', value: { method: 'breast_left' } }],
+    ['fiebre 38,5', { action: 'log', type: 'temperature', value: { celsius: 38.5 } }],
+  ],
+  de: [
+    [
+      'Fläschchen 90 ml Pulvermilch',
+      { action: 'log', type: 'feed', value: { method: 'bottle', amount_ml: 90, milk: 'formula' } },
+    ],
+    ['nasse Windel', { action: 'log', type: 'diaper', value: { wet: true, dirty: false } }],
+    ['Brust rechts', { action: 'start', type: 'feed', value: { method: 'breast_right' } }],
+    ['sie ist aufgewacht', { action: 'stop', type: 'sleep', value: {} }],
+  ],
+  pt: [
+    ['mamadeira 150 ml', { action: 'log', type: 'feed', value: { method: 'bottle', amount_ml: 150 } }],
+    ['fralda suja', { action: 'log', type: 'diaper', value: { wet: false, dirty: true } }],
+    ['peito direito', { action: 'start', type: 'feed', value: { method: 'breast_right' } }],
+    ['acordou', { action: 'stop', type: 'sleep', value: {} }],
+  ],
+  it: [
+    ['biberon 100 ml', { action: 'log', type: 'feed', value: { method: 'bottle', amount_ml: 100 } }],
+    ['pannolino bagnato', { action: 'log', type: 'diaper', value: { wet: true, dirty: false } }],
+    ['seno sinistro', { action: 'start', type: 'feed', value: { method: 'breast_left' } }],
+    ['inizia il pisolino', { action: 'start', type: 'sleep', value: {} }],
+  ],
+  nl: [
+    ['fles 120 ml', { action: 'log', type: 'feed', value: { method: 'bottle', amount_ml: 120 } }],
+    ['natte luier', { action: 'log', type: 'diaper', value: { wet: true, dirty: false } }],
+    ['borst links', { action: 'start', type: 'feed', value: { method: 'breast_left' } }],
+    ['slaapje klaar', { action: 'stop', type: 'sleep', value: {} }],
+  ],
+  ar: [
+    ['رضاعة 120 مل', { action: 'log', type: 'feed', value: { method: 'bottle', amount_ml: 120 } }],
+    ['حفاض مبلل', { action: 'log', type: 'diaper', value: { wet: true, dirty: false } }],
+    ['بدء النوم', { action: 'start', type: 'sleep', value: {} }],
+    ['الثدي الأيسر', { action: 'start', type: 'feed', value: { method: 'breast_left' } }],
+    ['استيقظت', { action: 'stop', type: 'sleep', value: {} }],
+  ],
+  ru: [
+    ['бутылочка 120 мл', { action: 'log', type: 'feed', value: { method: 'bottle', amount_ml: 120 } }],
+    ['мокрый подгузник', { action: 'log', type: 'diaper', value: { wet: true, dirty: false } }],
+    ['левая грудь', { action: 'start', type: 'feed', value: { method: 'breast_left' } }],
+    ['уснул', { action: 'start', type: 'sleep', value: {} }],
+    ['проснулась', { action: 'stop', type: 'sleep', value: {} }],
+  ],
+};
+for (const [lang, list] of Object.entries(more)) {
+  const words = vocabulary(file(lang), file('en'));
+  for (const [phrase, want] of list) {
+    test(`${lang}: "${phrase}"`, () => assert.deepEqual(parsePhrase(phrase, words), want));
+  }
+}
+
 test('nothing understood gives null', () => {
   assert.equal(parsePhrase(''), null);
   assert.equal(parsePhrase('hello there'), null);
@@ -68,5 +133,6 @@ test('normalize strips accents, niqqud and gershayim, splits glued units', () =>
 test('speech recognition language follows the UI language', () => {
   assert.equal(speechLang('he'), 'he-IL');
   assert.equal(speechLang('fr'), 'fr-FR');
+  assert.equal(speechLang('ar'), 'ar-SA');
   assert.equal(speechLang('xx'), 'en-US');
 });

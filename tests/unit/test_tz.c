@@ -179,7 +179,8 @@ static bool parses(const struct spec *s)
 static char zdir[] = "/tmp/carelog-tz-XXXXXX";
 static const char *const linked[] = {"Europe",  "America", "Asia", "Australia", "Africa",
                                      "Pacific", "Etc",     "UTC",  "EST5EDT"};
-static const char *const planted[] = {"Test/Text", "Test/Empty", "Test/Big", "Test/London"};
+static const char *const planted[] = {"Test/Text", "Test/Empty", "Test/Big", "Test/London",
+                                      "zone.tab"};
 
 static bool write_file(const char *name, const void *p, size_t n)
 {
@@ -191,6 +192,18 @@ static bool write_file(const char *name, const void *p, size_t n)
     bool good = fwrite(p, 1, n, f) == n;
     return fclose(f) == 0 && good;
 }
+
+/* tzdata's table of zones by country: comments, places that are zones,
+ * one twice, and names that are no zone (a text file, a missing file, a
+ * name that leaves the directory). */
+static const char zone_tab[] = "# tzdata's zone.tab, in short\n"
+                               "GB\t+513030-0000731\tTest/London\n"
+                               "FR\t+4852+00220\tEurope/Paris\n"
+                               "XX\t+0000+00000\tTest/Text\n"
+                               "XX\t+0000+00000\tTest/Missing\tcomment\n"
+                               "XX\t+0000+00000\t../etc/passwd\n"
+                               "GB\t+513030-0000731\tTest/London\n"
+                               "no tabs here\n";
 
 /* The real zones (linked) plus files that exist but are no zones: text, an
  * empty file, and a real zone padded past the 64 KiB size limit. */
@@ -213,7 +226,9 @@ static bool zoneinfo_make(void)
         fclose(f);
     return n > 0 && mkdir(path, 0700) == 0 && write_file("Test/Text", "not a zone\n", 11) &&
            write_file("Test/Empty", "", 0) && write_file("Test/Big", big, sizeof big) &&
-           write_file("Test/London", big, n) && setenv("CARELOG_ZONEINFO", zdir, 1) == 0;
+           write_file("Test/London", big, n) &&
+           write_file("zone.tab", zone_tab, strlen(zone_tab)) &&
+           setenv("CARELOG_ZONEINFO", zdir, 1) == 0;
 }
 
 static void zoneinfo_remove(void)
@@ -494,6 +509,14 @@ static void test_names(void)
     ok(!tz_name_is_valid("Test/Big"), "invalid: a file over 64 KiB (a real zone, padded)");
     ok(!tz_name_is_valid("Test"), "invalid: a directory");
     ok(tz_get("Europe/London") == tz_get("Europe/London"), "cached: the same zone twice");
+    size_t n = 0;
+    const char *const *list = tz_list(&n);
+    char joined[256] = "";
+    for (size_t i = 0; list && i < n; i++)
+        snprintf(joined + strlen(joined), sizeof joined - strlen(joined), "%s%s", i ? " " : "",
+                 list[i]);
+    is_str(joined, "Europe/Paris Test/London UTC",
+           "tz_list: the tables' zones that are TZif files, once each, and UTC, sorted");
     is_str(tz_name(tz_get("Asia/Tokyo")), "Asia/Tokyo", "tz_name");
 }
 

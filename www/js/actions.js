@@ -7,7 +7,7 @@ import { uuidv7 } from './uuid.js';
 import { t } from './i18n.js';
 import { toast } from './ui.js';
 import { title } from './describe.js';
-import { isRunning } from './entries.js';
+import { isRunning, isSession, BREAST } from './entries.js';
 import * as store from './store.js';
 
 function me() {
@@ -36,13 +36,14 @@ export function draft(type, value = {}, { ts = Date.now(), end_ts = null } = {})
   };
 }
 
-export async function save(entry, { quiet = false, undo = true } = {}) {
+// `offer`: the toast's action instead of undo ({action, onAction}).
+export async function save(entry, { quiet = false, undo = true, offer = {} } = {}) {
   if (!canWrite()) return null;
   const saved = await record({ ...entry, updated_at: nextStamp(entry.updated_at) });
   if (!quiet) {
     toast(
       t('logged', { what: title(saved) }),
-      undo ? { action: t('undo'), onAction: () => remove(saved, { quiet: true }) } : {},
+      undo ? { action: t('undo'), onAction: () => remove(saved, { quiet: true }) } : offer,
     );
   }
   return saved;
@@ -73,22 +74,47 @@ export async function running() {
     .sort((a, b) => a.ts - b.ts);
 }
 
-export async function stop(entry, extra = {}) {
-  return save(
-    { ...entry, end_ts: Math.max(Date.now(), entry.ts), value: { ...entry.value, ...extra } },
-    { undo: false },
-  );
+export async function stop(entry, extra = {}, opts = {}) {
+  const end = Math.max(Date.now(), entry.ts);
+  const value = BREAST.includes(entry.value.method) ? settled(entry, end) : entry.value;
+  return save({ ...entry, end_ts: end, value: { ...value, ...extra } }, { undo: false, ...opts });
+}
+
+// ---- nursing: a breast feed is one entry however often the side changes
+// or the baby pauses (entries.js isSession). ----
+export const newSession = (value, at = Date.now()) => ({ ...value, left_s: 0, right_s: 0, side_at: at });
+
+// The session's value with the side it is on counted in up to `now` and
+// no longer running on: what pausing, switching and stopping start from.
+// An older running breast feed becomes a session on its side since it began.
+export function settled(e, now = Date.now()) {
+  const v = isSession(e.value) ? { ...e.value } : newSession(e.value, e.ts);
+  const k = { breast_left: 'left_s', breast_right: 'right_s' }[v.method];
+  if (k && typeof v.side_at === 'number' && !v.paused)
+    v[k] = Math.min(172800, (v[k] || 0) + Math.max(0, Math.round((now - Math.max(v.side_at, e.ts)) / 1000)));
+  delete v.side_at;
+  delete v.paused;
+  return v;
+}
+
+const update = (e, value) => save({ ...e, value }, { quiet: true });
+export const pauseFeed = (e) => update(e, { ...settled(e), paused: true });
+// On to `side` (left, right; none: the other one), resuming if paused.
+export function switchSide(e, side) {
+  const v = settled(e);
+  const method = side ? `breast_${side}` : v.method === 'breast_left' ? 'breast_right' : 'breast_left';
+  return update(e, { ...v, method, side_at: Date.now() });
 }
 
 // Start a timer; a running timer of the same type for this person is
-// stopped first (one sleep at a time; a breast feed switches sides).
+// stopped first (one sleep at a time), except that a breast feed on while
+// one runs is the same feed on that side.
 export async function start(type, value = {}) {
-  for (const e of await running()) if (e.type === type) await stop(e);
-  return save(draft(type, value), { undo: true });
-}
-
-export async function switchSide(entry) {
-  const side = entry.value.method === 'breast_left' ? 'breast_right' : 'breast_left';
-  await stop(entry);
-  return save(draft('feed', { ...entry.value, method: side }), { quiet: true });
+  const breast = type === 'feed' && /^breast_(left|right)$/.test(value.method);
+  for (const e of await running()) {
+    if (e.type !== type) continue;
+    if (breast && BREAST.includes(e.value.method)) return switchSide(e, value.method.slice(7));
+    await stop(e);
+  }
+  return save(draft(type, breast && !isSession(value) ? newSession(value) : value), { undo: true });
 }

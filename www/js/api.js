@@ -11,9 +11,6 @@ export function setCsrf(token, user = null) {
   csrfToken = token || null;
   tokenUser = user;
 }
-export function getCsrf() {
-  return csrfToken;
-}
 export function whenUnauthorized(fn) {
   onUnauthorized = fn;
 }

@@ -1,7 +1,7 @@
 // describe.js — how an entry reads in the UI: a title ("Bottle 120 ml"),
 // a detail line, and its icon, in the person's language and units.
 import { t, label, fmtUnit, fmtDuration, fmtNumber } from './i18n.js';
-import { TYPES, isRunning } from './entries.js';
+import { TYPES, isRunning, isSession, sides } from './entries.js';
 import { state } from './state.js';
 
 export function typeName(type) {
@@ -19,7 +19,7 @@ export function title(e) {
       if (v.method === 'bottle')
         return [t('feed.bottle'), v.amount_ml ? fmtUnit(v.amount_ml, 'ml', u) : ''].filter(Boolean).join(' ');
       if (v.method === 'solids') return [t('feed.solids'), v.food || ''].filter(Boolean).join(': ');
-      return t(`feed.${v.method || 'breast_left'}`);
+      return isSession(v) ? t('feed.nursing') : t(`feed.${v.method || 'breast_left'}`);
     case 'diaper':
       return v.wet && v.dirty ? t('diaper.both') : v.dirty ? t('diaper.dirty') : t('diaper.wet');
     case 'sleep':
@@ -76,9 +76,20 @@ export function title(e) {
 
 export function detail(e, now = Date.now()) {
   const parts = [];
-  if (isRunning(e)) parts.push(t('running_for', { d: fmtDuration(now - e.ts) }));
-  else if (e.end_ts && e.end_ts > e.ts) parts.push(fmtDuration(e.end_ts - e.ts));
   const v = e.value || {};
+  // A breastfeed: its time at the breast, each side's, and the side it is on
+  // (or ended on).
+  const run = isRunning(e);
+  const s = e.type === 'feed' && isSession(v) ? sides(v, run, e.ts, now) : null;
+  const d = s ? s[0] + s[1] + s[2] : run ? now - e.ts : (e.end_ts ?? e.ts) - e.ts;
+  if (run) parts.push(t('running_for', { d: fmtDuration(d) }));
+  else if (d > 0) parts.push(fmtDuration(d));
+  if (s)
+    parts.push(
+      t('sides', { l: fmtDuration(s[0]), r: fmtDuration(s[1]) }),
+      t('last_side', { side: t(`side.${v.method.slice(7)}`) }),
+    );
+  if (v.top_up) parts.push(t('top_up_short'));
   if (e.type === 'feed' && v.milk && v.method === 'bottle') parts.push(t(`milk.${v.milk}`));
   if (e.type === 'diaper' && v.colour) parts.push(t(`colour.${v.colour}`));
   if (e.type === 'temperature' && v.method) parts.push(t(`temp.${v.method}`));

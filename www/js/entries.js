@@ -1,12 +1,8 @@
-// entries.js — the care-log entry types (fields, which ones run as timers),
-// the default quick-log buttons, and the merge rule between a local copy and
-// a server copy. Pure: used by the views, the sync code and the unit tests.
-//
-// Every rule here is read from the entry catalogue (catalogue/entries.json,
-// as www/js/catalogue.js), the file the server validates with: checkValue()
-// gives the server's verdict on a value as sent, field for field
-// (tests/t0210-catalogue.sh holds the two equal). Nothing about a type is
-// written here: a new type in the catalogue appears in every list below.
+// entries.js — the entry types, their form checks, timers and default
+// buttons, all read from the entry catalogue (www/js/catalogue.js): a new
+// type there appears in every list here. checkValue() gives the server's
+// verdict on a value (tests/t0210-catalogue.sh holds them equal); also the
+// merge rule between a local and a server copy. Pure.
 import { CATALOGUE } from './catalogue.js';
 import { minuteOfDay } from './time.js';
 
@@ -51,7 +47,9 @@ function viewField(f) {
   const out = { key: f.key, rule: f };
   if (f.required) out.required = true;
   if (f.only_when || f.show_when) out.when = (v) => shown(f, v || {});
-  if (f.kind === 'enum') {
+  if (f.control === 'none') {
+    out.kind = 'hidden'; // a running timer's bookkeeping: kept, never shown
+  } else if (f.kind === 'enum') {
     out.kind = 'select';
     out.options = f.required ? [...f.options] : ['', ...f.options];
   } else if (f.kind === 'int' || f.kind === 'number') {
@@ -150,6 +148,24 @@ export function defaultConfig(kinds = []) {
 // answers). Labels starting with '@' are i18n keys; the defaults carry none
 // (describe.js names a button from its preset).
 export const DEFAULT_CONFIG = defaultConfig();
+
+// A nursing session: a breast feed that keeps its time on each side
+// (left_s, right_s, in seconds); `method` is the side it is on, which, while
+// it runs and is not paused, counts from side_at. Older breast feeds are one
+// side for their whole span.
+const num = (v) => (typeof v === 'number' ? v : 0);
+export const BREAST = ['breast_left', 'breast_right', 'breast_both'];
+export const isSession = (v) =>
+  BREAST.includes(v?.method) && (typeof v.left_s === 'number' || typeof v.right_s === 'number');
+// A session's milliseconds at the breast, [left, right, both], counting the
+// side it is on up to `end` while it runs (summary.c item_sides: the same).
+export function sides(v, running, ts, end) {
+  const out = [num(v.left_s) * 1000, num(v.right_s) * 1000, 0];
+  const i = BREAST.indexOf(v.method);
+  if (running && !v.paused && typeof v.side_at === 'number' && i >= 0)
+    out[i] += Math.max(0, end - Math.max(v.side_at, ts));
+  return out;
+}
 
 // True when the entry is a running timer.
 export function isRunning(e) {
@@ -262,8 +278,13 @@ export function cleanValue(type, value) {
   for (const f of TYPES[type].fields) {
     if (f.when && !f.when(value)) continue;
     const v = value[f.key];
+    if (f.kind === 'hidden') {
+      if (v != null) out[f.key] = v;
+      continue;
+    }
+    // A checkbox is an answer; one that only some entries have, once ticked.
     if (f.rule.kind === 'bool') {
-      out[f.key] = !!v;
+      if (v !== undefined || !f.rule.only_when) out[f.key] = !!v;
       continue;
     }
     if (v === undefined || v === null || v === '') continue;

@@ -1,8 +1,9 @@
-// i18n.js — English, Hebrew and French: message lookup with {name}
-// parameters and plural forms, the page direction, and every date, number,
-// duration, relative time and unit through Intl.
-export const LANGS = ['en', 'he', 'fr'];
-const RTL = new Set(['he']);
+// i18n.js — ten languages (www/i18n/<lang>.json): message lookup with
+// {name} parameters and plural forms (Intl.PluralRules), the page direction
+// (Hebrew and Arabic right to left), and every date, number, duration,
+// relative time and unit through Intl.
+export const LANGS = ['en', 'he', 'fr', 'es', 'de', 'pt', 'it', 'nl', 'ar', 'ru'];
+const RTL = new Set(['he', 'ar']);
 
 let lang = 'en';
 let messages = {};
@@ -96,9 +97,7 @@ function fmt(kind, opts) {
         ? new Intl.NumberFormat(lang, opts)
         : kind === 'rel'
           ? new Intl.RelativeTimeFormat(lang, opts)
-          : kind === 'list'
-            ? new Intl.ListFormat(lang, opts)
-            : new Intl.DateTimeFormat(lang, opts),
+          : new Intl.DateTimeFormat(lang, opts),
     );
   }
   return fmts.get(k);
@@ -113,6 +112,9 @@ export function fmtTime(ts, tz) {
 export function fmtDate(ts, tz, style = 'medium') {
   return fmt('dt', { dateStyle: style, timeZone: tz }).format(ts);
 }
+export function fmtHour(ts, tz) {
+  return fmt('dt', { hour: 'numeric', timeZone: tz }).format(ts);
+}
 export function fmtDateTime(ts, tz) {
   return fmt('dt', { dateStyle: 'medium', timeStyle: 'short', timeZone: tz }).format(ts);
 }
@@ -121,9 +123,6 @@ export function fmtWeekday(ts, tz) {
 }
 export function fmtShortDay(ts, tz) {
   return fmt('dt', { day: 'numeric', month: 'numeric', timeZone: tz }).format(ts);
-}
-export function fmtList(items) {
-  return fmt('list', { style: 'long', type: 'conjunction' }).format(items);
 }
 
 // "1 h 25 min" / "25 min" / "40 s", each part through Intl unit formatting.
@@ -167,28 +166,39 @@ export function fmtRelativeDay(diffDays) {
   return fmt('rel', { numeric: 'auto' }).format(diffDays, 'day');
 }
 
-// ---- units: the API is metric; imperial is for display and input ----
+// ---- units: the API is metric; a member reads and types each dimension
+// in metric or imperial units: {volume: ml|fl_oz, weight: kg|lb, length:
+// cm|in, temperature: c|f} (the account keeps them; 'metric' and
+// 'imperial' stand for all four). ----
 export const ML_PER_OZ = 29.5735;
+export const METRIC = { volume: 'ml', weight: 'kg', length: 'cm', temperature: 'c' };
+export const IMPERIAL = { volume: 'fl_oz', weight: 'lb', length: 'in', temperature: 'f' };
+export const unitsOf = (u) => (u === 'imperial' ? IMPERIAL : { ...METRIC, ...(typeof u === 'object' ? u : {}) });
+const DIMENSION = { ml: 'volume', g: 'weight', cm: 'length', celsius: 'temperature' };
+// True when a value stored in `unit` reads in the imperial unit.
+const imperial = (unit, u) => {
+  const d = DIMENSION[unit];
+  return !!d && unitsOf(u)[d] === IMPERIAL[d];
+};
 const unitFmt = (n, unit, digits = 1) =>
   fmt('num', { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: digits }).format(n);
 
-export function fmtUnit(value, unit, system) {
+export function fmtUnit(value, unit, units) {
   if (value === null || value === undefined || value === '') return '';
   const v = Number(value);
   switch (unit) {
     case 'ml':
-      return system === 'imperial' ? unitFmt(v / ML_PER_OZ, 'fluid-ounce') : unitFmt(v, 'milliliter', 0);
+      return imperial(unit, units) ? unitFmt(v / ML_PER_OZ, 'fluid-ounce') : unitFmt(v, 'milliliter', 0);
     case 'g':
-      if (system === 'imperial') {
-        const oz = v / 28.3495;
-        const lb = Math.floor(oz / 16);
-        return `${unitFmt(lb, 'pound', 0)} ${unitFmt(oz - lb * 16, 'ounce', 1)}`;
+      if (imperial(unit, units)) {
+        const [lb, oz] = lbOz(v);
+        return `${unitFmt(lb, 'pound', 0)} ${unitFmt(oz, 'ounce', 1)}`;
       }
       return v >= 1000 ? unitFmt(v / 1000, 'kilogram', 2) : unitFmt(v, 'gram', 0);
     case 'cm':
-      return system === 'imperial' ? unitFmt(v / 2.54, 'inch') : unitFmt(v, 'centimeter');
+      return imperial(unit, units) ? unitFmt(v / 2.54, 'inch') : unitFmt(v, 'centimeter');
     case 'celsius':
-      return system === 'imperial' ? unitFmt((v * 9) / 5 + 32, 'fahrenheit') : unitFmt(v, 'celsius');
+      return imperial(unit, units) ? unitFmt((v * 9) / 5 + 32, 'fahrenheit') : unitFmt(v, 'celsius');
     default:
       return fmtNumber(v);
   }
@@ -200,10 +210,10 @@ export function fmtUnit(value, unit, system) {
 // Intl names it in the language, so a form, a title and a chart agree
 // ("mL" in English, "ml" in French).
 const TYPED = {
-  metric: { ml: 'milliliter', g: 'kilogram', cm: 'centimeter', celsius: 'celsius' },
-  imperial: { ml: 'fluid-ounce', g: 'pound', cm: 'inch', celsius: 'fahrenheit' },
+  metric: { ml: 'milliliter', g: 'kilogram', cm: 'centimeter', celsius: 'celsius', s: 'minute' },
+  imperial: { ml: 'fluid-ounce', g: 'pound', cm: 'inch', celsius: 'fahrenheit', s: 'minute' },
 };
-const typedUnit = (unit, system) => TYPED[system === 'imperial' ? 'imperial' : 'metric'][unit] || null;
+const typedUnit = (unit, units) => TYPED[imperial(unit, units) ? 'imperial' : 'metric'][unit] || null;
 // stored → typed, and back; with the decimals worth typing.
 const CONVERT = {
   milliliter: [(v) => v, (v) => Math.round(v), 0],
@@ -214,6 +224,7 @@ const CONVERT = {
   pound: [(v) => v / 453.59237, (v) => Math.round(v * 453.59237), 2],
   inch: [(v) => v / 2.54, (v) => Math.round(v * 2.54 * 10) / 10, 1],
   fahrenheit: [(v) => (v * 9) / 5 + 32, (v) => Math.round((((v - 32) * 5) / 9) * 10) / 10, 1],
+  minute: [(v) => v / 60, (v) => Math.round(v * 60), 1],
 };
 
 // The unit's short name as Intl writes it after a number ("kg", "mL", "°C").
@@ -242,9 +253,21 @@ export function fromInput(value, unit, system) {
   const v = Number(value);
   return Number.isFinite(v) ? CONVERT[u][1](v) : value;
 }
-// A stored value written in the unit a person types it in ("0.3 kg").
+// A stored value written in the unit a person types it in ("0.3 kg"; a
+// weight in pounds, in pounds and ounces).
 export function fmtInput(value, unit, system) {
   const u = typedUnit(unit, system);
-  if (!u) return fmtNumber(value, { maximumFractionDigits: 3 });
-  return unitFmt(toInput(value, unit, system), u, CONVERT[u][2]);
+  if (u === 'pound') return fmtUnit(value, unit, system);
+  return u ? fmtTyped(toInput(value, unit, system), unit, system) : fmtNumber(value, { maximumFractionDigits: 3 });
 }
+// A value already in the unit a person reads (a chart's tick), with it.
+export function fmtTyped(v, unit, system) {
+  const u = typedUnit(unit, system);
+  return unitFmt(v, u, CONVERT[u][2]);
+}
+// A weight in grams as [pounds, ounces] (ounces to a tenth), and back.
+export function lbOz(g) {
+  const oz = Math.round((g / 28.349523125) * 10) / 10;
+  return [Math.floor(oz / 16), Math.round((oz % 16) * 10) / 10];
+}
+export const gFromLbOz = (lb, oz) => Math.round((Number(lb || 0) * 16 + Number(oz || 0)) * 28.349523125);

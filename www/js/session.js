@@ -3,8 +3,8 @@
 // the family and person chosen. Views and app.js call it; it moves between
 // screens only through router.js.
 import { state, emit, savePrefs } from './state.js';
-import { setLang, getLang, browserLang } from './i18n.js';
-import { get, setCsrf, familyPath, ApiError } from './api.js';
+import { setLang, getLang, browserLang, unitsOf } from './i18n.js';
+import { get, patch, setCsrf, familyPath, ApiError } from './api.js';
 import * as store from './store.js';
 import * as sync from './sync.js';
 import { go, current } from './router.js';
@@ -13,6 +13,9 @@ import { DEFAULT_CONFIG } from './entries.js';
 // ---- session ----
 export async function adoptSession(me, { fromCache = false } = {}) {
   state.me = me;
+  // The units the account chose are this member's on every device.
+  const units = Object.entries(me.user?.units || {}).filter(([, v]) => v);
+  if (units.length) savePrefs({ units: { ...unitsOf(state.prefs.units), ...Object.fromEntries(units) } });
   state.families = (me.families || []).filter((f) => !f.archived);
   setCsrf(me.csrf_token, me.user?.id);
   if (!fromCache) {
@@ -72,6 +75,14 @@ export async function signedOut(wipe = true) {
   savePrefs({ familyId: null, subjectId: null });
   // A reset link's screen is for the signed-out too: stay on it.
   if (current().name !== 'reset') go('signin');
+}
+
+// Saves the person's own name (a guest device names itself too).
+export async function rename(name) {
+  const res = await patch('/auth/me', { name });
+  state.me = { ...state.me, user: { ...state.me.user, ...res.user } };
+  await store.setMeta('me', state.me);
+  emit('session', state.me);
 }
 
 // The language: this device's own choice, else the one the account chose

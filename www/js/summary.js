@@ -1,27 +1,16 @@
-// summary.js — what the log adds up to, computed from the local copy so the
-// day view and the trends work with no network: a day's totals and its hour
-// grid, per-day series for 7/30 days, the daily rhythm, and "time since last".
-// Pure functions over plain entry objects; days are in the family's zone.
-//
-// The server's GET /summary and /trends (cgi-bin/lib/data/summary.c) are the truth
-// online; these functions compute the same figures by the same rules and
-// give them the same names and shapes (tests/t0212-summary-shared.sh holds
-// them to identical numbers on one fixture):
-// - durations in milliseconds (*_ms); sleep split into naps and night sleeps
-//   by the entry's kind, or the kind the catalogue derives from its start;
-// - a day is the family zone's calendar day, 23 or 25 hours when the clocks
-//   change, and its grid has one row per real hour of it;
-// - durations crossing a day's or an hour's edge are split at it; counts go
-//   to the day and hour an entry starts in;
-// - a running timer (by the catalogue) counts up to `now`, at most 48 hours.
-// The older field names the views read (sleep_min, breast_min, meds, and per
-// hour `hour`, `entries`, `sleep_min`) are kept alongside, made from these.
+// summary.js — what the log adds up to, from the local copy (so the day
+// view and the trends work offline), in the family's zone: a day's totals
+// and hour grid, 7/30-day trends with the rhythm, time since the last feed,
+// diaper and sleep. The same figures, names and shapes as GET /summary and
+// /trends by the same rules (cgi-bin/lib/data/summary.c states them; README: The
+// app, Feeding); tests/t0212-summary-shared.sh holds them equal.
 import { dayKey, dayStart, dayEnd, addDays, minuteOfDay } from './time.js';
-import { isRunning, withDerived } from './entries.js';
+import { isRunning, withDerived, isSession, sides, BREAST } from './entries.js';
 
 const HOUR = 3600000;
 const MAX_RUN_MS = 48 * HOUR; // a forgotten timer cannot fill a month
 const MAX_HOURS = 26;
+const CONTINUE_MS = 60000; // a breast feed this soon after another continues it
 
 function live(entries, subjectId) {
   return entries.filter((e) => !e.deleted && (!subjectId || e.subject_id === subjectId));
@@ -43,7 +32,9 @@ function item(e, tz, now) {
   let end = running ? Math.min(now, e.ts + MAX_RUN_MS) : (e.end_ts ?? e.ts);
   if (end < e.ts) end = e.ts;
   return {
-    entry: e,
+    sides: isSession(value) ? sides(value, running, e.ts, end) : null,
+    top_up: value.top_up === true,
+    continued: false,
     id: e.id,
     type: e.type,
     ts: e.ts,
@@ -61,11 +52,21 @@ function item(e, tz, now) {
 // The entries that can touch [from, to), oldest first, as the server selects
 // them (an entry without an end is taken as reaching `now`; the 48 h bound
 // is the longest an entry may last).
+// Breast feeds ending up to a minute before `from` come too, for the one
+// that may continue them (they add nothing to the window themselves).
 function items(entries, subjectId, from, to, tz, now) {
+  let breastEnd = -Infinity;
   return live(entries, subjectId)
-    .filter((e) => e.ts < to && (e.end_ts ?? now) >= from && e.ts >= from - MAX_RUN_MS)
+    .filter((e) => e.ts < to && (e.end_ts ?? now) >= from - CONTINUE_MS && e.ts >= from - MAX_RUN_MS)
     .sort(byStart)
-    .map((e) => item(e, tz, now));
+    .map((e) => {
+      const it = item(e, tz, now);
+      if (it.type === 'feed' && BREAST.includes(it.method)) {
+        it.continued = it.ts >= breastEnd && it.ts - breastEnd <= CONTINUE_MS;
+        breastEnd = Math.max(breastEnd, it.end);
+      }
+      return it;
+    });
 }
 
 export function emptyTotals() {
@@ -110,17 +111,23 @@ function totalsAdd(t, it, lo, hi) {
       else if (startsHere) t.naps += 1;
       return;
     }
-    case 'feed':
-      if (it.method === 'breast_left') t.breast_left_ms += inMs;
-      else if (it.method === 'breast_right') t.breast_right_ms += inMs;
-      else if (it.method === 'breast_both') t.breast_both_ms += inMs;
+    case 'feed': {
+      const side = it.sides
+        ? startsHere
+          ? it.sides
+          : [0, 0, 0]
+        : [0, 1, 2].map((i) => (it.method === BREAST[i] ? inMs : 0));
+      t.breast_left_ms += side[0];
+      t.breast_right_ms += side[1];
+      t.breast_both_ms += side[2];
       if (!startsHere) return;
-      t.feeds += 1;
+      if (!it.continued && !it.top_up) t.feeds += 1;
       if (it.method === 'bottle') {
         t.bottles += 1;
         t.bottle_ml += it.amount_ml;
       } else if (it.method === 'solids') t.solids += 1;
       return;
+    }
     case 'tummy_time':
       t.tummy_ms += inMs;
       return;
@@ -137,15 +144,6 @@ function totalsAdd(t, it, lo, hi) {
         t.medications += 1;
       }
   }
-}
-
-// The older names the views read, made from the figures above.
-function withViewTotals(t) {
-  return Object.assign(t, {
-    sleep_min: Math.round(t.sleep_ms / 60000),
-    breast_min: Math.round((t.breast_left_ms + t.breast_right_ms + t.breast_both_ms) / 60000),
-    meds: t.medications,
-  });
 }
 
 const pad = (n) => String(n).padStart(2, '0');
@@ -173,7 +171,7 @@ function abbr(ts, tz) {
 function last(entries, type, subjectId, tz, now) {
   let best = null;
   for (const e of live(entries, subjectId)) {
-    if (e.type === type && e.ts <= now && (!best || byStart(e, best) > 0)) best = e;
+    if (e.type === type && e.ts <= now && e.value?.top_up !== true && (!best || byStart(e, best) > 0)) best = e;
   }
   if (!best) return null;
   const it = item(best, tz, now);
@@ -189,7 +187,7 @@ function last(entries, type, subjectId, tz, now) {
   };
 }
 
-// One day as GET /summary?date=key gives it (plus the views' older names):
+// One day as GET /summary?date=key gives it:
 // {date, timezone, subject_id, day_start, day_end, hours_in_day, now,
 //  totals, last: {feed, diaper, sleep}, hours: [{label, abbr, start, end,
 //  sleep_ms, feeds, bottle_ml, breast_ms, wet, dirty, events}]}.
@@ -199,7 +197,7 @@ export function daySummary(entries, key, tz, { subjectId = null, now = Date.now(
   const totals = emptyTotals();
   const rows = [];
   for (let h = lo; h < hi && rows.length < MAX_HOURS; h += HOUR) {
-    rows.push({ start: h, end: Math.min(h + HOUR, hi), t: emptyTotals(), events: [], entries: [] });
+    rows.push({ start: h, end: Math.min(h + HOUR, hi), t: emptyTotals(), events: [] });
   }
   for (const it of items(entries, subjectId, lo, hi, tz, now)) {
     totalsAdd(totals, it, lo, hi);
@@ -207,11 +205,10 @@ export function daySummary(entries, key, tz, { subjectId = null, now = Date.now(
       totalsAdd(r.t, it, r.start, r.end);
       if (it.ts >= r.start && it.ts < r.end) {
         r.events.push({ id: it.id, type: it.type, ts: it.ts });
-        r.entries.push(it.entry);
       }
     }
   }
-  const hours = rows.map((r, i) => ({
+  const hours = rows.map((r) => ({
     label: hourLabel(r.start, tz),
     abbr: abbr(r.start, tz),
     start: r.start,
@@ -223,9 +220,6 @@ export function daySummary(entries, key, tz, { subjectId = null, now = Date.now(
     wet: r.t.wet,
     dirty: r.t.dirty,
     events: r.events,
-    hour: i,
-    entries: r.entries,
-    sleep_min: Math.round(r.t.sleep_ms / 60000),
   }));
   return {
     date: key,
@@ -235,7 +229,7 @@ export function daySummary(entries, key, tz, { subjectId = null, now = Date.now(
     day_end: hi,
     hours_in_day: (hi - lo) / HOUR,
     now,
-    totals: withViewTotals(totals),
+    totals,
     last: Object.fromEntries(['feed', 'diaper', 'sleep'].map((ty) => [ty, last(entries, ty, subjectId, tz, now)])),
     hours,
   };
@@ -260,7 +254,7 @@ export function trendsReport(entries, days, endKey, tz, { subjectId = null, now 
       const from = Math.max(it.ts, d.lo) - d.lo;
       const to = Math.min(it.end, d.hi) - d.lo;
       if (it.type === 'sleep' && to > from) d.sleeps.push([from / 60000, to / 60000]);
-      else if (it.type === 'feed' && it.ts >= d.lo) d.feeds.push(from / 60000);
+      else if (it.type === 'feed' && it.ts >= d.lo && !it.continued && !it.top_up) d.feeds.push(from / 60000);
     }
   }
   return {
@@ -268,7 +262,7 @@ export function trendsReport(entries, days, endKey, tz, { subjectId = null, now 
     subject_id: subjectId,
     now,
     days: out.map((d) => ({
-      ...withViewTotals(d.t),
+      ...d.t,
       date: d.date,
       day_start: d.lo,
       minutes_in_day: (d.hi - d.lo) / 60000,
@@ -334,21 +328,6 @@ function pendingIn(entries, subjectId, lo, hi) {
   );
 }
 
-// Adds the views' older per-hour names to a day from the server, matching
-// its events with the local entries where there are any.
-function withViewHours(s, entries) {
-  const byId = new Map(entries.map((e) => [e.id, e]));
-  withViewTotals(s.totals);
-  s.hours.forEach((h, i) => {
-    Object.assign(h, {
-      hour: i,
-      sleep_min: Math.round(h.sleep_ms / 60000),
-      entries: h.events.map((ev) => byId.get(ev.id) || ev),
-    });
-  });
-  return s;
-}
-
 // A day's summary from the server (GET /summary) when online and nothing of
 // the day waits in the outbox, else computed here from the local copy; the
 // same shape either way, with `source`: 'server' or 'local'. `get` is
@@ -369,7 +348,7 @@ export async function summaryFor({
   const q = `date=${key}${subjectId ? `&subject=${encodeURIComponent(subjectId)}` : ''}`;
   try {
     const s = await get(`/families/${encodeURIComponent(familyId)}/summary?${q}`);
-    return { ...withViewHours(s, entries), source: 'server' };
+    return { ...s, source: 'server' };
   } catch {
     return local();
   }
@@ -394,7 +373,6 @@ export async function trendsFor({
   const q = `days=${days}&end=${endKey}${subjectId ? `&subject=${encodeURIComponent(subjectId)}` : ''}`;
   try {
     const r = await get(`/families/${encodeURIComponent(familyId)}/trends?${q}`);
-    r.days.forEach(withViewTotals);
     return { ...r, source: 'server' };
   } catch {
     return local();

@@ -57,10 +57,6 @@ async function onResult(r, change) {
   }
 }
 
-export function currentOutbox() {
-  return outbox;
-}
-
 // Is sync running for this family on behalf of this person?
 export function runningFor(familyId, userId) {
   return !!outbox && fid === familyId && owner === userId;

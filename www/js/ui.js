@@ -1,17 +1,30 @@
 // ui.js — what the views share: lit-html's templates (html, svg, paint) and
-// directives (keyed, live, repeat); two directives of our own (press: tap
-// and long press; css: style properties through the CSSOM, as the CSP
-// forbids style attributes); labelled fields, icons, toasts with an action,
-// bottom sheets on <dialog>, confirmation.
+// repeat directive; directives of our own (press: tap and long press; css:
+// style properties through the CSSOM, as the CSP forbids style attributes;
+// live and keyed); labelled fields, icons, toasts with an action, bottom
+// sheets on <dialog>, confirmation.
 // Templates escape every value, so data never becomes markup.
-import { html, svg, nothing, render as paint } from '../vendor/lit-html/lit-html.js';
+import { html, svg, nothing, noChange, render as paint } from '../vendor/lit-html/lit-html.js';
 import { Directive, directive } from '../vendor/lit-html/directive.js';
-import { keyed } from '../vendor/lit-html/directives/keyed.js';
-import { live } from '../vendor/lit-html/directives/live.js';
 import { repeat } from '../vendor/lit-html/directives/repeat.js';
 import { t } from './i18n.js';
 
-export { html, svg, nothing, paint, keyed, live, repeat };
+export { html, svg, nothing, paint, repeat };
+
+// .checked=${live(x)}: set whenever the element's own value differs (lit
+// compares with what it set last; a person may have changed it since).
+class Live extends Directive {
+  render(v) {
+    return v;
+  }
+  update(part, [v]) {
+    if (part.element[part.name] !== v) part.element[part.name] = v;
+    return noChange;
+  }
+}
+export const live = directive(Live);
+// keyed(key, template): new elements whenever the key changes.
+export const keyed = (key, v) => repeat([key], String, () => v);
 
 // Wraps an async redraw so calls never overlap and a call made during a run
 // makes exactly one more run afterwards: the screen always ends up showing
@@ -135,7 +148,7 @@ const ICONS = {
   home: 'M3 11l9-8 9 8M5 10v10h5v-6h4v6h5V10',
   list: 'M8 6h13M8 12h13M8 18h13M3 6h.01M3 12h.01M3 18h.01',
   chart: 'M4 20V10M10 20V4M16 20v-7M22 20H2',
-  gear: 'M12 15a3 3 0 100-6 3 3 0 000 6zM19.4 15a1.7 1.7 0 00.3 1.8l.1.1a2 2 0 11-2.8 2.8l-.1-.1a1.7 1.7 0 00-1.8-.3 1.7 1.7 0 00-1 1.5V21a2 2 0 11-4 0v-.1a1.7 1.7 0 00-1.1-1.5 1.7 1.7 0 00-1.8.3l-.1.1a2 2 0 11-2.8-2.8l.1-.1a1.7 1.7 0 00.3-1.8 1.7 1.7 0 00-1.5-1H3a2 2 0 110-4h.1a1.7 1.7 0 001.5-1.1 1.7 1.7 0 00-.3-1.8l-.1-.1a2 2 0 112.8-2.8l.1.1a1.7 1.7 0 001.8.3H9a1.7 1.7 0 001-1.5V3a2 2 0 114 0v.1a1.7 1.7 0 001 1.5 1.7 1.7 0 001.8-.3l.1-.1a2 2 0 112.8 2.8l-.1.1a1.7 1.7 0 00-.3 1.8V9a1.7 1.7 0 001.5 1H21a2 2 0 110 4h-.1a1.7 1.7 0 00-1.5 1z',
+  gear: 'M12 15a3 3 0 100-6 3 3 0 000 6zM12 2v3M12 19v3M4.9 4.9L7 7M17 17l2.1 2.1M2 12h3M19 12h3M4.9 19.1L7 17M17 7l2.1-2.1',
   mic: 'M12 2a3 3 0 00-3 3v7a3 3 0 006 0V5a3 3 0 00-3-3zM19 10v2a7 7 0 01-14 0v-2M12 19v3',
   plus: 'M12 5v14M5 12h14',
   back: 'M15 18l-6-6 6-6',
@@ -143,6 +156,8 @@ const ICONS = {
   close: 'M18 6L6 18M6 6l12 12',
   swap: 'M7 16V4M7 4L3 8M7 4l4 4M17 8v12M17 20l4-4M17 20l-4-4',
   stop: 'M6 6h12v12H6z',
+  pause: 'M8 5v14M16 5v14',
+  play: 'M7 5l12 7-12 7z',
   cloud: 'M18 10h-1.3A8 8 0 109 20h9a5 5 0 000-10z',
   user: 'M20 21v-2a4 4 0 00-4-4H8a4 4 0 00-4 4v2M12 11a4 4 0 100-8 4 4 0 000 8z',
   share: 'M4 12v8a2 2 0 002 2h12a2 2 0 002-2v-8M16 6l-4-4-4 4M12 2v13',

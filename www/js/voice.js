@@ -1,70 +1,22 @@
-// voice.js — turns a spoken phrase (English, Hebrew or French) into a
-// proposed entry for one-tap confirmation. Pure: no DOM, no speech API.
-//   parsePhrase("bottle 120 ml") → {action:'log', type:'feed', value:{method:'bottle', amount_ml:120}}
+// voice.js — turns a spoken phrase into a proposed entry for one-tap
+// confirmation. Pure: no DOM, no speech API. The words it knows come from
+// www/i18n/voice/<language>.json ({concept: [words]}, spelled naturally),
+// made ready by vocabulary():
+//   parsePhrase("bottle 120 ml", words) → {action:'log', type:'feed', value:{method:'bottle', amount_ml:120}}
 //   action: 'log' (an entry now), 'start' (a timer), 'stop' (end the running one)
 // Returns null when nothing was understood.
 
 const ML_PER_OZ = 29.5735;
 
-const WORDS = {
-  bottle: ['bottle', 'formula', 'biberon', 'בקבוק', 'תמל'],
-  breast: ['breast', 'nursing', 'nurse', 'feeding', 'sein', 'tetee', 'allaitement', 'הנקה', 'שד', 'יניקה'],
-  left: ['left', 'gauche', 'שמאל'],
-  right: ['right', 'droit', 'droite', 'ימין'],
-  both: ['both', 'deux', 'שניהם', 'שני'],
-  diaper: ['diaper', 'nappy', 'couche', 'חיתול', 'טיטול'],
-  wet: ['wet', 'pee', 'mouill', 'pipi', 'רטוב', 'פיפי', 'שתן'],
-  dirty: ['dirty', 'poo', 'poop', 'poopy', 'sale', 'caca', 'selle', 'מלוכלך', 'קקי', 'צואה'],
-  sleep: [
-    'sleep',
-    'asleep',
-    'nap',
-    'sieste',
-    'dodo',
-    'dort',
-    'endormi',
-    'sommeil',
-    'coucher',
-    'שינה',
-    'נרדם',
-    'נרדמה',
-    'ישן',
-    'ישנה',
-    'תנומה',
-    'להשכיב',
-  ],
-  wake: ['woke', 'wake', 'awake', 'reveil', 'התעורר', 'התעוררה', 'קם', 'קמה'],
-  start: ['start', 'begin', 'started', 'commence', 'debut', 'demarre', 'התחל', 'התחלת', 'מתחיל', 'מתחילה'],
-  stop: [
-    'stop',
-    'end',
-    'finish',
-    'finished',
-    'done',
-    'fin',
-    'arret',
-    'termine',
-    'סיום',
-    'סיים',
-    'עצור',
-    'הפסק',
-    'עצירת',
-  ],
-  pump: ['pump', 'pumped', 'pumping', 'tire-lait', 'tirelait', 'exprime', 'שאיבה', 'שאבתי'],
-  temperature: ['temperature', 'temp', 'fever', 'fievre', 'חום', 'טמפרטורה'],
-  ml: ['ml', 'milliliter', 'milliliters', 'millilitre', 'millilitres', 'מל', 'מיליליטר'],
-  oz: ['oz', 'ounce', 'ounces', 'once', 'onces', 'אונקיה', 'אונקיות'],
-};
-
-const HEBREW = /[\u05d0-\u05ea]/;
-// Hebrew glues one-letter prefixes (ב, ה, ו, ל, ש, מ) to the next word.
-const HEBREW_PREFIX = /^[בהולשמכ]{1,2}/;
+const SEMITIC = /[\u05d0-\u05ea\u0621-\u064a]/;
+// Hebrew and Arabic glue prefixes (ב, ה, ו, ל, ש, מ; و, ب, ل, ال) to the next word.
+const PREFIX = /^(?:[בהולשמכ]{1,2}|[وفبل]?(?:ال|لل)?)/;
 
 export function normalize(text) {
   return String(text || '')
     .toLowerCase()
     .normalize('NFD')
-    .replace(/[\u0300-\u036f\u0591-\u05c7]/g, '') // Latin accents, Hebrew points
+    .replace(/[\u0300-\u036f\u0591-\u05c7\u064b-\u065f\u0670]/g, '') // accents, Hebrew points, harakat and hamza
     .replace(/[״"׳'’`]/g, '')
     .replace(/(\d),(\d)/g, '$1.$2')
     .replace(/(\d)([^\d\s.])/g, '$1 $2') // "120ml" → "120 ml"
@@ -77,12 +29,24 @@ function tokens(norm) {
 
 function tokenMatches(tok, word) {
   if (tok === word) return true;
-  if (HEBREW.test(word)) return tok.replace(HEBREW_PREFIX, '') === word || (word.length >= 3 && tok.endsWith(word));
+  if (SEMITIC.test(word)) return tok.replace(PREFIX, '') === word || (word.length >= 3 && tok.endsWith(word));
   return word.length >= 4 && tok.startsWith(word); // "mouillée", "sleeping"
 }
 
+// The words of several languages' files as one vocabulary, normalized as
+// phrases are.
+export function vocabulary(...files) {
+  const out = {};
+  for (const f of files) for (const [k, ws] of Object.entries(f)) out[k] = [...(out[k] || []), ...ws.map(normalize)];
+  return out;
+}
+
+let WORDS = {};
+let NORM = '';
 function has(toks, concept) {
-  return WORDS[concept].some((w) => toks.some((t) => tokenMatches(t, w)));
+  return (WORDS[concept] || []).some((w) =>
+    w.includes(' ') ? ` ${NORM} `.includes(` ${w} `) : toks.some((t) => tokenMatches(t, w)),
+  );
 }
 
 function firstNumber(norm) {
@@ -105,9 +69,11 @@ function breastSide(toks) {
   return null;
 }
 
-export function parsePhrase(text) {
+export function parsePhrase(text, words) {
   const norm = normalize(text);
   if (!norm) return null;
+  WORDS = words;
+  NORM = norm;
   const toks = tokens(norm);
   const stop = has(toks, 'stop');
 
@@ -128,7 +94,7 @@ export function parsePhrase(text) {
     const ml = amountMl(toks, norm);
     const value = { method: 'bottle' };
     if (ml) value.amount_ml = ml;
-    if (/formula|תמל/.test(norm)) value.milk = 'formula';
+    if (has(toks, 'formula')) value.milk = 'formula';
     else if (has(toks, 'breast')) value.milk = 'breast_milk';
     return { action: 'log', type: 'feed', value };
   }
@@ -153,5 +119,6 @@ export function parsePhrase(text) {
 
 // The recognition language for the UI language.
 export function speechLang(uiLang) {
-  return { en: 'en-US', he: 'he-IL', fr: 'fr-FR' }[uiLang] || 'en-US';
+  const region = { en: 'US', he: 'IL', fr: 'FR', es: 'ES', de: 'DE', pt: 'BR', it: 'IT', nl: 'NL', ar: 'SA', ru: 'RU' };
+  return region[uiLang] ? `${uiLang}-${region[uiLang]}` : 'en-US';
 }

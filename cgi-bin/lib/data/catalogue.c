@@ -247,16 +247,18 @@ static void field_normal(struct catalogue *c, struct vobj *fv, const struct cat_
     }
 }
 
-/* The keys only the app reads, checked for shape so a typo is caught here. */
-static void field_display(struct catalogue *c, struct vobj *fv, const struct cat_field *f)
+/* The keys mostly the app reads, checked for shape so a typo is caught
+ * here; the export names its columns by the unit and leaves out the fields
+ * no form shows (control "none": a running timer's own bookkeeping). */
+static void field_display(struct catalogue *c, struct vobj *fv, struct cat_field *f)
 {
-    static const char *const controls[] = {"select", "scale", "textarea", NULL};
-    const char *s;
+    static const char *const controls[] = {"select", "scale", "textarea", "none", NULL};
+    const char *s = NULL;
     double step;
     const cJSON *o;
-    v_string(fv, "unit", 0, 1, 20, &s);
+    v_string(fv, "unit", 0, 1, 20, &f->unit);
     v_number(fv, "step", 0, 1e-6, 1e6, &step);
-    v_enum(fv, "control", 0, controls, &s);
+    f->hidden = v_enum(fv, "control", 0, controls, &s) && strcmp(s, "none") == 0;
     v_object(fv, "show_when", 0, &o);
     if (string_list_field(c, fv, "suggest", 0, MAX_OPTIONS, true) && f->kind != CAT_TEXT)
         v_error(fv, "suggest", "is for text fields");

@@ -24,6 +24,8 @@ struct cat_field {
     enum cat_kind kind;
     double min, max;      /* numbers: bounds; text: length in characters */
     const char **options; /* CAT_ENUM: NULL-terminated */
+    const char *unit;     /* the metric unit a number is stored in, or NULL */
+    bool hidden;          /* shown by no form (control "none") */
     bool required;
     /* only_when: the field may be given only while `when_field` (an enum
      * of the same type) holds one of `when_values`. */

@@ -62,6 +62,7 @@ cJSON *entry_json_row(sqlite3_stmt *st)
         cJSON_AddItemToObject(o, "value", cJSON_CreateObject());
     json_col_text(o, "author_id", st, 6);
     json_col_text(o, "author_name", st, 7);
+    json_col_text(o, "created_by", st, 13);
     json_add_int64(o, "created_at", sqlite3_column_int64(st, 8));
     json_add_int64(o, "updated_at", sqlite3_column_int64(st, 9));
     cJSON_AddBoolToObject(o, "deleted", sqlite3_column_int(st, 10) == 1);

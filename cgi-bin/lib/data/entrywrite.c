@@ -100,6 +100,7 @@ void entry_read(struct vobj *v, struct db *d, const char *fid, const char *id, s
     v_is_null(v, "seq"); /* echoes of server fields are accepted and ignored */
     v_is_null(v, "author_id");
     v_is_null(v, "author_name");
+    v_is_null(v, "created_by");
     v_bool(v, "deleted", 0, &e->deleted);
     int64_t now = now_ms();
     if (has_ts && e->ts > now + ENTRY_MAX_FUTURE_MS)
@@ -215,8 +216,9 @@ enum apply_result entry_apply(struct db *d, const char *fid, const char *author,
                              "end_ts = ?5, value = ?6, author_id = ?7, updated_at = ?9, "
                              "deleted = ?10, seq = ?11 WHERE id = ?1 AND family_id = ?12")
                 : db_stmt(d, "INSERT INTO entries (id, subject_id, type, ts, end_ts, value, "
-                             "author_id, created_at, updated_at, deleted, seq, family_id) "
-                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+                             "author_id, created_at, updated_at, deleted, seq, family_id, "
+                             "created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+                             "?12, ?7)");
     if (!st || !db_bind_text(st, 1, e->id) || !db_bind_text(st, 2, e->subject_id) ||
         !db_bind_text(st, 3, e->type) || !db_bind_int64(st, 4, e->ts) ||
         !(e->has_end ? db_bind_int64(st, 5, e->end_ts) : sqlite3_bind_null(st, 5) == SQLITE_OK) ||

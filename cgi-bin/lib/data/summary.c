@@ -1,7 +1,14 @@
 /* summary.c — a person's day and trends in the family's time zone (see
  * summary.h): the rules that add entries up, and the two answers built on
  * them. Moved here from cgi-bin/summary.c so that the console (admin.c)
- * answers from the same code. */
+ * answers from the same code.
+ *
+ * A feed is counted once: a nursing session (a breast feed with left_s and
+ * right_s) puts its time on each side in the day and hour it starts; a
+ * breast feed that starts within a minute of the end of the previous one
+ * continues it (a side switch logged as two entries, as the app did before
+ * sessions), and a bottle given as a top-up after nursing (top_up) is part
+ * of that feed: neither is another feed. */
 #include "data/summary.h"
 
 #include <stdio.h>
@@ -80,6 +87,19 @@ bool summary_date_param(struct request *r, const char *name, struct date *out, b
 
 /* ---------- adding up one interval ---------- */
 
+#define CONTINUE_MS 60000 /* a breast feed this soon after another continues it */
+
+static const char *const breast_methods[] = {"breast_left", "breast_right", "breast_both"};
+
+/* The index of a breast feed's method in breast_methods, or -1. */
+static int breast_side(const struct summary_item *it)
+{
+    for (int i = 0; i < 3 && it->method && strcmp(it->type, "feed") == 0; i++)
+        if (strcmp(it->method, breast_methods[i]) == 0)
+            return i;
+    return -1;
+}
+
 static int64_t overlap(int64_t a0, int64_t a1, int64_t b0, int64_t b1)
 {
     int64_t lo = a0 > b0 ? a0 : b0, hi = a1 < b1 ? a1 : b1;
@@ -108,15 +128,19 @@ void summary_totals_add(struct summary_totals *t, const struct summary_item *it,
             t->naps++;
     } else if (strcmp(it->type, "feed") == 0) {
         const char *m = it->method ? it->method : "";
-        if (strcmp(m, "breast_left") == 0)
-            t->breast_left_ms += in;
-        else if (strcmp(m, "breast_right") == 0)
-            t->breast_right_ms += in;
-        else if (strcmp(m, "breast_both") == 0)
-            t->breast_both_ms += in;
+        int side = breast_side(it);
+        int64_t add[3] = {0, 0, 0};
+        if (it->session && starts_here)
+            memcpy(add, it->side_ms, sizeof add);
+        else if (!it->session && side >= 0)
+            add[side] = in;
+        t->breast_left_ms += add[0];
+        t->breast_right_ms += add[1];
+        t->breast_both_ms += add[2];
         if (!starts_here)
             return;
-        t->feeds++;
+        if (!it->continued && !it->top_up)
+            t->feeds++;
         if (strcmp(m, "bottle") == 0) {
             t->bottles++;
             t->bottle_ml += it->amount_ml;
@@ -207,6 +231,48 @@ static const char *value_string(const cJSON *v, const char *name)
     return cJSON_IsString(it) ? it->valuestring : NULL;
 }
 
+/* A stored whole number of a value, 0 when absent (values were checked
+ * against the catalogue's ranges when written). */
+static int64_t value_int(const cJSON *v, const char *name, bool *given)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(v, name);
+    bool ok = cJSON_IsNumber(it) && it->valuedouble >= -9e15 && it->valuedouble <= 9e15;
+    if (given)
+        *given = ok;
+    return ok ? (int64_t)it->valuedouble : 0;
+}
+
+/* A nursing session's milliseconds at the breast (www/js/entries.js sides):
+ * left_s and right_s, and while it runs and is not paused, the side it is on
+ * from side_at to its end. */
+static void item_sides(struct summary_item *it)
+{
+    bool has_left, has_right, has_at;
+    int64_t left = value_int(it->value, "left_s", &has_left);
+    int64_t right = value_int(it->value, "right_s", &has_right);
+    int64_t at = value_int(it->value, "side_at", &has_at);
+    int side = breast_side(it);
+    it->session = side >= 0 && (has_left || has_right);
+    it->side_ms[0] = it->session ? left * 1000 : 0;
+    it->side_ms[1] = it->session ? right * 1000 : 0;
+    it->side_ms[2] = 0;
+    if (it->session && it->running && has_at &&
+        !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it->value, "paused"))) {
+        int64_t from = at > it->ts ? at : it->ts;
+        if (it->end > from)
+            it->side_ms[side] += it->end - from;
+    }
+}
+
+void summary_item_chain(struct summary_item *it, int64_t *breast_end)
+{
+    if (breast_side(it) < 0)
+        return;
+    it->continued = it->ts >= *breast_end && it->ts - *breast_end <= CONTINUE_MS;
+    if (it->end > *breast_end)
+        *breast_end = it->end;
+}
+
 /* Running timers (by the catalogue: a sleep, a breast feed, never a
  * bottle) end at `now`, capped at 48 h so a forgotten timer cannot fill a
  * month. */
@@ -233,6 +299,9 @@ bool summary_item_read(sqlite3_stmt *st, int col, struct summary_item *it, const
     it->dirty = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it->value, "dirty"));
     const cJSON *ml = cJSON_GetObjectItemCaseSensitive(it->value, "amount_ml");
     it->amount_ml = cJSON_IsNumber(ml) ? ml->valuedouble : 0;
+    it->top_up = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it->value, "top_up"));
+    it->continued = false;
+    item_sides(it);
     return true;
 }
 
@@ -244,7 +313,8 @@ struct hour_row {
     cJSON *events;
 };
 
-/* The latest entry of a type that started by `now`. Time since a feed
+/* The latest entry of a type that started by `now` (a top-up bottle is part
+ * of the feed before it, not the last feed). Time since a feed
  * counts from its start; since a sleep, from waking (or from falling asleep
  * while it runs). */
 static cJSON *last_of(struct db *d, const char *subject, const char *type, int64_t now,
@@ -252,6 +322,7 @@ static cJSON *last_of(struct db *d, const char *subject, const char *type, int64
 {
     sqlite3_stmt *st = db_stmt(d, "SELECT id, ts, end_ts, value FROM entries WHERE "
                                   "subject_id = ? AND type = ? AND deleted = 0 AND ts <= ? "
+                                  "AND json_extract(value, '$.top_up') IS NOT 1 "
                                   "ORDER BY ts DESC, id DESC LIMIT 1");
     if (!st || !db_bind_text(st, 1, subject) || !db_bind_text(st, 2, type) ||
         !db_bind_int64(st, 3, now) || sqlite3_step(st) != SQLITE_ROW)
@@ -312,10 +383,12 @@ void summary_day_reply(struct request *r)
     struct summary_totals day_totals;
     memset(&day_totals, 0, sizeof day_totals);
     sqlite3_stmt *st = items_query(d, r->session->family_id, s.subject_id, start, end, now);
+    int64_t breast_end = SUMMARY_NO_FEED;
     while (st && sqlite3_step(st) == SQLITE_ROW) {
         struct summary_item it;
         if (!summary_item_read(st, 0, &it, s.zone, now))
             continue; /* out of memory: this entry is left out rather than miscounted */
+        summary_item_chain(&it, &breast_end);
         summary_totals_add(&day_totals, &it, start, end);
         for (int i = 0; i < nh; i++) {
             summary_totals_add(&hours[i].t, &it, hours[i].start, hours[i].end);
@@ -415,10 +488,12 @@ void summary_trends_reply(struct request *r)
     }
     sqlite3_stmt *st =
         items_query(d, r->session->family_id, s.subject_id, td[0].start, td[n - 1].end, now);
+    int64_t breast_end = SUMMARY_NO_FEED;
     while (st && sqlite3_step(st) == SQLITE_ROW) {
         struct summary_item it;
         if (!summary_item_read(st, 0, &it, s.zone, now))
             continue;
+        summary_item_chain(&it, &breast_end);
         for (int i = 0; i < n; i++) {
             if (it.end < td[i].start || it.ts >= td[i].end)
                 continue;
@@ -430,7 +505,8 @@ void summary_trends_reply(struct request *r)
                 cJSON_AddItemToArray(pair, cJSON_CreateNumber(from / 60000.0));
                 cJSON_AddItemToArray(pair, cJSON_CreateNumber(to / 60000.0));
                 cJSON_AddItemToArray(td[i].sleeps, pair);
-            } else if (strcmp(it.type, "feed") == 0 && it.ts >= td[i].start) {
+            } else if (strcmp(it.type, "feed") == 0 && it.ts >= td[i].start && !it.continued &&
+                       !it.top_up) {
                 cJSON_AddItemToArray(td[i].feeds, cJSON_CreateNumber(from / 60000.0));
             }
         }

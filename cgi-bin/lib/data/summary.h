@@ -44,6 +44,8 @@ struct summary_item {
     bool running, wet, dirty;
     double amount_ml;
     cJSON *value; /* owned: the strings above point into it */
+    bool session, top_up, continued;
+    int64_t side_ms[3]; /* a session's time at the breast: left, right, both */
 };
 
 struct summary_totals {
@@ -61,18 +63,29 @@ bool summary_item_read(sqlite3_stmt *st, int col, struct summary_item *it, const
                        int64_t now);
 void summary_item_free(struct summary_item *it);
 
+/* A feed is counted once. A breast feed that starts within a minute of the
+ * end of the person's previous one continues it (a side switch logged as two
+ * entries): call this on each item, oldest first, with *breast_end starting
+ * at SUMMARY_NO_FEED. */
+#define SUMMARY_NO_FEED (INT64_MIN / 2)
+void summary_item_chain(struct summary_item *it, int64_t *breast_end);
+
 /* Adds what of `it` falls in [start, end): durations are clipped to the
- * window, counts go to the window the entry starts in. */
+ * window, counts go to the window the entry starts in. A nursing session
+ * (left_s, right_s) puts its time on each side in the window it starts in;
+ * a continued breast feed and a bottle given as a top-up are no new feed. */
 void summary_totals_add(struct summary_totals *t, const struct summary_item *it, int64_t start,
                         int64_t end);
 
 /* The entry filter every summary uses, for entries of a person overlapping
- * [from, to) given `now`: written once as SQL so that a query over many
+ * [from, to) given `now`, and those ending up to a minute before it (a
+ * breast feed that the first of the window may continue; they add nothing
+ * to the window themselves): written once as SQL so that a query over many
  * families (the console's client list) picks exactly the entries the day
  * summary does. Parameters by name: e is the entries table's alias. */
 #define SUMMARY_ENTRY_OVERLAPS(E, FROM, TO, NOW)                                                   \
-    E ".deleted = 0 AND " E ".ts < " TO " AND coalesce(" E ".end_ts, " NOW ") >= " FROM " AND " E  \
-      ".ts >= " FROM " - 172800000"
+    E ".deleted = 0 AND " E ".ts < " TO " AND coalesce(" E ".end_ts, " NOW ") >= " FROM            \
+      " - 60000 AND " E ".ts >= " FROM " - 172800000"
 
 /* The handlers of GET .../summary?date=&subject= and GET
  * .../trends?days=7|30&end=&subject= for the family the access check chose

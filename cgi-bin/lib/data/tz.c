@@ -857,6 +857,109 @@ bool tz_name_is_valid(const char *name)
     return tz_get(name) != NULL;
 }
 
+/* ---- the list people choose from ---- */
+
+static pthread_once_t list_once = PTHREAD_ONCE_INIT;
+static char **zone_names; /* written once by list_init, read-only after */
+static size_t zone_count;
+
+/* A TZif file under that name in the zoneinfo directory (its magic only:
+ * the zone itself is read when a family uses it). */
+static bool zone_file_is_tzif(const char *name)
+{
+    char path[PATH_MAX], magic[4];
+    int n = snprintf(path, sizeof path, "%s/%s", zoneinfo_dir, name);
+    if (n < 0 || (size_t)n >= sizeof path || !name_is_sane(name))
+        return false;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    struct stat st;
+    bool ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= TZ_FILE_MAX &&
+              read_all(fd, (unsigned char *)magic, 4) && memcmp(magic, "TZif", 4) == 0;
+    close(fd);
+    return ok;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Adds the zones named in a tzdata table (country code, coordinates, zone,
+ * comment; tab-separated, '#' comments). */
+static void list_add_table(const char *table, char ***names, size_t *n, size_t *cap)
+{
+    char path[PATH_MAX], line[512];
+    int len = snprintf(path, sizeof path, "%s/%s", zoneinfo_dir, table);
+    FILE *f = len > 0 && (size_t)len < sizeof path ? fopen(path, "re") : NULL;
+    while (f && fgets(line, sizeof line, f)) {
+        if (line[0] == '#')
+            continue;
+        char *zone = strchr(line, '\t');
+        zone = zone ? strchr(zone + 1, '\t') : NULL;
+        if (!zone)
+            continue;
+        zone++;
+        zone[strcspn(zone, "\t\r\n")] = '\0';
+        bool seen = false;
+        for (size_t i = 0; i < *n && !seen; i++)
+            seen = strcmp((*names)[i], zone) == 0;
+        if (seen || !zone_file_is_tzif(zone))
+            continue;
+        if (*n == *cap) {
+            size_t more = *cap ? *cap * 2 : 512;
+            char **grown = realloc(*names, more * sizeof *grown);
+            if (!grown)
+                break;
+            *names = grown;
+            *cap = more;
+        }
+        char *copy = strdup(zone);
+        if (copy)
+            (*names)[(*n)++] = copy;
+    }
+    if (f)
+        fclose(f);
+}
+
+static void list_init(void)
+{
+    if (pthread_once(&dir_once, dir_init) != 0 || !zoneinfo_dir[0])
+        return;
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    list_add_table("zone1970.tab", &names, &n, &cap);
+    list_add_table("zone.tab", &names, &n, &cap);
+    if (n == 0) {
+        free(names);
+        return;
+    }
+    char *utc = strdup("UTC");
+    char **grown = realloc(names, (n + 1) * sizeof *grown);
+    if (utc && grown) {
+        names = grown;
+        names[n++] = utc;
+    } else {
+        free(utc);
+        if (grown)
+            names = grown;
+    }
+    qsort(names, n, sizeof *names, name_cmp);
+    zone_names = names;
+    zone_count = n;
+}
+
+const char *const *tz_list(size_t *n)
+{
+    if (pthread_once(&list_once, list_init) != 0 || !zone_names) {
+        *n = 0;
+        return NULL;
+    }
+    *n = zone_count;
+    return (const char *const *)zone_names;
+}
+
 /* ---------- the SQL function local_day_start ---------- */
 
 static void sql_local_day_start(sqlite3_context *ctx, int argc, sqlite3_value **argv)

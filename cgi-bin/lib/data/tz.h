@@ -34,6 +34,13 @@ const char *tz_name(const struct tz *z);
 /* Offset of local time from UTC at an instant, in seconds east of UTC. */
 int32_t tz_offset_at(const struct tz *z, int64_t utc_ms);
 
+/* The zones a family chooses from: the places of tzdata's zone1970.tab and
+ * zone.tab in the zoneinfo directory (every canonical zone, and one per
+ * country, such as Europe/Amsterdam) that are TZif files, and UTC; sorted,
+ * read once and kept for the life of the process. *n is their number; NULL
+ * (and 0) when no table can be read. Thread-safe. */
+const char *const *tz_list(size_t *n);
+
 /* The zone's abbreviation in force at an instant ("BST", "+1030"); the string
  * lives as long as the zone. */
 const char *tz_abbr_at(const struct tz *z, int64_t utc_ms);

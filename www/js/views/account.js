@@ -5,7 +5,7 @@ import { t, fmtDateTime, fmtRelative } from '../i18n.js';
 import { html, nothing, paint, field, icon, toast, confirmSheet, latest, backTo, seg } from '../ui.js';
 import { state } from '../state.js';
 import { get, patch, del, post, ApiError } from '../api.js';
-import { signedOut } from '../session.js';
+import { signedOut, rename } from '../session.js';
 import { canInstall, install, needsIosInstructions, isStandalone } from '../pwa.js';
 import { pushSupported, pushEnabled, enablePush, disablePush, sendTestPush } from '../push.js';
 import { passkeysSupported, addPasskey } from '../passkey.js';
@@ -33,16 +33,16 @@ export function mount(root) {
     const form = ev.target;
     const f = Object.fromEntries(new FormData(form));
     const body = { name: f.name.trim() };
-    if (f.password) {
-      body.password = f.password;
-      body.current_password = f.current_password;
-    }
     try {
-      const res = await patch('/auth/me', body);
-      if (res?.user) state.me.user = { ...state.me.user, ...res.user };
+      if (f.password) {
+        body.password = f.password;
+        body.current_password = f.current_password;
+        await patch('/auth/me', body);
+        form.elements.current_password.value = '';
+        form.elements.password.value = '';
+      }
+      await rename(body.name);
       toast(t('saved'));
-      form.elements.current_password.value = '';
-      form.elements.password.value = '';
     } catch (e) {
       toast(e instanceof ApiError ? Object.values(e.fields)[0] || e.message : String(e));
     }
@@ -143,9 +143,13 @@ export function mount(root) {
 
   const profileCard = (user) => html`<form class="card" @submit=${saveProfile}>
     <h2>${t('profile')}</h2>
-    ${field(t('your_name'), 'acct-name', html`<input id="acct-name" name="name" type="text" .value=${user.name || ''} autocomplete="name">`)}
-    ${field(t('current_password'), 'acct-current', html`<input id="acct-current" name="current_password" type="password" autocomplete="current-password">`)}
-    ${field(t('new_password'), 'acct-new', html`<input id="acct-new" name="password" type="password" autocomplete="new-password" minlength="8">`)}
+    ${field(t('your_name'), 'acct-name', html`<input id="acct-name" name="name" type="text" required maxlength="80" .value=${user.name || ''} autocomplete="name" aria-describedby="acct-name-hint">`, { hint: t('name_hint') })}
+    ${
+      user.guest
+        ? nothing
+        : html`${field(t('current_password'), 'acct-current', html`<input id="acct-current" name="current_password" type="password" autocomplete="current-password">`)}
+    ${field(t('new_password'), 'acct-new', html`<input id="acct-new" name="password" type="password" autocomplete="new-password" minlength="10">`)}`
+    }
     <button class="btn" type="submit">${t('save_changes')}</button>
   </form>`;
 
@@ -215,7 +219,7 @@ export function mount(root) {
         ? html`<div class="stack">
       <p class="muted">${user.guest ? t('guest_device') : user.email || ''}</p>
       ${user.is_admin || user.is_consultant ? html`<a class="btn block" href="#/admin" id="open-console">${icon('grid')}${t('console.open')}</a>` : nothing}
-      ${user.guest ? nothing : profileCard(user)}
+      ${profileCard(user)}
       ${user.guest ? nothing : passkeyCard(user)}
       ${user.guest ? nothing : html`<section class="card">${seg('digest', ['off', 'daily', 'weekly'], user.digest || 'off', pickDigest, (x) => t(`digest.${x}`))}</section>`}
       ${pushCard()}

@@ -488,9 +488,9 @@ function clientPage(root, fid, dateParam) {
             load();
           }}>${t('last_n_days', { n })}</button>`,
       )}</div>
-      <h3>${t('chart_sleep')}</h3>${barChart(
+      <h3>${t('chart.sleep')}</h3>${barChart(
         period.days.map((d) => d.sleep_ms / HOUR),
-        { labels, cls: 'sleep', format: fmtHours, ariaLabel: t('chart_sleep') },
+        { labels, cls: 'sleep', format: fmtHours, ariaLabel: t('chart.sleep') },
       )}
       <h3>${t('feeds')}</h3>${barChart(
         period.days.map((d) => d.feeds),

@@ -1,40 +1,46 @@
-// views/day.js — one day for the current person: totals and the hour grid
-// (sleep per hour and what happened in each hour), in the family zone. The
-// figures are the server's (GET /summary) when online and nothing of the
-// day waits to sync, else the same figures computed from the local copy.
+// views/day.js — one day for the current person, in the family zone: its
+// totals, the day at a glance (sleep, feeds and diapers on one strip) and
+// what happened, in order, each with its time (a quiet stretch of two
+// hours or more is one line, not empty rows). The figures are the server's
+// (GET /summary) when online and nothing of the day waits to sync, else
+// the same figures computed from the local copy.
 import { t, fmtWeekday, fmtDuration, fmtUnit, fmtNumber, fmtTime } from '../i18n.js';
-import { html, nothing, paint, icon, css, latest } from '../ui.js';
+import { html, nothing, paint, icon, latest } from '../ui.js';
 import { state, on, tz } from '../state.js';
 import { get } from '../api.js';
 import * as store from '../store.js';
 import { summaryFor, todayKey } from '../summary.js';
 import { dayStart, dayEnd, addDays } from '../time.js';
-import { title, typeIcon } from '../describe.js';
+import { title, detail, typeIcon } from '../describe.js';
+import { glance } from '../glance.js';
 import { openEntryForm } from './form.js';
 
 const stat = (name, value, label) => html`<div data-stat=${name}><b>${value}</b><small>${label}</small></div>`;
+const QUIET = 2 * 3600000;
 
 export function mount(root, { params }) {
   const key = /^\d{4}-\d{2}-\d{2}$/.test(params[0] || '') ? params[0] : todayKey(tz());
 
-  // An hour's entries: the local copies (an event the local copy does not
-  // hold yet is shown, not opened).
-  const pill = (e) => {
+  // An entry of the day: the local copy (an event the local copy does not
+  // hold yet is shown, not opened), after a line for a quiet stretch.
+  const row = (e, i, list) => {
+    const prev = list[i - 1];
+    const quiet = prev && e.ts - (prev.end_ts ?? prev.ts) >= QUIET ? e.ts - (prev.end_ts ?? prev.ts) : 0;
     const label = `${title(e)} ${fmtTime(e.ts, tz())}`;
     const body = html`<span aria-hidden="true">${typeIcon(e.type)}</span>${title(e)}`;
-    return e.value
-      ? html`<button class="pill" type="button" aria-label=${label} @click=${() => openEntryForm({ entry: e })}>${body}</button>`
-      : html`<span class="pill" aria-label=${label}>${body}</span>`;
+    return html`${quiet ? html`<li class="gap"><span class="h"></span><span class="muted">${t('quiet_for', { d: fmtDuration(quiet) })}</span></li>` : nothing}
+    <li><span class="h">${fmtTime(e.ts, tz())}</span><div>${
+      e.value
+        ? html`<button class="pill" type="button" aria-label=${label} @click=${() => openEntryForm({ entry: e })}>${body}</button>`
+        : html`<span class="pill" aria-label=${label}>${body}</span>`
+    }${e.value && detail(e) ? html`<small class="muted" dir="auto">${detail(e)}</small>` : nothing}</div></li>`;
   };
 
-  const hourRow = (hr) => html`<li>
-    <span class="h">${fmtTime(hr.start, tz())}</span>
-    <div>${hr.sleep_min ? html`<div class="sleepbar" title=${t('asleep_min', { n: hr.sleep_min })} ${css({ 'inline-size': `${Math.min(100, Math.round((hr.sleep_min / 60) * 100))}%` })}></div>` : nothing}<div class="items">${hr.entries.map(pill)}</div></div>
-  </li>`;
-
-  const view = (s) => {
+  const view = (s, list) => {
     const tt = s.totals;
     const u = state.prefs.units;
+    const byId = new Map(list.map((e) => [e.id, e]));
+    const events = s.hours.flatMap((h) => h.events.map((ev) => byId.get(ev.id) || ev));
     return html`<div class="daynav">
       <a class="icon-btn" href="#/day/${addDays(key, -1)}" aria-label=${t('previous_day')}>${icon('back')}</a>
       <h1>${fmtWeekday(s.day_start + 12 * 3600000, tz())}</h1>
@@ -52,7 +58,10 @@ export function mount(root, { params }) {
       ${tt.pump_ml ? stat('pump_ml', fmtUnit(tt.pump_ml, 'ml', u), t('pumped')) : nothing}
       ${tt.medications ? stat('medications', fmtNumber(tt.medications), t('type.medication')) : nothing}
     </div></section>
-    <section class="card"><h2>${t('hour_grid')}</h2><ol class="hours">${s.hours.map(hourRow)}</ol></section>
+    <section class="card"><h2>${t('day_glance')}</h2>${glance(list, s.day_start, s.day_end, tz(), { label: t('day_glance'), now: s.now })}</section>
+    <section class="card"><h2>${t('day_log')}</h2>${
+      events.length ? html`<ol class="daylog">${events.map(row)}</ol>` : html`<p class="empty">${t('nothing_yet')}</p>`
+    }</section>
     <p><a class="btn block" href="#/trends">${t('see_trends')}</a></p>`;
   };
 
@@ -60,6 +69,7 @@ export function mount(root, { params }) {
     const zone = tz();
     const lo = dayStart(key, zone);
     const hi = dayEnd(key, zone);
+    const sid = state.subject?.id;
     const list = (await store.entriesSince(state.family.id, lo - 2 * 86400000)).filter((e) => e.ts < hi);
     const s = await summaryFor({
       get,
@@ -67,10 +77,16 @@ export function mount(root, { params }) {
       key,
       tz: zone,
       entries: list,
-      subjectId: state.subject?.id,
+      subjectId: sid,
       online: state.online,
     });
-    paint(view(s), root);
+    paint(
+      view(
+        s,
+        list.filter((e) => !sid || e.subject_id === sid),
+      ),
+      root,
+    );
   });
   const off = on(['entries', 'subject', 'online'], draw);
   draw();

@@ -2,12 +2,12 @@
 // entries get sensible defaults (now, the last bottle amount, the last side
 // used), timer types get an end time or "still running", numbers show in
 // the person's units and are stored metric. Viewers see it read-only.
-import { t, inputUnit, toInput, fromInput, fmtInput, fmtDateTime } from '../i18n.js';
+import { t, inputUnit, toInput, fromInput, fmtInput, fmtDateTime, lbOz, gFromLbOz, unitsOf } from '../i18n.js';
 import { html, nothing, repeat, sheet, field } from '../ui.js';
-import { TYPES, cleanValue, validate, typesFor, kindOf } from '../entries.js';
+import { TYPES, cleanValue, validate, typesFor, kindOf, isSession } from '../entries.js';
 import { state, canWrite, tz } from '../state.js';
 import * as store from '../store.js';
-import { draft, save, remove } from '../actions.js';
+import { draft, save, remove, newSession, settled } from '../actions.js';
 import { typeIcon, typeName } from '../describe.js';
 
 export function toLocalInput(ts) {
@@ -27,10 +27,7 @@ async function defaults(type) {
   if (type === 'feed') {
     const last = await store.latestOfType(fid, 'feed', sid);
     v.method = last?.value.method || 'breast_left';
-    const bottles = await store.listEntries(fid, { types: ['feed'], subjectId: sid, limit: 30 });
-    const lastBottle = bottles.find((e) => e.value.method === 'bottle' && e.value.amount_ml);
-    v.amount_ml = lastBottle ? lastBottle.value.amount_ml : 120;
-    v.milk = lastBottle?.value.milk || 'formula';
+    Object.assign(v, await lastBottle());
   }
   if (type === 'diaper') {
     v.wet = true;
@@ -43,14 +40,15 @@ async function defaults(type) {
   return v;
 }
 
-export async function lastBottleMl() {
+// The person's last bottle (amount and milk), what a new one likely is.
+export async function lastBottle() {
   const bottles = await store.listEntries(state.family.id, {
     types: ['feed'],
     subjectId: state.subject?.id,
     limit: 30,
   });
-  const b = bottles.find((e) => e.value.method === 'bottle' && e.value.amount_ml);
-  return b ? b.value.amount_ml : 120;
+  const b = bottles.find((e) => e.value.method === 'bottle' && e.value.amount_ml)?.value || {};
+  return { amount_ml: b.amount_ml || 120, milk: b.milk || 'formula' };
 }
 
 // Pick a type (those that suit the person shown), then its form.
@@ -126,6 +124,24 @@ export async function openEntryForm({ type, entry = null, preset = null }) {
           html`<button type="button" aria-pressed=${String(Number(v) === n)} ?disabled=${!writable} @click=${() => set(f.key, n)}>${n}</button>`,
       )}</div></fieldset>`;
     }
+    const hint = ranged(f) && !error ? t('range_hint', range(f)) : '';
+    // A weight in pounds is typed as pounds and ounces.
+    if (f.unit === 'g' && unitsOf(units).weight === 'lb') {
+      const [lb, oz] = v === undefined || v === '' ? ['', ''] : typeof v === 'number' ? lbOz(v) : [v, ''];
+      const typed = () => {
+        const [a, b] = [`#${id}`, `#${id}-oz`].map((q) => sh.el.querySelector(q).value.trim());
+        const n = gFromLbOz(a, b);
+        set(f.key, a === '' && b === '' ? '' : Number.isFinite(n) ? n : `${a} ${b}`, false);
+      };
+      const box = (key, val, u, name) =>
+        html`<input id=${key} type="number" inputmode="decimal" step="any" ?disabled=${!writable} aria-invalid=${invalid} aria-label="${lab}: ${name}" aria-describedby=${error ? `${id}-err` : `${id}-hint`} .value=${String(val)} @input=${typed}><span aria-hidden="true">${u}</span>`;
+      return field(
+        `${lab} (${inputUnit('g', units)})`,
+        id,
+        html`<div class="with-unit">${box(id, lb, 'lb', t('weight_lb'))}${box(`${id}-oz`, oz, 'oz', t('weight_oz'))}</div>`,
+        { error, hint },
+      );
+    }
     if (f.kind === 'number') {
       const unit = f.unit ? inputUnit(f.unit, units) : '';
       const described = error ? `${id}-err` : ranged(f) ? `${id}-hint` : nothing;
@@ -136,7 +152,7 @@ export async function openEntryForm({ type, entry = null, preset = null }) {
         unit ? `${lab} (${unit})` : lab,
         id,
         unit ? html`<div class="with-unit">${control}<span aria-hidden="true">${unit}</span></div>` : control,
-        { error, hint: ranged(f) && !error ? t('range_hint', range(f)) : '' },
+        { error, hint },
       );
     }
     const text = (ev) => set(f.key, ev.target.value, false);
@@ -164,7 +180,11 @@ export async function openEntryForm({ type, entry = null, preset = null }) {
       sh.redraw();
       return;
     }
-    const clean = cleanValue(type, value);
+    let clean = cleanValue(type, value);
+    // A breastfeed logged as running is a nursing session; one ended here
+    // keeps the time of the side it was on.
+    if (type === 'feed' && endTs === null && timer && !isSession(clean)) clean = newSession(clean, ts);
+    if (endTs !== null && isSession(clean)) clean = settled({ ts, value: clean }, endTs);
     const next = entry
       ? { ...entry, ts, end_ts: endTs, value: clean }
       : { ...draft(type, clean, { ts, end_ts: endTs }) };
@@ -188,13 +208,15 @@ export async function openEntryForm({ type, entry = null, preset = null }) {
   const actions =
     () => html`${isNew ? nothing : html`<button type="button" class="btn danger" @click=${del}>${t('delete')}</button>`}
     <button type="submit" class="btn primary">${isNew ? t('save') : t('save_changes')}</button>`;
-  const shown = () => def.fields.filter((f) => !f.when || f.when(value));
+  const shown = () => def.fields.filter((f) => f.kind !== 'hidden' && (!f.when || f.when(value)));
 
   const view = () => {
     const timer = def.timer(value);
+    const creator =
+      !isNew && entry.created_by !== entry.author_id && state.members.find((m) => m.id === entry.created_by);
     const author = isNew
       ? ''
-      : t('by_author', { name: entry.author_name || '—', when: fmtDateTime(entry.updated_at, tz()) });
+      : `${creator ? `${t('logged_by', { name: creator.name || t('guest') })} · ` : ''}${t('by_author', { name: entry.author_name || '—', when: fmtDateTime(entry.updated_at, tz()) })}`;
     return html`<form class="sheet-body" novalidate @submit=${submit}>
       <div>
         ${field(timer ? t('started') : t('time'), `f-${type}-start`, timeInput(`f-${type}-start`, start, setStart, true))}

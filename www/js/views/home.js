@@ -1,49 +1,70 @@
 // views/home.js — the screen for one person, shaped by their kind (the
-// catalogue's person_views): running timers with a live clock (switch side,
-// stop), time since the last of what matters for them (a baby's feed,
-// diaper and sleep; an adult's medicine, vitals and sleep), the quick-log
-// buttons that suit them (tap logs with the preset, long press opens the
-// full form), the infant day totals, the way to their emergency card, and
-// the install hint.
-import { t, has, fmtClock, fmtDuration, fmtUnit, fmtRelative } from '../i18n.js';
+// catalogue's person_views): running timers with a live clock (a
+// breastfeed: its time on each side, switch side, pause, stop and top up),
+// time since the last of what matters for them (a baby's feed, diaper and
+// sleep, and the last side; an adult's medicine, vitals and sleep), the
+// quick-log buttons that suit them (tap logs with the preset, long press
+// opens the full form), when the next sleep is likely due (guidance), the
+// last 24 hours at a glance and the infant day totals, today's medicines,
+// the way to their emergency card, and the install hint.
+import { t, has, fmtClock, fmtDuration, fmtUnit, fmtRelative, fmtTime } from '../i18n.js';
 import { html, nothing, paint, icon, press, latest } from '../ui.js';
 import { state, on, canWrite, tz } from '../state.js';
 import * as store from '../store.js';
-import { running, start, stop, switchSide, log } from '../actions.js';
-import { openEntryForm, openTypePicker, lastBottleMl } from './form.js';
+import { running, start, stop, switchSide, pauseFeed, log } from '../actions.js';
+import { openEntryForm, openTypePicker, lastBottle } from './form.js';
 import { title, typeIcon, buttonLabel } from '../describe.js';
-import { validate, cleanValue, kindOf, viewFor, buttonsFor } from '../entries.js';
+import { validate, cleanValue, sides, isSession, BREAST, kindOf, viewFor, buttonsFor } from '../entries.js';
 import { daySummary, todayKey, sinceLast } from '../summary.js';
 import { dayStart } from '../time.js';
 import { canInstall, install, needsIosInstructions } from '../pwa.js';
+import { glance } from '../glance.js';
+import { nextSleep } from '../guidance.js';
 import { medicationsOf, daySchedule } from '../meds.js';
 
 // What a tap and a long press on a quick button do: each button's
 // description (aria-describedby) names one of these.
-const HINTS = { log: 'tap_to_log', start: 'tap_to_start', stop: 'tap_to_stop' };
+const HINTS = { log: 'tap_to_log', start: 'tap_to_start', stop: 'tap_to_stop', switch: 'tap_to_switch' };
 const groupName = (c) => (has(`cat.${c}`) ? t(`cat.${c}`) : has(`type.${c}`) ? t(`type.${c}`) : c);
 const isBottleWithoutAmount = (b) => b.type === 'feed' && b.value.method === 'bottle' && !b.value.amount_ml;
 
 export function mount(root, { action }) {
   let data = null; // what the last draw read: {timers, lasts, totals, key, now, bottleMl}
 
-  // The timer a timing button would stop, if one runs.
+  // The timer a timing button would stop, if one runs (a breastfeed: on
+  // that side, not paused).
   const activeFor = (b) =>
     data.timers.find(
       (e) =>
         e.type === b.type &&
-        (b.type !== 'feed' || e.value.method === b.value.method) &&
+        (b.type !== 'feed' || (e.value.method === b.value.method && !e.value.paused)) &&
         (b.type !== 'pump' || !b.value.side || e.value.side === b.value.side),
     );
+  const nursing = () => data.timers.find((e) => e.type === 'feed' && BREAST.includes(e.value.method));
+
+  // Stops a timer; a breastfeed offers a bottle to top it up.
+  const finish = (e) =>
+    e.type === 'feed'
+      ? stop(
+          e,
+          {},
+          {
+            offer: {
+              action: t('top_up'),
+              onAction: () => openEntryForm({ type: 'feed', preset: { method: 'bottle', top_up: true } }),
+            },
+          },
+        )
+      : stop(e);
 
   async function tap(b, active) {
     if (b.timing) {
-      if (active) await stop(active);
+      if (active) await finish(active);
       else await start(b.type, { ...b.value });
       return;
     }
-    const value = { ...b.value };
-    if (isBottleWithoutAmount(b)) value.amount_ml = await lastBottleMl();
+    let value = { ...b.value };
+    if (b.type === 'feed' && value.method === 'bottle') value = { ...(await lastBottle()), ...value };
     // A preset that is not a whole entry (a temperature without a reading)
     // opens the form instead.
     if (Object.keys(validate(b.type, value)).length) {
@@ -53,33 +74,53 @@ export function mount(root, { action }) {
     await log(b.type, cleanValue(b.type, value));
   }
 
-  const timerCard = (e) => html`<div class="card timer ${e.type}" data-timer=${e.id}>
+  // A breastfeed's clock is the time at the breast (pauses left out), with
+  // each side's below it.
+  const timerCard = (e) => {
+    const now = Date.now();
+    const nurse = e.type === 'feed' && BREAST.includes(e.value.method);
+    const paused = nurse && e.value.paused;
+    const v = isSession(e.value) ? e.value : { ...e.value, left_s: 0, right_s: 0, side_at: e.ts };
+    const [l, r, both] = nurse ? sides(v, true, e.ts, now) : [];
+    return html`<div class="card timer ${e.type}" data-timer=${e.id}>
     <span class="emoji" aria-hidden="true">${typeIcon(e.type)}</span>
-    <div class="what"><div><strong>${title(e)}</strong></div><div class="clock" role="timer" aria-live="off">${fmtClock(Date.now() - e.ts)}</div></div>
+    <div class="what"><div><strong>${title(e)}</strong>${paused ? html` <span class="badge">${t('rem.paused')}</span>` : nothing}</div><div class="clock" role="timer" aria-live="off">${fmtClock(nurse ? l + r + both : now - e.ts)}</div>
+    ${nurse ? html`<div class="muted sides">${t('sides', { l: fmtClock(l), r: fmtClock(r) })}</div>` : nothing}</div>
     ${
       canWrite()
         ? html`<div class="actions">
-      ${e.type === 'feed' ? html`<button class="btn" type="button" @click=${() => switchSide(e)}>${icon('swap')}${t('switch_side')}</button>` : nothing}
-      <button class="btn primary" type="button" aria-label="${t('stop')} ${title(e)}" @click=${() => stop(e)}>${icon('stop')}${t('stop')}</button>
+      ${nurse ? html`<button class="btn" type="button" @click=${() => switchSide(e)}>${icon('swap')}${t('switch_side')}</button><button class="btn" type="button" @click=${() => (paused ? switchSide(e, e.value.method.slice(7)) : pauseFeed(e))}>${icon(paused ? 'play' : 'pause')}${t(paused ? 'resume' : 'pause')}</button>` : nothing}
+      <button class="btn primary" type="button" aria-label="${t('stop')} ${title(e)}" @click=${() => finish(e)}>${icon('stop')}${t('stop')}</button>
     </div>`
         : nothing
     }
   </div>`;
+  };
 
   const since = (type, key) => {
     const s = data.lasts[type];
     const text = !s ? '—' : s.running ? t('now_running') : fmtDuration(s.ms);
-    return html`<div title=${s && !s.running ? fmtRelative(data.now - (s.entry.end_ts ?? s.entry.ts)) : ''}><small>${t(key)}</small><b>${text}</b></div>`;
+    return html`<div title=${s && !s.running ? fmtRelative(data.now - (s.entry.end_ts ?? s.entry.ts)) : ''}><small>${t(key)}</small><b>${text}</b>${
+      type === 'feed' && data.lastSide
+        ? html`<small class="side">${t('last_side', { side: t(`side.${data.lastSide}`) })}</small>`
+        : nothing
+    }</div>`;
   };
 
   const quickButton = (b) => {
     const active = b.timing ? activeFor(b) : null;
-    const hint = b.timing ? (active ? 'stop' : 'start') : 'log';
+    const side = b.type === 'feed' && /^breast_(left|right)$/.test(b.value.method) && b.value.method.slice(7);
+    const feeding = side && nursing();
+    const hint = b.timing ? (active ? 'stop' : feeding ? 'switch' : 'start') : 'log';
+    // The side to start on next: the other one than last time.
+    const next = side && !feeding && data.lastSide && data.lastSide !== side && data.lastSide !== 'both';
     const note = active
-      ? fmtClock(Date.now() - active.ts)
-      : isBottleWithoutAmount(b)
-        ? fmtUnit(data.bottleMl, 'ml', state.prefs.units)
-        : '';
+      ? fmtClock(Date.now() - (active.value.side_at ?? active.ts))
+      : next
+        ? t('next_side')
+        : isBottleWithoutAmount(b)
+          ? fmtUnit(data.bottleMl, 'ml', state.prefs.units)
+          : '';
     // The name is the visible text; what a tap and a long press do is the description.
     return html`<button class="qbtn ${b.type} ${active ? 'running' : ''}" type="button" aria-describedby="qhint-${hint}"
       aria-pressed=${b.timing ? String(!!active) : nothing} ${press(
@@ -103,9 +144,17 @@ export function mount(root, { action }) {
       <div class="totals">
         <div><b>${tt.feeds}</b><small>${t('feeds')}</small></div>
         <div><b>${fmtUnit(tt.bottle_ml, 'ml', u)}</b><small>${t('bottles')}</small></div>
-        <div><b>${fmtDuration(tt.sleep_min * 60000)}</b><small>${t('sleep_total')}</small></div>
+        <div><b>${fmtDuration(tt.sleep_ms)}</b><small>${t('sleep_total')}</small></div>
         <div><b>${tt.wet} / ${tt.dirty}</b><small>${t('wet_dirty')}</small></div>
       </div></section>`;
+  };
+
+  // Guidance, said to be: the age's wake window and the baby's own.
+  const guidanceCard = (g) => {
+    const range = `${fmtDuration(g.lo * 60000)} – ${fmtDuration(g.hi * 60000)}`;
+    return html`<section class="card guidance"><h2>${t('guidance_title')} <span class="badge">${t('guidance')}</span></h2>
+      <p><strong>${g.at > data.now ? t('guidance_due', { time: fmtTime(g.at, tz()) }) : t('guidance_now', { time: fmtTime(g.at, tz()) })}</strong></p>
+      <p class="muted">${t('guidance_basis', { range })}${g.own ? ` ${t('guidance_own', { name: state.subject.name, d: fmtDuration(g.own * 60000) })}` : ''}</p></section>`;
   };
 
   // Today's doses at a glance: how many given, what is overdue, what is next.
@@ -152,6 +201,8 @@ export function mount(root, { action }) {
       <section class="since" aria-label=${t('time_since')}>${data.view.since.map((type) => since(type, `since.${type}`))}</section>
       ${logging() ? quickButtons() : nothing}
       ${logging() ? html`<div class="fab-row"><button class="btn" type="button" @click=${openTypePicker}>${icon('plus')}${t('log_other')}</button></div>` : nothing}
+      ${data.guide ? guidanceCard(data.guide) : nothing}
+      ${data.view.day_totals ? html`<section class="card"><h2>${t('last_24h')}</h2>${glance(data.mine, data.now - 86400000, data.now, tz(), { label: t('last_24h'), now: data.now })}</section>` : nothing}
       ${data.view.day_totals ? totalsCard() : nothing}
       ${medsCard()}
       ${state.subject ? html`<div class="row wrap care-links"><a class="btn" id="meds-link" href="#/meds">${icon('pill')}${t('medications')}</a><a class="btn" id="calendar-link" href="#/calendar">${icon('calendar')}${t('calendar')}</a><a class="btn" id="card-link" href="#/card/${state.subject.id}">${icon('card')}${t('emergency_card')}</a><a class="btn" href="#/profile/${state.subject.id}">${icon('user')}${t('profile')}</a></div>` : nothing}
@@ -171,19 +222,33 @@ export function mount(root, { action }) {
     const timers = await running();
     const lasts = {};
     const view = viewFor(kindOf(state.subject));
-    for (const type of view.since) {
+    for (const type of view.since.filter((x) => x !== 'feed')) {
       const last = await store.latestOfType(fid, type, sid);
       lasts[type] = last ? sinceLast([last], type, now) : null;
     }
+    // A top-up is part of the feed before it; the last side is that of the
+    // last breastfeed.
+    const feeds = await store.listEntries(fid, { types: ['feed'], subjectId: sid, limit: 20 });
+    const lastFeed = feeds.find((e) => !e.value.top_up);
+    lasts.feed = lastFeed ? sinceLast([lastFeed], 'feed', now) : null;
+    const lastSide = feeds.find((e) => BREAST.includes(e.value.method))?.value.method.slice(7);
     const bottleMl = (state.config?.groups || []).some((g) => g.buttons.some(isBottleWithoutAmount))
-      ? await lastBottleMl()
+      ? (await lastBottle()).amount_ml
       : null;
+    const subj = state.subject;
+    const guide =
+      state.family.sleep_guidance !== false && subj?.birth_date && subj.kind !== 'adult'
+        ? nextSleep(await store.listEntries(fid, { types: ['sleep'], subjectId: sid, limit: 60 }), subj.birth_date, now)
+        : null;
     const meds = sid ? await medicationsOf(sid) : [];
     data = {
       view,
       meds: meds.length ? daySchedule(meds, recent, key, tz(), now, sid) : null,
+      guide,
       timers,
       lasts,
+      lastSide,
+      mine: recent.filter((e) => e.subject_id === sid),
       key,
       now,
       bottleMl,

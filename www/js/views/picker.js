@@ -5,16 +5,21 @@ import { t } from '../i18n.js';
 import { html, nothing, paint, field, icon, css, showError } from '../ui.js';
 import { state, on } from '../state.js';
 import { post, get, ApiError } from '../api.js';
-import { openFamily, chooseSubject, adoptSession } from '../session.js';
+import { openFamily, chooseSubject, adoptSession, rename } from '../session.js';
 import { go } from '../router.js';
 import { subjectForm } from './settings.js';
+import { zonePicker } from '../zones.js';
 
 const colourOf = (s) => (/^#[0-9a-f]{6}$/i.test(s.colour || '') ? s.colour : null);
 
 export function mount(root, { name }) {
   const joined = state.joined || (name === 'welcome' ? state.family || state.families[0] : null);
   if (name === 'welcome' && joined) {
+    // A guest device is named after its link ("Grandma"); it may say who it is.
+    const guest = state.me.user.guest;
     const enter = async () => {
+      const wanted = guest && root.querySelector('#guest-name').value.trim();
+      if (wanted && wanted !== state.me.user.name) await rename(wanted).catch(() => {});
       state.joined = null;
       await openFamily(joined);
       go(state.subject ? 'home' : 'pick');
@@ -25,6 +30,7 @@ export function mount(root, { name }) {
       <h1>${t('welcome_title')}</h1>
       <p>${t('welcome_text', { family: joined.name, role: t(`role.${joined.role}`) })}</p>
       <p class="muted">${joined.role === 'viewer' ? t('welcome_viewer') : t('welcome_caregiver')}</p>
+      ${guest ? field(t('your_name'), 'guest-name', html`<input id="guest-name" type="text" maxlength="80" autocomplete="name" aria-describedby="guest-name-hint" .value=${state.me.user.name || ''}>`, { hint: t('name_hint') }) : nothing}
       <button class="btn primary block" type="button" @click=${enter}>${t('continue')}</button>
     </div></div>`,
       root,
@@ -45,6 +51,7 @@ export function mount(root, { name }) {
     }
   }
 
+  const zone = state.me.user.guest ? null : zonePicker(Intl.DateTimeFormat().resolvedOptions().timeZone, () => show());
   const chosen = (current, item) => (current && current.id === item.id ? 'primary' : '');
 
   const families = () =>
@@ -86,7 +93,7 @@ export function mount(root, { name }) {
     <summary class="label">${t('new_family')}</summary>
     <form @submit=${newFamily}>
       ${field(t('family_name'), 'fam-name', html`<input id="fam-name" name="name" type="text" required autocomplete="off">`)}
-      ${field(t('timezone'), 'fam-zone', html`<input id="fam-zone" name="timezone" type="text" required value=${Intl.DateTimeFormat().resolvedOptions().timeZone}>`)}
+      ${zone('fam-zone')}
       <p class="error" role="alert" hidden></p>
       <button class="btn primary block" type="submit">${icon('plus')}${t('create')}</button>
     </form></details>`;

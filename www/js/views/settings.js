@@ -5,7 +5,19 @@
 // and connected apps (views/connect.js); and the
 // ways to reminders, quick buttons and the account, which are screens of
 // their own. Non-owners see the lists without the controls.
-import { t, fmtDateTime, fmtDate, fmtRelative, setLang, getLang, LANGS } from '../i18n.js';
+import {
+  t,
+  fmtDateTime,
+  fmtDate,
+  fmtRelative,
+  setLang,
+  getLang,
+  LANGS,
+  unitsOf,
+  unitSymbol,
+  METRIC,
+  IMPERIAL,
+} from '../i18n.js';
 import { html, nothing, paint, field, icon, toast, hideToast, confirmSheet, showError, backTo, seg } from '../ui.js';
 import { state, on, isOwner, canWrite, tz, savePrefs, applyTheme } from '../state.js';
 import { get, post, patch, del, familyPath, ApiError } from '../api.js';
@@ -14,6 +26,7 @@ import { openFamily, adoptSession } from '../session.js';
 import { go } from '../router.js';
 import { PERSON_COLOURS as COLOURS } from '../entries.js';
 import { tokensSection, importSection } from './connect.js';
+import { zonePicker } from '../zones.js';
 
 function errText(err) {
   if (!(err instanceof ApiError)) return String(err);
@@ -68,7 +81,11 @@ export function subjectForm(subject, done) {
   </form>`;
 }
 
-const LANG_NAMES = { en: 'English', he: 'עברית', fr: 'Français' };
+// A language by its own name ("Français", "Español").
+const langName = (l) => {
+  const n = new Intl.DisplayNames([l], { type: 'language' }).of(l);
+  return n[0].toLocaleUpperCase(l) + n.slice(1);
+};
 
 // The sections: [route, icon, title, what it holds, who sees it]. Reminders,
 // quick buttons and the account are screens of their own.
@@ -100,8 +117,27 @@ const menu = () => html`<h1>${t('tab_settings')}</h1>
   )}</ul></nav>
   <a class="btn block" href="#/pick">${t('switch_family')}</a>`;
 
-// Language (saved to the account too), units and theme (this device).
+// How a unit choice reads: as Intl writes the unit in the language.
+const UNIT_NAMES = {
+  ml: 'milliliter',
+  fl_oz: 'fluid-ounce',
+  kg: 'kilogram',
+  lb: 'pound',
+  cm: 'centimeter',
+  in: 'inch',
+  c: 'celsius',
+  f: 'fahrenheit',
+};
+
+// Language and units (saved to the account too), and the theme (this device).
 function unitsSection(redraw) {
+  const units = unitsOf(state.prefs.units);
+  const setUnits = (ch) => {
+    savePrefs({ units: { ...units, ...ch } });
+    if (!state.me.user.guest) patch('/auth/me', { units: ch }).catch(() => {});
+    redraw();
+  };
+  const same = (a) => Object.keys(a).every((k) => a[k] === units[k]);
   async function pickLang(l) {
     savePrefs({ lang: l });
     await setLang(l);
@@ -110,16 +146,22 @@ function unitsSection(redraw) {
     go('settings/units'); // the whole screen and its chrome, in the new language
   }
   return html`<section class="card">
-    ${seg('language', LANGS, getLang(), pickLang, (l) => LANG_NAMES[l])}
+    ${seg('language', LANGS, getLang(), pickLang, langName)}
     ${seg(
       'units',
       ['metric', 'imperial'],
-      state.prefs.units,
-      (u) => {
-        savePrefs({ units: u });
-        redraw();
-      },
+      same(METRIC) ? 'metric' : same(IMPERIAL) ? 'imperial' : '',
+      (u) => setUnits(u === 'metric' ? METRIC : IMPERIAL),
       (u) => t(`units.${u}`),
+    )}
+    ${Object.keys(METRIC).map((d) =>
+      seg(
+        `unit_${d}`,
+        [METRIC[d], IMPERIAL[d]],
+        units[d],
+        (v) => setUnits({ [d]: v }),
+        (v) => (v === 'lb' ? `${unitSymbol('pound')} + ${unitSymbol('ounce')}` : unitSymbol(UNIT_NAMES[v])),
+      ),
     )}
     ${seg(
       'theme',
@@ -149,6 +191,7 @@ export function mount(root, { params = [] } = {}) {
   let resetMade = null; // a member's reset link just made: {url, name}
   let editing; // the person whose form is open; null: a new one
   const audit = { events: [], before: '', more: false, error: '' };
+  const zone = section === 'people' && isOwner() ? zonePicker(state.family.timezone, () => show()) : null;
 
   async function reloadFamily() {
     editing = undefined;
@@ -204,7 +247,11 @@ export function mount(root, { params = [] } = {}) {
     ev.preventDefault();
     const f = Object.fromEntries(new FormData(ev.target));
     try {
-      const fam = await patch(familyPath(fid, ''), { name: f.name.trim(), timezone: f.timezone.trim() });
+      const fam = await patch(familyPath(fid, ''), {
+        name: f.name.trim(),
+        timezone: f.timezone.trim(),
+        sleep_guidance: f.sleep_guidance === 'on',
+      });
       state.family = { ...state.family, ...fam };
       await adoptSession(await get('/auth/me'));
       toast(t('saved'));
@@ -332,7 +379,8 @@ export function mount(root, { params = [] } = {}) {
     }
     return html`<form class="card" @submit=${saveFamily}><h2>${t('family')}</h2>
       ${field(t('family_name'), 'fam-name', html`<input id="fam-name" name="name" type="text" .value=${f.name} required>`)}
-      ${field(t('timezone'), 'fam-zone', html`<input id="fam-zone" name="timezone" type="text" .value=${f.timezone} required>`)}
+      ${zone('fam-zone')}
+      <label class="check"><input type="checkbox" name="sleep_guidance" ?checked=${f.sleep_guidance !== false}>${t('guidance_setting')}</label>
       <button class="btn" type="submit">${t('save_changes')}</button></form>`;
   };
 
@@ -423,7 +471,8 @@ export function mount(root, { params = [] } = {}) {
 
   // The whole log as a file (the server's export; a plain link, so the
   // browser downloads it with the session cookie).
-  const exportCard = () => html`<section class="card"><p class="muted">${t('export_help')}</p>
+  const exportCard =
+    () => html`<section class="card"><p class="muted">${t('export_help')}</p><p class="muted">${t('export_units')}</p>
     <div class="row">
       <a class="btn" href="/api/v1${familyPath(fid, '/export?format=csv')}" download="carelog.csv">${icon('download')}CSV</a>
       <a class="btn" href="/api/v1${familyPath(fid, '/export?format=json')}" download="carelog.json">${icon('download')}JSON</a>

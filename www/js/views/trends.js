@@ -1,14 +1,15 @@
 // views/trends.js — 7 or 30 days of the charts that suit the person shown
 // (the catalogue's person_views): for a baby sleep per day, feeds and
-// bottle ml per day, diapers per day, the 24-hour rhythm of sleep and
+// bottle volume per day, diapers per day, the 24-hour rhythm of sleep and
 // feeds, and growth (weight and length) against the WHO percentile curves
 // for age and sex; for an adult blood pressure (systolic and diastolic),
 // heart rate, SpO2, glucose, temperature and weight, each over its normal
-// band for adults (the catalogue's `normal`), and sleep. The day figures
-// are the server's (GET /trends) when online and nothing of the period
-// waits to sync, else the same figures from the local copy; readings are
-// drawn from the local copy.
-import { t, fmtShortDay, fmtNumber, fmtHours, fmtUnit } from '../i18n.js';
+// band for adults (the catalogue's `normal`), and sleep; volumes, weights,
+// lengths and temperatures in the member's units. The day figures are the
+// server's (GET /trends) when online and nothing of the period waits to
+// sync, else the same figures from the local copy; readings are drawn from
+// the local copy.
+import { t, fmtShortDay, fmtNumber, fmtHours, toInput, fmtTyped, inputUnit, unitsOf } from '../i18n.js';
 import { kindOf, viewFor, normalBand } from '../entries.js';
 import { html, nothing, paint, latest } from '../ui.js';
 import { state, on, tz } from '../state.js';
@@ -36,14 +37,22 @@ async function growth() {
   const birth = Date.parse(`${subj.birth_date}T00:00:00Z`);
   const list = await store.listEntries(state.family.id, { types: ['growth'], subjectId: subj.id, limit: 500 });
   const ageDays = (e) => Math.max(0, Math.round((e.ts - birth) / 86400000));
-  const weights = list.filter((e) => e.value.weight_g).map((e) => [ageDays(e), e.value.weight_g / 1000]);
-  const lengths = list.filter((e) => e.value.length_cm).map((e) => [ageDays(e), e.value.length_cm]);
+  // In the member's units: the WHO curves (kg, cm) scaled alike.
+  const u = state.prefs.units;
+  const kg = unitsOf(u).weight === 'lb' ? 1 / 0.45359237 : 1;
+  const cm = unitsOf(u).length === 'in' ? 1 / 2.54 : 1;
+  const scaled = (c, k) =>
+    Object.fromEntries(Object.entries(c).map(([p, v]) => [p, p === 'days' ? v : v.map((x) => x * k)]));
+  const weights = list.filter((e) => e.value.weight_g).map((e) => [ageDays(e), (e.value.weight_g / 1000) * kg]);
+  const lengths = list.filter((e) => e.value.length_cm).map((e) => [ageDays(e), e.value.length_cm * cm]);
+  const wTitle = t('weight_for_age', { unit: inputUnit('g', u) });
+  const lTitle = t('length_for_age', { unit: inputUnit('cm', u) });
   const ageLabel = (n, unit) => t(unit === 'weeks' ? 'age_weeks' : 'age_months', { n });
   return card(
     'chart.growth_who',
     html`
-    <h3>${t('weight_for_age')}</h3>${growthChart(data.weight_kg[subj.sex], weights, { ariaLabel: t('weight_for_age'), ageLabel })}
-    <h3>${t('length_for_age')}</h3>${growthChart(data.length_cm[subj.sex], lengths, { ariaLabel: t('length_for_age'), ageLabel })}
+    <h3>${wTitle}</h3>${growthChart(scaled(data.weight_kg[subj.sex], kg), weights, { ariaLabel: wTitle, ageLabel })}
+    <h3>${lTitle}</h3>${growthChart(scaled(data.length_cm[subj.sex], cm), lengths, { ariaLabel: lTitle, ageLabel })}
     <p class="legend">${legendItem('pt', subj.name)}<span class="muted">${t('who_curves')}</span></p>`,
   );
 }
@@ -100,16 +109,18 @@ export function mount(root) {
     );
     // One reading chart: the points of `field` in entries of `type`, over
     // the normal band of this kind of person.
-    const readings = (name, type, fields, { scale = 1, format, unit } = {}) => {
+    // A field with a unit is drawn in the unit the member reads it in.
+    const readings = (name, type, fields, { format, unit } = {}) => {
+      const conv = unit ? (v) => toInput(v, unit, u) : (v) => v;
       const sets = fields.map(([key, cls]) => ({
         cls,
-        points: mine.filter((e) => e.type === type && e.value[key] != null).map((e) => [e.ts, e.value[key] * scale]),
-        band: normalBand(type, key, kind),
+        points: mine.filter((e) => e.type === type && e.value[key] != null).map((e) => [e.ts, conv(e.value[key])]),
+        band: normalBand(type, key, kind)?.map(conv),
       }));
       if (!sets.some((x) => x.points.length))
         return card(`chart.${name}`, html`<p class="muted">${t('no_readings')}</p>`);
       const bands = sets.map((x) => x.band).filter(Boolean);
-      const fmt = format || ((v) => (unit ? fmtUnit(v, unit, u) : fmtNumber(v)));
+      const fmt = format || ((v) => (unit ? fmtTyped(v, unit, u) : fmtNumber(v)));
       const legend =
         fields.length > 1 || bands.length
           ? html`<p class="legend">${fields.length > 1 ? fields.map(([key, cls]) => legendItem(cls, t(key === 'bp_systolic' ? 'systolic' : 'diastolic'))) : nothing}${bands.length ? legendItem('normal', t('normal_band')) : nothing}</p>`
@@ -141,8 +152,14 @@ export function mount(root) {
         card(
           'chart.bottle_ml',
           barChart(
-            series.map((d) => d.bottle_ml),
-            { labels, cls: 'feed', format: (v) => fmtUnit(v, 'ml', u), integer: true, ariaLabel: t('chart.bottle_ml') },
+            series.map((d) => toInput(d.bottle_ml, 'ml', u)),
+            {
+              labels,
+              cls: 'feed',
+              format: (v) => fmtTyped(v, 'ml', u),
+              integer: true,
+              ariaLabel: t('chart.bottle_ml'),
+            },
           ),
         ),
       diapers: () =>
@@ -174,11 +191,7 @@ export function mount(root) {
       glucose: () => readings('glucose', 'vitals', [['glucose', '']]),
       temperature: () => readings('temperature', 'temperature', [['celsius', '']], { unit: 'celsius' }),
       // kg (or lb) on the axis: grams would print as long labels.
-      weight: () =>
-        readings('weight', 'growth', [['weight_g', '']], {
-          scale: u === 'imperial' ? 1 / 453.592 : 1 / 1000,
-          format: (v) => `${fmtNumber(v)} ${u === 'imperial' ? 'lb' : 'kg'}`,
-        }),
+      weight: () => readings('weight', 'growth', [['weight_g', '']], { unit: 'g' }),
     };
     const made = [];
     for (const name of viewFor(kind).charts) if (CHARTS[name]) made.push(await CHARTS[name]());

@@ -3,20 +3,30 @@
 // proposed entry for one-tap confirmation.
 import { t, getLang } from '../i18n.js';
 import { html, nothing, sheet, toast } from '../ui.js';
-import { parsePhrase, speechLang } from '../voice.js';
+import { parsePhrase, speechLang, vocabulary } from '../voice.js';
 import { log, start, stop, running } from '../actions.js';
-import { title } from '../describe.js';
+import { title, detail } from '../describe.js';
+import { lastBottle } from './form.js';
 
 // What a proposal will do, in words.
 function describe(p) {
   if (p.action === 'stop') return `${t('stop')}: ${t(`type.${p.type}`)}`;
-  const what = title({ type: p.type, value: p.value, end_ts: null });
+  const e = { type: p.type, value: p.value, end_ts: null };
+  const what = [title(e), detail(e)].filter(Boolean).join(' · ');
   return p.action === 'start' ? `${t('start')}: ${what}` : what;
 }
+
+// The words of the UI language, and English's (said in any language).
+const file = (l) =>
+  fetch(`/i18n/voice/${l}.json`).then(
+    (r) => r.json(),
+    () => ({}),
+  );
 
 export function openVoice() {
   const Rec = window.SpeechRecognition || window.webkitSpeechRecognition;
   if (!Rec) return;
+  const words = Promise.all([...new Set([getLang(), 'en'])].map(file)).then((f) => vocabulary(...f));
   const rec = new Rec();
   rec.lang = speechLang(getLang());
   rec.interimResults = false;
@@ -58,12 +68,16 @@ export function openVoice() {
     },
   });
 
-  rec.addEventListener('result', (ev) => {
+  rec.addEventListener('result', async (ev) => {
     const alts = Array.from(ev.results[0] || []).map((a) => a.transcript);
     listening = false;
     heard = true;
     status = `“${alts[0] || ''}”`;
-    proposal = alts.map(parsePhrase).find(Boolean) || null;
+    const known = await words;
+    proposal = alts.map((a) => parsePhrase(a, known)).find(Boolean) || null;
+    // A bottle said without its milk is the milk of the last one.
+    const v = proposal?.value;
+    if (v?.method === 'bottle' && !v.milk) v.milk = (await lastBottle()).milk;
     sh.redraw();
     if (proposal) sh.el.querySelector('.voice-proposal + button').focus();
   });
