@@ -843,6 +843,25 @@ static void carelog_id(struct importer *im, const char *id, const char *fallback
     derived_id(im->fid, key, out);
 }
 
+/* One exported cell as the field's JSON value: numbers and true/false as
+ * they were written, text as it is; what does not read as its kind is kept
+ * as text, so the validator names it. */
+static void add_typed(cJSON *v, const struct cat_field *f, const char *text)
+{
+    if (f->kind == CAT_INT || f->kind == CAT_NUMBER) {
+        char *e;
+        double x = strtod(text, &e);
+        if (*e || !*text)
+            cJSON_AddStringToObject(v, f->key, text);
+        else
+            cJSON_AddNumberToObject(v, f->key, x);
+    } else if (f->kind == CAT_BOOL && (strcmp(text, "true") == 0 || strcmp(text, "false") == 0)) {
+        cJSON_AddBoolToObject(v, f->key, text[0] == 't');
+    } else {
+        cJSON_AddStringToObject(v, f->key, text);
+    }
+}
+
 /* "method=bottle; amount_ml=120; notes=a; b" → the type's value. A field's
  * text runs until "; " and the next field of the type. */
 static cJSON *details_value(const struct cat_type *t, const char *s)
@@ -880,21 +899,7 @@ static cJSON *details_value(const struct cat_type *t, const char *s)
             cJSON_Delete(v);
             return NULL;
         }
-        if (f->kind == CAT_INT || f->kind == CAT_NUMBER) {
-            char *e;
-            double x = strtod(text, &e);
-            if (*e || !*text)
-                cJSON_AddStringToObject(v, f->key, text); /* the validator names it */
-            else
-                cJSON_AddNumberToObject(v, f->key, x);
-        } else if (f->kind == CAT_BOOL) {
-            if (strcmp(text, "true") == 0 || strcmp(text, "false") == 0)
-                cJSON_AddBoolToObject(v, f->key, text[0] == 't');
-            else
-                cJSON_AddStringToObject(v, f->key, text);
-        } else {
-            cJSON_AddStringToObject(v, f->key, text);
-        }
+        add_typed(v, f, text);
         free(text);
         s = *end ? end + 2 : end;
     }
@@ -907,6 +912,24 @@ static const char *unguard(const char *s)
     return (s[0] == '\'' && s[1] && strchr("=+-@\t\r", s[1])) ? s + 1 : s;
 }
 
+/* A row of the export's column form: each field of the type from its own
+ * column, found by the heading the export gives it (catalogue_csv_heading). */
+static cJSON *columns_value(const struct cat_type *t, const struct table *tb)
+{
+    cJSON *v = cJSON_CreateObject();
+    for (size_t i = 0; v && i < t->nfields; i++) {
+        char heading[96];
+        catalogue_csv_heading(&t->fields[i], heading, sizeof heading);
+        for (char *p = heading; *p; p++) /* as read_header folds the file's */
+            if (*p >= 'A' && *p <= 'Z')
+                *p = (char)(*p + 32);
+        const char *cell = unguard(col(tb, heading));
+        if (*cell)
+            add_typed(v, &t->fields[i], cell);
+    }
+    return v;
+}
+
 static void carelog_csv(struct importer *im, const char *file, char *text, size_t len)
 {
     struct csv c;
@@ -914,12 +937,17 @@ static void carelog_csv(struct importer *im, const char *file, char *text, size_
     struct table t = {0};
     if (!read_header(im, file, &c, &t))
         return;
-    if (!has_col(&t, "type") || !has_col(&t, "start") || !has_col(&t, "details")) {
-        warn(im, file, 1, true, "not a carelog export: the header needs type, start and details");
+    /* Two forms: a column per catalogue field (the export today), or one
+     * "details" column of "key=value; ..." (exports before it). */
+    bool details = has_col(&t, "details");
+    if (!has_col(&t, "type") || !has_col(&t, "start")) {
+        warn(im, file, 1, true, "not a carelog export: the header needs type and start");
         return;
     }
-    mapping_note(im, "carelog CSV: person → the person of that name (made when missing), "
-                     "start/end → the entry's times, details → its value");
+    mapping_note(im, details ? "carelog CSV: person → the person of that name (made when missing), "
+                               "start/end → the entry's times, details → its value"
+                             : "carelog CSV: person → the person of that name (made when missing), "
+                               "start/end → the entry's times, a column per field → its value");
     char *fields[MAX_COLUMNS];
     int line = 0;
     enum csv_result res;
@@ -942,7 +970,8 @@ static void carelog_csv(struct importer *im, const char *file, char *text, size_
         if (!bb_time(im, file, line, "start", col(&t, "start"), &ts) ||
             (has_end && !bb_time(im, file, line, "end", col(&t, "end"), &end_ts)))
             continue;
-        cJSON *value = details_value(ct, unguard(col(&t, "details")));
+        cJSON *value =
+            details ? details_value(ct, unguard(col(&t, "details"))) : columns_value(ct, &t);
         if (!value) {
             warn(im, file, line, true, "details \"%.60s\" are not fields of a %s",
                  col(&t, "details"), type);

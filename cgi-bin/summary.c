@@ -76,11 +76,6 @@ struct csv_columns {
     int n;
 };
 
-static const char *unit_symbol(const char *unit)
-{
-    return strcmp(unit, "celsius") == 0 ? "°C" : strcmp(unit, "mmol_l") == 0 ? "mmol/L" : unit;
-}
-
 static void csv_columns_make(struct csv_columns *c)
 {
     const struct catalogue *cat = catalogue();
@@ -93,16 +88,7 @@ static void csv_columns_make(struct csv_columns *c)
                 seen = strcmp(c->key[k], f->key) == 0;
             if (seen || c->n == CSV_MAX_COLUMNS)
                 continue;
-            size_t len = strlen(f->key), ulen = f->unit ? strlen(f->unit) : 0;
-            /* "amount_ml" in ml is "amount (ml)"; "celsius" stays itself. */
-            if (ulen && len > ulen + 1 && f->key[len - ulen - 1] == '_' &&
-                strcmp(f->key + len - ulen, f->unit) == 0)
-                len -= ulen + 1;
-            if (f->unit)
-                snprintf(c->header[c->n], sizeof c->header[0], "%.*s (%s)", (int)len, f->key,
-                         unit_symbol(f->unit));
-            else
-                snprintf(c->header[c->n], sizeof c->header[0], "%s", f->key);
+            catalogue_csv_heading(f, c->header[c->n], sizeof c->header[0]);
             c->key[c->n++] = f->key;
         }
     }

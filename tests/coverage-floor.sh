@@ -2,15 +2,17 @@
 # coverage-floor.sh — the line coverage `make test` holds: run by
 # tests/run-all.sh after every other test of the suite has ended (it reads
 # the counters they left), never on its own in the parallel run. The floors
-# are the figures measured when they were set (C 88.8%, www/js 87.2-87.3%
-# over several runs, with the passkey, mail and recovery tests), rounded
-# down; the app's a point lower still, since which timing-dependent paths
-# the browser tests take varies a little from run to run. Raise them as
+# are the figures measured when they were set, rounded down: C 88.8% at
+# first (87.8% once the import, console and care programs landed, back over
+# 88 with their tests fixed); www/js 87.2-87.3%, then 90.2% with the ten
+# languages and the care screens, the app's floor a point lower still, since
+# which timing-dependent paths the browser tests take varies a little from
+# run to run. Raise them as
 # tests grow, never lower them to let a change through.
 #   C: cgi-bin/ and cmd/ (the library, the programs, the commands)
 #   JS: www/js (the app), from the node tests and the browser pages
 C_FLOOR=88
-JS_FLOOR=86
+JS_FLOOR=89
 cd "$(dirname "$0")/.." || exit 1
 echo "1..3"
 if sh tools/coverage.sh collect > build/coverage-collect.log 2>&1; then

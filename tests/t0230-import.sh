@@ -199,5 +199,17 @@ FID=$A
 import "source=carelog&dry_run=0" -H "Content-Type: application/json" --data-binary "@$T_DIR/a.json"
 is "$(jbody '[.imported, .duplicates] | @csv')" "0,13" "A's export into A itself: its own entries, found again"
 
+# An export from before the column per field: one "details" cell of
+# "key=value; ..." (a field's text may hold "; " itself).
+FID=$C
+printf '%s\r\n' 'id,person,type,start,end,minutes,details,author' \
+    'aaaaaaaa-0000-4000-8000-000000000001,Noa,feed,2024-05-01T08:00:00+01:00,,,"method=bottle; amount_ml=90; notes=warm; not hot",Dana' \
+    'aaaaaaaa-0000-4000-8000-000000000002,Noa,temperature,2024-05-01T09:00:00+01:00,,,celsius=37.2,Dana' \
+    'aaaaaaaa-0000-4000-8000-000000000003,Noa,feed,2024-05-01T10:00:00+01:00,,,colour=blue,Dana' > "$T_DIR/old.csv"
+import "source=carelog&dry_run=0" -H "Content-Type: text/csv" --data-binary "@$T_DIR/old.csv"
+is "$STATUS $(jbody '[.imported, .invalid] | @csv')" "201 2,1" "an older export (details column) imports; a detail its type lacks is refused"
+is "$(db "SELECT value FROM entries WHERE family_id = '$C' AND ts = $(date -d 2024-05-01T08:00:00+01:00 +%s)000")" \
+    '{"method":"bottle","amount_ml":90,"notes":"warm; not hot"}' "…its fields read back, \"; \" inside a note kept"
+
 stop_server
 done_testing

@@ -841,3 +841,20 @@ cJSON *catalogue_default_buttons(const struct catalogue *c, unsigned kinds)
     }
     return out;
 }
+
+void catalogue_csv_heading(const struct cat_field *f, char *out, size_t outsz)
+{
+    size_t len = strlen(f->key), ulen = f->unit ? strlen(f->unit) : 0;
+    /* "amount_ml" in ml is "amount (ml)"; "celsius" stays itself. */
+    if (ulen && len > ulen + 1 && f->key[len - ulen - 1] == '_' &&
+        strcmp(f->key + len - ulen, f->unit) == 0)
+        len -= ulen + 1;
+    if (!f->unit) {
+        snprintf(out, outsz, "%s", f->key);
+        return;
+    }
+    const char *sym = strcmp(f->unit, "celsius") == 0  ? "°C"
+                      : strcmp(f->unit, "mmol_l") == 0 ? "mmol/L"
+                                                       : f->unit;
+    snprintf(out, outsz, "%.*s (%s)", (int)len, f->key, sym);
+}

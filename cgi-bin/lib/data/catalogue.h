@@ -92,6 +92,10 @@ bool catalogue_init(char *err, size_t errsz);
 const struct catalogue *catalogue(void);
 
 const struct cat_type *catalogue_type(const struct catalogue *c, const char *name);
+/* A field's column heading in the CSV export, its key and stored unit:
+ * "amount (ml)" for amount_ml, "weight (g)", "celsius (°C)", "note". The
+ * export writes it and the import reads it back by it. */
+void catalogue_csv_heading(const struct cat_field *f, char *out, size_t outsz);
 /* The bit of a person kind, 0 for an unknown one. */
 unsigned catalogue_kind_bit(const struct catalogue *c, const char *kind);
 
