@@ -47,6 +47,24 @@ async function withAuthenticator(ctx, cred) {
   return { page, cdp, authenticatorId, creds };
 }
 
+// Signs the owner in from a page at the localhost origin (before the app
+// loads): Chromium resolves "localhost" on its own, while node's resolver
+// (Playwright's request context) needs /etc/hosts, which a bare Debian
+// chroot does not have.
+async function signInFromPage(page) {
+  await page.goto(`${local}/health`);
+  const status = await page.evaluate(
+    (body) =>
+      fetch('/api/v1/auth/login', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      }).then((r) => r.status),
+    { email: owner.email, password: owner.password },
+  );
+  assert.equal(status, 200);
+}
+
 async function signInByPasskey(page) {
   await page.goto(`${local}/#/signin`);
   await appReady(page);
@@ -57,12 +75,9 @@ async function signInByPasskey(page) {
 
 test('a member adds a passkey on the account screen and signs in with it elsewhere', async () => {
   const ctx = await newContext(browser);
-  const login = await ctx.request.post(`${local}/api/v1/auth/login`, {
-    data: { email: owner.email, password: owner.password },
-  });
-  assert.equal(login.status(), 200);
   const { page, creds } = await withAuthenticator(ctx);
   const errors = watchErrors(page);
+  await signInFromPage(page);
   await page.goto(`${local}/#/account`);
   await appReady(page);
   await page.getByLabel('Name of this passkey').fill('Test phone');
@@ -157,9 +172,9 @@ test('a cloned authenticator (its counter went back) is refused', async () => {
 
 test('a member with a passkey removes their password', async () => {
   const ctx = await newContext(browser);
-  await ctx.request.post(`${local}/api/v1/auth/login`, { data: { email: owner.email, password: owner.password } });
   const { page } = await withAuthenticator(ctx);
   const errors = watchErrors(page);
+  await signInFromPage(page);
   await page.goto(`${local}/#/account`);
   await appReady(page);
   await page.locator('#pk-current').fill(owner.password);
