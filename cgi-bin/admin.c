@@ -537,9 +537,7 @@ static void client_patch(struct request *r)
             cJSON_AddItemToArray(changed, cJSON_CreateString("name"));
         if (has_notes)
             cJSON_AddItemToArray(changed, cJSON_CreateString("notes"));
-        cJSON *detail = cJSON_CreateObject();
-        cJSON_AddItemToObject(detail, "changed", changed);
-        audit_record(r, d, fid, "family_updated", fid, detail);
+        audit_changed(r, d, fid, "family_updated", fid, changed);
     }
     if (has_archived && archived != r->session->family_archived)
         audit_record(r, d, fid, archived ? "family_archived" : "family_unarchived", fid, NULL);

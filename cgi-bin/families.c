@@ -220,9 +220,7 @@ static void family_patch(struct request *r)
         cJSON_AddItemToArray(changed, cJSON_CreateString("notes"));
     if (has_guidance)
         cJSON_AddItemToArray(changed, cJSON_CreateString("sleep_guidance"));
-    cJSON *detail = cJSON_CreateObject();
-    cJSON_AddItemToObject(detail, "changed", changed);
-    audit_record(r, d, fid, "family_updated", fid, detail);
+    audit_changed(r, d, fid, "family_updated", fid, changed);
     reply_family(r, d, fid, 200);
 }
 
@@ -606,9 +604,7 @@ static void profile_put(struct request *r)
         resp_internal(r);
         return;
     }
-    cJSON *detail = cJSON_CreateObject();
-    cJSON_AddItemToObject(detail, "changed", changed);
-    audit_record(r, d, fid, "profile_updated", sid, detail);
+    audit_changed(r, d, fid, "profile_updated", sid, changed);
     reply_profile(r, d, sid, 200);
 }
 

@@ -442,12 +442,7 @@ static void medication_patch(struct request *r)
         resp_internal(r);
         return;
     }
-    cJSON *changed = cJSON_CreateArray();
-    for (const cJSON *k = r->json ? r->json->child : NULL; k; k = k->next)
-        cJSON_AddItemToArray(changed, cJSON_CreateString(k->string));
-    cJSON *detail = cJSON_CreateObject();
-    cJSON_AddItemToObject(detail, "changed", changed);
-    audit_record(r, d, fid, "medication_updated", medid, detail);
+    audit_changed(r, d, fid, "medication_updated", medid, NULL);
     reply_medication(r, medid, 200);
 }
 

@@ -59,6 +59,19 @@ static void write_end(struct db *d, const char *action, bool own)
     }
 }
 
+void audit_changed(struct request *r, struct db *d, const char *family_id, const char *action,
+                   const char *target, cJSON *changed)
+{
+    if (!changed) {
+        changed = cJSON_CreateArray();
+        for (const cJSON *k = r->json ? r->json->child : NULL; k; k = k->next)
+            cJSON_AddItemToArray(changed, cJSON_CreateString(k->string));
+    }
+    cJSON *detail = cJSON_CreateObject();
+    cJSON_AddItemToObject(detail, "changed", changed);
+    audit_record(r, d, family_id, action, target, detail);
+}
+
 void audit_read(struct request *r, struct db *d, const char *family_id, const char *action,
                 const char *target, cJSON *detail)
 {

@@ -16,6 +16,12 @@ struct request;
 void audit_record(struct request *r, struct db *d, const char *family_id, const char *action,
                   const char *target, cJSON *detail);
 
+/* audit_record with detail {"changed": [names]}: which fields an update
+ * touched, never their values. `changed` (a JSON array) is taken over; NULL
+ * lists the top-level members of the request's JSON body. */
+void audit_changed(struct request *r, struct db *d, const char *family_id, const char *action,
+                   const char *target, cJSON *changed);
+
 /* audit_record for a read route (an export): the same terms as
  * audit_staff_read below for when to call it. */
 void audit_read(struct request *r, struct db *d, const char *family_id, const char *action,
