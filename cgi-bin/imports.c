@@ -6,7 +6,9 @@
  * made from the source row, so importing the same files again adds nothing.
  * All of it is one transaction; a bad row is reported with its file and
  * line and skipped; a dry run does the same work and rolls it back, which is
- * the preview. Baby Buddy's words and units are mapped in data/babybuddy.c. */
+ * the preview. Baby Buddy's words and units are mapped in data/babybuddy.c.
+ * The body is one file (CSV or JSON), a JSON object of several files, or a
+ * zip of them (util/zip.c), which may inflate to at most the import limit. */
 #include "carelog.h"
 
 #include <math.h>
@@ -24,6 +26,7 @@
 #include "data/entrywrite.h"
 #include "data/tz.h"
 #include "util/csv.h"
+#include "util/zip.h"
 
 static void import_post(struct request *r);
 
@@ -1126,6 +1129,52 @@ static void only_person(struct importer *im)
 }
 
 /* Files in Baby Buddy's order of need: children before what refers to them. */
+/* The files of a zip body, in the archive's order. */
+struct unzipped {
+    struct importer *im;
+    int n;
+    struct {
+        char *name, *text;
+        size_t len;
+    } f[MAX_FILES];
+};
+
+static bool take_member(void *arg, const char *name, char *data, size_t len)
+{
+    struct unzipped *z = arg;
+    if (!ends_with(name, ".csv") && !ends_with(name, ".json")) {
+        warn(z->im, name, 0, false, "not a .csv or .json file: left out");
+        free(data);
+        return true;
+    }
+    if (memchr(data, '\0', len)) {
+        warn(z->im, name, 0, true, "holds a NUL byte: it is not text");
+        free(data);
+        return true;
+    }
+    char *copy = strdup(name);
+    if (z->n == MAX_FILES || !copy) {
+        warn(z->im, name, 0, true, "more than 20 files in the archive: left out");
+        free(copy);
+        free(data);
+        return true;
+    }
+    z->f[z->n].name = copy;
+    z->f[z->n].text = data;
+    z->f[z->n].len = len;
+    z->n++;
+    return true;
+}
+
+static void unzipped_free(struct unzipped *z)
+{
+    for (int i = 0; i < z->n; i++) {
+        free(z->f[i].name);
+        free(z->f[i].text);
+    }
+    z->n = 0;
+}
+
 static int file_rank(const char *name)
 {
     const char *mapping;
@@ -1173,12 +1222,13 @@ static void import_post(struct request *r)
         resp_error(r, 400, "empty_body", "Send the exported file as the body");
         return;
     }
-    if (memchr(r->body, '\0', r->body_len)) {
+    bool zipped = zip_is_archive((const unsigned char *)r->body, r->body_len);
+    if (!zipped && memchr(r->body, '\0', r->body_len)) {
         resp_error(r, 400, "bad_request", "The file holds a NUL byte: it is not text");
         return;
     }
     const char *ct = req_env(r, "CONTENT_TYPE");
-    bool json = content_type_is_json(ct);
+    bool json = !zipped && content_type_is_json(ct);
     cJSON *files = NULL, *body = NULL;
     if (json) {
         body = json_parse_body(r->body, r->body_len);
@@ -1203,7 +1253,7 @@ static void import_post(struct request *r)
             resp_field_error(r, "files", "is required: {\"files\": {\"feeding.csv\": \"...\"}}");
             return;
         }
-    } else if (strcmp(source, "babybuddy") == 0 && !file) {
+    } else if (!zipped && strcmp(source, "babybuddy") == 0 && !file) {
         resp_field_error(r, "file", "name the Baby Buddy file the body holds (file=feeding.csv)");
         return;
     }
@@ -1223,6 +1273,20 @@ static void import_post(struct request *r)
     im.preview = cJSON_CreateArray();
     bool dry_run = dry && strcmp(dry, "1") == 0;
     int64_t started = mono_us();
+    struct unzipped zip = {.im = &im};
+    char why[160];
+    if (zipped && !zip_each((const unsigned char *)r->body, r->body_len, cfg.max_import,
+                            take_member, &zip, why, sizeof why)) {
+        unzipped_free(&zip);
+        cJSON_Delete(im.by_type);
+        cJSON_Delete(im.warnings);
+        cJSON_Delete(im.mapping);
+        cJSON_Delete(im.preview);
+        char msg[200];
+        snprintf(msg, sizeof msg, "The zip archive cannot be read: %s", why);
+        resp_error(r, 400, "bad_archive", msg);
+        return;
+    }
     /* A big import touches far more pages than the connection's usual 1 MiB
      * cache holds: without room they spill to the WAL mid-transaction (a
      * 100,000-row import took twice as long). Put back at the end. */
@@ -1230,6 +1294,7 @@ static void import_post(struct request *r)
     cache_size_set(d, -65536);
     if (!req_begin(r)) {
         cache_size_set(d, cache_was);
+        unzipped_free(&zip);
         cJSON_Delete(body);
         cJSON_Delete(im.by_type);
         cJSON_Delete(im.warnings);
@@ -1247,7 +1312,13 @@ static void import_post(struct request *r)
                  im.fallback);
         mapping_note(&im, note);
     }
-    if (!json) {
+    if (zipped) {
+        for (int rank = 0; rank < 2; rank++)
+            for (int i = 0; i < zip.n; i++)
+                if (file_rank(zip.f[i].name) == rank)
+                    import_file(&im, zip.f[i].name, zip.f[i].text, zip.f[i].len);
+        unzipped_free(&zip);
+    } else if (!json) {
         import_file(&im, file ? file : "export.csv", r->body, r->body_len);
     } else if (files) {
         for (int rank = 0; rank < 2; rank++)

@@ -105,7 +105,13 @@ export function importSection(fid, redraw) {
   async function pick(ev) {
     s.preview = null;
     s.error = '';
-    s.files = await Promise.all([...ev.target.files].map(async (f) => ({ name: f.name, text: await f.text() })));
+    // A zip goes to the server whole (it reads the files in it); the
+    // others as text in one JSON object.
+    s.files = await Promise.all(
+      [...ev.target.files].map(async (f) =>
+        /\.zip$/i.test(f.name) ? { name: f.name, zip: f } : { name: f.name, text: await f.text() },
+      ),
+    );
     redraw();
   }
 
@@ -117,8 +123,12 @@ export function importSection(fid, redraw) {
     const q = new URLSearchParams({ source: s.source, dry_run: dry ? '1' : '0', units: s.units });
     if (s.person) q.set('subject_id', s.person);
     try {
+      const zip = s.files.find((f) => f.zip);
       const files = Object.fromEntries(s.files.map((f) => [f.name, f.text]));
-      const res = await post(familyPath(fid, `/import?${q}`), { files });
+      const res = await post(
+        familyPath(fid, `/import?${q}`),
+        zip ? new Blob([zip.zip], { type: 'application/zip' }) : { files },
+      );
       if (dry) {
         s.preview = res;
       } else {
@@ -195,7 +205,7 @@ export function importSection(fid, redraw) {
     ${field(
       t('import_files'),
       'import-files',
-      html`<input id="import-files" type="file" multiple accept=".csv,.json,text/csv,application/json" @change=${pick}>`,
+      html`<input id="import-files" type="file" multiple accept=".csv,.json,.zip,text/csv,application/json,application/zip" @change=${pick}>`,
       { hint: t('import_files_hint') },
     )}
     <button class="btn block" type="button" ?disabled=${s.busy || !s.files.length} @click=${() => run(true)}>${t('import_preview')}</button>
