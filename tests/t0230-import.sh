@@ -155,6 +155,18 @@ printf 'PK\005\006' > "$T_DIR/cut.zip"
 import "source=babybuddy&dry_run=1" --data-binary "@$T_DIR/cut.zip"
 is "$STATUS $(jbody .error.code)" "400 bad_archive" "a cut-off archive is refused"
 
+# Asked for (Accept: application/x-ndjson), the answer is lines as rows are
+# read: progress {file, done, total} (the first at the first row), then the
+# result, the same as the one-piece answer.
+import "source=babybuddy&dry_run=1" -H "Accept: application/x-ndjson" \
+    -H "Content-Type: application/json" --data-binary "@$T_DIR/bb.json"
+is "$STATUS $(header Content-Type)" "200 application/x-ndjson" "progress asked for: lines"
+is "$(jq -sc 'map(select(.progress)) | (length > 0) and all(.progress.done <= .progress.total)' "$T_DIR/body")" \
+    true "…progress lines, none past the total"
+is "$(jq -sc '[.[] | .progress.done // empty] | . == sort' "$T_DIR/body")" true "…never going back"
+is "$(tail -n 1 "$T_DIR/body" | jq -c '.result | [.dry_run, .imported, .duplicates]')" "[true,0,23]" \
+    "…and the last line is the result"
+
 import "source=nope"
 is "$STATUS $(jbody .error.fields.source)" "400 must be one of: babybuddy, carelog" "an unknown source"
 import "source=babybuddy&subject_id=$(uuid)"

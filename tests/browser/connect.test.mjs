@@ -88,9 +88,14 @@ test('Import: a zip of the same files is read whole, and finds every row again (
   ]);
   await page.goto(`${server.base}/#/settings/import`);
   await page.getByLabel('Files').setInputFiles({ name: 'babybuddy.zip', mimeType: 'application/zip', buffer: zip });
+  const answer = page.waitForResponse((r) => r.url().includes('/import?'));
   await page.getByRole('button', { name: 'Preview' }).click();
   const preview = page.locator('.import-preview');
   await preview.waitFor();
   assert.match(await preview.innerText(), /0 to import · 8 already here · 3 skipped/);
+  // The page asked for progress lines and read the result from the last one.
+  const res = await answer;
+  assert.equal(res.headers()['content-type'], 'application/x-ndjson');
+  assert.match(await res.text(), /^\{"progress":\{"file":"child.csv","done":\d+,"total":\d+\}\}\n/);
   assert.deepEqual(errors, []);
 });

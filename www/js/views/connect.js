@@ -5,8 +5,9 @@
 // CSV exports or a carelog export: pick files → a dry-run preview (counts per
 // type, warnings with file and line, how each model maps) → import. The
 // server does all the reading and checking (POST .../import); this only
-// sends the files' text and shows its answers.
-import { t, fmtRelative } from '../i18n.js';
+// sends the files' text (or the zip as it is) and shows its answers, with
+// a bar moved by the progress lines the server sends as it reads.
+import { t, fmtRelative, fmtNumber } from '../i18n.js';
 import { html, nothing, field, icon, toast, confirmSheet, seg } from '../ui.js';
 import { state, isOwner } from '../state.js';
 import { get, post, del, familyPath, ApiError } from '../api.js';
@@ -125,9 +126,16 @@ export function importSection(fid, redraw) {
     try {
       const zip = s.files.find((f) => f.zip);
       const files = Object.fromEntries(s.files.map((f) => [f.name, f.text]));
+      // The server says how far it has read as it goes.
+      s.progress = 0;
+      const onLine = (p) => {
+        s.progress = p.total ? p.done / p.total : 0;
+        redraw();
+      };
       const res = await post(
         familyPath(fid, `/import?${q}`),
         zip ? new Blob([zip.zip], { type: 'application/zip' }) : { files },
+        { onLine },
       );
       if (dry) {
         s.preview = res;
@@ -209,7 +217,7 @@ export function importSection(fid, redraw) {
       { hint: t('import_files_hint') },
     )}
     <button class="btn block" type="button" ?disabled=${s.busy || !s.files.length} @click=${() => run(true)}>${t('import_preview')}</button>
-    ${s.busy ? html`<p role="status"><progress aria-label=${t('importing')}></progress> ${t('importing')}</p>` : nothing}
+    ${s.busy ? html`<p role="status"><progress aria-label=${t('importing')} max="1" .value=${s.progress || 0}></progress> ${t('importing')} ${s.progress ? fmtNumber(s.progress, { style: 'percent' }) : ''}</p>` : nothing}
     ${s.error ? html`<p class="error" role="alert">${s.error}</p>` : nothing}
     ${s.preview ? previewCard(s.preview) : nothing}
   </section>`;
