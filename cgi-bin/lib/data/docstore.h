@@ -1,0 +1,56 @@
+/* docstore.h — the document vault's files: DATA_DIR/documents/<name>, where
+ * <name> is 32 random hex digits made here (never anything a client sent).
+ * A file is written whole under a temporary name and synced before it is
+ * renamed into place, so a name in the database always means whole bytes;
+ * the type of a file is told by its first bytes, never by a name or a
+ * client's Content-Type. */
+#ifndef CARELOG_DOCSTORE_H
+#define CARELOG_DOCSTORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct db;
+
+#define DOC_NAME_LEN 32 /* hex digits of a file's name */
+
+/* The MIME type the bytes begin like: image/jpeg, image/png, image/webp,
+ * image/heic (an ISO-BMFF "ftyp" box with a HEIF brand) or application/pdf;
+ * NULL for anything else. */
+const char *docstore_sniff(const unsigned char *p, size_t n);
+/* The file name extension (no dot) for one of those types; "bin" otherwise. */
+const char *docstore_ext(const char *content_type);
+
+/* Whether `name` has the shape of a name docstore_write makes. */
+bool docstore_name_ok(const char *name);
+/* DATA_DIR/documents/<name> into out; false when it does not fit or the
+ * name is not one of ours. NULL name: the directory itself. */
+bool docstore_path(const char *name, char *out, size_t outsz);
+
+/* A stored file in the making: written and synced under `tmp`, then made
+ * visible under `name` by docstore_publish. */
+struct docfile {
+    char name[DOC_NAME_LEN + 1];
+    char tmp[4096];
+    bool published;
+};
+
+/* Writes `data` to a new temporary file and syncs it; false on an I/O
+ * error (nothing is left behind). */
+bool docstore_write(struct docfile *f, const void *data, size_t n);
+/* Renames it into place and syncs the directory. */
+bool docstore_publish(struct docfile *f);
+/* Removes whatever docstore_write/docstore_publish made (a failed request). */
+void docstore_discard(struct docfile *f);
+
+/* Removes the files the database lists in document_files_gone and their
+ * lines, in transactions of its own (call it outside any): up to `max`
+ * files per call. The number removed, or -1 on a database error. */
+int docstore_sweep(struct db *d, int max);
+
+/* A download name from a title: ASCII letters, digits, '-', '_' and '.'
+ * kept, runs of anything else one '_', at most 60 characters, "document"
+ * when nothing is left, then ".<ext>". out must hold 72 bytes. */
+void docstore_filename(const char *title, const char *content_type, char *out, size_t outsz);
+
+#endif
