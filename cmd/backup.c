@@ -524,7 +524,8 @@ static bool doc_sums_add(struct doc_sums *d, const char *name, const char *hex)
 {
     if (d->n == d->cap) {
         size_t cap = d->cap ? d->cap * 2 : 64;
-        void *a = realloc(d->name, cap * sizeof *d->name), *b = a ? realloc(d->hex, cap * sizeof *d->hex) : NULL;
+        void *a = realloc(d->name, cap * sizeof *d->name),
+             *b = a ? realloc(d->hex, cap * sizeof *d->hex) : NULL;
         if (a)
             d->name = a;
         if (!a || !b)
@@ -708,8 +709,9 @@ static bool read_backup(const char *file, const char *db_out, const char *docs_d
             char line[HEX_SHA + DOC_NAME_LEN + 32];
             snprintf(line, sizeof line, "%s  " DOCS_PREFIX "%s\n", ds.hex[i], ds.name[i]);
             if (!strstr(sums, line)) {
-                snprintf(err, errsz, "%s: document %s does not match its SHA-256 (a damaged backup)",
-                         file, ds.name[i]);
+                snprintf(err, errsz,
+                         "%s: document %s does not match its SHA-256 (a damaged backup)", file,
+                         ds.name[i]);
                 ok = false;
             }
         }
