@@ -1,4 +1,5 @@
-// api.js — JSON calls to /api/v1: the CSRF header on writes, typed errors
+// api.js — JSON calls to /api/v1 (and raw uploads: a Blob body is sent as
+// it is, for the document vault): the CSRF header on writes, typed errors
 // (status 0 = no network), one retry after refreshing a stale CSRF token,
 // and no HTTP caching of authenticated answers.
 let csrfToken = null;
@@ -32,14 +33,15 @@ export class ApiError extends Error {
 
 async function once(method, path, body, signal) {
   const headers = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const raw = body instanceof Blob;
+  if (body !== undefined) headers['Content-Type'] = raw ? body.type || 'application/octet-stream' : 'application/json';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   let res;
   try {
     res = await fetch(`/api/v1${path}`, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined || raw ? body : JSON.stringify(body),
       credentials: 'same-origin',
       cache: 'no-store',
       signal,
@@ -90,6 +92,8 @@ export const post = (path, body, opts) => api('POST', path, body ?? {}, opts);
 export const put = (path, body, opts) => api('PUT', path, body, opts);
 export const patch = (path, body, opts) => api('PATCH', path, body, opts);
 export const del = (path, opts) => api('DELETE', path, undefined, opts);
+// A file as the body (POST documents, PUT a preview).
+export const upload = (method, path, blob, opts) => api(method, path, blob, opts);
 
 export function familyPath(fid, rest = '') {
   return `/families/${encodeURIComponent(fid)}${rest}`;
