@@ -110,6 +110,15 @@ static sqlite3_stmt *visible_document(struct request *r)
     return NULL;
 }
 
+/* Whether the caller may see {did} (else it answered 404). */
+static bool may_see(struct request *r)
+{
+    sqlite3_stmt *st = visible_document(r);
+    if (st)
+        sqlite3_reset(st);
+    return st != NULL;
+}
+
 static void reply_document(struct request *r, int status)
 {
     sqlite3_stmt *st = visible_document(r);
@@ -435,10 +444,8 @@ static bool set_preview(struct request *r, const struct docfile *f, void *arg)
 /* PUT documents/{did}/preview: a small JPEG, WebP or PNG the browser made. */
 static void preview_put(struct request *r)
 {
-    sqlite3_stmt *st = visible_document(r);
-    if (!st)
+    if (!may_see(r))
         return;
-    sqlite3_reset(st);
     const char *type = read_file_body(r, PREVIEW_MAX, "preview image");
     if (!type) {
         if (r->body_len > 0)
@@ -462,10 +469,8 @@ static void preview_put(struct request *r)
  * the whole family's). */
 static void document_patch(struct request *r)
 {
-    sqlite3_stmt *st = visible_document(r);
-    if (!st)
+    if (!may_see(r))
         return;
-    sqlite3_reset(st);
     struct vobj v;
     const char *title = NULL, *category = NULL, *date = NULL, *visibility = NULL, *subject = NULL;
     v_init(&v, r->json, NULL);
@@ -489,12 +494,12 @@ static void document_patch(struct request *r)
         return;
     }
     int64_t seq = entry_next_seq(r->db);
-    st = db_stmt(r->db,
-                 "UPDATE documents SET title = coalesce(?1, title), category = coalesce(?2, "
-                 "category), doc_date = CASE WHEN ?3 THEN NULL ELSE coalesce(?4, doc_date) END, "
-                 "visibility = coalesce(?5, visibility), subject_id = CASE WHEN ?6 THEN NULL "
-                 "ELSE coalesce(?7, subject_id) END, updated_at = ?8, seq = ?9 "
-                 "WHERE id = ?10 AND family_id = ?11");
+    sqlite3_stmt *st = db_stmt(
+        r->db, "UPDATE documents SET title = coalesce(?1, title), category = coalesce(?2, "
+               "category), doc_date = CASE WHEN ?3 THEN NULL ELSE coalesce(?4, doc_date) END, "
+               "visibility = coalesce(?5, visibility), subject_id = CASE WHEN ?6 THEN NULL "
+               "ELSE coalesce(?7, subject_id) END, updated_at = ?8, seq = ?9 "
+               "WHERE id = ?10 AND family_id = ?11");
     if (seq <= 0 || !st || !db_bind_text(st, 1, title) || !db_bind_text(st, 2, category) ||
         sqlite3_bind_int(st, 3, clear_date) != SQLITE_OK || !db_bind_text(st, 4, date) ||
         !db_bind_text(st, 5, visibility) || sqlite3_bind_int(st, 6, clear_subject) != SQLITE_OK ||
@@ -515,15 +520,14 @@ static void document_patch(struct request *r)
  * (the trigger of sql/019 lists them, the sweep removes them). */
 static void document_delete(struct request *r)
 {
-    sqlite3_stmt *st = visible_document(r);
-    if (!st)
+    if (!may_see(r))
         return;
-    sqlite3_reset(st);
     if (!req_begin(r))
         return;
     int64_t seq = entry_next_seq(r->db), now = now_ms();
-    st = db_stmt(r->db, "UPDATE documents SET deleted_at = ?, updated_at = ?, seq = ? "
-                        "WHERE id = ? AND family_id = ? AND deleted_at IS NULL");
+    sqlite3_stmt *st =
+        db_stmt(r->db, "UPDATE documents SET deleted_at = ?, updated_at = ?, seq = ? "
+                       "WHERE id = ? AND family_id = ? AND deleted_at IS NULL");
     bool ok = seq > 0 && st && db_bind_int64(st, 1, now) && db_bind_int64(st, 2, now) &&
               db_bind_int64(st, 3, seq) && db_bind_text(st, 4, req_param(r, "did")) &&
               db_bind_text(st, 5, r->session->family_id) && sqlite3_step(st) == SQLITE_DONE;
