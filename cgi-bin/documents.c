@@ -54,38 +54,8 @@ static const char *const visibilities[] = {"all", "owners", NULL};
 
 /* ---------- reading ---------- */
 
-#define DOCUMENT_SELECT                                                                            \
-    "SELECT d.id, d.subject_id, d.title, d.category, d.doc_date, d.visibility, d.filename, "       \
-    "d.content_type, d.size, d.sha256, d.preview_type, d.created_by, "                             \
-    "coalesce(u.name, m.guest_name), d.created_at, d.updated_at, d.seq, d.file, d.preview_file "   \
-    "FROM documents d LEFT JOIN members m ON m.id = d.created_by "                                 \
-    "LEFT JOIN users u ON u.id = m.user_id "
-#define COL_FILE    16
-#define COL_PREVIEW 17
 /* What a caller may see: not deleted, and owners-only ones only for owners. */
 #define VISIBLE "d.family_id = ?1 AND d.deleted_at IS NULL AND (?2 OR d.visibility = 'all') "
-
-static cJSON *document_json_row(sqlite3_stmt *st)
-{
-    cJSON *o = cJSON_CreateObject();
-    json_col_text(o, "id", st, 0);
-    json_col_text(o, "subject_id", st, 1);
-    json_col_text(o, "title", st, 2);
-    json_col_text(o, "category", st, 3);
-    json_col_text(o, "date", st, 4);
-    json_col_text(o, "visibility", st, 5);
-    json_col_text(o, "filename", st, 6);
-    json_col_text(o, "content_type", st, 7);
-    json_col_int(o, "size", st, 8);
-    json_col_text(o, "sha256", st, 9);
-    json_col_text(o, "preview_type", st, 10);
-    json_col_text(o, "created_by", st, 11);
-    json_col_text(o, "created_by_name", st, 12);
-    json_col_int(o, "created_at", st, 13);
-    json_col_int(o, "updated_at", st, 14);
-    json_col_int(o, "seq", st, 15);
-    return o;
-}
 
 static bool is_owner(const struct request *r)
 {
@@ -197,7 +167,7 @@ static void content_get(struct request *r)
     if (!st)
         return;
     char name[DOC_NAME_LEN + 8], type[64], filename[96], did[37];
-    snprintf(name, sizeof name, "%s", db_col_text(st, COL_FILE));
+    snprintf(name, sizeof name, "%s", db_col_text(st, DOCUMENT_FILE_COL));
     snprintf(type, sizeof type, "%s", db_col_text(st, 7));
     snprintf(filename, sizeof filename, "%s", db_col_text(st, 6));
     snprintf(did, sizeof did, "%s", db_col_text(st, 0));
@@ -212,13 +182,13 @@ static void preview_get(struct request *r)
     sqlite3_stmt *st = visible_document(r);
     if (!st)
         return;
-    if (sqlite3_column_type(st, COL_PREVIEW) == SQLITE_NULL) {
+    if (sqlite3_column_type(st, DOCUMENT_PREVIEW_COL) == SQLITE_NULL) {
         sqlite3_reset(st);
         resp_error(r, 404, "not_found", "This document has no preview");
         return;
     }
     char name[DOC_NAME_LEN + 8], type[64];
-    snprintf(name, sizeof name, "%s", db_col_text(st, COL_PREVIEW));
+    snprintf(name, sizeof name, "%s", db_col_text(st, DOCUMENT_PREVIEW_COL));
     snprintf(type, sizeof type, "%s", db_col_text(st, 10));
     sqlite3_reset(st);
     send_file(r, name, type, "inline");

@@ -102,10 +102,16 @@ PY
 like "$ans" "^HTTP/1.1 413" "30 MB announced, 64 KB sent: 413 at once (the body is not buffered first)"
 is "$(files)" 5 "…nothing stored"
 
-# ---- roles ----
+# ---- roles (and the live stream) ----
+listen vic
+wait_for vic '^retry:'
 AS=bob upload "$F/a.jpg" "title=Insurance%20card%20front&category=insurance"
 is "$STATUS" 201 "a caregiver uploads"
 CARD=$(jbody .id)
+V=$(jbody .seq)
+ok "$(wait_for vic "^id: $V\$"; echo $?)" "…the viewer's open app hears of it live"
+ok "$(grep -A2 "^id: $V\$" "$T_DIR/sse-vic" | grep -q '^event: document'; echo $?)" "…as a document event"
+ok "$(grep -A2 "^id: $V\$" "$T_DIR/sse-vic" | grep -q 'Insurance card front'; echo $?)" "…with its metadata"
 AS=bob upload "$F/a.jpg" "title=Secret&visibility=owners"
 is "$STATUS" 403 "…but not for owners only"
 AS=vic upload "$F/a.jpg" "title=Viewer"
@@ -113,6 +119,11 @@ is "$STATUS" 403 "a viewer may not upload"
 upload "$F/a.pdf" "title=Discharge%20report&category=discharge&visibility=owners"
 is "$STATUS" 201 "an owner files an owners-only document"
 SECRET=$(jbody .id)
+AS=bob upload "$F/a.jpg" "title=After"
+AFTER=$(jbody .seq)
+wait_for vic "^id: $AFTER\$"
+is "$(grep -c 'Discharge report' "$T_DIR/sse-vic")" 0 "an owners-only document never reaches the others' streams"
+AS=bob req DELETE "$D/$(jbody .id)"
 req GET "$D"
 is "$(jbody '.documents | length')" 7 "the owner lists all seven"
 for who in bob vic; do
@@ -224,7 +235,7 @@ is "$(files)" "$((n - 2))" "…its file and preview are gone"
 req GET "$D/$CARD"
 is "$STATUS" 404 "…and it is 404"
 is "$(db "SELECT count(*) FROM documents WHERE id = '$CARD' AND deleted_at IS NOT NULL")" 1 "…a tombstone kept for the sync"
-is "$(db "SELECT count(*) FROM audit_log WHERE action IN ('document.upload','document.delete')")" 8 "uploads and deletes are audited"
+is "$(db "SELECT count(*) FROM audit_log WHERE action IN ('document.upload','document.delete')")" 10 "uploads and deletes are audited"
 
 # ---- backup and restore ----
 out=$(ctl backup "$T_DIR/b.tar" 2>&1)
@@ -248,8 +259,9 @@ gone=$(db "SELECT count(*) FROM documents WHERE family_id = '$FID' AND deleted_a
 total=$(files)
 db "PRAGMA foreign_keys = ON; DELETE FROM families WHERE id = '$FID'"
 is "$(db "SELECT count(*) FROM documents WHERE family_id = '$FID'")" 0 "deleting the family deletes its documents' rows"
-AS=oto send POST "/api/v1/families/$OFID/documents?title=Again" "$F/a.png"
-is "$(files)" "$((total - n - gone + 1))" "the family's files are gone once it is deleted (the next write sweeps them)"
+is "$(files)" "$total" "…its files wait for the sweep"
+DATA_DIR="$T_DIR/data" "$T_BIN/carelog-push" --once > /dev/null 2>&1
+is "$(files)" "$((total - n - gone))" "the sender's pass (cron, every minute) removes the family's files"
 is "$(db "SELECT count(*) FROM document_files_gone")" 0 "…none left listed"
 
 stop_server

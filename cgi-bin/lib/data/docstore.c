@@ -1,6 +1,7 @@
-/* docstore.c — the document vault's files under DATA_DIR/documents/ (see
- * docstore.h): type by magic bytes, atomic writes, and the sweep that
- * removes the files of deleted rows once their deletion has committed. */
+/* docstore.c — the document vault (see docstore.h): its rows as JSON, and
+ * its files under DATA_DIR/documents/: type by magic bytes, atomic writes,
+ * and the sweep that removes the files of deleted rows once their deletion
+ * has committed. */
 #include "data/docstore.h"
 
 #include <errno.h>
@@ -13,9 +14,30 @@
 #include <sodium.h>
 
 #include "data/db.h"
+#include "data/rows.h"
 #include "framework/config.h"
 #include "framework/log.h"
 #include "util/util.h"
+
+cJSON *document_json_row(sqlite3_stmt *st)
+{
+    static const char *const text[] = {"id",       "subject_id",   "title",
+                                       "category", "date",         "visibility",
+                                       "filename", "content_type", NULL};
+    cJSON *o = cJSON_CreateObject();
+    for (int i = 0; text[i]; i++)
+        json_col_text(o, text[i], st, i);
+    json_col_int(o, "size", st, 8);
+    json_col_text(o, "sha256", st, 9);
+    json_col_text(o, "preview_type", st, 10);
+    json_col_text(o, "created_by", st, 11);
+    json_col_text(o, "created_by_name", st, 12);
+    json_col_int(o, "created_at", st, 13);
+    json_col_int(o, "updated_at", st, 14);
+    json_col_int(o, "seq", st, DOCUMENT_SEQ_COL);
+    cJSON_AddBoolToObject(o, "deleted", sqlite3_column_int(st, 19) != 0);
+    return o;
+}
 
 const char *docstore_sniff(const unsigned char *p, size_t n)
 {

@@ -1,4 +1,6 @@
-/* docstore.h — the document vault's files: DATA_DIR/documents/<name>, where
+/* docstore.h — the document vault: its rows as the API's JSON (shared by
+ * the documents program and the live stream), and its files:
+ * DATA_DIR/documents/<name>, where
  * <name> is 32 random hex digits made here (never anything a client sent).
  * A file is written whole under a temporary name and synced before it is
  * renamed into place, so a name in the database always means whole bytes;
@@ -10,7 +12,27 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <cjson/cJSON.h>
+#include <sqlite3.h>
+
 struct db;
+
+/* The columns a document read selects (documents d), in the order
+ * document_json_row reads them; callers append WHERE. The stored file's
+ * name, the preview's, the family and whether it is deleted follow. */
+#define DOCUMENT_SELECT                                                                            \
+    "SELECT d.id, d.subject_id, d.title, d.category, d.doc_date, d.visibility, d.filename, "       \
+    "d.content_type, d.size, d.sha256, d.preview_type, d.created_by, "                             \
+    "coalesce(u.name, m.guest_name), d.created_at, d.updated_at, d.seq, d.file, d.preview_file, "  \
+    "d.family_id, d.deleted_at IS NOT NULL FROM documents d "                                      \
+    "LEFT JOIN members m ON m.id = d.created_by LEFT JOIN users u ON u.id = m.user_id "
+#define DOCUMENT_SEQ_COL     15
+#define DOCUMENT_FILE_COL    16
+#define DOCUMENT_PREVIEW_COL 17
+#define DOCUMENT_FAMILY_COL  18
+
+/* The API's JSON for the current row of a DOCUMENT_SELECT statement. */
+cJSON *document_json_row(sqlite3_stmt *st);
 
 #define DOC_NAME_LEN 32 /* hex digits of a file's name */
 

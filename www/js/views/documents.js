@@ -8,7 +8,7 @@
 // browser cannot draw, shows a type icon instead.
 import { t, fmtDate } from '../i18n.js';
 import { html, nothing, paint, icon, latest, toast, confirmSheet, field, showError } from '../ui.js';
-import { state, canWrite, isOwner } from '../state.js';
+import { state, on, canWrite, isOwner } from '../state.js';
 import { get, del, upload, familyPath, ApiError } from '../api.js';
 import { SHARE_CACHE, SHARE_KEY } from '../share.js';
 
@@ -245,5 +245,6 @@ export function mount(root, { params = [] } = {}) {
     takeShared().then((s) => {
       if (s) pick(s.file, s.title);
     });
-  return () => {};
+  // Another member filed, changed or deleted one (the live stream).
+  return on(['documents', 'subjects'], () => refresh());
 }
