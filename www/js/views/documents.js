@@ -133,7 +133,13 @@ export function mount(root, { params = [] } = {}) {
     picked
       ? html`<form class="card doc-form" id="doc-form" @submit=${submit}>
       <p class="muted" id="doc-picked">${picked.name || t('doc_file')} · ${Math.max(1, Math.round(picked.size / 1024))} KB</p>
-      ${field(t('doc_title'), 'doc-title', html`<input id="doc-title" name="title" required maxlength="120" .value=${pickedTitle}>`)}
+      ${field(
+        t('doc_title'),
+        'doc-title',
+        html`<input id="doc-title" name="title" required maxlength="120" .value=${pickedTitle} @input=${(ev) => {
+          pickedTitle = ev.target.value;
+        }}>`,
+      )}
       ${field(
         t('doc_category'),
         'doc-category',
