@@ -1,5 +1,4 @@
-// api.js — JSON calls to /api/v1 (and raw uploads: a Blob body is sent as
-// it is, for the document vault): the CSRF header on writes, typed errors
+// api.js — JSON calls to /api/v1: the CSRF header on writes, typed errors
 // (status 0 = no network), one retry after refreshing a stale CSRF token,
 // and no HTTP caching of authenticated answers.
 let csrfToken = null;
@@ -31,8 +30,29 @@ export class ApiError extends Error {
   }
 }
 
-async function once(method, path, body, signal) {
-  const headers = { Accept: 'application/json' };
+// An answer of JSON lines (application/x-ndjson): each {progress} line to
+// onLine as it arrives; the last line is the result (or the error).
+async function lines(res, onLine) {
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let rest = '';
+  let last = null;
+  for (;;) {
+    const { value, done } = await reader.read();
+    const parts = (rest + (value || '')).split('\n');
+    rest = done ? '' : parts.pop();
+    for (const line of parts.filter(Boolean)) {
+      last = JSON.parse(line);
+      if (last.progress) onLine(last.progress);
+    }
+    if (done) break;
+  }
+  if (last?.result) return last.result;
+  throw new ApiError(503, last?.error ? last : null);
+}
+
+async function once(method, path, body, signal, onLine) {
+  const headers = { Accept: onLine ? 'application/x-ndjson, application/json' : 'application/json' };
+  // A Blob (a picked file) goes as it is, under its own type.
   const raw = body instanceof Blob;
   if (body !== undefined) headers['Content-Type'] = raw ? body.type || 'application/octet-stream' : 'application/json';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
@@ -51,6 +71,7 @@ async function once(method, path, body, signal) {
     throw new ApiError(0, null);
   }
   if (res.status === 204) return null;
+  if (onLine && res.ok && /x-ndjson/.test(res.headers.get('Content-Type') || '')) return lines(res, onLine);
   let data = null;
   const text = await res.text().catch(() => '');
   if (text) {
@@ -67,9 +88,10 @@ async function once(method, path, body, signal) {
   return data;
 }
 
-export async function api(method, path, body, { signal, quiet401 = false } = {}) {
+// onLine: the answer may come as progress lines (see lines()).
+export async function api(method, path, body, { signal, quiet401 = false, onLine } = {}) {
   try {
-    return await once(method, path, body, signal);
+    return await once(method, path, body, signal, onLine);
   } catch (err) {
     if (err instanceof ApiError && err.status === 403 && method !== 'GET' && /csrf/i.test(err.code)) {
       const me = await once('GET', '/auth/me');
@@ -80,7 +102,7 @@ export async function api(method, path, body, { signal, quiet401 = false } = {})
         throw new ApiError(401, { error: { code: 'signed_in_as_someone_else' } });
       }
       setCsrf(me?.csrf_token, user);
-      return once(method, path, body, signal);
+      return once(method, path, body, signal, onLine);
     }
     if (err instanceof ApiError && err.status === 401 && !quiet401) onUnauthorized();
     throw err;
@@ -92,8 +114,6 @@ export const post = (path, body, opts) => api('POST', path, body ?? {}, opts);
 export const put = (path, body, opts) => api('PUT', path, body, opts);
 export const patch = (path, body, opts) => api('PATCH', path, body, opts);
 export const del = (path, opts) => api('DELETE', path, undefined, opts);
-// A file as the body (POST documents, PUT a preview).
-export const upload = (method, path, blob, opts) => api(method, path, blob, opts);
 
 export function familyPath(fid, rest = '') {
   return `/families/${encodeURIComponent(fid)}${rest}`;

@@ -9,7 +9,7 @@
 import { t, fmtDate } from '../i18n.js';
 import { html, nothing, paint, icon, latest, toast, confirmSheet, field, showError } from '../ui.js';
 import { state, on, canWrite, isOwner } from '../state.js';
-import { get, del, upload, familyPath, ApiError } from '../api.js';
+import { get, post, put, del, familyPath, ApiError } from '../api.js';
 import { SHARE_CACHE, SHARE_KEY } from '../share.js';
 
 export const CATEGORIES = ['prescription', 'insurance', 'discharge', 'lab', 'imaging', 'report', 'id', 'other'];
@@ -95,9 +95,9 @@ export function mount(root, { params = [] } = {}) {
     busy = true;
     show();
     try {
-      const doc = await upload('POST', familyPath(fid, `/documents?${q}`), picked);
+      const doc = await post(familyPath(fid, `/documents?${q}`), picked);
       const preview = await makePreview(picked);
-      if (preview) await upload('PUT', familyPath(fid, `/documents/${doc.id}/preview`), preview).catch(() => {});
+      if (preview) await put(familyPath(fid, `/documents/${doc.id}/preview`), preview).catch(() => {});
       picked = null;
       toast(t('doc_uploaded'));
       refresh();
