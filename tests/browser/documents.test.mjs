@@ -5,10 +5,12 @@
 // upload controls; and "Share → carelog": a multipart POST of an image to
 // the manifest's share target, submitted from the page as the phone's share
 // sheet would, is taken by the service worker and opens the upload form
-// with the shared file, which is then filed.
+// with the shared file, which is then filed. The screen, list and form,
+// fits a 320 px phone (tests/browser/layout.mjs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useStack, familyWithBaby, accessLink, Client, uniqueEmail, signedInPage } from './harness.mjs';
+import { layoutProblems } from './layout.mjs';
 
 let server;
 let browser;
@@ -71,6 +73,21 @@ test('documents: filed from the screen with a browser-made preview, seen by a vi
     return [img.naturalWidth, img.naturalHeight];
   });
   assert.deepEqual(size, [320, 213]);
+
+  // It fits a small phone: the list, then the form with a file chosen.
+  await page.setViewportSize({ width: 320, height: 640 });
+  assert.deepEqual(await page.evaluate(layoutProblems), [], 'the list at 320 px');
+  await page
+    .locator('#doc-file')
+    .setInputFiles({
+      name: 'a-very-long-file-name-of-a-scanned-report.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.7\n'),
+    });
+  await page.locator('#doc-form').waitFor();
+  assert.deepEqual(await page.evaluate(layoutProblems), [], 'the form at 320 px');
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await page.setViewportSize({ width: 390, height: 844 });
 
   // A viewer sees it, and no upload control.
   const v = await signedInPage(browser, server.base, vic, { path: `/?family=${fid}#/documents` });
