@@ -77,13 +77,11 @@ test('documents: filed from the screen with a browser-made preview, seen by a vi
   // It fits a small phone: the list, then the form with a file chosen.
   await page.setViewportSize({ width: 320, height: 640 });
   assert.deepEqual(await page.evaluate(layoutProblems), [], 'the list at 320 px');
-  await page
-    .locator('#doc-file')
-    .setInputFiles({
-      name: 'a-very-long-file-name-of-a-scanned-report.pdf',
-      mimeType: 'application/pdf',
-      buffer: Buffer.from('%PDF-1.7\n'),
-    });
+  await page.locator('#doc-file').setInputFiles({
+    name: 'a-very-long-file-name-of-a-scanned-report.pdf',
+    mimeType: 'application/pdf',
+    buffer: Buffer.from('%PDF-1.7\n'),
+  });
   await page.locator('#doc-form').waitFor();
   assert.deepEqual(await page.evaluate(layoutProblems), [], 'the form at 320 px');
   await page.getByRole('button', { name: 'Cancel' }).click();

@@ -136,7 +136,9 @@ export function mount(root, { params = [] } = {}) {
       ${field(
         t('doc_title'),
         'doc-title',
-        html`<input id="doc-title" type="text" name="title" required maxlength="120" .value=${pickedTitle} @input=${(ev) => {
+        html`<input id="doc-title" type="text" name="title" required maxlength="120" .value=${pickedTitle} @input=${(
+          ev,
+        ) => {
           pickedTitle = ev.target.value;
         }}>`,
       )}
