@@ -103,6 +103,7 @@ export async function start(familyId) {
     onProfile: (p) => keepProfile(p),
     onMedication: (m) => keepMedication(m),
     onAppointment: (a) => emit('appointments', a),
+    onDocument: (d) => emit('documents', d),
     onPresence: (p) => {
       state.presence = p?.members || [];
       emit('presence', state.presence);
