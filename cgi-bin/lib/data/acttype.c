@@ -75,9 +75,9 @@ static cJSON *read_names(struct vobj *v, unsigned flags)
     cJSON *out = cJSON_CreateObject();
     for (const cJSON *it = o->child; it && out; it = it->next) {
         size_t len = strlen(it->string);
-        bool tag = len >= 2 && len <= 8 && it->string[0] >= 'a' && it->string[0] <= 'z' &&
-                   strspn(it->string, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-") ==
-                       len;
+        bool tag =
+            len >= 2 && len <= 8 && it->string[0] >= 'a' && it->string[0] <= 'z' &&
+            strspn(it->string, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-") == len;
         const char *s = NULL;
         if (!tag) {
             v_error(&nv, it->string, "must be a language tag such as en or pt-BR");
@@ -283,8 +283,6 @@ static cJSON *read_fields(struct vobj *v, unsigned flags, const cJSON *old_field
     return out;
 }
 
-static bool compile(cJSON *types, struct catalogue **out, char *err, size_t errsz);
-
 void acttype_read(struct vobj *v, struct db *d, const char *fid, const cJSON *old_fields,
                   struct acttype_in *in)
 {
@@ -314,7 +312,7 @@ void acttype_read(struct vobj *v, struct db *d, const char *fid, const cJSON *ol
         if (types && t && cJSON_AddItemToObject(types, in->key ? in->key : "t", t))
             t = NULL;
         if (!t)
-            compile(types, &c, err, sizeof err);
+            acttype_compile(types, &c, err, sizeof err);
         if (!c)
             v_error(v, "fields", err);
         catalogue_free(c);
@@ -343,11 +341,12 @@ static cJSON *catalogue_field(const cJSON *f)
         return NULL;
     }
     const char *unit = str_of(f, "unit");
-    const cJSON *u =
-        unit ? cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(tmpl, "units"),
-                                                unit)
-             : NULL;
-    if (u) {
+    const cJSON *u = unit ? cJSON_GetObjectItemCaseSensitive(
+                                cJSON_GetObjectItemCaseSensitive(tmpl, "units"), unit)
+                          : NULL;
+    if (u) { /* the unit's bounds over the template's */
+        cJSON_DeleteItemFromObjectCaseSensitive(out, "max");
+        cJSON_DeleteItemFromObjectCaseSensitive(out, "step");
         cJSON_AddStringToObject(out, "unit", unit);
         cJSON_AddNumberToObject(out, "max",
                                 cJSON_GetObjectItemCaseSensitive(u, "max")->valuedouble);
@@ -446,9 +445,7 @@ static void family_types_free(void *p)
     free(ft);
 }
 
-/* The family's types ({"<key>": catalogue type}, taken over) as a catalogue
- * of their own, read by the catalogue's parser. */
-static bool compile(cJSON *types, struct catalogue **out, char *err, size_t errsz)
+bool acttype_compile(const cJSON *types, struct catalogue **out, char *err, size_t errsz)
 {
     const cJSON *root = catalogue()->root;
     cJSON *doc = cJSON_CreateObject();
@@ -460,7 +457,7 @@ static bool compile(cJSON *types, struct catalogue **out, char *err, size_t errs
         if (!ok)
             cJSON_Delete(it);
     }
-    ok = ok && cJSON_AddItemReferenceToObject(doc, "types", types) &&
+    ok = ok && cJSON_AddItemReferenceToObject(doc, "types", (cJSON *)types) &&
          cJSON_AddArrayToObject(doc, "button_groups");
     char *text = ok ? cJSON_PrintUnformatted(doc) : NULL;
     cJSON_Delete(doc);
@@ -514,7 +511,7 @@ static struct family_types *family_types_load(struct db *d, const char *fid, int
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)
         goto fail;
     char err[300];
-    if (types->child && !compile(types, &ft->cat, err, sizeof err)) {
+    if (types->child && !acttype_compile(types, &ft->cat, err, sizeof err)) {
         log_event("error", "activity_types_compile", err);
         goto fail;
     }

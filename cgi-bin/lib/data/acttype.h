@@ -43,10 +43,15 @@ void acttype_in_free(struct acttype_in *in);
  * "timed", "timer", "fields"}); NULL when out of memory. */
 cJSON *acttype_catalogue_type(const char *icon, const cJSON *fields);
 
+/* Types ({"<key>": catalogue type}) as a catalogue of their own, read by
+ * the catalogue's parser (catalogue_parse, with the built-in catalogue's
+ * person kinds and colours). False with the parser's reason in `err`. */
+bool acttype_compile(const cJSON *types, struct catalogue **out, char *err, size_t errsz);
+
 /* The columns a read selects, in the order acttype_json_row reads them;
  * callers append WHERE. Its seq is column 11, its family column 12. */
 #define ACTTYPE_SELECT                                                                             \
-    "SELECT id, key, names, icon, colour, subject_ids, fields, version, archived, created_at, "   \
+    "SELECT id, key, names, icon, colour, subject_ids, fields, version, archived, created_at, "    \
     "updated_at, seq, family_id FROM activity_types "
 #define ACTTYPE_SEQ_COL    11
 #define ACTTYPE_FAMILY_COL 12

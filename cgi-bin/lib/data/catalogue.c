@@ -569,6 +569,11 @@ static void parse_custom_fields(struct catalogue *c, struct vobj *v)
             if (cJSON_IsString(kind) && strcmp(kind->valuestring, "enum") == 0)
                 cJSON_AddItemToObject(sample, "options",
                                       cJSON_CreateStringArray((const char *[]){"sample"}, 1));
+            /* an amount's unit gives its bounds: the first stands in */
+            const cJSON *u = units ? units->child : NULL;
+            const cJSON *umax = cJSON_GetObjectItemCaseSensitive(u, "max");
+            if (u && cJSON_IsNumber(umax) && !cJSON_HasObjectItem(sample, "max"))
+                cJSON_AddNumberToObject(sample, "max", umax->valuedouble);
             parse_field(c, &kv, sample, 0, &f);
         } else if (has_field) {
             v_error(&kv, "field", "out of memory");
