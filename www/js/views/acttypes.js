@@ -215,12 +215,12 @@ export function mount(root) {
       <div class="muted">${d.fields.map((f) => f.label || t(`acttype.kind.${f.kind}`)).join(' · ')}</div></span>
     ${
       isOwner()
-        ? html`<button class="btn" type="button" @click=${() => {
+        ? html`<div class="actions"><button class="btn" type="button" @click=${() => {
             editing = fromDef(d);
             draw();
           }}>${t('acttype.edit')}</button>
           <button class="btn" type="button" @click=${archive(d, !d.archived)}>${d.archived ? t('acttype.restore') : t('acttype.archive')}</button>
-          <button class="btn danger" type="button" @click=${remove(d)}>${t('acttype.delete')}</button>`
+          <button class="btn danger" type="button" @click=${remove(d)}>${t('acttype.delete')}</button></div>`
         : nothing
     }
   </li>`;
@@ -231,7 +231,7 @@ export function mount(root) {
       list === null
         ? nothing
         : list.length
-          ? html`<ul class="list card">${list.map(row)}</ul>`
+          ? html`<ul class="list card acttypes">${list.map(row)}</ul>`
           : html`<p class="empty">${t('acttype.none')}</p>`
     }
     ${
