@@ -62,9 +62,24 @@ static void type_get(struct request *r)
     reply_type(r, req_param(r, "tid"), 200);
 }
 
-static char *print(const cJSON *v)
+/* A definition's JSON parts as stored text (NULL where not given). */
+enum { NAMES, PEOPLE, FIELDS, NTEXTS };
+static void print_parts(const struct acttype_in *in, char *texts[NTEXTS])
 {
-    return v ? cJSON_PrintUnformatted(v) : NULL;
+    const cJSON *parts[NTEXTS] = {in->names, in->subject_ids, in->fields};
+    for (int i = 0; i < NTEXTS; i++)
+        texts[i] = parts[i] ? cJSON_PrintUnformatted(parts[i]) : NULL;
+}
+
+/* Frees what a write held; answers 500 when it failed. */
+static bool write_done(struct request *r, struct acttype_in *in, char *texts[NTEXTS], bool ok)
+{
+    for (int i = 0; i < NTEXTS; i++)
+        free(texts[i]);
+    acttype_in_free(in);
+    if (!ok)
+        resp_internal(r);
+    return ok;
 }
 
 static void type_post(struct request *r)
@@ -92,27 +107,21 @@ static void type_post(struct request *r)
     }
     char id[37];
     uuid_v4(id);
-    char *names = print(in.names), *people = in.subject_ids ? print(in.subject_ids) : NULL,
-         *fields = print(in.fields);
+    char *texts[NTEXTS];
+    print_parts(&in, texts);
     int64_t now = now_ms(), seq = entry_next_seq(d);
     st = db_stmt(d, "INSERT INTO activity_types (id, family_id, key, names, icon, colour, "
                     "subject_ids, fields, archived, created_at, updated_at, seq) VALUES "
                     "(?1, ?2, ?3, ?4, ?5, ?6, coalesce(?7, '[]'), ?8, ?9, ?10, ?10, ?11)");
-    bool ok = names && fields && seq > 0 && st && db_bind_text(st, 1, id) &&
+    bool ok = texts[NAMES] && texts[FIELDS] && seq > 0 && st && db_bind_text(st, 1, id) &&
               db_bind_text(st, 2, fid) && db_bind_text(st, 3, in.key) &&
-              db_bind_text(st, 4, names) && db_bind_text(st, 5, in.icon ? in.icon : "⭐") &&
+              db_bind_text(st, 4, texts[NAMES]) && db_bind_text(st, 5, in.icon ? in.icon : "⭐") &&
               db_bind_text(st, 6, in.colour ? in.colour : catalogue()->colours[0]) &&
-              db_bind_text(st, 7, people) && db_bind_text(st, 8, fields) &&
+              db_bind_text(st, 7, texts[PEOPLE]) && db_bind_text(st, 8, texts[FIELDS]) &&
               db_bind_int64(st, 9, in.archived) && db_bind_int64(st, 10, now) &&
               db_bind_int64(st, 11, seq) && db_step_done(d, st);
-    free(names);
-    free(people);
-    free(fields);
-    acttype_in_free(&in);
-    if (!ok) {
-        resp_internal(r);
+    if (!write_done(r, &in, texts, ok))
         return;
-    }
     audit_record(r, d, fid, "activity_type_added", id, NULL);
     reply_type(r, id, 201);
 }
@@ -153,7 +162,8 @@ static void type_patch(struct request *r)
         acttype_in_free(&in);
         return;
     }
-    char *names = print(in.names), *people = print(in.subject_ids), *fields = print(in.fields);
+    char *texts[NTEXTS];
+    print_parts(&in, texts);
     int64_t seq = entry_next_seq(d);
     sqlite3_stmt *st =
         db_stmt(d, "UPDATE activity_types SET names = coalesce(?1, names), icon = coalesce(?2, "
@@ -161,21 +171,15 @@ static void type_patch(struct request *r)
                    "subject_ids), fields = coalesce(?5, fields), archived = coalesce(?6, "
                    "archived), version = version + 1, updated_at = ?7, seq = ?8 "
                    "WHERE id = ?9 AND family_id = ?10");
-    bool ok = seq > 0 && st && db_bind_text(st, 1, names) && db_bind_text(st, 2, in.icon) &&
-              db_bind_text(st, 3, in.colour) && db_bind_text(st, 4, people) &&
-              db_bind_text(st, 5, fields) &&
+    bool ok = seq > 0 && st && db_bind_text(st, 1, texts[NAMES]) && db_bind_text(st, 2, in.icon) &&
+              db_bind_text(st, 3, in.colour) && db_bind_text(st, 4, texts[PEOPLE]) &&
+              db_bind_text(st, 5, texts[FIELDS]) &&
               (in.has_archived ? db_bind_int64(st, 6, in.archived)
                                : sqlite3_bind_null(st, 6) == SQLITE_OK) &&
               db_bind_int64(st, 7, now_ms()) && db_bind_int64(st, 8, seq) &&
               db_bind_text(st, 9, tid) && db_bind_text(st, 10, fid) && db_step_done(d, st);
-    free(names);
-    free(people);
-    free(fields);
-    acttype_in_free(&in);
-    if (!ok) {
-        resp_internal(r);
+    if (!write_done(r, &in, texts, ok))
         return;
-    }
     audit_changed(r, d, fid, "activity_type_changed", tid, NULL);
     reply_type(r, tid, 200);
 }

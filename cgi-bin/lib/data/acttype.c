@@ -192,13 +192,11 @@ static cJSON *read_options(struct vobj *fv, const cJSON *old)
  * archived?}, checked against the stored field of the same key. */
 static cJSON *read_field(struct vobj *v, const cJSON *item, int i, const cJSON *old_fields)
 {
-    static const char *kinds[16];
-    if (!kinds[0]) { /* the catalogue's custom_fields, once */
-        int n = 0;
-        for (const cJSON *k = catalogue()->custom_fields ? catalogue()->custom_fields->child : NULL;
-             k && n < 15; k = k->next)
-            kinds[n++] = k->string;
-    }
+    const char *kinds[16] = {0}; /* the catalogue's custom_fields */
+    int nkinds = 0;
+    for (const cJSON *k = catalogue()->custom_fields ? catalogue()->custom_fields->child : NULL;
+         k && nkinds < 15; k = k->next)
+        kinds[nkinds++] = k->string;
     char name[32];
     snprintf(name, sizeof name, "fields[%d]", i);
     struct vobj fv;
