@@ -36,6 +36,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "data/acttype.h"
 #include "data/audit.h"
 #include "data/care.h"
 #include "data/docstore.h"
@@ -337,6 +338,8 @@ static const struct change_kind {
      * ones out: the stream does not tell roles apart) */
     {"document", DOCUMENT_SELECT "WHERE d.id = ?", DOCUMENT_SEQ_COL, DOCUMENT_FAMILY_COL,
      document_json_row},
+    {"activity_type", ACTTYPE_SELECT "WHERE id = ?", ACTTYPE_SEQ_COL, ACTTYPE_FAMILY_COL,
+     acttype_json_row},
 };
 
 /* Sends what changed after `since` in seq order (entries, config and the
@@ -360,7 +363,9 @@ static int64_t send_changes(int64_t since, const char *family_id, struct client 
            "UNION ALL SELECT seq, 4, id FROM appointments WHERE seq > ?1 AND "
            "(?2 IS NULL OR family_id = ?2) "
            "UNION ALL SELECT seq, 5, id FROM documents WHERE seq > ?1 AND "
-           "(?2 IS NULL OR family_id = ?2) AND visibility = 'all' ORDER BY 1 LIMIT ?3");
+           "(?2 IS NULL OR family_id = ?2) AND visibility = 'all' "
+           "UNION ALL SELECT seq, 6, id FROM activity_types WHERE seq > ?1 AND "
+           "(?2 IS NULL OR family_id = ?2) ORDER BY 1 LIMIT ?3");
     if (!idx || !db_bind_int64(idx, 1, since) || !db_bind_text(idx, 2, family_id) ||
         !db_bind_int64(idx, 3, limit))
         return -1;

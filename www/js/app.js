@@ -21,6 +21,7 @@ const VIEWS = {
   account: () => import('./views/account.js'),
   reminders: () => import('./views/reminders.js'),
   buttons: () => import('./views/buttons.js'),
+  acttypes: () => import('./views/acttypes.js'),
   pick: () => import('./views/picker.js'),
   signin: () => import('./views/signin.js'),
   welcome: () => import('./views/picker.js'),

@@ -131,7 +131,7 @@ export function mount(root, { action }) {
   };
 
   const quickButtons = () =>
-    buttonsFor(state.config, kindOf(state.subject)).groups.map(
+    buttonsFor(state.config, kindOf(state.subject), state.subject?.id).groups.map(
       (g) => html`<section class="quick-group">
     <h2>${groupName(g.category)}</h2><div class="quick">${g.buttons.map(quickButton)}</div></section>`,
     );
@@ -265,7 +265,9 @@ export function mount(root, { action }) {
     if (data?.timers.length) show();
   }, 1000);
   const sinceTimer = setInterval(draw, 30000);
-  const off = on(['entries', 'subject', 'config', 'family', 'installable', 'subjects', 'medications'], () => draw());
+  const off = on(['entries', 'subject', 'config', 'family', 'installable', 'subjects', 'medications', 'acttypes'], () =>
+    draw(),
+  );
   show();
   draw().then(async () => {
     if (!action || !data || !canWrite() || !state.subject) return;
