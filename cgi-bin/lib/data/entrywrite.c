@@ -8,7 +8,10 @@
 
 #include "data/entry.h"
 #include "data/tz.h"
+#include "framework/access.h"
+#include "framework/http.h"
 #include "framework/log.h"
+#include "framework/session.h"
 #include "util/util.h"
 
 /* How far ahead of the server's clock a client's updated_at may be. Last
@@ -79,8 +82,10 @@ const char *timed_only_message(const char *lead)
 
 /* Validates an entry object into `e`. `id` comes from the path for PUT (NULL:
  * read it from the object, as sync does). */
-void entry_read(struct vobj *v, struct db *d, const char *fid, const char *id, struct entry_in *e)
+void entry_read(struct vobj *v, struct request *r, const char *id, struct entry_in *e)
 {
+    struct db *d = r->db;
+    const char *fid = r->session->family_id;
     memset(e, 0, sizeof *e);
     const cJSON *value = NULL;
     if (id) {
@@ -115,7 +120,7 @@ void entry_read(struct vobj *v, struct db *d, const char *fid, const char *id, s
         entry_value_check(v, e->type, value, false);
     if (!has_created && has_updated)
         e->created_at = e->updated_at;
-    if (v_ok(v) && e->subject_id && !subject_in_family(d, fid, e->subject_id))
+    if (v_ok(v) && e->subject_id && !access_subject_ok(r, e->subject_id))
         v_error(v, "subject_id", "is not a person in this family");
     if (v_ok(v) && strcmp(e->type, "medication_dose") == 0 &&
         !dose_medication_ok(d, fid, e->subject_id, value))
@@ -253,6 +258,17 @@ bool entry_is_foreign(struct db *d, const char *fid, const char *id)
     if (st)
         sqlite3_reset(st);
     return foreign;
+}
+
+bool entry_hidden(struct request *r, const char *id)
+{
+    sqlite3_stmt *st = db_stmt(r->db, "SELECT family_id, subject_id FROM entries WHERE id = ?");
+    bool hidden = st && db_bind_text(st, 1, id) && sqlite3_step(st) == SQLITE_ROW &&
+                  (strcmp(db_col_text(st, 0), r->session->family_id) != 0 ||
+                   !access_subject_visible(r, db_col_text(st, 1)));
+    if (st)
+        sqlite3_reset(st);
+    return hidden;
 }
 
 /* The stored entry as a change, so a delete can reuse entry_apply. */
