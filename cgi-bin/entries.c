@@ -398,6 +398,19 @@ static cJSON *sync_one(struct request *r, struct db *d, const cJSON *change)
     return out;
 }
 
+/* An atomic batch that failed: the changes that had applied are undone,
+ * and say so ("aborted", without the entry they would have stored). */
+static void atomic_aborted(cJSON *results)
+{
+    for (cJSON *one = results->child; one; one = one->next) {
+        const cJSON *status = cJSON_GetObjectItemCaseSensitive(one, "status");
+        if (!cJSON_IsString(status) || strcmp(status->valuestring, "applied") != 0)
+            continue;
+        cJSON_ReplaceItemInObjectCaseSensitive(one, "status", cJSON_CreateString("aborted"));
+        cJSON_DeleteItemFromObjectCaseSensitive(one, "entry");
+    }
+}
+
 static void sync_post(struct request *r)
 {
     struct vobj v;
@@ -407,6 +420,10 @@ static void sync_post(struct request *r)
     v_int(&v, "cursor", V_REQUIRED, 0, INT64_MAX / 2, &cursor);
     v_array(&v, "changes", 0, MAX_SYNC_CHANGES, &changes);
     v_int(&v, "limit", 0, 1, MAX_PULL, &limit);
+    /* All or nothing: an event logged for several people at once (twins),
+     * or undone together; one change that does not apply undoes them all. */
+    bool atomic = false;
+    v_bool(&v, "atomic", 0, &atomic);
     if (!v_accept(r, &v))
         return;
     int n = changes ? cJSON_GetArraySize(changes) : 0;
@@ -424,8 +441,21 @@ static void sync_post(struct request *r)
             cJSON_Delete(body);
             return;
         }
-        for (const cJSON *c = changes->child; c; c = c->next)
-            cJSON_AddItemToArray(results, sync_one(r, d, c));
+        if (atomic)
+            sqlite3_exec(d->h, "SAVEPOINT batch", NULL, NULL, NULL);
+        bool failed = false;
+        for (const cJSON *c = changes->child; c; c = c->next) {
+            cJSON *one = sync_one(r, d, c);
+            const cJSON *status = cJSON_GetObjectItemCaseSensitive(one, "status");
+            failed = failed || !cJSON_IsString(status) || strcmp(status->valuestring, "applied");
+            cJSON_AddItemToArray(results, one);
+        }
+        if (atomic && failed) {
+            sqlite3_exec(d->h, "ROLLBACK TO batch", NULL, NULL, NULL);
+            atomic_aborted(results);
+        }
+        if (atomic)
+            sqlite3_exec(d->h, "RELEASE batch", NULL, NULL, NULL);
         if (!req_commit(r)) {
             cJSON_Delete(body);
             return;

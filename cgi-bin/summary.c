@@ -122,14 +122,14 @@ static void export_csv_row(struct buf *b, sqlite3_stmt *st, const struct tz *z,
     }
     cJSON *value = cJSON_Parse(db_col_text(st, 5));
     csv_field(b, db_col_text(st, 0), false);
-    csv_field(b, db_col_text(st, 14), false);
+    csv_field(b, db_col_text(st, 15), false);
     csv_field(b, db_col_text(st, 2), false);
     csv_field(b, start, false);
     csv_field(b, end, false);
     csv_field(b, minutes, false);
     for (int i = 0; i < cols->n; i++)
         csv_value(b, cJSON_GetObjectItemCaseSensitive(value, cols->key[i]));
-    csv_field(b, db_col_text(st, 15), false);
+    csv_field(b, db_col_text(st, 16), false);
     csv_field(b, db_col_text(st, 7), true);
     cJSON_Delete(value);
 }

@@ -21,6 +21,7 @@
 /* One change as it arrives (PUT body or a sync change), validated. */
 struct entry_in {
     const char *id, *subject_id, *type;
+    const char *group_id; /* entries logged together (twins); NULL keeps the stored one */
     int64_t ts, end_ts, created_at, updated_at;
     bool has_end, deleted;
     cJSON *value; /* normalised copy, owned */
