@@ -104,6 +104,22 @@ test('twins logged together from the home screen, and undone together', async ()
     if (live.length) await new Promise((r) => setTimeout(r, 200));
   }
   assert.equal(live.length, 0, 'one undo removed both');
+
+  // The full form: "For" one twin or everyone.
+  await page.getByRole('button', { name: 'Log something else' }).click();
+  await page.locator('dialog .types button', { hasText: /^\S*\s*Note$/ }).click();
+  const d = page.locator('dialog.sheet');
+  await d.getByLabel('For').selectOption({ label: 'Everyone' });
+  await d.getByLabel('Description').fill('Both to the park');
+  await d.getByRole('button', { name: 'Save', exact: true }).click();
+  await d.waitFor({ state: 'detached' });
+  let notes = [];
+  for (let i = 0; i < 50 && notes.length < 2; i++) {
+    notes = (await serverEntries(owner.client, fid)).filter((e) => e.type === 'note' && !e.deleted);
+    if (notes.length < 2) await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.deepEqual(notes.map((e) => e.subject_id).sort(), [noa.id, liam.id].sort(), 'the form logs for everyone');
+  assert.equal(notes[0].group_id, notes[1].group_id, '…as one group');
   assert.deepEqual(errors, []);
   await ctx.close();
 });

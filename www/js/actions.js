@@ -56,13 +56,12 @@ export function log(type, value, opts) {
 // One event for several people at once (twins): an entry of its own for
 // each (own id, own sync), sharing a group id, saved together and undone
 // together.
-export async function logFor(subjectIds, type, value) {
+export async function logFor(subjectIds, type, value, { ts = Date.now(), end_ts = null } = {}) {
   if (!canWrite()) return [];
   const group = uuidv7();
-  const now = Date.now();
   const saved = [];
   for (const sid of subjectIds)
-    saved.push(await record({ ...draft(type, value, { ts: now }), subject_id: sid, group_id: group }));
+    saved.push(await record({ ...draft(type, value, { ts, end_ts }), subject_id: sid, group_id: group }));
   toast(t('logged_for_n', { what: title(saved[0]), n: saved.length }), {
     action: t('undo'),
     onAction: async () => {
