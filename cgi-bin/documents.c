@@ -54,8 +54,12 @@ static const char *const visibilities[] = {"all", "owners", NULL};
 
 /* ---------- reading ---------- */
 
-/* What a caller may see: not deleted, and owners-only ones only for owners. */
-#define VISIBLE "d.family_id = ?1 AND d.deleted_at IS NULL AND (?2 OR d.visibility = 'all') "
+/* What a caller may see: not deleted, owners-only ones only for owners, and
+ * a person's only for members who may see that person (?9: bind it with
+ * access_bind_subjects); the whole family's papers are every member's. */
+#define VISIBLE                                                                                    \
+    "d.family_id = ?1 AND d.deleted_at IS NULL AND (?2 OR d.visibility = 'all') "                  \
+    "AND (d.subject_id IS NULL OR " ACCESS_SUBJECT_IN("d.subject_id", 9) ") "
 
 static bool is_owner(const struct request *r)
 {
@@ -72,7 +76,7 @@ static sqlite3_stmt *visible_document(struct request *r)
                            : NULL;
     if (st && db_bind_text(st, 1, r->session->family_id) &&
         sqlite3_bind_int(st, 2, is_owner(r)) == SQLITE_OK && db_bind_text(st, 3, did) &&
-        sqlite3_step(st) == SQLITE_ROW)
+        access_bind_subjects(r, st, 9) && sqlite3_step(st) == SQLITE_ROW)
         return st;
     if (st)
         sqlite3_reset(st);
@@ -133,7 +137,8 @@ static void documents_get(struct request *r)
         sqlite3_bind_int(st, 2, is_owner(r)) != SQLITE_OK ||
         !db_bind_text(st, 3, qs == 1 && *subject && !none ? subject : NULL) ||
         sqlite3_bind_int(st, 4, none) != SQLITE_OK ||
-        !db_bind_text(st, 5, qc == 1 && *category ? category : NULL)) {
+        !db_bind_text(st, 5, qc == 1 && *category ? category : NULL) ||
+        !access_bind_subjects(r, st, 9)) {
         resp_internal(r);
         return;
     }
@@ -351,8 +356,7 @@ static void document_post(struct request *r)
     }
     if (s == 0)
         u.subject = NULL;
-    else if (!uuid_is_valid(u.subject) ||
-             !subject_in_family(r->db, r->session->family_id, u.subject)) {
+    else if (!uuid_is_valid(u.subject) || !access_subject_ok(r, u.subject)) {
         resp_field_error(r, "subject_id", "is not a person in this family");
         return;
     }
@@ -454,8 +458,7 @@ static void document_patch(struct request *r)
     }
     v_enum(&v, "visibility", 0, visibilities, &visibility);
     bool clear_subject = v_is_null(&v, "subject_id");
-    if (!clear_subject && v_uuid(&v, "subject_id", 0, &subject) &&
-        !subject_in_family(r->db, r->session->family_id, subject))
+    if (!clear_subject && v_uuid(&v, "subject_id", 0, &subject) && !access_subject_ok(r, subject))
         v_error(&v, "subject_id", "is not a person in this family");
     if (!v_accept(r, &v))
         return;

@@ -321,7 +321,7 @@ static void emit(struct importer *im, const char *file, int line, const char *id
     struct vobj v;
     struct entry_in e;
     v_init(&v, parsed, NULL);
-    entry_read(&v, im->d, im->fid, NULL, &e);
+    entry_read(&v, im->r, NULL, &e);
     if (!v_finish(&v)) {
         cJSON *errors = v_take_errors(&v);
         char msg[400];
@@ -1256,6 +1256,12 @@ static void import_post(struct request *r)
     }
     struct db *d = r->db;
     const char *fid = r->session->family_id;
+    /* An import may add people and write for anyone in the file: it is for
+     * members who see everyone (access per person). */
+    if (access_limited(r)) {
+        resp_error(r, 403, "forbidden", "Imports need access to every person in the family");
+        return;
+    }
     if (subject && *subject && (!uuid_is_valid(subject) || !subject_in_family(d, fid, subject))) {
         resp_field_error(r, "subject_id", "is not a person in this family");
         return;

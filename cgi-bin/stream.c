@@ -77,6 +77,7 @@ struct client {
     bool console;           /* the console's stream of every client (family_id ""): the
                                admin's sees all, a consultant's (consultant_id) the assigned */
     char name[96];
+    char *subjects;   /* the people it may see: a JSON array of ids, NULL for everyone (sql/021) */
     int64_t last_seq; /* the newest event this client has been sent */
     bool dead;
     struct client *next;
@@ -259,11 +260,25 @@ static bool console_sees(const struct client *c, const char *family_id)
     return yes;
 }
 
+/* Whether the client may see a change about person `subject_id` (NULL: a
+ * change of the whole family, such as the buttons). A member limited to some
+ * people (access per person) hears nothing of the others. The ids are
+ * UUIDs checked when stored, so a quoted match in the JSON array is exact. */
+static bool client_sees(const struct client *c, const char *subject_id)
+{
+    if (!c->subjects || !subject_id)
+        return true;
+    char quoted[40];
+    snprintf(quoted, sizeof quoted, "\"%s\"", subject_id);
+    return strstr(c->subjects, quoted) != NULL;
+}
+
 /* One change (entry or config) sent to every live client of its family that
- * has not had it yet; console streams that may see the family hear only
- * that it changed ("client": {family_id, seq}). */
-static void fan_out(const char *family_id, int64_t seq, const char *event, const cJSON *data,
-                    struct client *only)
+ * has not had it yet (and may see its person); console streams that may see
+ * the family hear only that it changed ("client": {family_id, seq}). A client
+ * that may not see it still moves past it, so a resume skips it too. */
+static void fan_out(const char *family_id, const char *subject_id, int64_t seq, const char *event,
+                    const cJSON *data, struct client *only)
 {
     struct buf b, brief;
     buf_init(&b, 4 << 20);
@@ -296,6 +311,10 @@ static void fan_out(const char *family_id, int64_t seq, const char *event, const
         }
         if (strcmp(c->family_id, family_id) != 0)
             continue;
+        if (!client_sees(c, subject_id)) {
+            c->last_seq = seq;
+            continue;
+        }
         if (client_send(c, b.p, b.len)) {
             c->last_seq = seq;
             metrics_add(M_STREAM_EVENTS, 1);
@@ -318,27 +337,31 @@ static cJSON *profile_event_data(sqlite3_stmt *st)
 }
 
 /* Every kind of change, by the number the index query below gives it: the
- * statement that reads one by its key, its seq and family columns there,
- * and the event's name and data. */
+ * statement that reads one by its key, its seq, family and person columns
+ * there (-1: about the whole family), and the event's name and data. Every
+ * kind about a person must name its person column: that is what keeps a
+ * member limited to other people from hearing of it. */
 static const struct change_kind {
     const char *event;
     const char *select;
-    int seq_col, family_col;
+    int seq_col, family_col, subject_col;
     cJSON *(*data)(sqlite3_stmt *st);
 } change_kinds[] = {
-    {"entry", ENTRY_SELECT "WHERE e.id = ?", 11, 12, entry_event_data},
-    {"config", "SELECT family_id, data, seq FROM family_config WHERE family_id = ?", 2, 0,
+    {"entry", ENTRY_SELECT "WHERE e.id = ?", 11, 12, 1, entry_event_data},
+    {"config", "SELECT family_id, data, seq FROM family_config WHERE family_id = ?", 2, 0, -1,
      config_row_data},
-    {"profile", PROFILE_SELECT "WHERE s.id = ?", 3, 6, profile_event_data},
-    {"medication", MEDICATION_SELECT "WHERE m.id = ?", MEDICATION_SEQ_COL, MEDICATION_FAMILY_COL,
+    {"profile", PROFILE_SELECT "WHERE s.id = ?", 3, 6, 0, profile_event_data},
+    {"medication", MEDICATION_SELECT "WHERE m.id = ?", MEDICATION_SEQ_COL, MEDICATION_FAMILY_COL, 1,
      medication_json_row},
     {"appointment", APPOINTMENT_SELECT "WHERE a.id = ?", APPOINTMENT_SEQ_COL,
-     APPOINTMENT_FAMILY_COL, appointment_json_row},
+     APPOINTMENT_FAMILY_COL, 1, appointment_json_row},
     /* documents for every member only (the index below leaves owners-only
-     * ones out: the stream does not tell roles apart) */
-    {"document", DOCUMENT_SELECT "WHERE d.id = ?", DOCUMENT_SEQ_COL, DOCUMENT_FAMILY_COL,
+     * ones out: the stream does not tell roles apart); one of no person
+     * (the whole family's) goes to every member */
+    {"document", DOCUMENT_SELECT "WHERE d.id = ?", DOCUMENT_SEQ_COL, DOCUMENT_FAMILY_COL, 1,
      document_json_row},
-    {"activity_type", ACTTYPE_SELECT "WHERE id = ?", ACTTYPE_SEQ_COL, ACTTYPE_FAMILY_COL,
+    /* a family's types are the family's, whoever they apply to */
+    {"activity_type", ACTTYPE_SELECT "WHERE id = ?", ACTTYPE_SEQ_COL, ACTTYPE_FAMILY_COL, -1,
      acttype_json_row},
 };
 
@@ -385,8 +408,12 @@ static int64_t send_changes(int64_t since, const char *family_id, struct client 
          * that newer seq brings it, and this one is skipped. */
         if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, k->seq_col) == seq) {
             const char *fid = db_col_text(st, k->family_col);
+            const char *sid =
+                k->subject_col >= 0 && sqlite3_column_type(st, k->subject_col) != SQLITE_NULL
+                    ? db_col_text(st, k->subject_col)
+                    : NULL; /* no person: the whole family's */
             cJSON *data = k->data(st);
-            fan_out(fid, seq, k->event, data, only);
+            fan_out(fid, sid, seq, k->event, data, only);
             cJSON_Delete(data);
         }
         sqlite3_reset(st);
@@ -434,13 +461,20 @@ static void send_presence(const char *family_id)
 
 /* ---------- the loop ---------- */
 
+static void client_free(struct client *c)
+{
+    if (c)
+        free(c->subjects);
+    free(c);
+}
+
 static void client_close(struct client *c)
 {
     epoll_ctl(hub.epoll_fd, EPOLL_CTL_DEL, c->fd, NULL);
     FCGX_Finish_r(c->fcgx);
     free(c->fcgx);
     slot_give(c->session_id);
-    free(c);
+    client_free(c);
 }
 
 /* Drops dead clients; tells their families who is still here. */
@@ -878,7 +912,7 @@ static void stream_shutdown(void)
         FCGX_Finish_r(c->fcgx);
         free(c->fcgx);
         slot_give(c->session_id);
-        free(c);
+        client_free(c);
     }
     if (hub.commit_fd >= 0)
         close(hub.commit_fd);
@@ -936,7 +970,7 @@ static void stream_start(struct request *r, struct client *c)
     const char *sid = r->session->id;
     enum slot got = slot_take(sid);
     if (got == SLOT_SESSION_FULL) {
-        free(c);
+        client_free(c);
         hub_wake(); /* to probe the session's streams (see slot_take) */
         resp_header(r, "Retry-After", "5");
         resp_error(r, 429, "rate_limited",
@@ -944,7 +978,7 @@ static void stream_start(struct request *r, struct client *c)
         return;
     }
     if (got != SLOT_OK) {
-        free(c);
+        client_free(c);
         resp_header(r, "Retry-After", "30");
         resp_error(r, 503, "overloaded", "Too many open streams; try again soon");
         return;
@@ -963,7 +997,7 @@ static void stream_start(struct request *r, struct client *c)
          * the answer ends after the retry hint; the app stays in sync through
          * /sync, and EventSource tries again after `retry`. */
         slot_give(sid);
-        free(c);
+        client_free(c);
         return;
     }
     c->fcgx = fr;
@@ -980,7 +1014,7 @@ static void stream_start(struct request *r, struct client *c)
         FCGX_Finish_r(fr);
         free(fr);
         slot_give(c->session_id);
-        free(c);
+        client_free(c);
         return;
     }
     hub_wake();
@@ -1004,6 +1038,13 @@ static void stream_open(struct request *r)
     if (r->session->assigned)
         snprintf(c->consultant_id, sizeof c->consultant_id, "%s", r->session->user_id);
     snprintf(c->name, sizeof c->name, "%s", member_name(r, d));
+    /* The people it may see, as they are now: a changed limit ends the
+     * stream (sql/021's trigger), and the reconnect brings the new one. */
+    if (access_limited(r) && !(c->subjects = strdup(r->session->subjects))) {
+        client_free(c);
+        resp_error(r, 503, "overloaded", "Out of memory");
+        return;
+    }
     c->last_seq = since;
     /* Staff watching a family they are not in is a read of its data: the
      * family's audit log says so. */

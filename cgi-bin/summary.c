@@ -135,7 +135,7 @@ static void export_csv_row(struct buf *b, sqlite3_stmt *st, const struct tz *z,
     }
     cJSON *value = cJSON_Parse(db_col_text(st, 5));
     csv_field(b, db_col_text(st, 0), false);
-    csv_field(b, db_col_text(st, 14), false);
+    csv_field(b, db_col_text(st, 15), false);
     csv_field(b, db_col_text(st, 2), false);
     csv_field(b, start, false);
     csv_field(b, end, false);
@@ -152,7 +152,7 @@ static void export_csv_row(struct buf *b, sqlite3_stmt *st, const struct tz *z,
     }
     for (int i = 0; i < cols->n; i++)
         csv_value(b, cells[i]);
-    csv_field(b, db_col_text(st, 15), false);
+    csv_field(b, db_col_text(st, 16), false);
     csv_field(b, db_col_text(st, 7), true);
     cJSON_Delete(value);
 }
@@ -192,9 +192,11 @@ static void export_get(struct request *r)
                    "LEFT JOIN members cm ON cm.id = e.created_by "
                    "LEFT JOIN users cu ON cu.id = cm.user_id WHERE e.family_id = ?1 "
                    "AND e.deleted = 0 AND e.ts >= ?2 AND e.ts < ?3 "
-                   "AND (?4 IS NULL OR e.subject_id = ?4) ORDER BY e.ts, e.id");
+                   "AND (?4 IS NULL OR e.subject_id = ?4) "
+                   "AND " ACCESS_SUBJECT_IN("e.subject_id", 5) " ORDER BY e.ts, e.id");
     if (!st || !db_bind_text(st, 1, fid) || !db_bind_int64(st, 2, from) ||
-        !db_bind_int64(st, 3, to) || !db_bind_text(st, 4, s.subject_id)) {
+        !db_bind_int64(st, 3, to) || !db_bind_text(st, 4, s.subject_id) ||
+        !access_bind_subjects(r, st, 5)) {
         resp_internal(r);
         return;
     }

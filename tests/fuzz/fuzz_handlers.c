@@ -301,7 +301,8 @@ static void build_fixture(void)
 }
 
 /* The oracles below speak of who may do what, so an input may not change it
- * for the next: a fuzzed request can make vic a caregiver, sign ana out,
+ * for the next: a fuzzed request can make vic a caregiver (or limit them to
+ * one person), sign ana out,
  * change her password or archive the family. Everything the fixture made is
  * put back as it was (what inputs add is left: it is more to fuzz). */
 static void repair_fixture(void)
@@ -316,7 +317,7 @@ static void repair_fixture(void)
         "DELETE FROM client_assignments WHERE user_id IN (SELECT id FROM fx_users);"
         "INSERT INTO client_assignments SELECT * FROM fx_assignments;"
         "UPDATE members SET role = (SELECT role FROM fx_members f WHERE f.id = members.id), "
-        "  removed_at = NULL WHERE id IN (SELECT id FROM fx_members);"
+        "  removed_at = NULL, subject_ids = NULL WHERE id IN (SELECT id FROM fx_members);"
         "UPDATE families SET archived_at = NULL WHERE id IN (SELECT id FROM fx_families);"
         "UPDATE subjects SET deleted_at = NULL WHERE id IN (SELECT id FROM fx_subjects);"
         "UPDATE api_tokens SET revoked_at = NULL WHERE name = 'fuzz';";

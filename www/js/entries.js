@@ -387,6 +387,8 @@ export function toChange(entry) {
     created_at: entry.created_at,
     updated_at: entry.updated_at,
   };
+  // Entries logged together for several people (twins) keep their group.
+  if (entry.group_id) c.group_id = entry.group_id;
   if (entry.deleted) return { op: 'delete', id: entry.id, updated_at: entry.updated_at };
   return c;
 }

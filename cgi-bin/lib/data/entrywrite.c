@@ -9,7 +9,10 @@
 #include "data/acttype.h"
 #include "data/entry.h"
 #include "data/tz.h"
+#include "framework/access.h"
+#include "framework/http.h"
 #include "framework/log.h"
+#include "framework/session.h"
 #include "util/util.h"
 
 /* How far ahead of the server's clock a client's updated_at may be. Last
@@ -81,8 +84,10 @@ const char *timed_only_message(const char *lead)
 
 /* Validates an entry object into `e`. `id` comes from the path for PUT (NULL:
  * read it from the object, as sync does). */
-void entry_read(struct vobj *v, struct db *d, const char *fid, const char *id, struct entry_in *e)
+void entry_read(struct vobj *v, struct request *r, const char *id, struct entry_in *e)
 {
+    struct db *d = r->db;
+    const char *fid = r->session->family_id;
     memset(e, 0, sizeof *e);
     const cJSON *value = NULL;
     if (id) {
@@ -105,6 +110,7 @@ void entry_read(struct vobj *v, struct db *d, const char *fid, const char *id, s
     bool has_value = v_object(v, "value", V_REQUIRED, &value);
     bool has_created = v_epoch_ms(v, "created_at", 0, &e->created_at);
     bool has_updated = v_epoch_ms(v, "updated_at", V_REQUIRED, &e->updated_at);
+    v_uuid(v, "group_id", V_NULLABLE, &e->group_id);
     v_is_null(v, "seq"); /* echoes of server fields are accepted and ignored */
     v_is_null(v, "author_id");
     v_is_null(v, "author_name");
@@ -123,7 +129,7 @@ void entry_read(struct vobj *v, struct db *d, const char *fid, const char *id, s
         cat_value_check(v, t, value, false);
     if (!has_created && has_updated)
         e->created_at = e->updated_at;
-    if (v_ok(v) && e->subject_id && !subject_in_family(d, fid, e->subject_id))
+    if (v_ok(v) && e->subject_id && !access_subject_ok(r, e->subject_id))
         v_error(v, "subject_id", "is not a person in this family");
     if (v_ok(v) && strcmp(e->type, "medication_dose") == 0 &&
         !dose_medication_ok(d, fid, e->subject_id, value))
@@ -220,20 +226,23 @@ enum apply_result entry_apply(struct db *d, const char *fid, const char *author,
     int64_t seq = entry_next_seq(d);
     if (seq < 0)
         goto out;
+    /* A group is given when the entries are made together; a later write
+     * without one keeps it. */
     st = exists ? db_stmt(d, "UPDATE entries SET subject_id = ?2, type = ?3, ts = ?4, "
                              "end_ts = ?5, value = ?6, author_id = ?7, updated_at = ?9, "
-                             "deleted = ?10, seq = ?11 WHERE id = ?1 AND family_id = ?12")
+                             "deleted = ?10, seq = ?11, group_id = coalesce(?13, group_id) "
+                             "WHERE id = ?1 AND family_id = ?12")
                 : db_stmt(d, "INSERT INTO entries (id, subject_id, type, ts, end_ts, value, "
                              "author_id, created_at, updated_at, deleted, seq, family_id, "
-                             "created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-                             "?12, ?7)");
+                             "created_by, group_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+                             "?10, ?11, ?12, ?7, ?13)");
     if (!st || !db_bind_text(st, 1, e->id) || !db_bind_text(st, 2, e->subject_id) ||
         !db_bind_text(st, 3, e->type) || !db_bind_int64(st, 4, e->ts) ||
         !(e->has_end ? db_bind_int64(st, 5, e->end_ts) : sqlite3_bind_null(st, 5) == SQLITE_OK) ||
         !db_bind_text(st, 6, value) || !db_bind_text(st, 7, author) ||
         !db_bind_int64(st, 8, e->created_at) || !db_bind_int64(st, 9, e->updated_at) ||
         !db_bind_int64(st, 10, e->deleted) || !db_bind_int64(st, 11, seq) ||
-        !db_bind_text(st, 12, fid))
+        !db_bind_text(st, 12, fid) || !db_bind_text(st, 13, e->group_id))
         goto out;
     rc = sqlite3_step(st);
     sqlite3_reset(st);
@@ -261,6 +270,17 @@ bool entry_is_foreign(struct db *d, const char *fid, const char *id)
     if (st)
         sqlite3_reset(st);
     return foreign;
+}
+
+bool entry_hidden(struct request *r, const char *id)
+{
+    sqlite3_stmt *st = db_stmt(r->db, "SELECT family_id, subject_id FROM entries WHERE id = ?");
+    bool hidden = st && db_bind_text(st, 1, id) && sqlite3_step(st) == SQLITE_ROW &&
+                  (strcmp(db_col_text(st, 0), r->session->family_id) != 0 ||
+                   !access_subject_visible(r, db_col_text(st, 1)));
+    if (st)
+        sqlite3_reset(st);
+    return hidden;
 }
 
 /* The stored entry as a change, so a delete can reuse entry_apply. */

@@ -20,6 +20,7 @@
 #include "data/entry.h"
 #include "data/rows.h"
 #include "data/tz.h"
+#include "framework/access.h"
 #include "framework/http.h"
 #include "framework/session.h"
 #include "framework/valid.h"
@@ -50,8 +51,8 @@ bool summary_scope_load(struct request *r, struct db *d, bool subject_required,
     s->subject_id = NULL;
     if (subject && *subject) {
         st = db_stmt(d, "SELECT id FROM subjects WHERE id = ? AND family_id = ?");
-        if (!st || !db_bind_text(st, 1, subject) || !db_bind_text(st, 2, fid) ||
-            sqlite3_step(st) != SQLITE_ROW) {
+        if (!access_subject_visible(r, subject) || !st || !db_bind_text(st, 1, subject) ||
+            !db_bind_text(st, 2, fid) || sqlite3_step(st) != SQLITE_ROW) {
             resp_error(r, 404, "not_found", "No such person in this family");
             return false;
         }
@@ -60,9 +61,11 @@ bool summary_scope_load(struct request *r, struct db *d, bool subject_required,
     }
     if (!subject_required)
         return true;
-    st = db_stmt(d, "SELECT id FROM subjects WHERE family_id = ? AND deleted_at IS NULL LIMIT 2");
+    /* The one person the caller may see (access per person). */
+    st = db_stmt(d, "SELECT id FROM subjects WHERE family_id = ?1 AND deleted_at IS NULL "
+                    "AND " ACCESS_SUBJECT_IN("id", 2) " LIMIT 2");
     int n = 0;
-    if (st && db_bind_text(st, 1, fid))
+    if (st && db_bind_text(st, 1, fid) && access_bind_subjects(r, st, 2))
         while (sqlite3_step(st) == SQLITE_ROW && ++n == 1)
             s->subject_id = req_strdup(r, db_col_text(st, 0));
     if (n != 1) {

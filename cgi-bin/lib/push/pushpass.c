@@ -9,6 +9,8 @@
  * honours Retry-After, or failed. */
 #include "push/pushpass.h"
 
+#include "framework/access.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -213,8 +215,9 @@ static bool fire(struct db *d, const struct rule *r, int64_t due, int64_t now,
            "LEFT JOIN users u ON u.id = m.user_id "
            "LEFT JOIN quiet_hours qh ON qh.member_id = m.id "
            "JOIN push_subscriptions ps ON ps.active = 1 AND "
-           "(ps.user_id = m.user_id OR ps.member_id = m.id) WHERE o.reminder_id = ?");
-    if (!q || !db_bind_text(q, 1, r->id))
+           "(ps.user_id = m.user_id OR ps.member_id = m.id) WHERE o.reminder_id = ?1 "
+           "AND " ACCESS_MEMBER_SEES("m", 9));
+    if (!q || !db_bind_text(q, 1, r->id) || !db_bind_text(q, 9, r->subject_id))
         return false;
     char dedupe[64], topic[33];
     snprintf(dedupe, sizeof dedupe, "%.36s@%lld", r->id, (long long)due);
@@ -441,8 +444,8 @@ static bool mail_missed_dose(struct db *d, const struct medrule *m, int64_t at, 
            "WHERE mb.family_id = ?1 AND mb.removed_at IS NULL AND "
            "mb.role IN ('owner', 'caregiver') AND u.email IS NOT NULL AND u.email <> '' AND "
            "NOT EXISTS (SELECT 1 FROM push_subscriptions ps WHERE ps.active = 1 AND "
-           "(ps.user_id = u.id OR ps.member_id = mb.id))");
-    if (!q || !db_bind_text(q, 1, m->family_id))
+           "(ps.user_id = u.id OR ps.member_id = mb.id)) AND " ACCESS_MEMBER_SEES("mb", 9));
+    if (!q || !db_bind_text(q, 1, m->family_id) || !db_bind_text(q, 9, m->subject_id))
         return false;
     char origin[512], url[700];
     public_origin(origin, sizeof origin);
@@ -488,15 +491,19 @@ static bool fire_med(struct db *d, const struct medrule *m, enum med_alert kind,
                          "LEFT JOIN quiet_hours qh ON qh.member_id = mb.id "
                          "JOIN push_subscriptions ps ON ps.active = 1 AND "
                          "(ps.user_id = mb.user_id OR ps.member_id = mb.id) "
-                         "WHERE o.medication_id = ?1 AND ?2 IS NOT NULL")
-            : db_stmt(d, "SELECT ps.id, coalesce(u.locale, 'en'), qh.start_min, qh.end_min "
-                         "FROM members mb LEFT JOIN users u ON u.id = mb.user_id "
-                         "LEFT JOIN quiet_hours qh ON qh.member_id = mb.id "
-                         "JOIN push_subscriptions ps ON ps.active = 1 AND "
-                         "(ps.user_id = mb.user_id OR ps.member_id = mb.id) "
-                         "WHERE mb.family_id = ?2 AND mb.removed_at IS NULL AND "
-                         "mb.role IN ('owner', 'caregiver') AND ?1 IS NOT NULL");
-    if (!q || !db_bind_text(q, 1, m->id) || !db_bind_text(q, 2, m->family_id))
+                         "WHERE o.medication_id = ?1 AND ?2 IS NOT NULL AND " ACCESS_MEMBER_SEES(
+                             "mb", 9))
+            : db_stmt(
+                  d, "SELECT ps.id, coalesce(u.locale, 'en'), qh.start_min, qh.end_min "
+                     "FROM members mb LEFT JOIN users u ON u.id = mb.user_id "
+                     "LEFT JOIN quiet_hours qh ON qh.member_id = mb.id "
+                     "JOIN push_subscriptions ps ON ps.active = 1 AND "
+                     "(ps.user_id = mb.user_id OR ps.member_id = mb.id) "
+                     "WHERE mb.family_id = ?2 AND mb.removed_at IS NULL AND "
+                     "mb.role IN ('owner', 'caregiver') AND ?1 IS NOT NULL AND " ACCESS_MEMBER_SEES(
+                         "mb", 9));
+    if (!q || !db_bind_text(q, 1, m->id) || !db_bind_text(q, 2, m->family_id) ||
+        !db_bind_text(q, 9, m->subject_id))
         return false;
     struct target {
         char sub[37];
@@ -746,15 +753,17 @@ static bool fire_appt(struct db *d, const struct apptrule *a, int64_t start, int
     const struct tz *z = tz_get(a->zone);
     if (!z)
         z = tz_get("UTC");
-    sqlite3_stmt *q = db_stmt(d, "SELECT ps.id, coalesce(u.locale, 'en'), qh.start_min, qh.end_min "
-                                 "FROM members mb LEFT JOIN users u ON u.id = mb.user_id "
-                                 "LEFT JOIN quiet_hours qh ON qh.member_id = mb.id "
-                                 "JOIN push_subscriptions ps ON ps.active = 1 AND "
-                                 "(ps.user_id = mb.user_id OR ps.member_id = mb.id) "
-                                 "WHERE mb.family_id = ?1 AND mb.removed_at IS NULL AND "
-                                 "(mb.role IN ('owner', 'caregiver') OR mb.id = ?2)");
+    sqlite3_stmt *q = db_stmt(
+        d, "SELECT ps.id, coalesce(u.locale, 'en'), qh.start_min, qh.end_min "
+           "FROM members mb LEFT JOIN users u ON u.id = mb.user_id "
+           "LEFT JOIN quiet_hours qh ON qh.member_id = mb.id "
+           "JOIN push_subscriptions ps ON ps.active = 1 AND "
+           "(ps.user_id = mb.user_id OR ps.member_id = mb.id) "
+           "WHERE mb.family_id = ?1 AND mb.removed_at IS NULL AND "
+           "(mb.role IN ('owner', 'caregiver') OR mb.id = ?2) AND " ACCESS_MEMBER_SEES("mb", 9));
     if (!q || !db_bind_text(q, 1, a->family_id) ||
-        !db_bind_text(q, 2, a->driver_id[0] ? a->driver_id : NULL))
+        !db_bind_text(q, 2, a->driver_id[0] ? a->driver_id : NULL) ||
+        !db_bind_text(q, 9, a->subject_id))
         return false;
     struct target {
         char sub[37];

@@ -47,6 +47,29 @@ function errText(err) {
   return Object.values(err.fields)[0] || err.message;
 }
 
+// "Which people" next to the role (access per person): everyone, or the
+// people ticked. The form's value is null (everyone) or their ids.
+const peoplePicker = (id, chosen) => html`<fieldset class="people-pick" id=${id}>
+  <legend>${t('people_access')}</legend>
+  <label class="check"><input type="radio" name="people_all" value="all" ?checked=${!chosen}>${t('people_everyone')}</label>
+  <label class="check"><input type="radio" name="people_all" value="some" ?checked=${!!chosen}>${t('people_only')}</label>
+  ${state.subjects.map(
+    (s) =>
+      html`<label class="check"><input type="checkbox" name="people" value=${s.id} ?checked=${!!chosen?.includes(s.id)}>${s.name}</label>`,
+  )}
+</fieldset>`;
+
+function peopleChosen(form) {
+  const data = new FormData(form);
+  if (data.get('people_all') !== 'some') return null;
+  return data.getAll('people'); // none ticked: the server says to pick one
+}
+
+const peopleNames = (ids) =>
+  t('people_only_names', {
+    names: ids.map((id) => state.subjects.find((s) => s.id === id)?.name || '?').join(', '),
+  });
+
 const options = (values, current, label) =>
   values.map((v) => html`<option value=${v} ?selected=${v === current}>${label(v)}</option>`);
 
@@ -324,9 +347,22 @@ export function mount(root, { params = [] } = {}) {
     try {
       await patch(familyPath(fid, `/members/${m.id}`), { role });
       toast(t('saved'));
+      loadMembers();
     } catch (e) {
       toast(errText(e));
       loadMembers();
+    }
+  }
+
+  // Who a member may see (access per person): everyone (null) or the
+  // people ticked; the server checks it and ends their live stream.
+  async function setPeople(m, form) {
+    try {
+      await patch(familyPath(fid, `/members/${m.id}`), { subject_ids: peopleChosen(form) });
+      toast(t('saved'));
+      loadMembers();
+    } catch (e) {
+      toast(errText(e));
     }
   }
 
@@ -375,6 +411,8 @@ export function mount(root, { params = [] } = {}) {
     ev.preventDefault();
     const f = Object.fromEntries(new FormData(ev.target));
     const body = { role: f.role, label: f.label.trim() || t(`role.${f.role}`) };
+    const people = peopleChosen(ev.target);
+    if (people) body.subject_ids = people;
     if (Number(f.days)) body.expires_at = Date.now() + Number(f.days) * 86400000;
     if (f.uses) body.max_uses = Number(f.uses);
     try {
@@ -462,10 +500,19 @@ export function mount(root, { params = [] } = {}) {
   </section>`;
 
   const memberRow = (m, owner) => html`<li>
-    <span class="grow"><strong>${m.name || t('guest')}</strong>${m.is_me ? ` (${t('you')})` : ''}<div class="muted">${t(`role.${m.role}`)}${m.kind === 'guest' ? ` · ${t('guest')}` : ''}</div></span>
+    <span class="grow"><strong>${m.name || t('guest')}</strong>${m.is_me ? ` (${t('you')})` : ''}<div class="muted">${t(`role.${m.role}`)}${m.kind === 'guest' ? ` · ${t('guest')}` : ''}${m.subject_ids ? ` · ${peopleNames(m.subject_ids)}` : ''}</div></span>
     ${owner && !m.is_me ? html`<select aria-label="${t('role')} ${m.name || ''}" @change=${(ev) => setRole(m, ev.target.value)}>${options(['owner', 'caregiver', 'viewer'], m.role, (r) => t(`role.${r}`))}</select>` : nothing}
     ${owner && !m.is_me && m.kind === 'account' ? html`<button class="btn" type="button" aria-label=${t('reset_link_for', { name: m.name })} @click=${() => resetLink(m)}>${t('reset_link')}</button>` : nothing}
     ${owner !== !!m.is_me ? html`<button class="btn danger" type="button" @click=${() => removeMember(m)}>${m.is_me ? t('leave') : t('remove')}</button>` : nothing}
+    ${
+      owner && !m.is_me && m.role !== 'owner' && state.subjects.length > 1
+        ? html`<details class="member-people"><summary>${t('people_access')}</summary>
+        <form @submit=${(ev) => {
+          ev.preventDefault();
+          setPeople(m, ev.target);
+        }}>${peoplePicker(`mp-${m.id}`, m.subject_ids)}<button class="btn" type="submit">${t('save_changes')}</button></form></details>`
+        : nothing
+    }
   </li>`;
 
   const resetCard = () =>
@@ -478,6 +525,7 @@ export function mount(root, { params = [] } = {}) {
   const linksCard = () => html`<section class="card"><h2>${t('links')}</h2><p class="muted">${t('links_help')}</p>
     <form @submit=${createLink}>
       ${field(t('role'), 'link-role', html`<select id="link-role" name="role">${options(['caregiver', 'viewer'], 'caregiver', (r) => t(`role.${r}`))}</select>`)}
+      ${state.subjects.length > 1 ? peoplePicker('link-people', null) : nothing}
       ${field(t('link_label'), 'link-label', html`<input id="link-label" name="label" type="text" placeholder=${t('link_label_ph')}>`)}
       ${field(t('expires'), 'link-days', html`<select id="link-days" name="days">${options([1, 7, 14, 30, 0], 14, (d) => (d ? t('days_n', { n: d }) : t('never')))}</select>`)}
       ${field(t('max_uses'), 'link-uses', html`<input id="link-uses" name="uses" type="number" min="1" max="1000" inputmode="numeric">`)}
@@ -494,6 +542,7 @@ export function mount(root, { params = [] } = {}) {
       (l) => html`<li>
       <span class="grow"><strong>${l.label || t(`role.${l.role}`)}</strong><div class="muted">${[
         t(`role.${l.role}`),
+        ...(l.subject_ids ? [peopleNames(l.subject_ids)] : []),
         t('uses_n', { n: l.uses || 0 }) + (l.max_uses ? ` / ${l.max_uses}` : ''),
         l.expires_at ? t('expires_at', { when: fmtDateTime(l.expires_at, tz()) }) : t('no_expiry'),
       ].join(' · ')}</div></span>
