@@ -2,7 +2,8 @@
  * outbox (one per opted-in member's subscription, never twice for the same
  * firing), and so do the medications' alerts (a dose due, a dose missed 30
  * minutes after its time, a supply at its refill threshold) and the
- * appointments' reminders (24 h and 1 h before, or as each one says), then due messages are claimed
+ * appointments' reminders (24 h and 1 h before, or as each one says) and the shifts'
+ * notifications (shiftpush.c), then due messages are claimed
  * under a lease inside a write transaction (so two passes at once never take the same one),
  * encrypted (RFC 8291), signed (VAPID, RFC 8292), sent in parallel, and their outcome recorded:
  * delivered, gone (the subscription is deactivated), too large, retried later with backoff that
@@ -23,6 +24,7 @@
 #include "mail/mail.h"
 #include "push/pushmsg.h"
 #include "push/pushsend.h"
+#include "push/shiftpush.h"
 #include "security/reset.h"
 #include "security/secret.h"
 #include "data/tz.h"
@@ -198,6 +200,16 @@ static void reminder_topic(const char *id, char out[33])
     unsigned char h[16];
     crypto_generichash(h, sizeof h, (const unsigned char *)id, strlen(id), NULL, 0);
     hex_encode(h, sizeof h, out);
+}
+
+bool push_quiet_now(int start_min, int end_min, const struct tz *z, int64_t now)
+{
+    return in_quiet_hours(start_min, end_min, z, now);
+}
+
+void push_topic(const char *key, char out[33])
+{
+    reminder_topic(key, out);
 }
 
 /* Queues a firing of `r` for every opted-in member outside quiet hours. */
@@ -1162,6 +1174,10 @@ bool push_pass_run(struct db *d, const struct vapid_key *key, const struct push_
     }
     if (!fire_appointments(d, now, st)) {
         snprintf(err, errsz, "could not fire appointment reminders");
+        return false;
+    }
+    if (!push_fire_shifts(d, now, st)) {
+        snprintf(err, errsz, "could not fire shift notifications");
         return false;
     }
     bool ok = send_due_messages(d, key, o, st, err, errsz);
