@@ -32,18 +32,19 @@ static void digest_get(struct request *r);
 static const struct route routes[] = {
     {"GET", "/api/v1/families/{fid}/shifts", shifts_get, ACCESS_VIEWER, 0},
     {"POST", "/api/v1/families/{fid}/shifts", shift_post, ACCESS_OWNER, ROUTE_JSON | ROUTE_WRITE},
-    {"GET", "/api/v1/families/{fid}/shifts/{sid}", shift_get, ACCESS_VIEWER, 0},
-    {"PATCH", "/api/v1/families/{fid}/shifts/{sid}", shift_patch, ACCESS_OWNER,
+    {"GET", "/api/v1/families/{fid}/shifts/{shid}", shift_get, ACCESS_VIEWER, 0},
+    {"PATCH", "/api/v1/families/{fid}/shifts/{shid}", shift_patch, ACCESS_OWNER,
      ROUTE_JSON | ROUTE_WRITE},
-    {"DELETE", "/api/v1/families/{fid}/shifts/{sid}", shift_delete, ACCESS_OWNER, ROUTE_WRITE},
+    {"DELETE", "/api/v1/families/{fid}/shifts/{shid}", shift_delete, ACCESS_OWNER, ROUTE_WRITE},
     /* A caregiver makes an open shift theirs. */
-    {"POST", "/api/v1/families/{fid}/shifts/{sid}/take", shift_take, ACCESS_CAREGIVER, ROUTE_WRITE},
-    {"POST", "/api/v1/families/{fid}/shifts/{sid}/check-in", check_in, ACCESS_CAREGIVER,
+    {"POST", "/api/v1/families/{fid}/shifts/{shid}/take", shift_take, ACCESS_CAREGIVER,
+     ROUTE_WRITE},
+    {"POST", "/api/v1/families/{fid}/shifts/{shid}/check-in", check_in, ACCESS_CAREGIVER,
      ROUTE_JSON | ROUTE_WRITE},
-    {"POST", "/api/v1/families/{fid}/shifts/{sid}/check-out", check_out, ACCESS_CAREGIVER,
+    {"POST", "/api/v1/families/{fid}/shifts/{shid}/check-out", check_out, ACCESS_CAREGIVER,
      ROUTE_JSON | ROUTE_WRITE},
     /* The digest so far of an occurrence (what check-out would store). */
-    {"GET", "/api/v1/families/{fid}/shifts/{sid}/digest", digest_get, ACCESS_VIEWER, 0},
+    {"GET", "/api/v1/families/{fid}/shifts/{shid}/digest", digest_get, ACCESS_VIEWER, 0},
 };
 
 #define MAX_OCCURRENCES 1000
@@ -70,7 +71,7 @@ static void reply_shift(struct request *r, const char *sid, int status)
     resp_json(r, status, o);
 }
 
-/* The shift {sid} of the caller's family: its series, person and
+/* The shift {shid} of the caller's family: its series, person and
  * caregiver. False when it answered (404). */
 struct shift_row {
     char subject_id[37], caregiver_id[37];
@@ -85,7 +86,7 @@ static bool shift_find(struct request *r, struct shift_row *s)
     sqlite3_stmt *st = db_stmt(r->db, "SELECT subject_id, coalesce(caregiver_id, ''), dtstart, "
                                       "duration_min, rrule FROM shifts WHERE id = ? AND "
                                       "family_id = ? AND deleted_at IS NULL");
-    bool found = st && db_bind_text(st, 1, req_param(r, "sid")) &&
+    bool found = st && db_bind_text(st, 1, req_param(r, "shid")) &&
                  db_bind_text(st, 2, r->session->family_id) && sqlite3_step(st) == SQLITE_ROW;
     if (found) {
         snprintf(s->subject_id, sizeof s->subject_id, "%s", db_col_text(st, 0));
@@ -539,7 +540,7 @@ static void shift_post(struct request *r)
 static void shift_get(struct request *r)
 {
     struct db *d = r->db;
-    const char *sid = req_param(r, "sid");
+    const char *sid = req_param(r, "shid");
     sqlite3_stmt *st = db_stmt(d, SHIFT_SELECT "WHERE s.id = ? AND s.family_id = ? AND "
                                                "s.deleted_at IS NULL");
     if (!st || !db_bind_text(st, 1, sid) || !db_bind_text(st, 2, r->session->family_id) ||
@@ -567,7 +568,7 @@ static void shift_get(struct request *r)
 static void shift_patch(struct request *r)
 {
     struct db *d = r->db;
-    const char *fid = r->session->family_id, *sid = req_param(r, "sid");
+    const char *fid = r->session->family_id, *sid = req_param(r, "shid");
     const struct tz *z = family_tz(d, fid);
     sqlite3_stmt *st = db_stmt(d, "SELECT dtstart, duration_min, coalesce(rrule, '') FROM shifts "
                                   "WHERE id = ? AND family_id = ? AND deleted_at IS NULL");
@@ -628,7 +629,7 @@ static void shift_patch(struct request *r)
 static void shift_delete(struct request *r)
 {
     struct db *d = r->db;
-    const char *fid = r->session->family_id, *sid = req_param(r, "sid");
+    const char *fid = r->session->family_id, *sid = req_param(r, "shid");
     int64_t now = now_ms(), seq = entry_next_seq(d);
     sqlite3_stmt *st = db_stmt(d, "UPDATE shifts SET deleted_at = ?1, updated_at = ?1, seq = ?2 "
                                   "WHERE id = ?3 AND family_id = ?4 AND deleted_at IS NULL");
@@ -650,7 +651,7 @@ static void shift_delete(struct request *r)
 static void shift_take(struct request *r)
 {
     struct db *d = r->db;
-    const char *fid = r->session->family_id, *sid = req_param(r, "sid"),
+    const char *fid = r->session->family_id, *sid = req_param(r, "shid"),
                *me = r->session->family_member_id;
     struct shift_row s;
     if (!member_only(r) || !shift_find(r, &s))
@@ -730,7 +731,7 @@ static void reply_visit(struct request *r, int status, const char *sid, int64_t 
 static void check_in(struct request *r)
 {
     struct db *d = r->db;
-    const char *fid = r->session->family_id, *sid = req_param(r, "sid"),
+    const char *fid = r->session->family_id, *sid = req_param(r, "shid"),
                *me = r->session->family_member_id;
     struct shift_row s;
     if (!member_only(r) || !shift_find(r, &s) || !may_work(r, &s))
@@ -782,7 +783,7 @@ static void check_in(struct request *r)
 static void check_out(struct request *r)
 {
     struct db *d = r->db;
-    const char *fid = r->session->family_id, *sid = req_param(r, "sid");
+    const char *fid = r->session->family_id, *sid = req_param(r, "shid");
     struct shift_row s;
     if (!member_only(r) || !shift_find(r, &s))
         return;
@@ -848,7 +849,7 @@ static void check_out(struct request *r)
 static void digest_get(struct request *r)
 {
     struct db *d = r->db;
-    const char *sid = req_param(r, "sid");
+    const char *sid = req_param(r, "shid");
     struct shift_row s;
     if (!shift_find(r, &s))
         return;

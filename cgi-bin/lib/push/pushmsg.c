@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <cjson/cJSON.h>
+#include <sodium.h>
 
 #include "security/secret.h"
 #include "util/util.h"
@@ -153,6 +154,21 @@ static const char *const words[][W_WORDS] = {
      "Personne n'a pris son poste",
      "La garde auprès de %s a commencé à %s"},
 };
+
+bool push_quiet_now(int start_min, int end_min, const struct tz *z, int64_t now)
+{
+    struct civil c;
+    tz_to_civil(z, now, &c);
+    int m = c.hour * 60 + c.minute;
+    return start_min <= end_min ? (m >= start_min && m < end_min) : (m >= start_min || m < end_min);
+}
+
+void push_topic(const char *key, char out[33])
+{
+    unsigned char h[16];
+    crypto_generichash(h, sizeof h, (const unsigned char *)key, strlen(key), NULL, 0);
+    hex_encode(h, sizeof h, out);
+}
 
 int push_lang(const char *locale)
 {

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "data/db.h"
+#include "data/tz.h"
 
 struct vapid_key;
 
@@ -47,6 +48,13 @@ enum word {
     W_UNSTAFFED_AT,    /* "The shift with Grandpa Joe started at 09:00" */
     W_WORDS
 };
+
+/* Whether a member's quiet hours (minutes after local midnight, start to
+ * end, possibly across midnight) hold at `now`. */
+bool push_quiet_now(int start_min, int end_min, const struct tz *z, int64_t now);
+/* The push topic of a firing key, so a push service collapses a repeat it
+ * still holds. */
+void push_topic(const char *key, char out[33]);
 
 /* 0 English, 1 Hebrew, 2 French (English for anything else). */
 int push_lang(const char *locale);

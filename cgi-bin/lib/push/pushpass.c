@@ -114,10 +114,7 @@ static int64_t rule_due(struct db *d, const struct rule *r, int64_t now)
 
 static bool in_quiet_hours(int start, int end, const struct tz *z, int64_t now)
 {
-    struct civil c;
-    tz_to_civil(z, now, &c);
-    int m = c.hour * 60 + c.minute;
-    return start <= end ? (m >= start && m < end) : (m >= start || m < end);
+    return push_quiet_now(start, end, z, now);
 }
 
 /* The notification for one rule, in one language. */
@@ -197,19 +194,7 @@ static cJSON *reminder_payload(struct db *d, const struct rule *r, int lang, int
 /* A topic per reminder, so a push service collapses a repeat it still holds. */
 static void reminder_topic(const char *id, char out[33])
 {
-    unsigned char h[16];
-    crypto_generichash(h, sizeof h, (const unsigned char *)id, strlen(id), NULL, 0);
-    hex_encode(h, sizeof h, out);
-}
-
-bool push_quiet_now(int start_min, int end_min, const struct tz *z, int64_t now)
-{
-    return in_quiet_hours(start_min, end_min, z, now);
-}
-
-void push_topic(const char *key, char out[33])
-{
-    reminder_topic(key, out);
+    push_topic(id, out);
 }
 
 /* Queues a firing of `r` for every opted-in member outside quiet hours. */
@@ -1176,7 +1161,12 @@ bool push_pass_run(struct db *d, const struct vapid_key *key, const struct push_
         snprintf(err, errsz, "could not fire appointment reminders");
         return false;
     }
-    if (!push_fire_shifts(d, now, st)) {
+    struct shift_push_counts sc = {0};
+    bool shifts_ok = push_fire_shifts(d, now, &sc);
+    st->fired += sc.fired;
+    st->queued += sc.queued;
+    st->skipped_quiet += sc.skipped_quiet;
+    if (!shifts_ok) {
         snprintf(err, errsz, "could not fire shift notifications");
         return false;
     }

@@ -9,7 +9,6 @@
 #include <stdint.h>
 
 #include "data/db.h"
-#include "data/tz.h"
 
 struct vapid_key;
 
@@ -25,12 +24,6 @@ struct push_pass_stats {
     int fired, queued, skipped_quiet, sent, delivered, gone, too_large, retry, failed;
     int mailed; /* alerts queued as email for accounts without push */
 };
-
-/* Whether a member's quiet hours (minutes after local midnight, start to
- * end, possibly across midnight) hold at `now`. */
-bool push_quiet_now(int start_min, int end_min, const struct tz *z, int64_t now);
-/* The push topic of a firing key, so a push service collapses a repeat. */
-void push_topic(const char *key, char out[33]);
 
 /* Reads the options from the environment. */
 void push_pass_opts_from_env(struct push_pass_opts *o);

@@ -72,7 +72,7 @@ static cJSON *shift_payload(const struct shiftrule *s, enum shift_alert kind, in
  * shift's caregiver, "unstaffed" to every owner, each outside their quiet
  * hours, once per subscription and occurrence. */
 static bool shift_notify(struct db *d, const struct shiftrule *s, enum shift_alert kind,
-                         int64_t start, int64_t end, int64_t now, struct push_pass_stats *st)
+                         int64_t start, int64_t end, int64_t now, struct shift_push_counts *st)
 {
     const struct tz *z = tz_get(s->zone);
     if (!z)
@@ -134,7 +134,7 @@ struct shift_fire {
     struct db *d;
     const struct shiftrule *s;
     int64_t now, soon_mark, unstaffed_mark;
-    struct push_pass_stats *st;
+    struct shift_push_counts *st;
     bool ok;
 };
 
@@ -177,7 +177,7 @@ static bool shiftrule_read(sqlite3_stmt *q, struct shiftrule *s)
                     sqlite3_column_type(q, 8) == SQLITE_NULL ? NULL : db_col_text(q, 8), z);
 }
 
-bool push_fire_shifts(struct db *d, int64_t now, struct push_pass_stats *st)
+bool push_fire_shifts(struct db *d, int64_t now, struct shift_push_counts *st)
 {
     if (!db_begin(d))
         return false;

@@ -10,12 +10,16 @@
 #include <stdint.h>
 
 #include "data/db.h"
-#include "push/pushpass.h"
 
 #define SHIFT_SOON_MS      (60 * 60 * 1000LL) /* "your shift starts in an hour" */
 #define SHIFT_UNSTAFFED_MS (15 * 60 * 1000LL) /* "nobody checked in", after the start */
 
+/* What a firing pass did (the push pass adds it to its own figures). */
+struct shift_push_counts {
+    int fired, queued, skipped_quiet;
+};
+
 /* Queues the shift notifications due at `now` (in a transaction of its own). */
-bool push_fire_shifts(struct db *d, int64_t now, struct push_pass_stats *st);
+bool push_fire_shifts(struct db *d, int64_t now, struct shift_push_counts *st);
 
 #endif
