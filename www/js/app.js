@@ -29,6 +29,7 @@ const VIEWS = {
   card: () => import('./views/card.js'),
   meds: () => import('./views/meds.js'),
   calendar: () => import('./views/calendar.js'),
+  shifts: () => import('./views/shifts.js'),
 };
 // The console (#/admin) is the admin's and consultants' own screen: it needs
 // no family chosen, and it is where they land when they have none.

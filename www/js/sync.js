@@ -103,6 +103,7 @@ export async function start(familyId) {
     onProfile: (p) => keepProfile(p),
     onMedication: (m) => keepMedication(m),
     onAppointment: (a) => emit('appointments', a),
+    onShift: (x) => emit('shifts', x),
     onPresence: (p) => {
       state.presence = p?.members || [];
       emit('presence', state.presence);
