@@ -481,15 +481,6 @@ static void fields_read(struct request *r, struct vobj *v, struct shift_fields *
     }
 }
 
-/* "YYYY-MM-DDTHH:MM" of an instant in the zone (seconds dropped). */
-static void local_text(const struct tz *z, int64_t ms, char out[17])
-{
-    struct civil c;
-    tz_to_civil(z, ms, &c);
-    c.second = 0;
-    appt_format_local(&c, out);
-}
-
 static void shift_post(struct request *r)
 {
     struct db *d = r->db;
@@ -513,7 +504,7 @@ static void shift_post(struct request *r)
         return;
     char id[37], dtstart[17];
     uuid_v4(id);
-    local_text(z, f.start, dtstart);
+    appt_local_text(z, f.start, dtstart);
     int64_t minutes = f.has_duration ? f.duration : (f.end - f.start) / 60000;
     if (minutes < 1)
         minutes = 1;
@@ -601,7 +592,7 @@ static void shift_patch(struct request *r)
     if (!v_accept(r, &v))
         return;
     char dtstart[17];
-    local_text(z, start, dtstart);
+    appt_local_text(z, start, dtstart);
     int64_t minutes = f.has_duration ? f.duration
                       : f.has_end    ? (f.end - start) / 60000
                                      : old_minutes;
@@ -725,6 +716,18 @@ static void reply_visit(struct request *r, int status, const char *sid, int64_t 
     resp_json(r, status, visit);
 }
 
+/* After a check-in or check-out: the audit event (naming the occurrence)
+ * and the answer (a check-in's with the last handoff). */
+static void visit_written(struct request *r, const char *action, int64_t occurrence,
+                          const struct shift_row *s, int status)
+{
+    const char *sid = req_param(r, "shid");
+    cJSON *detail = cJSON_CreateObject();
+    json_add_int64(detail, "occurrence", occurrence);
+    audit_record(r, r->db, r->session->family_id, action, sid, detail);
+    reply_visit(r, status, sid, occurrence, s, strcmp(action, "shift_checked_in") == 0);
+}
+
 /* Idempotent: a second check-in of the same member to the same occurrence
  * (a retry from the outbox) answers 200 with the first; another member's
  * is a conflict. */
@@ -772,10 +775,7 @@ static void check_in(struct request *r)
         resp_internal(r);
         return;
     }
-    cJSON *detail = cJSON_CreateObject();
-    json_add_int64(detail, "occurrence", occurrence);
-    audit_record(r, d, fid, "shift_checked_in", sid, detail);
-    reply_visit(r, 201, sid, occurrence, &s, true);
+    visit_written(r, "shift_checked_in", occurrence, &s, 201);
 }
 
 /* Stores the note and the digest of [check-in, at). Idempotent: a visit
@@ -783,7 +783,7 @@ static void check_in(struct request *r)
 static void check_out(struct request *r)
 {
     struct db *d = r->db;
-    const char *fid = r->session->family_id, *sid = req_param(r, "shid");
+    const char *sid = req_param(r, "shid");
     struct shift_row s;
     if (!member_only(r) || !shift_find(r, &s))
         return;
@@ -838,10 +838,7 @@ static void check_out(struct request *r)
         resp_internal(r);
         return;
     }
-    cJSON *detail = cJSON_CreateObject();
-    json_add_int64(detail, "occurrence", occurrence);
-    audit_record(r, d, fid, "shift_checked_out", sid, detail);
-    reply_visit(r, 200, sid, occurrence, &s, false);
+    visit_written(r, "shift_checked_out", occurrence, &s, 200);
 }
 
 /* ?occurrence= : the digest from the check-in (or the planned start) to

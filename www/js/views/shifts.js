@@ -9,30 +9,14 @@
 // waits in this device's queue and is sent (with the time it was pressed)
 // when the network is back — the server takes a repeat as the same one.
 import { t, fmtTime, fmtWeekday, fmtDateTime } from '../i18n.js';
-import { html, nothing, paint, icon, sheet, field, confirmSheet, showError, latest, toast } from '../ui.js';
+import { html, nothing, paint, icon, sheet, field, confirmSheet, showError, latest, toast, errText } from '../ui.js';
 import { state, on, canWrite, isOwner, tz } from '../state.js';
 import { get, post, patch, del, familyPath, ApiError } from '../api.js';
 import * as store from '../store.js';
 import { todayKey } from '../summary.js';
-import { dayKey, dayStart, addDays, localToMs } from '../time.js';
+import { dayKey, dayStart, addDays, localToMs, hhmm as hm, minutesOf as minutes } from '../time.js';
 
 const HOUR = 3600000;
-
-function errText(err) {
-  if (!(err instanceof ApiError)) return String(err);
-  if (err.status === 0) return t('err.offline');
-  const [k, v] = Object.entries(err.fields)[0] || [];
-  return k ? `${k}: ${v}` : err.message;
-}
-
-const pad = (n) => String(n).padStart(2, '0');
-const hm = (min) => `${pad(Math.floor(min / 60))}:${pad(min % 60)}`;
-const minutes = (s) => {
-  const [h, m] = String(s || '00:00')
-    .split(':')
-    .map(Number);
-  return h * 60 + m;
-};
 
 // The Monday of the week holding `key` (YYYY-MM-DD).
 function monday(key) {
