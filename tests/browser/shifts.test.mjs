@@ -3,7 +3,8 @@
 // "your shift" (the last handoff shown first: none yet), logs, and checks
 // out with a note above which the digest of the shift is shown; the next
 // caregiver's screen shows that handoff first, and her check-in brings it
-// again; the owner's week marks the overlap of the two shifts.
+// again; her check-out made offline waits on the phone and is sent once
+// back online; the owner's week marks the overlap of the two shifts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -86,6 +87,31 @@ test('shifts: planned, checked in, checked out with a note, the handoff seen by 
   assert.match(await c.page.locator('#last-handoff').innerText(), /From Sam/);
   await c.page.locator('#my-shift [data-act="check-in"]').click();
   await c.page.locator('#handoff-at-check-in', { hasText: 'Slept badly; call the GP' }).waitFor();
+
+  // Offline, Kim's check-out waits on her phone and goes out once back.
+  await c.page.keyboard.press('Escape');
+  await c.ctx.setOffline(true);
+  await c.page.locator('#my-shift [data-act="check-out"]').click();
+  const off = c.page.locator('#check-out-form');
+  await off.getByLabel('Handoff note').fill('Quiet night.');
+  await off.locator('#check-out-save').click();
+  await off.waitFor({ state: 'detached' });
+  await c.page.locator('#shift-waiting').waitFor();
+  const visits = async () =>
+    (
+      await owner.client.ok(
+        'GET',
+        `/api/v1/families/${fid}/shifts?subject_id=${joe.id}&from=${start}&to=${start + 8 * HOUR}`,
+      )
+    ).occurrences
+      .map((o) => o.visit)
+      .filter((v) => v?.member_name === 'Kim');
+  assert.equal((await visits())[0].checked_out_at, null, 'not sent while offline');
+  await c.ctx.setOffline(false);
+  await c.page.locator('#shift-waiting').waitFor({ state: 'detached', timeout: 10000 });
+  const [kimVisit] = await visits();
+  assert.equal(kimVisit.note, 'Quiet night.');
+  assert.ok(kimVisit.checked_out_at >= kimVisit.checked_in_at);
 
   // Dana's week, live: the two shifts overlap for two hours.
   await a.page.locator('.shift-mark.overlaps').first().waitFor({ timeout: 5000 });
