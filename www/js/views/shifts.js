@@ -8,7 +8,7 @@
 // device, so the week opens offline; a check-in or check-out made offline
 // waits in this device's queue and is sent (with the time it was pressed)
 // when the network is back — the server takes a repeat as the same one.
-import { t, fmtTime, fmtWeekday, fmtDateTime } from '../i18n.js';
+import { t, fmtTime, fmtDate, fmtWeekday, fmtDateTime } from '../i18n.js';
 import { html, nothing, paint, icon, sheet, field, confirmSheet, showError, latest, toast, errText } from '../ui.js';
 import { state, on, canWrite, isOwner, tz } from '../state.js';
 import { get, post, patch, del, familyPath, ApiError } from '../api.js';
@@ -318,7 +318,7 @@ export function mount(root, { params = [] } = {}) {
   ) => html`<li class="shift ${o.open ? 'open' : ''}" data-shift=${o.shift_id} data-occurrence=${o.occurrence}>
     <button class="appt-open" type="button" @click=${() => openOccurrence(o)}>
       <span class="appt-time">${fmtTime(o.start, zone)}–${fmtTime(o.end, zone)}</span>
-      <span class="grow"><strong>${o.caregiver_name || t('shift_open')}</strong>${o.open ? html` <span class="badge">${t('shift_open')}</span>` : nothing}
+      <span class="grow"><strong>${o.caregiver_name || t('shift_open')}</strong>
         ${o.visit ? html`<small class="visit">${visitText(o.visit)}</small>` : nothing}</span>
     </button>${actions(o)}</li>`;
 
@@ -335,7 +335,7 @@ export function mount(root, { params = [] } = {}) {
             k,
             list,
           ]) => html`<section class="card day-shifts"><h2>${fmtWeekday(dayStart(k, zone) + 43200000, zone)}</h2>
-          <ul class="list shifts">${list.map(occRow)}</ul></section>`,
+          <ul class="list appts shifts">${list.map(occRow)}</ul></section>`,
         )
       : html`<p class="empty">${t('shift_none')}</p>`;
   };
@@ -359,12 +359,12 @@ export function mount(root, { params = [] } = {}) {
     paint(
       html`<h1>${t('shifts')} · ${person()}</h1>
       <div class="daynav"><a class="icon-btn" href="#/shifts/${addDays(first, -7)}" aria-label=${t('shift_prev_week')}>${icon('back')}</a>
-        <strong>${fmtWeekday(period.from + 43200000, zone)} – ${fmtWeekday(period.to - 43200000, zone)}</strong>
+        <strong>${fmtDate(period.from + 43200000, zone)} – ${fmtDate(period.to - 43200000, zone)}</strong>
         <a class="icon-btn" href="#/shifts/${addDays(first, 7)}" aria-label=${t('shift_next_week')}>${icon('next')}</a></div>
       ${offline && data ? html`<p class="muted">${t('shift_offline')}</p>` : nothing}
       ${waiting ? html`<p class="muted" id="shift-waiting">${t('shift_queued')}</p>` : nothing}
       ${data ? html`<section class="card" id="last-handoff"><h2>${t('shift_last_handoff')}</h2>${handoffView(handoff, zone)}</section>` : nothing}
-      ${cur ? html`<section class="card" id="my-shift"><h2>${t('shift_now')}</h2><ul class="list shifts">${occRow(cur)}</ul></section>` : nothing}
+      ${cur ? html`<section class="card" id="my-shift"><h2>${t('shift_now')}</h2><ul class="list appts shifts">${occRow(cur)}</ul></section>` : nothing}
       ${data ? marks(data.gaps, 'gaps') : nothing}
       ${data ? marks(data.overlaps, 'overlaps') : nothing}
       ${data ? week() : offline ? html`<p class="empty">${t('err.offline')}</p>` : nothing}
