@@ -234,7 +234,7 @@ static void clients_get(struct request *r)
         }
         if (sqlite3_column_type(st, 13) != SQLITE_NULL && c.has_person) {
             struct summary_item it;
-            if (summary_item_read(st, 13, &it, c.zone, now)) {
+            if (summary_item_read(st, 13, &it, c.zone, now, NULL)) {
                 summary_item_chain(&it, &c.breast_end);
                 summary_totals_add(&c.today, &it, c.day_start, c.day_end);
                 summary_item_free(&it);

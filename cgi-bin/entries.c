@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "data/acttype.h"
 #include "data/catalogue.h"
 #include "data/entry.h"
 #include "data/entrywrite.h"
@@ -469,7 +470,7 @@ static void config_get(struct request *r)
 }
 
 /* Validates the groups and returns a normalised copy (only known fields). */
-static cJSON *config_read(struct vobj *v, const cJSON *groups)
+static cJSON *config_read(struct vobj *v, const cJSON *groups, const struct family_types *ft)
 {
     cJSON *out = cJSON_CreateArray();
     int gi = 0;
@@ -498,19 +499,21 @@ static cJSON *config_read(struct vobj *v, const cJSON *groups)
             const cJSON *value = NULL;
             bool timing = false;
             bool has_label = v_string(&bv, "label", 0, 1, 40, &label);
-            bool has_type = v_enum(&bv, "type", V_REQUIRED, entry_types(), &type);
+            /* the family's own types get buttons as the built-in ones do */
+            bool has_type = v_enum(&bv, "type", V_REQUIRED, ft ? ft->names : entry_types(), &type);
+            const struct cat_type *t = has_type ? family_type(ft, type) : NULL;
             bool has_value = v_object(&bv, "value", 0, &value);
             v_bool(&bv, "timing", 0, &timing);
-            if (timing && has_type && !entry_type_is_timed(type))
+            if (timing && t && !t->timed)
                 v_error(&bv, "timing", timed_only_message("only timed types run as timers"));
-            if (has_type && has_value)
-                entry_value_check(&bv, type, value, true);
+            if (t && has_value)
+                cat_value_check(&bv, t, value, true);
             v_finish(&bv);
             cJSON *one = cJSON_CreateObject();
             if (has_label)
                 cJSON_AddStringToObject(one, "label", label);
             cJSON_AddStringToObject(one, "type", type ? type : "");
-            cJSON *norm = has_type && has_value ? entry_value_normalise(type, value) : NULL;
+            cJSON *norm = t && has_value ? cat_value_normalise(t, value) : NULL;
             cJSON_AddItemToObject(one, "value", norm ? norm : cJSON_CreateObject());
             cJSON_AddBoolToObject(one, "timing", timing);
             cJSON_AddItemToArray(bo, one);
@@ -530,7 +533,7 @@ static void config_put(struct request *r)
     bool has_version = v_int(&v, "version", 0, 0, INT64_MAX / 2, &expected);
     v_array(&v, "groups", V_REQUIRED, 12, &groups);
     v_is_null(&v, "default");
-    cJSON *normal = config_read(&v, groups);
+    cJSON *normal = config_read(&v, groups, family_types(r->db, r->session->family_id));
     if (!v_finish(&v)) {
         cJSON_Delete(normal);
         v_reply(r, &v);

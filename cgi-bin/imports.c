@@ -21,6 +21,7 @@
 
 #include "data/audit.h"
 #include "data/babybuddy.h"
+#include "data/acttype.h"
 #include "data/catalogue.h"
 #include "data/entry.h"
 #include "data/entrywrite.h"
@@ -39,7 +40,7 @@ static const struct route routes[] = {
 
 #define MAX_WARNINGS 500
 #define MAX_PREVIEW  5
-#define MAX_COLUMNS  40
+#define MAX_COLUMNS  200 /* the export: a column per field, the family's types too */
 #define MAX_FILES    20
 #define MAX_PEOPLE   64
 
@@ -990,7 +991,7 @@ static void carelog_csv(struct importer *im, const char *file, char *text, size_
         }
         t.f = fields;
         const char *type = col(&t, "type");
-        const struct cat_type *ct = catalogue_type(catalogue(), type);
+        const struct cat_type *ct = family_type(family_types(im->d, im->fid), type);
         if (!ct) {
             warn(im, file, line, true, "type \"%.30s\" is not an entry type", type);
             continue;

@@ -1,7 +1,7 @@
 /* stream.c — the live family stream: Server-Sent Events of entry and config
- * changes and of the care records (profiles, medications, appointments, shifts and their visits;
- * event id = seq, resumable with Last-Event-ID), who is online (presence), and a heartbeat comment
- * every 25 s.
+ * changes and of the care records (profiles, medications, appointments, documents, shifts and
+ * their visits; event id = seq, resumable with Last-Event-ID), who is online (presence), and a
+ * heartbeat comment every 25 s.
  *
  * Worker threads accept and authorise a stream like any request, then hand
  * the open FastCGI request to one event-loop thread that owns every stream of
@@ -37,8 +37,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "data/acttype.h"
 #include "data/audit.h"
 #include "data/care.h"
+#include "data/docstore.h"
 #include "data/entry.h"
 #include "data/shifts.h"
 #include "framework/metrics.h"
@@ -334,6 +336,12 @@ static const struct change_kind {
      medication_json_row},
     {"appointment", APPOINTMENT_SELECT "WHERE a.id = ?", APPOINTMENT_SEQ_COL,
      APPOINTMENT_FAMILY_COL, appointment_json_row},
+    /* documents for every member only (the index below leaves owners-only
+     * ones out: the stream does not tell roles apart) */
+    {"document", DOCUMENT_SELECT "WHERE d.id = ?", DOCUMENT_SEQ_COL, DOCUMENT_FAMILY_COL,
+     document_json_row},
+    {"activity_type", ACTTYPE_SELECT "WHERE id = ?", ACTTYPE_SEQ_COL, ACTTYPE_FAMILY_COL,
+     acttype_json_row},
     {"shift", SHIFT_SELECT "WHERE s.id = ?", SHIFT_SEQ_COL, SHIFT_FAMILY_COL, shift_json_row},
     {"shift_visit", VISIT_SELECT "WHERE v.id = ?", VISIT_SEQ_COL, VISIT_FAMILY_COL, visit_json_row},
 };
@@ -358,9 +366,13 @@ static int64_t send_changes(int64_t since, const char *family_id, struct client 
            "(?2 IS NULL OR family_id = ?2) "
            "UNION ALL SELECT seq, 4, id FROM appointments WHERE seq > ?1 AND "
            "(?2 IS NULL OR family_id = ?2) "
-           "UNION ALL SELECT seq, 5, id FROM shifts WHERE seq > ?1 AND "
+           "UNION ALL SELECT seq, 5, id FROM documents WHERE seq > ?1 AND "
+           "(?2 IS NULL OR family_id = ?2) AND visibility = 'all' "
+           "UNION ALL SELECT seq, 6, id FROM activity_types WHERE seq > ?1 AND "
            "(?2 IS NULL OR family_id = ?2) "
-           "UNION ALL SELECT seq, 6, id FROM shift_visits WHERE seq > ?1 AND "
+           "UNION ALL SELECT seq, 7, id FROM shifts WHERE seq > ?1 AND "
+           "(?2 IS NULL OR family_id = ?2) "
+           "UNION ALL SELECT seq, 8, id FROM shift_visits WHERE seq > ?1 AND "
            "(?2 IS NULL OR family_id = ?2) ORDER BY 1 LIMIT ?3");
     if (!idx || !db_bind_int64(idx, 1, since) || !db_bind_text(idx, 2, family_id) ||
         !db_bind_int64(idx, 3, limit))

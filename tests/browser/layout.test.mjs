@@ -70,6 +70,7 @@ const SCREENS = [
   ['export', '#/settings/export', 'main a[download]'],
   ['reminders', '#/reminders', '.reminders li'],
   ['buttons', '#/buttons', '.buttons li'],
+  ['acttypes', '#/acttypes', '[data-acttype]'],
   ['account', '#/account', '#signout'],
   ['pick', '#/pick', 'main .list li'],
   ['card', '#/card', '.ecard .blood'],
@@ -251,6 +252,24 @@ useStack('layout', async (s) => {
     label: 'Next feed',
   });
   await owner.client.ok('POST', `/api/v1/families/${fid}/links`, { role: 'caregiver', label: 'Grandma' });
+  // A type of the family's own, with a long name (its button, its editor).
+  await owner.client.ok('POST', `/api/v1/families/${fid}/activity-types`, {
+    key: 'bath',
+    names: { en: 'Bath and hair wash', fr: 'Bain et shampoing', he: 'אמבטיה וחפיפה', de: 'Baden und Haarewaschen' },
+    icon: '🛁',
+    fields: [
+      { key: 'time', kind: 'duration' },
+      { key: 'water', kind: 'amount', unit: 'ml', label: 'Water' },
+      {
+        key: 'mood',
+        kind: 'choice',
+        options: [
+          { key: 'calm', label: 'Calm' },
+          { key: 'upset', label: 'Upset' },
+        ],
+      },
+    ],
+  });
   // The console's screens: Dana is the instance admin, with a consultant
   // and a second client that has logged nothing.
   const db = join(server.dir, 'data', 'carelog.db');

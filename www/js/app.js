@@ -21,6 +21,7 @@ const VIEWS = {
   account: () => import('./views/account.js'),
   reminders: () => import('./views/reminders.js'),
   buttons: () => import('./views/buttons.js'),
+  acttypes: () => import('./views/acttypes.js'),
   pick: () => import('./views/picker.js'),
   signin: () => import('./views/signin.js'),
   welcome: () => import('./views/picker.js'),
@@ -29,6 +30,7 @@ const VIEWS = {
   card: () => import('./views/card.js'),
   meds: () => import('./views/meds.js'),
   calendar: () => import('./views/calendar.js'),
+  documents: () => import('./views/documents.js'),
   shifts: () => import('./views/shifts.js'),
 };
 // The console (#/admin) is the admin's and consultants' own screen: it needs

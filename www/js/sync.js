@@ -7,7 +7,7 @@
 import { Outbox } from './outbox.js';
 import * as store from './store.js';
 import { post, get, familyPath, ApiError } from './api.js';
-import { toChange } from './entries.js';
+import { toChange, useFamilyTypes } from './entries.js';
 import { state, emit } from './state.js';
 import { openStream } from './stream.js';
 import { keepProfile, prefetchProfiles } from './care.js';
@@ -22,6 +22,21 @@ let pollTimer = null;
 const POLL_MS = 30000;
 
 const cursorKey = () => `cursor:${fid}`;
+
+// The family's own activity types as the server has them now (after an
+// activity_type event: a type defined, changed or archived elsewhere).
+export async function refreshActivityTypes() {
+  const at = fid;
+  try {
+    const d = await get(familyPath(at, '/activity-types'));
+    if (at !== fid) return;
+    await store.setMeta(`acttypes:${at}`, d);
+    useFamilyTypes(d.activity_types);
+    emit('acttypes');
+  } catch {
+    // offline: the cached list stays
+  }
+}
 
 async function applyChanges(list) {
   const changed = await store.applyServer(fid, list);
@@ -103,6 +118,8 @@ export async function start(familyId) {
     onProfile: (p) => keepProfile(p),
     onMedication: (m) => keepMedication(m),
     onAppointment: (a) => emit('appointments', a),
+    onDocument: (d) => emit('documents', d),
+    onActivityType: () => refreshActivityTypes(),
     onShift: (x) => emit('shifts', x),
     onPresence: (p) => {
       state.presence = p?.members || [];

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "data/acttype.h"
 #include "data/entry.h"
 #include "data/tz.h"
 #include "framework/log.h"
@@ -46,7 +47,8 @@ static bool dose_medication_ok(struct db *d, const char *fid, const char *sid, c
 
 /* Fields the catalogue derives when absent (a sleep's kind: night when it
  * starts between 19:00 and 07:00 in the family's zone, else nap). */
-static bool derive_fields(struct db *d, const char *fid, struct entry_in *e)
+static bool derive_fields(struct db *d, const char *fid, const struct cat_type *t,
+                          struct entry_in *e)
 {
     sqlite3_stmt *st = db_stmt(d, "SELECT timezone FROM families WHERE id = ?");
     const struct tz *z = NULL;
@@ -56,7 +58,7 @@ static bool derive_fields(struct db *d, const char *fid, struct entry_in *e)
         sqlite3_reset(st);
     if (!z)
         z = tz_get("UTC");
-    return entry_value_derive(e->type, e->value, z, e->ts);
+    return cat_value_derive(t, e->value, z, e->ts);
 }
 
 /* "<lead> (feed, sleep, pump, tummy_time)": the timed types named from the
@@ -91,7 +93,13 @@ void entry_read(struct vobj *v, struct db *d, const char *fid, const char *id, s
         v_uuid(v, "id", V_REQUIRED, &e->id);
     }
     v_uuid(v, "subject_id", V_REQUIRED, &e->subject_id);
-    bool has_type = v_enum(v, "type", V_REQUIRED, entry_types(), &e->type);
+    /* the built-in types and the family's own (lib/data/acttype.c), archived
+     * ones too: an entry logged before the archive still syncs */
+    const struct family_types *ft = family_types(d, fid);
+    const struct cat_type *t = NULL;
+    bool has_type = v_enum(v, "type", V_REQUIRED, ft ? ft->names : entry_types(), &e->type);
+    if (has_type)
+        t = family_type(ft, e->type);
     bool has_ts = v_epoch_ms(v, "ts", V_REQUIRED, &e->ts);
     e->has_end = v_epoch_ms(v, "end_ts", V_NULLABLE, &e->end_ts);
     bool has_value = v_object(v, "value", V_REQUIRED, &value);
@@ -109,10 +117,10 @@ void entry_read(struct vobj *v, struct db *d, const char *fid, const char *id, s
         v_error(v, "end_ts", "must not be before ts");
     else if (e->has_end && has_ts && e->end_ts - e->ts > ENTRY_MAX_DURATION_MS)
         v_error(v, "end_ts", "must be within 48 hours of ts");
-    if (e->has_end && has_type && !entry_type_is_timed(e->type))
+    if (e->has_end && t && !t->timed)
         v_error(v, "end_ts", timed_only_message("is only for timed types"));
-    if (has_type && has_value)
-        entry_value_check(v, e->type, value, false);
+    if (t && has_value)
+        cat_value_check(v, t, value, false);
     if (!has_created && has_updated)
         e->created_at = e->updated_at;
     if (v_ok(v) && e->subject_id && !subject_in_family(d, fid, e->subject_id))
@@ -121,8 +129,8 @@ void entry_read(struct vobj *v, struct db *d, const char *fid, const char *id, s
         !dose_medication_ok(d, fid, e->subject_id, value))
         v_error(v, "value.medication_id", "is not a medication of this person");
     if (v_ok(v)) {
-        e->value = entry_value_normalise(e->type, value);
-        if (e->value && !derive_fields(d, fid, e)) {
+        e->value = cat_value_normalise(t, value);
+        if (e->value && !derive_fields(d, fid, t, e)) {
             cJSON_Delete(e->value);
             e->value = NULL; /* answered as out of memory */
         }

@@ -97,7 +97,7 @@ export async function openEntryForm({ type, entry = null, preset = null }) {
 
   function input(f) {
     const id = `f-${type}-${f.key}`;
-    const lab = t(`field.${f.key}`);
+    const lab = f.label || t(`field.${f.key}`); // a family type's field: the family's label
     const v = value[f.key];
     const error = errors[f.key] ? errorText(f.key, errors[f.key]) : '';
     const invalid = error ? 'true' : nothing;
@@ -111,7 +111,8 @@ export async function openEntryForm({ type, entry = null, preset = null }) {
         lab,
         id,
         html`<select id=${id} ?disabled=${!writable} aria-invalid=${invalid} aria-describedby=${describedBy} @change=${(ev) => set(f.key, ev.target.value)}>${f.options.map(
-          (o) => html`<option value=${o} ?selected=${(v || '') === o}>${o ? t(`opt.${f.key}.${o}`) : '—'}</option>`,
+          (o) =>
+            html`<option value=${o} ?selected=${(v || '') === o}>${o ? f.optionLabels?.[o] || t(`opt.${f.key}.${o}`) : '—'}</option>`,
         )}</select>`,
         { error },
       );

@@ -94,6 +94,7 @@ const SECTIONS = [
   ['settings/sharing', 'share', 'sharing', 'sharing_help'],
   ['reminders', 'bell', 'reminders', 'reminders_help'],
   ['buttons', 'grid', 'quick_buttons', 'quick_buttons_help', canWrite],
+  ['acttypes', 'plus', 'acttypes', 'acttypes_help'],
   ['settings/units', 'globe', 'units_language', 'units_language_help'],
   ['settings/export', 'download', 'export', 'export_help'],
   ['settings/import', 'cloud', 'import', 'import_help', canWrite],

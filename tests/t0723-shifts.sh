@@ -1,5 +1,5 @@
 #!/bin/bash
-# t0720-shifts.sh — caregiver shifts and handoffs: owners plan shifts
+# t0723-shifts.sh — caregiver shifts and handoffs: owners plan shifts
 # (caregivers and viewers may not), caregivers take open ones, the week
 # view expands a weekly series and marks a coverage gap and an overlap,
 # check-in is idempotent and brings the last handoff, check-out stores the

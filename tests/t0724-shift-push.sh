@@ -1,5 +1,5 @@
 #!/bin/bash
-# t0721-shift-push.sh — shift notifications through the push pass,
+# t0724-shift-push.sh — shift notifications through the push pass,
 # delivered to the fake push service: the planned caregiver an hour before
 # their shift (nobody else), the owners when a shift started 15 minutes
 # ago and nobody checked in (not when someone did), each fired once.
