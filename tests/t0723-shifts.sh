@@ -177,4 +177,9 @@ req GET "$S/$C"
 is "$STATUS" 404 "…gone"
 is "$(db "SELECT group_concat(action, ',') FROM (SELECT DISTINCT action FROM audit_log WHERE action LIKE 'shift%' ORDER BY action)")" \
     "shift_added,shift_checked_in,shift_checked_out,shift_removed,shift_taken,shift_updated" "every write is in the audit log"
+
+# Deleting the family deletes its shifts and their visits.
+req DELETE "/api/v1/families/$FID" '{"confirm": "Home"}'
+is "$STATUS $(db "SELECT (SELECT count(*) FROM shifts WHERE family_id = '$FID') + (SELECT count(*) FROM shift_visits WHERE family_id = '$FID')")" \
+    "204 0" "deleting the family deletes its shifts and visits"
 done_testing
