@@ -333,15 +333,6 @@ static void check_start_in_rule(struct vobj *v, const struct tz *z, int64_t star
         v_error(v, "rrule", "UNTIL is before the start");
 }
 
-/* "YYYY-MM-DDTHH:MM" of an instant in the zone (seconds dropped). */
-static void local_text(const struct tz *z, int64_t ms, char out[17])
-{
-    struct civil c;
-    tz_to_civil(z, ms, &c);
-    c.second = 0;
-    appt_format_local(&c, out);
-}
-
 static void appointment_post(struct request *r)
 {
     struct db *d = r->db;
@@ -360,7 +351,7 @@ static void appointment_post(struct request *r)
         return;
     char id[37], dtstart[17];
     uuid_v4(id);
-    local_text(z, f.start, dtstart);
+    appt_local_text(z, f.start, dtstart);
     int64_t duration = f.has_duration ? f.duration : f.has_end ? (f.end - f.start) / 60000 : 60;
     if (duration < 1)
         duration = 1;
@@ -422,7 +413,7 @@ static void appointment_patch(struct request *r)
     if (!v_accept(r, &v))
         return;
     char dtstart[17];
-    local_text(z, start, dtstart);
+    appt_local_text(z, start, dtstart);
     int64_t duration = f.has_duration ? f.duration
                        : f.has_end    ? (f.end - start) / 60000
                                       : old_duration;

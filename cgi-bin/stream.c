@@ -1,6 +1,7 @@
 /* stream.c — the live family stream: Server-Sent Events of entry and config
- * changes and of the care records (profiles, medications, appointments, documents; event id = seq,
- * resumable with Last-Event-ID), who is online (presence), and a heartbeat comment every 25 s.
+ * changes and of the care records (profiles, medications, appointments, documents, shifts and
+ * their visits; event id = seq, resumable with Last-Event-ID), who is online (presence), and a
+ * heartbeat comment every 25 s.
  *
  * Worker threads accept and authorise a stream like any request, then hand
  * the open FastCGI request to one event-loop thread that owns every stream of
@@ -41,6 +42,7 @@
 #include "data/care.h"
 #include "data/docstore.h"
 #include "data/entry.h"
+#include "data/shifts.h"
 #include "framework/metrics.h"
 #include "framework/wake.h"
 
@@ -363,6 +365,9 @@ static const struct change_kind {
     /* a family's types are the family's, whoever they apply to */
     {"activity_type", ACTTYPE_SELECT "WHERE id = ?", ACTTYPE_SEQ_COL, ACTTYPE_FAMILY_COL, -1,
      acttype_json_row},
+    {"shift", SHIFT_SELECT "WHERE s.id = ?", SHIFT_SEQ_COL, SHIFT_FAMILY_COL, 1, shift_json_row},
+    {"shift_visit", VISIT_SELECT "WHERE v.id = ?", VISIT_SEQ_COL, VISIT_FAMILY_COL, 3,
+     visit_json_row},
 };
 
 /* Sends what changed after `since` in seq order (entries, config and the
@@ -388,6 +393,10 @@ static int64_t send_changes(int64_t since, const char *family_id, struct client 
            "UNION ALL SELECT seq, 5, id FROM documents WHERE seq > ?1 AND "
            "(?2 IS NULL OR family_id = ?2) AND visibility = 'all' "
            "UNION ALL SELECT seq, 6, id FROM activity_types WHERE seq > ?1 AND "
+           "(?2 IS NULL OR family_id = ?2) "
+           "UNION ALL SELECT seq, 7, id FROM shifts WHERE seq > ?1 AND "
+           "(?2 IS NULL OR family_id = ?2) "
+           "UNION ALL SELECT seq, 8, id FROM shift_visits WHERE seq > ?1 AND "
            "(?2 IS NULL OR family_id = ?2) ORDER BY 1 LIMIT ?3");
     if (!idx || !db_bind_int64(idx, 1, since) || !db_bind_text(idx, 2, family_id) ||
         !db_bind_int64(idx, 3, limit))

@@ -86,7 +86,10 @@ for who in LIAM NOA; do
     STATUS=$(curl -s -o "$T_DIR/body" -w '%{http_code}' -b "$T_DIR/jar-$AS" -H "X-CSRF-Token: $(cat "$T_DIR/csrf-$AS")" \
         --data-binary "@$T_DIR/$who.pdf" "$BASE$F/documents?title=${name}doc&subject_id=$sid")
     eval "${who}_DOC=\$(jbody .id)"
+    req POST "$F/shifts" "{\"subject_id\":\"$sid\",\"start\":$((NOW + 3600000)),\"duration_min\":120,\"notes\":\"${name}shift\"}"
+    eval "${who}_SHIFT=\$(jbody .id)"
 done
+ok "$([ ${#NOA_SHIFT} = 36 ] && [ ${#LIAM_SHIFT} = 36 ]; echo $?)" "each baby has a shift"
 ok "$(for v in "$NOA_MED" "$NOA_APPT" "$NOA_REM" "$NOA_DOC" "$LIAM_MED" "$LIAM_APPT" "$LIAM_REM" "$LIAM_DOC"; do [ ${#v} = 36 ] || exit 1; done; echo 0)" \
     "each baby has a medication, an appointment, a reminder and a document"
 
@@ -115,7 +118,10 @@ done | sort -u | grep '{fid}' | grep -v '^[A-Z]* /api/v1/admin/' > "$T_DIR/route
 #   own     walked on its own below (the stream, sync, the import, the feed)
 decide() {
     case "$1 $2" in
-    *'{eid}'* | *'{medid}'* | *'{aid}'* | *'{rid}'* | *'{did}'* | *'/people/{sid}/'*) echo person ;;
+    'POST /api/v1/families/{fid}/shifts' | 'PATCH /api/v1/families/{fid}/shifts/{shid}' | \
+        'DELETE /api/v1/families/{fid}/shifts/{shid}') echo owner ;;
+    *'{eid}'* | *'{medid}'* | *'{aid}'* | *'{rid}'* | *'{did}'* | *'{shid}'* | *'/people/{sid}/'*) echo person ;;
+
     'PATCH /api/v1/families/{fid}/subjects/{sid}' | 'DELETE /api/v1/families/{fid}/subjects/{sid}') echo owner ;;
     'POST /api/v1/families/{fid}/subjects' | 'PATCH /api/v1/families/{fid}' | *'/archive' | *'/unarchive') echo owner ;;
     'DELETE /api/v1/families/{fid}' | 'PATCH /api/v1/families/{fid}/activity-types/{tid}' | \
@@ -127,7 +133,8 @@ decide() {
         'GET /api/v1/families/{fid}/trends' | 'GET /api/v1/families/{fid}/export' | \
         'GET /api/v1/families/{fid}/medications' | 'GET /api/v1/families/{fid}/medications/schedule' | \
         'GET /api/v1/families/{fid}/appointments' | 'GET /api/v1/families/{fid}/reminders' | \
-        'GET /api/v1/families/{fid}/documents' | 'GET /api/v1/families/{fid}') echo read ;;
+        'GET /api/v1/families/{fid}/documents' | 'GET /api/v1/families/{fid}/shifts' | \
+        'GET /api/v1/families/{fid}') echo read ;;
     *'/members' | *'/config' | *'/tokens' | *'/tokens/{tid}' | *'/quiet-hours' | *'/calendar-token') echo family ;;
     # a family's own activity types are the family's, whoever they are for;
     # a document is filed for a person by ?subject_id= (walked below)
@@ -139,10 +146,10 @@ decide() {
     esac
 }
 
-walk() { # walk MEMBER ROLE HIDDEN-NAME HIDDEN-SID HIDDEN-ENTRY HIDDEN-MED HIDDEN-APPT HIDDEN-REM HIDDEN-DOC
-    local who=$1 role=$2 name=$3 sid=$4 eid=$5 med=$6 appt=$7 rem=$8 doc=$9 n=0
-    local hidden="$sid $eid $med $appt $rem $doc $NOA_FEED"
-    [ "$name" = LiamX ] && hidden="$sid $eid $med $appt $rem $doc"
+walk() { # walk MEMBER ROLE HIDDEN-NAME HIDDEN-SID HIDDEN-ENTRY HIDDEN-MED HIDDEN-APPT HIDDEN-REM HIDDEN-DOC HIDDEN-SHIFT
+    local who=$1 role=$2 name=$3 sid=$4 eid=$5 med=$6 appt=$7 rem=$8 doc=$9 shift=${10} n=0
+    local hidden="$sid $eid $med $appt $rem $doc $shift $NOA_FEED"
+    [ "$name" = LiamX ] && hidden="$sid $eid $med $appt $rem $doc $shift"
     while read -r method pattern; do
         kind=$(decide "$method" "$pattern")
         [ "$kind" = own ] && continue
@@ -150,7 +157,7 @@ walk() { # walk MEMBER ROLE HIDDEN-NAME HIDDEN-SID HIDDEN-ENTRY HIDDEN-MED HIDDE
             ok 1 "$method $pattern: no per-person decision in this test (add one to decide())"
             continue
         fi
-        path=$(printf '%s' "$pattern" | sed "s/{fid}/$FID/; s/{sid}/$sid/; s/{eid}/$eid/; s/{medid}/$med/; s/{aid}/$appt/; s/{rid}/$rem/; s/{did}/$doc/; s/{at}/$((NOW + 86400000))/; s/{[a-z]*}/00000000-0000-4000-8000-000000000000/")
+        path=$(printf '%s' "$pattern" | sed "s/{fid}/$FID/; s/{sid}/$sid/; s/{eid}/$eid/; s/{medid}/$med/; s/{aid}/$appt/; s/{rid}/$rem/; s/{did}/$doc/; s/{shid}/$shift/; s/{at}/$((NOW + 86400000))/; s/{[a-z]*}/00000000-0000-4000-8000-000000000000/")
         case $method in
         GET) AS=$who req GET "$path" ;;
         DELETE) AS=$who req DELETE "$path?updated_at=$(date +%s%3N)" ;;
@@ -177,8 +184,10 @@ walk() { # walk MEMBER ROLE HIDDEN-NAME HIDDEN-SID HIDDEN-ENTRY HIDDEN-MED HIDDE
     done < "$T_DIR/routes"
     ok "$([ "$n" -ge 30 ]; echo $?)" "$who walked $n family routes"
 }
-walk nan caregiver NoaX "$NOA" "$NOA_E" "$NOA_MED" "$NOA_APPT" "$NOA_REM" "$NOA_DOC"
-walk gran viewer LiamX "$LIAM" "$LIAM_E" "$LIAM_MED" "$LIAM_APPT" "$LIAM_REM" "$LIAM_DOC"
+walk nan caregiver NoaX "$NOA" "$NOA_E" "$NOA_MED" "$NOA_APPT" "$NOA_REM" "$NOA_DOC" "$NOA_SHIFT"
+walk gran viewer LiamX "$LIAM" "$LIAM_E" "$LIAM_MED" "$LIAM_APPT" "$LIAM_REM" "$LIAM_DOC" "$LIAM_SHIFT"
+AS=nan req GET "$F/shifts?subject_id=$NOA"
+is "$STATUS" 404 "the nanny's week view of Noa's shifts is 404"
 
 # A document is filed for a person by ?subject_id=: not for a hidden one.
 printf '%%PDF-1.7\n' > "$T_DIR/new.pdf"

@@ -5,7 +5,7 @@
 // every language of the app at 320, 360 and 390 px, light and dark
 // (LAYOUT_QUICK=1, while working: English, French and Hebrew in full, the
 // seven others at one width and theme each). An adult's own screens (home, trends, emergency card,
-// profile, medicines, calendar agenda and month) are visited too, for
+// profile, medicines, calendar agenda and month, shifts) are visited too, for
 // Grandpa Joe with his vitals and a full profile. Fails on a page that
 // scrolls sideways, anything off the screen, text clipped by its box, or a
 // tap target under 44 px (tests/browser/layout.mjs); and every screen with
@@ -85,6 +85,7 @@ const ADULT_SCREENS = [
   ['adult-meds', '#/meds', 'li.dose .conflict'],
   ['adult-calendar', '#/calendar', 'li.appt small.driver'],
   ['adult-month', '#/calendar/month', '.cal-day .dot'],
+  ['adult-shifts', '#/shifts', '#last-handoff .digest'],
 ];
 
 let server;
@@ -183,6 +184,26 @@ useStack('layout', async (s) => {
     start: Date.parse(`${today}T23:00:00Z`) + 86400000,
     duration_min: 30,
   });
+  // His shifts: yesterday's, handed over with a long note; today's, running;
+  // an open one after it (a gap).
+  const dana = (await owner.client.ok('GET', `/api/v1/families/${fid}/members`)).members[0].id;
+  const hour = Math.floor(now / H) * H;
+  const shifts = `/api/v1/families/${fid}/shifts`;
+  const past = await owner.client.ok('POST', shifts, {
+    subject_id: joe.id,
+    caregiver_id: dana,
+    start: hour - 26 * H,
+    duration_min: 480,
+    notes: 'Morning routine, physio exercises and the walk to the park if it is dry',
+  });
+  await owner.client.ok('POST', `${shifts}/${past.id}/check-in`, { occurrence: hour - 26 * H, at: hour - 26 * H });
+  await owner.client.ok('POST', `${shifts}/${past.id}/check-out`, {
+    occurrence: hour - 26 * H,
+    at: hour - 18 * H,
+    note: 'Restless after lunch; blood pressure a little high in the afternoon, rechecked at five and it was back to normal.',
+  });
+  await owner.client.ok('POST', shifts, { subject_id: joe.id, caregiver_id: dana, start: hour - H, duration_min: 240 });
+  await owner.client.ok('POST', shifts, { subject_id: joe.id, start: hour + 5 * H, duration_min: 240 });
   const midnight = Date.parse(`${today}T00:00:00Z`);
   const doses = [midnight + 300000, midnight + 600000].map((ts) => ({
     op: 'put',

@@ -64,7 +64,8 @@ static const struct program *const programs[] = {CARELOG_PROGRAM_LIST};
 #define NPROGRAMS (sizeof programs / sizeof programs[0])
 
 enum who { ANON, ANA, VIC, OTO, ADM, CON, NWHO };
-#define HEAD 4 /* header bytes of a binary input */
+#define FUZZ_SHIFT_ID "0f0f0f0f-0000-4000-8000-000000000017"
+#define HEAD          4 /* header bytes of a binary input */
 static const char *const emails[NWHO] = {NULL,
                                          "ana@fuzz.example",
                                          "vic@fuzz.example",
@@ -281,6 +282,15 @@ static void build_fixture(void)
         must(sqlite3_exec(d->h, sql, NULL, NULL, NULL) == SQLITE_OK && sqlite3_changes(d->h) == 1,
              "api token", NULL);
     }
+    /* An open weekly shift of ana's family with a fixed id (FUZZ_SHIFT_ID), so
+     * the shift seeds reach check-in and check-out through {shid} as text. */
+    snprintf(sql, sizeof sql,
+             "UPDATE seq_counter SET value = value + 1 WHERE id = 1;"
+             "INSERT INTO shifts (id, family_id, subject_id, dtstart, duration_min, rrule, "
+             "created_at, updated_at, seq) SELECT '" FUZZ_SHIFT_ID "', '%s', '%s', "
+             "'2026-03-16T09:00', 240, 'FREQ=WEEKLY', 0, 0, value FROM seq_counter WHERE id = 1",
+             fx.fid1, fx.sid1);
+    must(sqlite3_exec(d->h, sql, NULL, NULL, NULL) == SQLITE_OK, "shift", NULL);
     /* What repair_fixture puts back before every input. */
     must(sqlite3_exec(
              d->h,

@@ -31,6 +31,7 @@ const VIEWS = {
   meds: () => import('./views/meds.js'),
   calendar: () => import('./views/calendar.js'),
   documents: () => import('./views/documents.js'),
+  shifts: () => import('./views/shifts.js'),
 };
 // The console (#/admin) is the admin's and consultants' own screen: it needs
 // no family chosen, and it is where they land when they have none.

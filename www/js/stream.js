@@ -1,5 +1,5 @@
 // stream.js — the family's live feed (Server-Sent Events): entry changes,
-// config, the care records (profiles, medications, appointments, documents),
+// config, the care records (profiles, medications, appointments, documents, shifts),
 // the family's own activity types and presence. The browser resumes with Last-Event-ID on its own
 // reconnects; when it gives up we reopen with backoff, and every (re)open
 // asks the caller to catch up through the change feed.
@@ -24,6 +24,8 @@ export function openStream(fid, handlers) {
     es.addEventListener('appointment', (ev) => handle(handlers.onAppointment, ev));
     es.addEventListener('document', (ev) => handle(handlers.onDocument, ev));
     es.addEventListener('activity_type', (ev) => handle(handlers.onActivityType, ev));
+    es.addEventListener('shift', (ev) => handle(handlers.onShift, ev));
+    es.addEventListener('shift_visit', (ev) => handle(handlers.onShift, ev));
     es.addEventListener('presence', (ev) => handle(handlers.onPresence, ev));
     es.addEventListener('error', () => {
       handlers.onDown();

@@ -120,6 +120,7 @@ export async function start(familyId) {
     onAppointment: (a) => emit('appointments', a),
     onDocument: (d) => emit('documents', d),
     onActivityType: () => refreshActivityTypes(),
+    onShift: (x) => emit('shifts', x),
     onPresence: (p) => {
       state.presence = p?.members || [];
       emit('presence', state.presence);

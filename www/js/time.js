@@ -86,3 +86,13 @@ export function localToMs(key, minute, tz) {
   if (dayKey(earlier, tz) === key && minuteOfDay(earlier, tz) === minute) ts = earlier;
   return ts;
 }
+
+// "HH:MM" of minutes after midnight, and back (a form's time field).
+const pad2 = (n) => String(n).padStart(2, '0');
+export const hhmm = (min) => `${pad2(Math.floor(min / 60))}:${pad2(min % 60)}`;
+export function minutesOf(text) {
+  const [h, m] = String(text || '00:00')
+    .split(':')
+    .map(Number);
+  return h * 60 + m;
+}

@@ -8,6 +8,7 @@ import { html, svg, nothing, noChange, render as paint } from '../vendor/lit-htm
 import { Directive, directive } from '../vendor/lit-html/directive.js';
 import { repeat } from '../vendor/lit-html/directives/repeat.js';
 import { t } from './i18n.js';
+import { ApiError } from './api.js';
 
 export { html, svg, nothing, paint, repeat };
 
@@ -259,4 +260,13 @@ export function seg(labelKey, values, current, onPick, nameOf) {
       (o) => html`<button type="button" aria-pressed=${String(current === o)}
       lang=${labelKey === 'language' ? o : nothing} @click=${() => onPick(o)}>${nameOf(o)}</button>`,
     )}</div></div>`;
+}
+
+// What a failed call says in a form or a toast: offline, the first field
+// error ("name: is required"), or the server's message.
+export function errText(err) {
+  if (!(err instanceof ApiError)) return String(err);
+  if (err.status === 0) return t('err.offline');
+  const [k, v] = Object.entries(err.fields || {})[0] || [];
+  return k ? `${k}: ${v}` : err.message;
 }

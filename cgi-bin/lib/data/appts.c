@@ -33,6 +33,14 @@ void appt_format_local(const struct civil *c, char out[17])
              (unsigned)c->minute % 100u);
 }
 
+void appt_local_text(const struct tz *zone, int64_t ms, char out[17])
+{
+    struct civil c;
+    tz_to_civil(zone, ms, &c);
+    c.second = 0;
+    appt_format_local(&c, out);
+}
+
 bool appt_series_read(struct appt_series *s, const char *dtstart, int duration_min,
                       const char *rrule, const char *exceptions_json, const struct tz *zone)
 {

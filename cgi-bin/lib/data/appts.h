@@ -45,6 +45,8 @@ struct appt_occurrence {
 /* "YYYY-MM-DDTHH:MM" as a local time (seconds 0); false when malformed. */
 bool appt_parse_local(const char *s, struct civil *out);
 void appt_format_local(const struct civil *c, char out[17]);
+/* The same text of an instant in `zone` (seconds dropped). */
+void appt_local_text(const struct tz *zone, int64_t ms, char out[17]);
 
 /* Reads a series from its stored columns (dtstart text, duration, rrule
  * text or NULL, exceptions as the JSON array APPT_EXCEPTIONS_SQL makes).

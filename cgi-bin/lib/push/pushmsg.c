@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <cjson/cJSON.h>
+#include <sodium.h>
 
 #include "security/secret.h"
 #include "util/util.h"
@@ -85,7 +86,11 @@ static const char *const words[][W_WORDS] = {
      "%s: %s left",
      "Appointment",
      "%s on %s at %s",
-     "driver: %s"},
+     "driver: %s",
+     "Shift in 1 hour",
+     "With %s, %s–%s",
+     "Nobody checked in",
+     "The shift with %s started at %s"},
     {"הגיע זמן האכלה",
      "בדיקת חיתול",
      "תזכורת",
@@ -112,7 +117,11 @@ static const char *const words[][W_WORDS] = {
      "%s: נשארו %s",
      "תור",
      "%s ב-%s בשעה %s",
-     "נהג/ת: %s"},
+     "נהג/ת: %s",
+     "משמרת בעוד שעה",
+     "עם %s, %s–%s",
+     "אף אחד לא נכנס למשמרת",
+     "המשמרת עם %s התחילה בשעה %s"},
     {"Tétée / biberon",
      "Change à vérifier",
      "Rappel",
@@ -139,8 +148,27 @@ static const char *const words[][W_WORDS] = {
      "%s : il en reste %s",
      "Rendez-vous",
      "%s le %s à %s",
-     "chauffeur : %s"},
+     "chauffeur : %s",
+     "Garde dans 1 heure",
+     "Avec %s, %s–%s",
+     "Personne n'a pris son poste",
+     "La garde auprès de %s a commencé à %s"},
 };
+
+bool push_quiet_now(int start_min, int end_min, const struct tz *z, int64_t now)
+{
+    struct civil c;
+    tz_to_civil(z, now, &c);
+    int m = c.hour * 60 + c.minute;
+    return start_min <= end_min ? (m >= start_min && m < end_min) : (m >= start_min || m < end_min);
+}
+
+void push_topic(const char *key, char out[33])
+{
+    unsigned char h[16];
+    crypto_generichash(h, sizeof h, (const unsigned char *)key, strlen(key), NULL, 0);
+    hex_encode(h, sizeof h, out);
+}
 
 int push_lang(const char *locale)
 {

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "data/db.h"
+#include "data/tz.h"
 
 struct vapid_key;
 
@@ -32,17 +33,28 @@ enum word {
     W_SOLIDS,
     W_TEST_TITLE,
     W_TEST_BODY,
-    W_DOSE_DUE,    /* a medication's dose is due */
-    W_DOSE_MISSED, /* ... 30 minutes past its time, not recorded */
-    W_REFILL,      /* its supply is at or below the refill threshold */
-    W_DOSE_AT,     /* "Metformin 1 tablet at 08:00" */
-    W_MISSED_AT,   /* "Metformin was due at 08:00 and is not marked given" */
-    W_SUPPLY_LEFT, /* "Metformin: 7 left" */
-    W_APPOINTMENT, /* an appointment is coming */
-    W_APPT_AT,     /* "Physio on 2026-03-16 at 09:00" */
-    W_APPT_DRIVER, /* "driver: Bob" */
+    W_DOSE_DUE,        /* a medication's dose is due */
+    W_DOSE_MISSED,     /* ... 30 minutes past its time, not recorded */
+    W_REFILL,          /* its supply is at or below the refill threshold */
+    W_DOSE_AT,         /* "Metformin 1 tablet at 08:00" */
+    W_MISSED_AT,       /* "Metformin was due at 08:00 and is not marked given" */
+    W_SUPPLY_LEFT,     /* "Metformin: 7 left" */
+    W_APPOINTMENT,     /* an appointment is coming */
+    W_APPT_AT,         /* "Physio on 2026-03-16 at 09:00" */
+    W_APPT_DRIVER,     /* "driver: Bob" */
+    W_SHIFT_SOON,      /* a caregiver's shift starts in an hour */
+    W_SHIFT_SPAN,      /* "With Grandpa Joe, 09:00–17:00" */
+    W_SHIFT_UNSTAFFED, /* a shift began 15 minutes ago and nobody checked in */
+    W_UNSTAFFED_AT,    /* "The shift with Grandpa Joe started at 09:00" */
     W_WORDS
 };
+
+/* Whether a member's quiet hours (minutes after local midnight, start to
+ * end, possibly across midnight) hold at `now`. */
+bool push_quiet_now(int start_min, int end_min, const struct tz *z, int64_t now);
+/* The push topic of a firing key, so a push service collapses a repeat it
+ * still holds. */
+void push_topic(const char *key, char out[33]);
 
 /* 0 English, 1 Hebrew, 2 French (English for anything else). */
 int push_lang(const char *locale);

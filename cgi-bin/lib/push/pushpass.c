@@ -2,7 +2,8 @@
  * outbox (one per opted-in member's subscription, never twice for the same
  * firing), and so do the medications' alerts (a dose due, a dose missed 30
  * minutes after its time, a supply at its refill threshold) and the
- * appointments' reminders (24 h and 1 h before, or as each one says), then due messages are claimed
+ * appointments' reminders (24 h and 1 h before, or as each one says) and the shifts'
+ * notifications (shiftpush.c), then due messages are claimed
  * under a lease inside a write transaction (so two passes at once never take the same one),
  * encrypted (RFC 8291), signed (VAPID, RFC 8292), sent in parallel, and their outcome recorded:
  * delivered, gone (the subscription is deactivated), too large, retried later with backoff that
@@ -25,6 +26,7 @@
 #include "mail/mail.h"
 #include "push/pushmsg.h"
 #include "push/pushsend.h"
+#include "push/shiftpush.h"
 #include "security/reset.h"
 #include "security/secret.h"
 #include "data/tz.h"
@@ -114,10 +116,7 @@ static int64_t rule_due(struct db *d, const struct rule *r, int64_t now)
 
 static bool in_quiet_hours(int start, int end, const struct tz *z, int64_t now)
 {
-    struct civil c;
-    tz_to_civil(z, now, &c);
-    int m = c.hour * 60 + c.minute;
-    return start <= end ? (m >= start && m < end) : (m >= start || m < end);
+    return push_quiet_now(start, end, z, now);
 }
 
 /* The notification for one rule, in one language. */
@@ -197,9 +196,7 @@ static cJSON *reminder_payload(struct db *d, const struct rule *r, int lang, int
 /* A topic per reminder, so a push service collapses a repeat it still holds. */
 static void reminder_topic(const char *id, char out[33])
 {
-    unsigned char h[16];
-    crypto_generichash(h, sizeof h, (const unsigned char *)id, strlen(id), NULL, 0);
-    hex_encode(h, sizeof h, out);
+    push_topic(id, out);
 }
 
 /* Queues a firing of `r` for every opted-in member outside quiet hours. */
@@ -1171,6 +1168,15 @@ bool push_pass_run(struct db *d, const struct vapid_key *key, const struct push_
     }
     if (!fire_appointments(d, now, st)) {
         snprintf(err, errsz, "could not fire appointment reminders");
+        return false;
+    }
+    struct shift_push_counts sc = {0};
+    bool shifts_ok = push_fire_shifts(d, now, &sc);
+    st->fired += sc.fired;
+    st->queued += sc.queued;
+    st->skipped_quiet += sc.skipped_quiet;
+    if (!shifts_ok) {
+        snprintf(err, errsz, "could not fire shift notifications");
         return false;
     }
     bool ok = send_due_messages(d, key, o, st, err, errsz);

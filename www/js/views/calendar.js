@@ -8,12 +8,12 @@
 // calendar opens offline. At the bottom: this member's calendar feed, a
 // private address a phone's calendar subscribes to (made, copied, revoked).
 import { t, fmtTime, fmtDate, fmtWeekday } from '../i18n.js';
-import { html, nothing, paint, icon, sheet, field, confirmSheet, showError, latest, toast } from '../ui.js';
+import { html, nothing, paint, icon, sheet, field, confirmSheet, showError, latest, toast, errText } from '../ui.js';
 import { state, on, canWrite, tz } from '../state.js';
 import { get, post, patch, put, del, familyPath, ApiError } from '../api.js';
 import * as store from '../store.js';
 import { todayKey } from '../summary.js';
-import { dayKey, dayStart, addDays, minuteOfDay, localToMs } from '../time.js';
+import { dayKey, dayStart, addDays, minuteOfDay, localToMs, hhmm as hm, minutesOf as minutes } from '../time.js';
 
 const TYPES = ['doctor', 'specialist', 'therapy', 'test', 'dentist', 'other'];
 const REPEATS = {
@@ -25,21 +25,7 @@ const REPEATS = {
 };
 const AGENDA_DAYS = 60;
 
-function errText(err) {
-  if (!(err instanceof ApiError)) return String(err);
-  if (err.status === 0) return t('err.offline');
-  const [k, v] = Object.entries(err.fields)[0] || [];
-  return k ? `${k}: ${v}` : err.message;
-}
-
 const pad = (n) => String(n).padStart(2, '0');
-const hm = (min) => `${pad(Math.floor(min / 60))}:${pad(min % 60)}`;
-const minutes = (s) => {
-  const [h, m] = String(s || '00:00')
-    .split(':')
-    .map(Number);
-  return h * 60 + m;
-};
 
 // The repeat choice a rule reads as ('custom' when the form has none for it),
 // and how many times it runs (COUNT).

@@ -9,28 +9,19 @@
 // one (caregivers). Everything is computed from this device's copy
 // (meds.js), so it works offline.
 import { t, fmtTime, fmtDate, fmtNumber, fmtRelativeDay } from '../i18n.js';
-import { html, nothing, paint, icon, sheet, field, confirmSheet, showError, latest, toast } from '../ui.js';
+import { html, nothing, paint, icon, sheet, field, confirmSheet, showError, latest, toast, errText } from '../ui.js';
 import { state, on, canWrite, tz } from '../state.js';
-import { get, post, patch, put, del, familyPath, ApiError } from '../api.js';
+import { get, post, patch, put, del, familyPath } from '../api.js';
 import * as store from '../store.js';
 import { log, save, remove } from '../actions.js';
 import { todayKey } from '../summary.js';
-import { dayStart, addDays, daysBetween } from '../time.js';
+import { dayStart, addDays, daysBetween, hhmm as hm } from '../time.js';
 import { allMedications, daySchedule, supplyLeft, keepMedication, refreshMedications, timesOf } from '../meds.js';
 
 const FORMS = ['tablet', 'liquid', 'drops', 'patch', 'inhaler', 'injection', 'other'];
 const EVERY = [1, 2, 3, 4, 6, 8, 12, 24];
 
-function errText(err) {
-  if (!(err instanceof ApiError)) return String(err);
-  if (err.status === 0) return t('err.offline');
-  const [k, v] = Object.entries(err.fields)[0] || [];
-  return k ? `${k}: ${v}` : err.message;
-}
-
 const amount = (m) => (m.dose ? `${fmtNumber(m.dose)}${m.unit ? ` ${m.unit}` : ''}` : '');
-const pad = (n) => String(n).padStart(2, '0');
-const hm = (min) => `${pad(Math.floor(min / 60))}:${pad(min % 60)}`;
 
 // "08:00, 20:00", "every 6 h from 02:00", "as needed, 4 h apart, at most 3 a day".
 function scheduleText(m) {
