@@ -85,7 +85,9 @@ static const char *const words[][W_WORDS] = {
      "%s: %s left",
      "Appointment",
      "%s on %s at %s",
-     "driver: %s"},
+     "driver: %s",
+     "Last: %s, %s ago",
+     "Nothing logged yet: %s"},
     {"הגיע זמן האכלה",
      "בדיקת חיתול",
      "תזכורת",
@@ -112,7 +114,9 @@ static const char *const words[][W_WORDS] = {
      "%s: נשארו %s",
      "תור",
      "%s ב-%s בשעה %s",
-     "נהג/ת: %s"},
+     "נהג/ת: %s",
+     "הרישום האחרון: %s, לפני %s",
+     "עדיין לא נרשם: %s"},
     {"Tétée / biberon",
      "Change à vérifier",
      "Rappel",
@@ -139,7 +143,9 @@ static const char *const words[][W_WORDS] = {
      "%s : il en reste %s",
      "Rendez-vous",
      "%s le %s à %s",
-     "chauffeur : %s"},
+     "chauffeur : %s",
+     "Dernière fois : %s, il y a %s",
+     "Rien de noté pour l'instant : %s"},
 };
 
 int push_lang(const char *locale)

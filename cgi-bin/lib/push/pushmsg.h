@@ -41,6 +41,8 @@ enum word {
     W_APPOINTMENT, /* an appointment is coming */
     W_APPT_AT,     /* "Physio on 2026-03-16 at 09:00" */
     W_APPT_DRIVER, /* "driver: Bob" */
+    W_LAST_ONE,    /* since_last: "Last: Bath, 26 h ago" (type name, time) */
+    W_NONE_YET,    /* since_last: "No bath logged yet" (type name) */
     W_WORDS
 };
 
