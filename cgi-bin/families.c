@@ -10,6 +10,7 @@
 
 #include "data/audit.h"
 #include "data/care.h"
+#include "data/docstore.h"
 #include "data/catalogue.h"
 #include "data/links.h"
 #include "mail/mail.h"
@@ -23,6 +24,7 @@ static void family_get(struct request *r);
 static void family_patch(struct request *r);
 static void family_archive(struct request *r);
 static void family_unarchive(struct request *r);
+static void family_delete(struct request *r);
 static void subjects_get(struct request *r);
 static void subject_post(struct request *r);
 static void subject_patch(struct request *r);
@@ -47,6 +49,9 @@ static const struct route routes[] = {
      ROUTE_ARCHIVED_OK | ROUTE_WRITE},
     {"POST", "/api/v1/families/{fid}/unarchive", family_unarchive, ACCESS_OWNER,
      ROUTE_ARCHIVED_OK | ROUTE_WRITE},
+    /* Runs its own transaction: the vault's files go once it has committed. */
+    {"DELETE", "/api/v1/families/{fid}", family_delete, ACCESS_OWNER,
+     ROUTE_JSON | ROUTE_ARCHIVED_OK},
     {"GET", "/api/v1/families/{fid}/subjects", subjects_get, ACCESS_VIEWER, 0},
     {"POST", "/api/v1/families/{fid}/subjects", subject_post, ACCESS_OWNER,
      ROUTE_JSON | ROUTE_WRITE},
@@ -248,6 +253,48 @@ static void family_archive(struct request *r)
 static void family_unarchive(struct request *r)
 {
     family_set_archived(r, false);
+}
+
+/* DELETE /families/{fid} {"confirm": "<the family's name>"}: the family and
+ * everything in it, by the schema's cascades (people, entries, care records,
+ * documents, members, links, its audit log); the members' open streams end
+ * (sql/006's triggers), and the vault's files are removed once committed.
+ * Typing the name is the guard against a tap in the wrong place: there is no
+ * undo. One line in the program log says it happened, without the name. */
+static void family_delete(struct request *r)
+{
+    struct vobj v;
+    v_init(&v, r->json, NULL);
+    const char *confirm = NULL;
+    v_string(&v, "confirm", V_REQUIRED, 1, 80, &confirm);
+    if (!v_accept(r, &v))
+        return;
+    struct db *d = r->db;
+    const char *fid = r->session->family_id;
+    if (!req_begin(r))
+        return;
+    sqlite3_stmt *st = db_stmt(d, "SELECT name FROM families WHERE id = ?");
+    bool same = st && db_bind_text(st, 1, fid) && sqlite3_step(st) == SQLITE_ROW &&
+                strcmp(db_col_text(st, 0), confirm) == 0;
+    if (st)
+        sqlite3_reset(st);
+    if (!same) {
+        db_rollback(d);
+        resp_field_error(r, "confirm", "must be the family's name, as it is written");
+        return;
+    }
+    st = db_stmt(d, "DELETE FROM families WHERE id = ?");
+    if (!st || !db_bind_text(st, 1, fid) || !db_step_done(d, st)) {
+        db_rollback(d);
+        resp_internal(r);
+        return;
+    }
+    if (!req_commit(r))
+        return;
+    log_event("info", "family_deleted", fid);
+    if (docstore_sweep(d, 100000) < 0)
+        log_event("warn", "family_deleted", "document files left for the next sweep");
+    resp_no_content(r);
 }
 
 /* ---------- subjects (people cared for) ---------- */

@@ -6,8 +6,8 @@
 # viewers; another family's documents 404; downloads sent by lighttpd
 # (X-Sendfile) with Content-Type, Content-Disposition: attachment and
 # nosniff, a Range request answered 206; an audit row per download; the
-# browser-made preview; delete removes the files; deleting a family removes
-# its files; a document survives carelogctl backup and restore.
+# browser-made preview; delete removes the files; deleting a family
+# (DELETE /families/{fid}, the owner naming it) removes its rows and files; a document survives carelogctl backup and restore.
 . "$(dirname "$0")/lib.sh"
 
 ctl() { DATA_DIR="$T_DIR/data" "$T_BIN/carelogctl" "$@"; }
@@ -251,18 +251,37 @@ AS=vic req GET "$D/$PDF/content"
 cmp -s "$T_DIR/body" "$F/a.pdf"
 ok $? "a document survives backup and restore (its file lost meanwhile comes back)"
 
-# ---- deleting a family deletes its files ----
+# ---- deleting a family (DELETE /families/{fid}) deletes its files ----
 AS=oto send POST "/api/v1/families/$OFID/documents?title=Other" "$F/a.png"
 is "$STATUS" 201 "another family files a document"
 n=$(db "SELECT count(*) FROM documents WHERE family_id = '$FID' AND deleted_at IS NULL")
 gone=$(db "SELECT count(*) FROM documents WHERE family_id = '$FID' AND deleted_at IS NULL AND preview_file IS NOT NULL")
 total=$(files)
-db "PRAGMA foreign_keys = ON; DELETE FROM families WHERE id = '$FID'"
-is "$(db "SELECT count(*) FROM documents WHERE family_id = '$FID'")" 0 "deleting the family deletes its documents' rows"
-is "$(files)" "$total" "…its files wait for the sweep"
-DATA_DIR="$T_DIR/data" "$T_BIN/carelog-push" --once > /dev/null 2>&1
-is "$(files)" "$((total - n - gone))" "the sender's pass (cron, every minute) removes the family's files"
+NAME=$(db "SELECT name FROM families WHERE id = '$FID'")
+put_entry "$(uuid)" "{type: \"note\", ts: $(date +%s%3N), value: {text: \"hi\"}}"
+is "$STATUS $(db "SELECT count(*) FROM entries WHERE family_id = '$FID'")" "201 1" "the family has an entry"
+AS=bob req DELETE "/api/v1/families/$FID" "$(jq -nc --arg n "$NAME" '{confirm: $n}')"
+is "$STATUS" 403 "a caregiver cannot delete the family"
+req DELETE "/api/v1/families/$FID" '{"confirm": "not its name"}'
+is "$STATUS $(jbody .error.fields.confirm)" "400 must be the family's name, as it is written" \
+    "the owner must type the family's name"
+req DELETE "/api/v1/families/$FID"
+is "$STATUS" 400 "…a body is needed"
+JAR=vic listen vic
+wait_for vic ': ok|retry' > /dev/null
+req DELETE "/api/v1/families/$FID" "$(jq -nc --arg n "$NAME" '{confirm: $n}')"
+is "$STATUS" 204 "the owner deletes the family, naming it"
+is "$(db "SELECT count(*) FROM families WHERE id = '$FID'; SELECT count(*) FROM documents WHERE family_id = '$FID';
+          SELECT count(*) FROM entries WHERE family_id = '$FID'; SELECT count(*) FROM members WHERE family_id = '$FID'" | paste -sd,)" \
+    "0,0,0,0" "…its rows are gone: documents, entries, members"
+is "$(files)" "$((total - n - gone))" "…and its documents' files, at once"
 is "$(db "SELECT count(*) FROM document_files_gone")" 0 "…none left listed"
+ended vic
+ok $? "a member's open stream ends"
+AS=vic req GET "/api/v1/families/$FID"
+is "$STATUS" 404 "the family is not found any more"
+AS=oto req GET "/api/v1/families/$OFID/documents"
+is "$(jbody '.documents | length')" 1 "another family's documents are untouched"
 
 stop_server
 done_testing

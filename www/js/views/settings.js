@@ -18,9 +18,22 @@ import {
   METRIC,
   IMPERIAL,
 } from '../i18n.js';
-import { html, nothing, paint, field, icon, toast, hideToast, confirmSheet, showError, backTo, seg } from '../ui.js';
+import {
+  html,
+  nothing,
+  paint,
+  field,
+  icon,
+  toast,
+  hideToast,
+  confirmSheet,
+  sheet,
+  showError,
+  backTo,
+  seg,
+} from '../ui.js';
 import { state, on, isOwner, canWrite, tz, savePrefs, applyTheme } from '../state.js';
-import { get, post, patch, del, familyPath, ApiError } from '../api.js';
+import { api, get, post, patch, del, familyPath, ApiError } from '../api.js';
 import * as store from '../store.js';
 import { openFamily, adoptSession } from '../session.js';
 import { go } from '../router.js';
@@ -261,6 +274,42 @@ export function mount(root, { params = [] } = {}) {
     }
   }
 
+  // Deleting the family: everything in it, for everyone, with no undo, so
+  // the owner types its name (the server checks it too).
+  function deleteFamily() {
+    const name = state.family.name;
+    let typed = '';
+    let error = '';
+    const sh = sheet(
+      t('delete_family'),
+      () => html`<form class="sheet-body" @submit=${async (ev) => {
+        ev.preventDefault();
+        try {
+          await api('DELETE', familyPath(fid, ''), { confirm: typed.trim() });
+          sh.close();
+          await adoptSession(await get('/auth/me'));
+          state.family = null;
+          toast(t('family_deleted'));
+          go('pick');
+        } catch (e) {
+          error = errText(e);
+          sh.redraw();
+        }
+      }}><p>${t('delete_family_q', { name })}</p>
+      ${field(
+        t('family_name'),
+        'del-fam-name',
+        html`<input id="del-fam-name" type="text" autocomplete="off" @input=${(ev) => {
+          typed = ev.target.value;
+          sh.redraw();
+        }}>`,
+      )}
+      ${error ? html`<p class="error" role="alert">${error}</p>` : nothing}
+      <div class="row end"><button type="button" class="btn" @click=${() => sh.close()}>${t('cancel')}</button>
+      <button type="submit" class="btn danger" ?disabled=${typed.trim() !== name}>${t('delete_family')}</button></div></form>`,
+    );
+  }
+
   async function deletePerson(s) {
     if (!(await confirmSheet(t('delete_person_q', { name: s.name }), t('delete'), { danger: true }))) return;
     try {
@@ -382,7 +431,8 @@ export function mount(root, { params = [] } = {}) {
       ${field(t('family_name'), 'fam-name', html`<input id="fam-name" name="name" type="text" .value=${f.name} required>`)}
       ${zone('fam-zone')}
       <label class="check"><input type="checkbox" name="sleep_guidance" ?checked=${f.sleep_guidance !== false}>${t('guidance_setting')}</label>
-      <button class="btn" type="submit">${t('save_changes')}</button></form>`;
+      <button class="btn" type="submit">${t('save_changes')}</button>
+      <button class="btn danger block" type="button" @click=${deleteFamily}>${t('delete_family')}</button></form>`;
   };
 
   const personRow = (s, owner) => html`<li>
