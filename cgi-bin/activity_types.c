@@ -215,6 +215,15 @@ static void type_delete(struct request *r)
         reply_type(r, tid, 200);
         return;
     }
+    /* A type nothing was logged with goes with the reminders that wait for
+     * it ("every 24 h since the last bath"): none of them could ever fire. */
+    st = db_stmt(
+        d, "DELETE FROM reminders WHERE family_id = ?2 AND entry_type = (SELECT '" ACTTYPE_PREFIX
+           "' || key FROM activity_types WHERE id = ?1 AND family_id = ?2)");
+    if (!st || !db_bind_text(st, 1, tid) || !db_bind_text(st, 2, fid) || !db_step_done(d, st)) {
+        resp_internal(r);
+        return;
+    }
     st = db_stmt(d, "DELETE FROM activity_types WHERE id = ? AND family_id = ?");
     if (!st || !db_bind_text(st, 1, tid) || !db_bind_text(st, 2, fid) || !db_step_done(d, st)) {
         resp_internal(r);

@@ -1,12 +1,15 @@
 /* reminders.c — what the family wants to be reminded of and when: reminder
- * rules per person (feed or diaper due N minutes after the last one, daily
- * at a time, once), each member's opt-in to them, and each member's quiet
+ * rules per person (feed or diaper due N minutes after the last one, any
+ * entry type's "every N hours since the last", the family's own types too,
+ * daily at a time, once), each member's opt-in to them, and each member's quiet
  * hours. The cron-run sender (cmd/carelog-push.c, lib/push/pushpass.c) turns
  * them into Web Push messages; push.c holds the devices they go to. */
 #include "carelog.h"
 
 #include <stdio.h>
 #include <string.h>
+
+#include "data/acttype.h"
 
 static void reminders_get(struct request *r);
 static void reminder_post(struct request *r);
@@ -33,13 +36,13 @@ static const struct route routes[] = {
      ROUTE_JSON | ROUTE_WRITE},
 };
 
-static const char *const kinds[] = {"feed_due", "diaper_due", "daily", "once", NULL};
+static const char *const kinds[] = {"feed_due", "diaper_due", "since_last", "daily", "once", NULL};
 
 #define REMINDER_COLUMNS                                                                           \
     "r.id, r.subject_id, r.kind, r.interval_min, r.time_of_day, r.at, r.label, r.enabled, "        \
     "r.snooze_until, r.last_due, r.created_at, "                                                   \
     "EXISTS (SELECT 1 FROM reminder_optins o WHERE o.reminder_id = r.id AND o.member_id = ?), "    \
-    "(SELECT count(*) FROM reminder_optins o WHERE o.reminder_id = r.id)"
+    "(SELECT count(*) FROM reminder_optins o WHERE o.reminder_id = r.id), r.entry_type"
 
 static cJSON *reminder_json_row(sqlite3_stmt *st)
 {
@@ -57,6 +60,7 @@ static cJSON *reminder_json_row(sqlite3_stmt *st)
     cJSON_AddNumberToObject(o, "created_at", (double)sqlite3_column_int64(st, 10));
     cJSON_AddBoolToObject(o, "opted_in", sqlite3_column_int(st, 11) == 1);
     cJSON_AddNumberToObject(o, "optins", sqlite3_column_int(st, 12));
+    json_col_text(o, "entry_type", st, 13);
     return o;
 }
 
@@ -101,9 +105,9 @@ static int parse_hhmm(const char *s)
 }
 
 struct reminder_fields {
-    const char *subject_id, *kind, *time, *label;
+    const char *subject_id, *kind, *time, *label, *entry_type;
     int64_t interval_min, at;
-    bool enabled, has_interval, has_time, has_at, has_label, has_enabled;
+    bool enabled, has_interval, has_time, has_at, has_label, has_enabled, has_entry_type;
 };
 
 static void reminder_fields_read(struct vobj *v, struct reminder_fields *f, bool creating)
@@ -113,7 +117,8 @@ static void reminder_fields_read(struct vobj *v, struct reminder_fields *f, bool
         v_uuid(v, "subject_id", V_REQUIRED, &f->subject_id);
         v_enum(v, "kind", V_REQUIRED, kinds, &f->kind);
     }
-    f->has_interval = v_int(v, "interval_min", 0, 5, 2880, &f->interval_min);
+    f->has_interval = v_int(v, "interval_min", 0, 5, 10080, &f->interval_min);
+    f->has_entry_type = v_string(v, "entry_type", 0, 1, 80, &f->entry_type);
     f->has_time = v_string(v, "time", 0, 1, 5, &f->time);
     f->has_at = v_epoch_ms(v, "at", 0, &f->at);
     f->has_label = v_string(v, "label", 0, 0, 60, &f->label);
@@ -124,16 +129,45 @@ static void reminder_fields_read(struct vobj *v, struct reminder_fields *f, bool
         v_error(v, "at", "must be in the future");
 }
 
-/* What each kind needs: an interval, a time of day, or a moment. */
-static void reminder_kind_check(struct vobj *v, const char *kind, bool interval, bool time, bool at)
+/* What each kind needs: an interval (and for since_last an entry type), a
+ * time of day, or a moment. */
+static void reminder_kind_check(struct vobj *v, const char *kind, bool interval, bool time, bool at,
+                                bool entry_type)
 {
-    bool timed = strcmp(kind, "feed_due") == 0 || strcmp(kind, "diaper_due") == 0;
+    bool since = strcmp(kind, "since_last") == 0;
+    bool timed = since || strcmp(kind, "feed_due") == 0 || strcmp(kind, "diaper_due") == 0;
     if (timed && !interval)
         v_error(v, "interval_min", "is required for this kind of reminder");
+    if (since != entry_type)
+        v_error(v, "entry_type",
+                since ? "is required for a since_last reminder"
+                      : "is only for since_last reminders");
     if (strcmp(kind, "daily") == 0 && !time)
         v_error(v, "time", "is required for a daily reminder");
     if (strcmp(kind, "once") == 0 && !at)
         v_error(v, "at", "is required for a one-off reminder");
+}
+
+/* The type a since_last reminder waits for: a catalogue type or one of the
+ * family's own ("x-<key>") that is not archived. (One made before its type
+ * was archived keeps working: entries of it can still be logged and synced.) */
+static void entry_type_check(struct vobj *v, struct db *d, const char *fid, const char *type)
+{
+    if (!family_type(family_types(d, fid), type)) {
+        v_error(v, "entry_type", "is not an entry type of this family");
+        return;
+    }
+    size_t plen = strlen(ACTTYPE_PREFIX);
+    if (strncmp(type, ACTTYPE_PREFIX, plen) != 0)
+        return;
+    sqlite3_stmt *st =
+        db_stmt(d, "SELECT archived FROM activity_types WHERE family_id = ? AND key = ?");
+    bool archived = st && db_bind_text(st, 1, fid) && db_bind_text(st, 2, type + plen) &&
+                    sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 1;
+    if (st)
+        sqlite3_reset(st);
+    if (archived)
+        v_error(v, "entry_type", "is archived: bring the type back first");
 }
 
 static bool optin_set(struct db *d, const char *rid, const char *member_id, bool on)
@@ -152,9 +186,11 @@ static void reminder_post(struct request *r)
     v_init(&v, r->json, NULL);
     reminder_fields_read(&v, &f, true);
     if (f.kind)
-        reminder_kind_check(&v, f.kind, f.has_interval, f.has_time, f.has_at);
+        reminder_kind_check(&v, f.kind, f.has_interval, f.has_time, f.has_at, f.has_entry_type);
     struct db *d = r->db;
     const char *fid = r->session->family_id;
+    if (v_ok(&v) && f.has_entry_type)
+        entry_type_check(&v, d, fid, f.entry_type);
     if (v_ok(&v) && f.subject_id && !access_subject_ok(r, f.subject_id))
         v_error(&v, "subject_id", "is not a person in this family");
     if (!v_accept(r, &v))
@@ -165,8 +201,8 @@ static void reminder_post(struct request *r)
     const char *me = r->session->family_member_id[0] ? r->session->family_member_id : NULL;
     sqlite3_stmt *st =
         db_stmt(d, "INSERT INTO reminders (id, family_id, subject_id, kind, interval_min, "
-                   "time_of_day, at, label, enabled, created_by, created_at, updated_at) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                   "time_of_day, at, label, enabled, created_by, created_at, updated_at, "
+                   "entry_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     bool ok = st && db_bind_text(st, 1, rid) && db_bind_text(st, 2, fid) &&
               db_bind_text(st, 3, f.subject_id) && db_bind_text(st, 4, f.kind) &&
               (f.has_interval ? db_bind_int64(st, 5, f.interval_min)
@@ -175,7 +211,8 @@ static void reminder_post(struct request *r)
               (f.has_at ? db_bind_int64(st, 7, f.at) : sqlite3_bind_null(st, 7) == SQLITE_OK) &&
               db_bind_text(st, 8, f.has_label ? f.label : "") &&
               db_bind_int64(st, 9, f.has_enabled ? f.enabled : 1) && db_bind_text(st, 10, me) &&
-              db_bind_int64(st, 11, now) && db_bind_int64(st, 12, now) && db_step_done(d, st);
+              db_bind_int64(st, 11, now) && db_bind_int64(st, 12, now) &&
+              db_bind_text(st, 13, f.has_entry_type ? f.entry_type : NULL) && db_step_done(d, st);
     /* Whoever sets a reminder up wants it. */
     ok = ok && (!me || optin_set(d, rid, me, true));
     if (!ok) {
@@ -189,9 +226,10 @@ static void reminder_patch(struct request *r)
 {
     struct db *d = r->db;
     const char *rid = req_param(r, "rid"), *fid = r->session->family_id;
-    sqlite3_stmt *st = db_stmt(d, "SELECT kind, interval_min IS NOT NULL, time_of_day IS NOT "
-                                  "NULL, at IS NOT NULL FROM reminders WHERE id = ? AND "
-                                  "family_id = ? AND " ACCESS_SUBJECT_IN("subject_id", 9));
+    sqlite3_stmt *st =
+        db_stmt(d, "SELECT kind, interval_min IS NOT NULL, time_of_day IS NOT "
+                   "NULL, at IS NOT NULL, entry_type IS NOT NULL FROM reminders "
+                   "WHERE id = ? AND family_id = ? AND " ACCESS_SUBJECT_IN("subject_id", 9));
     if (!st || !db_bind_text(st, 1, rid) || !db_bind_text(st, 2, fid) ||
         !access_bind_subjects(r, st, 9) || sqlite3_step(st) != SQLITE_ROW) {
         resp_error(r, 404, "not_found", "No such reminder");
@@ -200,20 +238,23 @@ static void reminder_patch(struct request *r)
     char kind[16];
     snprintf(kind, sizeof kind, "%s", db_col_text(st, 0));
     bool had_interval = sqlite3_column_int(st, 1), had_time = sqlite3_column_int(st, 2),
-         had_at = sqlite3_column_int(st, 3);
+         had_at = sqlite3_column_int(st, 3), had_entry_type = sqlite3_column_int(st, 4);
     sqlite3_reset(st);
     struct vobj v;
     struct reminder_fields f;
     v_init(&v, r->json, NULL);
     reminder_fields_read(&v, &f, false);
     reminder_kind_check(&v, kind, had_interval || f.has_interval, had_time || f.has_time,
-                        had_at || f.has_at);
+                        had_at || f.has_at, had_entry_type || f.has_entry_type);
+    if (v_ok(&v) && f.has_entry_type)
+        entry_type_check(&v, d, fid, f.entry_type);
     if (!v_accept(r, &v))
         return;
     st = db_stmt(d, "UPDATE reminders SET interval_min = coalesce(?1, interval_min), "
                     "time_of_day = coalesce(?2, time_of_day), at = coalesce(?3, at), "
                     "label = coalesce(?4, label), enabled = coalesce(?5, enabled), "
-                    "updated_at = ?6 WHERE id = ?7 AND family_id = ?8");
+                    "updated_at = ?6, entry_type = coalesce(?9, entry_type) "
+                    "WHERE id = ?7 AND family_id = ?8");
     bool ok =
         st &&
         (f.has_interval ? db_bind_int64(st, 1, f.interval_min)
@@ -223,7 +264,7 @@ static void reminder_patch(struct request *r)
         db_bind_text(st, 4, f.has_label ? f.label : NULL) &&
         (f.has_enabled ? db_bind_int64(st, 5, f.enabled) : sqlite3_bind_null(st, 5) == SQLITE_OK) &&
         db_bind_int64(st, 6, now_ms()) && db_bind_text(st, 7, rid) && db_bind_text(st, 8, fid) &&
-        db_step_done(d, st);
+        db_bind_text(st, 9, f.has_entry_type ? f.entry_type : NULL) && db_step_done(d, st);
     if (!ok) {
         resp_internal(r);
         return;

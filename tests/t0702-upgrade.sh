@@ -12,6 +12,10 @@
 #    --no-migrate` of that backup — gives back the old schema and the old
 #    data exactly, while what was written after the upgrade is kept in the
 #    backup the restore makes of the database it replaces.
+# Migration 022 rebuilds the reminders table (a new CHECK) with foreign keys
+# off: the opt-ins and the queued push messages that point at 0.1.0's
+# reminder survive it (with foreign keys on, its DROP TABLE would have
+# deleted them), and the reminder keeps its kind.
 . "$(dirname "$0")/lib.sh"
 
 ctl() { DATA_DIR="$T_DIR/data" "$T_BIN/carelogctl" "$@"; }
@@ -30,6 +34,12 @@ care_dump() {
 
 # ---- A. from 0.1.0's database ----
 load_fixture
+RID=$(db "SELECT id FROM reminders")
+db "INSERT INTO push_subscriptions (id, endpoint, p256dh, auth, user_id, created_at, updated_at)
+      SELECT 'sub-1', 'https://push.example/1', 'k', 'a', user_id, 0, 0 FROM members
+      WHERE id = (SELECT member_id FROM reminder_optins);
+    INSERT INTO push_messages (subscription_id, reminder_id, dedupe, payload, next_attempt_at,
+      created_at) VALUES ('sub-1', '$RID', '$RID@1', '{}', 0, 0)"
 FROM=$(db "SELECT max(version) FROM schema_migrations")
 out=$(ctl setup 2>&1)
 ok $? "setup upgrades 0.1.0's database (schema $FROM) to this code's (schema $KNOWN)"
@@ -40,6 +50,11 @@ if [ "$FROM" -lt "$KNOWN" ]; then
 else
     is "$backups" 0 "…with no backup, since no migration was pending (0.1.0 has schema $KNOWN)"
 fi
+is "$(db "SELECT kind || ' ' || interval_min || ' ' || typeof(entry_type) FROM reminders WHERE id = '$RID'")" \
+    "feed_due 180 null" "0.1.0's reminder is kept as it was"
+is "$(db "SELECT count(*) FROM reminder_optins WHERE reminder_id = '$RID'")" 1 "…with its opt-in"
+is "$(db "SELECT count(*) FROM push_messages WHERE reminder_id = '$RID'")" 1 "…and its queued message"
+is "$(db "PRAGMA foreign_key_check")" "" "no reference points nowhere"
 start_server
 signin ana
 is "$STATUS" 200 "ana signs in with her 0.1.0 password"

@@ -136,3 +136,36 @@ test('reminders: a caregiver adds one, chooses to be notified, pauses and delete
   assert.equal((await list()).length, 0);
   assert.deepEqual(errors, []);
 });
+
+test("reminders: every 24 h since the last bath, the family's own type chosen in the form", async () => {
+  const owner = await familyWithBaby(server.base, { baby: 'Noa' });
+  await owner.client.ok('POST', `/api/v1/families/${owner.family.id}/activity-types`, {
+    key: 'bath',
+    names: { en: 'Bath' },
+    icon: '🛁',
+    colour: '#1c9bb4',
+    fields: [],
+  });
+  const { page, errors } = await signedInPage(browser, server.base, owner, { path: '/#/reminders' });
+  await page.getByRole('heading', { name: 'New reminder' }).waitFor();
+  assert.equal(await page.getByLabel('Activity').count(), 0, 'no type chooser for a feed reminder');
+  await page.getByLabel('Remind me').selectOption('since_last');
+  const chooser = page.getByLabel('Activity');
+  const offered = await chooser.locator('option').allTextContents();
+  assert.ok(
+    offered.includes('Bath') && offered.includes('Sleep'),
+    `the family's types and the catalogue's: ${offered}`,
+  );
+  await chooser.selectOption('x-bath');
+  await page.getByLabel('Hours after the last one').fill('24');
+  await page.getByRole('button', { name: 'Add reminder' }).click();
+  const row = page.locator('.reminders li', { hasText: 'Bath' });
+  await row.waitFor();
+  assert.match(await row.innerText(), /24 h after the last one \(Bath\)/);
+  const { reminders } = await owner.client.ok('GET', `/api/v1/families/${owner.family.id}/reminders`);
+  assert.deepEqual(
+    reminders.map((r) => [r.kind, r.entry_type, r.interval_min]),
+    [['since_last', 'x-bath', 1440]],
+  );
+  assert.deepEqual(errors, []);
+});

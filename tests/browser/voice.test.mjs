@@ -76,3 +76,27 @@ test('a bottle logged by voice is saved with its milk: as said, else the last bo
   await ctx.close();
   assert.deepEqual(errors, []);
 });
+
+test("a family's own type is logged by its name, with the duration said", async () => {
+  const owner = await familyWithBaby(server.base);
+  await owner.client.ok('POST', `/api/v1/families/${owner.family.id}/activity-types`, {
+    key: 'bath',
+    names: { en: 'Bath' },
+    icon: '🛁',
+    colour: '#1c9bb4',
+    fields: [{ key: 'time', kind: 'duration' }],
+  });
+  const { ctx, page, errors } = await listeningPage(owner);
+  const proposal = await say(page, 'bath 10 minutes');
+  assert.match(proposal, /Bath/, `the proposal names the type: ${proposal}`);
+  let baths = [];
+  for (let i = 0; i < 100 && !baths.length; i++) {
+    const r = await owner.client.ok('GET', `/api/v1/families/${owner.family.id}/entries?type=x-bath&limit=5`);
+    baths = r.entries || [];
+    if (!baths.length) await new Promise((res) => setTimeout(res, 100));
+  }
+  assert.equal(baths.length, 1, 'one bath saved');
+  assert.equal(baths[0].end_ts - baths[0].ts, 600000, 'ten minutes long, ending when it was said');
+  await ctx.close();
+  assert.deepEqual(errors, []);
+});

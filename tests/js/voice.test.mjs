@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { parsePhrase as parse, normalize, speechLang, vocabulary } from '../../www/js/voice.js';
+import { parsePhrase as parse, normalize, speechLang, vocabulary, ownTypes } from '../../www/js/voice.js';
 
 const file = (l) => JSON.parse(readFileSync(new URL(`../../www/i18n/voice/${l}.json`, import.meta.url), 'utf8'));
 const WORDS = vocabulary(file('en'), file('he'), file('fr'));
@@ -135,4 +135,57 @@ test('speech recognition language follows the UI language', () => {
   assert.equal(speechLang('fr'), 'fr-FR');
   assert.equal(speechLang('ar'), 'ar-SA');
   assert.equal(speechLang('xx'), 'en-US');
+});
+
+// A family's own types, by the names in their definitions (as GET
+// .../activity-types gives them), in the UI language and English.
+const DEFS = [
+  { type: 'x-bath', names: { en: 'Bath', fr: 'Bain', he: 'אמבטיה' }, timed: true },
+  { type: 'x-bath_toys', names: { en: 'Bath toys' }, timed: false },
+  { type: 'x-vitd', names: { en: 'Vitamin D', fr: 'Vitamine D' }, timed: false },
+  { type: 'x-pumpkin', names: { en: 'Pumping session' }, timed: true },
+];
+const ownCases = [
+  ['en', 'log bath', { action: 'start', type: 'x-bath', value: {} }],
+  ['en', 'bath 10 minutes', { action: 'log', type: 'x-bath', value: {}, minutes: 10 }],
+  ['en', 'bath for 1 hour', { action: 'log', type: 'x-bath', value: {}, minutes: 60 }],
+  ['en', 'bath 15', { action: 'log', type: 'x-bath', value: {}, minutes: 15 }],
+  ['en', 'stop the bath', { action: 'stop', type: 'x-bath', value: {} }],
+  ['en', 'bath toys', { action: 'log', type: 'x-bath_toys', value: {} }],
+  ['en', 'vitamin d', { action: 'log', type: 'x-vitd', value: {} }],
+  ['en', 'pumping session 20 min', { action: 'log', type: 'x-pumpkin', value: {}, minutes: 20 }],
+  ['fr', 'bain de 12 minutes', { action: 'log', type: 'x-bath', value: {}, minutes: 12 }],
+  ['fr', 'vitamine D', { action: 'log', type: 'x-vitd', value: {} }],
+  ['fr', 'bath 5 min', { action: 'log', type: 'x-bath', value: {}, minutes: 5 }],
+  ['he', 'אמבטיה 10 דקות', { action: 'log', type: 'x-bath', value: {}, minutes: 10 }],
+  ['he', 'באמבטיה', { action: 'start', type: 'x-bath', value: {} }],
+];
+for (const [lang, phrase, want] of ownCases) {
+  test(`a family's type, ${lang}: "${phrase}"`, () => {
+    const words = vocabulary(file(lang), file('en'));
+    assert.deepEqual(parse(phrase, words, ownTypes(DEFS, [lang, 'en'])), want);
+  });
+}
+
+test("a family's type is known only in the languages asked for, and the built-in words still work", () => {
+  const words = vocabulary(file('en'));
+  const own = ownTypes(DEFS, ['en']);
+  assert.equal(parse('bain 10 minutes', words, own), null);
+  assert.deepEqual(parse('pump 80 ml', words, own), {
+    action: 'log',
+    type: 'pump',
+    value: { side: 'both', amount_ml: 80 },
+  });
+  assert.deepEqual(parse('wet diaper', words, own), {
+    action: 'log',
+    type: 'diaper',
+    value: { wet: true, dirty: false },
+  });
+  assert.deepEqual(ownTypes([{ type: 'x-a', names: { fr: 'A' } }], ['en']), []);
+});
+
+test('every language has words for minutes and hours', () => {
+  for (const l of ['en', 'he', 'fr', 'es', 'de', 'pt', 'it', 'nl', 'ar', 'ru']) {
+    assert.ok(file(l).minute?.length && file(l).hour?.length, l);
+  }
 });

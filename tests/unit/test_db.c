@@ -1,6 +1,8 @@
 /* test_db.c — the migration runner on a temporary file: fresh apply,
  * idempotent re-run, a newer database refused, a failing migration rolled
- * back whole; connection pragmas; the statement cache. */
+ * back whole; a table rebuilt with foreign keys off (the marker line) keeps
+ * the rows that reference it, and one that would leave a dangling reference
+ * is refused; connection pragmas; the statement cache. */
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -15,6 +17,23 @@ static const struct migration bad[] = {
     {1, "one", "CREATE TABLE a(x INTEGER); INSERT INTO a VALUES (1);"},
     {2, "two", "CREATE TABLE b(y TEXT);"},
     {3, "broken", "CREATE TABLE c(z); INSERT INTO nowhere VALUES (1);"},
+};
+
+/* A parent whose children cascade on delete, rebuilt the 12-step way. */
+static const struct migration rebuild[] = {
+    {1, "parent",
+     "CREATE TABLE p(id INTEGER PRIMARY KEY, k TEXT CHECK (k IN ('a')));"
+     "CREATE TABLE c(pid INTEGER REFERENCES p(id) ON DELETE CASCADE);"
+     "INSERT INTO p VALUES (1, 'a'); INSERT INTO c VALUES (1), (1);"},
+    {2, "rebuild",
+     "-- migrate: foreign-keys-off\n"
+     "CREATE TABLE p_new(id INTEGER PRIMARY KEY, k TEXT CHECK (k IN ('a', 'b')));"
+     "INSERT INTO p_new SELECT id, k FROM p; DROP TABLE p;"
+     "ALTER TABLE p_new RENAME TO p;"},
+    {3, "dangling",
+     "-- migrate: foreign-keys-off\n"
+     "CREATE TABLE p_new(id INTEGER PRIMARY KEY, k TEXT);"
+     "DROP TABLE p; ALTER TABLE p_new RENAME TO p;"},
 };
 
 static int count(struct db *d, const char *sql)
@@ -67,6 +86,21 @@ int main(void)
     ok(sqlite3_get_autocommit(d.h), "release rolls back a forgotten transaction");
     db_close(&d);
 
+    unlink(path);
+    ok(db_open(&d, path, err, sizeof err) == 0, "a second database");
+    is_int(db_migrate(&d, rebuild, 2, err, sizeof err), MIGRATE_OK, "a marked rebuild applies");
+    is_int(count(&d, "SELECT count(*) FROM c"), 2, "…and the rows referencing it survive it");
+    is_int(count(&d, "PRAGMA foreign_keys"), 1, "…and foreign keys are on again");
+    is_int(count(&d, "SELECT count(*) FROM sqlite_master WHERE sql LIKE '%''b''%'"), 1,
+           "…with the new CHECK");
+    is_int(db_migrate(&d, rebuild, 3, err, sizeof err), MIGRATE_ERROR,
+           "a rebuild that leaves a dangling reference fails");
+    ok(strstr(err, "refers to a missing row") != NULL, "…saying so");
+    is_int(db_schema_version(&d), 2, "…rolled back");
+    is_int(count(&d, "SELECT count(*) FROM p"), 1, "…its parent kept");
+    is_int(count(&d, "PRAGMA foreign_keys"), 1, "…and foreign keys are on again");
+    ok(sqlite3_get_autocommit(d.h), "…no transaction left open");
+    db_close(&d);
     unlink(path);
     char side[300];
     snprintf(side, sizeof side, "%s-wal", path);

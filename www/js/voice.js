@@ -4,6 +4,10 @@
 // made ready by vocabulary():
 //   parsePhrase("bottle 120 ml", words) → {action:'log', type:'feed', value:{method:'bottle', amount_ml:120}}
 //   action: 'log' (an entry now), 'start' (a timer), 'stop' (end the running one)
+// A family's own types are recognised by their names (ownTypes(), from the
+// family's definitions: no second word list), checked before the built-in
+// words since a family's name is the more specific:
+//   parsePhrase("bath 10 minutes", words, own) → {action:'log', type:'x-bath', value:{}, minutes:10}
 // Returns null when nothing was understood.
 
 const ML_PER_OZ = 29.5735;
@@ -69,13 +73,59 @@ function breastSide(toks) {
   return null;
 }
 
-export function parsePhrase(text, words) {
+// A family's types as voice knows them: [{type, names, timed}] from their
+// definitions ({type: 'x-bath', names: {en: 'Bath', fr: 'Bain'}, timed}),
+// each with its names in the given languages, normalized as phrases are.
+export function ownTypes(defs, langs) {
+  return (defs || [])
+    .map((d) => ({
+      type: d.type,
+      timed: !!d.timed,
+      names: [
+        ...new Set(
+          langs
+            .map((l) => d.names?.[l])
+            .filter(Boolean)
+            .map(normalize),
+        ),
+      ],
+    }))
+    .filter((d) => d.names.length);
+}
+
+// The family type whose name was said (the longest name wins: "bath toys"
+// over "bath").
+function ownType(toks, own) {
+  let best = null;
+  let len = 0;
+  for (const d of own)
+    for (const n of d.names) {
+      const said = n.includes(' ') ? ` ${NORM} `.includes(` ${n} `) : toks.some((t) => tokenMatches(t, n));
+      if (said && n.length > len) [best, len] = [d, n.length];
+    }
+  return best;
+}
+
+// A duration said with a family's timed type: "10 minutes", "1 hour", or a
+// bare number (minutes).
+function ownEntry(d, toks, norm, stop) {
+  if (!d.timed) return { action: 'log', type: d.type, value: {} };
+  if (stop) return { action: 'stop', type: d.type, value: {} };
+  const n = firstNumber(norm);
+  if (n === null || n <= 0) return { action: 'start', type: d.type, value: {} };
+  const minutes = Math.round(has(toks, 'hour') && !has(toks, 'minute') ? n * 60 : n);
+  return { action: 'log', type: d.type, value: {}, minutes };
+}
+
+export function parsePhrase(text, words, own = []) {
   const norm = normalize(text);
   if (!norm) return null;
   WORDS = words;
   NORM = norm;
   const toks = tokens(norm);
   const stop = has(toks, 'stop');
+  const mine = ownType(toks, own);
+  if (mine) return ownEntry(mine, toks, norm, stop);
 
   if (has(toks, 'temperature')) {
     let c = firstNumber(norm);

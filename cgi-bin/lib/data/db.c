@@ -216,8 +216,37 @@ int db_schema_version(struct db *d)
     return query_int(d, "SELECT coalesce(max(version), 0) FROM schema_migrations");
 }
 
-static enum migrate_result apply_one(struct db *d, const struct migration *m, char *err,
-                                     size_t errsz)
+/* A migration that rebuilds a table (SQLite's 12-step ALTER, to change a
+ * CHECK) starts with this line. It then runs with foreign keys off, which
+ * SQLite allows only outside a transaction: with them on, its DROP TABLE
+ * would delete every row that references the table. Before it commits,
+ * PRAGMA foreign_key_check must find nothing; after it, they are on again. */
+#define MIGRATION_FK_OFF "-- migrate: foreign-keys-off\n"
+
+/* The first row of PRAGMA foreign_key_check (a table holding a reference
+ * that points nowhere) into `err`; true when there is none. */
+static bool foreign_keys_hold(struct db *d, const struct migration *m, char *err, size_t errsz)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(d->h, "PRAGMA foreign_key_check", -1, &st, NULL) != SQLITE_OK) {
+        snprintf(err, errsz, "migration %03d_%s: foreign_key_check: %s", m->version, m->name,
+                 sqlite3_errmsg(d->h));
+        return false;
+    }
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        snprintf(err, errsz, "migration %03d_%s: a row of %s refers to a missing row of %s",
+                 m->version, m->name, (const char *)sqlite3_column_text(st, 0),
+                 (const char *)sqlite3_column_text(st, 2));
+    else if (rc != SQLITE_DONE)
+        snprintf(err, errsz, "migration %03d_%s: foreign_key_check: %s", m->version, m->name,
+                 sqlite3_errmsg(d->h));
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE;
+}
+
+static enum migrate_result apply_in_transaction(struct db *d, const struct migration *m,
+                                                bool fk_off, char *err, size_t errsz)
 {
     char *msg = NULL;
     if (sqlite3_exec(d->h, "BEGIN IMMEDIATE", NULL, NULL, &msg) != SQLITE_OK) {
@@ -237,6 +266,10 @@ static enum migrate_result apply_one(struct db *d, const struct migration *m, ch
         sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
         return MIGRATE_ERROR;
     }
+    if (fk_off && !foreign_keys_hold(d, m, err, errsz)) {
+        sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
+        return MIGRATE_ERROR;
+    }
     sqlite3_stmt *st = NULL;
     bool ok = sqlite3_prepare_v2(d->h,
                                  "INSERT INTO schema_migrations(version, name, applied_at) "
@@ -253,6 +286,30 @@ static enum migrate_result apply_one(struct db *d, const struct migration *m, ch
         return MIGRATE_ERROR;
     }
     return MIGRATE_OK;
+}
+
+static enum migrate_result apply_one(struct db *d, const struct migration *m, char *err,
+                                     size_t errsz)
+{
+    bool fk_off = strncmp(m->sql, MIGRATION_FK_OFF, strlen(MIGRATION_FK_OFF)) == 0;
+    if (!fk_off)
+        return apply_in_transaction(d, m, false, err, errsz);
+    /* The pragma is a no-op inside a transaction: make sure it took. */
+    if (sqlite3_exec(d->h, "PRAGMA foreign_keys=OFF", NULL, NULL, NULL) != SQLITE_OK ||
+        query_int(d, "PRAGMA foreign_keys") != 0) {
+        snprintf(err, errsz, "migration %03d_%s: cannot turn foreign keys off", m->version,
+                 m->name);
+        sqlite3_exec(d->h, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
+        return MIGRATE_ERROR;
+    }
+    enum migrate_result rc = apply_in_transaction(d, m, true, err, errsz);
+    if (sqlite3_exec(d->h, "PRAGMA foreign_keys=ON", NULL, NULL, NULL) != SQLITE_OK ||
+        query_int(d, "PRAGMA foreign_keys") != 1) {
+        snprintf(err, errsz, "migration %03d_%s: cannot turn foreign keys back on", m->version,
+                 m->name);
+        return MIGRATE_ERROR;
+    }
+    return rc;
 }
 
 enum migrate_result db_migrate(struct db *d, const struct migration *m, size_t n, char *err,

@@ -90,7 +90,9 @@ static const char *const words[][W_WORDS] = {
      "Shift in 1 hour",
      "With %s, %s–%s",
      "Nobody checked in",
-     "The shift with %s started at %s"},
+     "The shift with %s started at %s",
+     "Last: %s, %s ago",
+     "Nothing logged yet: %s"},
     {"הגיע זמן האכלה",
      "בדיקת חיתול",
      "תזכורת",
@@ -121,7 +123,9 @@ static const char *const words[][W_WORDS] = {
      "משמרת בעוד שעה",
      "עם %s, %s–%s",
      "אף אחד לא נכנס למשמרת",
-     "המשמרת עם %s התחילה בשעה %s"},
+     "המשמרת עם %s התחילה בשעה %s",
+     "הרישום האחרון: %s, לפני %s",
+     "עדיין לא נרשם: %s"},
     {"Tétée / biberon",
      "Change à vérifier",
      "Rappel",
@@ -152,7 +156,9 @@ static const char *const words[][W_WORDS] = {
      "Garde dans 1 heure",
      "Avec %s, %s–%s",
      "Personne n'a pris son poste",
-     "La garde auprès de %s a commencé à %s"},
+     "La garde auprès de %s a commencé à %s",
+     "Dernière fois : %s, il y a %s",
+     "Rien de noté pour l'instant : %s"},
 };
 
 bool push_quiet_now(int start_min, int end_min, const struct tz *z, int64_t now)

@@ -46,6 +46,8 @@ enum word {
     W_SHIFT_SPAN,      /* "With Grandpa Joe, 09:00–17:00" */
     W_SHIFT_UNSTAFFED, /* a shift began 15 minutes ago and nobody checked in */
     W_UNSTAFFED_AT,    /* "The shift with Grandpa Joe started at 09:00" */
+    W_LAST_ONE,        /* since_last: "Last: Bath, 26 h ago" (type name, time) */
+    W_NONE_YET,        /* since_last: "No bath logged yet" (type name) */
     W_WORDS
 };
 

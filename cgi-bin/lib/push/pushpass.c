@@ -19,6 +19,7 @@
 #include <cjson/cJSON.h>
 #include <sodium.h>
 
+#include "data/acttype.h"
 #include "data/appts.h"
 #include "data/meds.h"
 #include "framework/config.h"
@@ -55,7 +56,7 @@ void push_pass_opts_from_env(struct push_pass_opts *o)
 
 struct rule {
     char id[37], family_id[37], subject_id[37], kind[16], time_of_day[8], label[128], zone[64],
-        subject_name[128];
+        subject_name[128], entry_type[96];
     int64_t interval_min, at, snooze_until, last_due, created_at;
     bool has_snooze;
 };
@@ -77,14 +78,27 @@ static bool last_entry(struct db *d, const char *subject, const char *type, int6
     return found;
 }
 
+/* The entry type a rule counts from (feed_due: feed, diaper_due: diaper,
+ * since_last: its own), or NULL for a rule that keeps to the clock. */
+static const char *awaited_type(const struct rule *r)
+{
+    if (strcmp(r->kind, "feed_due") == 0)
+        return "feed";
+    if (strcmp(r->kind, "diaper_due") == 0)
+        return "diaper";
+    if (strcmp(r->kind, "since_last") == 0)
+        return r->entry_type;
+    return NULL;
+}
+
 /* The rule's most recent due time at or before `now` (0: none). */
 static int64_t rule_due(struct db *d, const struct rule *r, int64_t now)
 {
     int64_t due = 0, ts;
     char value[1024];
-    if (strcmp(r->kind, "feed_due") == 0 || strcmp(r->kind, "diaper_due") == 0) {
+    const char *type = awaited_type(r);
+    if (type) {
         /* Logging the awaited event moves this: a new feed re-arms the rule. */
-        const char *type = r->kind[0] == 'f' ? "feed" : "diaper";
         if (last_entry(d, r->subject_id, type, &ts, value, sizeof value))
             due = ts + r->interval_min * 60000;
     } else if (strcmp(r->kind, "daily") == 0) {
@@ -117,6 +131,40 @@ static int64_t rule_due(struct db *d, const struct rule *r, int64_t now)
 static bool in_quiet_hours(int start, int end, const struct tz *z, int64_t now)
 {
     return push_quiet_now(start, end, z, now);
+}
+
+/* An entry type's name in a notification's language: the catalogue's (as
+ * the mail has it), or a family's own type's name in that language, else
+ * its English one, else its key. */
+static void type_name(struct db *d, const char *fid, const char *type, int lang, char *out,
+                      size_t outsz)
+{
+    static const char *const locales[] = {"en", "he", "fr"};
+    const char *locale = locales[lang >= 0 && lang < 3 ? lang : 0];
+    size_t plen = strlen(ACTTYPE_PREFIX);
+    snprintf(out, outsz, "%s", strncmp(type, ACTTYPE_PREFIX, plen) == 0 ? type + plen : type);
+    if (strncmp(type, ACTTYPE_PREFIX, plen) != 0) {
+        char key[128];
+        snprintf(key, sizeof key, "type.%s", type);
+        const char *t = mail_text(locale, key);
+        if (t[0])
+            snprintf(out, outsz, "%s", t);
+        return;
+    }
+    sqlite3_stmt *st =
+        db_stmt(d, "SELECT names FROM activity_types WHERE family_id = ? AND key = ?");
+    if (st && db_bind_text(st, 1, fid) && db_bind_text(st, 2, type + plen) &&
+        sqlite3_step(st) == SQLITE_ROW) {
+        cJSON *names = cJSON_Parse(db_col_text(st, 0));
+        const cJSON *n = cJSON_GetObjectItemCaseSensitive(names, locale);
+        if (!cJSON_IsString(n) || !n->valuestring[0])
+            n = cJSON_GetObjectItemCaseSensitive(names, "en");
+        if (cJSON_IsString(n) && n->valuestring[0])
+            snprintf(out, outsz, "%s", n->valuestring);
+        cJSON_Delete(names);
+    }
+    if (st)
+        sqlite3_reset(st);
 }
 
 /* The notification for one rule, in one language. */
@@ -158,6 +206,19 @@ static cJSON *reminder_payload(struct db *d, const struct rule *r, int lang, int
         }
         action = feed ? "log-feed" : "log-diaper";
         action_title = w[feed ? W_LOG_FEED : W_LOG_DIAPER];
+    } else if (strcmp(r->kind, "since_last") == 0) {
+        /* "Time for Bath — Noa" / "Last: Bath, 26 h ago". */
+        int64_t ts;
+        char value[1024], name[200], what[240];
+        type_name(d, r->family_id, r->entry_type, lang, name, sizeof name);
+        snprintf(what, sizeof what, w[W_TIME_FOR], r->label[0] ? r->label : name);
+        snprintf(title, sizeof title, "%s — %s", what, r->subject_name);
+        if (last_entry(d, r->subject_id, r->entry_type, &ts, value, sizeof value)) {
+            push_duration_text(now - ts, dur, sizeof dur);
+            snprintf(body, sizeof body, w[W_LAST_ONE], name, dur);
+        } else {
+            snprintf(body, sizeof body, w[W_NONE_YET], name);
+        }
     } else {
         const char *what = r->label[0] ? r->label : w[W_REMINDER];
         snprintf(title, sizeof title, "%s — %s", what, r->subject_name);
@@ -188,6 +249,8 @@ static cJSON *reminder_payload(struct db *d, const struct rule *r, int lang, int
     cJSON_AddStringToObject(data, "family_id", r->family_id);
     cJSON_AddStringToObject(data, "subject_id", r->subject_id);
     cJSON_AddStringToObject(data, "kind", r->kind);
+    if (r->entry_type[0])
+        cJSON_AddStringToObject(data, "entry_type", r->entry_type);
     cJSON_AddStringToObject(data, "snooze_token", token);
     cJSON_AddNumberToObject(data, "due", (double)due);
     return p;
@@ -275,7 +338,8 @@ static bool fire_due_reminders(struct db *d, int64_t now, struct push_pass_stats
     sqlite3_stmt *q = db_stmt(
         d, "SELECT r.id, r.family_id, r.subject_id, r.kind, coalesce(r.interval_min, 0), "
            "coalesce(r.time_of_day, ''), coalesce(r.at, 0), r.label, r.snooze_until, "
-           "r.last_due, r.created_at, f.timezone, s.name FROM reminders r "
+           "r.last_due, r.created_at, f.timezone, s.name, coalesce(r.entry_type, '') "
+           "FROM reminders r "
            "JOIN families f ON f.id = r.family_id AND f.archived_at IS NULL "
            "JOIN subjects s ON s.id = r.subject_id AND s.deleted_at IS NULL WHERE r.enabled = 1");
     if (!q) {
@@ -311,6 +375,7 @@ static bool fire_due_reminders(struct db *d, int64_t now, struct push_pass_stats
         r->created_at = sqlite3_column_int64(q, 10);
         snprintf(r->zone, sizeof r->zone, "%s", db_col_text(q, 11));
         snprintf(r->subject_name, sizeof r->subject_name, "%s", db_col_text(q, 12));
+        snprintf(r->entry_type, sizeof r->entry_type, "%s", db_col_text(q, 13));
     }
     sqlite3_reset(q);
     sqlite3_stmt *mark = db_stmt(d, "UPDATE reminders SET last_due = ?, snooze_until = CASE "

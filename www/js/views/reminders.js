@@ -1,5 +1,6 @@
 // views/reminders.js — the family's reminders: "feed due N hours after the
-// last feed", "diaper due", a daily time, or once. Caregivers create, pause
+// last feed", "diaper due", "N hours since the last <type>" for any type
+// (the family's own too: the chooser lists them), a daily time, or once. Caregivers create, pause
 // and delete them; everyone chooses whether they are notified ("notify me"),
 // and turns on notifications for this device (push.js).
 import { t, fmtDateTime, fmtNumber } from '../i18n.js';
@@ -8,8 +9,10 @@ import { state, canWrite, tz } from '../state.js';
 import { get, post, patch, del, put, familyPath, ApiError } from '../api.js';
 import { pushSupported, pushEnabled, enablePush } from '../push.js';
 import { toLocalInput } from './form.js';
+import { typesFor } from '../entries.js';
+import { typeName } from '../describe.js';
 
-const KINDS = ['feed_due', 'diaper_due', 'daily', 'once'];
+const KINDS = ['feed_due', 'diaper_due', 'since_last', 'daily', 'once'];
 
 function errText(err) {
   if (!(err instanceof ApiError)) return String(err);
@@ -20,6 +23,8 @@ function errText(err) {
 function when(r) {
   if (r.kind === 'feed_due' || r.kind === 'diaper_due')
     return t(`rem.${r.kind}_n`, { n: fmtNumber(r.interval_min / 60) });
+  if (r.kind === 'since_last')
+    return t('rem.since_last_n', { n: fmtNumber(r.interval_min / 60), type: typeName(r.entry_type) });
   if (r.kind === 'daily') return t('rem.daily_at', { time: r.time });
   return t('rem.once_at', { when: fmtDateTime(r.at, tz()) });
 }
@@ -62,6 +67,7 @@ export function mount(root) {
     if (f.kind === 'daily') body.time = f.time;
     else if (f.kind === 'once') body.at = new Date(f.at).getTime();
     else body.interval_min = Math.round(Number(f.hours) * 60);
+    if (f.kind === 'since_last') body.entry_type = f.entry_type;
     try {
       await post(familyPath(fid, '/reminders'), body);
       showError(form, '');
@@ -74,7 +80,7 @@ export function mount(root) {
   }
 
   const row = (r) => {
-    const name = r.label || t(`rem.kind.${r.kind}`);
+    const name = r.label || (r.kind === 'since_last' ? typeName(r.entry_type) : t(`rem.kind.${r.kind}`));
     const subject = state.subjects.find((s) => s.id === r.subject_id)?.name || '—';
     return html`<li data-id=${r.id}>
       <span class="grow"><strong>${name}</strong> · ${subject}<div class="muted">${when(r)}${r.enabled ? '' : ` · ${t('rem.paused')}`}</div></span>
@@ -97,11 +103,19 @@ export function mount(root) {
         'rem-at',
         html`<input id="rem-at" name="at" type="datetime-local" value=${toLocalInput(Date.now() + 3600000)}>`,
       );
-    return field(
+    const hours = field(
       t('rem.hours'),
       'rem-hours',
-      html`<input id="rem-hours" name="hours" type="number" inputmode="decimal" min="0.25" max="48" step="0.25" value="3">`,
+      html`<input id="rem-hours" name="hours" type="number" inputmode="decimal" min="0.25" max=${kind === 'since_last' ? 168 : 48} step="0.25" value="3">`,
     );
+    if (kind !== 'since_last') return hours;
+    // Every type the server takes: the catalogue's and the family's (not archived).
+    const chooser = field(
+      t('rem.type'),
+      'rem-type',
+      html`<select id="rem-type" name="entry_type">${typesFor().map((ty) => html`<option value=${ty}>${typeName(ty)}</option>`)}</select>`,
+    );
+    return html`${chooser}${hours}`;
   };
 
   const newForm = () => html`<form class="card" @submit=${add}>

@@ -1,17 +1,33 @@
 // views/voicelog.js — the microphone button: listens once with the Web
 // Speech API in the UI language, parses the phrase (voice.js) and shows the
-// proposed entry for one-tap confirmation.
+// proposed entry for one-tap confirmation. The family's own types (not
+// archived, meant for this person) are known by their names.
 import { t, getLang } from '../i18n.js';
 import { html, nothing, sheet, toast } from '../ui.js';
-import { parsePhrase, speechLang, vocabulary } from '../voice.js';
+import { parsePhrase, speechLang, vocabulary, ownTypes } from '../voice.js';
 import { log, start, stop, running } from '../actions.js';
-import { title, detail } from '../describe.js';
+import { title, detail, typeName } from '../describe.js';
 import { lastBottle } from './form.js';
+import { TYPES } from '../entries.js';
+import { state } from '../state.js';
+
+// The family's types voice may log for the person shown.
+function familyTypes() {
+  const sid = state.subject?.id;
+  const defs = Object.entries(TYPES)
+    .filter(([, v]) => v.custom && !v.custom.archived)
+    .filter(([, v]) => !v.custom.subject_ids?.length || !sid || v.custom.subject_ids.includes(sid))
+    .map(([type, v]) => ({ type, names: v.custom.names, timed: v.timed }));
+  return ownTypes(defs, [...new Set([getLang(), 'en'])]);
+}
+
+// A duration said ("bath 10 minutes") ends now.
+const span = (p) => (p.minutes ? { ts: Date.now() - p.minutes * 60000, end_ts: Date.now() } : {});
 
 // What a proposal will do, in words.
 function describe(p) {
-  if (p.action === 'stop') return `${t('stop')}: ${t(`type.${p.type}`)}`;
-  const e = { type: p.type, value: p.value, end_ts: null };
+  if (p.action === 'stop') return `${t('stop')}: ${typeName(p.type)}`;
+  const e = { type: p.type, value: p.value, end_ts: null, ...span(p) };
   const what = [title(e), detail(e)].filter(Boolean).join(' · ');
   return p.action === 'start' ? `${t('start')}: ${what}` : what;
 }
@@ -38,7 +54,7 @@ export function openVoice() {
 
   async function confirm() {
     sh.close();
-    if (proposal.action === 'log') await log(proposal.type, proposal.value);
+    if (proposal.action === 'log') await log(proposal.type, proposal.value, span(proposal));
     else if (proposal.action === 'start') await start(proposal.type, proposal.value);
     else {
       const timer = (await running()).find((e) => e.type === proposal.type);
@@ -74,7 +90,8 @@ export function openVoice() {
     heard = true;
     status = `“${alts[0] || ''}”`;
     const known = await words;
-    proposal = alts.map((a) => parsePhrase(a, known)).find(Boolean) || null;
+    const own = familyTypes();
+    proposal = alts.map((a) => parsePhrase(a, known, own)).find(Boolean) || null;
     // A bottle said without its milk is the milk of the last one.
     const v = proposal?.value;
     if (v?.method === 'bottle' && !v.milk) v.milk = (await lastBottle()).milk;
