@@ -1,5 +1,6 @@
 /* stream.c — the live family stream: Server-Sent Events of entry and config
- * changes and of the care records (profiles, medications, appointments; event id = seq, resumable
+ * changes and of the care records (profiles, medications, appointments), emergency alerts, and
+ * each member's own inbox items (to that member's streams only; event id = seq, resumable
  * with Last-Event-ID), who is online (presence), and a heartbeat comment every 25 s.
  *
  * Worker threads accept and authorise a stream like any request, then hand
@@ -39,6 +40,7 @@
 #include "data/audit.h"
 #include "data/care.h"
 #include "data/entry.h"
+#include "data/notices.h"
 #include "framework/metrics.h"
 #include "framework/wake.h"
 
@@ -260,8 +262,8 @@ static bool console_sees(const struct client *c, const char *family_id)
 /* One change (entry or config) sent to every live client of its family that
  * has not had it yet; console streams that may see the family hear only
  * that it changed ("client": {family_id, seq}). */
-static void fan_out(const char *family_id, int64_t seq, const char *event, const cJSON *data,
-                    struct client *only)
+static void fan_out(const char *family_id, const char *member_id, int64_t seq, const char *event,
+                    const cJSON *data, struct client *only)
 {
     struct buf b, brief;
     buf_init(&b, 4 << 20);
@@ -273,6 +275,9 @@ static void fan_out(const char *family_id, int64_t seq, const char *event, const
     }
     for (struct client *c = only ? only : hub.clients; c; c = only ? NULL : c->next) {
         if (c->dead || c->last_seq >= seq)
+            continue;
+        /* A member's own news (the inbox) goes to that member's streams only. */
+        if (member_id && (c->console || strcmp(c->member_id, member_id) != 0))
             continue;
         if (c->console) {
             if (!console_sees(c, family_id))
@@ -321,17 +326,20 @@ static cJSON *profile_event_data(sqlite3_stmt *st)
 static const struct change_kind {
     const char *event;
     const char *select;
-    int seq_col, family_col;
+    int seq_col, family_col, member_col; /* member_col -1: for the whole family */
     cJSON *(*data)(sqlite3_stmt *st);
 } change_kinds[] = {
-    {"entry", ENTRY_SELECT "WHERE e.id = ?", 11, 12, entry_event_data},
-    {"config", "SELECT family_id, data, seq FROM family_config WHERE family_id = ?", 2, 0,
+    {"entry", ENTRY_SELECT "WHERE e.id = ?", 11, 12, -1, entry_event_data},
+    {"config", "SELECT family_id, data, seq FROM family_config WHERE family_id = ?", 2, 0, -1,
      config_row_data},
-    {"profile", PROFILE_SELECT "WHERE s.id = ?", 3, 6, profile_event_data},
+    {"profile", PROFILE_SELECT "WHERE s.id = ?", 3, 6, -1, profile_event_data},
     {"medication", MEDICATION_SELECT "WHERE m.id = ?", MEDICATION_SEQ_COL, MEDICATION_FAMILY_COL,
-     medication_json_row},
+     -1, medication_json_row},
     {"appointment", APPOINTMENT_SELECT "WHERE a.id = ?", APPOINTMENT_SEQ_COL,
-     APPOINTMENT_FAMILY_COL, appointment_json_row},
+     APPOINTMENT_FAMILY_COL, -1, appointment_json_row},
+    {"alert", ALERT_SELECT "WHERE a.id = ?", ALERT_SEQ_COL, ALERT_FAMILY_COL, -1, alert_json_row},
+    {"inbox", INBOX_SELECT "WHERE i.id = ?", INBOX_SEQ_COL, INBOX_FAMILY_COL, INBOX_MEMBER_COL,
+     inbox_event_row},
 };
 
 /* Sends what changed after `since` in seq order (entries, config and the
@@ -353,6 +361,10 @@ static int64_t send_changes(int64_t since, const char *family_id, struct client 
            "UNION ALL SELECT seq, 3, id FROM medications WHERE seq > ?1 AND "
            "(?2 IS NULL OR family_id = ?2) "
            "UNION ALL SELECT seq, 4, id FROM appointments WHERE seq > ?1 AND "
+           "(?2 IS NULL OR family_id = ?2) "
+           "UNION ALL SELECT seq, 5, id FROM alerts WHERE seq > ?1 AND "
+           "(?2 IS NULL OR family_id = ?2) "
+           "UNION ALL SELECT seq, 6, id FROM inbox WHERE seq > ?1 AND "
            "(?2 IS NULL OR family_id = ?2) ORDER BY 1 LIMIT ?3");
     if (!idx || !db_bind_int64(idx, 1, since) || !db_bind_text(idx, 2, family_id) ||
         !db_bind_int64(idx, 3, limit))
@@ -373,8 +385,9 @@ static int64_t send_changes(int64_t since, const char *family_id, struct client 
          * that newer seq brings it, and this one is skipped. */
         if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, k->seq_col) == seq) {
             const char *fid = db_col_text(st, k->family_col);
+            const char *mid = k->member_col >= 0 ? db_col_text(st, k->member_col) : NULL;
             cJSON *data = k->data(st);
-            fan_out(fid, seq, k->event, data, only);
+            fan_out(fid, mid, seq, k->event, data, only);
             cJSON_Delete(data);
         }
         sqlite3_reset(st);

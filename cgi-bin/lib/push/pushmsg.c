@@ -85,7 +85,21 @@ static const char *const words[][W_WORDS] = {
      "%s: %s left",
      "Appointment",
      "%s on %s at %s",
-     "driver: %s"},
+     "driver: %s",
+     "Your role changed",
+     "%s: you are now %s",
+     "owner",
+     "caregiver",
+     "viewer",
+     "Removed from a family",
+     "You are no longer a member of %s",
+     "Emergency: %s",
+     "%s raised an alert — open to answer",
+     "fall",
+     "breathing problem",
+     "chest pain",
+     "confusion",
+     "help needed"},
     {"הגיע זמן האכלה",
      "בדיקת חיתול",
      "תזכורת",
@@ -112,7 +126,21 @@ static const char *const words[][W_WORDS] = {
      "%s: נשארו %s",
      "תור",
      "%s ב-%s בשעה %s",
-     "נהג/ת: %s"},
+     "נהג/ת: %s",
+     "התפקיד שלך השתנה",
+     "%s: התפקיד שלך עכשיו %s",
+     "בעלים",
+     "מטפל/ת",
+     "צופה",
+     "הוסרת ממשפחה",
+     "את/ה כבר לא חבר/ה ב-%s",
+     "מצב חירום: %s",
+     "%s הפעיל/ה התראה — פתחו כדי לענות",
+     "נפילה",
+     "קושי בנשימה",
+     "כאב בחזה",
+     "בלבול",
+     "נדרשת עזרה"},
     {"Tétée / biberon",
      "Change à vérifier",
      "Rappel",
@@ -139,7 +167,21 @@ static const char *const words[][W_WORDS] = {
      "%s : il en reste %s",
      "Rendez-vous",
      "%s le %s à %s",
-     "chauffeur : %s"},
+     "chauffeur : %s",
+     "Votre rôle a changé",
+     "%s : vous êtes maintenant %s",
+     "propriétaire",
+     "aidant",
+     "lecteur",
+     "Retiré d'une famille",
+     "Vous ne faites plus partie de %s",
+     "Urgence : %s",
+     "%s a lancé une alerte — ouvrez pour répondre",
+     "chute",
+     "difficulté à respirer",
+     "douleur thoracique",
+     "confusion",
+     "besoin d'aide"},
 };
 
 int push_lang(const char *locale)
@@ -165,6 +207,24 @@ void push_duration_text(int64_t ms, char *out, size_t outsz)
 const char *const *push_words(int lang)
 {
     return words[lang >= 0 && lang < 3 ? lang : 0];
+}
+
+cJSON *push_payload_new(int lang, const char *kind, const char *title, const char *body,
+                        const char *url, const char *tag)
+{
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(p, "title", title);
+    cJSON_AddStringToObject(p, "body", body);
+    cJSON_AddStringToObject(p, "url", url);
+    cJSON_AddStringToObject(p, "tag", tag);
+    cJSON *actions = cJSON_AddArrayToObject(p, "actions");
+    cJSON *a = cJSON_CreateObject();
+    cJSON_AddStringToObject(a, "action", "open");
+    cJSON_AddStringToObject(a, "title", push_words(lang)[W_OPEN]);
+    cJSON_AddItemToArray(actions, a);
+    cJSON *data = cJSON_AddObjectToObject(p, "data");
+    cJSON_AddStringToObject(data, "kind", kind);
+    return p;
 }
 
 bool push_queue_message(struct db *d, const char *sub_id, const char *reminder_id,

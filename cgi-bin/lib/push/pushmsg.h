@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <cjson/cJSON.h>
+
 #include "data/db.h"
 
 struct vapid_key;
@@ -32,15 +34,29 @@ enum word {
     W_SOLIDS,
     W_TEST_TITLE,
     W_TEST_BODY,
-    W_DOSE_DUE,    /* a medication's dose is due */
-    W_DOSE_MISSED, /* ... 30 minutes past its time, not recorded */
-    W_REFILL,      /* its supply is at or below the refill threshold */
-    W_DOSE_AT,     /* "Metformin 1 tablet at 08:00" */
-    W_MISSED_AT,   /* "Metformin was due at 08:00 and is not marked given" */
-    W_SUPPLY_LEFT, /* "Metformin: 7 left" */
-    W_APPOINTMENT, /* an appointment is coming */
-    W_APPT_AT,     /* "Physio on 2026-03-16 at 09:00" */
-    W_APPT_DRIVER, /* "driver: Bob" */
+    W_DOSE_DUE,     /* a medication's dose is due */
+    W_DOSE_MISSED,  /* ... 30 minutes past its time, not recorded */
+    W_REFILL,       /* its supply is at or below the refill threshold */
+    W_DOSE_AT,      /* "Metformin 1 tablet at 08:00" */
+    W_MISSED_AT,    /* "Metformin was due at 08:00 and is not marked given" */
+    W_SUPPLY_LEFT,  /* "Metformin: 7 left" */
+    W_APPOINTMENT,  /* an appointment is coming */
+    W_APPT_AT,      /* "Physio on 2026-03-16 at 09:00" */
+    W_APPT_DRIVER,  /* "driver: Bob" */
+    W_ROLE_CHANGED, /* your role in a family changed */
+    W_ROLE_NOW,     /* "Smith family: you are now caregiver" */
+    W_ROLE_OWNER,
+    W_ROLE_CAREGIVER,
+    W_ROLE_VIEWER,
+    W_REMOVED,      /* removed from a family */
+    W_REMOVED_FROM, /* "You are no longer a member of Smith family" */
+    W_EMERGENCY,    /* "Emergency: fall" */
+    W_ALERT_BY,     /* "Ana raised an alert — tap to answer" */
+    W_AT_FALL,      /* the alert types */
+    W_AT_BREATHING,
+    W_AT_CHEST_PAIN,
+    W_AT_CONFUSION,
+    W_AT_OTHER,
     W_WORDS
 };
 
@@ -49,6 +65,11 @@ int push_lang(const char *locale);
 const char *const *push_words(int lang);
 /* "45 min", "3 h", "3 h 5 min". */
 void push_duration_text(int64_t ms, char *out, size_t outsz);
+
+/* A notification payload {title, body, url, tag, actions: [open], data:
+ * {kind}}: the caller adds to its "data". */
+cJSON *push_payload_new(int lang, const char *kind, const char *title, const char *body,
+                        const char *url, const char *tag);
 
 /* Queues one message; *queued says whether it was new (a firing is queued
  * once per subscription: `dedupe` names it). */
