@@ -29,6 +29,8 @@ const VIEWS = {
   card: () => import('./views/card.js'),
   meds: () => import('./views/meds.js'),
   calendar: () => import('./views/calendar.js'),
+  inbox: () => import('./views/inbox.js'),
+  alert: () => import('./views/alert.js'),
 };
 // The console (#/admin) is the admin's and consultants' own screen: it needs
 // no family chosen, and it is where they land when they have none.
@@ -126,6 +128,7 @@ async function boot() {
   on('pending', renderStatus);
   on('online', renderStatus);
   on('presence', renderTopbar);
+  on('unread', renderTopbar);
   on('subject', renderTopbar);
   on('subjects', renderTopbar);
   on('signed-out', () => refreshSession());

@@ -1,5 +1,6 @@
 // stream.js — the family's live feed (Server-Sent Events): entry changes,
-// config, the care records (profiles, medications, appointments) and presence. The browser resumes with Last-Event-ID on its own
+// config, the care records (profiles, medications, appointments), emergency alerts, the
+// member's own inbox items and presence. The browser resumes with Last-Event-ID on its own
 // reconnects; when it gives up we reopen with backoff, and every (re)open
 // asks the caller to catch up through the change feed.
 import { backoffDelay } from './outbox.js';
@@ -21,6 +22,8 @@ export function openStream(fid, handlers) {
     es.addEventListener('profile', (ev) => handle(handlers.onProfile, ev));
     es.addEventListener('medication', (ev) => handle(handlers.onMedication, ev));
     es.addEventListener('appointment', (ev) => handle(handlers.onAppointment, ev));
+    es.addEventListener('alert', (ev) => handle(handlers.onAlert, ev));
+    es.addEventListener('inbox', (ev) => handle(handlers.onInbox, ev));
     es.addEventListener('presence', (ev) => handle(handlers.onPresence, ev));
     es.addEventListener('error', () => {
       handlers.onDown();

@@ -93,6 +93,7 @@ const SECTIONS = [
   ['settings/people', 'user', 'family_people', 'people_help'],
   ['settings/sharing', 'share', 'sharing', 'sharing_help'],
   ['reminders', 'bell', 'reminders', 'reminders_help'],
+  ['inbox/prefs', 'bell', 'inbox', 'inbox_help'],
   ['buttons', 'grid', 'quick_buttons', 'quick_buttons_help', canWrite],
   ['settings/units', 'globe', 'units_language', 'units_language_help'],
   ['settings/export', 'download', 'export', 'export_help'],
