@@ -20,12 +20,10 @@
 #include "data/entrywrite.h"
 #include "data/notices.h"
 #include "data/tz.h"
-#include "mail/mail.h"
 #include "push/notify.h"
 #include "push/pushmsg.h"
 #include "push/pushpass.h"
 #include "push/webpush.h"
-#include "security/reset.h"
 
 static void alerts_get(struct request *r);
 static void alert_get(struct request *r);
@@ -113,11 +111,10 @@ static cJSON *alert_payload(const void *ctx, int lang)
         snprintf(body + n, sizeof body - (size_t)n, "\n%s", x->message);
     snprintf(url, sizeof url, "/?family=%s#/alert/%s", x->family_id, x->id);
     snprintf(tag, sizeof tag, "alert-%.8s", x->id);
-    cJSON *p = push_payload_new(lang, "alert", title, body, url, tag);
+    cJSON *p = push_payload_new(lang, "alert", x->family_id, title, body, url, tag);
     cJSON_AddBoolToObject(p, "requireInteraction", true);
     cJSON_AddBoolToObject(p, "renotify", true);
     cJSON *data = cJSON_GetObjectItemCaseSensitive(p, "data");
-    cJSON_AddStringToObject(data, "family_id", x->family_id);
     cJSON_AddStringToObject(data, "alert_id", x->id);
     return p;
 }
@@ -174,34 +171,14 @@ static bool alert_fan_out(struct request *r, struct db *d, const struct alert_ne
     for (size_t i = 0; ok && i < k; i++)
         ok = notify_member(d, ids[i], &n, now, c);
     free(ids);
+    /* Email for the accounts with an address and no device that takes push. */
+    char path[160];
+    snprintf(path, sizeof path, "/?family=%s#/alert/%s", news->family_id, news->id);
+    int quiet = 0;
+    ok = ok && notify_mail_unreachable(d, &n, r->session->family_member_id, false, path, now,
+                                       mailed, &quiet);
     notice_done(&n);
     cJSON_Delete(data);
-    if (!ok || !mail_configured())
-        return ok;
-    /* Email for the accounts with an address and no device that takes push. */
-    q = db_stmt(d, "SELECT u.id, u.email, coalesce(u.locale, 'en') FROM members mb JOIN users u "
-                   "ON u.id = mb.user_id WHERE mb.family_id = ?1 AND mb.removed_at IS NULL AND "
-                   "mb.id <> ?2 AND u.email IS NOT NULL AND u.email <> '' AND NOT EXISTS "
-                   "(SELECT 1 FROM push_subscriptions ps WHERE ps.active = 1 AND "
-                   "(ps.user_id = u.id OR ps.member_id = mb.id))");
-    if (!q || !db_bind_text(q, 1, news->family_id) ||
-        !db_bind_text(q, 2, r->session->family_member_id))
-        return false;
-    char origin[512], url[700];
-    public_origin(origin, sizeof origin);
-    snprintf(url, sizeof url, "%s/?family=%s#/alert/%s", origin, news->family_id, news->id);
-    while (ok && sqlite3_step(q) == SQLITE_ROW) {
-        const char *locale = mail_locale(db_col_text(q, 2));
-        cJSON *p = alert_payload(news, push_lang(locale));
-        const cJSON *title = cJSON_GetObjectItemCaseSensitive(p, "title");
-        const cJSON *body = cJSON_GetObjectItemCaseSensitive(p, "body");
-        ok = cJSON_IsString(title) && cJSON_IsString(body) &&
-             mail_queue_alert(d, db_col_text(q, 0), db_col_text(q, 1), locale, title->valuestring,
-                              body->valuestring, url);
-        cJSON_Delete(p);
-        *mailed += ok;
-    }
-    sqlite3_reset(q);
     return ok;
 }
 
@@ -360,19 +337,45 @@ static bool alert_touch(struct db *d, const char *aid, int64_t now)
            db_bind_text(st, 3, aid) && db_step_done(d, st);
 }
 
+/* After an answer or the resolution: a new seq (the stream sends the alert
+ * again, as it is now), the audit line, and the alert as the answer. */
+static void alert_changed(struct request *r, struct db *d, const char *aid, bool ok, int64_t now,
+                          const char *action, cJSON *detail)
+{
+    if (!ok || !alert_touch(d, aid, now)) {
+        cJSON_Delete(detail);
+        resp_internal(r);
+        return;
+    }
+    audit_record(r, d, r->session->family_id, action, aid, detail);
+    reply_alert(r, d, aid, 200);
+}
+
+/* What answering and resolving begin with: the alert of {aid} here (404),
+ * and the body's one field (one of `allowed`, required; or text up to 1000
+ * characters). False when it answered. */
+static bool alert_request(struct request *r, const char *field, const char *const *allowed,
+                          const char **value, bool *open, char sender[37])
+{
+    if (!alert_find(r, r->db, req_param(r, "aid"), open, sender))
+        return false;
+    struct vobj v;
+    v_init(&v, r->json, NULL);
+    if (allowed)
+        v_enum(&v, field, V_REQUIRED, allowed, value);
+    else
+        v_string(&v, field, V_NULLABLE | V_MULTILINE, 0, 1000, value);
+    return v_accept(r, &v);
+}
+
 static void alert_answer(struct request *r)
 {
     struct db *d = r->db;
     const char *aid = req_param(r, "aid"), *me = r->session->family_member_id;
     bool open = false;
     char sender[37];
-    if (!alert_find(r, d, aid, &open, sender))
-        return;
-    struct vobj v;
-    v_init(&v, r->json, NULL);
     const char *answer = NULL;
-    v_enum(&v, "answer", V_REQUIRED, answers, &answer);
-    if (!v_accept(r, &v))
+    if (!alert_request(r, "answer", answers, &answer, &open, sender))
         return;
     if (!me[0]) {
         resp_error(r, 403, "forbidden", "Only members of the family can answer");
@@ -388,16 +391,10 @@ static void alert_answer(struct request *r)
                    "VALUES (?, ?, ?, ?) ON CONFLICT (alert_id, member_id) DO UPDATE SET "
                    "answer = excluded.answer, answered_at = excluded.answered_at");
     bool ok = st && db_bind_text(st, 1, aid) && db_bind_text(st, 2, me) &&
-              db_bind_text(st, 3, answer) && db_bind_int64(st, 4, now) && db_step_done(d, st) &&
-              alert_touch(d, aid, now);
-    if (!ok) {
-        resp_internal(r);
-        return;
-    }
+              db_bind_text(st, 3, answer) && db_bind_int64(st, 4, now) && db_step_done(d, st);
     cJSON *detail = cJSON_CreateObject();
     cJSON_AddStringToObject(detail, "answer", answer);
-    audit_record(r, d, r->session->family_id, "alert_answered", aid, detail);
-    reply_alert(r, d, aid, 200);
+    alert_changed(r, d, aid, ok, now, "alert_answered", detail);
 }
 
 static void alert_resolve(struct request *r)
@@ -406,13 +403,8 @@ static void alert_resolve(struct request *r)
     const char *aid = req_param(r, "aid"), *me = r->session->family_member_id;
     bool open = false;
     char sender[37];
-    if (!alert_find(r, d, aid, &open, sender))
-        return;
-    struct vobj v;
-    v_init(&v, r->json, NULL);
     const char *note = "";
-    v_string(&v, "note", V_NULLABLE | V_MULTILINE, 0, 1000, &note);
-    if (!v_accept(r, &v))
+    if (!alert_request(r, "note", NULL, &note, &open, sender))
         return;
     if (r->session->role != ROLE_OWNER && strcmp(sender, me) != 0) {
         resp_error(r, 403, "forbidden", "Only the sender or an owner can resolve an alert");
@@ -427,13 +419,8 @@ static void alert_resolve(struct request *r)
                                   "resolve_note = ? WHERE id = ?");
     bool ok = st && db_bind_int64(st, 1, now) && db_bind_text(st, 2, me[0] ? me : NULL) &&
               db_bind_text(st, 3, note ? note : "") && db_bind_text(st, 4, aid) &&
-              db_step_done(d, st) && alert_touch(d, aid, now);
-    if (!ok) {
-        resp_internal(r);
-        return;
-    }
-    audit_record(r, d, r->session->family_id, "alert_resolved", aid, NULL);
-    reply_alert(r, d, aid, 200);
+              db_step_done(d, st);
+    alert_changed(r, d, aid, ok, now, "alert_resolved", NULL);
 }
 
 static bool alerts_init(void)

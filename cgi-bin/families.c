@@ -690,12 +690,13 @@ static cJSON *member_news_payload(const void *ctx, int lang)
         snprintf(body, sizeof body, w[W_ROLE_NOW], x->family_name, role);
     else
         snprintf(body, sizeof body, w[W_REMOVED_FROM], x->family_name);
-    snprintf(url, sizeof url, x->role ? "/?family=%s" : "/", x->family_id);
+    if (x->role)
+        snprintf(url, sizeof url, "/?family=%s", x->family_id);
+    else
+        snprintf(url, sizeof url, "/");
     snprintf(tag, sizeof tag, "family-%.8s", x->family_id);
-    cJSON *p = push_payload_new(lang, x->role ? "role_changed" : "removed",
-                                w[x->role ? W_ROLE_CHANGED : W_REMOVED], body, url, tag);
-    cJSON_AddStringToObject(cJSON_GetObjectItemCaseSensitive(p, "data"), "family_id", x->family_id);
-    return p;
+    return push_payload_new(lang, x->role ? "role_changed" : "removed", x->family_id,
+                            w[x->role ? W_ROLE_CHANGED : W_REMOVED], body, url, tag);
 }
 
 /* The member's inbox (and push) hears of a new role (role set) or of their

@@ -8,12 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 
 start_svc
-PUSH_ENV="PUSH_ALLOW_LOOPBACK=1 PUSH_RETRY_BASE_MS=500 VAPID_SUBJECT=mailto:ops@example.org"
-start_server REGISTRATION=open $PUSH_ENV
-pass() { PASS=$(env $PUSH_ENV DATA_DIR="$T_DIR/data" "$T_BIN/carelog-push" --once 2>>"$T_DIR/error.log"); }
-svc_sub() { curl -sf -X POST -d "{\"id\":\"$1\",\"script\":$2}" "$SVC_BASE/subscriptions"; }
-log() { curl -sf "$SVC_BASE/log" | jq -r "$@"; }
-titles() { log "[.requests[] | select(.sub == \"$1\") | .payload | fromjson | .title] | join(\"|\")"; }
+start_server REGISTRATION=open $SVC_ENV
 
 signup ana
 signup bob
@@ -49,9 +44,9 @@ ok "$(wait_for bob 'event: inbox'; echo $?)" "bob's stream hears of it live"
 ok "$(grep -q '"kind":"role_changed"' "$T_DIR/sse-ana"; [ $? -ne 0 ]; echo $?)" \
     "…ana's stream does not (a member's inbox is theirs alone)"
 like "$(grep '^data:' "$T_DIR/sse-bob" | grep '"item"' | tail -1)" '"unread":1' "…with the unread count"
-pass
-is "$(titles bob)" "Your role changed" "the next pass pushes it to bob's device"
-is "$(log '[.requests[] | select(.sub == "bob")] | last | .payload | fromjson | .body')" "Home: you are now viewer" \
+svc_pass
+is "$(svc_titles bob)" "Your role changed" "the next pass pushes it to bob's device"
+is "$(svc_log '[.requests[] | select(.sub == "bob")] | last | .payload | fromjson | .body')" "Home: you are now viewer" \
     "…in words"
 req GET /api/v1/inbox
 is "$(jbody '.items | length')" 0 "ana's inbox: nothing (she changed it)"
@@ -66,8 +61,8 @@ is "$STATUS $(jbody '.error.fields | keys | join(",")')" "400 alert,nope,reminde
 AS=bob req PUT /api/v1/inbox/prefs '{"role_changed":false}'
 is "$STATUS $(jbody '.prefs[] | select(.kind == "role_changed") | .push')" "200 false" "role changes: inbox only"
 req PATCH "/api/v1/families/$FID/members/$BOB" '{"role":"caregiver"}'
-pass
-is "$(titles bob)" "Your role changed" "…so the next change is not pushed"
+svc_pass
+is "$(svc_titles bob)" "Your role changed" "…so the next change is not pushed"
 AS=bob req GET /api/v1/inbox
 is "$(jbody '.unread')" 2 "…but it is in the inbox: 2 unread"
 FIRST=$(jbody '.items[1].id')
@@ -101,7 +96,7 @@ is "$(jbody '.marked')" 0 "…again: nothing left"
 req POST "/api/v1/families/$FID/reminders" "{\"subject_id\":\"$SID\",\"kind\":\"feed_due\",\"interval_min\":60}"
 NOW=$(date +%s%3N)
 put_entry "$(uuid)" "{type: \"feed\", ts: $((NOW - 3600000 - 60000)), value: {method: \"bottle\", amount_ml: 90}}"
-pass
+svc_pass
 is "$(echo "$PASS" | jq -c '[.fired, .inbox]')" "[1,1]" "a reminder fires into one inbox (ana has no device)"
 req GET /api/v1/inbox
 is "$(jbody '.items[0] | [.kind, .about, .subject_id, .data.reminder_kind, .data.subject_name] | join(" ")')" \

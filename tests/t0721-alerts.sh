@@ -10,20 +10,20 @@
 . "$(dirname "$0")/lib.sh"
 
 start_svc
-PUSH_ENV="PUSH_ALLOW_LOOPBACK=1 PUSH_RETRY_BASE_MS=500 VAPID_SUBJECT=mailto:ops@example.org"
-start_server REGISTRATION=open $PUSH_ENV
-svc_sub() { curl -sf -X POST -d "{\"id\":\"$1\",\"script\":$2}" "$SVC_BASE/subscriptions"; }
-log() { curl -sf "$SVC_BASE/log" | jq -r "$@"; }
+start_server REGISTRATION=open $SVC_ENV SMTP_URL=smtp://127.0.0.1:1 MAIL_FROM=care@example.org PUBLIC_URL=http://care.test
 
 signup ana
 signup bob
 signup vic
 signup oto
+signup cat
 AS=oto new_family Other > /dev/null
 export AS=ana
 family_with_baby
 join bob "$(invite caregiver Bob)"
 join vic "$(invite viewer Vic)"
+# Cat has no device with notifications on: email reaches her instead.
+join cat "$(invite caregiver Cat)"
 AS=ana req POST /api/v1/push/subscriptions "$(svc_sub a1 '[{"status":201}]')"
 AS=bob req POST /api/v1/push/subscriptions "$(svc_sub b1 '[{"status":201}]')"
 signin -j bob2 bob
@@ -42,7 +42,7 @@ AS=oto req POST "$A" '{"type":"fall"}'
 is "$STATUS" 404 "another family's member: 404"
 AS=oto req GET "$A"
 is "$STATUS" 404 "…and cannot list them"
-is "$(log '.requests | length')" 0 "nothing was sent"
+is "$(svc_log '.requests | length')" 0 "nothing was sent"
 
 listen bob
 listen vic
@@ -55,19 +55,24 @@ AS=vic req POST "$A" "{\"id\":\"$AID\",\"type\":\"fall\",\"message\":\"Grandpa f
 is "$STATUS" 201 "vic (a viewer) raises an alert"
 is "$(jbody '[.id, .type, .sender.name, .location.lat, .location.accuracy, .resolved_at] | map(tostring) | join(" ")')" \
     "$AID fall vic 51.5 25 null" "…with its type, sender and the location she shared"
-is "$(jbody '.delivery | [.members, .push_queued, .push_delivered] | map(tostring) | join(",")')" "2,3,3" \
-    "…delivered by the request itself: 2 members, 3 devices"
-is "$(log '[.requests[].sub] | sort | join(",")')" "a1,b1,b2" "the push service got one for each device of the others (not the sender's)"
-is "$(log '[.requests[] | .urgency] | unique | join(",")')" high "…all with Urgency: high"
-is "$(log '[.requests[] | .ttl] | unique | join(",")')" 600 "…a short TTL (10 minutes)"
-is "$(log '[.requests[] | .checks.vapid and .checks.decrypt] | unique | join(",")')" true "…signed and decrypted"
-payload=$(log '[.requests[] | select(.sub == "b1")][0] | .payload | fromjson')
+is "$(jbody '.delivery | [.members, .push_queued, .push_delivered] | map(tostring) | join(",")')" "3,3,3" \
+    "…delivered by the request itself: 3 members, 3 devices"
+is "$(svc_log '[.requests[].sub] | sort | join(",")')" "a1,b1,b2" "the push service got one for each device of the others (not the sender's)"
+is "$(svc_log '[.requests[] | .urgency] | unique | join(",")')" high "…all with Urgency: high"
+is "$(svc_log '[.requests[] | .ttl] | unique | join(",")')" 600 "…a short TTL (10 minutes)"
+is "$(svc_log '[.requests[] | .checks.vapid and .checks.decrypt] | unique | join(",")')" true "…signed and decrypted"
+payload=$(svc_log '[.requests[] | select(.sub == "b1")][0] | .payload | fromjson')
 is "$(echo "$payload" | jq -r '[.title, .requireInteraction, .data.kind, .data.alert_id] | map(tostring) | join("|")')" \
     "Emergency: fall|true|alert|$AID" "…titled, with requireInteraction, naming the alert"
 like "$(echo "$payload" | jq -r .body)" '^vic raised an alert' "…and who raised it"
 ok "$(wait_for bob "event: alert"; echo $?)" "bob's open app gets it on the stream"
 ok "$(wait_for ana2 "event: alert"; echo $?)" "…and ana's"
 ok "$(wait_for vic "event: alert"; echo $?)" "…and the sender's own"
+is "$(db "SELECT u.email FROM mail_outbox o JOIN users u ON u.id = o.user_id WHERE o.kind = 'alert'")" \
+    cat@example.com "…and an email queued for Cat, whom push cannot reach"
+ok "$(db "SELECT message FROM mail_outbox WHERE kind = 'alert'" | tr -d '\r' | sed -n '/text\/plain/,/^--/p' |
+    grep -E '^[A-Za-z0-9+/=]+$' | base64 -d | grep -qF "http://care.test/?family=$FID#/alert/$AID"; echo $?)" \
+    "…linking to the alert"
 AS=ana req GET /api/v1/inbox
 is "$(jbody '.items[0] | [.kind, .about_id, .data.type, .data.sender_name] | join(" ")')" "alert $AID fall vic" \
     "ana's inbox has it"
@@ -77,7 +82,7 @@ is "$(jbody '[.items[] | select(.kind == "alert")] | length')" 0 "…the sender'
 # A retry from the sender's outbox with the same id: not sent twice.
 AS=vic req POST "$A" "{\"id\":\"$AID\",\"type\":\"fall\"}"
 is "$STATUS $(jbody .id)" "200 $AID" "the same id again: 200, the alert as it is"
-is "$(log '.requests | length')" 3 "…and no second push"
+is "$(svc_log '.requests | length')" 3 "…and no second push"
 AS=oto req POST "/api/v1/families/$(AS=oto req GET /api/v1/families; jbody '.families[0].id')/alerts" \
     "{\"id\":\"$AID\",\"type\":\"fall\"}"
 is "$STATUS" 409 "another family cannot take the id"
@@ -100,7 +105,7 @@ is "$(jbody '.answers | length')" 2 "ana answers too"
 
 # A second alert, from bob, so the list has an open one and a resolved one.
 AS=bob req POST "$A" '{"type":"breathing"}'
-is "$STATUS $(jbody '.delivery.members')" "201 2" "bob raises another"
+is "$STATUS $(jbody '.delivery.members')" "201 3" "bob raises another"
 B2=$(jbody .id)
 
 # Resolving.

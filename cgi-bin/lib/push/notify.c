@@ -9,7 +9,9 @@
 
 #include "data/entrywrite.h"
 #include "data/tz.h"
+#include "mail/mail.h"
 #include "push/pushmsg.h"
+#include "security/reset.h"
 #include "util/util.h"
 
 const char *const notify_kinds[] = {"reminder",    "dose_due", "dose_missed", "refill",
@@ -165,6 +167,48 @@ bool notify_member(struct db *d, const char *member_id, struct notice *n, int64_
         c->queued += queued;
     }
     return true;
+}
+
+bool notify_mail_unreachable(struct db *d, const struct notice *n, const char *except,
+                             bool carers_only, const char *path, int64_t now, int *mailed,
+                             int *skipped_quiet)
+{
+    if (!mail_configured())
+        return true;
+    sqlite3_stmt *q = db_stmt(
+        d, "SELECT u.id, u.email, coalesce(u.locale, 'en'), qh.start_min, qh.end_min "
+           "FROM members mb JOIN users u ON u.id = mb.user_id "
+           "LEFT JOIN quiet_hours qh ON qh.member_id = mb.id "
+           "WHERE mb.family_id = ?1 AND mb.removed_at IS NULL AND (?2 IS NULL OR mb.id <> ?2) "
+           "AND (?3 = 0 OR mb.role IN ('owner', 'caregiver')) AND u.email IS NOT NULL AND "
+           "u.email <> '' AND NOT EXISTS (SELECT 1 FROM push_subscriptions ps WHERE "
+           "ps.active = 1 AND (ps.user_id = u.id OR ps.member_id = mb.id))");
+    if (!q || !db_bind_text(q, 1, n->family_id) || !db_bind_text(q, 2, except) ||
+        !db_bind_int64(q, 3, carers_only))
+        return false;
+    char origin[512], url[1024];
+    public_origin(origin, sizeof origin);
+    snprintf(url, sizeof url, "%s%s", origin, path);
+    const struct tz *z = n->zone ? n->zone : tz_get("UTC");
+    bool ok = true;
+    while (ok && sqlite3_step(q) == SQLITE_ROW) {
+        if (n->quiet == QUIET_SKIP && z && sqlite3_column_type(q, 3) != SQLITE_NULL &&
+            quiet_hours_now(sqlite3_column_int(q, 3), sqlite3_column_int(q, 4), z, now)) {
+            (*skipped_quiet)++;
+            continue;
+        }
+        const char *locale = mail_locale(db_col_text(q, 2));
+        cJSON *p = n->payload(n->ctx, push_lang(locale));
+        const cJSON *title = cJSON_GetObjectItemCaseSensitive(p, "title");
+        const cJSON *body = cJSON_GetObjectItemCaseSensitive(p, "body");
+        ok = cJSON_IsString(title) && cJSON_IsString(body) &&
+             mail_queue_alert(d, db_col_text(q, 0), db_col_text(q, 1), locale, title->valuestring,
+                              body->valuestring, url);
+        cJSON_Delete(p);
+        *mailed += ok;
+    }
+    sqlite3_reset(q);
+    return ok;
 }
 
 void notice_done(struct notice *n)

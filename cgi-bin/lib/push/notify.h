@@ -65,6 +65,15 @@ struct notify_counts {
  * a database error (the caller's transaction should then roll back). */
 bool notify_member(struct db *d, const char *member_id, struct notice *n, int64_t now,
                    struct notify_counts *c);
+/* Email, where mail is set up, for the family's members whom push cannot
+ * reach (an account with an address and no active subscription): the
+ * payload's title and body in their language (made for each with
+ * n->payload), and a link to n->about's `path` in the app. `carers_only`:
+ * owners and caregivers only; `except`: a member left out (the sender), or
+ * NULL; n->quiet and n->zone apply as to push (QUIET_HOLD mails at once). */
+bool notify_mail_unreachable(struct db *d, const struct notice *n, const char *except,
+                             bool carers_only, const char *path, int64_t now, int *mailed,
+                             int *skipped_quiet);
 /* Frees the payload texts a notice made. */
 void notice_done(struct notice *n);
 

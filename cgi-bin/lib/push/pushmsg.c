@@ -209,8 +209,8 @@ const char *const *push_words(int lang)
     return words[lang >= 0 && lang < 3 ? lang : 0];
 }
 
-cJSON *push_payload_new(int lang, const char *kind, const char *title, const char *body,
-                        const char *url, const char *tag)
+cJSON *push_payload_new(int lang, const char *kind, const char *family_id, const char *title,
+                        const char *body, const char *url, const char *tag)
 {
     cJSON *p = cJSON_CreateObject();
     cJSON_AddStringToObject(p, "title", title);
@@ -224,6 +224,7 @@ cJSON *push_payload_new(int lang, const char *kind, const char *title, const cha
     cJSON_AddItemToArray(actions, a);
     cJSON *data = cJSON_AddObjectToObject(p, "data");
     cJSON_AddStringToObject(data, "kind", kind);
+    cJSON_AddStringToObject(data, "family_id", family_id);
     return p;
 }
 

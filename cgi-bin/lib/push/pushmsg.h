@@ -67,9 +67,9 @@ const char *const *push_words(int lang);
 void push_duration_text(int64_t ms, char *out, size_t outsz);
 
 /* A notification payload {title, body, url, tag, actions: [open], data:
- * {kind}}: the caller adds to its "data". */
-cJSON *push_payload_new(int lang, const char *kind, const char *title, const char *body,
-                        const char *url, const char *tag);
+ * {kind, family_id}}: the caller adds to its "data". */
+cJSON *push_payload_new(int lang, const char *kind, const char *family_id, const char *title,
+                        const char *body, const char *url, const char *tag);
 
 /* Queues one message; *queued says whether it was new (a firing is queued
  * once per subscription: `dedupe` names it). */

@@ -415,66 +415,13 @@ static cJSON *med_payload(const struct medrule *m, enum med_alert kind, int lang
     char url[160], tag[64];
     snprintf(url, sizeof url, "/?family=%s&subject=%s#/meds", m->family_id, m->subject_id);
     snprintf(tag, sizeof tag, "%s-%.8s", kinds[kind], m->id);
-    cJSON *p = cJSON_CreateObject();
-    cJSON_AddStringToObject(p, "title", title);
-    cJSON_AddStringToObject(p, "body", body);
-    cJSON_AddStringToObject(p, "url", url);
-    cJSON_AddStringToObject(p, "tag", tag);
-    cJSON *actions = cJSON_AddArrayToObject(p, "actions");
-    cJSON *a = cJSON_CreateObject();
-    cJSON_AddStringToObject(a, "action", "open");
-    cJSON_AddStringToObject(a, "title", w[W_OPEN]);
-    cJSON_AddItemToArray(actions, a);
-    cJSON *data = cJSON_AddObjectToObject(p, "data");
-    cJSON_AddStringToObject(data, "kind", kinds[kind]);
-    cJSON_AddStringToObject(data, "family_id", m->family_id);
+    cJSON *p = push_payload_new(lang, kinds[kind], m->family_id, title, body, url, tag);
+    cJSON *data = cJSON_GetObjectItemCaseSensitive(p, "data");
     cJSON_AddStringToObject(data, "subject_id", m->subject_id);
     cJSON_AddStringToObject(data, "medication_id", m->id);
     if (at)
         cJSON_AddNumberToObject(data, "scheduled_at", (double)at);
     return p;
-}
-
-/* A missed dose by email to the owners and caregivers with an address and
- * no device with notifications on (push would never reach them), under the
- * same quiet-hours rule as the push. Once per dose: the caller fires each
- * missed dose once (last_missed_fired). */
-static bool mail_missed_dose(struct db *d, const struct medrule *m, int64_t at, int64_t now,
-                             const struct tz *z, struct push_pass_stats *st)
-{
-    sqlite3_stmt *q = db_stmt(
-        d, "SELECT u.id, u.email, coalesce(u.locale, 'en'), qh.start_min, qh.end_min "
-           "FROM members mb JOIN users u ON u.id = mb.user_id "
-           "LEFT JOIN quiet_hours qh ON qh.member_id = mb.id "
-           "WHERE mb.family_id = ?1 AND mb.removed_at IS NULL AND "
-           "mb.role IN ('owner', 'caregiver') AND u.email IS NOT NULL AND u.email <> '' AND "
-           "NOT EXISTS (SELECT 1 FROM push_subscriptions ps WHERE ps.active = 1 AND "
-           "(ps.user_id = u.id OR ps.member_id = mb.id))");
-    if (!q || !db_bind_text(q, 1, m->family_id))
-        return false;
-    char origin[512], url[700];
-    public_origin(origin, sizeof origin);
-    snprintf(url, sizeof url, "%s/?family=%s&subject=%s#/meds", origin, m->family_id,
-             m->subject_id);
-    bool ok = true;
-    while (ok && sqlite3_step(q) == SQLITE_ROW) {
-        if (sqlite3_column_type(q, 3) != SQLITE_NULL && !m->urgent &&
-            quiet_hours_now(sqlite3_column_int(q, 3), sqlite3_column_int(q, 4), z, now)) {
-            st->skipped_quiet++;
-            continue;
-        }
-        const char *locale = mail_locale(db_col_text(q, 2));
-        cJSON *p = med_payload(m, ALERT_MISSED, push_lang(locale), at);
-        const cJSON *title = cJSON_GetObjectItemCaseSensitive(p, "title");
-        const cJSON *body = cJSON_GetObjectItemCaseSensitive(p, "body");
-        ok = cJSON_IsString(title) && cJSON_IsString(body) &&
-             mail_queue_alert(d, db_col_text(q, 0), db_col_text(q, 1), locale, title->valuestring,
-                              body->valuestring, url);
-        cJSON_Delete(p);
-        st->mailed += ok;
-    }
-    sqlite3_reset(q);
-    return ok;
 }
 
 struct med_ctx {
@@ -547,9 +494,16 @@ static bool fire_med(struct db *d, const struct medrule *m, enum med_alert kind,
                        .payload = med_payload_lang,
                        .ctx = &ctx};
     bool ok = data && notify_members(d, q, &n, now, st);
+    /* A missed dose also by email to the owners and caregivers push would
+     * never reach (no device with notifications on), under the same
+     * quiet-hours rule; once per dose, as the push. */
+    if (ok && kind == ALERT_MISSED) {
+        char path[160];
+        snprintf(path, sizeof path, "/?family=%s&subject=%s#/meds", m->family_id, m->subject_id);
+        ok = notify_mail_unreachable(d, &n, NULL, true, path, now, &st->mailed, &st->skipped_quiet);
+    }
+    notice_done(&n);
     cJSON_Delete(data);
-    if (ok && kind == ALERT_MISSED && mail_configured())
-        ok = mail_missed_dose(d, m, at, now, z, st);
     st->fired++;
     return ok;
 }
@@ -711,19 +665,8 @@ static cJSON *appt_payload(const struct apptrule *a, int lang, int64_t start)
     char url[160], tag[64];
     snprintf(url, sizeof url, "/?family=%s&subject=%s#/calendar", a->family_id, a->subject_id);
     snprintf(tag, sizeof tag, "appointment-%.8s", a->id);
-    cJSON *p = cJSON_CreateObject();
-    cJSON_AddStringToObject(p, "title", title);
-    cJSON_AddStringToObject(p, "body", body);
-    cJSON_AddStringToObject(p, "url", url);
-    cJSON_AddStringToObject(p, "tag", tag);
-    cJSON *actions = cJSON_AddArrayToObject(p, "actions");
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "action", "open");
-    cJSON_AddStringToObject(o, "title", w[W_OPEN]);
-    cJSON_AddItemToArray(actions, o);
-    cJSON *data = cJSON_AddObjectToObject(p, "data");
-    cJSON_AddStringToObject(data, "kind", "appointment");
-    cJSON_AddStringToObject(data, "family_id", a->family_id);
+    cJSON *p = push_payload_new(lang, "appointment", a->family_id, title, body, url, tag);
+    cJSON *data = cJSON_GetObjectItemCaseSensitive(p, "data");
     cJSON_AddStringToObject(data, "subject_id", a->subject_id);
     cJSON_AddStringToObject(data, "appointment_id", a->id);
     cJSON_AddNumberToObject(data, "start", (double)start);
