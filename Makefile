@@ -35,7 +35,7 @@ CFLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -W
            -Wpedantic -Wshadow -Wformat=2 -Wno-format-nonliteral -Icgi-bin/lib -Icgi-bin \
            -DCARELOG_VERSION='"$(VERSION)"' $(MODEFLAGS) $(EXTRA_CFLAGS)
 # --as-needed: a program only keeps the libraries it really calls (RSS).
-LDLIBS  := -Wl,--as-needed -lfcgi -lsqlite3 -lcjson -lsodium -lcrypto -lcurl -lcbor -lpthread -lm
+LDLIBS  := -Wl,--as-needed -lfcgi -lsqlite3 -lcjson -lsodium -lcrypto -lcurl -lcbor -lz -lpthread -lm
 
 # FastCGI programs (cgi-bin/<name>.c) and command-line programs (cmd/<name>.c).
 PROGRAMS := $(patsubst cgi-bin/%.c,%,$(wildcard cgi-bin/*.c))

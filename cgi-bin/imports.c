@@ -6,7 +6,9 @@
  * made from the source row, so importing the same files again adds nothing.
  * All of it is one transaction; a bad row is reported with its file and
  * line and skipped; a dry run does the same work and rolls it back, which is
- * the preview. Baby Buddy's words and units are mapped in data/babybuddy.c. */
+ * the preview. Baby Buddy's words and units are mapped in data/babybuddy.c.
+ * The body is one file (CSV or JSON), a JSON object of several files, or a
+ * zip of them (util/zip.c), which may inflate to at most the import limit. */
 #include "carelog.h"
 
 #include <math.h>
@@ -24,14 +26,15 @@
 #include "data/entrywrite.h"
 #include "data/tz.h"
 #include "util/csv.h"
+#include "util/zip.h"
 
 static void import_post(struct request *r);
 
 static const struct route routes[] = {
-    /* The body is CSV or JSON (not a JSON object): the handler reads it,
-     * up to CARELOG_MAX_IMPORT, and runs its own transaction (a dry run
-     * rolls it back). */
-    {"POST", "/api/v1/families/{fid}/import", import_post, ACCESS_CAREGIVER, 0},
+    /* The body is CSV, JSON or a zip: the handler reads it, up to
+     * CARELOG_MAX_IMPORT, and runs its own transaction (a dry run rolls it
+     * back). It streams: asked for, progress lines go out as rows are read. */
+    {"POST", "/api/v1/families/{fid}/import", import_post, ACCESS_CAREGIVER, ROUTE_STREAMS},
 };
 
 #define MAX_WARNINGS 500
@@ -119,7 +122,32 @@ struct importer {
     struct person people_seen[MAX_PEOPLE];
     int npeople;
     int colour_next;
+    /* Progress, for a client that asked for it (Accept: application/x-ndjson):
+     * bytes of the body read so far, out of total. */
+    bool progress;
+    size_t total, before, file_len;
+    int64_t last_tick;
 };
+
+/* A line {"progress": {"file", "done", "total"}} at most every 200 ms, so
+ * a 100,000-row file shows its bar moving and a small one costs nothing. */
+static void tick(struct importer *im, const char *file, size_t at_in_file)
+{
+    int64_t now = mono_us();
+    if (!im->progress || now - im->last_tick < 200000)
+        return;
+    im->last_tick = now;
+    char line[200];
+    cJSON *name = cJSON_CreateString(file);
+    char *quoted = name ? cJSON_PrintUnformatted(name) : NULL;
+    int n = snprintf(line, sizeof line, "{\"progress\":{\"file\":%s,\"done\":%zu,\"total\":%zu}}\n",
+                     quoted && strlen(quoted) < 120 ? quoted : "\"\"", im->before + at_in_file,
+                     im->total);
+    cJSON_free(quoted);
+    cJSON_Delete(name);
+    if (n > 0 && (size_t)n < sizeof line)
+        (void)(resp_write(im->r, line, (size_t)n) && resp_flush(im->r));
+}
 
 /* ---------- reporting ---------- */
 
@@ -782,6 +810,7 @@ static void bb_file(struct importer *im, const char *file, char *text, size_t le
     enum csv_result res;
     while ((res = csv_next(&c, fields, MAX_COLUMNS, &t.n, &line)) != CSV_END) {
         rowno++;
+        tick(im, file, (size_t)(c.p - text));
         if (res == CSV_BAD) {
             warn(im, file, line, true, "the row is not valid CSV");
             continue;
@@ -954,6 +983,7 @@ static void carelog_csv(struct importer *im, const char *file, char *text, size_
     struct buf key;
     buf_init(&key, 1 << 20);
     while ((res = csv_next(&c, fields, MAX_COLUMNS, &t.n, &line)) != CSV_END) {
+        tick(im, file, (size_t)(c.p - text));
         if (res == CSV_BAD) {
             warn(im, file, line, true, "the row is not valid CSV");
             continue;
@@ -1009,9 +1039,10 @@ static void carelog_json(struct importer *im, const char *file, const cJSON *lis
 {
     mapping_note(im, "carelog JSON: every entry as exported; a person this family does not have "
                      "→ the chosen person");
-    int line = 0;
+    int line = 0, count = cJSON_GetArraySize(list);
     for (const cJSON *e = list->child; e; e = e->next) {
         line++;
+        tick(im, file, count ? im->file_len / (size_t)count * (size_t)line : 0);
         if (!cJSON_IsObject(e)) {
             warn(im, file, line, true, "item %d is not an entry object", line);
             continue;
@@ -1101,6 +1132,14 @@ static void import_file(struct importer *im, const char *file, char *text, size_
     }
 }
 
+/* One file, counted into the progress. */
+static void import_one(struct importer *im, const char *file, char *text, size_t len)
+{
+    im->file_len = len;
+    import_file(im, file, text, len);
+    im->before += len;
+}
+
 static const struct tz *family_zone(struct db *d, const char *fid)
 {
     sqlite3_stmt *st = db_stmt(d, "SELECT timezone FROM families WHERE id = ?");
@@ -1126,10 +1165,63 @@ static void only_person(struct importer *im)
 }
 
 /* Files in Baby Buddy's order of need: children before what refers to them. */
+/* The files of a zip body, in the archive's order. */
+struct unzipped {
+    struct importer *im;
+    int n;
+    struct {
+        char *name, *text;
+        size_t len;
+    } f[MAX_FILES];
+};
+
+static bool take_member(void *arg, const char *name, char *data, size_t len)
+{
+    struct unzipped *z = arg;
+    if (!ends_with(name, ".csv") && !ends_with(name, ".json")) {
+        warn(z->im, name, 0, false, "not a .csv or .json file: left out");
+        free(data);
+        return true;
+    }
+    if (memchr(data, '\0', len)) {
+        warn(z->im, name, 0, true, "holds a NUL byte: it is not text");
+        free(data);
+        return true;
+    }
+    char *copy = strdup(name);
+    if (z->n == MAX_FILES || !copy) {
+        warn(z->im, name, 0, true, "more than 20 files in the archive: left out");
+        free(copy);
+        free(data);
+        return true;
+    }
+    z->f[z->n].name = copy;
+    z->f[z->n].text = data;
+    z->f[z->n].len = len;
+    z->n++;
+    return true;
+}
+
+static void unzipped_free(struct unzipped *z)
+{
+    for (int i = 0; i < z->n; i++) {
+        free(z->f[i].name);
+        free(z->f[i].text);
+    }
+    z->n = 0;
+}
+
 static int file_rank(const char *name)
 {
     const char *mapping;
     return bb_model_of(name, &mapping) == BB_CHILD ? 0 : 1;
+}
+
+/* Does the client read the answer as it comes (a progress bar)? */
+static bool wants_progress(struct request *r)
+{
+    const char *accept = req_env(r, "HTTP_ACCEPT");
+    return accept && strstr(accept, "application/x-ndjson") != NULL;
 }
 
 static void import_post(struct request *r)
@@ -1173,12 +1265,13 @@ static void import_post(struct request *r)
         resp_error(r, 400, "empty_body", "Send the exported file as the body");
         return;
     }
-    if (memchr(r->body, '\0', r->body_len)) {
+    bool zipped = zip_is_archive((const unsigned char *)r->body, r->body_len);
+    if (!zipped && memchr(r->body, '\0', r->body_len)) {
         resp_error(r, 400, "bad_request", "The file holds a NUL byte: it is not text");
         return;
     }
     const char *ct = req_env(r, "CONTENT_TYPE");
-    bool json = content_type_is_json(ct);
+    bool json = !zipped && content_type_is_json(ct);
     cJSON *files = NULL, *body = NULL;
     if (json) {
         body = json_parse_body(r->body, r->body_len);
@@ -1203,7 +1296,7 @@ static void import_post(struct request *r)
             resp_field_error(r, "files", "is required: {\"files\": {\"feeding.csv\": \"...\"}}");
             return;
         }
-    } else if (strcmp(source, "babybuddy") == 0 && !file) {
+    } else if (!zipped && strcmp(source, "babybuddy") == 0 && !file) {
         resp_field_error(r, "file", "name the Baby Buddy file the body holds (file=feeding.csv)");
         return;
     }
@@ -1216,13 +1309,36 @@ static void import_post(struct request *r)
                           .zone = family_zone(d, fid),
                           .imperial = units && strcmp(units, "imperial") == 0,
                           .source = source,
-                          .colour_next = -1};
+                          .colour_next = -1,
+                          .progress = wants_progress(r),
+                          .total = r->body_len};
     im.by_type = cJSON_CreateObject();
     im.warnings = cJSON_CreateArray();
     im.mapping = cJSON_CreateArray();
     im.preview = cJSON_CreateArray();
     bool dry_run = dry && strcmp(dry, "1") == 0;
     int64_t started = mono_us();
+    struct unzipped zip = {.im = &im};
+    char why[160];
+    if (zipped && !zip_each((const unsigned char *)r->body, r->body_len, cfg.max_import,
+                            take_member, &zip, why, sizeof why)) {
+        unzipped_free(&zip);
+        cJSON_Delete(im.by_type);
+        cJSON_Delete(im.warnings);
+        cJSON_Delete(im.mapping);
+        cJSON_Delete(im.preview);
+        char msg[200];
+        snprintf(msg, sizeof msg, "The zip archive cannot be read: %s", why);
+        resp_error(r, 400, "bad_archive", msg);
+        return;
+    }
+    if (zipped || files) { /* progress counts the files' bytes, not the wrapping */
+        im.total = 0;
+        for (int i = 0; i < zip.n; i++)
+            im.total += zip.f[i].len;
+        for (const cJSON *f = files ? files->child : NULL; f; f = f->next)
+            im.total += strlen(f->valuestring);
+    }
     /* A big import touches far more pages than the connection's usual 1 MiB
      * cache holds: without room they spill to the WAL mid-transaction (a
      * 100,000-row import took twice as long). Put back at the end. */
@@ -1230,12 +1346,20 @@ static void import_post(struct request *r)
     cache_size_set(d, -65536);
     if (!req_begin(r)) {
         cache_size_set(d, cache_was);
+        unzipped_free(&zip);
         cJSON_Delete(body);
         cJSON_Delete(im.by_type);
         cJSON_Delete(im.warnings);
         cJSON_Delete(im.mapping);
         cJSON_Delete(im.preview);
         return;
+    }
+    if (im.progress) {
+        /* From here on the answer is lines: progress, then the result. */
+        resp_header(r, "Cache-Control", "no-store");
+        if (!resp_begin(r, 200, "application/x-ndjson"))
+            im.progress = false;
+        im.last_tick = 0;
     }
     if (subject && *subject)
         snprintf(im.fallback, sizeof im.fallback, "%s", subject);
@@ -1247,16 +1371,23 @@ static void import_post(struct request *r)
                  im.fallback);
         mapping_note(&im, note);
     }
-    if (!json) {
-        import_file(&im, file ? file : "export.csv", r->body, r->body_len);
+    if (zipped) {
+        for (int rank = 0; rank < 2; rank++)
+            for (int i = 0; i < zip.n; i++)
+                if (file_rank(zip.f[i].name) == rank)
+                    import_one(&im, zip.f[i].name, zip.f[i].text, zip.f[i].len);
+        unzipped_free(&zip);
+    } else if (!json) {
+        import_one(&im, file ? file : "export.csv", r->body, r->body_len);
     } else if (files) {
         for (int rank = 0; rank < 2; rank++)
             for (cJSON *f = files->child; f; f = f->next)
                 if (file_rank(f->string) == rank)
-                    import_file(&im, f->string, f->valuestring, strlen(f->valuestring));
+                    import_one(&im, f->string, f->valuestring, strlen(f->valuestring));
     } else {
         const cJSON *list =
             cJSON_IsArray(body) ? body : cJSON_GetObjectItemCaseSensitive(body, "entries");
+        im.file_len = r->body_len;
         if (cJSON_IsArray(list))
             carelog_json(&im, file ? file : "export.json", list);
         else
@@ -1274,7 +1405,13 @@ static void import_post(struct request *r)
         cJSON_AddNumberToObject(detail, "imported", im.imported + im.updated);
         cJSON_AddNumberToObject(detail, "skipped", im.invalid + im.duplicates);
         audit_record(r, d, fid, "import", NULL, detail);
-        committed = req_commit(r);
+        committed = im.progress ? db_commit(d) : req_commit(r);
+        if (!committed && im.progress) {
+            db_rollback(d);
+            static const char busy[] = "{\"error\":{\"code\":\"db_busy\",\"message\":\"The "
+                                       "change could not be saved; try again\"}}\n";
+            (void)resp_write(r, busy, sizeof busy - 1);
+        }
         cache_size_set(d, cache_was);
         if (!committed) {
             cJSON_Delete(im.by_type);
@@ -1300,7 +1437,17 @@ static void import_post(struct request *r)
     cJSON_AddItemToObject(out, "preview", im.preview);
     json_add_int64(out, "took_ms", (mono_us() - started) / 1000);
     (void)committed;
-    resp_json(r, dry_run ? 200 : 201, out);
+    if (!im.progress) {
+        resp_json(r, dry_run ? 200 : 201, out);
+        return;
+    }
+    cJSON *last = cJSON_CreateObject();
+    cJSON_AddItemToObject(last, "result", out);
+    char *text = cJSON_PrintUnformatted(last);
+    if (!text || !resp_write(r, text, strlen(text)) || !resp_write(r, "\n", 1))
+        log_event("warn", "import_answer_lost", "the client went away");
+    cJSON_free(text);
+    cJSON_Delete(last);
 }
 
 CARELOG_PROGRAM(imports, NULL, NULL)

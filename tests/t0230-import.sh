@@ -2,7 +2,8 @@
 # t0230-import.sh — POST /families/{fid}/import: Baby Buddy's CSV exports
 # (tests/fixtures/babybuddy, every model, naive times across both 2024 clock
 # changes, unknown child ids, invalid rows reported with file and line), the
-# dry run that writes nothing, an idempotent re-import, roles, the audit log
+# dry run that writes nothing, an idempotent re-import (also from a zip of
+# the files: stored, deflated, damaged, a zip bomb), roles, the audit log
 # and the live stream; then carelog's own export (JSON and CSV, every entry
 # type) imported into other families reproduces the same entries.
 . "$(dirname "$0")/lib.sh"
@@ -119,6 +120,53 @@ is "$STATUS $(jbody '[.imported, .duplicates] | @csv')" "201 0,1" "one file as t
 import "source=babybuddy" -H "Content-Type: text/csv" --data-binary "@$BB/note.csv"
 is "$STATUS $(jbody .error.fields.file)" "400 name the Baby Buddy file the body holds (file=feeding.csv)" \
     "a lone CSV body must be named"
+# A zip of the same files (in a folder, with a macOS resource fork and a
+# read-me beside them) is read as the files are: every row found again.
+python3 - "$BB" "$T_DIR" <<'PY'
+import os, sys, zipfile
+bb, out = sys.argv[1], sys.argv[2]
+with zipfile.ZipFile(f"{out}/bb.zip", "w", zipfile.ZIP_DEFLATED) as z:
+    for f in sorted(os.listdir(bb)):
+        z.write(f"{bb}/{f}", f"export/{f}")
+    z.writestr("__MACOSX/export/._feeding.csv", "junk")
+    z.writestr("export/README.txt", "hello")
+with zipfile.ZipFile(f"{out}/stored.zip", "w", zipfile.ZIP_STORED) as z:
+    z.write(f"{bb}/note.csv", "note.csv")
+with zipfile.ZipFile(f"{out}/bomb.zip", "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("feeding.csv", b"0" * (65 << 20))
+data = bytearray(open(f"{out}/stored.zip", "rb").read())
+data[40] ^= 0xFF  # inside the stored note.csv: its CRC-32 no longer matches
+open(f"{out}/damaged.zip", "wb").write(data)
+PY
+import "source=babybuddy&dry_run=1" -H "Content-Type: application/zip" --data-binary "@$T_DIR/bb.zip"
+is "$STATUS $(jbody '[.imported, .duplicates] | @csv')" "200 0,23" "a zip of the files: every row found again"
+like "$(jbody '.warnings | map(.file + ": " + .message) | join("|")')" 'README.txt: not a .csv or .json file' \
+    "…a read-me in it is named and left out"
+is "$(jbody '[.warnings[].file | select(test("MACOSX|^[.]_"))] | length')" 0 "…macOS resource forks are not files"
+import "source=babybuddy&dry_run=1" --data-binary "@$T_DIR/stored.zip"
+is "$STATUS $(jbody '[.duplicates] | @csv')" "200 1" "a stored (uncompressed) zip, sent without a content type"
+import "source=babybuddy&dry_run=1" --data-binary "@$T_DIR/damaged.zip"
+is "$STATUS $(jbody .error.code)" "400 bad_archive" "a damaged zip is refused"
+like "$(jbody .error.message)" "CRC-32" "…saying what is wrong"
+import "source=babybuddy&dry_run=1" --data-binary "@$T_DIR/bomb.zip"
+is "$STATUS $(jbody .error.code)" "400 bad_archive" "a zip that inflates past the import limit is refused"
+like "$(jbody .error.message)" "more than the import allows" "…before inflating it"
+printf 'PK\005\006' > "$T_DIR/cut.zip"
+import "source=babybuddy&dry_run=1" --data-binary "@$T_DIR/cut.zip"
+is "$STATUS $(jbody .error.code)" "400 bad_archive" "a cut-off archive is refused"
+
+# Asked for (Accept: application/x-ndjson), the answer is lines as rows are
+# read: progress {file, done, total} (the first at the first row), then the
+# result, the same as the one-piece answer.
+import "source=babybuddy&dry_run=1" -H "Accept: application/x-ndjson" \
+    -H "Content-Type: application/json" --data-binary "@$T_DIR/bb.json"
+is "$STATUS $(header Content-Type)" "200 application/x-ndjson" "progress asked for: lines"
+is "$(jq -sc 'map(select(.progress)) | (length > 0) and all(.progress.done <= .progress.total)' "$T_DIR/body")" \
+    true "…progress lines, none past the total"
+is "$(jq -sc '[.[] | .progress.done // empty] | . == sort' "$T_DIR/body")" true "…never going back"
+is "$(tail -n 1 "$T_DIR/body" | jq -c '.result | [.dry_run, .imported, .duplicates]')" "[true,0,23]" \
+    "…and the last line is the result"
+
 import "source=nope"
 is "$STATUS $(jbody .error.fields.source)" "400 must be one of: babybuddy, carelog" "an unknown source"
 import "source=babybuddy&subject_id=$(uuid)"

@@ -14,7 +14,7 @@ if [ "${1:-}" = --list ]; then
 fi
 
 run_pkgs="gcc make libc6-dev lighttpd lighttpd-mod-deflate lighttpd-mod-openssl libfcgi-dev libsqlite3-dev libcjson-dev libsodium-dev
-          libssl-dev libcurl4-openssl-dev libcbor-dev ca-certificates tzdata"
+          libssl-dev libcurl4-openssl-dev libcbor-dev zlib1g-dev ca-certificates tzdata"
 test_pkgs="curl jq perl procps iproute2 psmisc sqlite3 openssl chromium fonts-dejavu-core python3 python3-aiosmtpd
            clang-format lcov systemd prometheus python3-icalendar python3-recurring-ical-events"
 fuzz_pkgs="clang libclang-rt-14-dev"

@@ -30,16 +30,38 @@ export class ApiError extends Error {
   }
 }
 
-async function once(method, path, body, signal) {
-  const headers = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+// An answer of JSON lines (application/x-ndjson): each {progress} line to
+// onLine as it arrives; the last line is the result (or the error).
+async function lines(res, onLine) {
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let rest = '';
+  let last = null;
+  for (;;) {
+    const { value, done } = await reader.read();
+    const parts = (rest + (value || '')).split('\n');
+    rest = done ? '' : parts.pop();
+    for (const line of parts.filter(Boolean)) {
+      last = JSON.parse(line);
+      if (last.progress) onLine(last.progress);
+    }
+    if (done) break;
+  }
+  if (last?.result) return last.result;
+  throw new ApiError(503, last?.error ? last : null);
+}
+
+async function once(method, path, body, signal, onLine) {
+  const headers = { Accept: onLine ? 'application/x-ndjson, application/json' : 'application/json' };
+  // A Blob (a picked file) goes as it is, under its own type.
+  const raw = body instanceof Blob;
+  if (body !== undefined) headers['Content-Type'] = raw ? body.type || 'application/octet-stream' : 'application/json';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   let res;
   try {
     res = await fetch(`/api/v1${path}`, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined || raw ? body : JSON.stringify(body),
       credentials: 'same-origin',
       cache: 'no-store',
       signal,
@@ -49,6 +71,7 @@ async function once(method, path, body, signal) {
     throw new ApiError(0, null);
   }
   if (res.status === 204) return null;
+  if (onLine && res.ok && /x-ndjson/.test(res.headers.get('Content-Type') || '')) return lines(res, onLine);
   let data = null;
   const text = await res.text().catch(() => '');
   if (text) {
@@ -65,9 +88,10 @@ async function once(method, path, body, signal) {
   return data;
 }
 
-export async function api(method, path, body, { signal, quiet401 = false } = {}) {
+// onLine: the answer may come as progress lines (see lines()).
+export async function api(method, path, body, { signal, quiet401 = false, onLine } = {}) {
   try {
-    return await once(method, path, body, signal);
+    return await once(method, path, body, signal, onLine);
   } catch (err) {
     if (err instanceof ApiError && err.status === 403 && method !== 'GET' && /csrf/i.test(err.code)) {
       const me = await once('GET', '/auth/me');
@@ -78,7 +102,7 @@ export async function api(method, path, body, { signal, quiet401 = false } = {})
         throw new ApiError(401, { error: { code: 'signed_in_as_someone_else' } });
       }
       setCsrf(me?.csrf_token, user);
-      return once(method, path, body, signal);
+      return once(method, path, body, signal, onLine);
     }
     if (err instanceof ApiError && err.status === 401 && !quiet401) onUnauthorized();
     throw err;

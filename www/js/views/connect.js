@@ -5,8 +5,9 @@
 // CSV exports or a carelog export: pick files → a dry-run preview (counts per
 // type, warnings with file and line, how each model maps) → import. The
 // server does all the reading and checking (POST .../import); this only
-// sends the files' text and shows its answers.
-import { t, fmtRelative } from '../i18n.js';
+// sends the files' text (or the zip as it is) and shows its answers, with
+// a bar moved by the progress lines the server sends as it reads.
+import { t, fmtRelative, fmtNumber } from '../i18n.js';
 import { html, nothing, field, icon, toast, confirmSheet, seg } from '../ui.js';
 import { state, isOwner } from '../state.js';
 import { get, post, del, familyPath, ApiError } from '../api.js';
@@ -105,7 +106,13 @@ export function importSection(fid, redraw) {
   async function pick(ev) {
     s.preview = null;
     s.error = '';
-    s.files = await Promise.all([...ev.target.files].map(async (f) => ({ name: f.name, text: await f.text() })));
+    // A zip goes to the server whole (it reads the files in it); the
+    // others as text in one JSON object.
+    s.files = await Promise.all(
+      [...ev.target.files].map(async (f) =>
+        /\.zip$/i.test(f.name) ? { name: f.name, zip: f } : { name: f.name, text: await f.text() },
+      ),
+    );
     redraw();
   }
 
@@ -117,8 +124,19 @@ export function importSection(fid, redraw) {
     const q = new URLSearchParams({ source: s.source, dry_run: dry ? '1' : '0', units: s.units });
     if (s.person) q.set('subject_id', s.person);
     try {
+      const zip = s.files.find((f) => f.zip);
       const files = Object.fromEntries(s.files.map((f) => [f.name, f.text]));
-      const res = await post(familyPath(fid, `/import?${q}`), { files });
+      // The server says how far it has read as it goes.
+      s.progress = 0;
+      const onLine = (p) => {
+        s.progress = p.total ? p.done / p.total : 0;
+        redraw();
+      };
+      const res = await post(
+        familyPath(fid, `/import?${q}`),
+        zip ? new Blob([zip.zip], { type: 'application/zip' }) : { files },
+        { onLine },
+      );
       if (dry) {
         s.preview = res;
       } else {
@@ -195,11 +213,11 @@ export function importSection(fid, redraw) {
     ${field(
       t('import_files'),
       'import-files',
-      html`<input id="import-files" type="file" multiple accept=".csv,.json,text/csv,application/json" @change=${pick}>`,
+      html`<input id="import-files" type="file" multiple accept=".csv,.json,.zip,text/csv,application/json,application/zip" @change=${pick}>`,
       { hint: t('import_files_hint') },
     )}
     <button class="btn block" type="button" ?disabled=${s.busy || !s.files.length} @click=${() => run(true)}>${t('import_preview')}</button>
-    ${s.busy ? html`<p role="status"><progress aria-label=${t('importing')}></progress> ${t('importing')}</p>` : nothing}
+    ${s.busy ? html`<p role="status"><progress aria-label=${t('importing')} max="1" .value=${s.progress || 0}></progress> ${t('importing')} ${s.progress ? fmtNumber(s.progress, { style: 'percent' }) : ''}</p>` : nothing}
     ${s.error ? html`<p class="error" role="alert">${s.error}</p>` : nothing}
     ${s.preview ? previewCard(s.preview) : nothing}
   </section>`;
