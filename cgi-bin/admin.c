@@ -234,7 +234,7 @@ static void clients_get(struct request *r)
         }
         if (sqlite3_column_type(st, 13) != SQLITE_NULL && c.has_person) {
             struct summary_item it;
-            if (summary_item_read(st, 13, &it, c.zone, now)) {
+            if (summary_item_read(st, 13, &it, c.zone, now, NULL)) {
                 summary_item_chain(&it, &c.breast_end);
                 summary_totals_add(&c.today, &it, c.day_start, c.day_end);
                 summary_item_free(&it);
@@ -570,13 +570,15 @@ static void client_link_post(struct request *r)
     v_string(&v, "label", V_REQUIRED, 1, LABEL_MAX_CHARS, &label);
     bool has_expiry = v_epoch_ms(&v, "expires_at", V_NULLABLE, &expires_at);
     v_int(&v, "max_uses", V_NULLABLE, 1, 1000, &max_uses);
+    const char *subject_ids = NULL;
+    links_read_subjects(r, &v, r->session->family_id, role, &subject_ids);
     if (has_expiry && expires_at <= now_ms())
         v_error(&v, "expires_at", "must be in the future");
     if (!v_accept(r, &v))
         return;
     char token[TOKEN_LEN + 1];
     cJSON *body = links_create(r, r->db, r->session->family_id, role, label,
-                               has_expiry ? expires_at : 0, max_uses, NULL, token);
+                               has_expiry ? expires_at : 0, max_uses, NULL, subject_ids, token);
     if (body)
         resp_json(r, 201, body);
     else

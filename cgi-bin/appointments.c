@@ -92,10 +92,12 @@ static int64_t next_seq(struct db *d)
 
 static void reply_appointment(struct request *r, const char *aid, int status)
 {
-    sqlite3_stmt *st = db_stmt(r->db, APPOINTMENT_SELECT "WHERE a.id = ? AND a.family_id = ? "
-                                                         "AND a.deleted_at IS NULL");
+    sqlite3_stmt *st =
+        db_stmt(r->db, APPOINTMENT_SELECT
+                "WHERE a.id = ? AND a.family_id = ? "
+                "AND a.deleted_at IS NULL AND " ACCESS_SUBJECT_IN("a.subject_id", 9));
     if (!st || !db_bind_text(st, 1, aid) || !db_bind_text(st, 2, r->session->family_id) ||
-        sqlite3_step(st) != SQLITE_ROW) {
+        !access_bind_subjects(r, st, 9) || sqlite3_step(st) != SQLITE_ROW) {
         resp_error(r, 404, "not_found", "No such appointment");
         return;
     }
@@ -175,9 +177,11 @@ static void appointments_get(struct request *r)
     }
     sqlite3_stmt *st = db_stmt(r->db, APPOINTMENT_SELECT
                                "WHERE a.family_id = ?1 AND a.deleted_at IS NULL AND "
-                               "(?2 IS NULL OR a.subject_id = ?2) ORDER BY a.dtstart, a.id");
+                               "(?2 IS NULL OR a.subject_id = ?2) AND " ACCESS_SUBJECT_IN(
+                                   "a.subject_id", 3) " ORDER BY a.dtstart, a.id");
     if (!st || !db_bind_text(st, 1, r->session->family_id) ||
-        !db_bind_text(st, 2, q == 1 && *subject ? subject : NULL)) {
+        !db_bind_text(st, 2, q == 1 && *subject ? subject : NULL) ||
+        !access_bind_subjects(r, st, 3)) {
         resp_internal(r);
         return;
     }
@@ -350,14 +354,8 @@ static void appointment_post(struct request *r)
     fields_read(r, &v, z, &f, true);
     if (v_ok(&v) && f.has_start)
         check_start_in_rule(&v, z, f.start, f.has_rrule ? f.rrule : NULL);
-    sqlite3_stmt *st = db_stmt(d, "SELECT 1 FROM subjects WHERE id = ? AND family_id = ? AND "
-                                  "deleted_at IS NULL");
-    if (v_ok(&v) && f.subject_id &&
-        !(st && db_bind_text(st, 1, f.subject_id) && db_bind_text(st, 2, fid) &&
-          sqlite3_step(st) == SQLITE_ROW))
+    if (v_ok(&v) && f.subject_id && !access_subject_ok(r, f.subject_id))
         v_error(&v, "subject_id", "is not a person in this family");
-    if (st)
-        sqlite3_reset(st);
     if (!v_accept(r, &v))
         return;
     char id[37], dtstart[17];
@@ -368,10 +366,11 @@ static void appointment_post(struct request *r)
         duration = 1;
     int64_t now = now_ms(), seq = next_seq(d);
     const char *me = r->session->family_member_id[0] ? r->session->family_member_id : NULL;
-    st = db_stmt(d, "INSERT INTO appointments (id, family_id, subject_id, title, type, dtstart, "
-                    "duration_min, location, with_whom, notes, driver_id, reminders, rrule, "
-                    "created_by, created_at, updated_at, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-                    "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16)");
+    sqlite3_stmt *st =
+        db_stmt(d, "INSERT INTO appointments (id, family_id, subject_id, title, type, dtstart, "
+                   "duration_min, location, with_whom, notes, driver_id, reminders, rrule, "
+                   "created_by, created_at, updated_at, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+                   "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16)");
     bool ok = seq > 0 && st && db_bind_text(st, 1, id) && db_bind_text(st, 2, fid) &&
               db_bind_text(st, 3, f.subject_id) && db_bind_text(st, 4, f.title) &&
               db_bind_text(st, 5, f.type) && db_bind_text(st, 6, dtstart) &&
@@ -397,10 +396,12 @@ static void appointment_patch(struct request *r)
     const char *fid = r->session->family_id, *aid = req_param(r, "aid");
     char zone_name[TZ_NAME_MAX + 1];
     const struct tz *z = family_zone(d, fid, zone_name, sizeof zone_name);
-    sqlite3_stmt *st = db_stmt(d, "SELECT dtstart, duration_min, rrule FROM appointments "
-                                  "WHERE id = ? AND family_id = ? AND deleted_at IS NULL");
+    sqlite3_stmt *st =
+        db_stmt(d, "SELECT dtstart, duration_min, rrule FROM appointments "
+                   "WHERE id = ? AND family_id = ? AND deleted_at IS NULL AND " ACCESS_SUBJECT_IN(
+                       "subject_id", 9));
     if (!st || !db_bind_text(st, 1, aid) || !db_bind_text(st, 2, fid) ||
-        sqlite3_step(st) != SQLITE_ROW) {
+        !access_bind_subjects(r, st, 9) || sqlite3_step(st) != SQLITE_ROW) {
         resp_error(r, 404, "not_found", "No such appointment");
         return;
     }
@@ -463,11 +464,14 @@ static void appointment_delete(struct request *r)
     struct db *d = r->db;
     const char *fid = r->session->family_id, *aid = req_param(r, "aid");
     int64_t now = now_ms(), seq = next_seq(d);
-    sqlite3_stmt *st =
-        db_stmt(d, "UPDATE appointments SET deleted_at = ?1, updated_at = ?1, "
-                   "seq = ?2 WHERE id = ?3 AND family_id = ?4 AND deleted_at IS NULL");
+    sqlite3_stmt *st = db_stmt(
+        d,
+        "UPDATE appointments SET deleted_at = ?1, updated_at = ?1, "
+        "seq = ?2 WHERE id = ?3 AND family_id = ?4 AND deleted_at IS NULL AND " ACCESS_SUBJECT_IN(
+            "subject_id", 5));
     if (seq <= 0 || !st || !db_bind_int64(st, 1, now) || !db_bind_int64(st, 2, seq) ||
-        !db_bind_text(st, 3, aid) || !db_bind_text(st, 4, fid) || !db_step_done(d, st)) {
+        !db_bind_text(st, 3, aid) || !db_bind_text(st, 4, fid) || !access_bind_subjects(r, st, 5) ||
+        !db_step_done(d, st)) {
         resp_internal(r);
         return;
     }
@@ -491,11 +495,14 @@ static bool find_occurrence(struct request *r, const struct tz *z, char original
         resp_error(r, 404, "not_found", "No such occurrence");
         return false;
     }
-    sqlite3_stmt *st = db_stmt(r->db, APPOINTMENT_SELECT "WHERE a.id = ? AND a.family_id = ? "
-                                                         "AND a.deleted_at IS NULL");
+    sqlite3_stmt *st =
+        db_stmt(r->db, APPOINTMENT_SELECT
+                "WHERE a.id = ? AND a.family_id = ? "
+                "AND a.deleted_at IS NULL AND " ACCESS_SUBJECT_IN("a.subject_id", 9));
     struct appt_series s;
     bool found = st && db_bind_text(st, 1, aid) && db_bind_text(st, 2, r->session->family_id) &&
-                 sqlite3_step(st) == SQLITE_ROW && series_of(st, z, &s);
+                 access_bind_subjects(r, st, 9) && sqlite3_step(st) == SQLITE_ROW &&
+                 series_of(st, z, &s);
     if (st)
         sqlite3_reset(st);
     if (!found) {
@@ -717,16 +724,20 @@ static void calendar_ics(struct request *r)
         return;
     }
     token_hash(token, hash);
-    sqlite3_stmt *st = db_stmt(d, "SELECT f.name, f.timezone FROM calendar_tokens t "
+    /* The feed shows the people its member may see (access per person). */
+    sqlite3_stmt *st = db_stmt(d, "SELECT f.name, f.timezone, m.subject_ids FROM calendar_tokens t "
                                   "JOIN members m ON m.id = t.member_id AND m.removed_at IS NULL "
                                   "JOIN families f ON f.id = t.family_id "
                                   "WHERE t.token_hash = ? AND t.family_id = ?");
     char family[128] = "", zone_name[TZ_NAME_MAX + 1] = "UTC";
     bool found = st && db_bind_text(st, 1, hash) && db_bind_text(st, 2, fid) &&
                  sqlite3_step(st) == SQLITE_ROW;
+    const char *visible = NULL;
     if (found) {
         snprintf(family, sizeof family, "%s", db_col_text(st, 0));
         snprintf(zone_name, sizeof zone_name, "%s", db_col_text(st, 1));
+        if (sqlite3_column_type(st, 2) != SQLITE_NULL)
+            found = (visible = req_strdup(r, db_col_text(st, 2))) != NULL;
     }
     if (st)
         sqlite3_reset(st);
@@ -739,10 +750,11 @@ static void calendar_ics(struct request *r)
         z = tz_get("UTC");
     st = db_stmt(d, APPOINTMENT_SELECT "WHERE a.family_id = ? AND a.deleted_at IS NULL AND "
                                        "a.subject_id IN (SELECT id FROM subjects WHERE "
-                                       "deleted_at IS NULL) ORDER BY a.dtstart, a.id");
+                                       "deleted_at IS NULL) AND " ACCESS_SUBJECT_IN(
+                                           "a.subject_id", 2) " ORDER BY a.dtstart, a.id");
     /* Each event names its person (read by id: the select has no column for it). */
     sqlite3_stmt *name = db_stmt(d, "SELECT name FROM subjects WHERE id = ?");
-    if (!st || !name || !db_bind_text(st, 1, fid)) {
+    if (!st || !name || !db_bind_text(st, 1, fid) || !db_bind_text(st, 2, visible)) {
         resp_internal(r);
         return;
     }

@@ -282,29 +282,35 @@ static bool link_take_use(struct db *d, const char *link_id)
 }
 
 /* Adds the account to the family, or brings back a removed membership. An
- * existing active membership keeps its role when that role is higher. */
-static bool member_join_account(struct db *d, const char *fid, const char *user_id,
-                                const char *role)
+ * existing active membership keeps its role when that role is higher. The
+ * people it may see are the link's (sql/021); an active membership keeps
+ * its own limit unless the link gives everyone, or it becomes an owner. */
+static bool member_join_account(struct db *d, const struct link *l, const char *user_id)
 {
     char id[37];
     uuid_v4(id);
-    sqlite3_stmt *st = db_stmt(
-        d, "INSERT INTO members (id, family_id, user_id, role, created_at) VALUES (?, ?, ?, ?, ?) "
-           "ON CONFLICT (family_id, user_id) WHERE user_id IS NOT NULL DO UPDATE SET "
-           "role = CASE WHEN removed_at IS NOT NULL OR "
-           "(CASE excluded.role WHEN 'owner' THEN 3 WHEN 'caregiver' THEN 2 ELSE 1 END) > "
-           "(CASE role WHEN 'owner' THEN 3 WHEN 'caregiver' THEN 2 ELSE 1 END) "
-           "THEN excluded.role ELSE role END, removed_at = NULL");
-    return st && db_bind_text(st, 1, id) && db_bind_text(st, 2, fid) &&
-           db_bind_text(st, 3, user_id) && db_bind_text(st, 4, role) &&
-           db_bind_int64(st, 5, now_ms()) && db_step_done(d, st);
+    sqlite3_stmt *st =
+        db_stmt(d, "INSERT INTO members (id, family_id, user_id, role, created_at, subject_ids) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5, (SELECT subject_ids FROM links WHERE id = ?6)) "
+                   "ON CONFLICT (family_id, user_id) WHERE user_id IS NOT NULL DO UPDATE SET "
+                   "role = CASE WHEN removed_at IS NOT NULL OR "
+                   "(CASE excluded.role WHEN 'owner' THEN 3 WHEN 'caregiver' THEN 2 ELSE 1 END) > "
+                   "(CASE role WHEN 'owner' THEN 3 WHEN 'caregiver' THEN 2 ELSE 1 END) "
+                   "THEN excluded.role ELSE role END, "
+                   "subject_ids = CASE WHEN removed_at IS NOT NULL THEN excluded.subject_ids "
+                   "WHEN excluded.subject_ids IS NULL OR excluded.role = 'owner' THEN NULL "
+                   "ELSE subject_ids END, removed_at = NULL");
+    return st && db_bind_text(st, 1, id) && db_bind_text(st, 2, l->family_id) &&
+           db_bind_text(st, 3, user_id) && db_bind_text(st, 4, l->role) &&
+           db_bind_int64(st, 5, now_ms()) && db_bind_text(st, 6, l->id) && db_step_done(d, st);
 }
 
 static bool member_add_guest(struct db *d, const struct link *l, char member_id[37])
 {
     uuid_v4(member_id);
     sqlite3_stmt *st = db_stmt(d, "INSERT INTO members (id, family_id, guest_name, link_id, "
-                                  "role, created_at) VALUES (?, ?, ?, ?, ?, ?)");
+                                  "role, created_at, subject_ids) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+                                  "(SELECT subject_ids FROM links WHERE id = ?4))");
     return st && db_bind_text(st, 1, member_id) && db_bind_text(st, 2, l->family_id) &&
            db_bind_text(st, 3, l->label) && db_bind_text(st, 4, l->id) &&
            db_bind_text(st, 5, l->role) && db_bind_int64(st, 6, now_ms()) && db_step_done(d, st);
@@ -396,8 +402,7 @@ static void register_post(struct request *r)
         reply_email_taken(r);
         return;
     }
-    if (invite && (!link_take_use(d, link.id) ||
-                   !member_join_account(d, link.family_id, user_id, link.role))) {
+    if (invite && (!link_take_use(d, link.id) || !member_join_account(d, &link, user_id))) {
         db_rollback(d);
         resp_error(r, 403, "invite_invalid", "This invitation has just been used up");
         return;
@@ -840,7 +845,7 @@ static void join_post(struct request *r)
     }
     bool ok = link_take_use(d, l.id);
     if (ok && as_account)
-        ok = member_join_account(d, l.family_id, r->session->user_id, l.role);
+        ok = member_join_account(d, &l, r->session->user_id);
     else if (ok)
         ok = member_add_guest(d, &l, member_id) && session_start(r, d, NULL, member_id, l.id);
     if (!ok || !db_commit(d)) {

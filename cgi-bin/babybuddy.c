@@ -259,7 +259,8 @@ static bool build_sql(void)
     }
     ok = ok && sql_append(running_sql, sizeof running_sql, "))");
     /* ?1 family, ?2 type (NULL: any), ?3 measure, ?4 timers (1) or records
-     * (0), ?5 subject, ?6/?7 start min/max, ?8/?9 end min/max */
+     * (0), ?5 subject, ?6/?7 start min/max, ?8/?9 end min/max, ?12 the
+     * people the caller may see (access per person) */
     char where[2048];
     int n = snprintf(where, sizeof where,
                      " FROM entries e JOIN compat_ids c ON c.ref = e.id "
@@ -269,7 +270,8 @@ static bool build_sql(void)
                      "AND (%s) = ?4 AND (?5 IS NULL OR e.subject_id = ?5) "
                      "AND (?6 IS NULL OR e.ts >= ?6) AND (?7 IS NULL OR e.ts <= ?7) "
                      "AND (?8 IS NULL OR coalesce(e.end_ts, e.ts) >= ?8) "
-                     "AND (?9 IS NULL OR coalesce(e.end_ts, e.ts) <= ?9)",
+                     "AND (?9 IS NULL OR coalesce(e.end_ts, e.ts) <= ?9) "
+                     "AND " ACCESS_SUBJECT_IN("e.subject_id", 12),
                      running_sql);
     if (!ok || n < 0 || (size_t)n >= sizeof where)
         return false;
@@ -423,12 +425,12 @@ static cJSON *record_json(const struct model *m, sqlite3_stmt *st, const struct 
 
 /* ---------- reading ---------- */
 
-static bool bind_filters(sqlite3_stmt *st, const char *fid, const struct model *m,
+static bool bind_filters(const struct request *r, sqlite3_stmt *st, const struct model *m,
                          const char *subject, const int64_t bounds[4], const bool has[4])
 {
-    bool ok = db_bind_text(st, 1, fid) && db_bind_text(st, 2, m->type) &&
-              db_bind_text(st, 3, m->measure) && db_bind_int64(st, 4, m->shape == SHAPE_TIMER) &&
-              db_bind_text(st, 5, subject);
+    bool ok = db_bind_text(st, 1, r->session->family_id) && access_bind_subjects(r, st, 12) &&
+              db_bind_text(st, 2, m->type) && db_bind_text(st, 3, m->measure) &&
+              db_bind_int64(st, 4, m->shape == SHAPE_TIMER) && db_bind_text(st, 5, subject);
     for (int i = 0; ok && i < 4; i++)
         ok = has[i] ? db_bind_int64(st, 6 + i, bounds[i]) : sqlite3_bind_null(st, 6 + i) == 0;
     return ok;
@@ -455,10 +457,11 @@ static bool query_time(struct request *r, const char *name, const struct tz *z, 
     return true;
 }
 
-/* The person a Baby Buddy child number names in this family. */
-static bool child_ref(struct db *d, const char *fid, const char *num, char out[37])
+/* The person a Baby Buddy child number names in this family (and whom the
+ * caller may see). */
+static bool child_ref(struct request *r, const char *num, char out[37])
 {
-    return ref_of(d, num, out) && subject_in_family(d, fid, out);
+    return ref_of(r->db, num, out) && access_subject_ok(r, out);
 }
 
 /* Where the client reached us ("https://care.example"), for the absolute
@@ -529,8 +532,7 @@ static void bb_list(struct request *r)
         query_time(r, names[i], z, &bounds[i], &has[i], errors);
     const char *child = NULL, *ordering = NULL;
     char subject[37] = "";
-    if (req_query(r, "child", &child) < 0 ||
-        (child && *child && !child_ref(d, fid, child, subject)))
+    if (req_query(r, "child", &child) < 0 || (child && *child && !child_ref(r, child, subject)))
         field_error(errors, "child",
                     "Select a valid choice. That choice is not one of the available choices.");
     bool asc = false;
@@ -555,14 +557,14 @@ static void bb_list(struct request *r)
     }
     const char *sub = subject[0] ? subject : NULL;
     sqlite3_stmt *st = db_stmt(d, count_sql);
-    if (!st || !bind_filters(st, fid, m, sub, bounds, has) || sqlite3_step(st) != SQLITE_ROW) {
+    if (!st || !bind_filters(r, st, m, sub, bounds, has) || sqlite3_step(st) != SQLITE_ROW) {
         resp_internal(r);
         return;
     }
     int64_t count = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
     st = db_stmt(d, list_sql[asc ? 1 : 0]);
-    if (!st || !bind_filters(st, fid, m, sub, bounds, has) || !db_bind_int64(st, 10, limit) ||
+    if (!st || !bind_filters(r, st, m, sub, bounds, has) || !db_bind_int64(st, 10, limit) ||
         !db_bind_int64(st, 11, offset)) {
         resp_internal(r);
         return;
@@ -597,8 +599,8 @@ static bool record_ref(struct request *r, const struct model *m, char eid[37])
     sqlite3_stmt *st = db_stmt(d, one_sql);
     const int64_t bounds[4] = {0, 0, 0, 0};
     const bool has[4] = {false, false, false, false};
-    bool ok = st && bind_filters(st, r->session->family_id, m, NULL, bounds, has) &&
-              db_bind_text(st, 10, eid) && sqlite3_step(st) == SQLITE_ROW;
+    bool ok = st && bind_filters(r, st, m, NULL, bounds, has) && db_bind_text(st, 10, eid) &&
+              sqlite3_step(st) == SQLITE_ROW;
     if (st)
         sqlite3_reset(st);
     return ok;
@@ -613,7 +615,7 @@ static bool reply_record(struct request *r, const struct model *m, const char *e
     sqlite3_stmt *st = db_stmt(d, one_sql);
     const int64_t bounds[4] = {0, 0, 0, 0};
     const bool has[4] = {false, false, false, false};
-    if (!st || !bind_filters(st, fid, m, NULL, bounds, has) || !db_bind_text(st, 10, eid) ||
+    if (!st || !bind_filters(r, st, m, NULL, bounds, has) || !db_bind_text(st, 10, eid) ||
         sqlite3_step(st) != SQLITE_ROW) {
         if (st)
             sqlite3_reset(st);
@@ -999,7 +1001,7 @@ static bool write_draft(struct request *r, const struct model *m, struct draft *
     struct vobj v;
     struct entry_in e;
     v_init(&v, o, NULL);
-    entry_read(&v, d, fid, NULL, &e);
+    entry_read(&v, r, NULL, &e);
     if (!v_finish(&v)) {
         cJSON *errs = v_take_errors(&v);
         cJSON *out = cJSON_CreateObject();
@@ -1056,7 +1058,7 @@ static bool draft_load(struct request *r, const char *eid, struct draft *w)
                                       "updated_at FROM entries WHERE id = ? AND family_id = ? "
                                       "AND deleted = 0");
     if (!st || !db_bind_text(st, 1, eid) || !db_bind_text(st, 2, r->session->family_id) ||
-        sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_step(st) != SQLITE_ROW || !access_subject_visible(r, db_col_text(st, 0))) {
         if (st)
             sqlite3_reset(st);
         return false;
@@ -1094,7 +1096,7 @@ static bool body_child(struct request *r, const cJSON *body, char out[37], cJSON
     else if (cJSON_IsString(c))
         snprintf(num, sizeof num, "%.30s", c->valuestring);
     if (cJSON_IsNumber(c) || cJSON_IsString(c)) {
-        if (child_ref(r->db, r->session->family_id, num, out))
+        if (child_ref(r, num, out))
             return true;
         field_error(errors, "child", "Invalid pk - object does not exist.");
         return false;
@@ -1105,10 +1107,10 @@ static bool body_child(struct request *r, const cJSON *body, char out[37], cJSON
     }
     if (!required)
         return false;
-    sqlite3_stmt *st = db_stmt(r->db, "SELECT min(id), count(*) FROM subjects "
-                                      "WHERE family_id = ? AND deleted_at IS NULL");
-    bool one = st && db_bind_text(st, 1, r->session->family_id) && sqlite3_step(st) == SQLITE_ROW &&
-               sqlite3_column_int(st, 1) == 1;
+    sqlite3_stmt *st = db_stmt(r->db, "SELECT min(id), count(*) FROM subjects WHERE family_id = ? "
+                                      "AND deleted_at IS NULL AND " ACCESS_SUBJECT_IN("id", 9));
+    bool one = st && db_bind_text(st, 1, r->session->family_id) && access_bind_subjects(r, st, 9) &&
+               sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 1) == 1;
     if (one)
         snprintf(out, 37, "%s", db_col_text(st, 0));
     if (st)
@@ -1172,8 +1174,8 @@ static void bb_post(struct request *r)
         const int64_t bounds[4] = {0, 0, 0, 0};
         const bool has[4] = {false, false, false, false};
         bool ok = ref_of(d, num, eid) && number_entry(d, eid) && (st = db_stmt(d, one_sql)) &&
-                  bind_filters(st, r->session->family_id, timers, NULL, bounds, has) &&
-                  db_bind_text(st, 10, eid) && sqlite3_step(st) == SQLITE_ROW;
+                  bind_filters(r, st, timers, NULL, bounds, has) && db_bind_text(st, 10, eid) &&
+                  sqlite3_step(st) == SQLITE_ROW;
         if (st)
             sqlite3_reset(st);
         if (!ok || !draft_load(r, eid, &t)) {
@@ -1345,7 +1347,7 @@ static cJSON *child_json(sqlite3_stmt *st)
 
 #define CHILD_SELECT                                                                               \
     "SELECT s.id, s.name, s.birth_date, c.num FROM subjects s JOIN compat_ids c ON c.ref = s.id "  \
-    "WHERE s.family_id = ? AND s.deleted_at IS NULL "
+    "WHERE s.family_id = ?1 AND s.deleted_at IS NULL AND " ACCESS_SUBJECT_IN("s.id", 9) " "
 
 static void children_list(struct request *r)
 {
@@ -1360,16 +1362,17 @@ static void children_list(struct request *r)
         return;
     }
     sqlite3_stmt *st = db_stmt(d, "SELECT count(*) FROM subjects WHERE family_id = ? "
-                                  "AND deleted_at IS NULL");
-    if (!st || !db_bind_text(st, 1, fid) || sqlite3_step(st) != SQLITE_ROW) {
+                                  "AND deleted_at IS NULL AND " ACCESS_SUBJECT_IN("id", 9));
+    if (!st || !db_bind_text(st, 1, fid) || !access_bind_subjects(r, st, 9) ||
+        sqlite3_step(st) != SQLITE_ROW) {
         resp_internal(r);
         return;
     }
     int64_t count = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
-    st = db_stmt(d, CHILD_SELECT "ORDER BY s.created_at, s.id LIMIT ? OFFSET ?");
+    st = db_stmt(d, CHILD_SELECT "ORDER BY s.created_at, s.id LIMIT ?2 OFFSET ?3");
     if (!st || !db_bind_text(st, 1, fid) || !db_bind_int64(st, 2, limit) ||
-        !db_bind_int64(st, 3, offset)) {
+        !db_bind_int64(st, 3, offset) || !access_bind_subjects(r, st, 9)) {
         resp_internal(r);
         return;
     }
@@ -1390,7 +1393,7 @@ static bool child_find(struct request *r, char sid[37])
     struct db *d = r->db;
     const char *fid = r->session->family_id;
     const char *want = req_param(r, "slug");
-    if (child_ref(d, fid, want, sid))
+    if (child_ref(r, want, sid))
         return true;
     sqlite3_stmt *st = db_stmt(d, "SELECT id, name FROM subjects WHERE family_id = ? "
                                   "AND deleted_at IS NULL ORDER BY created_at, id");
@@ -1399,7 +1402,7 @@ static bool child_find(struct request *r, char sid[37])
         while (!found && sqlite3_step(st) == SQLITE_ROW) {
             char slug[96];
             slug_of(db_col_text(st, 1), slug);
-            if (strcmp(slug, want) == 0) {
+            if (strcmp(slug, want) == 0 && access_subject_visible(r, db_col_text(st, 0))) {
                 snprintf(sid, 37, "%s", db_col_text(st, 0));
                 found = true;
             }
@@ -1414,9 +1417,9 @@ static bool reply_child(struct request *r, const char *sid, int status)
     struct db *d = r->db;
     if (num_of(d, sid) < 0)
         return false;
-    sqlite3_stmt *st = db_stmt(d, CHILD_SELECT "AND s.id = ?");
+    sqlite3_stmt *st = db_stmt(d, CHILD_SELECT "AND s.id = ?2");
     if (!st || !db_bind_text(st, 1, r->session->family_id) || !db_bind_text(st, 2, sid) ||
-        sqlite3_step(st) != SQLITE_ROW) {
+        !access_bind_subjects(r, st, 9) || sqlite3_step(st) != SQLITE_ROW) {
         if (st)
             sqlite3_reset(st);
         return false;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "data/acttype.h"
 #include "data/catalogue.h"
 #include "data/entry.h"
 #include "data/entrywrite.h"
@@ -107,14 +108,14 @@ static void apply_and_reply(struct request *r, struct db *d, struct entry_in *e)
 static void entry_put(struct request *r)
 {
     struct db *d = r->db;
-    if (entry_is_foreign(d, r->session->family_id, req_param(r, "eid"))) {
+    if (entry_hidden(r, req_param(r, "eid"))) {
         resp_error(r, 404, "not_found", "No such entry");
         return;
     }
     struct vobj v;
     struct entry_in e;
     v_init(&v, r->json, NULL);
-    entry_read(&v, d, r->session->family_id, req_param(r, "eid"), &e);
+    entry_read(&v, r, req_param(r, "eid"), &e);
     if (!v_finish(&v)) {
         cJSON_Delete(e.value);
         v_reply(r, &v);
@@ -138,7 +139,7 @@ static void entry_delete(struct request *r)
     const char *id = req_param(r, "eid");
     struct entry_in e = {0};
     char *strings[2] = {NULL, NULL};
-    if (!entry_load(d, r->session->family_id, id, &e, strings)) {
+    if (entry_hidden(r, id) || !entry_load(d, r->session->family_id, id, &e, strings)) {
         cJSON_Delete(e.value);
         free(strings[0]);
         free(strings[1]);
@@ -182,14 +183,17 @@ static void entries_get(struct request *r)
     }
     struct db *d = r->db;
     sqlite3_stmt *st = db_stmt(
-        d, ENTRY_SELECT "WHERE e.family_id = ?1 AND e.deleted = 0 "
-                        "AND (?2 IS NULL OR e.subject_id = ?2) AND (?3 IS NULL OR e.type = ?3) "
-                        "AND (e.ts < ?4 OR (e.ts = ?4 AND e.id < ?5)) "
-                        "ORDER BY e.ts DESC, e.id DESC LIMIT ?6");
+        d, ENTRY_SELECT
+        "WHERE e.family_id = ?1 AND e.deleted = 0 "
+        "AND (?2 IS NULL OR e.subject_id = ?2) AND (?3 IS NULL OR e.type = ?3) "
+        "AND (e.ts < ?4 OR (e.ts = ?4 AND e.id < ?5)) "
+        "AND " ACCESS_SUBJECT_IN("e.subject_id", 7) " "
+                                                    "ORDER BY e.ts DESC, e.id DESC LIMIT ?6");
     if (!st || !db_bind_text(st, 1, r->session->family_id) ||
         !db_bind_text(st, 2, subject && *subject ? subject : NULL) ||
         !db_bind_text(st, 3, type && *type ? type : NULL) || !db_bind_int64(st, 4, before_ts) ||
-        !db_bind_text(st, 5, before_id) || !db_bind_int64(st, 6, limit)) {
+        !db_bind_text(st, 5, before_id) || !db_bind_int64(st, 6, limit) ||
+        !access_bind_subjects(r, st, 7)) {
         resp_internal(r);
         return;
     }
@@ -220,8 +224,10 @@ static void entries_get(struct request *r)
 static bool reply_changes(struct request *r, struct db *d, int64_t since, int64_t limit,
                           const char *head)
 {
-    sqlite3_stmt *st = db_stmt(d, ENTRY_SELECT "WHERE e.family_id = ? AND e.seq > ? "
-                                               "ORDER BY e.seq LIMIT ?");
+    /* A hidden person's changes are skipped, but the cursor still moves
+     * past them (more/cursor count every row of the family). */
+    sqlite3_stmt *st = db_stmt(d, ENTRY_SELECT "WHERE e.family_id = ?1 AND e.seq > ?2 "
+                                               "ORDER BY e.seq LIMIT ?3");
     if (!st || !db_bind_text(st, 1, r->session->family_id) || !db_bind_int64(st, 2, since) ||
         !db_bind_int64(st, 3, limit + 1))
         return false;
@@ -232,7 +238,7 @@ static bool reply_changes(struct request *r, struct db *d, int64_t since, int64_
     buf_init(&b, 4 << 20);
     buf_puts(&b, head);
     buf_puts(&b, "\"changes\":[");
-    int64_t cursor = since, n = 0;
+    int64_t cursor = since, n = 0, sent = 0;
     bool more = false;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -240,17 +246,19 @@ static bool reply_changes(struct request *r, struct db *d, int64_t since, int64_
             more = true;
             break;
         }
+        cursor = sqlite3_column_int64(st, 11);
+        n++;
+        if (!access_subject_visible(r, db_col_text(st, 1)))
+            continue;
         cJSON *e = entry_json_row(st);
         char *text = cJSON_PrintUnformatted(e);
         cJSON_Delete(e);
         if (!text)
             break;
-        if (n)
+        if (sent++)
             buf_puts(&b, ",");
         buf_puts(&b, text);
         free(text);
-        cursor = sqlite3_column_int64(st, 11);
-        n++;
         if (b.len >= 64 << 10) {
             resp_write(r, b.p, b.len);
             buf_reset(&b);
@@ -313,7 +321,7 @@ static cJSON *sync_one(struct request *r, struct db *d, const cJSON *change)
         int64_t at = 0;
         v_uuid(&v, "id", V_REQUIRED, &id);
         v_epoch_ms(&v, "updated_at", V_REQUIRED, &at);
-        if (v_finish(&v) && !entry_load(d, fid, id, &e, strings)) {
+        if (v_finish(&v) && (entry_hidden(r, id) || !entry_load(d, fid, id, &e, strings))) {
             cJSON *res = sync_result(id, "invalid");
             cJSON_AddItemToObject(res, "error", error_object("not_found", "No such entry", NULL));
             free(strings[0]);
@@ -325,8 +333,16 @@ static cJSON *sync_one(struct request *r, struct db *d, const cJSON *change)
         e.deleted = true;
         e.updated_at = at;
     } else {
-        entry_read(&v, d, fid, NULL, &e);
+        entry_read(&v, r, NULL, &e);
         e.deleted = false;
+        /* An entry of a person hidden from the caller is another family's. */
+        if (e.id && entry_hidden(r, e.id)) {
+            cJSON *res = sync_result(e.id, "invalid");
+            cJSON_AddItemToObject(res, "error", error_object("not_found", "No such entry", NULL));
+            cJSON_Delete(e.value);
+            v_free(&v);
+            return res;
+        }
     }
     if (!v_finish(&v)) {
         const cJSON *idj = cJSON_GetObjectItemCaseSensitive(change, "id");
@@ -383,6 +399,19 @@ static cJSON *sync_one(struct request *r, struct db *d, const cJSON *change)
     return out;
 }
 
+/* An atomic batch that failed: the changes that had applied are undone,
+ * and say so ("aborted", without the entry they would have stored). */
+static void atomic_aborted(cJSON *results)
+{
+    for (cJSON *one = results->child; one; one = one->next) {
+        const cJSON *status = cJSON_GetObjectItemCaseSensitive(one, "status");
+        if (!cJSON_IsString(status) || strcmp(status->valuestring, "applied") != 0)
+            continue;
+        cJSON_ReplaceItemInObjectCaseSensitive(one, "status", cJSON_CreateString("aborted"));
+        cJSON_DeleteItemFromObjectCaseSensitive(one, "entry");
+    }
+}
+
 static void sync_post(struct request *r)
 {
     struct vobj v;
@@ -392,6 +421,10 @@ static void sync_post(struct request *r)
     v_int(&v, "cursor", V_REQUIRED, 0, INT64_MAX / 2, &cursor);
     v_array(&v, "changes", 0, MAX_SYNC_CHANGES, &changes);
     v_int(&v, "limit", 0, 1, MAX_PULL, &limit);
+    /* All or nothing: an event logged for several people at once (twins),
+     * or undone together; one change that does not apply undoes them all. */
+    bool atomic = false;
+    v_bool(&v, "atomic", 0, &atomic);
     if (!v_accept(r, &v))
         return;
     int n = changes ? cJSON_GetArraySize(changes) : 0;
@@ -409,8 +442,21 @@ static void sync_post(struct request *r)
             cJSON_Delete(body);
             return;
         }
-        for (const cJSON *c = changes->child; c; c = c->next)
-            cJSON_AddItemToArray(results, sync_one(r, d, c));
+        if (atomic)
+            sqlite3_exec(d->h, "SAVEPOINT batch", NULL, NULL, NULL);
+        bool failed = false;
+        for (const cJSON *c = changes->child; c; c = c->next) {
+            cJSON *one = sync_one(r, d, c);
+            const cJSON *status = cJSON_GetObjectItemCaseSensitive(one, "status");
+            failed = failed || !cJSON_IsString(status) || strcmp(status->valuestring, "applied");
+            cJSON_AddItemToArray(results, one);
+        }
+        if (atomic && failed) {
+            sqlite3_exec(d->h, "ROLLBACK TO batch", NULL, NULL, NULL);
+            atomic_aborted(results);
+        }
+        if (atomic)
+            sqlite3_exec(d->h, "RELEASE batch", NULL, NULL, NULL);
         if (!req_commit(r)) {
             cJSON_Delete(body);
             return;
@@ -469,7 +515,7 @@ static void config_get(struct request *r)
 }
 
 /* Validates the groups and returns a normalised copy (only known fields). */
-static cJSON *config_read(struct vobj *v, const cJSON *groups)
+static cJSON *config_read(struct vobj *v, const cJSON *groups, const struct family_types *ft)
 {
     cJSON *out = cJSON_CreateArray();
     int gi = 0;
@@ -498,19 +544,21 @@ static cJSON *config_read(struct vobj *v, const cJSON *groups)
             const cJSON *value = NULL;
             bool timing = false;
             bool has_label = v_string(&bv, "label", 0, 1, 40, &label);
-            bool has_type = v_enum(&bv, "type", V_REQUIRED, entry_types(), &type);
+            /* the family's own types get buttons as the built-in ones do */
+            bool has_type = v_enum(&bv, "type", V_REQUIRED, ft ? ft->names : entry_types(), &type);
+            const struct cat_type *t = has_type ? family_type(ft, type) : NULL;
             bool has_value = v_object(&bv, "value", 0, &value);
             v_bool(&bv, "timing", 0, &timing);
-            if (timing && has_type && !entry_type_is_timed(type))
+            if (timing && t && !t->timed)
                 v_error(&bv, "timing", timed_only_message("only timed types run as timers"));
-            if (has_type && has_value)
-                entry_value_check(&bv, type, value, true);
+            if (t && has_value)
+                cat_value_check(&bv, t, value, true);
             v_finish(&bv);
             cJSON *one = cJSON_CreateObject();
             if (has_label)
                 cJSON_AddStringToObject(one, "label", label);
             cJSON_AddStringToObject(one, "type", type ? type : "");
-            cJSON *norm = has_type && has_value ? entry_value_normalise(type, value) : NULL;
+            cJSON *norm = t && has_value ? cat_value_normalise(t, value) : NULL;
             cJSON_AddItemToObject(one, "value", norm ? norm : cJSON_CreateObject());
             cJSON_AddBoolToObject(one, "timing", timing);
             cJSON_AddItemToArray(bo, one);
@@ -530,7 +578,7 @@ static void config_put(struct request *r)
     bool has_version = v_int(&v, "version", 0, 0, INT64_MAX / 2, &expected);
     v_array(&v, "groups", V_REQUIRED, 12, &groups);
     v_is_null(&v, "default");
-    cJSON *normal = config_read(&v, groups);
+    cJSON *normal = config_read(&v, groups, family_types(r->db, r->session->family_id));
     if (!v_finish(&v)) {
         cJSON_Delete(normal);
         v_reply(r, &v);

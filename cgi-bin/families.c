@@ -10,6 +10,7 @@
 
 #include "data/audit.h"
 #include "data/care.h"
+#include "data/docstore.h"
 #include "data/catalogue.h"
 #include "data/links.h"
 #include "mail/mail.h"
@@ -25,6 +26,7 @@ static void family_get(struct request *r);
 static void family_patch(struct request *r);
 static void family_archive(struct request *r);
 static void family_unarchive(struct request *r);
+static void family_delete(struct request *r);
 static void subjects_get(struct request *r);
 static void subject_post(struct request *r);
 static void subject_patch(struct request *r);
@@ -49,6 +51,9 @@ static const struct route routes[] = {
      ROUTE_ARCHIVED_OK | ROUTE_WRITE},
     {"POST", "/api/v1/families/{fid}/unarchive", family_unarchive, ACCESS_OWNER,
      ROUTE_ARCHIVED_OK | ROUTE_WRITE},
+    /* Runs its own transaction: the vault's files go once it has committed. */
+    {"DELETE", "/api/v1/families/{fid}", family_delete, ACCESS_OWNER,
+     ROUTE_JSON | ROUTE_ARCHIVED_OK},
     {"GET", "/api/v1/families/{fid}/subjects", subjects_get, ACCESS_VIEWER, 0},
     {"POST", "/api/v1/families/{fid}/subjects", subject_post, ACCESS_OWNER,
      ROUTE_JSON | ROUTE_WRITE},
@@ -252,6 +257,48 @@ static void family_unarchive(struct request *r)
     family_set_archived(r, false);
 }
 
+/* DELETE /families/{fid} {"confirm": "<the family's name>"}: the family and
+ * everything in it, by the schema's cascades (people, entries, care records,
+ * documents, members, links, its audit log); the members' open streams end
+ * (sql/006's triggers), and the vault's files are removed once committed.
+ * Typing the name is the guard against a tap in the wrong place: there is no
+ * undo. One line in the program log says it happened, without the name. */
+static void family_delete(struct request *r)
+{
+    struct vobj v;
+    v_init(&v, r->json, NULL);
+    const char *confirm = NULL;
+    v_string(&v, "confirm", V_REQUIRED, 1, 80, &confirm);
+    if (!v_accept(r, &v))
+        return;
+    struct db *d = r->db;
+    const char *fid = r->session->family_id;
+    if (!req_begin(r))
+        return;
+    sqlite3_stmt *st = db_stmt(d, "SELECT name FROM families WHERE id = ?");
+    bool same = st && db_bind_text(st, 1, fid) && sqlite3_step(st) == SQLITE_ROW &&
+                strcmp(db_col_text(st, 0), confirm) == 0;
+    if (st)
+        sqlite3_reset(st);
+    if (!same) {
+        db_rollback(d);
+        resp_field_error(r, "confirm", "must be the family's name, as it is written");
+        return;
+    }
+    st = db_stmt(d, "DELETE FROM families WHERE id = ?");
+    if (!st || !db_bind_text(st, 1, fid) || !db_step_done(d, st)) {
+        db_rollback(d);
+        resp_internal(r);
+        return;
+    }
+    if (!req_commit(r))
+        return;
+    log_event("info", "family_deleted", fid);
+    if (docstore_sweep(d, 100000) < 0)
+        log_event("warn", "family_deleted", "document files left for the next sweep");
+    resp_no_content(r);
+}
+
 /* ---------- subjects (people cared for) ---------- */
 
 #define SUBJECT_COLUMNS "id, name, kind, birth_date, sex, colour, created_at, updated_at"
@@ -285,9 +332,11 @@ static void reply_subject(struct request *r, struct db *d, const char *sid, int 
 static void subjects_get(struct request *r)
 {
     struct db *d = r->db;
-    sqlite3_stmt *st = db_stmt(d, "SELECT " SUBJECT_COLUMNS " FROM subjects WHERE family_id = ? "
-                                  "AND deleted_at IS NULL ORDER BY created_at, id");
-    if (!st || !db_bind_text(st, 1, r->session->family_id)) {
+    sqlite3_stmt *st = db_stmt(
+        d, "SELECT " SUBJECT_COLUMNS " FROM subjects WHERE family_id = ?1 "
+           "AND deleted_at IS NULL AND " ACCESS_SUBJECT_IN("id", 2) " "
+                                                                    "ORDER BY created_at, id");
+    if (!st || !db_bind_text(st, 1, r->session->family_id) || !access_bind_subjects(r, st, 2)) {
         resp_internal(r);
         return;
     }
@@ -430,6 +479,10 @@ static void subject_delete(struct request *r)
 
 static void reply_profile(struct request *r, struct db *d, const char *sid, int status)
 {
+    if (!access_subject_ok(r, sid)) {
+        resp_error(r, 404, "not_found", "No such person in this family");
+        return;
+    }
     sqlite3_stmt *st = db_stmt(d, PROFILE_SELECT "WHERE s.id = ? AND s.family_id = ? "
                                                  "AND s.deleted_at IS NULL");
     if (!st || !db_bind_text(st, 1, sid) || !db_bind_text(st, 2, r->session->family_id) ||
@@ -529,8 +582,8 @@ static void profile_put(struct request *r)
     sqlite3_stmt *st = db_stmt(d, "SELECT s.birth_date, p.data, coalesce(p.seq, 0) FROM subjects s "
                                   "LEFT JOIN subject_profiles p ON p.subject_id = s.id "
                                   "WHERE s.id = ? AND s.family_id = ? AND s.deleted_at IS NULL");
-    if (!st || !db_bind_text(st, 1, sid) || !db_bind_text(st, 2, fid) ||
-        sqlite3_step(st) != SQLITE_ROW) {
+    if (!access_subject_visible(r, sid) || !st || !db_bind_text(st, 1, sid) ||
+        !db_bind_text(st, 2, fid) || sqlite3_step(st) != SQLITE_ROW) {
         resp_error(r, 404, "not_found", "No such person in this family");
         return;
     }
@@ -626,12 +679,15 @@ static cJSON *member_json_row(struct request *r, sqlite3_stmt *st)
     cJSON_AddNumberToObject(o, "joined_at", (double)sqlite3_column_int64(st, 4));
     if (!guest && r->session->role == ROLE_OWNER)
         cJSON_AddStringToObject(o, "email", db_col_text(st, 5));
+    /* The people they may see (null: everyone): for owners, and for oneself. */
+    if (r->session->role == ROLE_OWNER || strcmp(id, r->session->family_member_id) == 0)
+        links_add_subjects(o, st, 6);
     return o;
 }
 
 #define MEMBER_SELECT                                                                              \
     "SELECT m.id, coalesce(u.name, m.guest_name), m.role, m.user_id IS NULL, m.created_at, "       \
-    "coalesce(u.email, '') FROM members m LEFT JOIN users u ON u.id = m.user_id "
+    "coalesce(u.email, ''), m.subject_ids FROM members m LEFT JOIN users u ON u.id = m.user_id "
 
 static void members_get(struct request *r)
 {
@@ -753,30 +809,61 @@ static void member_patch(struct request *r)
     }
     struct vobj v;
     v_init(&v, r->json, NULL);
-    const char *role = NULL;
-    v_enum(&v, "role", V_REQUIRED, family_roles, &role);
+    const char *role = NULL, *subject_ids = NULL;
+    bool has_role = v_enum(&v, "role", 0, family_roles, &role);
+    bool has_subjects = links_read_subjects(r, &v, fid, has_role ? role : old, &subject_ids);
+    if (v_ok(&v) && !has_role && !v_has(&v, "subject_ids"))
+        v_error(&v, "role", "is required (or subject_ids)");
     if (!v_finish(&v)) {
         v_reply(r, &v);
         return;
     }
     v_free(&v);
+    if (!has_role)
+        role = old;
     if (strcmp(old, "owner") == 0 && strcmp(role, "owner") != 0 && is_last_owner(r, d, mid)) {
         resp_error(r, 409, "last_owner", "A family needs at least one owner");
         return;
     }
-    sqlite3_stmt *st = db_stmt(d, "UPDATE members SET role = ? WHERE id = ? AND family_id = ?");
-    if (!st || !db_bind_text(st, 1, role) || !db_bind_text(st, 2, mid) ||
-        !db_bind_text(st, 3, fid) || !db_step_done(d, st)) {
+    /* Owners see everyone: becoming one lifts a limit. */
+    bool lift = strcmp(role, "owner") == 0;
+    sqlite3_stmt *st = db_stmt(d, "SELECT subject_ids FROM members WHERE id = ?");
+    const char *old_subjects = NULL;
+    if (!st || !db_bind_text(st, 1, mid) || sqlite3_step(st) != SQLITE_ROW) {
         resp_internal(r);
         return;
     }
-    cJSON *detail = cJSON_CreateObject();
-    cJSON_AddStringToObject(detail, "from", old);
-    cJSON_AddStringToObject(detail, "to", role);
-    audit_record(r, d, fid, "role_changed", mid, detail);
-    if (strcmp(old, role) != 0 && !tell_member(r, d, mid, role)) {
+    if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+        old_subjects = req_strdup(r, db_col_text(st, 0));
+    sqlite3_reset(st);
+    st = db_stmt(d, "UPDATE members SET role = ?1, subject_ids = CASE WHEN ?4 THEN ?5 "
+                    "WHEN ?6 THEN NULL ELSE subject_ids END WHERE id = ?2 AND family_id = ?3");
+    if (!st || !db_bind_text(st, 1, role) || !db_bind_text(st, 2, mid) ||
+        !db_bind_text(st, 3, fid) || !db_bind_int64(st, 4, has_subjects && !lift) ||
+        !db_bind_text(st, 5, subject_ids) || !db_bind_int64(st, 6, lift || has_subjects) ||
+        !db_step_done(d, st)) {
         resp_internal(r);
         return;
+    }
+    if (strcmp(old, role) != 0) {
+        cJSON *detail = cJSON_CreateObject();
+        cJSON_AddStringToObject(detail, "from", old);
+        cJSON_AddStringToObject(detail, "to", role);
+        audit_record(r, d, fid, "role_changed", mid, detail);
+        if (!tell_member(r, d, mid, role)) {
+            resp_internal(r);
+            return;
+        }
+    }
+    const char *new_subjects = lift ? NULL : has_subjects ? subject_ids : old_subjects;
+    if ((old_subjects == NULL) != (new_subjects == NULL) ||
+        (old_subjects && strcmp(old_subjects, new_subjects) != 0)) {
+        cJSON *detail = cJSON_CreateObject();
+        cJSON *from = old_subjects ? cJSON_Parse(old_subjects) : NULL;
+        cJSON *to = new_subjects ? cJSON_Parse(new_subjects) : NULL;
+        cJSON_AddItemToObject(detail, "from", from ? from : cJSON_CreateNull());
+        cJSON_AddItemToObject(detail, "to", to ? to : cJSON_CreateNull());
+        audit_record(r, d, fid, "member_people_changed", mid, detail);
     }
     st = db_stmt(d, MEMBER_SELECT "WHERE m.id = ?");
     if (!st || !db_bind_text(st, 1, mid) || sqlite3_step(st) != SQLITE_ROW) {
@@ -943,12 +1030,15 @@ static void link_post(struct request *r)
         v_error(&v, "expires_at", "must be in the future");
     if (has_email && !mail_configured())
         v_error(&v, "email", "cannot be sent: email is not set up on this server");
+    const char *subject_ids = NULL; /* the people it lets see (null: everyone) */
+    links_read_subjects(r, &v, r->session->family_id, role, &subject_ids);
     if (!v_accept(r, &v))
         return;
     const char *creator = r->session->family_member_id[0] ? r->session->family_member_id : NULL;
     char token[TOKEN_LEN + 1];
-    cJSON *body = links_create(r, r->db, r->session->family_id, role, label,
-                               has_expiry ? expires_at : 0, has_max ? max_uses : 0, creator, token);
+    cJSON *body =
+        links_create(r, r->db, r->session->family_id, role, label, has_expiry ? expires_at : 0,
+                     has_max ? max_uses : 0, creator, subject_ids, token);
     if (!body || (has_email && !invite_by_email(r, r->db, email, locale, role, token))) {
         cJSON_Delete(body);
         resp_internal(r);

@@ -21,6 +21,7 @@
 
 #include "data/audit.h"
 #include "data/babybuddy.h"
+#include "data/acttype.h"
 #include "data/catalogue.h"
 #include "data/entry.h"
 #include "data/entrywrite.h"
@@ -39,7 +40,7 @@ static const struct route routes[] = {
 
 #define MAX_WARNINGS 500
 #define MAX_PREVIEW  5
-#define MAX_COLUMNS  40
+#define MAX_COLUMNS  200 /* the export: a column per field, the family's types too */
 #define MAX_FILES    20
 #define MAX_PEOPLE   64
 
@@ -320,7 +321,7 @@ static void emit(struct importer *im, const char *file, int line, const char *id
     struct vobj v;
     struct entry_in e;
     v_init(&v, parsed, NULL);
-    entry_read(&v, im->d, im->fid, NULL, &e);
+    entry_read(&v, im->r, NULL, &e);
     if (!v_finish(&v)) {
         cJSON *errors = v_take_errors(&v);
         char msg[400];
@@ -990,7 +991,7 @@ static void carelog_csv(struct importer *im, const char *file, char *text, size_
         }
         t.f = fields;
         const char *type = col(&t, "type");
-        const struct cat_type *ct = catalogue_type(catalogue(), type);
+        const struct cat_type *ct = family_type(family_types(im->d, im->fid), type);
         if (!ct) {
             warn(im, file, line, true, "type \"%.30s\" is not an entry type", type);
             continue;
@@ -1255,6 +1256,12 @@ static void import_post(struct request *r)
     }
     struct db *d = r->db;
     const char *fid = r->session->family_id;
+    /* An import may add people and write for anyone in the file: it is for
+     * members who see everyone (access per person). */
+    if (access_limited(r)) {
+        resp_error(r, 403, "forbidden", "Imports need access to every person in the family");
+        return;
+    }
     if (subject && *subject && (!uuid_is_valid(subject) || !subject_in_family(d, fid, subject))) {
         resp_field_error(r, "subject_id", "is not a person in this family");
         return;

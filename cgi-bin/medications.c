@@ -101,10 +101,11 @@ static cJSON *medication_for(struct request *r, sqlite3_stmt *st)
 
 static void reply_medication(struct request *r, const char *medid, int status)
 {
-    sqlite3_stmt *st = db_stmt(r->db, MEDICATION_SELECT "WHERE m.id = ? AND m.family_id = ? "
-                                                        "AND m.deleted_at IS NULL");
+    sqlite3_stmt *st = db_stmt(r->db, MEDICATION_SELECT
+                               "WHERE m.id = ? AND m.family_id = ? AND "
+                               "m.deleted_at IS NULL AND " ACCESS_SUBJECT_IN("m.subject_id", 9));
     if (!st || !db_bind_text(st, 1, medid) || !db_bind_text(st, 2, r->session->family_id) ||
-        sqlite3_step(st) != SQLITE_ROW) {
+        !access_bind_subjects(r, st, 9) || sqlite3_step(st) != SQLITE_ROW) {
         resp_error(r, 404, "not_found", "No such medication");
         return;
     }
@@ -122,10 +123,11 @@ static void medications_get(struct request *r)
     }
     sqlite3_stmt *st = db_stmt(r->db, MEDICATION_SELECT
                                "WHERE m.family_id = ?1 AND m.deleted_at IS NULL AND "
-                               "(?2 IS NULL OR m.subject_id = ?2) ORDER BY m.active DESC, "
-                               "m.name, m.id");
+                               "(?2 IS NULL OR m.subject_id = ?2) AND " ACCESS_SUBJECT_IN(
+                                   "m.subject_id", 3) " ORDER BY m.active DESC, m.name, m.id");
     if (!st || !db_bind_text(st, 1, r->session->family_id) ||
-        !db_bind_text(st, 2, subject && *subject ? subject : NULL)) {
+        !db_bind_text(st, 2, subject && *subject ? subject : NULL) ||
+        !access_bind_subjects(r, st, 3)) {
         resp_internal(r);
         return;
     }
@@ -307,14 +309,8 @@ static void medication_post(struct request *r)
     struct med_fields f;
     v_init(&v, r->json, NULL);
     med_fields_read(&v, &f, true);
-    sqlite3_stmt *st = db_stmt(d, "SELECT 1 FROM subjects WHERE id = ? AND family_id = ? "
-                                  "AND deleted_at IS NULL");
-    if (v_ok(&v) && f.subject_id &&
-        !(st && db_bind_text(st, 1, f.subject_id) && db_bind_text(st, 2, fid) &&
-          sqlite3_step(st) == SQLITE_ROW))
+    if (v_ok(&v) && f.subject_id && !access_subject_ok(r, f.subject_id))
         v_error(&v, "subject_id", "is not a person in this family");
-    if (st)
-        sqlite3_reset(st);
     if (!v_accept(r, &v))
         return;
     char zone_name[TZ_NAME_MAX + 1], today[11], id[37];
@@ -325,13 +321,14 @@ static void medication_post(struct request *r)
     int64_t seq = next_seq(d);
     const char *me = r->session->family_member_id[0] ? r->session->family_member_id : NULL;
     bool prn = strcmp(f.kind, "prn") == 0, interval = strcmp(f.kind, "interval") == 0;
-    st = db_stmt(d, "INSERT INTO medications (id, family_id, subject_id, name, form, dose, unit, "
-                    "instructions, prescriber, pharmacy_phone, start_date, end_date, active, "
-                    "schedule_kind, times, every_hours, first_time, min_interval_min, "
-                    "max_per_24h, supply, supply_at, refill_at, missed_urgent, created_by, "
-                    "created_at, updated_at, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-                    "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, "
-                    "?25, ?25, ?26)");
+    sqlite3_stmt *st =
+        db_stmt(d, "INSERT INTO medications (id, family_id, subject_id, name, form, dose, unit, "
+                   "instructions, prescriber, pharmacy_phone, start_date, end_date, active, "
+                   "schedule_kind, times, every_hours, first_time, min_interval_min, "
+                   "max_per_24h, supply, supply_at, refill_at, missed_urgent, created_by, "
+                   "created_at, updated_at, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+                   "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, "
+                   "?25, ?25, ?26)");
     bool ok = seq > 0 && st && db_bind_text(st, 1, id) && db_bind_text(st, 2, fid) &&
               db_bind_text(st, 3, f.subject_id) && db_bind_text(st, 4, f.name) &&
               db_bind_text(st, 5, f.form) && bind_real_or_null(st, 6, f.has_dose, f.dose) &&
@@ -366,10 +363,11 @@ static void medication_patch(struct request *r)
 {
     struct db *d = r->db;
     const char *fid = r->session->family_id, *medid = req_param(r, "medid");
-    sqlite3_stmt *st = db_stmt(d, "SELECT start_date, end_date FROM medications WHERE id = ? AND "
-                                  "family_id = ? AND deleted_at IS NULL");
+    sqlite3_stmt *st =
+        db_stmt(d, "SELECT start_date, end_date FROM medications WHERE id = ? AND "
+                   "family_id = ? AND deleted_at IS NULL AND " ACCESS_SUBJECT_IN("subject_id", 9));
     if (!st || !db_bind_text(st, 1, medid) || !db_bind_text(st, 2, fid) ||
-        sqlite3_step(st) != SQLITE_ROW) {
+        !access_bind_subjects(r, st, 9) || sqlite3_step(st) != SQLITE_ROW) {
         resp_error(r, 404, "not_found", "No such medication");
         return;
     }
@@ -455,9 +453,10 @@ static void medication_delete(struct request *r)
     int64_t seq = next_seq(d), now = now_ms();
     sqlite3_stmt *st = db_stmt(d, "UPDATE medications SET deleted_at = ?1, updated_at = ?1, "
                                   "active = 0, seq = ?2 WHERE id = ?3 AND family_id = ?4 AND "
-                                  "deleted_at IS NULL");
+                                  "deleted_at IS NULL AND " ACCESS_SUBJECT_IN("subject_id", 5));
     if (seq <= 0 || !st || !db_bind_int64(st, 1, now) || !db_bind_int64(st, 2, seq) ||
-        !db_bind_text(st, 3, medid) || !db_bind_text(st, 4, fid) || !db_step_done(d, st)) {
+        !db_bind_text(st, 3, medid) || !db_bind_text(st, 4, fid) ||
+        !access_bind_subjects(r, st, 5) || !db_step_done(d, st)) {
         resp_internal(r);
         return;
     }
@@ -478,9 +477,9 @@ static void optin_change(struct request *r, bool on)
         return;
     }
     sqlite3_stmt *st = db_stmt(d, "SELECT 1 FROM medications WHERE id = ? AND family_id = ? AND "
-                                  "deleted_at IS NULL");
+                                  "deleted_at IS NULL AND " ACCESS_SUBJECT_IN("subject_id", 9));
     bool found = st && db_bind_text(st, 1, medid) && db_bind_text(st, 2, r->session->family_id) &&
-                 sqlite3_step(st) == SQLITE_ROW;
+                 access_bind_subjects(r, st, 9) && sqlite3_step(st) == SQLITE_ROW;
     if (st)
         sqlite3_reset(st);
     if (!found) {
@@ -541,8 +540,10 @@ static struct med *load_meds(struct request *r, const char *subject, int *n)
     *n = 0;
     sqlite3_stmt *st =
         db_stmt(r->db, MEDICATION_SELECT "WHERE m.family_id = ?1 AND m.deleted_at IS NULL AND "
-                                         "(?2 IS NULL OR m.subject_id = ?2) ORDER BY m.name, m.id");
-    if (!st || !db_bind_text(st, 1, r->session->family_id) || !db_bind_text(st, 2, subject))
+                                         "(?2 IS NULL OR m.subject_id = ?2) AND " ACCESS_SUBJECT_IN(
+                                             "m.subject_id", 3) " ORDER BY m.name, m.id");
+    if (!st || !db_bind_text(st, 1, r->session->family_id) || !db_bind_text(st, 2, subject) ||
+        !access_bind_subjects(r, st, 3))
         return NULL;
     struct med *list = NULL;
     int cap = 0;
@@ -793,10 +794,13 @@ static void history_get(struct request *r)
     if (!query_int(r, "days", 1, 90, 7, &days))
         return;
     const char *medid = req_param(r, "medid");
-    sqlite3_stmt *st = db_stmt(r->db, MEDICATION_SELECT "WHERE m.id = ? AND m.family_id = ?");
+    sqlite3_stmt *st =
+        db_stmt(r->db, MEDICATION_SELECT "WHERE m.id = ? AND m.family_id = ? "
+                                         "AND " ACCESS_SUBJECT_IN("m.subject_id", 9));
     struct med m;
     bool found = st && db_bind_text(st, 1, medid) && db_bind_text(st, 2, r->session->family_id) &&
-                 sqlite3_step(st) == SQLITE_ROW && med_from_row(st, &m);
+                 access_bind_subjects(r, st, 9) && sqlite3_step(st) == SQLITE_ROW &&
+                 med_from_row(st, &m);
     if (st)
         sqlite3_reset(st);
     if (!found) {

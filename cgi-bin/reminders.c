@@ -63,9 +63,11 @@ static cJSON *reminder_json_row(sqlite3_stmt *st)
 static void reply_reminder(struct request *r, struct db *d, const char *rid, int status)
 {
     sqlite3_stmt *st = db_stmt(d, "SELECT " REMINDER_COLUMNS " FROM reminders r "
-                                  "WHERE r.id = ? AND r.family_id = ?");
+                                  "WHERE r.id = ? AND r.family_id = ? "
+                                  "AND " ACCESS_SUBJECT_IN("r.subject_id", 9));
     if (!st || !db_bind_text(st, 1, r->session->family_member_id) || !db_bind_text(st, 2, rid) ||
-        !db_bind_text(st, 3, r->session->family_id) || sqlite3_step(st) != SQLITE_ROW) {
+        !db_bind_text(st, 3, r->session->family_id) || !access_bind_subjects(r, st, 9) ||
+        sqlite3_step(st) != SQLITE_ROW) {
         resp_error(r, 404, "not_found", "No such reminder");
         return;
     }
@@ -76,9 +78,10 @@ static void reminders_get(struct request *r)
 {
     struct db *d = r->db;
     sqlite3_stmt *st = db_stmt(d, "SELECT " REMINDER_COLUMNS " FROM reminders r "
-                                  "WHERE r.family_id = ? ORDER BY r.created_at, r.id");
+                                  "WHERE r.family_id = ? AND " ACCESS_SUBJECT_IN(
+                                      "r.subject_id", 9) " ORDER BY r.created_at, r.id");
     if (!st || !db_bind_text(st, 1, r->session->family_member_id) ||
-        !db_bind_text(st, 2, r->session->family_id)) {
+        !db_bind_text(st, 2, r->session->family_id) || !access_bind_subjects(r, st, 9)) {
         resp_internal(r);
         return;
     }
@@ -152,11 +155,7 @@ static void reminder_post(struct request *r)
         reminder_kind_check(&v, f.kind, f.has_interval, f.has_time, f.has_at);
     struct db *d = r->db;
     const char *fid = r->session->family_id;
-    sqlite3_stmt *st = db_stmt(d, "SELECT 1 FROM subjects WHERE id = ? AND family_id = ? "
-                                  "AND deleted_at IS NULL");
-    if (v_ok(&v) && f.subject_id &&
-        !(st && db_bind_text(st, 1, f.subject_id) && db_bind_text(st, 2, fid) &&
-          sqlite3_step(st) == SQLITE_ROW))
+    if (v_ok(&v) && f.subject_id && !access_subject_ok(r, f.subject_id))
         v_error(&v, "subject_id", "is not a person in this family");
     if (!v_accept(r, &v))
         return;
@@ -164,9 +163,10 @@ static void reminder_post(struct request *r)
     uuid_v4(rid);
     int64_t now = now_ms();
     const char *me = r->session->family_member_id[0] ? r->session->family_member_id : NULL;
-    st = db_stmt(d, "INSERT INTO reminders (id, family_id, subject_id, kind, interval_min, "
-                    "time_of_day, at, label, enabled, created_by, created_at, updated_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    sqlite3_stmt *st =
+        db_stmt(d, "INSERT INTO reminders (id, family_id, subject_id, kind, interval_min, "
+                   "time_of_day, at, label, enabled, created_by, created_at, updated_at) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     bool ok = st && db_bind_text(st, 1, rid) && db_bind_text(st, 2, fid) &&
               db_bind_text(st, 3, f.subject_id) && db_bind_text(st, 4, f.kind) &&
               (f.has_interval ? db_bind_int64(st, 5, f.interval_min)
@@ -191,9 +191,9 @@ static void reminder_patch(struct request *r)
     const char *rid = req_param(r, "rid"), *fid = r->session->family_id;
     sqlite3_stmt *st = db_stmt(d, "SELECT kind, interval_min IS NOT NULL, time_of_day IS NOT "
                                   "NULL, at IS NOT NULL FROM reminders WHERE id = ? AND "
-                                  "family_id = ?");
+                                  "family_id = ? AND " ACCESS_SUBJECT_IN("subject_id", 9));
     if (!st || !db_bind_text(st, 1, rid) || !db_bind_text(st, 2, fid) ||
-        sqlite3_step(st) != SQLITE_ROW) {
+        !access_bind_subjects(r, st, 9) || sqlite3_step(st) != SQLITE_ROW) {
         resp_error(r, 404, "not_found", "No such reminder");
         return;
     }
@@ -234,9 +234,11 @@ static void reminder_patch(struct request *r)
 static void reminder_delete(struct request *r)
 {
     struct db *d = r->db;
-    sqlite3_stmt *st = db_stmt(d, "DELETE FROM reminders WHERE id = ? AND family_id = ?");
+    sqlite3_stmt *st = db_stmt(d, "DELETE FROM reminders WHERE id = ? AND family_id = ? "
+                                  "AND " ACCESS_SUBJECT_IN("subject_id", 9));
     if (!st || !db_bind_text(st, 1, req_param(r, "rid")) ||
-        !db_bind_text(st, 2, r->session->family_id) || !db_step_done(d, st)) {
+        !db_bind_text(st, 2, r->session->family_id) || !access_bind_subjects(r, st, 9) ||
+        !db_step_done(d, st)) {
         resp_internal(r);
         return;
     }
@@ -255,9 +257,10 @@ static void optin_change(struct request *r, bool on)
         resp_error(r, 409, "not_a_member", "Only members of the family get its reminders");
         return;
     }
-    sqlite3_stmt *st = db_stmt(d, "SELECT 1 FROM reminders WHERE id = ? AND family_id = ?");
+    sqlite3_stmt *st = db_stmt(d, "SELECT 1 FROM reminders WHERE id = ? AND family_id = ? "
+                                  "AND " ACCESS_SUBJECT_IN("subject_id", 9));
     if (!st || !db_bind_text(st, 1, rid) || !db_bind_text(st, 2, r->session->family_id) ||
-        sqlite3_step(st) != SQLITE_ROW) {
+        !access_bind_subjects(r, st, 9) || sqlite3_step(st) != SQLITE_ROW) {
         resp_error(r, 404, "not_found", "No such reminder");
         return;
     }

@@ -1,7 +1,7 @@
 /* stream.c — the live family stream: Server-Sent Events of entry and config
- * changes and of the care records (profiles, medications, appointments), emergency alerts, and
- * each member's own inbox items (to that member's streams only; event id = seq, resumable
- * with Last-Event-ID), who is online (presence), and a heartbeat comment every 25 s.
+ * changes and of the care records (profiles, medications, appointments, documents), emergency
+ * alerts, and each member's own inbox items (to that member's streams only; event id = seq,
+ * resumable with Last-Event-ID), who is online (presence), and a heartbeat comment every 25 s.
  *
  * Worker threads accept and authorise a stream like any request, then hand
  * the open FastCGI request to one event-loop thread that owns every stream of
@@ -37,8 +37,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "data/acttype.h"
 #include "data/audit.h"
 #include "data/care.h"
+#include "data/docstore.h"
 #include "data/entry.h"
 #include "data/notices.h"
 #include "framework/metrics.h"
@@ -77,6 +79,7 @@ struct client {
     bool console;           /* the console's stream of every client (family_id ""): the
                                admin's sees all, a consultant's (consultant_id) the assigned */
     char name[96];
+    char *subjects;   /* the people it may see: a JSON array of ids, NULL for everyone (sql/021) */
     int64_t last_seq; /* the newest event this client has been sent */
     bool dead;
     struct client *next;
@@ -259,11 +262,26 @@ static bool console_sees(const struct client *c, const char *family_id)
     return yes;
 }
 
+/* Whether the client may see a change about person `subject_id` (NULL: a
+ * change of the whole family, such as the buttons). A member limited to some
+ * people (access per person) hears nothing of the others. The ids are
+ * UUIDs checked when stored, so a quoted match in the JSON array is exact. */
+static bool client_sees(const struct client *c, const char *subject_id)
+{
+    if (!c->subjects || !subject_id)
+        return true;
+    char quoted[40];
+    snprintf(quoted, sizeof quoted, "\"%s\"", subject_id);
+    return strstr(c->subjects, quoted) != NULL;
+}
+
 /* One change (entry or config) sent to every live client of its family that
- * has not had it yet; console streams that may see the family hear only
- * that it changed ("client": {family_id, seq}). */
-static void fan_out(const char *family_id, const char *member_id, int64_t seq, const char *event,
-                    const cJSON *data, struct client *only)
+ * has not had it yet (and may see its person); console streams that may see
+ * the family hear only that it changed ("client": {family_id, seq}). A client
+ * that may not see it still moves past it, so a resume skips it too. A
+ * member's own news (member_id: the inbox) goes to that member's streams only. */
+static void fan_out(const char *family_id, const char *subject_id, const char *member_id,
+                    int64_t seq, const char *event, const cJSON *data, struct client *only)
 {
     struct buf b, brief;
     buf_init(&b, 4 << 20);
@@ -299,6 +317,10 @@ static void fan_out(const char *family_id, const char *member_id, int64_t seq, c
         }
         if (strcmp(c->family_id, family_id) != 0)
             continue;
+        if (!client_sees(c, subject_id)) {
+            c->last_seq = seq;
+            continue;
+        }
         if (client_send(c, b.p, b.len)) {
             c->last_seq = seq;
             metrics_add(M_STREAM_EVENTS, 1);
@@ -321,24 +343,37 @@ static cJSON *profile_event_data(sqlite3_stmt *st)
 }
 
 /* Every kind of change, by the number the index query below gives it: the
- * statement that reads one by its key, its seq and family columns there,
- * and the event's name and data. */
+ * statement that reads one by its key, its seq, family and person columns
+ * there (-1: about the whole family), and the event's name and data. Every
+ * kind about a person must name its person column: that is what keeps a
+ * member limited to other people from hearing of it. */
 static const struct change_kind {
     const char *event;
     const char *select;
-    int seq_col, family_col, member_col; /* member_col -1: for the whole family */
+    int seq_col, family_col, subject_col;
+    int member_col; /* -1: for every member; else that member's only (the inbox) */
     cJSON *(*data)(sqlite3_stmt *st);
 } change_kinds[] = {
-    {"entry", ENTRY_SELECT "WHERE e.id = ?", 11, 12, -1, entry_event_data},
-    {"config", "SELECT family_id, data, seq FROM family_config WHERE family_id = ?", 2, 0, -1,
+    {"entry", ENTRY_SELECT "WHERE e.id = ?", 11, 12, 1, -1, entry_event_data},
+    {"config", "SELECT family_id, data, seq FROM family_config WHERE family_id = ?", 2, 0, -1, -1,
      config_row_data},
-    {"profile", PROFILE_SELECT "WHERE s.id = ?", 3, 6, -1, profile_event_data},
-    {"medication", MEDICATION_SELECT "WHERE m.id = ?", MEDICATION_SEQ_COL, MEDICATION_FAMILY_COL,
+    {"profile", PROFILE_SELECT "WHERE s.id = ?", 3, 6, 0, -1, profile_event_data},
+    {"medication", MEDICATION_SELECT "WHERE m.id = ?", MEDICATION_SEQ_COL, MEDICATION_FAMILY_COL, 1,
      -1, medication_json_row},
     {"appointment", APPOINTMENT_SELECT "WHERE a.id = ?", APPOINTMENT_SEQ_COL,
-     APPOINTMENT_FAMILY_COL, -1, appointment_json_row},
-    {"alert", ALERT_SELECT "WHERE a.id = ?", ALERT_SEQ_COL, ALERT_FAMILY_COL, -1, alert_json_row},
-    {"inbox", INBOX_SELECT "WHERE i.id = ?", INBOX_SEQ_COL, INBOX_FAMILY_COL, INBOX_MEMBER_COL,
+     APPOINTMENT_FAMILY_COL, 1, -1, appointment_json_row},
+    /* documents for every member only (the index below leaves owners-only
+     * ones out: the stream does not tell roles apart); one of no person
+     * (the whole family's) goes to every member */
+    {"document", DOCUMENT_SELECT "WHERE d.id = ?", DOCUMENT_SEQ_COL, DOCUMENT_FAMILY_COL, 1, -1,
+     document_json_row},
+    /* a family's types are the family's, whoever they apply to */
+    {"activity_type", ACTTYPE_SELECT "WHERE id = ?", ACTTYPE_SEQ_COL, ACTTYPE_FAMILY_COL, -1, -1,
+     acttype_json_row},
+    /* an emergency alert is the whole family's: every member is called */
+    {"alert", ALERT_SELECT "WHERE a.id = ?", ALERT_SEQ_COL, ALERT_FAMILY_COL, -1, -1,
+     alert_json_row},
+    {"inbox", INBOX_SELECT "WHERE i.id = ?", INBOX_SEQ_COL, INBOX_FAMILY_COL, -1, INBOX_MEMBER_COL,
      inbox_event_row},
 };
 
@@ -362,9 +397,13 @@ static int64_t send_changes(int64_t since, const char *family_id, struct client 
            "(?2 IS NULL OR family_id = ?2) "
            "UNION ALL SELECT seq, 4, id FROM appointments WHERE seq > ?1 AND "
            "(?2 IS NULL OR family_id = ?2) "
-           "UNION ALL SELECT seq, 5, id FROM alerts WHERE seq > ?1 AND "
+           "UNION ALL SELECT seq, 5, id FROM documents WHERE seq > ?1 AND "
+           "(?2 IS NULL OR family_id = ?2) AND visibility = 'all' "
+           "UNION ALL SELECT seq, 6, id FROM activity_types WHERE seq > ?1 AND "
            "(?2 IS NULL OR family_id = ?2) "
-           "UNION ALL SELECT seq, 6, id FROM inbox WHERE seq > ?1 AND "
+           "UNION ALL SELECT seq, 7, id FROM alerts WHERE seq > ?1 AND "
+           "(?2 IS NULL OR family_id = ?2) "
+           "UNION ALL SELECT seq, 8, id FROM inbox WHERE seq > ?1 AND "
            "(?2 IS NULL OR family_id = ?2) ORDER BY 1 LIMIT ?3");
     if (!idx || !db_bind_int64(idx, 1, since) || !db_bind_text(idx, 2, family_id) ||
         !db_bind_int64(idx, 3, limit))
@@ -385,9 +424,13 @@ static int64_t send_changes(int64_t since, const char *family_id, struct client 
          * that newer seq brings it, and this one is skipped. */
         if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, k->seq_col) == seq) {
             const char *fid = db_col_text(st, k->family_col);
+            const char *sid =
+                k->subject_col >= 0 && sqlite3_column_type(st, k->subject_col) != SQLITE_NULL
+                    ? db_col_text(st, k->subject_col)
+                    : NULL; /* no person: the whole family's */
             const char *mid = k->member_col >= 0 ? db_col_text(st, k->member_col) : NULL;
             cJSON *data = k->data(st);
-            fan_out(fid, mid, seq, k->event, data, only);
+            fan_out(fid, sid, mid, seq, k->event, data, only);
             cJSON_Delete(data);
         }
         sqlite3_reset(st);
@@ -435,13 +478,20 @@ static void send_presence(const char *family_id)
 
 /* ---------- the loop ---------- */
 
+static void client_free(struct client *c)
+{
+    if (c)
+        free(c->subjects);
+    free(c);
+}
+
 static void client_close(struct client *c)
 {
     epoll_ctl(hub.epoll_fd, EPOLL_CTL_DEL, c->fd, NULL);
     FCGX_Finish_r(c->fcgx);
     free(c->fcgx);
     slot_give(c->session_id);
-    free(c);
+    client_free(c);
 }
 
 /* Drops dead clients; tells their families who is still here. */
@@ -879,7 +929,7 @@ static void stream_shutdown(void)
         FCGX_Finish_r(c->fcgx);
         free(c->fcgx);
         slot_give(c->session_id);
-        free(c);
+        client_free(c);
     }
     if (hub.commit_fd >= 0)
         close(hub.commit_fd);
@@ -937,7 +987,7 @@ static void stream_start(struct request *r, struct client *c)
     const char *sid = r->session->id;
     enum slot got = slot_take(sid);
     if (got == SLOT_SESSION_FULL) {
-        free(c);
+        client_free(c);
         hub_wake(); /* to probe the session's streams (see slot_take) */
         resp_header(r, "Retry-After", "5");
         resp_error(r, 429, "rate_limited",
@@ -945,7 +995,7 @@ static void stream_start(struct request *r, struct client *c)
         return;
     }
     if (got != SLOT_OK) {
-        free(c);
+        client_free(c);
         resp_header(r, "Retry-After", "30");
         resp_error(r, 503, "overloaded", "Too many open streams; try again soon");
         return;
@@ -964,7 +1014,7 @@ static void stream_start(struct request *r, struct client *c)
          * the answer ends after the retry hint; the app stays in sync through
          * /sync, and EventSource tries again after `retry`. */
         slot_give(sid);
-        free(c);
+        client_free(c);
         return;
     }
     c->fcgx = fr;
@@ -981,7 +1031,7 @@ static void stream_start(struct request *r, struct client *c)
         FCGX_Finish_r(fr);
         free(fr);
         slot_give(c->session_id);
-        free(c);
+        client_free(c);
         return;
     }
     hub_wake();
@@ -1005,6 +1055,13 @@ static void stream_open(struct request *r)
     if (r->session->assigned)
         snprintf(c->consultant_id, sizeof c->consultant_id, "%s", r->session->user_id);
     snprintf(c->name, sizeof c->name, "%s", member_name(r, d));
+    /* The people it may see, as they are now: a changed limit ends the
+     * stream (sql/021's trigger), and the reconnect brings the new one. */
+    if (access_limited(r) && !(c->subjects = strdup(r->session->subjects))) {
+        client_free(c);
+        resp_error(r, 503, "overloaded", "Out of memory");
+        return;
+    }
     c->last_seq = since;
     /* Staff watching a family they are not in is a read of its data: the
      * family's audit log says so. */

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "data/audit.h"
+#include "data/acttype.h"
 #include "data/catalogue.h"
 #include "data/entry.h"
 #include "data/summary.h"
@@ -65,33 +66,45 @@ static void local_time(const struct tz *z, int64_t ms, char out[40])
              c.hour, c.minute, c.second, sign, off / 3600, (off / 60) % 60);
 }
 
-/* The CSV's detail columns: one per field of the catalogue (fields that
- * share a key share a column), in the catalogue's order, headed by the key
- * and its stored unit: "amount (ml)", "weight (g)", "celsius (°C)". */
-#define CSV_MAX_COLUMNS 64
+/* The CSV's detail columns: one per field of the catalogue's types, then
+ * of the family's own (lib/data/acttype.c), in that order; fields with the
+ * same heading share a column. Headed by the key and its stored unit:
+ * "amount (ml)", "weight (g)", "celsius (°C)" (the import finds a field by
+ * it: catalogue_csv_heading). */
+#define CSV_MAX_COLUMNS 160
 
 struct csv_columns {
-    const char *key[CSV_MAX_COLUMNS];
     char header[CSV_MAX_COLUMNS][64];
     int n;
 };
 
-static void csv_columns_make(struct csv_columns *c)
+static int csv_column(const struct csv_columns *c, const char *heading)
 {
-    const struct catalogue *cat = catalogue();
-    c->n = 0;
-    for (size_t t = 0; t < cat->ntypes; t++) {
+    for (int k = 0; k < c->n; k++)
+        if (strcmp(c->header[k], heading) == 0)
+            return k;
+    return -1;
+}
+
+static void csv_columns_add(struct csv_columns *c, const struct catalogue *cat)
+{
+    for (size_t t = 0; cat && t < cat->ntypes; t++) {
         for (size_t i = 0; i < cat->types[t].nfields; i++) {
             const struct cat_field *f = &cat->types[t].fields[i];
-            bool seen = f->hidden;
-            for (int k = 0; k < c->n && !seen; k++)
-                seen = strcmp(c->key[k], f->key) == 0;
-            if (seen || c->n == CSV_MAX_COLUMNS)
+            char heading[64];
+            catalogue_csv_heading(f, heading, sizeof heading);
+            if (f->hidden || c->n == CSV_MAX_COLUMNS || csv_column(c, heading) >= 0)
                 continue;
-            catalogue_csv_heading(f, c->header[c->n], sizeof c->header[0]);
-            c->key[c->n++] = f->key;
+            snprintf(c->header[c->n++], sizeof c->header[0], "%s", heading);
         }
     }
+}
+
+static void csv_columns_make(struct csv_columns *c, const struct family_types *ft)
+{
+    c->n = 0;
+    csv_columns_add(c, catalogue());
+    csv_columns_add(c, ft ? ft->cat : NULL);
 }
 
 /* One stored field as a cell: text as it is, numbers and true/false as JSON
@@ -110,7 +123,7 @@ static void csv_value(struct buf *b, const cJSON *v)
 }
 
 static void export_csv_row(struct buf *b, sqlite3_stmt *st, const struct tz *z,
-                           const struct csv_columns *cols)
+                           const struct csv_columns *cols, const struct family_types *ft)
 {
     char start[40], end[40] = "", minutes[24] = "";
     int64_t ts = sqlite3_column_int64(st, 3);
@@ -122,14 +135,24 @@ static void export_csv_row(struct buf *b, sqlite3_stmt *st, const struct tz *z,
     }
     cJSON *value = cJSON_Parse(db_col_text(st, 5));
     csv_field(b, db_col_text(st, 0), false);
-    csv_field(b, db_col_text(st, 14), false);
+    csv_field(b, db_col_text(st, 15), false);
     csv_field(b, db_col_text(st, 2), false);
     csv_field(b, start, false);
     csv_field(b, end, false);
     csv_field(b, minutes, false);
+    /* each field of the entry's type in its column */
+    const cJSON *cells[CSV_MAX_COLUMNS] = {0};
+    const struct cat_type *t = family_type(ft, db_col_text(st, 2));
+    for (size_t i = 0; t && i < t->nfields; i++) {
+        char heading[64];
+        catalogue_csv_heading(&t->fields[i], heading, sizeof heading);
+        int k = t->fields[i].hidden ? -1 : csv_column(cols, heading);
+        if (k >= 0)
+            cells[k] = cJSON_GetObjectItemCaseSensitive(value, t->fields[i].key);
+    }
     for (int i = 0; i < cols->n; i++)
-        csv_value(b, cJSON_GetObjectItemCaseSensitive(value, cols->key[i]));
-    csv_field(b, db_col_text(st, 15), false);
+        csv_value(b, cells[i]);
+    csv_field(b, db_col_text(st, 16), false);
     csv_field(b, db_col_text(st, 7), true);
     cJSON_Delete(value);
 }
@@ -169,9 +192,11 @@ static void export_get(struct request *r)
                    "LEFT JOIN members cm ON cm.id = e.created_by "
                    "LEFT JOIN users cu ON cu.id = cm.user_id WHERE e.family_id = ?1 "
                    "AND e.deleted = 0 AND e.ts >= ?2 AND e.ts < ?3 "
-                   "AND (?4 IS NULL OR e.subject_id = ?4) ORDER BY e.ts, e.id");
+                   "AND (?4 IS NULL OR e.subject_id = ?4) "
+                   "AND " ACCESS_SUBJECT_IN("e.subject_id", 5) " ORDER BY e.ts, e.id");
     if (!st || !db_bind_text(st, 1, fid) || !db_bind_int64(st, 2, from) ||
-        !db_bind_int64(st, 3, to) || !db_bind_text(st, 4, s.subject_id)) {
+        !db_bind_int64(st, 3, to) || !db_bind_text(st, 4, s.subject_id) ||
+        !access_bind_subjects(r, st, 5)) {
         resp_internal(r);
         return;
     }
@@ -191,8 +216,9 @@ static void export_get(struct request *r)
     struct buf b;
     buf_init(&b, 1 << 20);
     struct csv_columns cols;
+    const struct family_types *ft = family_types(d, fid);
     if (csv) {
-        csv_columns_make(&cols);
+        csv_columns_make(&cols, ft);
         buf_puts(&b, "id,person,type,start,end,minutes,");
         for (int i = 0; i < cols.n; i++)
             csv_field(&b, cols.header[i], false);
@@ -203,7 +229,7 @@ static void export_get(struct request *r)
     int n = 0;
     while (sqlite3_step(st) == SQLITE_ROW) {
         if (csv) {
-            export_csv_row(&b, st, s.zone, &cols);
+            export_csv_row(&b, st, s.zone, &cols, ft);
         } else {
             cJSON *e = entry_json_row(st);
             char *text = cJSON_PrintUnformatted(e);

@@ -7,6 +7,9 @@
  *                       writing) that passed integrity_check before packing
  *   secret/server.key   the instance's keys: whoever holds the file holds them
  *   secret/vapid.pem
+ *   documents/<name>    the document vault's files that the copied database
+ *                       names (files never change once written, and one
+ *                       deleted since the copy was made is left out)
  *   SHA256SUMS          every member's SHA-256 (`sha256sum -c` reads it)
  * The archive is written under a temporary name, synced, renamed into place,
  * then read back and its sums checked before the command reports success.
@@ -42,6 +45,7 @@
 #include <unistd.h>
 
 #include "carelog.h"
+#include "data/docstore.h"
 #include "tar.h"
 
 #define BACKUP_FORMAT "carelog-backup 1"
@@ -50,6 +54,8 @@
 #define BUSY_TRIES    500                  /* 10 s of waiting for the live database's lock */
 #define ERR_SZ        (2 * PATH_MAX + 512) /* room for two paths and a reason */
 #define HEX_SHA       (crypto_hash_sha256_BYTES * 2 + 1)
+#define SUMS_MAX      (64 * 1024 * 1024) /* SHA256SUMS: a line per document */
+#define DOCS_PREFIX   "documents/"
 
 static const char *const key_names[] = {"server.key", "vapid.pem"};
 #define NKEYS ARRAY_LEN(key_names)
@@ -325,6 +331,63 @@ static void sha_hex(crypto_hash_sha256_state *s, char out[HEX_SHA])
     hex_encode(d, sizeof d, out);
 }
 
+/* Adds the files of the document vault that the database copy `db_file`
+ * names (live documents and their previews) as documents/<name>, each
+ * with its line in `sums`. A file gone since the copy (its document was
+ * deleted after it) is left out. */
+static bool pack_documents(int fd, const char *db_file, int64_t mtime, struct buf *sums, char *err,
+                           size_t errsz)
+{
+    sqlite3 *h = open_raw(db_file, false, err, errsz);
+    if (!h)
+        return false;
+    sqlite3_stmt *st = NULL;
+    /* A database from before the vault has no documents table: nothing to add. */
+    if (sqlite3_prepare_v2(h,
+                           "SELECT file FROM documents WHERE deleted_at IS NULL UNION "
+                           "SELECT preview_file FROM documents WHERE deleted_at IS NULL AND "
+                           "preview_file IS NOT NULL",
+                           -1, &st, NULL) != SQLITE_OK) {
+        sqlite3_close(h);
+        return true;
+    }
+    bool ok = true;
+    int rc;
+    while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(st, 0);
+        char path[PATH_MAX], member[TAR_NAME_MAX + 1], hex[HEX_SHA];
+        if (!docstore_path(name, path, sizeof path))
+            continue; /* not a name the vault makes */
+        int in = open(path, O_RDONLY | O_CLOEXEC);
+        struct stat fst;
+        if (in < 0 && errno == ENOENT)
+            continue;
+        if (in < 0 || fstat(in, &fst) != 0) {
+            snprintf(err, errsz, "%s: %s", path, strerror(errno));
+            if (in >= 0)
+                close(in);
+            ok = false;
+            break;
+        }
+        snprintf(member, sizeof member, DOCS_PREFIX "%s", name);
+        crypto_hash_sha256_state hs;
+        crypto_hash_sha256_init(&hs);
+        ok = tar_add_fd(fd, member, in, (uint64_t)fst.st_size, mtime, &hs, err, errsz);
+        close(in);
+        if (ok) {
+            sha_hex(&hs, hex);
+            buf_printf(sums, "%s  %s\n", hex, member);
+        }
+    }
+    if (ok && rc != SQLITE_DONE) {
+        snprintf(err, errsz, "reading the documents: %s", sqlite3_errmsg(h));
+        ok = false;
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    return ok;
+}
+
 /* Writes the backup archive `out_path` from `db_file` (a consistent copy in
  * rollback-journal mode) and the keys in DATA_DIR. */
 static bool pack(const char *db_file, int schema, const char *out_path, char *err, size_t errsz)
@@ -340,9 +403,10 @@ static bool pack(const char *db_file, int schema, const char *out_path, char *er
         return false;
     }
     int64_t mtime = (int64_t)time(NULL);
-    char created[32], sums[1024], hex[HEX_SHA];
+    char created[32], hex[HEX_SHA];
     format_rfc3339_ms(now_ms(), created);
-    size_t sums_len = 0;
+    struct buf sums;
+    buf_init(&sums, SUMS_MAX);
     crypto_hash_sha256_state h;
 
     /* What each secret member is for, so that whoever opens the archive
@@ -381,8 +445,7 @@ static bool pack(const char *db_file, int schema, const char *out_path, char *er
     ok = ok && tar_add_mem(fd, "MANIFEST", manifest.p, manifest.len, mtime, &h, err, errsz);
     if (ok) {
         sha_hex(&h, hex);
-        sums_len +=
-            (size_t)snprintf(sums + sums_len, sizeof sums - sums_len, "%s  MANIFEST\n", hex);
+        buf_printf(&sums, "%s  MANIFEST\n", hex);
     }
     buf_free(&manifest);
 
@@ -398,8 +461,7 @@ static bool pack(const char *db_file, int schema, const char *out_path, char *er
         close(dbfd);
     if (ok) {
         sha_hex(&h, hex);
-        sums_len +=
-            (size_t)snprintf(sums + sums_len, sizeof sums - sums_len, "%s  carelog.db\n", hex);
+        buf_printf(&sums, "%s  carelog.db\n", hex);
     }
     for (size_t i = 0; i < NKEYS && ok; i++) {
         if (!have[i])
@@ -409,12 +471,17 @@ static bool pack(const char *db_file, int schema, const char *out_path, char *er
         crypto_hash_sha256_init(&h);
         ok = tar_add_mem(fd, name, keys[i], key_len[i], mtime, &h, err, errsz);
         sha_hex(&h, hex);
-        sums_len +=
-            (size_t)snprintf(sums + sums_len, sizeof sums - sums_len, "%s  %s\n", hex, name);
+        buf_printf(&sums, "%s  %s\n", hex, name);
     }
     sodium_memzero(keys, sizeof keys);
-    ok = ok && tar_add_mem(fd, "SHA256SUMS", sums, sums_len, mtime, NULL, err, errsz) &&
+    ok = ok && pack_documents(fd, db_file, mtime, &sums, err, errsz);
+    if (ok && sums.oom) {
+        snprintf(err, errsz, "SHA256SUMS is too long");
+        ok = false;
+    }
+    ok = ok && tar_add_mem(fd, "SHA256SUMS", sums.p, sums.len, mtime, NULL, err, errsz) &&
          tar_finish(fd, err, errsz);
+    buf_free(&sums);
     if (ok && fsync(fd) != 0) {
         snprintf(err, errsz, "%s: fsync: %s", tmp, strerror(errno));
         ok = false;
@@ -445,11 +512,67 @@ static const char *member_names[] = {"MANIFEST", "carelog.db", "secret/server.ke
                                      "secret/vapid.pem", "SHA256SUMS"};
 enum { M_MANIFEST, M_DB, M_KEY0, M_KEY1, M_SUMS, M_COUNT };
 
+/* The documents/<name> members met, with their sums, checked once
+ * SHA256SUMS (the last member) has been read. */
+struct doc_sums {
+    char (*name)[DOC_NAME_LEN + 1];
+    char (*hex)[HEX_SHA];
+    size_t n, cap;
+};
+
+static bool doc_sums_add(struct doc_sums *d, const char *name, const char *hex)
+{
+    if (d->n == d->cap) {
+        size_t cap = d->cap ? d->cap * 2 : 64;
+        void *a = realloc(d->name, cap * sizeof *d->name),
+             *b = a ? realloc(d->hex, cap * sizeof *d->hex) : NULL;
+        if (a)
+            d->name = a;
+        if (!a || !b)
+            return false;
+        d->hex = b;
+        d->cap = cap;
+    }
+    snprintf(d->name[d->n], sizeof d->name[d->n], "%s", name);
+    snprintf(d->hex[d->n], sizeof d->hex[d->n], "%s", hex);
+    d->n++;
+    return true;
+}
+
+/* A documents/<name> member: its bytes into docs_dir/<name> (a new file)
+ * when docs_dir is set, its sum noted. */
+static bool read_document(int fd, const struct tar_entry *e, const char *docs_dir,
+                          struct doc_sums *ds, char *err, size_t errsz)
+{
+    const char *name = e->name + strlen(DOCS_PREFIX);
+    char path[PATH_MAX], hex[HEX_SHA];
+    int out = -1;
+    if (docs_dir && (!join(path, sizeof path, docs_dir, name) ||
+                     (out = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0)) {
+        snprintf(err, errsz, "%s: %s", name, strerror(errno));
+        return false;
+    }
+    crypto_hash_sha256_state h;
+    crypto_hash_sha256_init(&h);
+    bool ok = tar_read_data(fd, e, out, &h, err, errsz);
+    if (out >= 0 && (fsync(out) != 0 || close(out) != 0) && ok) {
+        snprintf(err, errsz, "%s: %s", path, strerror(errno));
+        ok = false;
+    }
+    sha_hex(&h, hex);
+    if (ok && !doc_sums_add(ds, name, hex)) {
+        snprintf(err, errsz, "out of memory");
+        ok = false;
+    }
+    return ok;
+}
+
 /* Reads `file` and checks it: a tar must have MANIFEST, carelog.db and
  * SHA256SUMS, no member carelog does not write, and every sum right. With
- * `db_out`, the database is written there (a new file). */
-static bool read_backup(const char *file, const char *db_out, struct contents *c, char *err,
-                        size_t errsz)
+ * `db_out`, the database is written there (a new file); with `docs_dir`,
+ * the documents' files there. */
+static bool read_backup(const char *file, const char *db_out, const char *docs_dir,
+                        struct contents *c, char *err, size_t errsz)
 {
     memset(c, 0, sizeof *c);
     int fd = open(file, O_RDONLY | O_CLOEXEC);
@@ -478,7 +601,13 @@ static bool read_backup(const char *file, const char *db_out, struct contents *c
     } else if (ok) {
         c->is_tar = true;
         ok = lseek(fd, 0, SEEK_SET) == 0;
-        char hex[M_COUNT][HEX_SHA], manifest[SMALL_MAX + 1], sums[SMALL_MAX + 1];
+        char hex[M_COUNT][HEX_SHA], manifest[SMALL_MAX + 1];
+        char *sums = calloc(1, SUMS_MAX + TAR_BLOCK + 1);
+        struct doc_sums ds = {0};
+        if (!sums) {
+            snprintf(err, errsz, "out of memory");
+            ok = false;
+        }
         bool seen[M_COUNT] = {false};
         size_t manifest_len = 0, sums_len = 0;
         struct tar_entry e;
@@ -493,6 +622,11 @@ static bool read_backup(const char *file, const char *db_out, struct contents *c
                 ok = tar_read_data(fd, &e, -1, NULL, err, errsz);
                 continue;
             }
+            if (m < 0 && e.type == '0' && strncmp(e.name, DOCS_PREFIX, strlen(DOCS_PREFIX)) == 0 &&
+                docstore_name_ok(e.name + strlen(DOCS_PREFIX))) {
+                ok = read_document(fd, &e, docs_dir, &ds, err, errsz);
+                continue;
+            }
             if (m < 0 || e.type != '0' || seen[m]) {
                 snprintf(err, errsz, "%s: unexpected member '%s' (not a carelog backup?)", file,
                          e.name);
@@ -500,7 +634,7 @@ static bool read_backup(const char *file, const char *db_out, struct contents *c
                 break;
             }
             seen[m] = true;
-            if (m != M_DB && e.size > SMALL_MAX) {
+            if (m != M_DB && e.size > (m == M_SUMS ? SUMS_MAX : SMALL_MAX)) {
                 snprintf(err, errsz, "%s: member %s is too large", file, e.name);
                 ok = false;
                 break;
@@ -509,9 +643,20 @@ static bool read_backup(const char *file, const char *db_out, struct contents *c
             crypto_hash_sha256_init(&h);
             if (m == M_DB) {
                 ok = tar_read_data(fd, &e, out, &h, err, errsz);
+            } else if (m == M_SUMS) {
+                /* SHA256SUMS (a line per document) into the heap */
+                size_t want = (size_t)e.size,
+                       padded = (want + TAR_BLOCK - 1) / TAR_BLOCK * TAR_BLOCK;
+                ok = read_full(fd, sums, padded) == (long long)padded;
+                if (!ok) {
+                    snprintf(err, errsz, "%s: the archive is truncated", file);
+                    break;
+                }
+                sums[sums_len = want] = '\0';
+                crypto_hash_sha256_update(&h, (unsigned char *)sums, want);
             } else {
                 /* Small members are read into memory, padding and all. */
-                char *dst = m == M_MANIFEST ? manifest : m == M_SUMS ? sums : c->key[m - M_KEY0];
+                char *dst = m == M_MANIFEST ? manifest : c->key[m - M_KEY0];
                 size_t want = (size_t)e.size,
                        padded = (want + TAR_BLOCK - 1) / TAR_BLOCK * TAR_BLOCK;
                 static char block[SMALL_MAX + TAR_BLOCK];
@@ -524,8 +669,6 @@ static bool read_backup(const char *file, const char *db_out, struct contents *c
                 crypto_hash_sha256_update(&h, (unsigned char *)dst, want);
                 if (m == M_MANIFEST)
                     manifest[manifest_len = want] = '\0';
-                else if (m == M_SUMS)
-                    sums[sums_len = want] = '\0';
                 else
                     c->key_len[m - M_KEY0] = want;
             }
@@ -554,13 +697,27 @@ static bool read_backup(const char *file, const char *db_out, struct contents *c
             if (m == M_SUMS || !seen[m])
                 continue;
             char line[HEX_SHA + 64];
-            snprintf(line, sizeof line, "%s  %s\n", hex[m], member_names[m]);
+            snprintf(line, sizeof line, "%.64s  %s\n", hex[m], member_names[m]);
             if (!strstr(sums, line)) {
                 snprintf(err, errsz, "%s: %s does not match its SHA-256 (a damaged backup)", file,
                          member_names[m]);
                 ok = false;
             }
         }
+        /* And every document with its sum. */
+        for (size_t i = 0; ok && i < ds.n; i++) {
+            char line[HEX_SHA + DOC_NAME_LEN + 32];
+            snprintf(line, sizeof line, "%s  " DOCS_PREFIX "%s\n", ds.hex[i], ds.name[i]);
+            if (!strstr(sums, line)) {
+                snprintf(err, errsz,
+                         "%s: document %s does not match its SHA-256 (a damaged backup)", file,
+                         ds.name[i]);
+                ok = false;
+            }
+        }
+        free(ds.name);
+        free(ds.hex);
+        free(sums);
         for (size_t i = 0; i < NKEYS; i++)
             c->have_key[i] = seen[M_KEY0 + i];
     } else {
@@ -673,7 +830,7 @@ int backup_cmd(const char *target, const char *label, int keep, char *out_path, 
         goto out;
     }
     static struct contents c;
-    if (!read_backup(path, NULL, &c, err, sizeof err)) {
+    if (!read_backup(path, NULL, NULL, &c, err, sizeof err)) {
         fail("the backup written does not read back: %s", err);
         unlink(path);
         goto out;
@@ -947,6 +1104,47 @@ static void remove_tree(const char *dir)
     rmdir(dir);
 }
 
+/* Moves the documents' files unpacked into `from` to DATA_DIR/documents/
+ * (a name already there is left as it is), then syncs that directory. */
+static bool install_documents(const char *from, char *err, size_t errsz)
+{
+    char dir[PATH_MAX];
+    if (!docstore_path(NULL, dir, sizeof dir) || (mkdir(dir, 0700) != 0 && errno != EEXIST) ||
+        !own_like_data_dir(dir)) {
+        snprintf(err, errsz, "%s: %s", dir, strerror(errno));
+        return false;
+    }
+    DIR *d = opendir(from);
+    if (!d) {
+        snprintf(err, errsz, "%s: %s", from, strerror(errno));
+        return false;
+    }
+    bool ok = true;
+    int moved = 0;
+    struct dirent *e;
+    while (ok && (e = readdir(d))) {
+        char src[PATH_MAX], dst[PATH_MAX];
+        if (!docstore_name_ok(e->d_name))
+            continue;
+        struct stat st;
+        ok = join(src, sizeof src, from, e->d_name) && docstore_path(e->d_name, dst, sizeof dst);
+        if (ok && stat(dst, &st) == 0)
+            continue;
+        ok = ok && own_like_data_dir(src) && rename(src, dst) == 0;
+        if (!ok)
+            snprintf(err, errsz, "%s: %s", dst, strerror(errno));
+        moved++;
+    }
+    closedir(d);
+    if (ok && moved > 0 && !fsync_dir(dir)) {
+        snprintf(err, errsz, "%s: %s", dir, strerror(errno));
+        ok = false;
+    }
+    if (ok && moved > 0)
+        printf("carelog: restored %d document file%s\n", moved, moved == 1 ? "" : "s");
+    return ok;
+}
+
 int restore_cmd(const char *file, bool migrate)
 {
     char err[ERR_SZ], bdir[PATH_MAX], work[PATH_MAX], copy[PATH_MAX], aside[PATH_MAX];
@@ -961,11 +1159,16 @@ int restore_cmd(const char *file, bool migrate)
     struct stat st;
     bool live_exists = stat(cfg.db_path, &st) == 0 && st.st_size > 0;
     aside[0] = '\0';
-    if (!join(copy, sizeof copy, work, "carelog.db"))
+    char docs[PATH_MAX] = "";
+    if (!join(copy, sizeof copy, work, "carelog.db") || !join(docs, sizeof docs, work, "documents"))
         goto out;
+    if (mkdir(docs, 0700) != 0) {
+        fail("%s: %s", docs, strerror(errno));
+        goto out;
+    }
 
     /* 1. Unpacked and checked, in private. */
-    if (!read_backup(file, copy, &c, err, sizeof err)) {
+    if (!read_backup(file, copy, docs, &c, err, sizeof err)) {
         fail("refusing to restore: %s", err);
         goto out;
     }
@@ -1037,7 +1240,13 @@ int restore_cmd(const char *file, bool migrate)
         printf("carelog: migrated the backup from schema %d to %d\n", schema, known_schema());
     }
 
-    /* 3. Swapped in. */
+    /* 3. The documents' files put in place first (a file never changes once
+     * written, so one already there is the same), then the database
+     * swapped in: the restored database never names a file not there. */
+    if (!install_documents(docs, err, sizeof err)) {
+        fail("restore failed, the live database is unchanged: %s", err);
+        goto out;
+    }
     if (live_exists) {
         char stamp[20];
         utc_stamp(stamp);
@@ -1086,6 +1295,8 @@ int restore_cmd(const char *file, bool migrate)
         printf("carelog: the keys changed: restart the server so that every program uses them\n");
 out:
     sodium_memzero(&c, sizeof c);
+    if (docs[0])
+        remove_tree(docs);
     remove_tree(work);
     return rc;
 }

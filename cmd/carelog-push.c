@@ -3,8 +3,9 @@
  * One pass fires due reminders and delivers due Web Push messages (see
  * cgi-bin/lib/push/pushpass.c), then, when SMTP_URL and MAIL_FROM are set,
  * queues due digests and delivers queued mail (cgi-bin/lib/mail/mailsend.c),
- * and prints one JSON line of counts. Passes may overlap: each message is
- * claimed by one pass only. */
+ * removes the document vault's files whose rows went away (a family
+ * deleted: lib/data/docstore.c), and prints one JSON line of counts. Passes may overlap: each
+ * message is claimed by one pass only. */
 #include "carelog.h"
 
 #include <stdio.h>
@@ -12,6 +13,7 @@
 
 #include <curl/curl.h>
 
+#include "data/docstore.h"
 #include "mail/mail.h"
 #include "mail/mailsend.h"
 #include "push/pushmsg.h"
@@ -66,6 +68,8 @@ int main(int argc, char **argv)
         if (!mailed)
             log_event("error", "mail_pass_failed", err);
     }
+    if (docstore_sweep(&d, 100000) < 0)
+        log_event("error", "documents_sweep_failed", "files left for the next pass");
     if (!pushed || !mailed)
         goto out;
     printf("{\"fired\":%d,\"queued\":%d,\"skipped_quiet\":%d,\"sent\":%d,\"delivered\":%d,"

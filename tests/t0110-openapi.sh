@@ -22,8 +22,8 @@ is "$extra" "" "no documented route is missing from the route tables"
 # The entry types and person kinds it lists are the catalogue's.
 cat="$T_ROOT/catalogue/entries.json"
 types=$(jq -c '.types | keys_unsorted' "$cat")
-is "$(jq -c .components.schemas.Entry.properties.type.enum "$doc")" "$types" "Entry.type lists the catalogue's types"
-is "$(jq -c '.components.schemas.Config.properties.groups.items.properties.buttons.items.properties.type.enum' "$doc")" \
+is "$(jq -c .components.schemas.Entry.properties.type.anyOf[0].enum "$doc")" "$types" "Entry.type lists the catalogue's types (or a family's own, x-<key>)"
+is "$(jq -c '.components.schemas.Config.properties.groups.items.properties.buttons.items.properties.type.anyOf[0].enum' "$doc")" \
     "$types" "a button's type lists the catalogue's types"
 is "$(jq -c .components.schemas.Subject.properties.kind.enum "$doc")" "$(jq -c .person_kinds "$cat")" \
     "Subject.kind lists the catalogue's person kinds"

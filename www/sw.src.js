@@ -7,9 +7,12 @@
 // the cached shell (offline.html when even that is missing), API requests
 // left to the network untouched (never cached: the app keeps its own
 // IndexedDB copy), an "update available" hand-over, and Background Sync of
-// the outbox.
+// the outbox. "Share → carelog" (the manifest's share_target) posts the
+// shared file here: it is kept in a cache of its own and the documents
+// screen opens with it.
 import { PRECACHE } from './precache.js';
 import { flushAllFamilies } from './js/bgsync.js';
+import { SHARE_CACHE, SHARE_KEY, SHARE_PATH } from './js/share.js';
 
 const CACHE = `carelog-shell-${PRECACHE.version}`;
 const SHELL = '/index.html';
@@ -51,6 +54,10 @@ function serverOnly(url) {
 self.addEventListener('fetch', (event) => {
   const req = event.request;
   const url = new URL(req.url);
+  if (req.method === 'POST' && url.origin === self.location.origin && url.pathname === SHARE_PATH) {
+    event.respondWith(takeShare(req));
+    return;
+  }
   if (req.method !== 'GET' || url.origin !== self.location.origin || serverOnly(url)) return;
   if (req.mode === 'navigate') {
     event.respondWith(navigation(req));
@@ -58,6 +65,31 @@ self.addEventListener('fetch', (event) => {
   }
   event.respondWith(shellAsset(req));
 });
+
+// The first file of a share (multipart/form-data: title, text, file),
+// kept for the documents screen, which the answer then opens.
+async function takeShare(req) {
+  try {
+    const form = await req.formData();
+    const file = form.getAll('file').find((f) => typeof f === 'object' && f.size > 0);
+    if (file) {
+      const cache = await caches.open(SHARE_CACHE);
+      await cache.put(
+        SHARE_KEY,
+        new Response(file, {
+          headers: {
+            'Content-Type': file.type || 'application/octet-stream',
+            'X-File-Name': encodeURIComponent(file.name || ''),
+            'X-Title': encodeURIComponent(String(form.get('title') || '').slice(0, 120)),
+          },
+        }),
+      );
+    }
+  } catch {
+    // nothing kept: the screen opens without a file
+  }
+  return Response.redirect('/#/documents/share', 303);
+}
 
 async function navigation(req) {
   const cache = await caches.open(CACHE);

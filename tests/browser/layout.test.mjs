@@ -2,10 +2,9 @@
 // every log form, timeline, day, trends, each settings section, reminders,
 // quick buttons, account, the person picker, the console's dashboard,
 // client page and consultants, Dana being the admin) with a realistic log, in
-// every language of the app: English, French and Hebrew at 320, 360 and 390
-// px, light and dark; the seven others at one width each, in one theme (so
-// the run stays affordable; LAYOUT_ALL=1 runs every width and theme for
-// every language). An adult's own screens (home, trends, emergency card,
+// every language of the app at 320, 360 and 390 px, light and dark
+// (LAYOUT_QUICK=1, while working: English, French and Hebrew in full, the
+// seven others at one width and theme each). An adult's own screens (home, trends, emergency card,
 // profile, medicines, calendar agenda and month) are visited too, for
 // Grandpa Joe with his vitals and a full profile. Fails on a page that
 // scrolls sideways, anything off the screen, text clipped by its box, or a
@@ -25,7 +24,8 @@ const pick = (list) =>
   list.some((x) => ONLY.includes(String(x))) ? list.filter((x) => ONLY.includes(String(x))) : list;
 const ALL_WIDTHS = [320, 360, 390];
 const ALL_THEMES = ['light', 'dark'];
-// [locale, widths, themes]: the long words (German, Russian) at the narrowest.
+// [locale, widths, themes] of a LAYOUT_QUICK run: the long words (German,
+// Russian) at the narrowest.
 const FULL = [ALL_WIDTHS, ALL_THEMES];
 const LOCALES = {
   en: ['en-US', ...FULL],
@@ -39,7 +39,7 @@ const LOCALES = {
   it: ['it-IT', [390], ['light']],
   nl: ['nl-NL', [390], ['dark']],
 };
-const EVERY = process.env.LAYOUT_ALL === '1';
+const EVERY = process.env.LAYOUT_QUICK !== '1';
 // LAYOUT_ONLY=200: the 200% text size run alone.
 const LANGS = ONLY.length && ONLY.every((x) => x === '200') ? [] : pick(Object.keys(LOCALES));
 const OUT = join(ROOT, 'tests', 'out', 'layout');
@@ -70,6 +70,7 @@ const SCREENS = [
   ['export', '#/settings/export', 'main a[download]'],
   ['reminders', '#/reminders', '.reminders li'],
   ['buttons', '#/buttons', '.buttons li'],
+  ['acttypes', '#/acttypes', '[data-acttype]'],
   ['account', '#/account', '#signout'],
   ['pick', '#/pick', 'main .list li'],
   ['card', '#/card', '.ecard .blood'],
@@ -230,6 +231,24 @@ useStack('layout', async (s) => {
     label: 'Next feed',
   });
   await owner.client.ok('POST', `/api/v1/families/${fid}/links`, { role: 'caregiver', label: 'Grandma' });
+  // A type of the family's own, with a long name (its button, its editor).
+  await owner.client.ok('POST', `/api/v1/families/${fid}/activity-types`, {
+    key: 'bath',
+    names: { en: 'Bath and hair wash', fr: 'Bain et shampoing', he: 'אמבטיה וחפיפה', de: 'Baden und Haarewaschen' },
+    icon: '🛁',
+    fields: [
+      { key: 'time', kind: 'duration' },
+      { key: 'water', kind: 'amount', unit: 'ml', label: 'Water' },
+      {
+        key: 'mood',
+        kind: 'choice',
+        options: [
+          { key: 'calm', label: 'Calm' },
+          { key: 'upset', label: 'Upset' },
+        ],
+      },
+    ],
+  });
   // The console's screens: Dana is the instance admin, with a consultant
   // and a second client that has logged nothing.
   const db = join(server.dir, 'data', 'carelog.db');

@@ -175,3 +175,23 @@ test('the timeline loads older entries as you scroll and filters by type', async
   const titles = await page.locator('.entry .title').allInnerTexts();
   assert.ok(titles.length >= 30 && titles.every((x) => /diaper/i.test(x)), 'only diapers');
 });
+
+test('the owner deletes a family by typing its name; it is gone for everyone', async () => {
+  const other = await familyWithBaby(server.base, { owner: 'Eli', baby: 'Ada' });
+  const s = await signedInPage(browser, server.base, other);
+  await s.page.locator('.qbtn').first().waitFor();
+  await s.page.goto(`${server.base}/#/settings/people`);
+  await s.page.getByRole('button', { name: 'Delete this family' }).click();
+  const dialog = s.page.getByRole('dialog', { name: 'Delete this family' });
+  const go = dialog.getByRole('button', { name: 'Delete this family' });
+  assert.equal(await go.isDisabled(), true, 'nothing happens before the name is typed');
+  await dialog.getByLabel('Family name').fill('not it');
+  assert.equal(await go.isDisabled(), true);
+  await dialog.getByLabel('Family name').fill(other.family.name);
+  await go.click();
+  await s.page.locator('#toast', { hasText: 'Family deleted' }).waitFor();
+  const r = await other.client.call('GET', `/api/v1/families/${other.family.id}`);
+  assert.equal(r.status, 404);
+  assert.deepEqual(s.errors, []);
+  await s.ctx.close();
+});

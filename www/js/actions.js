@@ -53,6 +53,24 @@ export function log(type, value, opts) {
   return save(draft(type, value, opts));
 }
 
+// One event for several people at once (twins): an entry of its own for
+// each (own id, own sync), sharing a group id, saved together and undone
+// together.
+export async function logFor(subjectIds, type, value, { ts = Date.now(), end_ts = null } = {}) {
+  if (!canWrite()) return [];
+  const group = uuidv7();
+  const saved = [];
+  for (const sid of subjectIds)
+    saved.push(await record({ ...draft(type, value, { ts, end_ts }), subject_id: sid, group_id: group }));
+  toast(t('logged_for_n', { what: title(saved[0]), n: saved.length }), {
+    action: t('undo'),
+    onAction: async () => {
+      for (const e of saved) await remove(e, { quiet: true });
+    },
+  });
+  return saved;
+}
+
 export async function remove(entry, { quiet = false } = {}) {
   if (!canWrite()) return;
   const current = (await store.getEntry(entry.id)) || entry;

@@ -21,6 +21,7 @@ const VIEWS = {
   account: () => import('./views/account.js'),
   reminders: () => import('./views/reminders.js'),
   buttons: () => import('./views/buttons.js'),
+  acttypes: () => import('./views/acttypes.js'),
   pick: () => import('./views/picker.js'),
   signin: () => import('./views/signin.js'),
   welcome: () => import('./views/picker.js'),
@@ -31,6 +32,7 @@ const VIEWS = {
   calendar: () => import('./views/calendar.js'),
   inbox: () => import('./views/inbox.js'),
   alert: () => import('./views/alert.js'),
+  documents: () => import('./views/documents.js'),
 };
 // The console (#/admin) is the admin's and consultants' own screen: it needs
 // no family chosen, and it is where they land when they have none.

@@ -1,11 +1,35 @@
 // describe.js — how an entry reads in the UI: a title ("Bottle 120 ml"),
 // a detail line, and its icon, in the person's language and units.
-import { t, label, fmtUnit, fmtDuration, fmtNumber } from './i18n.js';
+import { t, label, fmtUnit, fmtDuration, fmtNumber, getLang } from './i18n.js';
 import { TYPES, isRunning, isSession, sides } from './entries.js';
 import { state } from './state.js';
 
+// A family's own type is named by the family, in the language shown when
+// they gave one (else English, else the first name they gave).
 export function typeName(type) {
+  const names = TYPES[type]?.custom?.names;
+  if (names) return names[getLang()] || names.en || Object.values(names)[0] || type;
   return t(`type.${type}`);
+}
+
+// A family type's field values as text: "Water 250 ml", "Hair washed", the
+// choice's label; archived fields too (they are in the history).
+function customParts(type, v) {
+  const u = state.prefs.units;
+  const parts = [];
+  for (const f of TYPES[type].fields) {
+    const x = v[f.key];
+    if (x === undefined || x === null || x === '' || x === false) continue;
+    const name = f.label || f.key;
+    if (f.rule.kind === 'bool') parts.push(name);
+    else if (f.rule.kind === 'enum') parts.push(f.optionLabels?.[x] || x);
+    else if (typeof x === 'number') {
+      const unit = f.rule.unit;
+      const shown = ['ml', 'g', 'cm'].includes(unit) ? fmtUnit(x, unit, u) : `${fmtNumber(x)}${unit ? ` ${unit}` : ''}`;
+      parts.push(`${name} ${shown}`);
+    } else if (f.rule.kind === 'text') parts.push(x);
+  }
+  return parts;
 }
 export function typeIcon(type) {
   return TYPES[type]?.icon || '•';
@@ -70,7 +94,7 @@ export function title(e) {
         .filter(Boolean)
         .join(' · ');
     default:
-      return e.type;
+      return TYPES[e.type]?.custom ? typeName(e.type) : e.type;
   }
 }
 
@@ -95,6 +119,7 @@ export function detail(e, now = Date.now()) {
   if (e.type === 'temperature' && v.method) parts.push(t(`temp.${v.method}`));
   if (e.type === 'symptom' && v.severity) parts.push(t('severity_n', { n: v.severity }));
   if (e.type === 'medication_dose' && v.reason) parts.push(v.reason);
+  if (TYPES[e.type]?.custom) parts.push(...customParts(e.type, v));
   if (v.notes) parts.push(v.notes);
   return parts.join(' · ');
 }

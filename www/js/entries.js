@@ -10,6 +10,10 @@ const MAX_SAFE = 9007199254740991;
 const MAX_ERRORS = 16; // as the server's error list (valid.h V_MAX_ERRORS)
 
 export { CATALOGUE };
+// The types values are checked by: the catalogue's, and the family's own
+// (useFamilyTypes: GET .../activity-types gives each as a catalogue type,
+// the very description the server validates its entries with).
+const CAT_TYPES = { ...CATALOGUE.types };
 export const PERSON_KINDS = CATALOGUE.person_kinds;
 export const PERSON_COLOURS = CATALOGUE.person_colours;
 
@@ -19,7 +23,7 @@ const textOf = (value, key) => (typeof value[key] === 'string' ? value[key] : ''
 
 // True when an entry of `type` with this value and no end is a running timer.
 function runs(type, value) {
-  const t = CATALOGUE.types[type];
+  const t = CAT_TYPES[type];
   if (!t?.timed || !t.timer) return false;
   if (t.timer === true) return true;
   const [[field, values]] = Object.entries(t.timer);
@@ -68,25 +72,51 @@ function viewField(f) {
   return out;
 }
 
-export const TYPES = Object.fromEntries(
-  Object.entries(CATALOGUE.types).map(([name, t]) => [
-    name,
-    {
-      icon: t.icon,
-      for: [...t.for],
-      timed: !!t.timed,
-      timer: (v) => runs(name, v),
-      fields: t.fields.map(viewField),
-    },
-  ]),
-);
+const typeView = (name, t) => ({
+  icon: t.icon,
+  for: [...t.for],
+  timed: !!t.timed,
+  timer: (v) => runs(name, v),
+  fields: t.fields.map(viewField),
+});
+
+export const TYPES = Object.fromEntries(Object.entries(CATALOGUE.types).map(([name, t]) => [name, typeView(name, t)]));
 
 export const TYPE_NAMES = Object.keys(TYPES);
+
+// A family's own activity types (GET .../activity-types), in place of the
+// previous family's: each becomes a type like the catalogue's, its fields
+// carrying the labels the family gave them (`custom` holds the definition:
+// names, colour, people, archived). Archived ones stay, for the history.
+export const isCustom = (type) => !!TYPES[type]?.custom;
+export function useFamilyTypes(list) {
+  for (const name of Object.keys(TYPES)) {
+    if (!TYPES[name].custom) continue;
+    delete TYPES[name];
+    delete CAT_TYPES[name];
+    TYPE_NAMES.splice(TYPE_NAMES.indexOf(name), 1);
+  }
+  for (const def of list || []) {
+    if (!def?.catalogue || !def.type || def.type in CATALOGUE.types) continue;
+    CAT_TYPES[def.type] = def.catalogue;
+    const view = typeView(def.type, def.catalogue);
+    for (const f of view.fields) {
+      const d = (def.fields || []).find((x) => x.key === f.key) || {};
+      if (d.label) f.label = d.label;
+      if (d.archived) f.kind = 'hidden'; // kept in the value, offered no more
+      if (d.options) f.optionLabels = Object.fromEntries(d.options.map((o) => [o.key, o.label || o.key]));
+    }
+    TYPES[def.type] = { ...view, custom: def };
+    TYPE_NAMES.push(def.type);
+  }
+}
 
 // The types that suit a kind of person (the catalogue's `for`), for pickers;
 // a type logged from a screen of its own (`picker: false`) is left out.
 export function typesFor(kind) {
-  return TYPE_NAMES.filter((t) => (!kind || TYPES[t].for.includes(kind)) && CATALOGUE.types[t].picker !== false);
+  return TYPE_NAMES.filter(
+    (t) => (!kind || TYPES[t].for.includes(kind)) && CAT_TYPES[t].picker !== false && !TYPES[t].custom?.archived,
+  );
 }
 
 // The kind of a person (the catalogue's default when unknown) and what the
@@ -102,17 +132,30 @@ export function viewFor(kind) {
 // The quick buttons one person sees: the catalogue's defaults for their kind
 // while the family keeps the default set, else the family's own buttons of
 // the types that suit them (a baby's feeds are not Grandpa's).
-export function buttonsFor(config, kind) {
-  if (!config || config.default) return defaultConfig([kind]);
-  const groups = (config.groups || [])
-    .map((g) => ({ ...g, buttons: g.buttons.filter((b) => TYPES[b.type]?.for.includes(kind)) }))
-    .filter((g) => g.buttons.length);
-  return { ...config, groups };
+// The family's own types, not archived and meant for this person (none
+// named: everyone), each get a button of their own (a timer for a type with
+// a duration) unless the family's buttons already have one.
+export function buttonsFor(config, kind, subjectId = null) {
+  const base = !config || config.default ? defaultConfig([kind]) : config;
+  const groups = base.default
+    ? [...base.groups]
+    : (base.groups || [])
+        .map((g) => ({ ...g, buttons: g.buttons.filter((b) => TYPES[b.type]?.for.includes(kind)) }))
+        .filter((g) => g.buttons.length);
+  const placed = new Set(groups.flatMap((g) => g.buttons.map((b) => b.type)));
+  const own = TYPE_NAMES.filter((n) => {
+    const c = TYPES[n].custom;
+    return (
+      c && !c.archived && !placed.has(n) && (!c.subject_ids?.length || !subjectId || c.subject_ids.includes(subjectId))
+    );
+  }).map((type) => ({ type, value: {}, timing: TYPES[type].timed }));
+  if (own.length) groups.push({ category: 'custom', stateful: own.some((b) => b.timing), buttons: own });
+  return { ...base, groups };
 }
 
 // The band a chart draws as normal for a field and a kind of person, or null.
 export function normalBand(type, key, kind) {
-  const f = CATALOGUE.types[type]?.fields.find((x) => x.key === key);
+  const f = CAT_TYPES[type]?.fields.find((x) => x.key === key);
   return f?.normal?.[kind] || null;
 }
 
@@ -120,7 +163,7 @@ export function normalBand(type, key, kind) {
 // server stores (entry_value_normalise).
 function normalise(type, value) {
   const out = {};
-  for (const f of CATALOGUE.types[type].fields) if (given(value, f.key)) out[f.key] = value[f.key];
+  for (const f of CAT_TYPES[type].fields) if (given(value, f.key)) out[f.key] = value[f.key];
   return out;
 }
 
@@ -176,7 +219,7 @@ export function isRunning(e) {
 // stores the entry (a sleep's kind from the hour it starts in the family's
 // zone), so an entry logged offline counts the same before and after sync.
 export function withDerived(type, value, ts, tz) {
-  const t = CATALOGUE.types[type];
+  const t = CAT_TYPES[type];
   let out = value || {};
   for (const f of t ? t.fields : []) {
     const d = f.default_by_start_hour;
@@ -207,7 +250,7 @@ function textLength(s, multiline) {
 // `preset`: a button preset, where required fields and the rules that span
 // fields wait until the entry is logged.
 export function checkValue(type, value, { preset = false } = {}) {
-  const t = CATALOGUE.types[type];
+  const t = CAT_TYPES[type];
   if (!t) return { type: 'err.type' };
   if (!isObject(value)) return { value: 'err.invalid' };
   const errors = {};
@@ -344,6 +387,8 @@ export function toChange(entry) {
     created_at: entry.created_at,
     updated_at: entry.updated_at,
   };
+  // Entries logged together for several people (twins) keep their group.
+  if (entry.group_id) c.group_id = entry.group_id;
   if (entry.deleted) return { op: 'delete', id: entry.id, updated_at: entry.updated_at };
   return c;
 }

@@ -8,7 +8,7 @@ import { get, patch, setCsrf, familyPath, ApiError } from './api.js';
 import * as store from './store.js';
 import * as sync from './sync.js';
 import { go, current } from './router.js';
-import { DEFAULT_CONFIG } from './entries.js';
+import { DEFAULT_CONFIG, useFamilyTypes } from './entries.js';
 
 // ---- session ----
 export async function adoptSession(me, { fromCache = false } = {}) {
@@ -118,6 +118,7 @@ export async function openFamily(fam, { fresh = false } = {}) {
     state.config = null;
     state.members = [];
     state.presence = [];
+    useFamilyTypes([]); // the previous family's own types are not this one's
   }
   const fid = fam.id;
   await Promise.all([
@@ -137,6 +138,15 @@ export async function openFamily(fam, { fresh = false } = {}) {
       (d) => {
         state.config = d?.groups?.length ? d : DEFAULT_CONFIG;
         emit('config');
+      },
+      fresh,
+    ),
+    cachedThenFresh(
+      `acttypes:${fid}`,
+      familyPath(fid, '/activity-types'),
+      (d) => {
+        useFamilyTypes(d?.activity_types);
+        emit('acttypes');
       },
       fresh,
     ),

@@ -5,7 +5,7 @@
 // /trends by the same rules (cgi-bin/lib/data/summary.c states them; README: The
 // app, Feeding); tests/t0212-summary-shared.sh holds them equal.
 import { dayKey, dayStart, dayEnd, addDays, minuteOfDay } from './time.js';
-import { isRunning, withDerived, isSession, sides, BREAST } from './entries.js';
+import { isRunning, withDerived, isSession, sides, BREAST, TYPES } from './entries.js';
 
 const HOUR = 3600000;
 const MAX_RUN_MS = 48 * HOUR; // a forgotten timer cannot fill a month
@@ -187,9 +187,31 @@ function last(entries, type, subjectId, tz, now) {
   };
 }
 
+// A family's own type in a window's figures (summary.c custom_add, the
+// same rule): custom[type] = {count, duration_ms, fields: {key: sum}}:
+// entries starting in [lo, hi) are counted and their count and amount
+// fields summed; a duration type's time is clipped to the window.
+function customAdd(custom, it, lo, hi) {
+  const def = TYPES[it.type];
+  if (!def?.custom) return;
+  const startsHere = it.ts >= lo && it.ts < hi;
+  const inside = def.timed ? overlap(it.ts, it.end, lo, hi) : 0;
+  if (!startsHere && inside === 0) return;
+  if (!custom[it.type]) custom[it.type] = { count: 0, duration_ms: 0, fields: {} };
+  const c = custom[it.type];
+  c.duration_ms += inside;
+  if (!startsHere) return;
+  c.count += 1;
+  for (const f of def.fields) {
+    const v = it.value[f.key];
+    if ((f.rule.kind === 'int' || f.rule.kind === 'number') && typeof v === 'number')
+      c.fields[f.key] = (c.fields[f.key] || 0) + v;
+  }
+}
+
 // One day as GET /summary?date=key gives it:
 // {date, timezone, subject_id, day_start, day_end, hours_in_day, now,
-//  totals, last: {feed, diaper, sleep}, hours: [{label, abbr, start, end,
+//  totals, custom, last: {feed, diaper, sleep}, hours: [{label, abbr, start, end,
 //  sleep_ms, feeds, bottle_ml, breast_ms, wet, dirty, events}]}.
 export function daySummary(entries, key, tz, { subjectId = null, now = Date.now() } = {}) {
   const lo = dayStart(key, tz);
@@ -199,8 +221,10 @@ export function daySummary(entries, key, tz, { subjectId = null, now = Date.now(
   for (let h = lo; h < hi && rows.length < MAX_HOURS; h += HOUR) {
     rows.push({ start: h, end: Math.min(h + HOUR, hi), t: emptyTotals(), events: [] });
   }
+  const custom = {};
   for (const it of items(entries, subjectId, lo, hi, tz, now)) {
     totalsAdd(totals, it, lo, hi);
+    customAdd(custom, it, lo, hi);
     for (const r of rows) {
       totalsAdd(r.t, it, r.start, r.end);
       if (it.ts >= r.start && it.ts < r.end) {
@@ -230,6 +254,7 @@ export function daySummary(entries, key, tz, { subjectId = null, now = Date.now(
     hours_in_day: (hi - lo) / HOUR,
     now,
     totals,
+    custom,
     last: Object.fromEntries(['feed', 'diaper', 'sleep'].map((ty) => [ty, last(entries, ty, subjectId, tz, now)])),
     hours,
   };
@@ -245,12 +270,13 @@ export function trendsReport(entries, days, endKey, tz, { subjectId = null, now 
     const date = addDays(endKey, -i);
     const lo = dayStart(date, tz);
     const hi = dayEnd(date, tz);
-    out.push({ date, lo, hi, t: emptyTotals(), sleeps: [], feeds: [] });
+    out.push({ date, lo, hi, t: emptyTotals(), sleeps: [], feeds: [], custom: {} });
   }
   for (const it of items(entries, subjectId, out[0].lo, out[out.length - 1].hi, tz, now)) {
     for (const d of out) {
       if (it.end < d.lo || it.ts >= d.hi) continue;
       totalsAdd(d.t, it, d.lo, d.hi);
+      customAdd(d.custom, it, d.lo, d.hi);
       const from = Math.max(it.ts, d.lo) - d.lo;
       const to = Math.min(it.end, d.hi) - d.lo;
       if (it.type === 'sleep' && to > from) d.sleeps.push([from / 60000, to / 60000]);
@@ -267,6 +293,7 @@ export function trendsReport(entries, days, endKey, tz, { subjectId = null, now 
       day_start: d.lo,
       minutes_in_day: (d.hi - d.lo) / 60000,
       rhythm: { sleeps: d.sleeps, feeds: d.feeds },
+      custom: d.custom,
     })),
   };
 }

@@ -7,7 +7,7 @@
 import { Outbox } from './outbox.js';
 import * as store from './store.js';
 import { post, get, familyPath, ApiError } from './api.js';
-import { toChange } from './entries.js';
+import { toChange, useFamilyTypes } from './entries.js';
 import { state, emit } from './state.js';
 import { openStream } from './stream.js';
 import { keepProfile, prefetchProfiles } from './care.js';
@@ -23,6 +23,21 @@ let pollTimer = null;
 const POLL_MS = 30000;
 
 const cursorKey = () => `cursor:${fid}`;
+
+// The family's own activity types as the server has them now (after an
+// activity_type event: a type defined, changed or archived elsewhere).
+export async function refreshActivityTypes() {
+  const at = fid;
+  try {
+    const d = await get(familyPath(at, '/activity-types'));
+    if (at !== fid) return;
+    await store.setMeta(`acttypes:${at}`, d);
+    useFamilyTypes(d.activity_types);
+    emit('acttypes');
+  } catch {
+    // offline: the cached list stays
+  }
+}
 
 async function applyChanges(list) {
   const changed = await store.applyServer(fid, list);
@@ -108,6 +123,8 @@ export async function start(familyId) {
     onAppointment: (a) => emit('appointments', a),
     onAlert: (a) => alertArrived(a),
     onInbox: (n) => keepUnread(n?.unread, n?.item),
+    onDocument: (d) => emit('documents', d),
+    onActivityType: () => refreshActivityTypes(),
     onPresence: (p) => {
       state.presence = p?.members || [];
       emit('presence', state.presence);

@@ -534,6 +534,65 @@ static void parse_person_views(struct catalogue *c, struct vobj *v)
             errorf(v, "person_views", "has nothing for %s", *k);
 }
 
+/* "custom_fields": {"<kind>": {"timed": true} | {"field": {catalogue field
+ * without its key}, "units": {"<unit>": {"max": n, "step": n}}}}. A field
+ * template is read as a field (under the key "sample") so a typo in it
+ * stops the build here, not when a family first uses the kind. */
+static void parse_custom_fields(struct catalogue *c, struct vobj *v)
+{
+    const cJSON *kinds = NULL;
+    if (!v_object(v, "custom_fields", 0, &kinds))
+        return;
+    c->custom_fields = kinds;
+    for (const cJSON *k = kinds->child; k; k = k->next) {
+        char name[64];
+        snprintf(name, sizeof name, "custom_fields.%s", k->string);
+        if (!name_ok(k->string)) {
+            errorf(v, "custom_fields", "has a bad name: %s", k->string);
+            continue;
+        }
+        struct vobj kv;
+        v_init_nested(&kv, v, k, name);
+        bool timed = false;
+        const cJSON *tmpl = NULL, *units = NULL;
+        v_bool(&kv, "timed", 0, &timed);
+        bool has_field = v_object(&kv, "field", 0, &tmpl);
+        v_object(&kv, "units", 0, &units);
+        if (timed == has_field)
+            v_error(&kv, "field", "a kind is timed or has a field");
+        cJSON *sample = has_field ? cJSON_Duplicate(tmpl, true) : NULL;
+        if (sample && cJSON_AddStringToObject(sample, "key", "sample")) {
+            struct cat_field f;
+            memset(&f, 0, sizeof f);
+            /* an enum's options come from the family: a sample stands in */
+            const cJSON *kind = cJSON_GetObjectItemCaseSensitive(sample, "kind");
+            if (cJSON_IsString(kind) && strcmp(kind->valuestring, "enum") == 0)
+                cJSON_AddItemToObject(sample, "options",
+                                      cJSON_CreateStringArray((const char *[]){"sample"}, 1));
+            /* an amount's unit gives its bounds: the first stands in */
+            const cJSON *u = units ? units->child : NULL;
+            const cJSON *umax = cJSON_GetObjectItemCaseSensitive(u, "max");
+            if (u && cJSON_IsNumber(umax) && !cJSON_HasObjectItem(sample, "max"))
+                cJSON_AddNumberToObject(sample, "max", umax->valuedouble);
+            parse_field(c, &kv, sample, 0, &f);
+        } else if (has_field) {
+            v_error(&kv, "field", "out of memory");
+        }
+        for (const cJSON *u = units ? units->child : NULL; u; u = u->next) {
+            struct vobj uv;
+            char uname[64];
+            snprintf(uname, sizeof uname, "units.%s", u->string);
+            v_init_nested(&uv, &kv, u, uname);
+            double max, step;
+            v_number(&uv, "max", V_REQUIRED, 1e-6, MAX_SAFE_INT, &max);
+            v_number(&uv, "step", V_REQUIRED, 1e-6, 1e6, &step);
+            v_finish(&uv);
+        }
+        v_finish(&kv);
+        cJSON_Delete(sample);
+    }
+}
+
 /* "key: message; key: message" from the collected errors. */
 static void errors_text(const struct vobj *v, char *err, size_t errsz)
 {
@@ -581,7 +640,9 @@ bool catalogue_parse(const char *text, size_t len, struct catalogue **out, char 
     if (v_ok(&v)) { /* buttons are checked with the types' rules: only when those are sound */
         parse_groups(c, &v);
         parse_person_views(c, &v);
+        parse_custom_fields(c, &v);
     } else {
+        v_is_null(&v, "custom_fields");
         v_is_null(&v, "button_groups");
         v_is_null(&v, "person_views");
     }

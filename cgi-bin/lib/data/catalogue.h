@@ -76,6 +76,10 @@ struct catalogue {
     const char **colours;      /* NULL-terminated, "#rrggbb" */
     size_t ncolours;
     const cJSON *groups; /* button_groups, checked */
+    /* custom_fields: the field kinds of the activity types a family defines
+     * ({"<kind>": {"timed": true} or {"field": {...}, "units": {...}}}),
+     * checked for shape; lib/data/acttype.c writes types from them. */
+    const cJSON *custom_fields;
 };
 
 /* Parses and checks a catalogue (JSON text of `len` bytes). On failure

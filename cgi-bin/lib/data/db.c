@@ -78,6 +78,10 @@ void db_close(struct db *d)
     for (int i = 0; i < d->nstmts; i++)
         sqlite3_finalize(d->stmts[i].st);
     d->nstmts = 0;
+    if (d->ext_free)
+        d->ext_free(d->ext);
+    d->ext = NULL;
+    d->ext_free = NULL;
     if (d->h)
         sqlite3_close(d->h);
     d->h = NULL;

@@ -24,6 +24,10 @@ struct db {
         const char *sql; /* the caller's string; compared by address, then text */
         sqlite3_stmt *st;
     } stmts[DB_STMT_CACHE];
+    /* What a library part keeps with the connection (data/acttype.c: the
+     * family's activity types), freed by db_close with ext_free. */
+    void *ext;
+    void (*ext_free)(void *);
 };
 
 struct migration {

@@ -63,6 +63,8 @@ cJSON *entry_json_row(sqlite3_stmt *st)
     json_col_text(o, "author_id", st, 6);
     json_col_text(o, "author_name", st, 7);
     json_col_text(o, "created_by", st, 13);
+    if (sqlite3_column_type(st, 14) != SQLITE_NULL) /* only entries logged together have one */
+        cJSON_AddStringToObject(o, "group_id", db_col_text(st, 14));
     json_add_int64(o, "created_at", sqlite3_column_int64(st, 8));
     json_add_int64(o, "updated_at", sqlite3_column_int64(st, 9));
     cJSON_AddBoolToObject(o, "deleted", sqlite3_column_int(st, 10) == 1);

@@ -30,12 +30,14 @@ void entry_value_check(struct vobj *parent, const char *type, const cJSON *value
 
 /* The columns every entry read selects, in the order entry_json_row reads
  * them (id, subject_id, type, ts, end_ts, value, author_id, author_name,
- * created_at, updated_at, deleted, seq, family_id, created_by); callers
- * append WHERE. author_id wrote the latest version, created_by the first. */
+ * created_at, updated_at, deleted, seq, family_id, created_by, group_id);
+ * callers append WHERE. author_id wrote the latest version, created_by the
+ * first; group_id joins the entries of one event logged for several people
+ * at once (twins: sql/021). */
 #define ENTRY_COLUMNS                                                                              \
     "e.id, e.subject_id, e.type, e.ts, e.end_ts, e.value, e.author_id, "                           \
     "coalesce(u.name, m.guest_name), e.created_at, e.updated_at, e.deleted, e.seq, e.family_id, "  \
-    "e.created_by"
+    "e.created_by, e.group_id"
 #define ENTRY_FROM                                                                                 \
     " FROM entries e LEFT JOIN members m ON m.id = e.author_id "                                   \
     "LEFT JOIN users u ON u.id = m.user_id "

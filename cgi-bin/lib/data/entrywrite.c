@@ -6,9 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "data/acttype.h"
 #include "data/entry.h"
 #include "data/tz.h"
+#include "framework/access.h"
+#include "framework/http.h"
 #include "framework/log.h"
+#include "framework/session.h"
 #include "util/util.h"
 
 /* How far ahead of the server's clock a client's updated_at may be. Last
@@ -46,7 +50,8 @@ static bool dose_medication_ok(struct db *d, const char *fid, const char *sid, c
 
 /* Fields the catalogue derives when absent (a sleep's kind: night when it
  * starts between 19:00 and 07:00 in the family's zone, else nap). */
-static bool derive_fields(struct db *d, const char *fid, struct entry_in *e)
+static bool derive_fields(struct db *d, const char *fid, const struct cat_type *t,
+                          struct entry_in *e)
 {
     sqlite3_stmt *st = db_stmt(d, "SELECT timezone FROM families WHERE id = ?");
     const struct tz *z = NULL;
@@ -56,7 +61,7 @@ static bool derive_fields(struct db *d, const char *fid, struct entry_in *e)
         sqlite3_reset(st);
     if (!z)
         z = tz_get("UTC");
-    return entry_value_derive(e->type, e->value, z, e->ts);
+    return cat_value_derive(t, e->value, z, e->ts);
 }
 
 /* "<lead> (feed, sleep, pump, tummy_time)": the timed types named from the
@@ -79,8 +84,10 @@ const char *timed_only_message(const char *lead)
 
 /* Validates an entry object into `e`. `id` comes from the path for PUT (NULL:
  * read it from the object, as sync does). */
-void entry_read(struct vobj *v, struct db *d, const char *fid, const char *id, struct entry_in *e)
+void entry_read(struct vobj *v, struct request *r, const char *id, struct entry_in *e)
 {
+    struct db *d = r->db;
+    const char *fid = r->session->family_id;
     memset(e, 0, sizeof *e);
     const cJSON *value = NULL;
     if (id) {
@@ -91,12 +98,19 @@ void entry_read(struct vobj *v, struct db *d, const char *fid, const char *id, s
         v_uuid(v, "id", V_REQUIRED, &e->id);
     }
     v_uuid(v, "subject_id", V_REQUIRED, &e->subject_id);
-    bool has_type = v_enum(v, "type", V_REQUIRED, entry_types(), &e->type);
+    /* the built-in types and the family's own (lib/data/acttype.c), archived
+     * ones too: an entry logged before the archive still syncs */
+    const struct family_types *ft = family_types(d, fid);
+    const struct cat_type *t = NULL;
+    bool has_type = v_enum(v, "type", V_REQUIRED, ft ? ft->names : entry_types(), &e->type);
+    if (has_type)
+        t = family_type(ft, e->type);
     bool has_ts = v_epoch_ms(v, "ts", V_REQUIRED, &e->ts);
     e->has_end = v_epoch_ms(v, "end_ts", V_NULLABLE, &e->end_ts);
     bool has_value = v_object(v, "value", V_REQUIRED, &value);
     bool has_created = v_epoch_ms(v, "created_at", 0, &e->created_at);
     bool has_updated = v_epoch_ms(v, "updated_at", V_REQUIRED, &e->updated_at);
+    v_uuid(v, "group_id", V_NULLABLE, &e->group_id);
     v_is_null(v, "seq"); /* echoes of server fields are accepted and ignored */
     v_is_null(v, "author_id");
     v_is_null(v, "author_name");
@@ -109,20 +123,20 @@ void entry_read(struct vobj *v, struct db *d, const char *fid, const char *id, s
         v_error(v, "end_ts", "must not be before ts");
     else if (e->has_end && has_ts && e->end_ts - e->ts > ENTRY_MAX_DURATION_MS)
         v_error(v, "end_ts", "must be within 48 hours of ts");
-    if (e->has_end && has_type && !entry_type_is_timed(e->type))
+    if (e->has_end && t && !t->timed)
         v_error(v, "end_ts", timed_only_message("is only for timed types"));
-    if (has_type && has_value)
-        entry_value_check(v, e->type, value, false);
+    if (t && has_value)
+        cat_value_check(v, t, value, false);
     if (!has_created && has_updated)
         e->created_at = e->updated_at;
-    if (v_ok(v) && e->subject_id && !subject_in_family(d, fid, e->subject_id))
+    if (v_ok(v) && e->subject_id && !access_subject_ok(r, e->subject_id))
         v_error(v, "subject_id", "is not a person in this family");
     if (v_ok(v) && strcmp(e->type, "medication_dose") == 0 &&
         !dose_medication_ok(d, fid, e->subject_id, value))
         v_error(v, "value.medication_id", "is not a medication of this person");
     if (v_ok(v)) {
-        e->value = entry_value_normalise(e->type, value);
-        if (e->value && !derive_fields(d, fid, e)) {
+        e->value = cat_value_normalise(t, value);
+        if (e->value && !derive_fields(d, fid, t, e)) {
             cJSON_Delete(e->value);
             e->value = NULL; /* answered as out of memory */
         }
@@ -212,20 +226,23 @@ enum apply_result entry_apply(struct db *d, const char *fid, const char *author,
     int64_t seq = entry_next_seq(d);
     if (seq < 0)
         goto out;
+    /* A group is given when the entries are made together; a later write
+     * without one keeps it. */
     st = exists ? db_stmt(d, "UPDATE entries SET subject_id = ?2, type = ?3, ts = ?4, "
                              "end_ts = ?5, value = ?6, author_id = ?7, updated_at = ?9, "
-                             "deleted = ?10, seq = ?11 WHERE id = ?1 AND family_id = ?12")
+                             "deleted = ?10, seq = ?11, group_id = coalesce(?13, group_id) "
+                             "WHERE id = ?1 AND family_id = ?12")
                 : db_stmt(d, "INSERT INTO entries (id, subject_id, type, ts, end_ts, value, "
                              "author_id, created_at, updated_at, deleted, seq, family_id, "
-                             "created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-                             "?12, ?7)");
+                             "created_by, group_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+                             "?10, ?11, ?12, ?7, ?13)");
     if (!st || !db_bind_text(st, 1, e->id) || !db_bind_text(st, 2, e->subject_id) ||
         !db_bind_text(st, 3, e->type) || !db_bind_int64(st, 4, e->ts) ||
         !(e->has_end ? db_bind_int64(st, 5, e->end_ts) : sqlite3_bind_null(st, 5) == SQLITE_OK) ||
         !db_bind_text(st, 6, value) || !db_bind_text(st, 7, author) ||
         !db_bind_int64(st, 8, e->created_at) || !db_bind_int64(st, 9, e->updated_at) ||
         !db_bind_int64(st, 10, e->deleted) || !db_bind_int64(st, 11, seq) ||
-        !db_bind_text(st, 12, fid))
+        !db_bind_text(st, 12, fid) || !db_bind_text(st, 13, e->group_id))
         goto out;
     rc = sqlite3_step(st);
     sqlite3_reset(st);
@@ -253,6 +270,17 @@ bool entry_is_foreign(struct db *d, const char *fid, const char *id)
     if (st)
         sqlite3_reset(st);
     return foreign;
+}
+
+bool entry_hidden(struct request *r, const char *id)
+{
+    sqlite3_stmt *st = db_stmt(r->db, "SELECT family_id, subject_id FROM entries WHERE id = ?");
+    bool hidden = st && db_bind_text(st, 1, id) && sqlite3_step(st) == SQLITE_ROW &&
+                  (strcmp(db_col_text(st, 0), r->session->family_id) != 0 ||
+                   !access_subject_visible(r, db_col_text(st, 1)));
+    if (st)
+        sqlite3_reset(st);
+    return hidden;
 }
 
 /* The stored entry as a change, so a delete can reuse entry_apply. */

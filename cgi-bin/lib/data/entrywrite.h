@@ -21,6 +21,7 @@
 /* One change as it arrives (PUT body or a sync change), validated. */
 struct entry_in {
     const char *id, *subject_id, *type;
+    const char *group_id; /* entries logged together (twins); NULL keeps the stored one */
     int64_t ts, end_ts, created_at, updated_at;
     bool has_end, deleted;
     cJSON *value; /* normalised copy, owned */
@@ -43,10 +44,13 @@ bool subject_in_family(struct db *d, const char *fid, const char *sid);
  * catalogue, so the message stays true when a type is added. */
 const char *timed_only_message(const char *lead);
 
-/* Validates an entry object (the vobj's) into `e`. `id` comes from the path
+/* Validates an entry object (the vobj's) into `e`, for the request's family
+ * (r->db, r->session->family_id): a person the caller may not see
+ * (access per person) is answered like another family's person. `id` comes from the path
  * for PUT (NULL: read it from the object, as sync does). On success e->value
  * is a normalised copy with derived fields filled (NULL when out of memory). */
-void entry_read(struct vobj *v, struct db *d, const char *fid, const char *id, struct entry_in *e);
+struct request;
+void entry_read(struct vobj *v, struct request *r, const char *id, struct entry_in *e);
 
 /* The next server sequence number (-1 on a database error). */
 int64_t entry_next_seq(struct db *d);
@@ -61,5 +65,8 @@ bool entry_load(struct db *d, const char *fid, const char *id, struct entry_in *
 
 /* True when `id` names an entry of another family. */
 bool entry_is_foreign(struct db *d, const char *fid, const char *id);
+/* True when `id` names an entry the caller may not see: another family's,
+ * or one of a person hidden from them (access per person): answer 404. */
+bool entry_hidden(struct request *r, const char *id);
 
 #endif

@@ -31,7 +31,21 @@ void links_reply(struct request *r, struct db *d, const char *fid);
  * link_created. */
 cJSON *links_create(struct request *r, struct db *d, const char *fid, const char *role,
                     const char *label, int64_t expires_at, int64_t max_uses, const char *created_by,
-                    char token[TOKEN_LEN + 1]);
+                    const char *subject_ids, char token[TOKEN_LEN + 1]);
+
+struct vobj;
+/* Reads "subject_ids" of a member, invite or link body (sql/021): the people
+ * of family `fid` the member may see. Absent: false (nothing to change).
+ * null: true, *out NULL (everyone). An array of 1 to 64 distinct live people
+ * of the family: true, *out their JSON array (in the request's arena). Bad
+ * input is recorded on `v`. `role` (when known) may not be owner with a
+ * limit: owners see everyone. */
+bool links_read_subjects(struct request *r, struct vobj *v, const char *fid, const char *role,
+                         const char **out);
+
+/* The stored limit (JSON text or SQL NULL) of column `col` as the API shows
+ * it: an array of ids, or null for everyone. */
+void links_add_subjects(cJSON *o, sqlite3_stmt *st, int col);
 
 /* Revokes link `lid` of the family and signs out its devices: 204, or 404
  * when the family has no such link. Audited as link_revoked. */

@@ -15,10 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "data/acttype.h"
 #include "data/audit.h"
 #include "data/entry.h"
 #include "data/rows.h"
 #include "data/tz.h"
+#include "framework/access.h"
 #include "framework/http.h"
 #include "framework/session.h"
 #include "framework/valid.h"
@@ -49,8 +51,8 @@ bool summary_scope_load(struct request *r, struct db *d, bool subject_required,
     s->subject_id = NULL;
     if (subject && *subject) {
         st = db_stmt(d, "SELECT id FROM subjects WHERE id = ? AND family_id = ?");
-        if (!st || !db_bind_text(st, 1, subject) || !db_bind_text(st, 2, fid) ||
-            sqlite3_step(st) != SQLITE_ROW) {
+        if (!access_subject_visible(r, subject) || !st || !db_bind_text(st, 1, subject) ||
+            !db_bind_text(st, 2, fid) || sqlite3_step(st) != SQLITE_ROW) {
             resp_error(r, 404, "not_found", "No such person in this family");
             return false;
         }
@@ -59,9 +61,11 @@ bool summary_scope_load(struct request *r, struct db *d, bool subject_required,
     }
     if (!subject_required)
         return true;
-    st = db_stmt(d, "SELECT id FROM subjects WHERE family_id = ? AND deleted_at IS NULL LIMIT 2");
+    /* The one person the caller may see (access per person). */
+    st = db_stmt(d, "SELECT id FROM subjects WHERE family_id = ?1 AND deleted_at IS NULL "
+                    "AND " ACCESS_SUBJECT_IN("id", 2) " LIMIT 2");
     int n = 0;
-    if (st && db_bind_text(st, 1, fid))
+    if (st && db_bind_text(st, 1, fid) && access_bind_subjects(r, st, 2))
         while (sqlite3_step(st) == SQLITE_ROW && ++n == 1)
             s->subject_id = req_strdup(r, db_col_text(st, 0));
     if (n != 1) {
@@ -277,7 +281,7 @@ void summary_item_chain(struct summary_item *it, int64_t *breast_end)
  * bottle) end at `now`, capped at 48 h so a forgotten timer cannot fill a
  * month. */
 bool summary_item_read(sqlite3_stmt *st, int col, struct summary_item *it, const struct tz *zone,
-                       int64_t now)
+                       int64_t now, const struct family_types *ft)
 {
     it->id = db_col_text(st, col);
     it->type = db_col_text(st, col + 1);
@@ -286,7 +290,7 @@ bool summary_item_read(sqlite3_stmt *st, int col, struct summary_item *it, const
     if (!it->value)
         return false;
     bool open = sqlite3_column_type(st, col + 3) == SQLITE_NULL;
-    it->running = open && entry_is_running(it->type, it->value);
+    it->running = open && cat_is_running(family_type(ft, it->type), it->value);
     if (!it->running)
         it->end = open ? it->ts : sqlite3_column_int64(st, col + 3);
     else
@@ -303,6 +307,47 @@ bool summary_item_read(sqlite3_stmt *st, int col, struct summary_item *it, const
     it->continued = false;
     item_sides(it);
     return true;
+}
+
+/* A family's own type in a day's totals (www/js/summary.js customTotals
+ * adds the same): custom["x-bath"] = {count, duration_ms, fields: {key:
+ * sum}}: entries starting in [start, end) are counted and their count and
+ * amount fields summed; a duration type's time is clipped to the window. */
+static void custom_add(cJSON *custom, const struct family_types *ft, const struct summary_item *it,
+                       int64_t start, int64_t end)
+{
+    const struct cat_type *t = strncmp(it->type, ACTTYPE_PREFIX, strlen(ACTTYPE_PREFIX)) == 0
+                                   ? family_type(ft, it->type)
+                                   : NULL;
+    bool starts_here = it->ts >= start && it->ts < end;
+    int64_t in = t && t->timed ? overlap(it->ts, it->end, start, end) : 0;
+    if (!t || (!starts_here && in == 0))
+        return;
+    cJSON *o = cJSON_GetObjectItemCaseSensitive(custom, it->type);
+    if (!o) {
+        o = cJSON_AddObjectToObject(custom, it->type);
+        if (!o || !cJSON_AddNumberToObject(o, "count", 0) ||
+            !cJSON_AddNumberToObject(o, "duration_ms", 0) || !cJSON_AddObjectToObject(o, "fields"))
+            return;
+    }
+    cJSON *count = cJSON_GetObjectItemCaseSensitive(o, "count");
+    cJSON *ms = cJSON_GetObjectItemCaseSensitive(o, "duration_ms");
+    cJSON *fields = cJSON_GetObjectItemCaseSensitive(o, "fields");
+    cJSON_SetNumberValue(ms, ms->valuedouble + (double)in);
+    if (!starts_here)
+        return;
+    cJSON_SetNumberValue(count, count->valuedouble + 1);
+    for (size_t i = 0; i < t->nfields; i++) {
+        const struct cat_field *f = &t->fields[i];
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(it->value, f->key);
+        if ((f->kind != CAT_INT && f->kind != CAT_NUMBER) || !cJSON_IsNumber(v))
+            continue;
+        cJSON *sum = cJSON_GetObjectItemCaseSensitive(fields, f->key);
+        if (!sum)
+            sum = cJSON_AddNumberToObject(fields, f->key, 0);
+        if (sum)
+            cJSON_SetNumberValue(sum, sum->valuedouble + v->valuedouble);
+    }
 }
 
 /* ---------- GET .../summary ---------- */
@@ -382,14 +427,18 @@ void summary_day_reply(struct request *r)
     }
     struct summary_totals day_totals;
     memset(&day_totals, 0, sizeof day_totals);
+    const struct family_types *ft = family_types(d, r->session->family_id);
+    cJSON *custom = cJSON_CreateObject();
     sqlite3_stmt *st = items_query(d, r->session->family_id, s.subject_id, start, end, now);
     int64_t breast_end = SUMMARY_NO_FEED;
     while (st && sqlite3_step(st) == SQLITE_ROW) {
         struct summary_item it;
-        if (!summary_item_read(st, 0, &it, s.zone, now))
+        if (!summary_item_read(st, 0, &it, s.zone, now, ft))
             continue; /* out of memory: this entry is left out rather than miscounted */
         summary_item_chain(&it, &breast_end);
         summary_totals_add(&day_totals, &it, start, end);
+        if (custom)
+            custom_add(custom, ft, &it, start, end);
         for (int i = 0; i < nh; i++) {
             summary_totals_add(&hours[i].t, &it, hours[i].start, hours[i].end);
             if (it.ts >= hours[i].start && it.ts < hours[i].end) {
@@ -415,6 +464,7 @@ void summary_day_reply(struct request *r)
      * check its own figures against these, or say "as of"). */
     cJSON_AddNumberToObject(body, "now", (double)now);
     cJSON_AddItemToObject(body, "totals", totals_json(&day_totals));
+    cJSON_AddItemToObject(body, "custom", custom ? custom : cJSON_CreateObject());
     cJSON *last = cJSON_AddObjectToObject(body, "last");
     cJSON_AddItemToObject(last, "feed", last_of(d, s.subject_id, "feed", now, s.zone));
     cJSON_AddItemToObject(last, "diaper", last_of(d, s.subject_id, "diaper", now, s.zone));
@@ -450,6 +500,7 @@ struct trend_day {
     int64_t start, end;
     struct summary_totals t;
     cJSON *sleeps, *feeds; /* rhythm: minutes from the day's start */
+    cJSON *custom;         /* the family's own types (custom_add) */
 };
 
 void summary_trends_reply(struct request *r)
@@ -479,25 +530,30 @@ void summary_trends_reply(struct request *r)
             for (int k = 0; k < i; k++) {
                 cJSON_Delete(td[k].sleeps);
                 cJSON_Delete(td[k].feeds);
+                cJSON_Delete(td[k].custom);
             }
             resp_field_error(r, "end", "must be a real date");
             return;
         }
         td[i].sleeps = cJSON_CreateArray();
         td[i].feeds = cJSON_CreateArray();
+        td[i].custom = cJSON_CreateObject();
     }
+    const struct family_types *ft = family_types(d, r->session->family_id);
     sqlite3_stmt *st =
         items_query(d, r->session->family_id, s.subject_id, td[0].start, td[n - 1].end, now);
     int64_t breast_end = SUMMARY_NO_FEED;
     while (st && sqlite3_step(st) == SQLITE_ROW) {
         struct summary_item it;
-        if (!summary_item_read(st, 0, &it, s.zone, now))
+        if (!summary_item_read(st, 0, &it, s.zone, now, ft))
             continue;
         summary_item_chain(&it, &breast_end);
         for (int i = 0; i < n; i++) {
             if (it.end < td[i].start || it.ts >= td[i].end)
                 continue;
             summary_totals_add(&td[i].t, &it, td[i].start, td[i].end);
+            if (td[i].custom)
+                custom_add(td[i].custom, ft, &it, td[i].start, td[i].end);
             double from = (double)((it.ts > td[i].start ? it.ts : td[i].start) - td[i].start);
             double to = (double)((it.end < td[i].end ? it.end : td[i].end) - td[i].start);
             if (strcmp(it.type, "sleep") == 0 && to > from) {
@@ -527,6 +583,7 @@ void summary_trends_reply(struct request *r)
         cJSON *rhythm = cJSON_AddObjectToObject(o, "rhythm");
         cJSON_AddItemToObject(rhythm, "sleeps", td[i].sleeps);
         cJSON_AddItemToObject(rhythm, "feeds", td[i].feeds);
+        cJSON_AddItemToObject(o, "custom", td[i].custom ? td[i].custom : cJSON_CreateObject());
         cJSON_AddItemToArray(list, o);
     }
     resp_json(r, 200, body);

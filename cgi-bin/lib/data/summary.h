@@ -58,9 +58,11 @@ struct summary_totals {
 /* Reads an entry from five columns of `st` starting at `col`: id, type, ts,
  * end_ts, value (as stored). False when out of memory (leave it out rather
  * than miscount); release with summary_item_free. Running timers end at
- * `now`, capped at 48 h. */
+ * `now`, capped at 48 h. `ft`: the family's own activity types, so one of
+ * them runs as a timer too (NULL: the built-in types only). */
+struct family_types;
 bool summary_item_read(sqlite3_stmt *st, int col, struct summary_item *it, const struct tz *zone,
-                       int64_t now);
+                       int64_t now, const struct family_types *ft);
 void summary_item_free(struct summary_item *it);
 
 /* A feed is counted once. A breast feed that starts within a minute of the

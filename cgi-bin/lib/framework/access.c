@@ -36,7 +36,7 @@ static bool load_family_role(struct request *r, struct db *d, const char *fid, b
     sqlite3_stmt *st = db_stmt(
         d, "SELECT f.archived_at IS NOT NULL, coalesce(m.id, ''), coalesce(m.role, ''), "
            "EXISTS (SELECT 1 FROM client_assignments a WHERE a.family_id = f.id "
-           "AND a.user_id = ?1) "
+           "AND a.user_id = ?1), m.subject_ids "
            "FROM families f LEFT JOIN members m ON m.family_id = f.id AND m.removed_at IS NULL "
            "AND (m.user_id = ?1 OR m.id = ?2) WHERE f.id = ?3");
     if (!st || !db_bind_text(st, 1, s->is_guest ? NULL : s->user_id) ||
@@ -48,7 +48,10 @@ static bool load_family_role(struct request *r, struct db *d, const char *fid, b
     snprintf(s->family_member_id, sizeof s->family_member_id, "%s", db_col_text(st, 1));
     s->role = role_parse(db_col_text(st, 2));
     bool assigned = s->is_consultant && sqlite3_column_int(st, 3) == 1;
+    bool subjects_ok = access_set_subjects(r, s, (const char *)sqlite3_column_text(st, 4));
     sqlite3_reset(st);
+    if (!subjects_ok)
+        return false;
     if (s->role == ROLE_NONE && (s->is_admin || (staff_ok && assigned))) {
         s->role = ROLE_OWNER;
         s->as_staff = true;
@@ -77,6 +80,7 @@ static bool load_client(struct request *r, struct db *d, const char *fid)
     snprintf(s->family_id, sizeof s->family_id, "%s", fid);
     s->family_archived = archived;
     s->family_member_id[0] = '\0';
+    access_set_subjects(r, s, NULL);
     s->role = ROLE_OWNER;
     s->as_staff = true;
     s->assigned = !s->is_admin;
@@ -111,7 +115,8 @@ static bool token_access(struct request *r, struct db *d)
     token_hash(auth + 6, hash);
     sqlite3_stmt *st =
         db_stmt(d, "SELECT t.id, t.family_id, t.member_id, coalesce(m.user_id, ''), m.role, "
-                   "f.archived_at IS NOT NULL, coalesce(t.last_used_at, 0) FROM api_tokens t "
+                   "f.archived_at IS NOT NULL, coalesce(t.last_used_at, 0), m.subject_ids "
+                   "FROM api_tokens t "
                    "JOIN members m ON m.id = t.member_id AND m.family_id = t.family_id "
                    "AND m.removed_at IS NULL JOIN families f ON f.id = t.family_id "
                    "WHERE t.token_hash = ? AND t.revoked_at IS NULL");
@@ -140,7 +145,12 @@ static bool token_access(struct request *r, struct db *d)
     s->role = role_parse(db_col_text(st, 4));
     s->family_archived = sqlite3_column_int(st, 5) == 1;
     int64_t last_used = sqlite3_column_int64(st, 6);
+    bool subjects_ok = access_set_subjects(r, s, (const char *)sqlite3_column_text(st, 7));
     sqlite3_reset(st);
+    if (!subjects_ok) {
+        resp_error(r, 503, "overloaded", "Out of memory");
+        return false;
+    }
     /* (the session's id stays "": nothing here is a cookie session) */
     r->session = s;
     struct rate_limit lim = rate_limit_env("API_TOKEN_RATE_MAX", 600, "API_TOKEN_RATE_WINDOW", 60);
@@ -260,6 +270,62 @@ bool access_check(struct request *r)
         return false;
     }
     return true;
+}
+
+/* ---------- access per person ---------- */
+
+bool access_set_subjects(struct request *r, struct session *s, const char *json)
+{
+    s->subjects = NULL;
+    s->nsubjects = 0;
+    s->subject_list = NULL;
+    if (!json)
+        return true;
+    cJSON *list = cJSON_Parse(json);
+    int n = cJSON_IsArray(list) ? cJSON_GetArraySize(list) : 0;
+    /* A limit that cannot be read shows nobody rather than everybody. */
+    s->subjects = req_strdup(r, cJSON_IsArray(list) ? json : "[]");
+    s->subject_list = n > 0 ? req_alloc(r, (size_t)n * sizeof *s->subject_list) : NULL;
+    bool ok = s->subjects && (n == 0 || s->subject_list);
+    for (const cJSON *e = list ? list->child : NULL; ok && e; e = e->next)
+        if (cJSON_IsString(e))
+            snprintf(s->subject_list[s->nsubjects++], sizeof s->subject_list[0], "%s",
+                     e->valuestring);
+    cJSON_Delete(list);
+    return ok;
+}
+
+bool access_limited(const struct request *r)
+{
+    return r->session && r->session->subjects;
+}
+
+bool access_subject_visible(const struct request *r, const char *sid)
+{
+    if (!access_limited(r))
+        return true;
+    for (int i = 0; sid && i < r->session->nsubjects; i++)
+        if (strcmp(r->session->subject_list[i], sid) == 0)
+            return true;
+    return false;
+}
+
+bool access_subject_ok(const struct request *r, const char *sid)
+{
+    if (!sid || !r->session || !access_subject_visible(r, sid))
+        return false;
+    sqlite3_stmt *st = db_stmt(r->db, "SELECT 1 FROM subjects WHERE id = ? AND family_id = ? "
+                                      "AND deleted_at IS NULL");
+    bool ok = st && db_bind_text(st, 1, sid) && db_bind_text(st, 2, r->session->family_id) &&
+              sqlite3_step(st) == SQLITE_ROW;
+    if (st)
+        sqlite3_reset(st);
+    return ok;
+}
+
+bool access_bind_subjects(const struct request *r, sqlite3_stmt *st, int n)
+{
+    return db_bind_text(st, n, access_limited(r) ? r->session->subjects : NULL);
 }
 
 void access_release(struct request *r)

@@ -39,6 +39,12 @@ struct session {
      * made this way go to the family's audit log. */
     bool as_staff;
     bool assigned;
+    /* The people the caller may see there (sql/021): a JSON array of subject
+     * ids, or NULL for everyone. Use access_subject_ok / ACCESS_SUBJECT_IN
+     * (framework/access.h), not this directly. */
+    const char *subjects;
+    int nsubjects;
+    char (*subject_list)[37];
 };
 
 /* Session idle lifetime in ms (SESSION_IDLE_DAYS, default 30). */

@@ -2,6 +2,8 @@
  * (digest.h). Figures come straight from the tables the app syncs. */
 #include "mail/digest.h"
 
+#include "framework/access.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,15 +48,17 @@ static bool both_text(struct two *o, const char *text_before, const char *s, con
 }
 
 /* What was logged per person: "Noa: Feed 8, Diaper 6". */
-static bool family_counts(struct db *d, const char *fid, const char *locale, int64_t since,
-                          int64_t now, struct two *o, bool *any)
+static bool family_counts(struct db *d, const char *fid, const char *visible, const char *locale,
+                          int64_t since, int64_t now, struct two *o, bool *any)
 {
     sqlite3_stmt *st =
         db_stmt(d, "SELECT s.id, s.name, e.type, count(*) FROM entries e JOIN subjects s "
                    "ON s.id = e.subject_id WHERE e.family_id = ? AND e.deleted = 0 AND "
-                   "e.ts >= ? AND e.ts < ? GROUP BY s.id, e.type ORDER BY s.name, s.id, e.type");
+                   "e.ts >= ? AND e.ts < ? AND " ACCESS_SUBJECT_IN(
+                       "s.id", 9) " "
+                                  "GROUP BY s.id, e.type ORDER BY s.name, s.id, e.type");
     if (!st || !db_bind_text(st, 1, fid) || !db_bind_int64(st, 2, since) ||
-        !db_bind_int64(st, 3, now))
+        !db_bind_int64(st, 3, now) || !db_bind_text(st, 9, visible))
         return false;
     char current[37] = "";
     struct buf line;
@@ -88,17 +92,19 @@ static bool family_counts(struct db *d, const char *fid, const char *locale, int
 /* Daily reminders that came due in the period with no medication logged
  * for the person from half an hour before on (when the dose was given a
  * little early, it still counts). */
-static bool family_missed(struct db *d, const char *fid, const char *zone, const char *locale,
-                          int64_t since, int64_t now, struct two *o)
+static bool family_missed(struct db *d, const char *fid, const char *visible, const char *zone,
+                          const char *locale, int64_t since, int64_t now, struct two *o)
 {
     sqlite3_stmt *st = db_stmt(
         d, "SELECT r.label, s.name, r.last_due FROM reminders r JOIN subjects s "
            "ON s.id = r.subject_id WHERE r.family_id = ?1 AND r.kind = 'daily' AND r.enabled = 1 "
            "AND r.last_due >= ?2 AND r.last_due < ?3 AND NOT EXISTS (SELECT 1 FROM entries e "
            "WHERE e.subject_id = r.subject_id AND e.type = 'medication' AND e.deleted = 0 AND "
-           "e.ts >= r.last_due - 1800000) ORDER BY r.last_due LIMIT 20");
+           "e.ts >= r.last_due - 1800000) AND " ACCESS_SUBJECT_IN(
+               "s.id", 9) " "
+                          "ORDER BY r.last_due LIMIT 20");
     if (!st || !db_bind_text(st, 1, fid) || !db_bind_int64(st, 2, since) ||
-        !db_bind_int64(st, 3, now))
+        !db_bind_int64(st, 3, now) || !db_bind_text(st, 9, visible))
         return false;
     bool ok = true, first = true;
     while (ok && sqlite3_step(st) == SQLITE_ROW) {
@@ -116,14 +122,15 @@ static bool family_missed(struct db *d, const char *fid, const char *zone, const
 }
 
 /* One-off reminders (appointments) in the coming week. */
-static bool family_coming(struct db *d, const char *fid, const char *zone, const char *locale,
-                          int64_t now, struct two *o)
+static bool family_coming(struct db *d, const char *fid, const char *visible, const char *zone,
+                          const char *locale, int64_t now, struct two *o)
 {
     sqlite3_stmt *st = db_stmt(
         d, "SELECT r.label, s.name, r.at FROM reminders r JOIN subjects s ON s.id = r.subject_id "
            "WHERE r.family_id = ?1 AND r.kind = 'once' AND r.enabled = 1 AND r.at >= ?2 AND "
-           "r.at < ?2 + 604800000 ORDER BY r.at LIMIT 20");
-    if (!st || !db_bind_text(st, 1, fid) || !db_bind_int64(st, 2, now))
+           "r.at < ?2 + 604800000 AND " ACCESS_SUBJECT_IN("s.id", 9) " ORDER BY r.at LIMIT 20");
+    if (!st || !db_bind_text(st, 1, fid) || !db_bind_int64(st, 2, now) ||
+        !db_bind_text(st, 9, visible))
         return false;
     bool ok = true, first = true;
     while (ok && sqlite3_step(st) == SQLITE_ROW) {
@@ -142,23 +149,29 @@ static bool family_coming(struct db *d, const char *fid, const char *zone, const
 
 static bool compose_body(struct db *d, const struct recipient *u, int64_t now, struct two *o)
 {
-    sqlite3_stmt *st = db_stmt(d, "SELECT f.id, f.name, f.timezone FROM members m JOIN families f "
+    /* Each family as the member sees it: only the people they may see. */
+    sqlite3_stmt *st = db_stmt(d, "SELECT f.id, f.name, f.timezone, m.subject_ids "
+                                  "FROM members m JOIN families f "
                                   "ON f.id = m.family_id WHERE m.user_id = ? AND m.removed_at IS "
                                   "NULL AND f.archived_at IS NULL ORDER BY f.name, f.id");
     if (!st || !db_bind_text(st, 1, u->id))
         return false;
     struct fam {
         char id[37], name[256], zone[64];
+        char *visible; /* NULL: everyone */
     } *fams = calloc(32, sizeof *fams);
+    bool ok = fams != NULL;
     int n = 0;
     while (fams && n < 32 && sqlite3_step(st) == SQLITE_ROW) {
         snprintf(fams[n].id, sizeof fams[n].id, "%s", db_col_text(st, 0));
         snprintf(fams[n].name, sizeof fams[n].name, "%s", db_col_text(st, 1));
         snprintf(fams[n].zone, sizeof fams[n].zone, "%s", db_col_text(st, 2));
+        if (sqlite3_column_type(st, 3) != SQLITE_NULL &&
+            !(fams[n].visible = strdup(db_col_text(st, 3))))
+            ok = false;
         n++;
     }
     sqlite3_reset(st);
-    bool ok = fams != NULL;
     for (int i = 0; ok && i < n; i++) {
         char since[24], line[128];
         local_time(fams[i].zone, u->last_at, since);
@@ -170,13 +183,16 @@ static bool compose_body(struct db *d, const struct recipient *u, int64_t now, s
              mail_fill(&intro, mail_text(u->locale, "digest.since"), kv, false) && intro.p &&
              snprintf(line, sizeof line, "%s:", intro.p) > 0 && both_text(o, "", line, "p") &&
              buf_puts(o->html, "<ul>") &&
-             family_counts(d, fams[i].id, u->locale, u->last_at, now, o, &any) &&
+             family_counts(d, fams[i].id, fams[i].visible, u->locale, u->last_at, now, o, &any) &&
              (any || both_text(o, "  ", mail_text(u->locale, "digest.nothing"), "li")) &&
              buf_puts(o->html, "</ul>") &&
-             family_missed(d, fams[i].id, fams[i].zone, u->locale, u->last_at, now, o) &&
-             family_coming(d, fams[i].id, fams[i].zone, u->locale, now, o);
+             family_missed(d, fams[i].id, fams[i].visible, fams[i].zone, u->locale, u->last_at, now,
+                           o) &&
+             family_coming(d, fams[i].id, fams[i].visible, fams[i].zone, u->locale, now, o);
         buf_free(&intro);
     }
+    for (int i = 0; fams && i < n; i++)
+        free(fams[i].visible);
     free(fams);
     return ok;
 }

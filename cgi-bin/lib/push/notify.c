@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "data/entrywrite.h"
+#include "framework/access.h"
 #include "data/tz.h"
 #include "mail/mail.h"
 #include "push/pushmsg.h"
@@ -182,9 +183,10 @@ bool notify_mail_unreachable(struct db *d, const struct notice *n, const char *e
            "WHERE mb.family_id = ?1 AND mb.removed_at IS NULL AND (?2 IS NULL OR mb.id <> ?2) "
            "AND (?3 = 0 OR mb.role IN ('owner', 'caregiver')) AND u.email IS NOT NULL AND "
            "u.email <> '' AND NOT EXISTS (SELECT 1 FROM push_subscriptions ps WHERE "
-           "ps.active = 1 AND (ps.user_id = u.id OR ps.member_id = mb.id))");
+           "ps.active = 1 AND (ps.user_id = u.id OR ps.member_id = mb.id)) AND "
+           "(?4 IS NULL OR " ACCESS_MEMBER_SEES("mb", 4) ")");
     if (!q || !db_bind_text(q, 1, n->family_id) || !db_bind_text(q, 2, except) ||
-        !db_bind_int64(q, 3, carers_only))
+        !db_bind_int64(q, 3, carers_only) || !db_bind_text(q, 4, n->subject_id))
         return false;
     char origin[512], url[1024];
     public_origin(origin, sizeof origin);

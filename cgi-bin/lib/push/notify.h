@@ -70,7 +70,8 @@ bool notify_member(struct db *d, const char *member_id, struct notice *n, int64_
  * payload's title and body in their language (made for each with
  * n->payload), and a link to n->about's `path` in the app. `carers_only`:
  * owners and caregivers only; `except`: a member left out (the sender), or
- * NULL; n->quiet and n->zone apply as to push (QUIET_HOLD mails at once). */
+ * NULL; n->quiet and n->zone apply as to push (QUIET_HOLD mails at once);
+ * with n->subject_id, only members who may see that person. */
 bool notify_mail_unreachable(struct db *d, const struct notice *n, const char *except,
                              bool carers_only, const char *path, int64_t now, int *mailed,
                              int *skipped_quiet);

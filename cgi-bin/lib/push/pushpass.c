@@ -9,6 +9,8 @@
  * honours Retry-After, or failed. */
 #include "push/pushpass.h"
 
+#include "framework/access.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -258,8 +260,8 @@ static bool fire(struct db *d, const struct rule *r, int64_t due, int64_t now,
 {
     sqlite3_stmt *q =
         db_stmt(d, "SELECT m.id FROM reminder_optins o JOIN members m ON m.id = o.member_id AND "
-                   "m.removed_at IS NULL WHERE o.reminder_id = ?");
-    if (!q || !db_bind_text(q, 1, r->id))
+                   "m.removed_at IS NULL WHERE o.reminder_id = ?1 AND " ACCESS_MEMBER_SEES("m", 9));
+    if (!q || !db_bind_text(q, 1, r->id) || !db_bind_text(q, 9, r->subject_id))
         return false;
     char dedupe[64], topic[33];
     snprintf(dedupe, sizeof dedupe, "%.36s@%lld", r->id, (long long)due);
@@ -452,11 +454,13 @@ static bool fire_med(struct db *d, const struct medrule *m, enum med_alert kind,
         kind == ALERT_DUE
             ? db_stmt(d, "SELECT mb.id FROM medication_optins o JOIN members mb ON "
                          "mb.id = o.member_id AND mb.removed_at IS NULL "
-                         "WHERE o.medication_id = ?1 AND ?2 IS NOT NULL")
+                         "WHERE o.medication_id = ?1 AND ?2 IS NOT NULL AND " ACCESS_MEMBER_SEES(
+                             "mb", 9))
             : db_stmt(d, "SELECT mb.id FROM members mb WHERE mb.family_id = ?2 AND "
                          "mb.removed_at IS NULL AND mb.role IN ('owner', 'caregiver') AND "
-                         "?1 IS NOT NULL");
-    if (!q || !db_bind_text(q, 1, m->id) || !db_bind_text(q, 2, m->family_id))
+                         "?1 IS NOT NULL AND " ACCESS_MEMBER_SEES("mb", 9));
+    if (!q || !db_bind_text(q, 1, m->id) || !db_bind_text(q, 2, m->family_id) ||
+        !db_bind_text(q, 9, m->subject_id))
         return false;
     static const char *const prefix[] = {"dose", "missed", "refill"};
     static const char *const kinds[] = {"dose_due", "dose_missed", "refill"};
@@ -689,11 +693,13 @@ static cJSON *appt_payload_lang(const void *ctx, int lang)
 static bool fire_appt(struct db *d, const struct apptrule *a, int64_t start, int64_t at,
                       int64_t now, struct push_pass_stats *st)
 {
-    sqlite3_stmt *q = db_stmt(d, "SELECT mb.id FROM members mb WHERE mb.family_id = ?1 AND "
-                                 "mb.removed_at IS NULL AND "
-                                 "(mb.role IN ('owner', 'caregiver') OR mb.id = ?2)");
+    sqlite3_stmt *q = db_stmt(
+        d, "SELECT mb.id FROM members mb WHERE mb.family_id = ?1 AND "
+           "mb.removed_at IS NULL AND "
+           "(mb.role IN ('owner', 'caregiver') OR mb.id = ?2) AND " ACCESS_MEMBER_SEES("mb", 9));
     if (!q || !db_bind_text(q, 1, a->family_id) ||
-        !db_bind_text(q, 2, a->driver_id[0] ? a->driver_id : NULL))
+        !db_bind_text(q, 2, a->driver_id[0] ? a->driver_id : NULL) ||
+        !db_bind_text(q, 9, a->subject_id))
         return false;
     char dedupe[96], topic[33], key[64];
     snprintf(dedupe, sizeof dedupe, "appt:%.36s@%lld", a->id, (long long)at);

@@ -11,7 +11,8 @@ import { get } from '../api.js';
 import * as store from '../store.js';
 import { summaryFor, todayKey } from '../summary.js';
 import { dayStart, dayEnd, addDays } from '../time.js';
-import { title, detail, typeIcon } from '../describe.js';
+import { title, detail, typeIcon, typeName } from '../describe.js';
+import { TYPES } from '../entries.js';
 import { glance } from '../glance.js';
 import { openEntryForm } from './form.js';
 
@@ -36,6 +37,23 @@ export function mount(root, { params }) {
     }${e.value && detail(e) ? html`<small class="muted" dir="auto">${detail(e)}</small>` : nothing}</div></li>`;
   };
 
+  // The family's own types: how many, their time, their amounts and counts.
+  const customTotals = (custom) => {
+    const names = Object.keys(custom).filter((ty) => TYPES[ty]);
+    if (!names.length) return nothing;
+    const u = state.prefs.units;
+    const amount = (f, v) => (['ml', 'g', 'cm'].includes(f.rule.unit) ? fmtUnit(v, f.rule.unit, u) : fmtNumber(v));
+    return html`<section class="card" data-custom-totals><h2>${t('cat.custom')}</h2><div class="totals">${names.map(
+      (ty) => {
+        const c = custom[ty];
+        const fields = TYPES[ty].fields.filter((f) => c.fields[f.key] !== undefined);
+        return html`${stat(`${ty}-count`, fmtNumber(c.count), `${typeIcon(ty)} ${typeName(ty)}`)}
+        ${TYPES[ty].timed ? stat(`${ty}-time`, fmtDuration(c.duration_ms), `${typeName(ty)} · ${t('acttype.time')}`) : nothing}
+        ${fields.map((f) => stat(`${ty}-${f.key}`, amount(f, c.fields[f.key]), `${typeName(ty)} · ${f.label || f.key}`))}`;
+      },
+    )}</div></section>`;
+  };
+
   const view = (s, list) => {
     const tt = s.totals;
     const u = state.prefs.units;
@@ -58,6 +76,7 @@ export function mount(root, { params }) {
       ${tt.pump_ml ? stat('pump_ml', fmtUnit(tt.pump_ml, 'ml', u), t('pumped')) : nothing}
       ${tt.medications ? stat('medications', fmtNumber(tt.medications), t('type.medication')) : nothing}
     </div></section>
+    ${customTotals(s.custom || {})}
     <section class="card"><h2>${t('day_glance')}</h2>${glance(list, s.day_start, s.day_end, tz(), { label: t('day_glance'), now: s.now })}</section>
     <section class="card"><h2>${t('day_log')}</h2>${
       events.length ? html`<ol class="daylog">${events.map(row)}</ol>` : html`<p class="empty">${t('nothing_yet')}</p>`
@@ -88,7 +107,7 @@ export function mount(root, { params }) {
       root,
     );
   });
-  const off = on(['entries', 'subject', 'online'], draw);
+  const off = on(['entries', 'subject', 'online', 'acttypes'], draw);
   draw();
   return off;
 }

@@ -7,7 +7,7 @@ import { html, nothing, repeat, sheet, field } from '../ui.js';
 import { TYPES, cleanValue, validate, typesFor, kindOf, isSession } from '../entries.js';
 import { state, canWrite, tz } from '../state.js';
 import * as store from '../store.js';
-import { draft, save, remove, newSession, settled } from '../actions.js';
+import { draft, save, remove, newSession, settled, logFor } from '../actions.js';
 import { typeIcon, typeName } from '../describe.js';
 
 export function toLocalInput(ts) {
@@ -73,6 +73,7 @@ export async function openEntryForm({ type, entry = null, preset = null }) {
   const units = state.prefs.units;
   let errors = {};
   let problem = ''; // the first error, said at the bottom
+  let forWhom = state.subject?.id || ''; // a new entry's person, or 'all' (several people)
   let start = toLocalInput(entry ? entry.ts : Date.now());
   let end = entry?.end_ts ? toLocalInput(entry.end_ts) : '';
   let running = isNew ? def.timer(value) && !preset?.stopped : entry.end_ts == null;
@@ -97,7 +98,7 @@ export async function openEntryForm({ type, entry = null, preset = null }) {
 
   function input(f) {
     const id = `f-${type}-${f.key}`;
-    const lab = t(`field.${f.key}`);
+    const lab = f.label || t(`field.${f.key}`); // a family type's field: the family's label
     const v = value[f.key];
     const error = errors[f.key] ? errorText(f.key, errors[f.key]) : '';
     const invalid = error ? 'true' : nothing;
@@ -111,7 +112,8 @@ export async function openEntryForm({ type, entry = null, preset = null }) {
         lab,
         id,
         html`<select id=${id} ?disabled=${!writable} aria-invalid=${invalid} aria-describedby=${describedBy} @change=${(ev) => set(f.key, ev.target.value)}>${f.options.map(
-          (o) => html`<option value=${o} ?selected=${(v || '') === o}>${o ? t(`opt.${f.key}.${o}`) : '—'}</option>`,
+          (o) =>
+            html`<option value=${o} ?selected=${(v || '') === o}>${o ? f.optionLabels?.[o] || t(`opt.${f.key}.${o}`) : '—'}</option>`,
         )}</select>`,
         { error },
       );
@@ -185,10 +187,20 @@ export async function openEntryForm({ type, entry = null, preset = null }) {
     // keeps the time of the side it was on.
     if (type === 'feed' && endTs === null && timer && !isSession(clean)) clean = newSession(clean, ts);
     if (endTs !== null && isSession(clean)) clean = settled({ ts, value: clean }, endTs);
+    sh.close();
+    // A new entry for everyone (twins): one each, logged together.
+    if (isNew && forWhom === 'all') {
+      await logFor(
+        state.subjects.map((s) => s.id),
+        type,
+        clean,
+        { ts, end_ts: endTs },
+      );
+      return;
+    }
     const next = entry
       ? { ...entry, ts, end_ts: endTs, value: clean }
-      : { ...draft(type, clean, { ts, end_ts: endTs }) };
-    sh.close();
+      : { ...draft(type, clean, { ts, end_ts: endTs }), subject_id: forWhom || state.subject?.id };
     await save(next, { undo: isNew });
   }
 
@@ -210,6 +222,17 @@ export async function openEntryForm({ type, entry = null, preset = null }) {
     <button type="submit" class="btn primary">${isNew ? t('save') : t('save_changes')}</button>`;
   const shown = () => def.fields.filter((f) => f.kind !== 'hidden' && (!f.when || f.when(value)));
 
+  // Who a new entry is for, with several people: one of them, or everyone.
+  const forField = () =>
+    field(
+      t('log_for'),
+      `f-${type}-for`,
+      html`<select id="f-${type}-for" @change=${(ev) => {
+        forWhom = ev.target.value;
+      }}>${state.subjects.map((s) => html`<option value=${s.id} ?selected=${s.id === forWhom}>${s.name}</option>`)}
+        <option value="all" ?selected=${forWhom === 'all'}>${t('people_everyone')}</option></select>`,
+    );
+
   const view = () => {
     const timer = def.timer(value);
     const creator =
@@ -219,6 +242,7 @@ export async function openEntryForm({ type, entry = null, preset = null }) {
       : `${creator ? `${t('logged_by', { name: creator.name || t('guest') })} · ` : ''}${t('by_author', { name: entry.author_name || '—', when: fmtDateTime(entry.updated_at, tz()) })}`;
     return html`<form class="sheet-body" novalidate @submit=${submit}>
       <div>
+        ${isNew && writable && state.subjects.length > 1 ? forField() : nothing}
         ${field(timer ? t('started') : t('time'), `f-${type}-start`, timeInput(`f-${type}-start`, start, setStart, true))}
         ${timer ? html`<label class="check"><input type="checkbox" .checked=${running} ?disabled=${!writable} @change=${(ev) => setRunning(ev.target.checked)}>${t('still_running')}</label>` : nothing}
         ${timer && !running ? field(t('ended'), `f-${type}-end`, timeInput(`f-${type}-end`, end, setEnd)) : nothing}

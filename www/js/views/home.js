@@ -7,15 +7,19 @@
 // opens the full form), when the next sleep is likely due (guidance), the
 // last 24 hours at a glance and the infant day totals, today's medicines,
 // the way to their emergency card, the install hint, and, set apart at the
-// bottom, the way to raise an emergency alert (views/alert.js).
+// bottom, the way to raise an emergency alert (views/alert.js). With several
+// people (twins), a card each side by side (last feed, diaper and sleep, a
+// running timer; a tap makes that person the current one) and "log for
+// all", which makes the quick buttons log one entry per person together.
 import { t, has, fmtClock, fmtDuration, fmtUnit, fmtRelative, fmtTime } from '../i18n.js';
 import { html, nothing, paint, icon, press, latest } from '../ui.js';
 import { state, on, canWrite, tz } from '../state.js';
 import * as store from '../store.js';
-import { running, start, stop, switchSide, pauseFeed, log } from '../actions.js';
+import { running, start, stop, switchSide, pauseFeed, log, logFor } from '../actions.js';
+import { chooseSubject } from '../session.js';
 import { openEntryForm, openTypePicker, lastBottle } from './form.js';
 import { title, typeIcon, buttonLabel } from '../describe.js';
-import { validate, cleanValue, sides, isSession, BREAST, kindOf, viewFor, buttonsFor } from '../entries.js';
+import { validate, cleanValue, sides, isSession, isRunning, BREAST, kindOf, viewFor, buttonsFor } from '../entries.js';
 import { daySummary, todayKey, sinceLast } from '../summary.js';
 import { dayStart } from '../time.js';
 import { canInstall, install, needsIosInstructions } from '../pwa.js';
@@ -30,7 +34,8 @@ const groupName = (c) => (has(`cat.${c}`) ? t(`cat.${c}`) : has(`type.${c}`) ? t
 const isBottleWithoutAmount = (b) => b.type === 'feed' && b.value.method === 'bottle' && !b.value.amount_ml;
 
 export function mount(root, { action }) {
-  let data = null; // what the last draw read: {timers, lasts, totals, key, now, bottleMl}
+  let data = null; // what the last draw read: {timers, lasts, totals, key, now, bottleMl, people}
+  let together = false; // "log for all": quick buttons log for every person
 
   // The timer a timing button would stop, if one runs (a breastfeed: on
   // that side, not paused).
@@ -72,8 +77,39 @@ export function mount(root, { action }) {
       openEntryForm({ type: b.type, preset: value });
       return;
     }
-    await log(b.type, cleanValue(b.type, value));
+    if (together && several())
+      await logFor(
+        state.subjects.map((s) => s.id),
+        b.type,
+        cleanValue(b.type, value),
+      );
+    else await log(b.type, cleanValue(b.type, value));
   }
+
+  const several = () => state.subjects.length > 1;
+  const short = (s) => (!s ? '—' : s.running ? t('now_running') : fmtDuration(s.ms));
+  // One card per person, side by side (swipe when they do not fit).
+  const peopleCards = () => html`<section class="people-cards" aria-label=${t('people_side_by_side')}>
+    ${data.people.map(
+      (
+        p,
+      ) => html`<button type="button" class="card person-card ${p.id === state.subject?.id ? 'current' : ''}" data-subject=${p.id}
+        aria-pressed=${String(p.id === state.subject?.id)} @click=${() => chooseSubject(state.subjects.find((s) => s.id === p.id))}>
+        <strong>${p.name}</strong>${p.timer ? html` <span class="badge">${typeIcon(p.timer.type)} ${t('now_running')}</span>` : nothing}
+        <small>${t('since.feed')}</small><b>${short(p.feed)}</b>
+        <small>${t('since.diaper')}</small><b>${short(p.diaper)}</b>
+        <small>${t('since.sleep')}</small><b>${short(p.sleep)}</b>
+      </button>`,
+    )}
+    ${
+      canWrite()
+        ? html`<label class="check log-all"><input type="checkbox" id="log-all" .checked=${together} @change=${(ev) => {
+            together = ev.target.checked;
+            show();
+          }}>${t('log_for_all', { n: state.subjects.length })}</label>`
+        : nothing
+    }
+  </section>`;
 
   // A breastfeed's clock is the time at the breast (pauses left out), with
   // each side's below it.
@@ -132,7 +168,7 @@ export function mount(root, { action }) {
   };
 
   const quickButtons = () =>
-    buttonsFor(state.config, kindOf(state.subject)).groups.map(
+    buttonsFor(state.config, kindOf(state.subject), state.subject?.id).groups.map(
       (g) => html`<section class="quick-group">
     <h2>${groupName(g.category)}</h2><div class="quick">${g.buttons.map(quickButton)}</div></section>`,
     );
@@ -198,6 +234,7 @@ export function mount(root, { action }) {
       data
         ? html`
       ${state.subject ? nothing : html`<div class="card"><p>${t('no_people_yet')}</p><a class="btn primary" href="#/pick">${t('choose_person_short')}</a></div>`}
+      ${several() ? peopleCards() : nothing}
       ${data.timers.length ? html`<section aria-label=${t('running_timers')}>${data.timers.map(timerCard)}</section>` : nothing}
       <section class="since" aria-label=${t('time_since')}>${data.view.since.map((type) => since(type, `since.${type}`))}</section>
       ${logging() ? quickButtons() : nothing}
@@ -206,7 +243,7 @@ export function mount(root, { action }) {
       ${data.view.day_totals ? html`<section class="card"><h2>${t('last_24h')}</h2>${glance(data.mine, data.now - 86400000, data.now, tz(), { label: t('last_24h'), now: data.now })}</section>` : nothing}
       ${data.view.day_totals ? totalsCard() : nothing}
       ${medsCard()}
-      ${state.subject ? html`<div class="row wrap care-links"><a class="btn" id="meds-link" href="#/meds">${icon('pill')}${t('medications')}</a><a class="btn" id="calendar-link" href="#/calendar">${icon('calendar')}${t('calendar')}</a><a class="btn" id="card-link" href="#/card/${state.subject.id}">${icon('card')}${t('emergency_card')}</a><a class="btn" href="#/profile/${state.subject.id}">${icon('user')}${t('profile')}</a></div>` : nothing}
+      ${state.subject ? html`<div class="row wrap care-links"><a class="btn" id="meds-link" href="#/meds">${icon('pill')}${t('medications')}</a><a class="btn" id="calendar-link" href="#/calendar">${icon('calendar')}${t('calendar')}</a><a class="btn" id="card-link" href="#/card/${state.subject.id}">${icon('card')}${t('emergency_card')}</a><a class="btn" id="documents-link" href="#/documents">${icon('list')}${t('documents')}</a><a class="btn" href="#/profile/${state.subject.id}">${icon('user')}${t('profile')}</a></div>` : nothing}
       ${installCard()}
       <a class="sos-link" id="sos" href="#/alert">${icon('bell')}<span><b>${t('sos')}</b> · ${t('alert_raise')}</span></a>`
         : nothing
@@ -243,7 +280,28 @@ export function mount(root, { action }) {
         ? nextSleep(await store.listEntries(fid, { types: ['sleep'], subjectId: sid, limit: 60 }), subj.birth_date, now)
         : null;
     const meds = sid ? await medicationsOf(sid) : [];
+    // Each person's card (several people): their own last feed, diaper, sleep.
+    const people = [];
+    if (state.subjects.length > 1) {
+      const all = await store.entriesSince(fid, now - 7 * 86400000);
+      for (const p of state.subjects) {
+        const theirs = all.filter((e) => e.subject_id === p.id && !e.deleted);
+        const last = (type, keep = () => true) => {
+          const list = theirs.filter((e) => e.type === type && keep(e)).sort((a, b) => b.ts - a.ts);
+          return list.length ? sinceLast([list[0]], type, now) : null;
+        };
+        people.push({
+          id: p.id,
+          name: p.name,
+          feed: last('feed', (e) => !e.value.top_up),
+          diaper: last('diaper'),
+          sleep: last('sleep'),
+          timer: theirs.find((e) => isRunning(e)),
+        });
+      }
+    }
     data = {
+      people,
       view,
       meds: meds.length ? daySchedule(meds, recent, key, tz(), now, sid) : null,
       guide,
@@ -267,7 +325,9 @@ export function mount(root, { action }) {
     if (data?.timers.length) show();
   }, 1000);
   const sinceTimer = setInterval(draw, 30000);
-  const off = on(['entries', 'subject', 'config', 'family', 'installable', 'subjects', 'medications'], () => draw());
+  const off = on(['entries', 'subject', 'config', 'family', 'installable', 'subjects', 'medications', 'acttypes'], () =>
+    draw(),
+  );
   show();
   draw().then(async () => {
     if (!action || !data || !canWrite() || !state.subject) return;

@@ -18,9 +18,22 @@ import {
   METRIC,
   IMPERIAL,
 } from '../i18n.js';
-import { html, nothing, paint, field, icon, toast, hideToast, confirmSheet, showError, backTo, seg } from '../ui.js';
+import {
+  html,
+  nothing,
+  paint,
+  field,
+  icon,
+  toast,
+  hideToast,
+  confirmSheet,
+  sheet,
+  showError,
+  backTo,
+  seg,
+} from '../ui.js';
 import { state, on, isOwner, canWrite, tz, savePrefs, applyTheme } from '../state.js';
-import { get, post, patch, del, familyPath, ApiError } from '../api.js';
+import { api, get, post, patch, del, familyPath, ApiError } from '../api.js';
 import * as store from '../store.js';
 import { openFamily, adoptSession } from '../session.js';
 import { go } from '../router.js';
@@ -33,6 +46,29 @@ function errText(err) {
   if (err.status === 0) return t('err.offline');
   return Object.values(err.fields)[0] || err.message;
 }
+
+// "Which people" next to the role (access per person): everyone, or the
+// people ticked. The form's value is null (everyone) or their ids.
+const peoplePicker = (id, chosen) => html`<fieldset class="people-pick" id=${id}>
+  <legend>${t('people_access')}</legend>
+  <label class="check"><input type="radio" name="people_all" value="all" ?checked=${!chosen}>${t('people_everyone')}</label>
+  <label class="check"><input type="radio" name="people_all" value="some" ?checked=${!!chosen}>${t('people_only')}</label>
+  ${state.subjects.map(
+    (s) =>
+      html`<label class="check"><input type="checkbox" name="people" value=${s.id} ?checked=${!!chosen?.includes(s.id)}>${s.name}</label>`,
+  )}
+</fieldset>`;
+
+function peopleChosen(form) {
+  const data = new FormData(form);
+  if (data.get('people_all') !== 'some') return null;
+  return data.getAll('people'); // none ticked: the server says to pick one
+}
+
+const peopleNames = (ids) =>
+  t('people_only_names', {
+    names: ids.map((id) => state.subjects.find((s) => s.id === id)?.name || '?').join(', '),
+  });
 
 const options = (values, current, label) =>
   values.map((v) => html`<option value=${v} ?selected=${v === current}>${label(v)}</option>`);
@@ -95,6 +131,7 @@ const SECTIONS = [
   ['reminders', 'bell', 'reminders', 'reminders_help'],
   ['inbox/prefs', 'bell', 'inbox', 'inbox_help'],
   ['buttons', 'grid', 'quick_buttons', 'quick_buttons_help', canWrite],
+  ['acttypes', 'plus', 'acttypes', 'acttypes_help'],
   ['settings/units', 'globe', 'units_language', 'units_language_help'],
   ['settings/export', 'download', 'export', 'export_help'],
   ['settings/import', 'cloud', 'import', 'import_help', canWrite],
@@ -261,6 +298,42 @@ export function mount(root, { params = [] } = {}) {
     }
   }
 
+  // Deleting the family: everything in it, for everyone, with no undo, so
+  // the owner types its name (the server checks it too).
+  function deleteFamily() {
+    const name = state.family.name;
+    let typed = '';
+    let error = '';
+    const sh = sheet(
+      t('delete_family'),
+      () => html`<form class="sheet-body" @submit=${async (ev) => {
+        ev.preventDefault();
+        try {
+          await api('DELETE', familyPath(fid, ''), { confirm: typed.trim() });
+          sh.close();
+          await adoptSession(await get('/auth/me'));
+          state.family = null;
+          toast(t('family_deleted'));
+          go('pick');
+        } catch (e) {
+          error = errText(e);
+          sh.redraw();
+        }
+      }}><p>${t('delete_family_q', { name })}</p>
+      ${field(
+        t('family_name'),
+        'del-fam-name',
+        html`<input id="del-fam-name" type="text" autocomplete="off" @input=${(ev) => {
+          typed = ev.target.value;
+          sh.redraw();
+        }}>`,
+      )}
+      ${error ? html`<p class="error" role="alert">${error}</p>` : nothing}
+      <div class="row end"><button type="button" class="btn" @click=${() => sh.close()}>${t('cancel')}</button>
+      <button type="submit" class="btn danger" ?disabled=${typed.trim() !== name}>${t('delete_family')}</button></div></form>`,
+    );
+  }
+
   async function deletePerson(s) {
     if (!(await confirmSheet(t('delete_person_q', { name: s.name }), t('delete'), { danger: true }))) return;
     try {
@@ -275,9 +348,22 @@ export function mount(root, { params = [] } = {}) {
     try {
       await patch(familyPath(fid, `/members/${m.id}`), { role });
       toast(t('saved'));
+      loadMembers();
     } catch (e) {
       toast(errText(e));
       loadMembers();
+    }
+  }
+
+  // Who a member may see (access per person): everyone (null) or the
+  // people ticked; the server checks it and ends their live stream.
+  async function setPeople(m, form) {
+    try {
+      await patch(familyPath(fid, `/members/${m.id}`), { subject_ids: peopleChosen(form) });
+      toast(t('saved'));
+      loadMembers();
+    } catch (e) {
+      toast(errText(e));
     }
   }
 
@@ -326,6 +412,8 @@ export function mount(root, { params = [] } = {}) {
     ev.preventDefault();
     const f = Object.fromEntries(new FormData(ev.target));
     const body = { role: f.role, label: f.label.trim() || t(`role.${f.role}`) };
+    const people = peopleChosen(ev.target);
+    if (people) body.subject_ids = people;
     if (Number(f.days)) body.expires_at = Date.now() + Number(f.days) * 86400000;
     if (f.uses) body.max_uses = Number(f.uses);
     try {
@@ -382,7 +470,8 @@ export function mount(root, { params = [] } = {}) {
       ${field(t('family_name'), 'fam-name', html`<input id="fam-name" name="name" type="text" .value=${f.name} required>`)}
       ${zone('fam-zone')}
       <label class="check"><input type="checkbox" name="sleep_guidance" ?checked=${f.sleep_guidance !== false}>${t('guidance_setting')}</label>
-      <button class="btn" type="submit">${t('save_changes')}</button></form>`;
+      <button class="btn" type="submit">${t('save_changes')}</button>
+      <button class="btn danger block" type="button" @click=${deleteFamily}>${t('delete_family')}</button></form>`;
   };
 
   const personRow = (s, owner) => html`<li>
@@ -412,10 +501,19 @@ export function mount(root, { params = [] } = {}) {
   </section>`;
 
   const memberRow = (m, owner) => html`<li>
-    <span class="grow"><strong>${m.name || t('guest')}</strong>${m.is_me ? ` (${t('you')})` : ''}<div class="muted">${t(`role.${m.role}`)}${m.kind === 'guest' ? ` · ${t('guest')}` : ''}</div></span>
+    <span class="grow"><strong>${m.name || t('guest')}</strong>${m.is_me ? ` (${t('you')})` : ''}<div class="muted">${t(`role.${m.role}`)}${m.kind === 'guest' ? ` · ${t('guest')}` : ''}${m.subject_ids ? ` · ${peopleNames(m.subject_ids)}` : ''}</div></span>
     ${owner && !m.is_me ? html`<select aria-label="${t('role')} ${m.name || ''}" @change=${(ev) => setRole(m, ev.target.value)}>${options(['owner', 'caregiver', 'viewer'], m.role, (r) => t(`role.${r}`))}</select>` : nothing}
     ${owner && !m.is_me && m.kind === 'account' ? html`<button class="btn" type="button" aria-label=${t('reset_link_for', { name: m.name })} @click=${() => resetLink(m)}>${t('reset_link')}</button>` : nothing}
     ${owner !== !!m.is_me ? html`<button class="btn danger" type="button" @click=${() => removeMember(m)}>${m.is_me ? t('leave') : t('remove')}</button>` : nothing}
+    ${
+      owner && !m.is_me && m.role !== 'owner' && state.subjects.length > 1
+        ? html`<details class="member-people"><summary>${t('people_access')}</summary>
+        <form @submit=${(ev) => {
+          ev.preventDefault();
+          setPeople(m, ev.target);
+        }}>${peoplePicker(`mp-${m.id}`, m.subject_ids)}<button class="btn" type="submit">${t('save_changes')}</button></form></details>`
+        : nothing
+    }
   </li>`;
 
   const resetCard = () =>
@@ -428,6 +526,7 @@ export function mount(root, { params = [] } = {}) {
   const linksCard = () => html`<section class="card"><h2>${t('links')}</h2><p class="muted">${t('links_help')}</p>
     <form @submit=${createLink}>
       ${field(t('role'), 'link-role', html`<select id="link-role" name="role">${options(['caregiver', 'viewer'], 'caregiver', (r) => t(`role.${r}`))}</select>`)}
+      ${state.subjects.length > 1 ? peoplePicker('link-people', null) : nothing}
       ${field(t('link_label'), 'link-label', html`<input id="link-label" name="label" type="text" placeholder=${t('link_label_ph')}>`)}
       ${field(t('expires'), 'link-days', html`<select id="link-days" name="days">${options([1, 7, 14, 30, 0], 14, (d) => (d ? t('days_n', { n: d }) : t('never')))}</select>`)}
       ${field(t('max_uses'), 'link-uses', html`<input id="link-uses" name="uses" type="number" min="1" max="1000" inputmode="numeric">`)}
@@ -444,6 +543,7 @@ export function mount(root, { params = [] } = {}) {
       (l) => html`<li>
       <span class="grow"><strong>${l.label || t(`role.${l.role}`)}</strong><div class="muted">${[
         t(`role.${l.role}`),
+        ...(l.subject_ids ? [peopleNames(l.subject_ids)] : []),
         t('uses_n', { n: l.uses || 0 }) + (l.max_uses ? ` / ${l.max_uses}` : ''),
         l.expires_at ? t('expires_at', { when: fmtDateTime(l.expires_at, tz()) }) : t('no_expiry'),
       ].join(' · ')}</div></span>

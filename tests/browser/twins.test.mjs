@@ -1,0 +1,167 @@
+// twins.test.mjs — several people in one family (issue 18): a nanny limited
+// to one twin never sees the other twin's entries, neither in the timeline
+// nor live; the owner logs for both twins at once from the home screen (an
+// entry each, one group) and undoes both with one tap.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  useStack,
+  newContext,
+  familyWithBaby,
+  openLink,
+  appReady,
+  watchErrors,
+  signedInPage,
+  serverEntries,
+} from './harness.mjs';
+
+let server;
+let browser;
+useStack('twins', (s) => ({ server, browser } = s));
+
+async function twins() {
+  const owner = await familyWithBaby(server.base, { owner: 'Dana', baby: 'Noa' });
+  const fid = owner.family.id;
+  const liam = await owner.client.ok('POST', `/api/v1/families/${fid}/subjects`, { name: 'Liam', kind: 'baby' });
+  return { owner, fid, noa: owner.subject, liam };
+}
+
+async function note(client, fid, sid, text) {
+  const now = Date.now();
+  await client.ok('PUT', `/api/v1/families/${fid}/entries/${crypto.randomUUID()}`, {
+    subject_id: sid,
+    type: 'note',
+    ts: now - 1000,
+    value: { text },
+    updated_at: now,
+  });
+}
+
+test("a nanny limited to one twin never sees the other twin's entries", async () => {
+  const { owner, fid, noa, liam } = await twins();
+  await note(owner.client, fid, liam.id, 'Liam slept well');
+  await note(owner.client, fid, noa.id, 'Noa secret note');
+  const link = await owner.client.ok('POST', `/api/v1/families/${fid}/links`, {
+    role: 'caregiver',
+    label: 'Nanny',
+    subject_ids: [liam.id],
+  });
+
+  const ctx = await newContext(browser);
+  const page = await ctx.newPage();
+  const errors = watchErrors(page);
+  await openLink(page, server.base, (link.url || `/join/${link.token}`).replace(/^https?:\/\/[^/]+/, ''));
+  await appReady(page);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.locator('.qbtn').first().waitFor();
+  assert.match(await page.locator('#topbar').innerText(), /Liam/, 'the nanny is on Liam');
+  assert.equal(await page.locator('.person-card').count(), 0, 'one person to her: no side-by-side cards');
+
+  await page.getByRole('link', { name: 'Timeline' }).click();
+  await page.locator('.entry', { hasText: 'Liam slept well' }).waitFor();
+  // Both written while she watches: only Liam's arrives.
+  await note(owner.client, fid, noa.id, 'Noa live secret');
+  await note(owner.client, fid, liam.id, 'Liam live note');
+  await page.locator('.entry', { hasText: 'Liam live note' }).waitFor();
+  const text = await page.locator('main').innerText();
+  assert.doesNotMatch(text, /Noa/, 'nothing of Noa in her timeline, before or live');
+  await page.goto(`${server.base}/#/pick`);
+  await appReady(page);
+  await page.getByText('Liam').first().waitFor();
+  assert.doesNotMatch(await page.locator('main').innerText(), /Noa/, 'the person picker shows Liam only');
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test('twins logged together from the home screen, and undone together', async () => {
+  const { owner, fid, noa, liam } = await twins();
+  const { ctx, page, errors } = await signedInPage(browser, server.base, owner);
+  await page.locator('.person-card').nth(1).waitFor();
+  assert.equal(await page.locator('.person-card').count(), 2, 'a card per twin, side by side');
+  await page.getByLabel('Log for everyone (2)').check();
+  await page.getByRole('button', { name: /^Wet(\s|$)/ }).click();
+  await page.locator('#toast', { hasText: 'Logged for everyone (2)' }).waitFor();
+
+  let diapers = [];
+  for (let i = 0; i < 50 && diapers.length < 2; i++) {
+    diapers = (await serverEntries(owner.client, fid)).filter((e) => e.type === 'diaper' && !e.deleted);
+    if (diapers.length < 2) await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.equal(diapers.length, 2, 'two entries reached the server');
+  assert.deepEqual(diapers.map((e) => e.subject_id).sort(), [noa.id, liam.id].sort(), 'one per twin');
+  assert.ok(diapers[0].group_id && diapers[0].group_id === diapers[1].group_id, '…sharing one group');
+  assert.notEqual(diapers[0].id, diapers[1].id, '…each its own id');
+  assert.equal(
+    await page.locator('.person-card').filter({ hasText: 'Diaper' }).count(),
+    2,
+    'both cards show their diaper',
+  );
+
+  await page.locator('#toast').getByRole('button', { name: 'Undo' }).click();
+  let live = diapers;
+  for (let i = 0; i < 50 && live.length; i++) {
+    live = (await serverEntries(owner.client, fid)).filter((e) => e.type === 'diaper' && !e.deleted);
+    if (live.length) await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.equal(live.length, 0, 'one undo removed both');
+
+  // The full form: "For" one twin or everyone.
+  await page.getByRole('button', { name: 'Log something else' }).click();
+  await page.locator('dialog .types button', { hasText: /^\S*\s*Note$/ }).click();
+  const d = page.locator('dialog.sheet');
+  await d.getByLabel('For').selectOption({ label: 'Everyone' });
+  await d.getByLabel('Description').fill('Both to the park');
+  await d.getByRole('button', { name: 'Save', exact: true }).click();
+  await d.waitFor({ state: 'detached' });
+  let notes = [];
+  for (let i = 0; i < 50 && notes.length < 2; i++) {
+    notes = (await serverEntries(owner.client, fid)).filter((e) => e.type === 'note' && !e.deleted);
+    if (notes.length < 2) await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.deepEqual(notes.map((e) => e.subject_id).sort(), [noa.id, liam.id].sort(), 'the form logs for everyone');
+  assert.equal(notes[0].group_id, notes[1].group_id, '…as one group');
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test('the sharing screen offers "which people" next to the role, and the member list shows and changes it', async () => {
+  const { owner, fid, liam } = await twins();
+  const { ctx, page, errors } = await signedInPage(browser, server.base, owner, { path: '/#/settings/sharing' });
+  await page.getByLabel('Label').fill('Nanny');
+  const pick = page.locator('#link-people');
+  await pick.getByLabel('Only the people ticked').check();
+  await pick.getByLabel('Liam').check();
+  await page.getByRole('button', { name: 'Create link' }).click();
+  const url = await page.locator('input[readonly]').inputValue();
+  const row = page.locator('.links li', { hasText: 'Nanny' });
+  await row.waitFor();
+  assert.match(await row.innerText(), /Only Liam/, 'the link says whom it lets see');
+  const links = (await owner.client.ok('GET', `/api/v1/families/${fid}/links`)).links;
+  assert.deepEqual(links.find((l) => l.label === 'Nanny').subject_ids, [liam.id], 'stored on the server');
+
+  const nanny = await newContext(browser);
+  const np = await nanny.newPage();
+  await openLink(np, server.base, new URL(url).pathname);
+  await appReady(np);
+  await page.reload();
+  await appReady(page);
+  const member = page
+    .locator('li', { hasText: 'Nanny' })
+    .filter({ has: page.locator('details') })
+    .first();
+  await member.waitFor();
+  assert.match(await member.innerText(), /Only Liam/, 'the member list shows it');
+  await member.locator('summary').click();
+  await member.getByLabel('Everyone').check();
+  await member.getByRole('button', { name: 'Save changes' }).click();
+  let m;
+  for (let i = 0; i < 50; i++) {
+    m = (await owner.client.ok('GET', `/api/v1/families/${fid}/members`)).members.find((x) => x.name === 'Nanny');
+    if (m.subject_ids === null) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(m.subject_ids, null, 'the owner lets her see everyone');
+  assert.deepEqual(errors, []);
+  await nanny.close();
+  await ctx.close();
+});
