@@ -35,10 +35,10 @@ static const struct route routes[] = {
     {"GET", "/api/v1/families/{fid}/alerts", alerts_get, ACCESS_VIEWER, 0},
     /* Not ROUTE_WRITE: it commits itself, then sends the pushes at once. */
     {"POST", "/api/v1/families/{fid}/alerts", alert_post, ACCESS_VIEWER, ROUTE_JSON},
-    {"GET", "/api/v1/families/{fid}/alerts/{aid}", alert_get, ACCESS_VIEWER, 0},
-    {"POST", "/api/v1/families/{fid}/alerts/{aid}/answer", alert_answer, ACCESS_VIEWER,
+    {"GET", "/api/v1/families/{fid}/alerts/{alertid}", alert_get, ACCESS_VIEWER, 0},
+    {"POST", "/api/v1/families/{fid}/alerts/{alertid}/answer", alert_answer, ACCESS_VIEWER,
      ROUTE_JSON | ROUTE_WRITE},
-    {"POST", "/api/v1/families/{fid}/alerts/{aid}/resolve", alert_resolve, ACCESS_VIEWER,
+    {"POST", "/api/v1/families/{fid}/alerts/{alertid}/resolve", alert_resolve, ACCESS_VIEWER,
      ROUTE_JSON | ROUTE_WRITE},
 };
 
@@ -86,7 +86,7 @@ static void alerts_get(struct request *r)
 
 static void alert_get(struct request *r)
 {
-    reply_alert(r, r->db, req_param(r, "aid"), 200);
+    reply_alert(r, r->db, req_param(r, "alertid"), 200);
 }
 
 /* ---------- raising one ---------- */
@@ -351,13 +351,13 @@ static void alert_changed(struct request *r, struct db *d, const char *aid, bool
     reply_alert(r, d, aid, 200);
 }
 
-/* What answering and resolving begin with: the alert of {aid} here (404),
+/* What answering and resolving begin with: the alert of {alertid} here (404),
  * and the body's one field (one of `allowed`, required; or text up to 1000
  * characters). False when it answered. */
 static bool alert_request(struct request *r, const char *field, const char *const *allowed,
                           const char **value, bool *open, char sender[37])
 {
-    if (!alert_find(r, r->db, req_param(r, "aid"), open, sender))
+    if (!alert_find(r, r->db, req_param(r, "alertid"), open, sender))
         return false;
     struct vobj v;
     v_init(&v, r->json, NULL);
@@ -371,7 +371,7 @@ static bool alert_request(struct request *r, const char *field, const char *cons
 static void alert_answer(struct request *r)
 {
     struct db *d = r->db;
-    const char *aid = req_param(r, "aid"), *me = r->session->family_member_id;
+    const char *aid = req_param(r, "alertid"), *me = r->session->family_member_id;
     bool open = false;
     char sender[37];
     const char *answer = NULL;
@@ -400,7 +400,7 @@ static void alert_answer(struct request *r)
 static void alert_resolve(struct request *r)
 {
     struct db *d = r->db;
-    const char *aid = req_param(r, "aid"), *me = r->session->family_member_id;
+    const char *aid = req_param(r, "alertid"), *me = r->session->family_member_id;
     bool open = false;
     char sender[37];
     const char *note = "";
