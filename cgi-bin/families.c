@@ -14,6 +14,8 @@
 #include "data/catalogue.h"
 #include "data/links.h"
 #include "mail/mail.h"
+#include "push/notify.h"
+#include "push/pushmsg.h"
 #include "security/reset.h"
 #include "security/secret.h"
 #include "data/tz.h"
@@ -724,6 +726,77 @@ static bool is_last_owner(struct request *r, struct db *d, const char *mid)
            sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 0;
 }
 
+/* ---------- telling a member what happened to their membership ---------- */
+
+struct member_news {
+    const char *family_name, *role; /* role: the new one, or NULL when removed */
+    const char *family_id;
+};
+
+static cJSON *member_news_payload(const void *ctx, int lang)
+{
+    const struct member_news *x = ctx;
+    const char *const *w = push_words(lang);
+    char body[400], url[80], tag[48];
+    const char *role = !x->role                            ? ""
+                       : strcmp(x->role, "owner") == 0     ? w[W_ROLE_OWNER]
+                       : strcmp(x->role, "caregiver") == 0 ? w[W_ROLE_CAREGIVER]
+                                                           : w[W_ROLE_VIEWER];
+    if (x->role)
+        snprintf(body, sizeof body, w[W_ROLE_NOW], x->family_name, role);
+    else
+        snprintf(body, sizeof body, w[W_REMOVED_FROM], x->family_name);
+    if (x->role)
+        snprintf(url, sizeof url, "/?family=%s", x->family_id);
+    else
+        snprintf(url, sizeof url, "/");
+    snprintf(tag, sizeof tag, "family-%.8s", x->family_id);
+    return push_payload_new(lang, x->role ? "role_changed" : "removed", x->family_id,
+                            w[x->role ? W_ROLE_CHANGED : W_REMOVED], body, url, tag);
+}
+
+/* The member's inbox (and push) hears of a new role (role set) or of their
+ * removal (role NULL). */
+static bool tell_member(struct request *r, struct db *d, const char *mid, const char *role)
+{
+    const char *fid = r->session->family_id;
+    sqlite3_stmt *st = db_stmt(d, "SELECT name, timezone FROM families WHERE id = ?");
+    if (!st || !db_bind_text(st, 1, fid) || sqlite3_step(st) != SQLITE_ROW) {
+        if (st)
+            sqlite3_reset(st);
+        return false;
+    }
+    char name[256], zone[64], dedupe[96];
+    snprintf(name, sizeof name, "%s", db_col_text(st, 0));
+    snprintf(zone, sizeof zone, "%s", db_col_text(st, 1));
+    sqlite3_reset(st);
+    int64_t now = now_ms();
+    snprintf(dedupe, sizeof dedupe, "%s:%.36s@%lld", role ? "role" : "removed", mid,
+             (long long)now);
+    cJSON *data = cJSON_CreateObject();
+    cJSON_AddStringToObject(data, "family_name", name);
+    if (role)
+        cJSON_AddStringToObject(data, "role", role);
+    struct member_news news = {name, role, fid};
+    struct notice n = {.family_id = fid,
+                       .kind = role ? "role_changed" : "removed",
+                       .about = "family",
+                       .about_id = fid,
+                       .data = data,
+                       .dedupe = dedupe,
+                       .urgency = "normal",
+                       .ttl = 24 * 3600,
+                       .quiet = QUIET_HOLD,
+                       .zone = tz_get(zone),
+                       .payload = member_news_payload,
+                       .ctx = &news};
+    struct notify_counts c = {0};
+    bool ok = data && notify_member(d, mid, &n, now, &c);
+    notice_done(&n);
+    cJSON_Delete(data);
+    return ok;
+}
+
 static void member_patch(struct request *r)
 {
     struct db *d = r->db;
@@ -777,6 +850,10 @@ static void member_patch(struct request *r)
         cJSON_AddStringToObject(detail, "from", old);
         cJSON_AddStringToObject(detail, "to", role);
         audit_record(r, d, fid, "role_changed", mid, detail);
+        if (!tell_member(r, d, mid, role)) {
+            resp_internal(r);
+            return;
+        }
     }
     const char *new_subjects = lift ? NULL : has_subjects ? subject_ids : old_subjects;
     if ((old_subjects == NULL) != (new_subjects == NULL) ||
@@ -821,6 +898,8 @@ static void member_delete(struct request *r)
               db_bind_text(st, 3, fid) && db_step_done(d, st);
     st = db_stmt(d, "DELETE FROM sessions WHERE member_id = ?");
     ok = ok && st && db_bind_text(st, 1, mid) && db_step_done(d, st);
+    /* Removed by an owner: told (leaving needs no news). */
+    ok = ok && (self || tell_member(r, d, mid, NULL));
     if (!ok) {
         resp_internal(r);
         return;

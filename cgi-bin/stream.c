@@ -1,6 +1,7 @@
 /* stream.c — the live family stream: Server-Sent Events of entry and config
  * changes and of the care records (profiles, medications, appointments, documents, shifts and
- * their visits; event id = seq, resumable with Last-Event-ID), who is online (presence), and a
+ * their visits), emergency alerts, and each member's own inbox items (to that member's streams
+ * only; event id = seq, resumable with Last-Event-ID), who is online (presence), and a
  * heartbeat comment every 25 s.
  *
  * Worker threads accept and authorise a stream like any request, then hand
@@ -43,6 +44,7 @@
 #include "data/docstore.h"
 #include "data/entry.h"
 #include "data/shifts.h"
+#include "data/notices.h"
 #include "framework/metrics.h"
 #include "framework/wake.h"
 
@@ -278,9 +280,10 @@ static bool client_sees(const struct client *c, const char *subject_id)
 /* One change (entry or config) sent to every live client of its family that
  * has not had it yet (and may see its person); console streams that may see
  * the family hear only that it changed ("client": {family_id, seq}). A client
- * that may not see it still moves past it, so a resume skips it too. */
-static void fan_out(const char *family_id, const char *subject_id, int64_t seq, const char *event,
-                    const cJSON *data, struct client *only)
+ * that may not see it still moves past it, so a resume skips it too. A
+ * member's own news (member_id: the inbox) goes to that member's streams only. */
+static void fan_out(const char *family_id, const char *subject_id, const char *member_id,
+                    int64_t seq, const char *event, const cJSON *data, struct client *only)
 {
     struct buf b, brief;
     buf_init(&b, 4 << 20);
@@ -292,6 +295,9 @@ static void fan_out(const char *family_id, const char *subject_id, int64_t seq, 
     }
     for (struct client *c = only ? only : hub.clients; c; c = only ? NULL : c->next) {
         if (c->dead || c->last_seq >= seq)
+            continue;
+        /* A member's own news (the inbox) goes to that member's streams only. */
+        if (member_id && (c->console || strcmp(c->member_id, member_id) != 0))
             continue;
         if (c->console) {
             if (!console_sees(c, family_id))
@@ -347,27 +353,34 @@ static const struct change_kind {
     const char *event;
     const char *select;
     int seq_col, family_col, subject_col;
+    int member_col; /* -1: for every member; else that member's only (the inbox) */
     cJSON *(*data)(sqlite3_stmt *st);
 } change_kinds[] = {
-    {"entry", ENTRY_SELECT "WHERE e.id = ?", 11, 12, 1, entry_event_data},
-    {"config", "SELECT family_id, data, seq FROM family_config WHERE family_id = ?", 2, 0, -1,
+    {"entry", ENTRY_SELECT "WHERE e.id = ?", 11, 12, 1, -1, entry_event_data},
+    {"config", "SELECT family_id, data, seq FROM family_config WHERE family_id = ?", 2, 0, -1, -1,
      config_row_data},
-    {"profile", PROFILE_SELECT "WHERE s.id = ?", 3, 6, 0, profile_event_data},
+    {"profile", PROFILE_SELECT "WHERE s.id = ?", 3, 6, 0, -1, profile_event_data},
     {"medication", MEDICATION_SELECT "WHERE m.id = ?", MEDICATION_SEQ_COL, MEDICATION_FAMILY_COL, 1,
-     medication_json_row},
+     -1, medication_json_row},
     {"appointment", APPOINTMENT_SELECT "WHERE a.id = ?", APPOINTMENT_SEQ_COL,
-     APPOINTMENT_FAMILY_COL, 1, appointment_json_row},
+     APPOINTMENT_FAMILY_COL, 1, -1, appointment_json_row},
     /* documents for every member only (the index below leaves owners-only
      * ones out: the stream does not tell roles apart); one of no person
      * (the whole family's) goes to every member */
-    {"document", DOCUMENT_SELECT "WHERE d.id = ?", DOCUMENT_SEQ_COL, DOCUMENT_FAMILY_COL, 1,
+    {"document", DOCUMENT_SELECT "WHERE d.id = ?", DOCUMENT_SEQ_COL, DOCUMENT_FAMILY_COL, 1, -1,
      document_json_row},
     /* a family's types are the family's, whoever they apply to */
-    {"activity_type", ACTTYPE_SELECT "WHERE id = ?", ACTTYPE_SEQ_COL, ACTTYPE_FAMILY_COL, -1,
+    {"activity_type", ACTTYPE_SELECT "WHERE id = ?", ACTTYPE_SEQ_COL, ACTTYPE_FAMILY_COL, -1, -1,
      acttype_json_row},
-    {"shift", SHIFT_SELECT "WHERE s.id = ?", SHIFT_SEQ_COL, SHIFT_FAMILY_COL, 1, shift_json_row},
-    {"shift_visit", VISIT_SELECT "WHERE v.id = ?", VISIT_SEQ_COL, VISIT_FAMILY_COL, 3,
+    {"shift", SHIFT_SELECT "WHERE s.id = ?", SHIFT_SEQ_COL, SHIFT_FAMILY_COL, 1, -1,
+     shift_json_row},
+    {"shift_visit", VISIT_SELECT "WHERE v.id = ?", VISIT_SEQ_COL, VISIT_FAMILY_COL, 3, -1,
      visit_json_row},
+    /* an emergency alert is the whole family's: every member is called */
+    {"alert", ALERT_SELECT "WHERE a.id = ?", ALERT_SEQ_COL, ALERT_FAMILY_COL, -1, -1,
+     alert_json_row},
+    {"inbox", INBOX_SELECT "WHERE i.id = ?", INBOX_SEQ_COL, INBOX_FAMILY_COL, -1, INBOX_MEMBER_COL,
+     inbox_event_row},
 };
 
 /* Sends what changed after `since` in seq order (entries, config and the
@@ -397,6 +410,10 @@ static int64_t send_changes(int64_t since, const char *family_id, struct client 
            "UNION ALL SELECT seq, 7, id FROM shifts WHERE seq > ?1 AND "
            "(?2 IS NULL OR family_id = ?2) "
            "UNION ALL SELECT seq, 8, id FROM shift_visits WHERE seq > ?1 AND "
+           "(?2 IS NULL OR family_id = ?2) "
+           "UNION ALL SELECT seq, 9, id FROM alerts WHERE seq > ?1 AND "
+           "(?2 IS NULL OR family_id = ?2) "
+           "UNION ALL SELECT seq, 10, id FROM inbox WHERE seq > ?1 AND "
            "(?2 IS NULL OR family_id = ?2) ORDER BY 1 LIMIT ?3");
     if (!idx || !db_bind_int64(idx, 1, since) || !db_bind_text(idx, 2, family_id) ||
         !db_bind_int64(idx, 3, limit))
@@ -421,8 +438,9 @@ static int64_t send_changes(int64_t since, const char *family_id, struct client 
                 k->subject_col >= 0 && sqlite3_column_type(st, k->subject_col) != SQLITE_NULL
                     ? db_col_text(st, k->subject_col)
                     : NULL; /* no person: the whole family's */
+            const char *mid = k->member_col >= 0 ? db_col_text(st, k->member_col) : NULL;
             cJSON *data = k->data(st);
-            fan_out(fid, sid, seq, k->event, data, only);
+            fan_out(fid, sid, mid, seq, k->event, data, only);
             cJSON_Delete(data);
         }
         sqlite3_reset(st);

@@ -74,10 +74,11 @@ int main(int argc, char **argv)
         goto out;
     printf("{\"fired\":%d,\"queued\":%d,\"skipped_quiet\":%d,\"sent\":%d,\"delivered\":%d,"
            "\"gone\":%d,\"too_large\":%d,\"retry\":%d,\"failed\":%d,\"alerts_mailed\":%d,"
+           "\"inbox\":%d,"
            "\"mail_digests\":%d,"
            "\"mail_sent\":%d,\"mail_retry\":%d,\"mail_failed\":%d}\n",
            st.fired, st.queued, st.skipped_quiet, st.sent, st.delivered, st.gone, st.too_large,
-           st.retry, st.failed, st.mailed, ms.digests, ms.sent, ms.retry, ms.failed);
+           st.retry, st.failed, st.mailed, st.stored, ms.digests, ms.sent, ms.retry, ms.failed);
     rc = 0;
 out:
     vapid_free(key);

@@ -272,6 +272,15 @@ stop_svc() {
     wait "$SVC_PID" 2>/dev/null
     SVC_PID=""
 }
+# What push tests share: the settings (start_server $SVC_ENV), a browser's
+# subscription at the service (svc_sub ID SCRIPT, its PushSubscription JSON),
+# jq over its log (svc_log JQ...), the titles a subscription got (svc_titles
+# ID), and one sender pass as cron runs it (svc_pass: its JSON in $PASS).
+SVC_ENV="PUSH_ALLOW_LOOPBACK=1 PUSH_RETRY_BASE_MS=500 VAPID_SUBJECT=mailto:ops@example.org"
+svc_sub() { curl -sf -X POST -d "{\"id\":\"$1\",\"script\":$2}" "$SVC_BASE/subscriptions"; }
+svc_log() { curl -sf "$SVC_BASE/log" | jq -r "$@"; }
+svc_titles() { svc_log "[.requests[] | select(.sub == \"$1\") | .payload | fromjson | .title] | join(\"|\")"; }
+svc_pass() { PASS=$(env $SVC_ENV DATA_DIR="$T_DIR/data" "$T_BIN/carelog-push" --once 2>>"$T_DIR/error.log"); }
 
 # ---- a real SMTP server on loopback (tests/smtpsink.py, python3-aiosmtpd) ----
 SMTP_PID=""

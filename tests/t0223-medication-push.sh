@@ -126,4 +126,13 @@ ok "$(mail_body 1 | grep -qF "http://care.test/?family=$FID&subject=$SID#/meds";
 PASS=$(env $PUSH_ENV $MAIL DATA_DIR="$T_DIR/data" "$T_BIN/carelog-push" --once 2>>"$T_DIR/error.log")
 is "$(echo "$PASS" | jq -c '[.alerts_mailed, .mail_sent]')" "[0,0]" "…once"
 stop_smtp
+# Every one of these is in the inbox too (lib/push/notify.c), pushed or not.
+AS=ana req GET /api/v1/inbox
+is "$(jbody '[.items[].kind] | unique | join(",")')" "dose_due,dose_missed,refill" \
+    "ana's inbox: the dose due, the missed dose and the refill"
+AS=bob req GET /api/v1/inbox
+ok "$(jbody '[.items[] | select(.kind == "dose_missed")] | length' | grep -qv '^0$'; echo $?)" \
+    "bob's inbox has the missed doses his quiet hours kept from his phone"
+AS=vic req GET /api/v1/inbox
+is "$(jbody '[.items[] | select(.kind == "dose_missed")] | length')" 0 "a viewer is not told of missed doses"
 done_testing

@@ -71,6 +71,11 @@ is "$(echo "$PASS" | jq -c '[.fired, .delivered, .skipped_quiet]')" "[1,1,1]" \
 is "$(log '[.requests[] | select(.sub == "ana")] | last | .payload | fromjson | .data.start')" "$(at 30)" \
     "…for today's start"
 is "$(titles bob)" "$before_bob" "…not to Bob in his quiet hours"
+AS=bob req GET /api/v1/inbox
+is "$(jbody '[.items[] | select(.kind == "appointment")] | length > 0')" true \
+    "…but Bob's inbox has it (the inbox is the source of truth; lib/push/notify.c)"
+is "$(jbody '[.items[] | select(.kind == "appointment")][0] | [.about, .data.subject_name] | join(" ")')" \
+    "appointment Grandpa Joe" "…about the appointment, as fields the app words itself"
 pass
 is "$(echo "$PASS" | jq -c '[.fired, .sent]')" "[0,0]" "…and once"
 done_testing

@@ -41,6 +41,10 @@ is "$(log '[.requests[] | select(.sub == "bob")] | last | .payload | fromjson | 
     "With Grandpa Joe, $(hm 50)–$(hm 290)" "…naming the person and the times"
 is "$(log '[.requests[] | select(.sub == "bob")] | last | .payload | fromjson | .url')" \
     "/?family=$FID&subject=$SID#/shifts" "…opening the shifts"
+AS=bob req GET /api/v1/inbox
+is "$(jbody '[.items[] | select(.kind == "shift")] | length')" 1 "…and it is in Bob's inbox (notify_member)"
+is "$(jbody '[.items[] | select(.kind == "shift")][0] | [.about, .data.event, .data.subject_name] | join(" ")')" \
+    "shift soon Grandpa Joe" "…about the shift, for Grandpa Joe"
 pass
 is "$(echo "$PASS" | jq -c '[.fired, .sent]')" "[0,0]" "…once"
 

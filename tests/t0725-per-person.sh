@@ -141,6 +141,8 @@ decide() {
     *'GET /api/v1/families/{fid}/activity-types'* | 'POST /api/v1/families/{fid}/documents') echo family ;;
     'POST /api/v1/families/{fid}/medications' | 'POST /api/v1/families/{fid}/appointments' | \
         'POST /api/v1/families/{fid}/reminders') echo create ;;
+    # an emergency alert calls the whole family, whoever it is about
+    *'/alerts' | *'/alerts/{alertid}'*) echo family ;;
     *'/stream' | *'/sync' | *'/import' | *'/calendar.ics') echo own ;;
     *) echo undecided ;;
     esac

@@ -132,8 +132,10 @@ self.addEventListener('sync', (event) => {
   );
 });
 
-// Web Push reminders: {title, body, url, tag, actions, data} from the push
-// program (cgi-bin/lib/pushpass.c).
+// Web Push notifications: {title, body, url, tag, actions, data} from the
+// push program (cgi-bin/lib/pushpass.c); an emergency alert (data.kind
+// "alert", cgi-bin/alerts.c) also asks for requireInteraction and renotify:
+// it stays on screen until someone acts on it, and vibrates.
 self.addEventListener('push', (event) => {
   let msg = {};
   try {
@@ -150,6 +152,9 @@ self.addEventListener('push', (event) => {
       icon: '/icons/icon-192.png',
       badge: '/icons/icon-192.png',
       actions: Array.isArray(msg.actions) ? msg.actions.slice(0, 2) : [],
+      requireInteraction: msg.requireInteraction === true,
+      renotify: msg.renotify === true && !!msg.tag,
+      ...(data.kind === 'alert' ? { vibrate: [600, 200, 600, 200, 1200] } : {}),
     }),
   );
 });

@@ -30,6 +30,8 @@ const VIEWS = {
   card: () => import('./views/card.js'),
   meds: () => import('./views/meds.js'),
   calendar: () => import('./views/calendar.js'),
+  inbox: () => import('./views/inbox.js'),
+  alert: () => import('./views/alert.js'),
   documents: () => import('./views/documents.js'),
   shifts: () => import('./views/shifts.js'),
 };
@@ -129,6 +131,7 @@ async function boot() {
   on('pending', renderStatus);
   on('online', renderStatus);
   on('presence', renderTopbar);
+  on('unread', renderTopbar);
   on('subject', renderTopbar);
   on('subjects', renderTopbar);
   on('signed-out', () => refreshSession());

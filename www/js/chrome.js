@@ -22,6 +22,8 @@ const UNDER = {
   profile: 'home',
   meds: 'home',
   calendar: 'home',
+  inbox: 'home',
+  alert: 'home',
 };
 
 export function renderChrome(view) {
@@ -75,6 +77,7 @@ export function renderTopbar() {
       <span class="visually-hidden"> — ${t('switch_person')}</span>
     </button>
     <span class="spacer"></span>
+    <a class="icon-btn bell" href="#/inbox" id="bell" aria-label="${t('inbox')}: ${t('inbox_unread', { n: state.unread })}">${icon('bell')}${state.unread ? html`<span class="badge" id="unread">${state.unread > 99 ? '99+' : state.unread}</span>` : nothing}</a>
     ${others.length ? html`<span class="presence" title=${t('online_now')}><span class="dot" aria-hidden="true"></span><span>${others.join(', ')}</span></span>` : nothing}
     ${canWrite() && speech() ? html`<button class="icon-btn" type="button" id="mic" aria-label=${t('voice_log')} @click=${openVoice}>${icon('mic')}</button>` : nothing}`,
     bar,

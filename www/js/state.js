@@ -15,6 +15,7 @@ export const state = {
   pending: 0,
   online: navigator.onLine,
   streamUp: false,
+  unread: 0, // unread inbox items (notices.js)
   prefs: loadPrefs(),
 };
 

@@ -1,6 +1,7 @@
 // stream.js — the family's live feed (Server-Sent Events): entry changes,
 // config, the care records (profiles, medications, appointments, documents, shifts),
-// the family's own activity types and presence. The browser resumes with Last-Event-ID on its own
+// the family's own activity types, emergency alerts, the member's own inbox
+// items and presence. The browser resumes with Last-Event-ID on its own
 // reconnects; when it gives up we reopen with backoff, and every (re)open
 // asks the caller to catch up through the change feed.
 import { backoffDelay } from './outbox.js';
@@ -22,6 +23,8 @@ export function openStream(fid, handlers) {
     es.addEventListener('profile', (ev) => handle(handlers.onProfile, ev));
     es.addEventListener('medication', (ev) => handle(handlers.onMedication, ev));
     es.addEventListener('appointment', (ev) => handle(handlers.onAppointment, ev));
+    es.addEventListener('alert', (ev) => handle(handlers.onAlert, ev));
+    es.addEventListener('inbox', (ev) => handle(handlers.onInbox, ev));
     es.addEventListener('document', (ev) => handle(handlers.onDocument, ev));
     es.addEventListener('activity_type', (ev) => handle(handlers.onActivityType, ev));
     es.addEventListener('shift', (ev) => handle(handlers.onShift, ev));

@@ -12,6 +12,7 @@ import { state, emit } from './state.js';
 import { openStream } from './stream.js';
 import { keepProfile, prefetchProfiles } from './care.js';
 import { keepMedication, refreshMedications } from './meds.js';
+import { alertArrived, checkAlerts, keepUnread, refreshUnread } from './notices.js';
 
 let fid = null;
 let owner = null; // whose queued changes this outbox sends (who was signed in at start)
@@ -102,6 +103,8 @@ export async function start(familyId) {
       // emergency cards are then on this device for the next time offline).
       refreshMedications();
       prefetchProfiles();
+      refreshUnread();
+      checkAlerts(fid);
     },
     onDown: () => {
       state.streamUp = false;
@@ -118,6 +121,8 @@ export async function start(familyId) {
     onProfile: (p) => keepProfile(p),
     onMedication: (m) => keepMedication(m),
     onAppointment: (a) => emit('appointments', a),
+    onAlert: (a) => alertArrived(a),
+    onInbox: (n) => keepUnread(n?.unread, n?.item),
     onDocument: (d) => emit('documents', d),
     onActivityType: () => refreshActivityTypes(),
     onShift: (x) => emit('shifts', x),

@@ -92,7 +92,21 @@ static const char *const words[][W_WORDS] = {
      "Nobody checked in",
      "The shift with %s started at %s",
      "Last: %s, %s ago",
-     "Nothing logged yet: %s"},
+     "Nothing logged yet: %s",
+     "Your role changed",
+     "%s: you are now %s",
+     "owner",
+     "caregiver",
+     "viewer",
+     "Removed from a family",
+     "You are no longer a member of %s",
+     "Emergency: %s",
+     "%s raised an alert — open to answer",
+     "fall",
+     "breathing problem",
+     "chest pain",
+     "confusion",
+     "help needed"},
     {"הגיע זמן האכלה",
      "בדיקת חיתול",
      "תזכורת",
@@ -125,7 +139,21 @@ static const char *const words[][W_WORDS] = {
      "אף אחד לא נכנס למשמרת",
      "המשמרת עם %s התחילה בשעה %s",
      "הרישום האחרון: %s, לפני %s",
-     "עדיין לא נרשם: %s"},
+     "עדיין לא נרשם: %s",
+     "התפקיד שלך השתנה",
+     "%s: התפקיד שלך עכשיו %s",
+     "בעלים",
+     "מטפל/ת",
+     "צופה",
+     "הוסרת ממשפחה",
+     "את/ה כבר לא חבר/ה ב-%s",
+     "מצב חירום: %s",
+     "%s הפעיל/ה התראה — פתחו כדי לענות",
+     "נפילה",
+     "קושי בנשימה",
+     "כאב בחזה",
+     "בלבול",
+     "נדרשת עזרה"},
     {"Tétée / biberon",
      "Change à vérifier",
      "Rappel",
@@ -158,7 +186,21 @@ static const char *const words[][W_WORDS] = {
      "Personne n'a pris son poste",
      "La garde auprès de %s a commencé à %s",
      "Dernière fois : %s, il y a %s",
-     "Rien de noté pour l'instant : %s"},
+     "Rien de noté pour l'instant : %s",
+     "Votre rôle a changé",
+     "%s : vous êtes maintenant %s",
+     "propriétaire",
+     "aidant",
+     "lecteur",
+     "Retiré d'une famille",
+     "Vous ne faites plus partie de %s",
+     "Urgence : %s",
+     "%s a lancé une alerte — ouvrez pour répondre",
+     "chute",
+     "difficulté à respirer",
+     "douleur thoracique",
+     "confusion",
+     "besoin d'aide"},
 };
 
 bool push_quiet_now(int start_min, int end_min, const struct tz *z, int64_t now)
@@ -199,6 +241,25 @@ void push_duration_text(int64_t ms, char *out, size_t outsz)
 const char *const *push_words(int lang)
 {
     return words[lang >= 0 && lang < 3 ? lang : 0];
+}
+
+cJSON *push_payload_new(int lang, const char *kind, const char *family_id, const char *title,
+                        const char *body, const char *url, const char *tag)
+{
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(p, "title", title);
+    cJSON_AddStringToObject(p, "body", body);
+    cJSON_AddStringToObject(p, "url", url);
+    cJSON_AddStringToObject(p, "tag", tag);
+    cJSON *actions = cJSON_AddArrayToObject(p, "actions");
+    cJSON *a = cJSON_CreateObject();
+    cJSON_AddStringToObject(a, "action", "open");
+    cJSON_AddStringToObject(a, "title", push_words(lang)[W_OPEN]);
+    cJSON_AddItemToArray(actions, a);
+    cJSON *data = cJSON_AddObjectToObject(p, "data");
+    cJSON_AddStringToObject(data, "kind", kind);
+    cJSON_AddStringToObject(data, "family_id", family_id);
+    return p;
 }
 
 bool push_queue_message(struct db *d, const char *sub_id, const char *reminder_id,

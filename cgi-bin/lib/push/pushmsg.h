@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <cjson/cJSON.h>
+
 #include "data/db.h"
 #include "data/tz.h"
 
@@ -48,6 +50,20 @@ enum word {
     W_UNSTAFFED_AT,    /* "The shift with Grandpa Joe started at 09:00" */
     W_LAST_ONE,        /* since_last: "Last: Bath, 26 h ago" (type name, time) */
     W_NONE_YET,        /* since_last: "No bath logged yet" (type name) */
+    W_ROLE_CHANGED,    /* your role in a family changed */
+    W_ROLE_NOW,        /* "Smith family: you are now caregiver" */
+    W_ROLE_OWNER,
+    W_ROLE_CAREGIVER,
+    W_ROLE_VIEWER,
+    W_REMOVED,      /* removed from a family */
+    W_REMOVED_FROM, /* "You are no longer a member of Smith family" */
+    W_EMERGENCY,    /* "Emergency: fall" */
+    W_ALERT_BY,     /* "Ana raised an alert — tap to answer" */
+    W_AT_FALL,      /* the alert types */
+    W_AT_BREATHING,
+    W_AT_CHEST_PAIN,
+    W_AT_CONFUSION,
+    W_AT_OTHER,
     W_WORDS
 };
 
@@ -63,6 +79,11 @@ int push_lang(const char *locale);
 const char *const *push_words(int lang);
 /* "45 min", "3 h", "3 h 5 min". */
 void push_duration_text(int64_t ms, char *out, size_t outsz);
+
+/* A notification payload {title, body, url, tag, actions: [open], data:
+ * {kind, family_id}}: the caller adds to its "data". */
+cJSON *push_payload_new(int lang, const char *kind, const char *family_id, const char *title,
+                        const char *body, const char *url, const char *tag);
 
 /* Queues one message; *queued says whether it was new (a firing is queued
  * once per subscription: `dedupe` names it). */

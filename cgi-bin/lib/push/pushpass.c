@@ -25,6 +25,7 @@
 #include "framework/config.h"
 #include "framework/log.h"
 #include "mail/mail.h"
+#include "push/notify.h"
 #include "push/pushmsg.h"
 #include "push/pushsend.h"
 #include "push/shiftpush.h"
@@ -50,6 +51,7 @@ void push_pass_opts_from_env(struct push_pass_opts *o)
     long v;
     o->retry_base_ms = env_int("PUSH_RETRY_BASE_MS", 30000, 100, 3600000, &v) ? v : 30000;
     o->budget_ms = env_int("PUSH_BUDGET_MS", 50000, 1000, 600000, &v) ? v : 50000;
+    o->timeout_ms = 0;
 }
 
 /* ---------- firing due reminders ---------- */
@@ -126,11 +128,6 @@ static int64_t rule_due(struct db *d, const struct rule *r, int64_t now)
     if (r->has_snooze && r->snooze_until <= now && r->snooze_until > due)
         due = r->snooze_until;
     return due;
-}
-
-static bool in_quiet_hours(int start, int end, const struct tz *z, int64_t now)
-{
-    return push_quiet_now(start, end, z, now);
 }
 
 /* An entry type's name in a notification's language: the catalogue's (as
@@ -262,72 +259,66 @@ static void reminder_topic(const char *id, char out[33])
     push_topic(id, out);
 }
 
-/* Queues a firing of `r` for every opted-in member outside quiet hours. */
+/* Sends a notice to each member a bound query names (lib/push/notify.h). */
+static bool notify_members(struct db *d, sqlite3_stmt *q, struct notice *n, int64_t now,
+                           struct push_pass_stats *st)
+{
+    struct notify_counts c = {0};
+    bool ok = notify_each(d, q, n, now, &c);
+    st->queued += c.queued;
+    st->skipped_quiet += c.skipped_quiet;
+    st->stored += c.stored;
+    return ok;
+}
+
+struct reminder_ctx {
+    struct db *d;
+    const struct rule *r;
+    int64_t due, now;
+};
+
+static cJSON *reminder_payload_lang(const void *ctx, int lang)
+{
+    const struct reminder_ctx *x = ctx;
+    return reminder_payload(x->d, x->r, lang, x->due, x->now);
+}
+
+/* Queues a firing of `r` for every opted-in member (no push in their quiet
+ * hours). */
 static bool fire(struct db *d, const struct rule *r, int64_t due, int64_t now,
                  struct push_pass_stats *st)
 {
-    const struct tz *z = tz_get(r->zone);
-    if (!z)
-        z = tz_get("UTC");
-    sqlite3_stmt *q = db_stmt(
-        d, "SELECT ps.id, coalesce(u.locale, 'en'), qh.start_min, qh.end_min "
-           "FROM reminder_optins o JOIN members m ON m.id = o.member_id AND m.removed_at IS NULL "
-           "LEFT JOIN users u ON u.id = m.user_id "
-           "LEFT JOIN quiet_hours qh ON qh.member_id = m.id "
-           "JOIN push_subscriptions ps ON ps.active = 1 AND "
-           "(ps.user_id = m.user_id OR ps.member_id = m.id) WHERE o.reminder_id = ?1 "
-           "AND " ACCESS_MEMBER_SEES("m", 9));
+    sqlite3_stmt *q =
+        db_stmt(d, "SELECT m.id FROM reminder_optins o JOIN members m ON m.id = o.member_id AND "
+                   "m.removed_at IS NULL WHERE o.reminder_id = ?1 AND " ACCESS_MEMBER_SEES("m", 9));
     if (!q || !db_bind_text(q, 1, r->id) || !db_bind_text(q, 9, r->subject_id))
         return false;
     char dedupe[64], topic[33];
     snprintf(dedupe, sizeof dedupe, "%.36s@%lld", r->id, (long long)due);
     reminder_topic(r->id, topic);
-    cJSON *payloads[3] = {NULL, NULL, NULL};
-    char *texts[3] = {NULL, NULL, NULL};
-    bool ok = true;
-    /* Collect first, then insert: the insert statement must not run while
-     * this query's read is still stepping over the same tables. */
-    struct target {
-        char sub[37];
-        int lang;
-    } *targets = NULL;
-    size_t n = 0, cap = 0;
-    while (sqlite3_step(q) == SQLITE_ROW) {
-        if (sqlite3_column_type(q, 2) != SQLITE_NULL &&
-            in_quiet_hours(sqlite3_column_int(q, 2), sqlite3_column_int(q, 3), z, now)) {
-            st->skipped_quiet++;
-            continue;
-        }
-        if (n == cap) {
-            cap = cap ? cap * 2 : 8;
-            struct target *t = realloc(targets, cap * sizeof *t);
-            if (!t) {
-                ok = false;
-                break;
-            }
-            targets = t;
-        }
-        snprintf(targets[n].sub, sizeof targets[n].sub, "%s", db_col_text(q, 0));
-        targets[n].lang = push_lang(db_col_text(q, 1));
-        n++;
-    }
-    sqlite3_reset(q);
-    for (size_t i = 0; ok && i < n; i++) {
-        int lang = targets[i].lang;
-        if (!texts[lang]) {
-            payloads[lang] = reminder_payload(d, r, lang, due, now);
-            texts[lang] = payloads[lang] ? cJSON_PrintUnformatted(payloads[lang]) : NULL;
-        }
-        bool queued = false;
-        ok = texts[lang] && push_queue_message(d, targets[i].sub, r->id, dedupe, texts[lang], topic,
-                                               "high", 3600, now, &queued);
-        st->queued += queued;
-    }
-    for (int i = 0; i < 3; i++) {
-        cJSON_Delete(payloads[i]);
-        free(texts[i]);
-    }
-    free(targets);
+    cJSON *data = cJSON_CreateObject();
+    cJSON_AddStringToObject(data, "reminder_kind", r->kind);
+    cJSON_AddStringToObject(data, "label", r->label);
+    cJSON_AddStringToObject(data, "subject_name", r->subject_name);
+    cJSON_AddNumberToObject(data, "due", (double)due);
+    struct reminder_ctx ctx = {d, r, due, now};
+    struct notice n = {.family_id = r->family_id,
+                       .kind = "reminder",
+                       .about = "reminder",
+                       .about_id = r->id,
+                       .subject_id = r->subject_id,
+                       .data = data,
+                       .dedupe = dedupe,
+                       .reminder_id = r->id,
+                       .topic = topic,
+                       .urgency = "high",
+                       .ttl = 3600,
+                       .quiet = QUIET_SKIP,
+                       .zone = tz_get(r->zone),
+                       .payload = reminder_payload_lang,
+                       .ctx = &ctx};
+    bool ok = data && notify_members(d, q, &n, now, st);
+    cJSON_Delete(data);
     return ok;
 }
 
@@ -430,20 +421,6 @@ static bool dose_recorded(struct db *d, const char *medid, int64_t at)
     return found;
 }
 
-/* When a member's quiet hours that hold now end (the next local end_min). */
-static int64_t quiet_end(int end_min, const struct tz *z, int64_t now)
-{
-    struct date day = tz_date_at(z, now);
-    for (int k = 0; k < 2; k++) {
-        struct date dd = date_add_days(day, k);
-        struct civil c = {dd.year, dd.month, dd.day, end_min / 60, end_min % 60, 0, 0};
-        int64_t t;
-        if (tz_civil_to_utc(z, &c, &t) && t > now)
-            return t;
-    }
-    return now;
-}
-
 static cJSON *med_payload(const struct medrule *m, enum med_alert kind, int lang, int64_t at)
 {
     const char *const *w = push_words(lang);
@@ -472,19 +449,8 @@ static cJSON *med_payload(const struct medrule *m, enum med_alert kind, int lang
     char url[160], tag[64];
     snprintf(url, sizeof url, "/?family=%s&subject=%s#/meds", m->family_id, m->subject_id);
     snprintf(tag, sizeof tag, "%s-%.8s", kinds[kind], m->id);
-    cJSON *p = cJSON_CreateObject();
-    cJSON_AddStringToObject(p, "title", title);
-    cJSON_AddStringToObject(p, "body", body);
-    cJSON_AddStringToObject(p, "url", url);
-    cJSON_AddStringToObject(p, "tag", tag);
-    cJSON *actions = cJSON_AddArrayToObject(p, "actions");
-    cJSON *a = cJSON_CreateObject();
-    cJSON_AddStringToObject(a, "action", "open");
-    cJSON_AddStringToObject(a, "title", w[W_OPEN]);
-    cJSON_AddItemToArray(actions, a);
-    cJSON *data = cJSON_AddObjectToObject(p, "data");
-    cJSON_AddStringToObject(data, "kind", kinds[kind]);
-    cJSON_AddStringToObject(data, "family_id", m->family_id);
+    cJSON *p = push_payload_new(lang, kinds[kind], m->family_id, title, body, url, tag);
+    cJSON *data = cJSON_GetObjectItemCaseSensitive(p, "data");
     cJSON_AddStringToObject(data, "subject_id", m->subject_id);
     cJSON_AddStringToObject(data, "medication_id", m->id);
     if (at)
@@ -492,53 +458,24 @@ static cJSON *med_payload(const struct medrule *m, enum med_alert kind, int lang
     return p;
 }
 
-/* A missed dose by email to the owners and caregivers with an address and
- * no device with notifications on (push would never reach them), under the
- * same quiet-hours rule as the push. Once per dose: the caller fires each
- * missed dose once (last_missed_fired). */
-static bool mail_missed_dose(struct db *d, const struct medrule *m, int64_t at, int64_t now,
-                             const struct tz *z, struct push_pass_stats *st)
+struct med_ctx {
+    const struct medrule *m;
+    enum med_alert kind;
+    int64_t at;
+};
+
+static cJSON *med_payload_lang(const void *ctx, int lang)
 {
-    sqlite3_stmt *q = db_stmt(
-        d, "SELECT u.id, u.email, coalesce(u.locale, 'en'), qh.start_min, qh.end_min "
-           "FROM members mb JOIN users u ON u.id = mb.user_id "
-           "LEFT JOIN quiet_hours qh ON qh.member_id = mb.id "
-           "WHERE mb.family_id = ?1 AND mb.removed_at IS NULL AND "
-           "mb.role IN ('owner', 'caregiver') AND u.email IS NOT NULL AND u.email <> '' AND "
-           "NOT EXISTS (SELECT 1 FROM push_subscriptions ps WHERE ps.active = 1 AND "
-           "(ps.user_id = u.id OR ps.member_id = mb.id)) AND " ACCESS_MEMBER_SEES("mb", 9));
-    if (!q || !db_bind_text(q, 1, m->family_id) || !db_bind_text(q, 9, m->subject_id))
-        return false;
-    char origin[512], url[700];
-    public_origin(origin, sizeof origin);
-    snprintf(url, sizeof url, "%s/?family=%s&subject=%s#/meds", origin, m->family_id,
-             m->subject_id);
-    bool ok = true;
-    while (ok && sqlite3_step(q) == SQLITE_ROW) {
-        if (sqlite3_column_type(q, 3) != SQLITE_NULL && !m->urgent &&
-            in_quiet_hours(sqlite3_column_int(q, 3), sqlite3_column_int(q, 4), z, now)) {
-            st->skipped_quiet++;
-            continue;
-        }
-        const char *locale = mail_locale(db_col_text(q, 2));
-        cJSON *p = med_payload(m, ALERT_MISSED, push_lang(locale), at);
-        const cJSON *title = cJSON_GetObjectItemCaseSensitive(p, "title");
-        const cJSON *body = cJSON_GetObjectItemCaseSensitive(p, "body");
-        ok = cJSON_IsString(title) && cJSON_IsString(body) &&
-             mail_queue_alert(d, db_col_text(q, 0), db_col_text(q, 1), locale, title->valuestring,
-                              body->valuestring, url);
-        cJSON_Delete(p);
-        st->mailed += ok;
-    }
-    sqlite3_reset(q);
-    return ok;
+    const struct med_ctx *x = ctx;
+    return med_payload(x->m, x->kind, lang, x->at);
 }
 
 /* Queues one alert of a medication: a dose due to the members who opted in
- * (skipped in their quiet hours, as reminders are); a missed dose to every
- * owner and caregiver (skipped in quiet hours unless the medication is
- * marked urgent); a refill to every owner and caregiver (held until their
- * quiet hours end: it goes out once per crossing, so it must not be lost). */
+ * (no push in their quiet hours, as reminders); a missed dose to every
+ * owner and caregiver (no push in quiet hours unless the medication is
+ * marked urgent); a refill to every owner and caregiver (its push held until
+ * their quiet hours end: it goes out once per crossing, so it must not be
+ * lost). */
 static bool fire_med(struct db *d, const struct medrule *m, enum med_alert kind, int64_t at,
                      int64_t now, struct push_pass_stats *st)
 {
@@ -547,86 +484,62 @@ static bool fire_med(struct db *d, const struct medrule *m, enum med_alert kind,
         z = tz_get("UTC");
     sqlite3_stmt *q =
         kind == ALERT_DUE
-            ? db_stmt(d, "SELECT ps.id, coalesce(u.locale, 'en'), qh.start_min, qh.end_min "
-                         "FROM medication_optins o JOIN members mb ON mb.id = o.member_id AND "
-                         "mb.removed_at IS NULL LEFT JOIN users u ON u.id = mb.user_id "
-                         "LEFT JOIN quiet_hours qh ON qh.member_id = mb.id "
-                         "JOIN push_subscriptions ps ON ps.active = 1 AND "
-                         "(ps.user_id = mb.user_id OR ps.member_id = mb.id) "
+            ? db_stmt(d, "SELECT mb.id FROM medication_optins o JOIN members mb ON "
+                         "mb.id = o.member_id AND mb.removed_at IS NULL "
                          "WHERE o.medication_id = ?1 AND ?2 IS NOT NULL AND " ACCESS_MEMBER_SEES(
                              "mb", 9))
-            : db_stmt(
-                  d, "SELECT ps.id, coalesce(u.locale, 'en'), qh.start_min, qh.end_min "
-                     "FROM members mb LEFT JOIN users u ON u.id = mb.user_id "
-                     "LEFT JOIN quiet_hours qh ON qh.member_id = mb.id "
-                     "JOIN push_subscriptions ps ON ps.active = 1 AND "
-                     "(ps.user_id = mb.user_id OR ps.member_id = mb.id) "
-                     "WHERE mb.family_id = ?2 AND mb.removed_at IS NULL AND "
-                     "mb.role IN ('owner', 'caregiver') AND ?1 IS NOT NULL AND " ACCESS_MEMBER_SEES(
-                         "mb", 9));
+            : db_stmt(d, "SELECT mb.id FROM members mb WHERE mb.family_id = ?2 AND "
+                         "mb.removed_at IS NULL AND mb.role IN ('owner', 'caregiver') AND "
+                         "?1 IS NOT NULL AND " ACCESS_MEMBER_SEES("mb", 9));
     if (!q || !db_bind_text(q, 1, m->id) || !db_bind_text(q, 2, m->family_id) ||
         !db_bind_text(q, 9, m->subject_id))
         return false;
-    struct target {
-        char sub[37];
-        int lang;
-        int64_t send_at;
-    } *targets = NULL;
-    size_t n = 0, cap = 0;
-    bool ok = true;
-    while (sqlite3_step(q) == SQLITE_ROW) {
-        int64_t send_at = now;
-        if (sqlite3_column_type(q, 2) != SQLITE_NULL &&
-            in_quiet_hours(sqlite3_column_int(q, 2), sqlite3_column_int(q, 3), z, now)) {
-            if (kind == ALERT_REFILL) {
-                send_at = quiet_end(sqlite3_column_int(q, 3), z, now);
-            } else if (!(kind == ALERT_MISSED && m->urgent)) {
-                st->skipped_quiet++;
-                continue;
-            }
-        }
-        if (n == cap) {
-            cap = cap ? cap * 2 : 8;
-            struct target *t = realloc(targets, cap * sizeof *t);
-            if (!t) {
-                ok = false;
-                break;
-            }
-            targets = t;
-        }
-        snprintf(targets[n].sub, sizeof targets[n].sub, "%s", db_col_text(q, 0));
-        targets[n].lang = push_lang(db_col_text(q, 1));
-        targets[n].send_at = send_at;
-        n++;
-    }
-    sqlite3_reset(q);
     static const char *const prefix[] = {"dose", "missed", "refill"};
+    static const char *const kinds[] = {"dose_due", "dose_missed", "refill"};
     char dedupe[96], topic[33], key[64];
     snprintf(dedupe, sizeof dedupe, "%s:%.36s@%lld", prefix[kind], m->id,
              (long long)(kind == ALERT_REFILL ? now : at));
     snprintf(key, sizeof key, "%s:%.36s", prefix[kind], m->id);
     reminder_topic(key, topic);
+    cJSON *data = cJSON_CreateObject();
+    cJSON_AddStringToObject(data, "name", m->name);
+    cJSON_AddStringToObject(data, "subject_name", m->subject_name);
+    cJSON_AddStringToObject(data, "unit", m->unit);
+    if (m->dose > 0)
+        cJSON_AddNumberToObject(data, "dose", m->dose);
+    if (at)
+        cJSON_AddNumberToObject(data, "scheduled_at", (double)at);
+    if (kind == ALERT_REFILL)
+        cJSON_AddNumberToObject(data, "left", m->left);
+    struct med_ctx ctx = {m, kind, at};
     /* A missed dose is urgent news; a dose due and a refill are not. */
-    const char *urgency = kind == ALERT_MISSED ? "high" : "normal";
-    char *texts[3] = {NULL, NULL, NULL};
-    for (size_t i = 0; ok && i < n; i++) {
-        int lang = targets[i].lang;
-        if (!texts[lang]) {
-            cJSON *p = med_payload(m, kind, lang, at);
-            texts[lang] = p ? cJSON_PrintUnformatted(p) : NULL;
-            cJSON_Delete(p);
-        }
-        bool queued = false;
-        ok = texts[lang] &&
-             push_queue_message_at(d, targets[i].sub, NULL, dedupe, texts[lang], topic, urgency,
-                                   3600 * 12, now, targets[i].send_at, &queued);
-        st->queued += queued;
+    struct notice n = {.family_id = m->family_id,
+                       .kind = kinds[kind],
+                       .about = "medication",
+                       .about_id = m->id,
+                       .subject_id = m->subject_id,
+                       .data = data,
+                       .dedupe = dedupe,
+                       .topic = topic,
+                       .urgency = kind == ALERT_MISSED ? "high" : "normal",
+                       .ttl = 3600 * 12,
+                       .quiet = kind == ALERT_REFILL                ? QUIET_HOLD
+                                : kind == ALERT_MISSED && m->urgent ? QUIET_BYPASS
+                                                                    : QUIET_SKIP,
+                       .zone = z,
+                       .payload = med_payload_lang,
+                       .ctx = &ctx};
+    bool ok = data && notify_members(d, q, &n, now, st);
+    /* A missed dose also by email to the owners and caregivers push would
+     * never reach (no device with notifications on), under the same
+     * quiet-hours rule; once per dose, as the push. */
+    if (ok && kind == ALERT_MISSED) {
+        char path[160];
+        snprintf(path, sizeof path, "/?family=%s&subject=%s#/meds", m->family_id, m->subject_id);
+        ok = notify_mail_unreachable(d, &n, NULL, true, path, now, &st->mailed, &st->skipped_quiet);
     }
-    for (int i = 0; i < 3; i++)
-        free(texts[i]);
-    free(targets);
-    if (ok && kind == ALERT_MISSED && mail_configured())
-        ok = mail_missed_dose(d, m, at, now, z, st);
+    notice_done(&n);
+    cJSON_Delete(data);
     st->fired++;
     return ok;
 }
@@ -788,91 +701,65 @@ static cJSON *appt_payload(const struct apptrule *a, int lang, int64_t start)
     char url[160], tag[64];
     snprintf(url, sizeof url, "/?family=%s&subject=%s#/calendar", a->family_id, a->subject_id);
     snprintf(tag, sizeof tag, "appointment-%.8s", a->id);
-    cJSON *p = cJSON_CreateObject();
-    cJSON_AddStringToObject(p, "title", title);
-    cJSON_AddStringToObject(p, "body", body);
-    cJSON_AddStringToObject(p, "url", url);
-    cJSON_AddStringToObject(p, "tag", tag);
-    cJSON *actions = cJSON_AddArrayToObject(p, "actions");
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "action", "open");
-    cJSON_AddStringToObject(o, "title", w[W_OPEN]);
-    cJSON_AddItemToArray(actions, o);
-    cJSON *data = cJSON_AddObjectToObject(p, "data");
-    cJSON_AddStringToObject(data, "kind", "appointment");
-    cJSON_AddStringToObject(data, "family_id", a->family_id);
+    cJSON *p = push_payload_new(lang, "appointment", a->family_id, title, body, url, tag);
+    cJSON *data = cJSON_GetObjectItemCaseSensitive(p, "data");
     cJSON_AddStringToObject(data, "subject_id", a->subject_id);
     cJSON_AddStringToObject(data, "appointment_id", a->id);
     cJSON_AddNumberToObject(data, "start", (double)start);
     return p;
 }
 
+struct appt_ctx {
+    const struct apptrule *a;
+    int64_t start;
+};
+
+static cJSON *appt_payload_lang(const void *ctx, int lang)
+{
+    const struct appt_ctx *x = ctx;
+    return appt_payload(x->a, lang, x->start);
+}
+
 /* A reminder of one occurrence, to every owner and caregiver and to the
- * driver, outside their quiet hours. */
+ * driver (no push in their quiet hours). */
 static bool fire_appt(struct db *d, const struct apptrule *a, int64_t start, int64_t at,
                       int64_t now, struct push_pass_stats *st)
 {
-    const struct tz *z = tz_get(a->zone);
-    if (!z)
-        z = tz_get("UTC");
     sqlite3_stmt *q = db_stmt(
-        d, "SELECT ps.id, coalesce(u.locale, 'en'), qh.start_min, qh.end_min "
-           "FROM members mb LEFT JOIN users u ON u.id = mb.user_id "
-           "LEFT JOIN quiet_hours qh ON qh.member_id = mb.id "
-           "JOIN push_subscriptions ps ON ps.active = 1 AND "
-           "(ps.user_id = mb.user_id OR ps.member_id = mb.id) "
-           "WHERE mb.family_id = ?1 AND mb.removed_at IS NULL AND "
+        d, "SELECT mb.id FROM members mb WHERE mb.family_id = ?1 AND "
+           "mb.removed_at IS NULL AND "
            "(mb.role IN ('owner', 'caregiver') OR mb.id = ?2) AND " ACCESS_MEMBER_SEES("mb", 9));
     if (!q || !db_bind_text(q, 1, a->family_id) ||
         !db_bind_text(q, 2, a->driver_id[0] ? a->driver_id : NULL) ||
         !db_bind_text(q, 9, a->subject_id))
         return false;
-    struct target {
-        char sub[37];
-        int lang;
-    } *targets = NULL;
-    size_t n = 0, cap = 0;
-    bool ok = true;
-    while (sqlite3_step(q) == SQLITE_ROW) {
-        if (sqlite3_column_type(q, 2) != SQLITE_NULL &&
-            in_quiet_hours(sqlite3_column_int(q, 2), sqlite3_column_int(q, 3), z, now)) {
-            st->skipped_quiet++;
-            continue;
-        }
-        if (n == cap) {
-            cap = cap ? cap * 2 : 8;
-            struct target *t = realloc(targets, cap * sizeof *t);
-            if (!t) {
-                ok = false;
-                break;
-            }
-            targets = t;
-        }
-        snprintf(targets[n].sub, sizeof targets[n].sub, "%s", db_col_text(q, 0));
-        targets[n].lang = push_lang(db_col_text(q, 1));
-        n++;
-    }
-    sqlite3_reset(q);
     char dedupe[96], topic[33], key[64];
     snprintf(dedupe, sizeof dedupe, "appt:%.36s@%lld", a->id, (long long)at);
     snprintf(key, sizeof key, "appt:%.36s", a->id);
     reminder_topic(key, topic);
-    char *texts[3] = {NULL, NULL, NULL};
-    for (size_t i = 0; ok && i < n; i++) {
-        int lang = targets[i].lang;
-        if (!texts[lang]) {
-            cJSON *p = appt_payload(a, lang, start);
-            texts[lang] = p ? cJSON_PrintUnformatted(p) : NULL;
-            cJSON_Delete(p);
-        }
-        bool queued = false;
-        ok = texts[lang] && push_queue_message(d, targets[i].sub, NULL, dedupe, texts[lang], topic,
-                                               "normal", 3600, now, &queued);
-        st->queued += queued;
-    }
-    for (int i = 0; i < 3; i++)
-        free(texts[i]);
-    free(targets);
+    cJSON *data = cJSON_CreateObject();
+    cJSON_AddStringToObject(data, "title", a->title);
+    cJSON_AddStringToObject(data, "subject_name", a->subject_name);
+    cJSON_AddStringToObject(data, "location", a->location);
+    cJSON_AddStringToObject(data, "driver", a->driver);
+    cJSON_AddNumberToObject(data, "start", (double)start);
+    struct appt_ctx ctx = {a, start};
+    struct notice n = {.family_id = a->family_id,
+                       .kind = "appointment",
+                       .about = "appointment",
+                       .about_id = a->id,
+                       .subject_id = a->subject_id,
+                       .data = data,
+                       .dedupe = dedupe,
+                       .topic = topic,
+                       .urgency = "normal",
+                       .ttl = 3600,
+                       .quiet = QUIET_SKIP,
+                       .zone = tz_get(a->zone),
+                       .payload = appt_payload_lang,
+                       .ctx = &ctx};
+    bool ok = data && notify_members(d, q, &n, now, st);
+    cJSON_Delete(data);
     st->fired++;
     return ok;
 }
@@ -1014,19 +901,20 @@ static char *dup_col(sqlite3_stmt *st, int col)
 /* Takes up to BATCH due messages for this pass. The claim is one UPDATE in
  * a write transaction: a concurrent pass waits for it and then finds the
  * rows no longer pending. An expired lease (a crashed pass) is taken over. */
-static struct claimed *claim(struct db *d, int64_t now, size_t *n)
+static struct claimed *claim(struct db *d, int64_t now, const char *dedupe, size_t *n)
 {
     *n = 0;
     if (!db_begin(d))
         return NULL;
     sqlite3_stmt *st = db_stmt(
         d, "UPDATE push_messages SET state = 'sending', lease_until = ?1, attempts = attempts + 1 "
-           "WHERE id IN (SELECT id FROM push_messages WHERE (state = 'pending' AND "
-           "next_attempt_at <= ?2) OR (state = 'sending' AND lease_until < ?2) ORDER BY id "
-           "LIMIT ?3) RETURNING id, attempts, subscription_id, payload, topic, urgency, ttl");
+           "WHERE id IN (SELECT id FROM push_messages WHERE ((state = 'pending' AND "
+           "next_attempt_at <= ?2) OR (state = 'sending' AND lease_until < ?2)) AND "
+           "(?4 IS NULL OR dedupe = ?4) ORDER BY id LIMIT ?3) RETURNING id, attempts, "
+           "subscription_id, payload, topic, urgency, ttl");
     struct claimed *c = calloc(BATCH, sizeof *c);
     if (!st || !c || !db_bind_int64(st, 1, now + LEASE_MS) || !db_bind_int64(st, 2, now) ||
-        !db_bind_int64(st, 3, BATCH)) {
+        !db_bind_int64(st, 3, BATCH) || !db_bind_text(st, 4, dedupe)) {
         free(c);
         db_rollback(d);
         return NULL;
@@ -1139,12 +1027,19 @@ static bool record(struct db *d, const struct claimed *m, const struct push_msg 
     return ok;
 }
 
+/* Sends due messages (only those of the firing `dedupe`, when given) until
+ * none is left or the budget is spent. */
 static bool send_due_messages(struct db *d, const struct vapid_key *key,
-                              const struct push_pass_opts *o, struct push_pass_stats *st, char *err,
-                              size_t errsz)
+                              const struct push_pass_opts *o, const char *dedupe,
+                              struct push_pass_stats *st, char *err, size_t errsz)
 {
     struct pushsend_opts so;
     pushsend_default_opts(&so);
+    if (o->timeout_ms > 0) {
+        so.timeout_ms = o->timeout_ms;
+        if (so.connect_timeout_ms > o->timeout_ms)
+            so.connect_timeout_ms = o->timeout_ms;
+    }
     so.allow_loopback = o->allow_loopback;
     so.ca_file = o->ca_file;
     struct pushsend *ps = pushsend_new(&so, err, errsz);
@@ -1162,7 +1057,7 @@ static bool send_due_messages(struct db *d, const struct vapid_key *key,
     while (ok && mono_us() / 1000 - started < o->budget_ms) {
         int64_t now = now_ms();
         size_t n = 0;
-        struct claimed *c = claim(d, now, &n);
+        struct claimed *c = claim(d, now, dedupe, &n);
         if (!c) {
             ok = false;
             snprintf(err, errsz, "could not claim messages");
@@ -1244,7 +1139,15 @@ bool push_pass_run(struct db *d, const struct vapid_key *key, const struct push_
         snprintf(err, errsz, "could not fire shift notifications");
         return false;
     }
-    bool ok = send_due_messages(d, key, o, st, err, errsz);
+    bool ok = send_due_messages(d, key, o, NULL, st, err, errsz);
     forget_old_messages(d, now);
     return ok;
+}
+
+bool push_send_firing(struct db *d, const struct vapid_key *key, const struct push_pass_opts *o,
+                      const char *dedupe, struct push_pass_stats *st, char *err, size_t errsz)
+{
+    memset(st, 0, sizeof *st);
+    err[0] = '\0';
+    return send_due_messages(d, key, o, dedupe, st, err, errsz);
 }

@@ -1,6 +1,6 @@
-/* shiftpush.c — shift notifications into the push outbox; see shiftpush.h.
- * Every one goes through shift_notify, the one place that picks its
- * recipients and queues it. */
+/* shiftpush.c — shift notifications into the inbox and the push outbox; see
+ * shiftpush.h. Every one goes through shift_notify, the one place that picks
+ * its recipients and hands it to notify_member. */
 #include "push/shiftpush.h"
 
 #include <stdio.h>
@@ -10,6 +10,8 @@
 #include <cjson/cJSON.h>
 
 #include "data/shifts.h"
+#include "framework/access.h"
+#include "push/notify.h"
 #include "push/pushmsg.h"
 #include "util/util.h"
 
@@ -68,53 +70,65 @@ static cJSON *shift_payload(const struct shiftrule *s, enum shift_alert kind, in
     return p;
 }
 
+/* A shift notice's push in one language (struct notice's payload). */
+struct shift_ctx {
+    const struct shiftrule *s;
+    enum shift_alert kind;
+    int64_t start, end;
+};
+
+static cJSON *shift_payload_lang(const void *ctx, int lang)
+{
+    const struct shift_ctx *x = ctx;
+    return shift_payload(x->s, x->kind, lang, x->start, x->end);
+}
+
 /* The one call every shift notification goes through: "soon" to the
- * shift's caregiver, "unstaffed" to every owner, each outside their quiet
- * hours, once per subscription and occurrence. */
+ * shift's caregiver, "unstaffed" to every owner (who may see the person),
+ * each into the inbox and, outside their quiet hours, as push
+ * (notify_member), once per occurrence. */
 static bool shift_notify(struct db *d, const struct shiftrule *s, enum shift_alert kind,
                          int64_t start, int64_t end, int64_t now, struct shift_push_counts *st)
 {
-    const struct tz *z = tz_get(s->zone);
-    if (!z)
-        z = tz_get("UTC");
-    sqlite3_stmt *q = db_stmt(d, "SELECT ps.id, coalesce(u.locale, 'en'), qh.start_min, qh.end_min "
-                                 "FROM members mb LEFT JOIN users u ON u.id = mb.user_id "
-                                 "LEFT JOIN quiet_hours qh ON qh.member_id = mb.id "
-                                 "JOIN push_subscriptions ps ON ps.active = 1 AND "
-                                 "(ps.user_id = mb.user_id OR ps.member_id = mb.id) "
-                                 "WHERE mb.family_id = ?1 AND mb.removed_at IS NULL AND "
-                                 "CASE WHEN ?2 IS NULL THEN mb.role = 'owner' ELSE mb.id = ?2 END");
+    sqlite3_stmt *q =
+        db_stmt(d, "SELECT mb.id FROM members mb WHERE mb.family_id = ?1 AND "
+                   "mb.removed_at IS NULL AND CASE WHEN ?2 IS NULL THEN "
+                   "mb.role = 'owner' ELSE mb.id = ?2 END AND " ACCESS_MEMBER_SEES("mb", 3));
     if (!q || !db_bind_text(q, 1, s->family_id) ||
-        !db_bind_text(q, 2, kind == SHIFT_SOON ? s->caregiver_id : NULL))
+        !db_bind_text(q, 2, kind == SHIFT_SOON ? s->caregiver_id : NULL) ||
+        !db_bind_text(q, 3, s->subject_id))
         return false;
     char dedupe[96], topic[33], key[64];
     snprintf(dedupe, sizeof dedupe, "shift-%s:%.36s@%lld",
              kind == SHIFT_SOON ? "soon" : "unstaffed", s->id, (long long)start);
     snprintf(key, sizeof key, "shift:%.36s", s->id);
     push_topic(key, topic);
-    char *texts[3] = {NULL, NULL, NULL};
-    bool ok = true;
-    int rc;
-    while (ok && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-        if (sqlite3_column_type(q, 2) != SQLITE_NULL &&
-            push_quiet_now(sqlite3_column_int(q, 2), sqlite3_column_int(q, 3), z, now)) {
-            st->skipped_quiet++;
-            continue;
-        }
-        int lang = push_lang(db_col_text(q, 1));
-        if (!texts[lang]) {
-            cJSON *p = shift_payload(s, kind, lang, start, end);
-            texts[lang] = p ? cJSON_PrintUnformatted(p) : NULL;
-            cJSON_Delete(p);
-        }
-        bool queued = false;
-        ok = texts[lang] && push_queue_message(d, db_col_text(q, 0), NULL, dedupe, texts[lang],
-                                               topic, "normal", 3600, now, &queued);
-        st->queued += queued;
-    }
-    sqlite3_reset(q);
-    for (int i = 0; i < 3; i++)
-        free(texts[i]);
+    cJSON *data = cJSON_CreateObject();
+    cJSON_AddStringToObject(data, "event", kind == SHIFT_SOON ? "soon" : "unstaffed");
+    cJSON_AddStringToObject(data, "subject_name", s->subject_name);
+    cJSON_AddNumberToObject(data, "start", (double)start);
+    cJSON_AddNumberToObject(data, "end", (double)end);
+    const struct tz *z = tz_get(s->zone);
+    struct shift_ctx ctx = {s, kind, start, end};
+    struct notice n = {.family_id = s->family_id,
+                       .kind = "shift",
+                       .about = "shift",
+                       .about_id = s->id,
+                       .subject_id = s->subject_id,
+                       .data = data,
+                       .dedupe = dedupe,
+                       .topic = topic,
+                       .urgency = "normal",
+                       .ttl = 3600,
+                       .quiet = QUIET_SKIP,
+                       .zone = z ? z : tz_get("UTC"),
+                       .payload = shift_payload_lang,
+                       .ctx = &ctx};
+    struct notify_counts c = {0};
+    bool ok = data && notify_each(d, q, &n, now, &c);
+    cJSON_Delete(data);
+    st->queued += c.queued;
+    st->skipped_quiet += c.skipped_quiet;
     st->fired++;
     return ok;
 }

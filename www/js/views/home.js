@@ -6,7 +6,8 @@
 // quick-log buttons that suit them (tap logs with the preset, long press
 // opens the full form), when the next sleep is likely due (guidance), the
 // last 24 hours at a glance and the infant day totals, today's medicines,
-// the way to their emergency card, and the install hint. With several
+// the way to their emergency card, the install hint, and, set apart at the
+// bottom, the way to raise an emergency alert (views/alert.js). With several
 // people (twins), a card each side by side (last feed, diaper and sleep, a
 // running timer; a tap makes that person the current one) and "log for
 // all", which makes the quick buttons log one entry per person together.
@@ -243,7 +244,8 @@ export function mount(root, { action }) {
       ${data.view.day_totals ? totalsCard() : nothing}
       ${medsCard()}
       ${state.subject ? html`<div class="row wrap care-links"><a class="btn" id="meds-link" href="#/meds">${icon('pill')}${t('medications')}</a><a class="btn" id="calendar-link" href="#/calendar">${icon('calendar')}${t('calendar')}</a><a class="btn" id="shifts-link" href="#/shifts">${icon('user')}${t('shifts')}</a><a class="btn" id="card-link" href="#/card/${state.subject.id}">${icon('card')}${t('emergency_card')}</a><a class="btn" id="documents-link" href="#/documents">${icon('list')}${t('documents')}</a><a class="btn" href="#/profile/${state.subject.id}">${icon('user')}${t('profile')}</a></div>` : nothing}
-      ${installCard()}`
+      ${installCard()}
+      <a class="sos-link" id="sos" href="#/alert">${icon('bell')}<span><b>${t('sos')}</b> · ${t('alert_raise')}</span></a>`
         : nothing
     }</div>
     <div hidden>${Object.entries(HINTS).map(([k, key]) => html`<span id="qhint-${k}">${t(key)}. ${t('long_press_hint')}</span>`)}</div>`;

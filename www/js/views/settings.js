@@ -129,6 +129,7 @@ const SECTIONS = [
   ['settings/people', 'user', 'family_people', 'people_help'],
   ['settings/sharing', 'share', 'sharing', 'sharing_help'],
   ['reminders', 'bell', 'reminders', 'reminders_help'],
+  ['inbox/prefs', 'bell', 'inbox', 'inbox_help'],
   ['buttons', 'grid', 'quick_buttons', 'quick_buttons_help', canWrite],
   ['acttypes', 'plus', 'acttypes', 'acttypes_help'],
   ['settings/units', 'globe', 'units_language', 'units_language_help'],
