@@ -24,7 +24,7 @@ for f in bin/carelogctl lib/carelog/carelogctl lib/carelog/carelog-push lib/care
     ok "$([ -e "$INST/$f" ]; echo $?)" "installs $f"
 done
 ok "$([ ! -e "$INST/share/carelog/cgi-bin" ]; echo $?)" "no sources are installed"
-like "$(cat "$INST/share/carelog/conf/layout.sh")" "CARELOG_PROGRAMS=\"[a-z ]*meta[a-z ]*\"" \
+like "$(cat "$INST/share/carelog/conf/layout.sh")" "CARELOG_PROGRAMS=\"[a-z_ ]*meta[a-z_ ]*\"" \
     "layout.sh lists the programs installed"
 like "$(grep include_shell "$INST/etc/carelog/lighttpd.conf" | head -1)" "sh $INST/share/carelog/conf/env.sh" \
     "the installed lighttpd.conf reads the installed helpers"
