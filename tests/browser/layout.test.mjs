@@ -1,6 +1,7 @@
 // layout.test.mjs — no layout breaks, proven: every screen (sign in, home,
 // every log form, timeline, day, trends, each settings section, reminders,
-// quick buttons, account, the person picker, the console's dashboard,
+// quick buttons, the family's activity types, documents, the inbox, the
+// emergency alert, account, the person picker, the console's dashboard,
 // client page and consultants, Dana being the admin) with a realistic log, in
 // every language of the app at 320, 360 and 390 px, light and dark
 // (LAYOUT_QUICK=1, while working: English, French and Hebrew in full, the
@@ -71,6 +72,9 @@ const SCREENS = [
   ['reminders', '#/reminders', '.reminders li'],
   ['buttons', '#/buttons', '.buttons li'],
   ['acttypes', '#/acttypes', '[data-acttype]'],
+  ['documents', '#/documents', '#docs-h'],
+  ['inbox', '#/inbox', '#inbox-list, main .empty'],
+  ['alert', '#/alert', '#hold'],
   ['account', '#/account', '#signout'],
   ['pick', '#/pick', 'main .list li'],
   ['card', '#/card', '.ecard .blood'],

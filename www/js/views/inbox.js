@@ -134,7 +134,7 @@ export function mount(root, { params = [] } = {}) {
         ${loaded ? list() : nothing}`
       }
       ${prefsBlock()}
-      ${prefsOnly ? nothing : html`<a href="#/inbox/prefs">${t('inbox_push_prefs')}</a>`}</div>`,
+      ${prefsOnly ? nothing : html`<a class="btn" id="inbox-prefs-link" href="#/inbox/prefs">${t('inbox_push_prefs')}</a>`}</div>`,
       root,
     );
   }
