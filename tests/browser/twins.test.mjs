@@ -165,3 +165,86 @@ test('the sharing screen offers "which people" next to the role, and the member 
   await nanny.close();
   await ctx.close();
 });
+
+test('the day, trends and timeline for everyone: figures added up, a family type charted, a group one row undone together', async () => {
+  const { owner, fid, noa, liam } = await twins();
+  const F = `/api/v1/families/${fid}`;
+  await owner.client.ok('POST', `${F}/activity-types`, {
+    key: 'bath',
+    names: { en: 'Bath' },
+    icon: '🛁',
+    colour: '#1c9bb4',
+    fields: [{ key: 'water', kind: 'amount', unit: 'ml', label: 'Water' }],
+  });
+  const now = Date.now();
+  const put = (sid, type, value, extra = {}) =>
+    owner.client.ok('PUT', `${F}/entries/${crypto.randomUUID()}`, {
+      subject_id: sid,
+      type,
+      ts: now - 60000,
+      value,
+      updated_at: now,
+      ...extra,
+    });
+  await put(noa.id, 'feed', { method: 'bottle', amount_ml: 120 });
+  await put(liam.id, 'feed', { method: 'bottle', amount_ml: 90 });
+  await put(noa.id, 'x-bath', { water: 500 });
+  const group = crypto.randomUUID();
+  await put(noa.id, 'diaper', { wet: true }, { group_id: group, ts: now - 30000 });
+  await put(liam.id, 'diaper', { wet: true }, { group_id: group, ts: now - 30000 });
+
+  const { ctx, page, errors } = await signedInPage(browser, server.base, owner, { path: '/#/day' });
+  const stat = (name) => page.locator(`[data-stat="${name}"] b`);
+  await stat('feeds').waitFor();
+  assert.equal(await stat('feeds').textContent(), '1', "one person's day first");
+  await page.locator('.who').getByRole('button', { name: 'Everyone' }).click();
+  await page.locator('[data-people]').waitFor();
+  assert.equal(await stat('feeds').textContent(), '2', 'everyone: both feeds');
+  assert.match(await stat('bottle_ml').textContent(), /210/, '…both bottles added up');
+  assert.equal(await stat('diapers').textContent(), '2', '…both diapers');
+  assert.equal(await page.locator('[data-people] tbody tr').count(), 2, 'a row per person');
+  assert.match(await page.locator('.daylog').innerText(), /Liam: /, 'the log names whose entry it is');
+
+  await page.getByRole('link', { name: 'Trends' }).first().click();
+  await page.locator('[data-chart="x-bath"]').waitFor();
+  assert.equal(
+    await page.locator('.who button[aria-pressed="true"]').textContent(),
+    'Everyone',
+    'the choice holds on the trends screen',
+  );
+  assert.match(await page.locator('[data-chart="x-bath"] h2').textContent(), /Bath · Water/, 'the family type charted');
+  assert.equal(await page.locator('.card', { hasText: 'Growth' }).count(), 0, "no one person's growth for everyone");
+
+  await page.getByRole('link', { name: 'Timeline' }).click();
+  const rows = page.locator('.entry[data-group]');
+  await rows.first().waitFor();
+  assert.equal(await rows.count(), 1, 'the group is one row for everyone');
+  assert.match(await rows.first().locator('.badge.group').textContent(), /Noa.*Liam|Liam.*Noa/, '…naming both');
+  await rows
+    .first()
+    .getByRole('button', { name: /^Delete/ })
+    .click();
+  const live = async () =>
+    (await serverEntries(owner.client, fid)).filter((e) => e.type === 'diaper' && !e.deleted).length;
+  let n = 2;
+  for (let i = 0; i < 50 && n; i++) {
+    n = await live();
+    if (n) await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.equal(n, 0, 'one delete removed both');
+  await page.locator('#toast').getByRole('button', { name: 'Undo' }).click();
+  for (let i = 0; i < 50 && n < 2; i++) {
+    n = await live();
+    if (n < 2) await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.equal(n, 2, 'one undo brought both back');
+  await page.locator('.who').getByRole('button', { name: 'Noa' }).click();
+  await page.locator('.entry[data-group] .badge.group').waitFor();
+  assert.match(
+    await page.locator('.entry[data-group] .badge.group').textContent(),
+    /Liam/,
+    "Noa's own log names the other twin of the group",
+  );
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
