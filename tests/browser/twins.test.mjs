@@ -248,3 +248,44 @@ test('the day, trends and timeline for everyone: figures added up, a family type
   assert.deepEqual(errors, []);
   await ctx.close();
 });
+
+test('a timer for everyone: one per twin, started and stopped together, or one alone', async () => {
+  const { owner, fid, noa, liam } = await twins();
+  const { ctx, page, errors } = await signedInPage(browser, server.base, owner);
+  await page.locator('.person-card').nth(1).waitFor();
+  await page.getByLabel('Log for everyone (2)').check();
+  const sleep = page.getByRole('button', { name: /^Sleep(\s|$)/ });
+  const sleeps = async (want, pred) => {
+    let list = [];
+    for (let i = 0; i < 50; i++) {
+      list = (await serverEntries(owner.client, fid)).filter((e) => e.type === 'sleep' && !e.deleted && pred(e));
+      if (list.length === want) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return list;
+  };
+  const running = (e) => e.end_ts == null;
+  await sleep.click();
+  let list = await sleeps(2, running);
+  assert.deepEqual(list.map((e) => e.subject_id).sort(), [noa.id, liam.id].sort(), 'a sleep timer runs for each twin');
+  assert.ok(list[0].group_id && list[0].group_id === list[1].group_id, '…started as one group');
+  await page.locator('.person-card .badge').nth(1).waitFor();
+  assert.equal(await page.locator('.person-card .badge').count(), 2, 'both cards show a running timer');
+
+  await sleep.click();
+  list = await sleeps(0, running);
+  assert.equal(list.length, 0, 'the same button stops both');
+  assert.equal((await sleeps(2, (e) => e.end_ts != null)).length, 2, '…each with its end');
+
+  await sleep.click();
+  await sleeps(2, running);
+  await page.locator('.timer.sleep').getByRole('button', { name: /^Stop/ }).click();
+  list = await sleeps(1, running);
+  assert.deepEqual(
+    list.map((e) => e.subject_id),
+    [liam.id],
+    "the timer card stops Noa's alone; Liam's sleep runs on",
+  );
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
