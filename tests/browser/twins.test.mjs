@@ -26,6 +26,17 @@ async function twins() {
   return { owner, fid, noa: owner.subject, liam };
 }
 
+// Asks `read` again (every 200 ms, 10 s at most) until `done` of its
+// answer; the last answer.
+async function poll(read, done) {
+  let v = await read();
+  for (let i = 0; i < 50 && !done(v); i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    v = await read();
+  }
+  return v;
+}
+
 async function note(client, fid, sid, text) {
   const now = Date.now();
   await client.ok('PUT', `/api/v1/families/${fid}/entries/${crypto.randomUUID()}`, {
@@ -226,18 +237,9 @@ test('the day, trends and timeline for everyone: figures added up, a family type
     .click();
   const live = async () =>
     (await serverEntries(owner.client, fid)).filter((e) => e.type === 'diaper' && !e.deleted).length;
-  let n = 2;
-  for (let i = 0; i < 50 && n; i++) {
-    n = await live();
-    if (n) await new Promise((r) => setTimeout(r, 200));
-  }
-  assert.equal(n, 0, 'one delete removed both');
+  assert.equal(await poll(live, (n) => n === 0), 0, 'one delete removed both');
   await page.locator('#toast').getByRole('button', { name: 'Undo' }).click();
-  for (let i = 0; i < 50 && n < 2; i++) {
-    n = await live();
-    if (n < 2) await new Promise((r) => setTimeout(r, 200));
-  }
-  assert.equal(n, 2, 'one undo brought both back');
+  assert.equal(await poll(live, (n) => n === 2), 2, 'one undo brought both back');
   await page.locator('.who').getByRole('button', { name: 'Noa' }).click();
   await page.locator('.entry[data-group] .badge.group').waitFor();
   assert.match(
@@ -255,15 +257,11 @@ test('a timer for everyone: one per twin, started and stopped together, or one a
   await page.locator('.person-card').nth(1).waitFor();
   await page.getByLabel('Log for everyone (2)').check();
   const sleep = page.getByRole('button', { name: /^Sleep(\s|$)/ });
-  const sleeps = async (want, pred) => {
-    let list = [];
-    for (let i = 0; i < 50; i++) {
-      list = (await serverEntries(owner.client, fid)).filter((e) => e.type === 'sleep' && !e.deleted && pred(e));
-      if (list.length === want) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    return list;
-  };
+  const sleeps = (want, pred) =>
+    poll(
+      async () => (await serverEntries(owner.client, fid)).filter((e) => e.type === 'sleep' && !e.deleted && pred(e)),
+      (list) => list.length === want,
+    );
   const running = (e) => e.end_ts == null;
   await sleep.click();
   let list = await sleeps(2, running);
