@@ -82,16 +82,11 @@ void commit_shutdown(void)
     writer.ready = false;
 }
 
-static bool exec(struct db *d, const char *sql)
-{
-    return sqlite3_exec(d->h, sql, NULL, NULL, NULL) == SQLITE_OK;
-}
-
 /* One handler inside the group's transaction, in a savepoint of its own. */
 static void run_one(struct db *d, struct job *j)
 {
     struct request *r = j->r;
-    if (!exec(d, "SAVEPOINT request")) {
+    if (!db_exec(d, "SAVEPOINT request")) {
         j->outcome = FAILED;
         return;
     }
@@ -104,10 +99,10 @@ static void run_one(struct db *d, struct job *j)
     r->db = own;
     bool keep = r->head_sent && r->status < 400 && !j->held.oom;
     if (keep) {
-        j->outcome = exec(d, "RELEASE request") ? KEPT : FAILED;
+        j->outcome = db_exec(d, "RELEASE request") ? KEPT : FAILED;
     } else {
-        exec(d, "ROLLBACK TO request");
-        exec(d, "RELEASE request");
+        db_exec(d, "ROLLBACK TO request");
+        db_exec(d, "RELEASE request");
         j->outcome = UNDONE;
     }
 }
