@@ -33,6 +33,17 @@ async function png(page, w, h, colour) {
   return Buffer.from(b64, 'base64');
 }
 
+// The list at `path` once its first document has a preview: the row may show
+// (by the live stream) before the browser has stored the preview (10 s at most).
+async function withPreview(client, path) {
+  let list = await client.ok('GET', path);
+  for (let i = 0; i < 50 && !list.documents[0]?.preview_type; i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    list = await client.ok('GET', path);
+  }
+  return list;
+}
+
 test('documents: filed from the screen with a browser-made preview, seen by a viewer, and shared to the app', async () => {
   const owner = await familyWithBaby(server.base, { owner: 'Dana' });
   const fid = owner.family.id;
@@ -60,7 +71,7 @@ test('documents: filed from the screen with a browser-made preview, seen by a vi
   await row.waitFor();
   assert.match(await row.innerText(), /Insurance · Noa/);
 
-  const list = await owner.client.ok('GET', `/api/v1/families/${fid}/documents`);
+  const list = await withPreview(owner.client, `/api/v1/families/${fid}/documents`);
   assert.equal(list.documents.length, 1);
   const doc = list.documents[0];
   assert.equal(doc.content_type, 'image/png', 'typed by its bytes');
@@ -125,7 +136,7 @@ test('documents: filed from the screen with a browser-made preview, seen by a vi
   await page.locator('#doc-category').selectOption('prescription');
   await page.locator('#doc-save').click();
   await page.locator('li.doc', { hasText: 'Prescription photo' }).waitFor();
-  const after = await owner.client.ok('GET', `/api/v1/families/${fid}/documents?category=prescription`);
+  const after = await withPreview(owner.client, `/api/v1/families/${fid}/documents?category=prescription`);
   assert.equal(after.documents.length, 1, 'the shared image is filed');
   assert.equal(after.documents[0].size, shared.length, 'with its bytes');
   assert.equal(after.documents[0].preview_type, 'image/jpeg');
