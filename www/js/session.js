@@ -121,7 +121,13 @@ export async function openFamily(fam, { fresh = false } = {}) {
     useFamilyTypes([]); // the previous family's own types are not this one's
   }
   const fid = fam.id;
+  // Sync starts alongside the lists: a first load pulls the log meanwhile.
+  // Also when someone else is signed in now (the app opened on the cached
+  // session of the previous person): their outbox is not this person's.
+  const syncing =
+    !same || !state.streamUp || !sync.runningFor(fid, state.me.user.id) ? sync.start(fid) : Promise.resolve();
   await Promise.all([
+    syncing,
     cachedThenFresh(
       `subjects:${fid}`,
       familyPath(fid, '/subjects'),
@@ -161,9 +167,6 @@ export async function openFamily(fam, { fresh = false } = {}) {
     ),
   ]);
   if (!state.config) state.config = DEFAULT_CONFIG;
-  // Also when someone else is signed in now (the app opened on the cached
-  // session of the previous person): their outbox is not this person's.
-  if (!same || !state.streamUp || !sync.runningFor(fid, state.me.user.id)) await sync.start(fid);
   emit('family', fam);
 }
 

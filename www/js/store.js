@@ -49,41 +49,51 @@ export async function putLocal(entry) {
 
 // Apply server copies (change feed, sync answers, stream events) in one
 // transaction, keeping newer local changes still waiting in the outbox.
-// Returns the entries that changed.
+// Returns the entries that changed. The reads go out together, then the
+// writes (a request each, not a round trip each: a first sync brings
+// hundreds); an id twice in the list merges with its own earlier copy.
 export async function applyServer(fid, list) {
   if (!list.length) return [];
   const tx = (await db()).transaction('entries', 'readwrite');
+  const stored = await Promise.all(list.map((e) => tx.store.get(e.id)));
+  const now = new Map();
   const changed = [];
-  for (const incoming of list) {
-    const local = await tx.store.get(incoming.id);
+  list.forEach((incoming, i) => {
+    const local = now.has(incoming.id) ? now.get(incoming.id) : stored[i];
     const merged = mergeEntry(local, { ...incoming, family_id: fid });
     if (merged !== local) {
-      await tx.store.put(merged);
+      now.set(incoming.id, merged);
       changed.push(merged);
     }
-  }
-  await tx.done;
+  });
+  await Promise.all([...[...now.values()].map((e) => tx.store.put(e)), tx.done]);
   return changed;
 }
 
+const DAY = 86400000;
+
 // Entries of a family newest first, starting before `beforeTs`, filtered.
+// Read a span of time at a time (one request, the span doubling), not an
+// entry at a time: the home screen asks for the last 60 sleeps.
 export async function listEntries(
   fid,
   { beforeTs = Infinity, limit = 50, subjectId = null, types = null, includeDeleted = false } = {},
 ) {
-  const d = await db();
-  const range = IDBKeyRange.bound([fid, -Infinity], [fid, beforeTs], false, true);
+  const keep = (e) =>
+    (includeDeleted || !e.deleted) && (!subjectId || e.subject_id === subjectId) && (!types || types.includes(e.type));
+  const index = (await db()).transaction('entries').store.index('family_ts');
   const out = [];
-  let cursor = await d.transaction('entries').store.index('family_ts').openCursor(range, 'prev');
-  while (cursor && out.length < limit) {
-    const e = cursor.value;
-    if (
-      (includeDeleted || !e.deleted) &&
-      (!subjectId || e.subject_id === subjectId) &&
-      (!types || types.includes(e.type))
-    )
-      out.push(e);
-    cursor = await cursor.continue();
+  let range = IDBKeyRange.bound([fid, Math.min(beforeTs, Date.now()) - DAY], [fid, beforeTs], false, true);
+  for (let span = DAY; out.length < limit; span *= 2) {
+    const batch = await index.getAll(range);
+    for (let i = batch.length - 1; i >= 0 && out.length < limit; i--) if (keep(batch[i])) out.push(batch[i]);
+    if (out.length >= limit) break;
+    // The next span ends with the newest entry older than this one.
+    const lo = range.lower[1];
+    const older = await index.openKeyCursor(IDBKeyRange.bound([fid, -Infinity], [fid, lo], false, true), 'prev');
+    if (!older) break;
+    const hi = older.key[1];
+    range = IDBKeyRange.bound([fid, hi - span * 2], [fid, hi]);
   }
   return out;
 }

@@ -257,35 +257,40 @@ export function mount(root, { action }) {
     const sid = state.subject?.id;
     const now = Date.now();
     const key = todayKey(tz(), now);
-    const recent = await store.entriesSince(fid, dayStart(key, tz()) - 2 * 86400000);
-    const timers = await running();
-    const lasts = {};
     const view = viewFor(kindOf(state.subject));
-    for (const type of view.since.filter((x) => x !== 'feed')) {
-      const last = await store.latestOfType(fid, type, sid);
-      lasts[type] = last ? sinceLast([last], type, now) : null;
-    }
+    const subj = state.subject;
+    const many = state.subjects.length > 1;
+    const sinceTypes = view.since.filter((x) => x !== 'feed');
+    const wantBottle = (state.config?.groups || []).some((g) => g.buttons.some(isBottleWithoutAmount));
+    const wantGuide = state.family.sleep_guidance !== false && subj?.birth_date && subj.kind !== 'adult';
+    // Every read at once: IndexedDB answers them side by side.
+    const [recent, timers, lastOf, feeds, bottle, sleeps, meds, week, cursor] = await Promise.all([
+      store.entriesSince(fid, dayStart(key, tz()) - 2 * 86400000),
+      running(),
+      Promise.all(sinceTypes.map((type) => store.latestOfType(fid, type, sid))),
+      store.listEntries(fid, { types: ['feed'], subjectId: sid, limit: 20 }),
+      wantBottle ? lastBottle() : null,
+      wantGuide ? store.listEntries(fid, { types: ['sleep'], subjectId: sid, limit: 60 }) : null,
+      sid ? medicationsOf(sid) : [],
+      many ? store.entriesSince(fid, now - 7 * 86400000) : [],
+      store.getMeta(`cursor:${fid}`),
+    ]);
+    const lasts = {};
+    sinceTypes.forEach((type, i) => {
+      lasts[type] = lastOf[i] ? sinceLast([lastOf[i]], type, now) : null;
+    });
     // A top-up is part of the feed before it; the last side is that of the
     // last breastfeed.
-    const feeds = await store.listEntries(fid, { types: ['feed'], subjectId: sid, limit: 20 });
     const lastFeed = feeds.find((e) => !e.value.top_up);
     lasts.feed = lastFeed ? sinceLast([lastFeed], 'feed', now) : null;
     const lastSide = feeds.find((e) => BREAST.includes(e.value.method))?.value.method.slice(7);
-    const bottleMl = (state.config?.groups || []).some((g) => g.buttons.some(isBottleWithoutAmount))
-      ? (await lastBottle()).amount_ml
-      : null;
-    const subj = state.subject;
-    const guide =
-      state.family.sleep_guidance !== false && subj?.birth_date && subj.kind !== 'adult'
-        ? nextSleep(await store.listEntries(fid, { types: ['sleep'], subjectId: sid, limit: 60 }), subj.birth_date, now)
-        : null;
-    const meds = sid ? await medicationsOf(sid) : [];
+    const bottleMl = bottle ? bottle.amount_ml : null;
+    const guide = wantGuide ? nextSleep(sleeps, subj.birth_date, now) : null;
     // Each person's card (several people): their own last feed, diaper, sleep.
     const people = [];
-    if (state.subjects.length > 1) {
-      const all = await store.entriesSince(fid, now - 7 * 86400000);
+    if (many) {
       for (const p of state.subjects) {
-        const theirs = all.filter((e) => e.subject_id === p.id && !e.deleted);
+        const theirs = week.filter((e) => e.subject_id === p.id && !e.deleted);
         const last = (type, keep = () => true) => {
           const list = theirs.filter((e) => e.type === type && keep(e)).sort((a, b) => b.ts - a.ts);
           return list.length ? sinceLast([list[0]], type, now) : null;
@@ -315,8 +320,10 @@ export function mount(root, { action }) {
       totals: daySummary(recent, key, tz(), { subjectId: sid, now }).totals,
     };
     show();
-    // For tools/bench-pwa.mjs: the first moment the home screen can be used.
-    if (state.subject && !performance.getEntriesByName('carelog:home-usable').length)
+    // For tools/bench-pwa.mjs: the first moment the home screen can be used,
+    // showing the person's own log (this device has had the family's log
+    // from the server at least once: a first load waits for its first pull).
+    if (state.subject && cursor !== undefined && !performance.getEntriesByName('carelog:home-usable').length)
       performance.mark('carelog:home-usable');
   });
 
@@ -328,6 +335,10 @@ export function mount(root, { action }) {
   const off = on(['entries', 'subject', 'config', 'family', 'installable', 'subjects', 'medications', 'acttypes'], () =>
     draw(),
   );
+  // The first pull on this device ends (the mark above waits for it).
+  const offSynced = on('synced', () => {
+    if (!performance.getEntriesByName('carelog:home-usable').length) draw();
+  });
   show();
   draw().then(async () => {
     if (!action || !data || !canWrite() || !state.subject) return;
@@ -338,5 +349,6 @@ export function mount(root, { action }) {
     clearInterval(clockTimer);
     clearInterval(sinceTimer);
     off();
+    offSynced();
   };
 }
