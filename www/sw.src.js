@@ -91,8 +91,15 @@ async function takeShare(req) {
   return Response.redirect('/#/documents/share', 303);
 }
 
+// The shell's cache, opened once per start of the worker.
+let shellCache = null;
+const openShell = () => {
+  shellCache ||= caches.open(CACHE);
+  return shellCache;
+};
+
 async function navigation(req) {
-  const cache = await caches.open(CACHE);
+  const cache = await openShell();
   const url = new URL(req.url);
   if (url.pathname === '/' || url.pathname === SHELL) {
     const hit = await cache.match(SHELL);
@@ -107,9 +114,11 @@ async function navigation(req) {
   }
 }
 
+// The exact address first (a lookup by key); one with a query string
+// (?v=…) then by path, which makes the cache compare every entry.
 async function shellAsset(req) {
-  const cache = await caches.open(CACHE);
-  const hit = await cache.match(req, { ignoreSearch: true });
+  const cache = await openShell();
+  const hit = (await cache.match(req)) || (new URL(req.url).search && (await cache.match(req, { ignoreSearch: true })));
   if (hit) return hit;
   try {
     return await fetch(req);

@@ -84,9 +84,15 @@ export async function remove(entry, { quiet = false } = {}) {
 }
 
 // Timers running now for the current person.
+export const RUNNING_DAYS = 7;
 export async function running() {
   if (!state.family) return [];
-  const list = await store.entriesSince(state.family.id, Date.now() - 7 * 86400000);
+  return runningIn(await store.entriesSince(state.family.id, Date.now() - RUNNING_DAYS * 86400000));
+}
+
+// The timers running among entries of the last RUNNING_DAYS days (the home
+// screen reads those days once for its timers and its figures).
+export function runningIn(list) {
   return list
     .filter((e) => isRunning(e) && (!state.subject || e.subject_id === state.subject.id))
     .sort((a, b) => a.ts - b.ts);

@@ -2,7 +2,7 @@
 // the server or this device's cache), sign-out, the language to show, and
 // the family and person chosen. Views and app.js call it; it moves between
 // screens only through router.js.
-import { state, emit, savePrefs } from './state.js';
+import { state, emit, savePrefs, afterFirstScreen } from './state.js';
 import { setLang, getLang, browserLang, unitsOf } from './i18n.js';
 import { get, patch, setCsrf, familyPath, ApiError } from './api.js';
 import * as store from './store.js';
@@ -93,16 +93,19 @@ export function effectiveLang() {
 }
 
 // ---- family and person ----
+// A list shown from the cache is fetched again once the first screen is up.
 async function cachedThenFresh(key, path, apply, waitForNetwork) {
   const cached = await store.getMeta(key);
   if (cached !== undefined) apply(cached);
-  const fresh = get(path)
-    .then(async (data) => {
-      await store.setMeta(key, data);
-      apply(data);
-    })
-    .catch(() => {});
-  if (cached === undefined || waitForNetwork) await fresh;
+  const fetchFresh = () =>
+    get(path)
+      .then(async (data) => {
+        await store.setMeta(key, data);
+        apply(data);
+      })
+      .catch(() => {});
+  if (cached === undefined || waitForNetwork) await fetchFresh();
+  else afterFirstScreen(fetchFresh);
 }
 
 // Open a family: cached lists first (offline), then the server's. `fresh`

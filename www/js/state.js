@@ -63,6 +63,21 @@ export function emit(evt, data) {
   }
 }
 
+// Work that can wait until the first screen is up (the service worker's
+// install, refreshing care records and lists already shown from the cache):
+// run once the home screen shows the person's log, or another screen has
+// mounted, or after a few seconds whatever happened.
+let firstShown = false;
+const afterFirst = [];
+export function afterFirstScreen(fn) {
+  if (firstShown) fn();
+  else afterFirst.push(fn);
+}
+export function firstScreenShown() {
+  firstShown = true;
+  for (const fn of afterFirst.splice(0)) fn();
+}
+
 export const tz = () => state.family?.timezone || Intl.DateTimeFormat().resolvedOptions().timeZone;
 export const canWrite = () => !!state.family && state.family.role !== 'viewer';
 export const isOwner = () => !!state.family && state.family.role === 'owner';

@@ -13,9 +13,9 @@
 // all", which makes the quick buttons log one entry per person together.
 import { t, has, fmtClock, fmtDuration, fmtUnit, fmtRelative, fmtTime } from '../i18n.js';
 import { html, nothing, paint, icon, press, latest } from '../ui.js';
-import { state, on, canWrite, tz } from '../state.js';
+import { state, on, canWrite, tz, firstScreenShown } from '../state.js';
 import * as store from '../store.js';
-import { running, start, stop, switchSide, pauseFeed, log, logFor } from '../actions.js';
+import { runningIn, RUNNING_DAYS, start, stop, switchSide, pauseFeed, log, logFor } from '../actions.js';
 import { chooseSubject } from '../session.js';
 import { openEntryForm, openTypePicker, lastBottle } from './form.js';
 import { title, typeIcon, buttonLabel } from '../describe.js';
@@ -263,18 +263,20 @@ export function mount(root, { action }) {
     const sinceTypes = view.since.filter((x) => x !== 'feed');
     const wantBottle = (state.config?.groups || []).some((g) => g.buttons.some(isBottleWithoutAmount));
     const wantGuide = state.family.sleep_guidance !== false && subj?.birth_date && subj.kind !== 'adult';
-    // Every read at once: IndexedDB answers them side by side.
-    const [recent, timers, lastOf, feeds, bottle, sleeps, meds, week, cursor] = await Promise.all([
-      store.entriesSince(fid, dayStart(key, tz()) - 2 * 86400000),
-      running(),
+    // Every read at once: IndexedDB answers them side by side. The week
+    // holds the timers, the last three days and each person's card.
+    const [week, lastOf, feeds, bottle, sleeps, meds, cursor] = await Promise.all([
+      store.entriesSince(fid, now - RUNNING_DAYS * 86400000),
       Promise.all(sinceTypes.map((type) => store.latestOfType(fid, type, sid))),
       store.listEntries(fid, { types: ['feed'], subjectId: sid, limit: 20 }),
       wantBottle ? lastBottle() : null,
       wantGuide ? store.listEntries(fid, { types: ['sleep'], subjectId: sid, limit: 60 }) : null,
       sid ? medicationsOf(sid) : [],
-      many ? store.entriesSince(fid, now - 7 * 86400000) : [],
       store.getMeta(`cursor:${fid}`),
     ]);
+    const from = dayStart(key, tz()) - 2 * 86400000;
+    const recent = week.filter((e) => e.ts >= from);
+    const timers = runningIn(week);
     const lasts = {};
     sinceTypes.forEach((type, i) => {
       lasts[type] = lastOf[i] ? sinceLast([lastOf[i]], type, now) : null;
@@ -323,8 +325,10 @@ export function mount(root, { action }) {
     // For tools/bench-pwa.mjs: the first moment the home screen can be used,
     // showing the person's own log (this device has had the family's log
     // from the server at least once: a first load waits for its first pull).
-    if (state.subject && cursor !== undefined && !performance.getEntriesByName('carelog:home-usable').length)
+    if (state.subject && cursor !== undefined && !performance.getEntriesByName('carelog:home-usable').length) {
       performance.mark('carelog:home-usable');
+      firstScreenShown();
+    }
   });
 
   // Running clocks tick once a second; the rest is read again every 30 s.
