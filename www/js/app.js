@@ -121,6 +121,8 @@ async function boot() {
   const early = get('/auth/me', { quiet401: true });
   early.catch(() => {});
   preloadLang(state.prefs.lang || browserLang());
+  // The home screen's modules (preloaded) evaluate while those load.
+  if (['home', 'log', 'start'].includes(current().name)) VIEWS.home().catch(() => {});
   const cached = await store.getMeta('me').catch(() => undefined);
   if (cached) state.me = cached;
   await setLang(effectiveLang());

@@ -75,12 +75,13 @@ const DAY = 86400000;
 // Entries of a family newest first, starting before `beforeTs`, filtered.
 // Read a span of time at a time (one request, the span doubling), not an
 // entry at a time: the home screen asks for the last 60 sleeps.
-export async function listEntries(
-  fid,
-  { beforeTs = Infinity, limit = 50, subjectId = null, types = null, includeDeleted = false } = {},
-) {
-  const keep = (e) =>
+const matcher =
+  ({ subjectId = null, types = null, includeDeleted = false }) =>
+  (e) =>
     (includeDeleted || !e.deleted) && (!subjectId || e.subject_id === subjectId) && (!types || types.includes(e.type));
+
+export async function listEntries(fid, { beforeTs = Infinity, limit = 50, ...filter } = {}) {
+  const keep = matcher(filter);
   const index = (await db()).transaction('entries').store.index('family_ts');
   const out = [];
   let range = IDBKeyRange.bound([fid, Math.min(beforeTs, Date.now()) - DAY], [fid, beforeTs], false, true);
@@ -96,6 +97,15 @@ export async function listEntries(
     range = IDBKeyRange.bound([fid, hi - span * 2], [fid, hi]);
   }
   return out;
+}
+
+// The same from `recent` (what entriesSince read, oldest first) when it
+// holds `limit` of them; else from IndexedDB further back.
+export async function newestOf(recent, fid, { limit = 50, ...filter } = {}) {
+  const keep = matcher(filter);
+  const out = [];
+  for (let i = recent.length - 1; i >= 0 && out.length < limit; i--) if (keep(recent[i])) out.push(recent[i]);
+  return out.length >= limit ? out : listEntries(fid, { limit, ...filter });
 }
 
 // All entries of a family from `sinceTs` on (for summaries and trends).

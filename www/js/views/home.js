@@ -263,17 +263,22 @@ export function mount(root, { action }) {
     const sinceTypes = view.since.filter((x) => x !== 'feed');
     const wantBottle = (state.config?.groups || []).some((g) => g.buttons.some(isBottleWithoutAmount));
     const wantGuide = state.family.sleep_guidance !== false && subj?.birth_date && subj.kind !== 'adult';
-    // Every read at once: IndexedDB answers them side by side. The week
-    // holds the timers, the last three days and each person's card.
-    const [week, lastOf, feeds, bottle, sleeps, meds, cursor] = await Promise.all([
+    // The week holds the timers, the last three days, each person's card
+    // and (mostly) the last of each type; IndexedDB is read further back
+    // only for what the week lacks. Reads side by side.
+    const [week, meds, cursor] = await Promise.all([
       store.entriesSince(fid, now - RUNNING_DAYS * 86400000),
-      Promise.all(sinceTypes.map((type) => store.latestOfType(fid, type, sid))),
-      store.listEntries(fid, { types: ['feed'], subjectId: sid, limit: 20 }),
-      wantBottle ? lastBottle() : null,
-      wantGuide ? store.listEntries(fid, { types: ['sleep'], subjectId: sid, limit: 60 }) : null,
       sid ? medicationsOf(sid) : [],
       store.getMeta(`cursor:${fid}`),
     ]);
+    const newest = (type, limit) => store.newestOf(week, fid, { types: [type], subjectId: sid, limit });
+    const [lastOf, feeds30, sleeps] = await Promise.all([
+      Promise.all(sinceTypes.map((type) => newest(type, 1).then((l) => l[0]))),
+      newest('feed', 30),
+      wantGuide ? newest('sleep', 60) : null,
+    ]);
+    const feeds = feeds30.slice(0, 20);
+    const bottle = wantBottle ? await lastBottle(feeds30) : null;
     const from = dayStart(key, tz()) - 2 * 86400000;
     const recent = week.filter((e) => e.ts >= from);
     const timers = runningIn(week);
