@@ -63,10 +63,8 @@ export function emit(evt, data) {
   }
 }
 
-// Work that can wait until the first screen is up (the service worker's
-// install, refreshing care records and lists already shown from the cache):
-// run once the home screen shows the person's log, or another screen has
-// mounted, or after a few seconds whatever happened.
+// Work that can wait until the first screen is up (home shows the log,
+// another screen mounted, or 3 s passed: app.js).
 let firstShown = false;
 const afterFirst = [];
 export function afterFirstScreen(fn) {

@@ -49,9 +49,8 @@ export async function putLocal(entry) {
 
 // Apply server copies (change feed, sync answers, stream events) in one
 // transaction, keeping newer local changes still waiting in the outbox.
-// Returns the entries that changed. The reads go out together, then the
-// writes (a request each, not a round trip each: a first sync brings
-// hundreds); an id twice in the list merges with its own earlier copy.
+// Returns the entries that changed. Reads, then writes, go out together
+// (a first sync brings hundreds); an id twice merges with its first copy.
 export async function applyServer(fid, list) {
   if (!list.length) return [];
   const tx = (await db()).transaction('entries', 'readwrite');
@@ -72,23 +71,25 @@ export async function applyServer(fid, list) {
 
 const DAY = 86400000;
 
-// Entries of a family newest first, starting before `beforeTs`, filtered.
-// Read a span of time at a time (one request, the span doubling), not an
-// entry at a time: the home screen asks for the last 60 sleeps.
+// Onto `out`, newest first, those of `list` (oldest first) that `keep`.
+function takeNewest(list, keep, limit, out) {
+  for (let i = list.length - 1; i >= 0 && out.length < limit; i--) if (keep(list[i])) out.push(list[i]);
+  return out;
+}
 const matcher =
   ({ subjectId = null, types = null, includeDeleted = false }) =>
   (e) =>
     (includeDeleted || !e.deleted) && (!subjectId || e.subject_id === subjectId) && (!types || types.includes(e.type));
 
+// Entries of a family newest first, starting before `beforeTs`, filtered.
+// A span of time per request (doubling), not an entry per request.
 export async function listEntries(fid, { beforeTs = Infinity, limit = 50, ...filter } = {}) {
   const keep = matcher(filter);
   const index = (await db()).transaction('entries').store.index('family_ts');
   const out = [];
   let range = IDBKeyRange.bound([fid, Math.min(beforeTs, Date.now()) - DAY], [fid, beforeTs], false, true);
   for (let span = DAY; out.length < limit; span *= 2) {
-    const batch = await index.getAll(range);
-    for (let i = batch.length - 1; i >= 0 && out.length < limit; i--) if (keep(batch[i])) out.push(batch[i]);
-    if (out.length >= limit) break;
+    if (takeNewest(await index.getAll(range), keep, limit, out).length >= limit) break;
     // The next span ends with the newest entry older than this one.
     const lo = range.lower[1];
     const older = await index.openKeyCursor(IDBKeyRange.bound([fid, -Infinity], [fid, lo], false, true), 'prev');
@@ -102,9 +103,7 @@ export async function listEntries(fid, { beforeTs = Infinity, limit = 50, ...fil
 // The same from `recent` (what entriesSince read, oldest first) when it
 // holds `limit` of them; else from IndexedDB further back.
 export async function newestOf(recent, fid, { limit = 50, ...filter } = {}) {
-  const keep = matcher(filter);
-  const out = [];
-  for (let i = recent.length - 1; i >= 0 && out.length < limit; i--) if (keep(recent[i])) out.push(recent[i]);
+  const out = takeNewest(recent, matcher(filter), limit, []);
   return out.length >= limit ? out : listEntries(fid, { limit, ...filter });
 }
 

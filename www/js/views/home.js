@@ -263,9 +263,8 @@ export function mount(root, { action }) {
     const sinceTypes = view.since.filter((x) => x !== 'feed');
     const wantBottle = (state.config?.groups || []).some((g) => g.buttons.some(isBottleWithoutAmount));
     const wantGuide = state.family.sleep_guidance !== false && subj?.birth_date && subj.kind !== 'adult';
-    // The week holds the timers, the last three days, each person's card
-    // and (mostly) the last of each type; IndexedDB is read further back
-    // only for what the week lacks. Reads side by side.
+    // The week read once: timers, figures, cards and (mostly) the last of
+    // each type; further back only for what it lacks.
     const [week, meds, cursor] = await Promise.all([
       store.entriesSince(fid, now - RUNNING_DAYS * 86400000),
       sid ? medicationsOf(sid) : [],
@@ -328,8 +327,8 @@ export function mount(root, { action }) {
     };
     show();
     // For tools/bench-pwa.mjs: the first moment the home screen can be used,
-    // showing the person's own log (this device has had the family's log
-    // from the server at least once: a first load waits for its first pull).
+    // showing the person's log (had from the server once: a first load
+    // waits for its first pull).
     if (state.subject && cursor !== undefined && !performance.getEntriesByName('carelog:home-usable').length) {
       performance.mark('carelog:home-usable');
       firstScreenShown();
