@@ -20,8 +20,7 @@ export async function adoptSession(me, { fromCache = false } = {}) {
   setCsrf(me.csrf_token, me.user?.id);
   if (!fromCache) {
     await store.switchOwner(me.user.id);
-    await store.setMeta('me', me);
-    await store.setMeta('csrf', me.csrf_token);
+    await Promise.all([store.setMeta('me', me), store.setMeta('csrf', me.csrf_token)]);
   }
   const lang = effectiveLang();
   if (lang !== getLang()) await setLang(lang);
