@@ -197,22 +197,32 @@ static void entries_get(struct request *r)
         resp_internal(r);
         return;
     }
-    cJSON *list = cJSON_CreateArray();
-    int n = 0;
-    char next[64] = "";
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        cJSON_AddItemToArray(list, entry_json_row(st));
-        snprintf(next, sizeof next, "%lld_%s", (long long)sqlite3_column_int64(st, 3),
-                 db_col_text(st, 0));
-        n++;
+    struct buf b;
+    buf_init(&b, 16u << 20);
+    buf_puts(&b, "{\"entries\":[");
+    int n = 0, rc;
+    int64_t last_ts = 0;
+    char last_id[40] = "";
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n++)
+            buf_puts(&b, ",");
+        entry_json_write(&b, st);
+        last_ts = sqlite3_column_int64(st, 3);
+        snprintf(last_id, sizeof last_id, "%s", db_col_text(st, 0));
     }
-    cJSON *body = cJSON_CreateObject();
-    cJSON_AddItemToObject(body, "entries", list);
+    buf_puts(&b, "],\"next_before\":");
     if (n == limit)
-        cJSON_AddStringToObject(body, "next_before", next);
+        buf_printf(&b, "\"%lld_%s\"", (long long)last_ts, last_id); /* a UUID: nothing to escape */
     else
-        cJSON_AddNullToObject(body, "next_before");
-    resp_json(r, 200, body);
+        buf_puts(&b, "null");
+    buf_puts(&b, "}");
+    if (rc != SQLITE_DONE || b.oom) {
+        resp_internal(r);
+    } else {
+        resp_header(r, "Cache-Control", "no-store");
+        resp_raw(r, 200, "application/json", b.p, b.len);
+    }
+    buf_free(&b);
 }
 
 /* Answers 200 with `head` (the members before it, "{" or "{...,") then
@@ -250,15 +260,10 @@ static bool reply_changes(struct request *r, struct db *d, int64_t since, int64_
         n++;
         if (!access_subject_visible(r, db_col_text(st, 1)))
             continue;
-        cJSON *e = entry_json_row(st);
-        char *text = cJSON_PrintUnformatted(e);
-        cJSON_Delete(e);
-        if (!text)
-            break;
         if (sent++)
             buf_puts(&b, ",");
-        buf_puts(&b, text);
-        free(text);
+        if (!entry_json_write(&b, st))
+            break;
         if (b.len >= 64 << 10) {
             resp_write(r, b.p, b.len);
             buf_reset(&b);

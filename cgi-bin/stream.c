@@ -277,6 +277,30 @@ static bool client_sees(const struct client *c, const char *subject_id)
     return strstr(c->subjects, quoted) != NULL;
 }
 
+static bool client_sees_id(const void *c, const char *sid)
+{
+    return client_sees(c, sid);
+}
+
+/* A change that lists people (an activity type's) as a client limited to
+ * some people may see it: only those people named, or not at all when it
+ * is only for others (the client still moves past it). */
+static void send_narrowed(struct client *c, int64_t seq, const char *event, const cJSON *data)
+{
+    cJSON *mine = cJSON_Duplicate(data, true);
+    struct buf b;
+    buf_init(&b, 4 << 20);
+    bool keep = mine && access_keep_visible(cJSON_GetObjectItemCaseSensitive(mine, "subject_ids"),
+                                            client_sees_id, c);
+    if (!keep || (format_event(&b, seq, event, mine) && client_send(c, b.p, b.len))) {
+        c->last_seq = seq;
+        if (keep)
+            metrics_add(M_STREAM_EVENTS, 1);
+    }
+    buf_free(&b);
+    cJSON_Delete(mine);
+}
+
 /* One change (entry or config) sent to every live client of its family that
  * has not had it yet (and may see its person); console streams that may see
  * the family hear only that it changed ("client": {family_id, seq}). A client
@@ -321,6 +345,11 @@ static void fan_out(const char *family_id, const char *subject_id, const char *m
             continue;
         if (!client_sees(c, subject_id)) {
             c->last_seq = seq;
+            continue;
+        }
+        const cJSON *ids = cJSON_GetObjectItemCaseSensitive(data, "subject_ids");
+        if (c->subjects && cJSON_IsArray(ids) && ids->child) {
+            send_narrowed(c, seq, event, data);
             continue;
         }
         if (client_send(c, b.p, b.len)) {

@@ -231,14 +231,9 @@ static void export_get(struct request *r)
         if (csv) {
             export_csv_row(&b, st, s.zone, &cols, ft);
         } else {
-            cJSON *e = entry_json_row(st);
-            char *text = cJSON_PrintUnformatted(e);
-            cJSON_Delete(e);
             if (n)
                 buf_puts(&b, ",");
-            if (text)
-                buf_puts(&b, text);
-            free(text);
+            entry_json_write(&b, st);
         }
         n++;
         if (b.len > 32768 || b.oom) {

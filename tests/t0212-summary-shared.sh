@@ -7,7 +7,8 @@
 # server; its GET /summary and /trends answers are compared figure by figure
 # with what the app's www/js/summary.js makes of the same entries at the same
 # `now` (the one each answer reports). Then the same for a person whose
-# timers run right now. Any figure that differs fails, named by its path.
+# timers run right now, and for everyone at once (subject=all). Any figure
+# that differs fails, named by its path.
 . "$(dirname "$0")/lib.sh"
 command -v node >/dev/null || bail "node is needed"
 
@@ -96,7 +97,8 @@ run_queries() {
         i=$((i + 1))
     done
     jq -n --arg tz "$TZONE" --arg s "$subject" --slurpfile e "$entries" --slurpfile q "$T_DIR/queries" \
-        '{timezone: $tz, subject_id: $s, entries: $e[0], queries: $q}' |
+        --slurpfile who "$T_DIR/server-0.json" \
+        '{timezone: $tz, subject_id: $s, subjects: ($who[0].subject_ids // []), entries: $e[0], queries: $q}' |
         node "$T_ROOT/tests/tools/summary-js.mjs" > "$T_DIR/app.json" 2> "$T_DIR/app.err" ||
         diag "summary-js: $(cat "$T_DIR/app.err")"
     i=0
@@ -146,4 +148,8 @@ today=$(TZ=$TZONE date +%F)
 run_queries "$SID2" "$T_DIR/live-all.json" "summary today" "trends 7 $today"
 is "$(jq -c '[.last.sleep.running, .last.feed.running, .last.feed.value.method]' "$T_DIR/server-0.json")" \
     '[true,false,"bottle"]' "running now: the sleep; the bottle logged without an end is not a timer"
+# Everyone at once (subject=all): the two people's figures added up, each
+# one's feeds chained on their own, and a block per person; the app's the
+# same, the fixture's days and today with its timers.
+run_queries all "$T_DIR/live-all.json" "${queries[@]}" "summary today" "trends 7 $today"
 done_testing

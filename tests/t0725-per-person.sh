@@ -263,12 +263,27 @@ SID=$LIAM put_entry "$(uuid)" '{type: "note", ts: '"$NOW"', value: {text: "LiamX
 req PUT "$F/people/$NOA/profile" '{"allergies":"NoaX eggs"}'
 req PATCH "$F/medications/$NOA_MED" '{"name":"NoaXmed2"}'
 req PATCH "$F/appointments/$NOA_APPT" '{"title":"NoaXappt2"}'
+# family-defined types: one for Noa alone, one for both babies
+req POST "$F/activity-types" '{"key":"noaxbath","names":{"en":"NoaXbath"},"icon":"🛁","colour":"#1c9bb4","subject_ids":["'"$NOA"'"],"fields":[{"key":"n","kind":"count"}]}'
+is "$STATUS" 201 "a type for Noa alone"
+NOA_TYPE=$(jbody .id)
+req POST "$F/activity-types" '{"key":"drops","names":{"en":"BothDrops"},"icon":"💧","colour":"#1c9bb4","subject_ids":["'"$LIAM"'","'"$NOA"'"],"fields":[{"key":"n","kind":"count"}]}'
+is "$STATUS" 201 "a type for both"
 req PATCH "$F/medications/$LIAM_MED" '{"name":"LiamXmed2"}'
 ok "$(wait_for nan 'LiamXmed2'; echo $?)" "the nanny's stream brings Liam's changes"
 ok "$(wait_for gran 'NoaXappt2'; echo $?)" "grandma's brings Noa's"
 ok "$(grep -qi 'NoaX' "$T_DIR/sse-nan"; [ $? -ne 0 ]; echo $?)" \
-    "…the nanny's carries no event of Noa (entry, profile, medication, appointment)"
+    "…the nanny's carries no event of Noa (entry, profile, medication, appointment, a type for Noa alone)"
 ok "$(grep -qi 'LiamX' "$T_DIR/sse-gran"; [ $? -ne 0 ]; echo $?)" "…grandma's none of Liam"
+ok "$(grep -q 'BothDrops' "$T_DIR/sse-nan" && ! grep -q "$NOA" "$T_DIR/sse-nan"; echo $?)" \
+    "…the type for both reaches the nanny naming Liam only (not even Noa's id)"
+AS=nan req GET "$F/activity-types"
+is "$(jbody '[.activity_types[] | .names.en + ":" + (.subject_ids | join(","))] | join(" ")')" "BothDrops:$LIAM" \
+    "the nanny's list of types: the one for both, naming Liam only"
+AS=nan req GET "$F/activity-types/$NOA_TYPE"
+is "$STATUS" 404 "…the type for Noa alone is not found"
+req GET "$F/activity-types"
+is "$(jbody '[.activity_types[] | .subject_ids | length] | join(" ")')" "1 2" "the owner sees both types whole"
 
 # ---- changing a limit takes effect at once ----
 req PATCH "$F/members/$NAN_MID" "{\"subject_ids\":[\"$LIAM\",\"$NOA\"]}"

@@ -26,6 +26,17 @@ async function twins() {
   return { owner, fid, noa: owner.subject, liam };
 }
 
+// Asks `read` again (every 200 ms, 10 s at most) until `done` of its
+// answer; the last answer.
+async function poll(read, done) {
+  let v = await read();
+  for (let i = 0; i < 50 && !done(v); i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    v = await read();
+  }
+  return v;
+}
+
 async function note(client, fid, sid, text) {
   const now = Date.now();
   await client.ok('PUT', `/api/v1/families/${fid}/entries/${crypto.randomUUID()}`, {
@@ -163,5 +174,116 @@ test('the sharing screen offers "which people" next to the role, and the member 
   assert.equal(m.subject_ids, null, 'the owner lets her see everyone');
   assert.deepEqual(errors, []);
   await nanny.close();
+  await ctx.close();
+});
+
+test('the day, trends and timeline for everyone: figures added up, a family type charted, a group one row undone together', async () => {
+  const { owner, fid, noa, liam } = await twins();
+  const F = `/api/v1/families/${fid}`;
+  await owner.client.ok('POST', `${F}/activity-types`, {
+    key: 'bath',
+    names: { en: 'Bath' },
+    icon: '🛁',
+    colour: '#1c9bb4',
+    fields: [{ key: 'water', kind: 'amount', unit: 'ml', label: 'Water' }],
+  });
+  const now = Date.now();
+  const put = (sid, type, value, extra = {}) =>
+    owner.client.ok('PUT', `${F}/entries/${crypto.randomUUID()}`, {
+      subject_id: sid,
+      type,
+      ts: now - 60000,
+      value,
+      updated_at: now,
+      ...extra,
+    });
+  await put(noa.id, 'feed', { method: 'bottle', amount_ml: 120 });
+  await put(liam.id, 'feed', { method: 'bottle', amount_ml: 90 });
+  await put(noa.id, 'x-bath', { water: 500 });
+  const group = crypto.randomUUID();
+  await put(noa.id, 'diaper', { wet: true }, { group_id: group, ts: now - 30000 });
+  await put(liam.id, 'diaper', { wet: true }, { group_id: group, ts: now - 30000 });
+
+  const { ctx, page, errors } = await signedInPage(browser, server.base, owner, { path: '/#/day' });
+  const stat = (name) => page.locator(`[data-stat="${name}"] b`);
+  await stat('feeds').waitFor();
+  assert.equal(await stat('feeds').textContent(), '1', "one person's day first");
+  await page.locator('.who').getByRole('button', { name: 'Everyone' }).click();
+  await page.locator('[data-people]').waitFor();
+  assert.equal(await stat('feeds').textContent(), '2', 'everyone: both feeds');
+  assert.match(await stat('bottle_ml').textContent(), /210/, '…both bottles added up');
+  assert.equal(await stat('diapers').textContent(), '2', '…both diapers');
+  assert.equal(await page.locator('[data-people] tbody tr').count(), 2, 'a row per person');
+  assert.match(await page.locator('.daylog').innerText(), /Liam: /, 'the log names whose entry it is');
+
+  await page.getByRole('link', { name: 'Trends' }).first().click();
+  await page.locator('[data-chart="x-bath"]').waitFor();
+  assert.equal(
+    await page.locator('.who button[aria-pressed="true"]').textContent(),
+    'Everyone',
+    'the choice holds on the trends screen',
+  );
+  assert.match(await page.locator('[data-chart="x-bath"] h2').textContent(), /Bath · Water/, 'the family type charted');
+  assert.equal(await page.locator('.card', { hasText: 'Growth' }).count(), 0, "no one person's growth for everyone");
+
+  await page.getByRole('link', { name: 'Timeline' }).click();
+  const rows = page.locator('.entry[data-group]');
+  await rows.first().waitFor();
+  assert.equal(await rows.count(), 1, 'the group is one row for everyone');
+  assert.match(await rows.first().locator('.badge.group').textContent(), /Noa.*Liam|Liam.*Noa/, '…naming both');
+  await rows
+    .first()
+    .getByRole('button', { name: /^Delete/ })
+    .click();
+  const live = async () =>
+    (await serverEntries(owner.client, fid)).filter((e) => e.type === 'diaper' && !e.deleted).length;
+  assert.equal(await poll(live, (n) => n === 0), 0, 'one delete removed both');
+  await page.locator('#toast').getByRole('button', { name: 'Undo' }).click();
+  assert.equal(await poll(live, (n) => n === 2), 2, 'one undo brought both back');
+  await page.locator('.who').getByRole('button', { name: 'Noa' }).click();
+  await page.locator('.entry[data-group] .badge.group').waitFor();
+  assert.match(
+    await page.locator('.entry[data-group] .badge.group').textContent(),
+    /Liam/,
+    "Noa's own log names the other twin of the group",
+  );
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test('a timer for everyone: one per twin, started and stopped together, or one alone', async () => {
+  const { owner, fid, noa, liam } = await twins();
+  const { ctx, page, errors } = await signedInPage(browser, server.base, owner);
+  await page.locator('.person-card').nth(1).waitFor();
+  await page.getByLabel('Log for everyone (2)').check();
+  const sleep = page.getByRole('button', { name: /^Sleep(\s|$)/ });
+  const sleeps = (want, pred) =>
+    poll(
+      async () => (await serverEntries(owner.client, fid)).filter((e) => e.type === 'sleep' && !e.deleted && pred(e)),
+      (list) => list.length === want,
+    );
+  const running = (e) => e.end_ts == null;
+  await sleep.click();
+  let list = await sleeps(2, running);
+  assert.deepEqual(list.map((e) => e.subject_id).sort(), [noa.id, liam.id].sort(), 'a sleep timer runs for each twin');
+  assert.ok(list[0].group_id && list[0].group_id === list[1].group_id, '…started as one group');
+  await page.locator('.person-card .badge').nth(1).waitFor();
+  assert.equal(await page.locator('.person-card .badge').count(), 2, 'both cards show a running timer');
+
+  await sleep.click();
+  list = await sleeps(0, running);
+  assert.equal(list.length, 0, 'the same button stops both');
+  assert.equal((await sleeps(2, (e) => e.end_ts != null)).length, 2, '…each with its end');
+
+  await sleep.click();
+  await sleeps(2, running);
+  await page.locator('.timer.sleep').getByRole('button', { name: /^Stop/ }).click();
+  list = await sleeps(1, running);
+  assert.deepEqual(
+    list.map((e) => e.subject_id),
+    [liam.id],
+    "the timer card stops Noa's alone; Liam's sleep runs on",
+  );
+  assert.deepEqual(errors, []);
   await ctx.close();
 });

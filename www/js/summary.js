@@ -12,9 +12,20 @@ const MAX_RUN_MS = 48 * HOUR; // a forgotten timer cannot fill a month
 const MAX_HOURS = 26;
 const CONTINUE_MS = 60000; // a breast feed this soon after another continues it
 
+// subjectId: one person's id; null: every entry; ALL: everyone, each on
+// their own (the `subjects` given, in the family's order).
+export const ALL = 'all';
+const anyone = (subjectId) => !subjectId || subjectId === ALL;
+
 function live(entries, subjectId) {
-  return entries.filter((e) => !e.deleted && (!subjectId || e.subject_id === subjectId));
+  return entries.filter((e) => !e.deleted && (anyone(subjectId) || e.subject_id === subjectId));
 }
+
+// Whom figures cover: each person with ALL, else the one (or null).
+const peopleOf = (subjectId, subjects) => (subjectId === ALL ? subjects : [subjectId]);
+// subject_id, and with ALL subject_ids (lib/data/summary.c add_people).
+const whom = (subjectId, subjects) =>
+  subjectId === ALL ? { subject_id: null, subject_ids: subjects } : { subject_id: subjectId };
 
 // Milliseconds of [a, b) that fall inside [lo, hi).
 function overlap(a, b, lo, hi) {
@@ -209,11 +220,17 @@ function customAdd(custom, it, lo, hi) {
   }
 }
 
+const lasts = (entries, sid, tz, now) =>
+  Object.fromEntries(['feed', 'diaper', 'sleep'].map((ty) => [ty, last(entries, ty, sid, tz, now)]));
+
 // One day as GET /summary?date=key gives it:
 // {date, timezone, subject_id, day_start, day_end, hours_in_day, now,
 //  totals, custom, last: {feed, diaper, sleep}, hours: [{label, abbr, start, end,
-//  sleep_ms, feeds, bottle_ml, breast_ms, wet, dirty, events}]}.
-export function daySummary(entries, key, tz, { subjectId = null, now = Date.now() } = {}) {
+//  sleep_ms, feeds, bottle_ml, breast_ms, wet, dirty, events}]}; with
+// subjectId ALL the people's figures added up (each one's feeds chained on
+// their own), subject_ids, and people: [{subject_id, totals, custom, last}]
+// instead of last.
+export function daySummary(entries, key, tz, { subjectId = null, subjects = [], now = Date.now() } = {}) {
   const lo = dayStart(key, tz);
   const hi = dayEnd(key, tz);
   const totals = emptyTotals();
@@ -222,15 +239,24 @@ export function daySummary(entries, key, tz, { subjectId = null, now = Date.now(
     rows.push({ start: h, end: Math.min(h + HOUR, hi), t: emptyTotals(), events: [] });
   }
   const custom = {};
-  for (const it of items(entries, subjectId, lo, hi, tz, now)) {
-    totalsAdd(totals, it, lo, hi);
-    customAdd(custom, it, lo, hi);
-    for (const r of rows) {
-      totalsAdd(r.t, it, r.start, r.end);
-      if (it.ts >= r.start && it.ts < r.end) {
-        r.events.push({ id: it.id, type: it.type, ts: it.ts });
+  const people = peopleOf(subjectId, subjects).map((sid) => ({ subject_id: sid, totals: emptyTotals(), custom: {} }));
+  for (const p of people) {
+    for (const it of items(entries, p.subject_id, lo, hi, tz, now)) {
+      for (const [t, c] of [
+        [totals, custom],
+        [p.totals, p.custom],
+      ]) {
+        totalsAdd(t, it, lo, hi);
+        customAdd(c, it, lo, hi);
+      }
+      for (const r of rows) {
+        totalsAdd(r.t, it, r.start, r.end);
+        if (it.ts >= r.start && it.ts < r.end) {
+          r.events.push({ id: it.id, type: it.type, ts: it.ts });
+        }
       }
     }
+    p.last = lasts(entries, p.subject_id, tz, now);
   }
   const hours = rows.map((r) => ({
     label: hourLabel(r.start, tz),
@@ -248,14 +274,14 @@ export function daySummary(entries, key, tz, { subjectId = null, now = Date.now(
   return {
     date: key,
     timezone: tz,
-    subject_id: subjectId,
+    ...whom(subjectId, subjects),
     day_start: lo,
     day_end: hi,
     hours_in_day: (hi - lo) / HOUR,
     now,
     totals,
     custom,
-    last: Object.fromEntries(['feed', 'diaper', 'sleep'].map((ty) => [ty, last(entries, ty, subjectId, tz, now)])),
+    ...(subjectId === ALL ? { people } : { last: people[0].last }),
     hours,
   };
 }
@@ -264,7 +290,7 @@ export function daySummary(entries, key, tz, { subjectId = null, now = Date.now(
 // {timezone, subject_id, now, days: [totals + {date, day_start,
 //  minutes_in_day, rhythm: {sleeps: [[from, to]], feeds: [at]}}]}, oldest
 // first, rhythm in minutes from the day's start.
-export function trendsReport(entries, days, endKey, tz, { subjectId = null, now = Date.now() } = {}) {
+export function trendsReport(entries, days, endKey, tz, { subjectId = null, subjects = [], now = Date.now() } = {}) {
   const out = [];
   for (let i = days - 1; i >= 0; i--) {
     const date = addDays(endKey, -i);
@@ -272,7 +298,10 @@ export function trendsReport(entries, days, endKey, tz, { subjectId = null, now 
     const hi = dayEnd(date, tz);
     out.push({ date, lo, hi, t: emptyTotals(), sleeps: [], feeds: [], custom: {} });
   }
-  for (const it of items(entries, subjectId, out[0].lo, out[out.length - 1].hi, tz, now)) {
+  const all = peopleOf(subjectId, subjects).flatMap((sid) =>
+    items(entries, sid, out[0].lo, out[out.length - 1].hi, tz, now),
+  );
+  for (const it of all) {
     for (const d of out) {
       if (it.end < d.lo || it.ts >= d.hi) continue;
       totalsAdd(d.t, it, d.lo, d.hi);
@@ -285,7 +314,7 @@ export function trendsReport(entries, days, endKey, tz, { subjectId = null, now 
   }
   return {
     timezone: tz,
-    subject_id: subjectId,
+    ...whom(subjectId, subjects),
     now,
     days: out.map((d) => ({
       ...d.t,
@@ -351,7 +380,10 @@ export function todayKey(tz, now = Date.now()) {
 function pendingIn(entries, subjectId, lo, hi) {
   return entries.some(
     (e) =>
-      e._pending && (!subjectId || e.subject_id === subjectId) && e.ts < hi && (e.end_ts ?? e.ts) >= lo - MAX_RUN_MS,
+      e._pending &&
+      (anyone(subjectId) || e.subject_id === subjectId) &&
+      e.ts < hi &&
+      (e.end_ts ?? e.ts) >= lo - MAX_RUN_MS,
   );
 }
 
@@ -367,10 +399,11 @@ export async function summaryFor({
   tz,
   entries,
   subjectId = null,
+  subjects = [],
   now = Date.now(),
   online = true,
 }) {
-  const local = () => ({ ...daySummary(entries, key, tz, { subjectId, now }), source: 'local' });
+  const local = () => ({ ...daySummary(entries, key, tz, { subjectId, subjects, now }), source: 'local' });
   if (!online || !get || pendingIn(entries, subjectId, dayStart(key, tz), dayEnd(key, tz))) return local();
   const q = `date=${key}${subjectId ? `&subject=${encodeURIComponent(subjectId)}` : ''}`;
   try {
@@ -391,10 +424,11 @@ export async function trendsFor({
   tz,
   entries,
   subjectId = null,
+  subjects = [],
   now = Date.now(),
   online = true,
 }) {
-  const local = () => ({ ...trendsReport(entries, days, endKey, tz, { subjectId, now }), source: 'local' });
+  const local = () => ({ ...trendsReport(entries, days, endKey, tz, { subjectId, subjects, now }), source: 'local' });
   const lo = dayStart(addDays(endKey, 1 - days), tz);
   if (!online || !get || pendingIn(entries, subjectId, lo, dayEnd(endKey, tz))) return local();
   const q = `days=${days}&end=${endKey}${subjectId ? `&subject=${encodeURIComponent(subjectId)}` : ''}`;

@@ -131,13 +131,18 @@ void db_release_all(struct db *d)
         db_rollback(d); /* a handler that forgot to finish its transaction */
 }
 
-static bool exec_simple(struct db *d, const char *sql)
+/* Prepared once per connection like any statement: BEGIN, COMMIT and the
+ * group commit's savepoints run several times per write, and sqlite3_exec
+ * would compile them every time. */
+bool db_exec(struct db *d, const char *sql)
 {
-    char *msg = NULL;
-    int rc = sqlite3_exec(d->h, sql, NULL, NULL, &msg);
-    if (rc != SQLITE_OK) {
-        log_event("error", "db_exec_failed", msg ? msg : sqlite3_errstr(rc));
-        sqlite3_free(msg);
+    sqlite3_stmt *st = db_stmt(d, sql);
+    if (!st)
+        return false;
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        log_event("error", "db_exec_failed", sqlite3_errmsg(d->h));
         return false;
     }
     return true;
@@ -157,7 +162,7 @@ bool db_begin(struct db *d)
 {
     pthread_mutex_lock(&write_lock);
     d->writing = true;
-    if (exec_simple(d, "BEGIN IMMEDIATE"))
+    if (db_exec(d, "BEGIN IMMEDIATE"))
         return true;
     write_lock_release(d);
     return false;
@@ -172,7 +177,7 @@ void db_on_commit(void (*fn)(void))
 
 bool db_commit(struct db *d)
 {
-    if (!exec_simple(d, "COMMIT"))
+    if (!db_exec(d, "COMMIT"))
         return false; /* the caller rolls back, which releases the lock */
     write_lock_release(d);
     if (commit_hook)

@@ -70,6 +70,8 @@ void db_release_all(struct db *d);
  * handler would sleep in steps of up to 100 ms. Every db_begin ends in
  * db_commit or db_rollback (db_release_all rolls back a forgotten one). */
 bool db_begin(struct db *d);
+/* Runs a statement without parameters or rows (SAVEPOINT, RELEASE...). */
+bool db_exec(struct db *d, const char *sql);
 bool db_commit(struct db *d);
 /* Calls fn after every successful db_commit (framework/wake.c: it wakes the
  * live stream). Set once at start, before any thread commits. */

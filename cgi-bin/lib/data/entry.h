@@ -12,6 +12,8 @@
 
 #include "framework/valid.h"
 
+struct buf;
+
 struct tz;
 
 /* The catalogue's type names, NULL-terminated, for v_enum. */
@@ -43,7 +45,10 @@ void entry_value_check(struct vobj *parent, const char *type, const cJSON *value
     "LEFT JOIN users u ON u.id = m.user_id "
 #define ENTRY_SELECT "SELECT " ENTRY_COLUMNS ENTRY_FROM
 
-/* The API's JSON for the current row of an ENTRY_SELECT statement. */
+/* The API's JSON for the current row of an ENTRY_SELECT statement, appended
+ * to b (false when b is full), or as a cJSON item to place in a tree (a raw
+ * item: it prints as written). */
+bool entry_json_write(struct buf *b, sqlite3_stmt *st);
 cJSON *entry_json_row(sqlite3_stmt *st);
 
 /* A copy of a valid value with its fields in the type's fixed order, so equal

@@ -49,6 +49,9 @@ bool summary_scope_load(struct request *r, struct db *d, bool subject_required,
         return false;
     }
     s->subject_id = NULL;
+    s->all = subject && strcmp(subject, "all") == 0;
+    if (s->all)
+        return true;
     if (subject && *subject) {
         st = db_stmt(d, "SELECT id FROM subjects WHERE id = ? AND family_id = ?");
         if (!access_subject_visible(r, subject) || !st || !db_bind_text(st, 1, subject) ||
@@ -87,6 +90,63 @@ bool summary_date_param(struct request *r, const char *name, struct date *out, b
         return false;
     }
     return true;
+}
+
+/* The people a summary covers, in the order the family lists them: the
+ * one asked for, or (all) everyone the caller may see. NULL when out of
+ * memory or the database failed (it answered 500). */
+static const char **scope_people(struct request *r, struct db *d, const struct summary_scope *s,
+                                 int *n)
+{
+    *n = 0;
+    size_t cap = 4;
+    const char **ids = req_alloc(r, cap * sizeof *ids);
+    if (ids && !s->all) {
+        ids[(*n)++] = s->subject_id;
+        return ids;
+    }
+    sqlite3_stmt *st = db_stmt(
+        d, "SELECT id FROM subjects WHERE family_id = ?1 "
+           "AND deleted_at IS NULL AND " ACCESS_SUBJECT_IN("id", 2) " "
+                                                                    "ORDER BY created_at, id");
+    if (!ids || !st || !db_bind_text(st, 1, r->session->family_id) ||
+        !access_bind_subjects(r, st, 2)) {
+        resp_internal(r);
+        return NULL;
+    }
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if ((size_t)*n == cap) {
+            const char **more = req_alloc(r, 2 * cap * sizeof *ids);
+            if (!more)
+                break;
+            memcpy(more, ids, cap * sizeof *ids);
+            ids = more;
+            cap *= 2;
+        }
+        if (!(ids[*n] = req_strdup(r, db_col_text(st, 0))))
+            break;
+        (*n)++;
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        resp_internal(r);
+        return NULL;
+    }
+    return ids;
+}
+
+/* subject_id (null for all) and, for all, subject_ids: whom figures cover. */
+static void add_people(cJSON *body, const struct summary_scope *s, const char **ids, int n)
+{
+    if (!s->all) {
+        cJSON_AddStringToObject(body, "subject_id", s->subject_id);
+        return;
+    }
+    cJSON_AddNullToObject(body, "subject_id");
+    cJSON *list = cJSON_AddArrayToObject(body, "subject_ids");
+    for (int i = 0; list && i < n; i++)
+        cJSON_AddItemToArray(list, cJSON_CreateString(ids[i]));
 }
 
 /* ---------- adding up one interval ---------- */
@@ -399,6 +459,16 @@ static void hour_label(const struct tz *z, int64_t at, char out[16])
     snprintf(out, 16, "%02d:%02d", c.hour, c.minute);
 }
 
+/* A person's last feed, diaper and sleep (last_of each). */
+static cJSON *lasts_json(struct db *d, const char *subject, int64_t now, const struct tz *zone)
+{
+    cJSON *last = cJSON_CreateObject();
+    cJSON_AddItemToObject(last, "feed", last_of(d, subject, "feed", now, zone));
+    cJSON_AddItemToObject(last, "diaper", last_of(d, subject, "diaper", now, zone));
+    cJSON_AddItemToObject(last, "sleep", last_of(d, subject, "sleep", now, zone));
+    return last;
+}
+
 void summary_day_reply(struct request *r)
 {
     struct date day;
@@ -417,6 +487,10 @@ void summary_day_reply(struct request *r)
         resp_field_error(r, "date", "must be a real date");
         return;
     }
+    int np;
+    const char **people = scope_people(r, d, &s, &np);
+    if (!people)
+        return;
     struct hour_row hours[MAX_HOURS];
     int nh = 0;
     for (int64_t h = start; h < end && nh < MAX_HOURS; h += HOUR_MS, nh++) {
@@ -429,34 +503,57 @@ void summary_day_reply(struct request *r)
     memset(&day_totals, 0, sizeof day_totals);
     const struct family_types *ft = family_types(d, r->session->family_id);
     cJSON *custom = cJSON_CreateObject();
-    sqlite3_stmt *st = items_query(d, r->session->family_id, s.subject_id, start, end, now);
-    int64_t breast_end = SUMMARY_NO_FEED;
-    while (st && sqlite3_step(st) == SQLITE_ROW) {
-        struct summary_item it;
-        if (!summary_item_read(st, 0, &it, s.zone, now, ft))
-            continue; /* out of memory: this entry is left out rather than miscounted */
-        summary_item_chain(&it, &breast_end);
-        summary_totals_add(&day_totals, &it, start, end);
-        if (custom)
-            custom_add(custom, ft, &it, start, end);
-        for (int i = 0; i < nh; i++) {
-            summary_totals_add(&hours[i].t, &it, hours[i].start, hours[i].end);
-            if (it.ts >= hours[i].start && it.ts < hours[i].end) {
-                cJSON *ev = cJSON_CreateObject();
-                cJSON_AddStringToObject(ev, "id", it.id);
-                cJSON_AddStringToObject(ev, "type", it.type);
-                cJSON_AddNumberToObject(ev, "ts", (double)it.ts);
-                cJSON_AddItemToArray(hours[i].events, ev);
+    cJSON *blocks = s.all ? cJSON_CreateArray() : NULL;
+    /* Each person's entries on their own (their feeds chain only with
+     * their own), added to their block and to the day. */
+    for (int p = 0; p < np; p++) {
+        struct summary_totals mine;
+        memset(&mine, 0, sizeof mine);
+        cJSON *my_custom = s.all ? cJSON_CreateObject() : NULL;
+        sqlite3_stmt *st = items_query(d, r->session->family_id, people[p], start, end, now);
+        int64_t breast_end = SUMMARY_NO_FEED;
+        while (st && sqlite3_step(st) == SQLITE_ROW) {
+            struct summary_item it;
+            if (!summary_item_read(st, 0, &it, s.zone, now, ft))
+                continue; /* out of memory: this entry is left out rather than miscounted */
+            summary_item_chain(&it, &breast_end);
+            summary_totals_add(&day_totals, &it, start, end);
+            summary_totals_add(&mine, &it, start, end);
+            if (custom)
+                custom_add(custom, ft, &it, start, end);
+            if (my_custom)
+                custom_add(my_custom, ft, &it, start, end);
+            for (int i = 0; i < nh; i++) {
+                summary_totals_add(&hours[i].t, &it, hours[i].start, hours[i].end);
+                if (it.ts >= hours[i].start && it.ts < hours[i].end) {
+                    cJSON *ev = cJSON_CreateObject();
+                    cJSON_AddStringToObject(ev, "id", it.id);
+                    cJSON_AddStringToObject(ev, "type", it.type);
+                    cJSON_AddNumberToObject(ev, "ts", (double)it.ts);
+                    cJSON_AddItemToArray(hours[i].events, ev);
+                }
             }
+            summary_item_free(&it);
         }
-        summary_item_free(&it);
+        if (st)
+            sqlite3_reset(st);
+        cJSON *block = blocks ? cJSON_CreateObject() : NULL;
+        if (block) {
+            cJSON_AddStringToObject(block, "subject_id", people[p]);
+            cJSON_AddItemToObject(block, "totals", totals_json(&mine));
+            cJSON_AddItemToObject(block, "custom", my_custom ? my_custom : cJSON_CreateObject());
+            cJSON_AddItemToObject(block, "last", lasts_json(d, people[p], now, s.zone));
+            cJSON_AddItemToArray(blocks, block);
+        } else {
+            cJSON_Delete(my_custom);
+        }
     }
     cJSON *body = cJSON_CreateObject();
     char date_text[11];
     date_format(day, date_text);
     cJSON_AddStringToObject(body, "date", date_text);
     cJSON_AddStringToObject(body, "timezone", tz_name(s.zone));
-    cJSON_AddStringToObject(body, "subject_id", s.subject_id);
+    add_people(body, &s, people, np);
     cJSON_AddNumberToObject(body, "day_start", (double)start);
     cJSON_AddNumberToObject(body, "day_end", (double)end);
     cJSON_AddNumberToObject(body, "hours_in_day", (double)(end - start) / HOUR_MS);
@@ -465,10 +562,10 @@ void summary_day_reply(struct request *r)
     cJSON_AddNumberToObject(body, "now", (double)now);
     cJSON_AddItemToObject(body, "totals", totals_json(&day_totals));
     cJSON_AddItemToObject(body, "custom", custom ? custom : cJSON_CreateObject());
-    cJSON *last = cJSON_AddObjectToObject(body, "last");
-    cJSON_AddItemToObject(last, "feed", last_of(d, s.subject_id, "feed", now, s.zone));
-    cJSON_AddItemToObject(last, "diaper", last_of(d, s.subject_id, "diaper", now, s.zone));
-    cJSON_AddItemToObject(last, "sleep", last_of(d, s.subject_id, "sleep", now, s.zone));
+    if (blocks)
+        cJSON_AddItemToObject(body, "people", blocks);
+    else
+        cJSON_AddItemToObject(body, "last", lasts_json(d, s.subject_id, now, s.zone));
     cJSON *grid = cJSON_AddArrayToObject(body, "hours");
     for (int i = 0; i < nh; i++) {
         char label[16];
@@ -516,7 +613,9 @@ void summary_trends_reply(struct request *r)
     }
     struct db *d = r->db;
     struct summary_scope s;
-    if (!summary_scope_load(r, d, true, &s))
+    int np;
+    const char **people;
+    if (!summary_scope_load(r, d, true, &s) || !(people = scope_people(r, d, &s, &np)))
         return;
     int64_t now = now_ms();
     if (!given)
@@ -540,37 +639,43 @@ void summary_trends_reply(struct request *r)
         td[i].custom = cJSON_CreateObject();
     }
     const struct family_types *ft = family_types(d, r->session->family_id);
-    sqlite3_stmt *st =
-        items_query(d, r->session->family_id, s.subject_id, td[0].start, td[n - 1].end, now);
-    int64_t breast_end = SUMMARY_NO_FEED;
-    while (st && sqlite3_step(st) == SQLITE_ROW) {
-        struct summary_item it;
-        if (!summary_item_read(st, 0, &it, s.zone, now, ft))
-            continue;
-        summary_item_chain(&it, &breast_end);
-        for (int i = 0; i < n; i++) {
-            if (it.end < td[i].start || it.ts >= td[i].end)
+    /* Each person's entries on their own (their feeds chain only with
+     * their own), added to the same days. */
+    for (int p = 0; p < np; p++) {
+        sqlite3_stmt *st =
+            items_query(d, r->session->family_id, people[p], td[0].start, td[n - 1].end, now);
+        int64_t breast_end = SUMMARY_NO_FEED;
+        while (st && sqlite3_step(st) == SQLITE_ROW) {
+            struct summary_item it;
+            if (!summary_item_read(st, 0, &it, s.zone, now, ft))
                 continue;
-            summary_totals_add(&td[i].t, &it, td[i].start, td[i].end);
-            if (td[i].custom)
-                custom_add(td[i].custom, ft, &it, td[i].start, td[i].end);
-            double from = (double)((it.ts > td[i].start ? it.ts : td[i].start) - td[i].start);
-            double to = (double)((it.end < td[i].end ? it.end : td[i].end) - td[i].start);
-            if (strcmp(it.type, "sleep") == 0 && to > from) {
-                cJSON *pair = cJSON_CreateArray();
-                cJSON_AddItemToArray(pair, cJSON_CreateNumber(from / 60000.0));
-                cJSON_AddItemToArray(pair, cJSON_CreateNumber(to / 60000.0));
-                cJSON_AddItemToArray(td[i].sleeps, pair);
-            } else if (strcmp(it.type, "feed") == 0 && it.ts >= td[i].start && !it.continued &&
-                       !it.top_up) {
-                cJSON_AddItemToArray(td[i].feeds, cJSON_CreateNumber(from / 60000.0));
+            summary_item_chain(&it, &breast_end);
+            for (int i = 0; i < n; i++) {
+                if (it.end < td[i].start || it.ts >= td[i].end)
+                    continue;
+                summary_totals_add(&td[i].t, &it, td[i].start, td[i].end);
+                if (td[i].custom)
+                    custom_add(td[i].custom, ft, &it, td[i].start, td[i].end);
+                double from = (double)((it.ts > td[i].start ? it.ts : td[i].start) - td[i].start);
+                double to = (double)((it.end < td[i].end ? it.end : td[i].end) - td[i].start);
+                if (strcmp(it.type, "sleep") == 0 && to > from) {
+                    cJSON *pair = cJSON_CreateArray();
+                    cJSON_AddItemToArray(pair, cJSON_CreateNumber(from / 60000.0));
+                    cJSON_AddItemToArray(pair, cJSON_CreateNumber(to / 60000.0));
+                    cJSON_AddItemToArray(td[i].sleeps, pair);
+                } else if (strcmp(it.type, "feed") == 0 && it.ts >= td[i].start && !it.continued &&
+                           !it.top_up) {
+                    cJSON_AddItemToArray(td[i].feeds, cJSON_CreateNumber(from / 60000.0));
+                }
             }
+            summary_item_free(&it);
         }
-        summary_item_free(&it);
+        if (st)
+            sqlite3_reset(st);
     }
     cJSON *body = cJSON_CreateObject();
     cJSON_AddStringToObject(body, "timezone", tz_name(s.zone));
-    cJSON_AddStringToObject(body, "subject_id", s.subject_id);
+    add_people(body, &s, people, np);
     cJSON_AddNumberToObject(body, "now", (double)now);
     cJSON *list = cJSON_AddArrayToObject(body, "days");
     for (int i = 0; i < n; i++) {

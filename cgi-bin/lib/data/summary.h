@@ -25,12 +25,15 @@ struct date;
 /* Whose figures: the family's zone and one person (or every person). */
 struct summary_scope {
     const struct tz *zone;
-    const char *subject_id; /* NULL: every person (export only) */
+    const char *subject_id; /* NULL: every person (export, or `all`) */
+    bool all;               /* ?subject=all: every person the caller may see */
 };
 
 /* The family's zone (UTC when unknown) and the person asked for: ?subject=
- * or, when the family cares for exactly one person, that person. False when
- * it answered (404 no such person, 400 which person). */
+ * or, when the family cares for exactly one person, that person;
+ * ?subject=all: everyone the caller may see (a member limited to some
+ * people: those), summed where adding makes sense. False when it answered
+ * (404 no such person, 400 which person). */
 bool summary_scope_load(struct request *r, struct db *d, bool subject_required,
                         struct summary_scope *s);
 /* ?NAME=YYYY-MM-DD into *out (*given: it was there). False when it answered
@@ -91,8 +94,12 @@ void summary_totals_add(struct summary_totals *t, const struct summary_item *it,
 
 /* The handlers of GET .../summary?date=&subject= and GET
  * .../trends?days=7|30&end=&subject= for the family the access check chose
- * (r->session->family_id). A read by staff who are not members is recorded
- * in the family's audit log. */
+ * (r->session->family_id). With subject=all the figures are the people's
+ * added up (each person's feeds chained on their own: a nursing session of
+ * one twin never continues the other's), subject_id is null and
+ * subject_ids lists whom they cover; the day adds a block per person
+ * (people: [{subject_id, totals, custom, last}]) and has no combined last. A read by staff who are
+ * not members is recorded in the family's audit log. */
 void summary_day_reply(struct request *r);
 void summary_trends_reply(struct request *r);
 

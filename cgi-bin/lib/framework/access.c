@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "framework/config.h"
 #include "framework/http.h"
 #include "framework/log.h"
@@ -308,6 +310,25 @@ bool access_subject_visible(const struct request *r, const char *sid)
         if (strcmp(r->session->subject_list[i], sid) == 0)
             return true;
     return false;
+}
+
+bool access_keep_visible(cJSON *ids, bool (*sees)(const void *who, const char *sid),
+                         const void *who)
+{
+    if (!cJSON_IsArray(ids) || !ids->child)
+        return true;
+    cJSON *next;
+    for (cJSON *id = ids->child; id; id = next) {
+        next = id->next;
+        if (!cJSON_IsString(id) || !sees(who, id->valuestring))
+            cJSON_Delete(cJSON_DetachItemViaPointer(ids, id));
+    }
+    return ids->child != NULL;
+}
+
+bool access_request_sees(const void *r, const char *sid)
+{
+    return access_subject_visible(r, sid);
 }
 
 bool access_subject_ok(const struct request *r, const char *sid)

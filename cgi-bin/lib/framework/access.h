@@ -37,6 +37,16 @@ bool access_subject_ok(const struct request *r, const char *sid);
 /* Only the visibility half of access_subject_ok (no database look-up): for
  * rows already known to be the family's. */
 bool access_subject_visible(const struct request *r, const char *sid);
+/* A list of person ids shown with a thing that is not one person's (the
+ * people a family-defined activity type applies to): keeps the ids `sees`
+ * accepts and drops the rest; false when the list named people and none is
+ * left, so the thing is only hidden people's and is hidden itself (an empty
+ * list means "every person" and stays). access_request_sees is `sees` for a
+ * request (`who` is the request). */
+struct cJSON;
+bool access_keep_visible(struct cJSON *ids, bool (*sees)(const void *who, const char *sid),
+                         const void *who);
+bool access_request_sees(const void *r, const char *sid);
 /* True when the caller is limited to some people. */
 bool access_limited(const struct request *r);
 bool access_bind_subjects(const struct request *r, struct sqlite3_stmt *st, int n);

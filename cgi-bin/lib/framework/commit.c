@@ -6,17 +6,26 @@
  * group grows to the number of waiting requests and the fsync is shared,
  * while a lone write is committed at once (nothing waits to gather).
  *
- * A follower's handler runs on the leader's thread with the leader's
- * connection (r->db is swapped for the run). That is safe because the
- * follower's thread does nothing but wait on `done` meanwhile: its request,
- * arena and session are touched by one thread at a time. Its answer goes
- * into a holding buffer, which the follower itself sends once woken. */
+ * Every group runs on one connection of its own, the writer, whichever
+ * thread leads (only the leader touches it). Why: SQLite drops a
+ * connection's whole page cache when it sees that another connection has
+ * written; with each worker's connection taking turns to write, every write
+ * began by reading its pages (the tables, six indexes) from the files again.
+ * The writer sees only its own writes, so its cache stays warm.
+ *
+ * A follower's handler runs on the leader's thread with the writer (r->db
+ * is swapped for the run). That is safe because the follower's thread does
+ * nothing but wait on `done` meanwhile: its request, arena and session are
+ * touched by one thread at a time. Its answer goes into a holding buffer,
+ * which the follower itself sends once woken. */
 #include "framework/commit.h"
 
 #include <pthread.h>
 
 #include "data/db.h"
+#include "framework/config.h"
 #include "framework/http.h"
+#include "framework/log.h"
 #include "framework/metrics.h"
 #include "framework/route.h"
 #include "util/util.h"
@@ -27,28 +36,57 @@ struct job {
     struct request *r;
     struct buf held; /* the answer, until the group is committed */
     enum outcome outcome;
-    bool done; /* under group.lock: the group is committed (or failed) */
+    bool done;           /* under group.lock: the group is committed (or failed) */
+    pthread_cond_t wake; /* this job's thread: its group is done, or it is to lead */
     struct job *next;
 };
 
 static struct {
     pthread_mutex_t lock;
-    pthread_cond_t done;
     struct job *head, **tail;
     bool leading;                        /* a thread is running and committing a group */
     unsigned long long groups, requests; /* committed so far, for the figures */
-} group = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, &group.head, false, 0, 0};
+} group = {PTHREAD_MUTEX_INITIALIZER, NULL, &group.head, false, 0, 0};
 
-static bool exec(struct db *d, const char *sql)
+/* The writer connection: used by the leading thread alone (group.leading
+ * hands it over), opened at the first group. */
+static struct {
+    struct db db;
+    bool ready;
+    long long retry_after_us;
+} writer;
+
+/* The writer, or the leader's own connection while the writer cannot be
+ * opened (tried again a second later; the writes go through either way). */
+static struct db *writer_db(struct db *own)
 {
-    return sqlite3_exec(d->h, sql, NULL, NULL, NULL) == SQLITE_OK;
+    if (writer.ready)
+        return &writer.db;
+    long long now = mono_us();
+    if (now < writer.retry_after_us)
+        return own;
+    char err[256];
+    if (db_open(&writer.db, cfg.db_path, err, sizeof err) != 0) {
+        log_event("error", "db_open_failed", err);
+        writer.retry_after_us = now + 1000000;
+        return own;
+    }
+    writer.ready = true;
+    return &writer.db;
+}
+
+void commit_shutdown(void)
+{
+    if (writer.ready)
+        db_close(&writer.db);
+    writer.ready = false;
 }
 
 /* One handler inside the group's transaction, in a savepoint of its own. */
 static void run_one(struct db *d, struct job *j)
 {
     struct request *r = j->r;
-    if (!exec(d, "SAVEPOINT request")) {
+    if (!db_exec(d, "SAVEPOINT request")) {
         j->outcome = FAILED;
         return;
     }
@@ -61,10 +99,10 @@ static void run_one(struct db *d, struct job *j)
     r->db = own;
     bool keep = r->head_sent && r->status < 400 && !j->held.oom;
     if (keep) {
-        j->outcome = exec(d, "RELEASE request") ? KEPT : FAILED;
+        j->outcome = db_exec(d, "RELEASE request") ? KEPT : FAILED;
     } else {
-        exec(d, "ROLLBACK TO request");
-        exec(d, "RELEASE request");
+        db_exec(d, "ROLLBACK TO request");
+        db_exec(d, "RELEASE request");
         j->outcome = UNDONE;
     }
 }
@@ -117,16 +155,19 @@ void commit_run(struct request *r)
 {
     struct job me = {.r = r, .outcome = PENDING};
     buf_init(&me.held, 64u << 20);
+    pthread_cond_init(&me.wake, NULL);
     pthread_mutex_lock(&group.lock);
     *group.tail = &me;
     group.tail = &me.next;
     /* `done`, not the outcome, ends the wait: a job's outcome is known as soon
      * as its handler ran, but it may be answered only once the whole group
-     * is committed (a wake-up meant for the previous group must not let it
-     * answer early). */
+     * is committed. Each thread sleeps on a condition of its own and is woken
+     * once: when its group is done, or when it is first in the queue as a
+     * group ends and so leads the next (one shared condition woke every
+     * waiter at every commit, most of them only to sleep again). */
     while (!me.done) {
         if (group.leading) {
-            pthread_cond_wait(&group.done, &group.lock);
+            pthread_cond_wait(&me.wake, &group.lock);
             continue;
         }
         /* Lead: take everything waiting (our own job among it). */
@@ -135,14 +176,22 @@ void commit_run(struct request *r)
         group.head = NULL;
         group.tail = &group.head;
         pthread_mutex_unlock(&group.lock);
-        commit_group(r->db, list);
+        struct db *d = writer_db(r->db);
+        commit_group(d, list);
+        if (d != r->db)
+            db_release_all(d);
         pthread_mutex_lock(&group.lock);
-        for (struct job *j = list; j; j = j->next)
+        for (struct job *j = list; j; j = j->next) {
             j->done = true;
+            if (j != &me)
+                pthread_cond_signal(&j->wake);
+        }
         group.leading = false;
-        pthread_cond_broadcast(&group.done);
+        if (group.head)
+            pthread_cond_signal(&group.head->wake);
     }
     pthread_mutex_unlock(&group.lock);
+    pthread_cond_destroy(&me.wake);
     answer(r, &me);
     buf_free(&me.held);
 }

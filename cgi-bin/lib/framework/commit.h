@@ -13,8 +13,11 @@ struct request;
  * answer of 400 or more undoes that handler's writes alone (its savepoint);
  * a failed commit answers 503 to every request of the group. The thread
  * that finds no group being committed leads: it runs every waiting handler
- * on its own connection, then commits; the others wait for their result. */
+ * on the program's writer connection, then commits; the others wait for
+ * their result. */
 void commit_run(struct request *r);
+/* Closes the writer connection (at the program's end, no request running). */
+void commit_shutdown(void);
 
 /* Groups committed so far and the requests they held (requests / groups is
  * the mean group size). */

@@ -415,6 +415,7 @@ static int serve_fastcgi(const struct program *p)
     }
     if (p->shutdown)
         p->shutdown();
+    commit_shutdown();
     unsigned long long groups, grouped;
     commit_counts(&groups, &grouped);
     if (groups) {

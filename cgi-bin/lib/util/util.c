@@ -80,6 +80,64 @@ bool buf_printf(struct buf *b, const char *fmt, ...)
     return true;
 }
 
+bool buf_json_str(struct buf *b, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    if (!buf_append(b, "\"", 1))
+        return false;
+    const char *run = s; /* the bytes since the last escape, appended at once */
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        char esc[6] = {'\\', 0};
+        size_t n = 2;
+        switch (c) {
+        case '"':
+            esc[1] = '"';
+            break;
+        case '\\':
+            esc[1] = '\\';
+            break;
+        case '\b':
+            esc[1] = 'b';
+            break;
+        case '\f':
+            esc[1] = 'f';
+            break;
+        case '\n':
+            esc[1] = 'n';
+            break;
+        case '\r':
+            esc[1] = 'r';
+            break;
+        case '\t':
+            esc[1] = 't';
+            break;
+        default:
+            esc[1] = 'u', esc[2] = '0', esc[3] = '0', esc[4] = hex[c >> 4], esc[5] = hex[c & 15];
+            n = 6;
+        }
+        if (!buf_append(b, run, (size_t)(s - run)) || !buf_append(b, esc, n))
+            return false;
+        run = s + 1;
+    }
+    return buf_append(b, run, (size_t)(s - run)) && buf_append(b, "\"", 1);
+}
+
+bool buf_json_int(struct buf *b, int64_t v)
+{
+    char digits[24];
+    char *q = digits + sizeof digits;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do
+        *--q = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        *--q = '-';
+    return buf_append(b, q, (size_t)(digits + sizeof digits - q));
+}
+
 void buf_reset(struct buf *b)
 {
     b->len = 0;

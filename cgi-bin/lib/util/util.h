@@ -23,6 +23,12 @@ bool buf_puts(struct buf *b, const char *s);
 bool buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_reset(struct buf *b);
 void buf_free(struct buf *b);
+/* JSON written straight into a buffer, for answers made of many rows (an
+ * entry page, a sync pull): no tree to build, print and free per row.
+ * buf_json_str writes s as a JSON string, escaped as cJSON escapes it
+ * (quote, backslash, control characters; UTF-8 passes through). */
+bool buf_json_str(struct buf *b, const char *s);
+bool buf_json_int(struct buf *b, int64_t v);
 
 /* Percent-decodes `in[0..n)` into `out` (NUL-terminated). With `plus_space`
  * a '+' becomes a space (query strings). Returns the decoded length, or -1 on

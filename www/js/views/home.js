@@ -10,7 +10,8 @@
 // bottom, the way to raise an emergency alert (views/alert.js). With several
 // people (twins), a card each side by side (last feed, diaper and sleep, a
 // running timer; a tap makes that person the current one) and "log for
-// all", which makes the quick buttons log one entry per person together.
+// all", which makes the quick buttons log one entry per person together
+// and start (and stop) a timer per person together (js/together.js).
 import { t, has, fmtClock, fmtDuration, fmtUnit, fmtRelative, fmtTime } from '../i18n.js';
 import { html, nothing, paint, icon, press, latest } from '../ui.js';
 import { state, on, canWrite, tz, firstScreenShown } from '../state.js';
@@ -64,6 +65,12 @@ export function mount(root, { action }) {
       : stop(e);
 
   async function tap(b, active) {
+    if (b.timing && together && several()) {
+      const m = await import('../together.js');
+      if (active) await m.stopTogether(active, finish);
+      else await m.startTogether(ids(), b.type, { ...b.value });
+      return;
+    }
     if (b.timing) {
       if (active) await finish(active);
       else await start(b.type, { ...b.value });
@@ -77,16 +84,12 @@ export function mount(root, { action }) {
       openEntryForm({ type: b.type, preset: value });
       return;
     }
-    if (together && several())
-      await logFor(
-        state.subjects.map((s) => s.id),
-        b.type,
-        cleanValue(b.type, value),
-      );
+    if (together && several()) await logFor(ids(), b.type, cleanValue(b.type, value));
     else await log(b.type, cleanValue(b.type, value));
   }
 
   const several = () => state.subjects.length > 1;
+  const ids = () => state.subjects.map((s) => s.id);
   const short = (s) => (!s ? '—' : s.running ? t('now_running') : fmtDuration(s.ms));
   // One card per person, side by side (swipe when they do not fit).
   const peopleCards = () => html`<section class="people-cards" aria-label=${t('people_side_by_side')}>

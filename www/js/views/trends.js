@@ -8,9 +8,14 @@
 // lengths and temperatures in the member's units. The day figures are the
 // server's (GET /trends) when online and nothing of the period waits to
 // sync, else the same figures from the local copy; readings are drawn from
-// the local copy.
+// the local copy. The family's own types chart too, from their definition:
+// a duration type's time per day, and the daily sum of each of its count
+// and amount fields. With several people, everyone at once (views/who.js):
+// the charts whose figures add up (sleep, feeds, bottles, diapers, the
+// family's types), summed over the people.
 import { t, fmtShortDay, fmtNumber, fmtHours, toInput, fmtTyped, inputUnit, unitsOf } from '../i18n.js';
-import { kindOf, viewFor, normalBand } from '../entries.js';
+import { kindOf, viewFor, normalBand, TYPES } from '../entries.js';
+import { typeIcon, typeName } from '../describe.js';
 import { html, nothing, paint, latest } from '../ui.js';
 import { state, on, tz } from '../state.js';
 import { get } from '../api.js';
@@ -18,6 +23,11 @@ import * as store from '../store.js';
 import { trendsFor, rhythmRows, todayKey } from '../summary.js';
 import { dayStart, addDays } from '../time.js';
 import { barChart, rhythmChart, growthChart, readingsChart } from '../charts.js';
+import { whoChoice, whoId, isEveryone, subjectIds } from './who.js';
+
+// The charts of everyone at once: those whose figures add up.
+const SUMMABLE = ['sleep', 'feeds', 'bottle_ml', 'diapers'];
+const CONVERTED = ['ml', 'g', 'cm'];
 
 let whoData = null;
 async function who() {
@@ -73,6 +83,10 @@ export function mount(root) {
           draw();
         }}>${t('last_n_days', { n })}</button>`,
     )}</div>
+    ${whoChoice(() => {
+      show();
+      draw();
+    })}
     <div data-source=${source || nothing}>${charts}</div>`,
       root,
     );
@@ -88,7 +102,8 @@ export function mount(root) {
       endKey: end,
       tz: zone,
       entries: list,
-      subjectId: state.subject?.id,
+      subjectId: whoId(),
+      subjects: subjectIds(),
       online: state.online,
     });
     source = report.source;
@@ -193,14 +208,52 @@ export function mount(root) {
       // kg (or lb) on the axis: grams would print as long labels.
       weight: () => readings('weight', 'growth', [['weight_g', '']], { unit: 'g' }),
     };
+    // A family type's charts: its time per day (a duration type) and the
+    // daily sum of each count and amount field; archived ones only when
+    // they hold something in the period.
+    const own = (ty) => {
+      const def = TYPES[ty];
+      const per = (f) => series.map((d) => f(d.custom?.[ty] || { count: 0, duration_ms: 0, fields: {} }));
+      const any = per((c) => c.count).some((v) => v > 0);
+      if (def.custom.archived && !any) return [];
+      const name = `${typeIcon(ty)} ${typeName(ty)}`;
+      const chart = (label, values, opts) =>
+        html`<section class="card" data-chart=${ty}><h2>${name} · ${label}</h2>${barChart(values, { labels, ariaLabel: `${typeName(ty)} · ${label}`, ...opts })}</section>`;
+      const out = [];
+      if (def.timed)
+        out.push(
+          chart(
+            t('acttype.time'),
+            per((c) => Math.round((c.duration_ms / 3600000) * 10) / 10),
+            { format: (v) => fmtHours(v) },
+          ),
+        );
+      for (const f of def.fields) {
+        if (f.kind === 'hidden' || (f.rule.kind !== 'int' && f.rule.kind !== 'number')) continue;
+        const unit = CONVERTED.includes(f.rule.unit) ? f.rule.unit : null;
+        out.push(
+          chart(
+            f.label || f.key,
+            per((c) => (unit ? toInput(c.fields[f.key] || 0, unit, u) : c.fields[f.key] || 0)),
+            {
+              integer: f.rule.kind === 'int' || !!unit,
+              format: unit ? (v) => fmtTyped(v, unit, u) : (v) => fmtNumber(v),
+            },
+          ),
+        );
+      }
+      return out;
+    };
     const made = [];
-    for (const name of viewFor(kind).charts) if (CHARTS[name]) made.push(await CHARTS[name]());
+    const names = isEveryone() ? SUMMABLE : viewFor(kind).charts;
+    for (const name of names) if (CHARTS[name]) made.push(await CHARTS[name]());
+    for (const ty of Object.keys(TYPES)) if (TYPES[ty].custom) made.push(...own(ty));
     charts = html`${made}`;
     show();
   });
 
   show();
-  const off = on(['entries', 'subject', 'online'], draw);
+  const off = on(['entries', 'subject', 'online', 'acttypes'], draw);
   draw();
   return off;
 }
