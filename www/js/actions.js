@@ -83,6 +83,20 @@ export async function remove(entry, { quiet = false } = {}) {
   }
 }
 
+// The person's last bottle (amount and milk), what a new one likely is:
+// among their last 30 feeds (`feeds`, when the caller has read them).
+export async function lastBottle(feeds = null) {
+  const bottles =
+    feeds ||
+    (await store.listEntries(state.family.id, {
+      types: ['feed'],
+      subjectId: state.subject?.id,
+      limit: 30,
+    }));
+  const b = bottles.find((e) => e.value.method === 'bottle' && e.value.amount_ml)?.value || {};
+  return { amount_ml: b.amount_ml || 120, milk: b.milk || 'formula' };
+}
+
 // Timers running now for the current person.
 export const RUNNING_DAYS = 7;
 export async function running() {

@@ -16,9 +16,8 @@ import { t, has, fmtClock, fmtDuration, fmtUnit, fmtRelative, fmtTime } from '..
 import { html, nothing, paint, icon, press, latest } from '../ui.js';
 import { state, on, canWrite, tz, firstScreenShown } from '../state.js';
 import * as store from '../store.js';
-import { runningIn, RUNNING_DAYS, start, stop, switchSide, pauseFeed, log, logFor } from '../actions.js';
+import { lastBottle, runningIn, RUNNING_DAYS, start, stop, switchSide, pauseFeed, log, logFor } from '../actions.js';
 import { chooseSubject } from '../session.js';
-import { openEntryForm, openTypePicker, lastBottle } from './form.js';
 import { title, typeIcon, buttonLabel } from '../describe.js';
 import { validate, cleanValue, sides, isSession, isRunning, BREAST, kindOf, viewFor, buttonsFor } from '../entries.js';
 import { daySummary, todayKey, sinceLast } from '../summary.js';
@@ -27,6 +26,11 @@ import { canInstall, install, needsIosInstructions } from '../pwa.js';
 import { glance } from '../glance.js';
 import { nextSleep } from '../guidance.js';
 import { medicationsOf, daySchedule } from '../meds.js';
+
+// The log forms load when first opened: not part of the first screen.
+const form = () => import('./form.js');
+const openEntryForm = (opts) => form().then((m) => m.openEntryForm(opts));
+const openTypePicker = () => form().then((m) => m.openTypePicker());
 
 // What a tap and a long press on a quick button do: each button's
 // description (aria-describedby) names one of these.
