@@ -287,3 +287,31 @@ test('a timer for everyone: one per twin, started and stopped together, or one a
   assert.deepEqual(errors, []);
   await ctx.close();
 });
+
+test("the export screen gives everyone's log or one twin's", async () => {
+  const { owner, fid, noa, liam } = await twins();
+  await note(owner.client, fid, noa.id, 'NoaNote');
+  await note(owner.client, fid, liam.id, 'LiamNote');
+  const { ctx, page, errors } = await signedInPage(browser, server.base, owner, { path: '/#/settings/export' });
+  try {
+    const csv = page.locator('main a[download="carelog.csv"]');
+    await csv.waitFor();
+    const read = async () => (await page.request.get(new URL(await csv.getAttribute('href'), server.base).href)).text();
+    const all = await read();
+    assert.ok(all.includes('NoaNote') && all.includes('LiamNote'), 'by default the file holds everyone');
+    await page.selectOption('#export-who', { label: 'Liam' });
+    await page.waitForFunction(() =>
+      document.querySelector('main a[download="carelog.csv"]').href.includes('subject='),
+    );
+    const one = await read();
+    assert.ok(one.includes('LiamNote') && !one.includes('NoaNote'), "Liam's file holds Liam's log only");
+    assert.match(
+      await page.locator('main a[download="carelog.json"]').getAttribute('href'),
+      /subject=/,
+      'the JSON link too',
+    );
+    assert.deepEqual(errors, []);
+  } finally {
+    await ctx.close();
+  }
+});

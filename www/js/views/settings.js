@@ -571,12 +571,31 @@ export function mount(root, { params = [] } = {}) {
   </section>`;
 
   // The whole log as a file (the server's export; a plain link, so the
-  // browser downloads it with the session cookie).
+  // browser downloads it with the session cookie): everyone's, or one
+  // person's when the family has several.
+  let exportWho = '';
+  const exportHref = (format) =>
+    `/api/v1${familyPath(fid, `/export?format=${format}${exportWho ? `&subject=${encodeURIComponent(exportWho)}` : ''}`)}`;
+  const exportWhoPick = () =>
+    state.subjects.length > 1
+      ? html`<label>${t('people_access')}<select id="export-who" @change=${(e) => {
+          exportWho = e.target.value;
+          show();
+        }}>
+          <option value="" ?selected=${!exportWho}>${t('people_everyone')}</option>
+          ${options(
+            state.subjects.map((p) => p.id),
+            exportWho,
+            (id) => state.subjects.find((p) => p.id === id)?.name || '',
+          )}
+        </select></label>`
+      : nothing;
   const exportCard =
     () => html`<section class="card"><p class="muted">${t('export_help')}</p><p class="muted">${t('export_units')}</p>
+    ${exportWhoPick()}
     <div class="row">
-      <a class="btn" href="/api/v1${familyPath(fid, '/export?format=csv')}" download="carelog.csv">${icon('download')}CSV</a>
-      <a class="btn" href="/api/v1${familyPath(fid, '/export?format=json')}" download="carelog.json">${icon('download')}JSON</a>
+      <a class="btn" href=${exportHref('csv')} download="carelog.csv">${icon('download')}CSV</a>
+      <a class="btn" href=${exportHref('json')} download="carelog.json">${icon('download')}JSON</a>
     </div></section>`;
 
   // Import and connected apps keep their own state (views/connect.js).
