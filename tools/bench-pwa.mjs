@@ -8,7 +8,9 @@
 //  - time to a usable home screen (the app's 'carelog:home-usable' mark) in
 //    headless Chromium with 4x CPU throttling, on a cold load (fresh profile,
 //    nothing cached) and a warm load (service worker and caches in place),
-//    median of RUNS (default 5), for a signed-in caregiver with a week of log.
+//    median of RUNS (default 5), for a signed-in caregiver with a week of log
+//    (the mark waits for the home screen to show that log: on the cold
+//    load, until the first pull has brought it).
 // Runs the release programs (build/bin) on a free loopback port. Writes
 // build/bench-pwa.json. Figures only: nothing here passes or fails on time.
 import { writeFileSync, mkdirSync } from 'node:fs';

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { useStack, newContext, familyWithBaby, appReady, signInWithForm, signInContext } from './harness.mjs';
+import { typesFor } from '../../www/js/entries.js';
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -15,19 +16,9 @@ const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 let server;
 let browser;
 useStack('a11y', (s) => ({ server, browser } = s));
-const TYPES = [
-  'feed',
-  'diaper',
-  'sleep',
-  'pump',
-  'tummy_time',
-  'growth',
-  'temperature',
-  'medication',
-  'symptom',
-  'vitals',
-  'note',
-];
+// Every type a baby's log forms open for: the catalogue's, as the app's type
+// picker lists them (www/js/entries.js), the one list of them.
+const TYPES = typesFor('baby');
 
 async function axe(page, where) {
   await page.evaluate(AXE);

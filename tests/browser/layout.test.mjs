@@ -18,6 +18,7 @@ import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { useStack, familyWithBaby, newContext, signInContext, appReady, runSync, ROOT } from './harness.mjs';
 import { layoutProblems } from './layout.mjs';
+import { typesFor } from '../../www/js/entries.js';
 
 // LAYOUT_ONLY=fr,dark,320 narrows the run while working on a screen.
 const ONLY = (process.env.LAYOUT_ONLY || '').split(',').filter(Boolean);
@@ -44,19 +45,9 @@ const EVERY = process.env.LAYOUT_QUICK !== '1';
 // LAYOUT_ONLY=200: the 200% text size run alone.
 const LANGS = ONLY.length && ONLY.every((x) => x === '200') ? [] : pick(Object.keys(LOCALES));
 const OUT = join(ROOT, 'tests', 'out', 'layout');
-const TYPES = [
-  'feed',
-  'diaper',
-  'sleep',
-  'pump',
-  'tummy_time',
-  'growth',
-  'temperature',
-  'medication',
-  'symptom',
-  'vitals',
-  'note',
-];
+// Every type a baby's log forms open for: the catalogue's, as the app's type
+// picker lists them (www/js/entries.js), the one list of them.
+const TYPES = typesFor('baby');
 
 // [name, hash, what shows the screen is drawn]
 const SCREENS = [

@@ -83,10 +83,30 @@ export async function remove(entry, { quiet = false } = {}) {
   }
 }
 
+// The person's last bottle (amount and milk), what a new one likely is:
+// among their last 30 feeds (`feeds`, when the caller has read them).
+export async function lastBottle(feeds = null) {
+  const bottles =
+    feeds ||
+    (await store.listEntries(state.family.id, {
+      types: ['feed'],
+      subjectId: state.subject?.id,
+      limit: 30,
+    }));
+  const b = bottles.find((e) => e.value.method === 'bottle' && e.value.amount_ml)?.value || {};
+  return { amount_ml: b.amount_ml || 120, milk: b.milk || 'formula' };
+}
+
 // Timers running now for the current person.
+export const RUNNING_DAYS = 7;
 export async function running() {
   if (!state.family) return [];
-  const list = await store.entriesSince(state.family.id, Date.now() - 7 * 86400000);
+  return runningIn(await store.entriesSince(state.family.id, Date.now() - RUNNING_DAYS * 86400000));
+}
+
+// The timers running among entries of the last RUNNING_DAYS days (the home
+// screen reads those days once for its timers and its figures).
+export function runningIn(list) {
   return list
     .filter((e) => isRunning(e) && (!state.subject || e.subject_id === state.subject.id))
     .sort((a, b) => a.ts - b.ts);

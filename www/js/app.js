@@ -1,7 +1,7 @@
 // app.js — boots carelog: theme and language, the session (from the cache
 // first so the app opens offline), the chosen family and person, sync, and
 // the routes: which view each hash shows, mounted in <main>.
-import { state, on, savePrefs, applyTheme } from './state.js';
+import { state, on, savePrefs, applyTheme, afterFirstScreen, firstScreenShown } from './state.js';
 import { setLang, browserLang, preloadLang, t } from './i18n.js';
 import { get, whenUnauthorized } from './api.js';
 import * as store from './store.js';
@@ -83,6 +83,7 @@ async function route() {
   if (action) replace('home');
   main.focus({ preventScroll: true });
   window.scrollTo(0, 0);
+  return viewName;
 }
 
 // ?family=…&subject=… (after joining by link, or from a reminder) choose
@@ -120,6 +121,8 @@ async function boot() {
   const early = get('/auth/me', { quiet401: true });
   early.catch(() => {});
   preloadLang(state.prefs.lang || browserLang());
+  // The home screen's modules (preloaded) evaluate while those load.
+  if (['home', 'log', 'start'].includes(current().name)) VIEWS.home().catch(() => {});
   const cached = await store.getMeta('me').catch(() => undefined);
   if (cached) state.me = cached;
   await setLang(effectiveLang());
@@ -139,18 +142,24 @@ async function boot() {
   on('invalid', (r) => toast(t('not_saved', { why: r.error?.message || '' })));
   if (cached) {
     await adoptSession(cached, { fromCache: true });
-    refreshSession(early).then((ok) => {
-      if (ok && state.family) openFamily(state.families.find((f) => f.id === state.family.id) || state.family);
-    });
+    // The lists shown from the cache are fetched again once the screen is up.
+    refreshSession(early).then((ok) =>
+      afterFirstScreen(() => {
+        if (ok && state.family) openFamily(state.families.find((f) => f.id === state.family.id) || state.family);
+      }),
+    );
   } else {
     await refreshSession(early);
   }
   onRoute(route);
-  await route();
+  const first = await route();
   document.documentElement.dataset.ready = '1';
+  // The home screen says itself when it shows the person's log.
+  if (first !== 'home') firstScreenShown();
+  setTimeout(firstScreenShown, 3000);
   // Installing the service worker downloads the whole shell: only once the
   // first screen is up, so it does not slow the first load.
-  registerServiceWorker();
+  afterFirstScreen(registerServiceWorker);
 }
 
 boot();

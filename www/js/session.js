@@ -2,7 +2,7 @@
 // the server or this device's cache), sign-out, the language to show, and
 // the family and person chosen. Views and app.js call it; it moves between
 // screens only through router.js.
-import { state, emit, savePrefs } from './state.js';
+import { state, emit, savePrefs, afterFirstScreen } from './state.js';
 import { setLang, getLang, browserLang, unitsOf } from './i18n.js';
 import { get, patch, setCsrf, familyPath, ApiError } from './api.js';
 import * as store from './store.js';
@@ -20,8 +20,7 @@ export async function adoptSession(me, { fromCache = false } = {}) {
   setCsrf(me.csrf_token, me.user?.id);
   if (!fromCache) {
     await store.switchOwner(me.user.id);
-    await store.setMeta('me', me);
-    await store.setMeta('csrf', me.csrf_token);
+    await Promise.all([store.setMeta('me', me), store.setMeta('csrf', me.csrf_token)]);
   }
   const lang = effectiveLang();
   if (lang !== getLang()) await setLang(lang);
@@ -93,16 +92,19 @@ export function effectiveLang() {
 }
 
 // ---- family and person ----
+// A list shown from the cache is fetched again once the first screen is up.
 async function cachedThenFresh(key, path, apply, waitForNetwork) {
   const cached = await store.getMeta(key);
   if (cached !== undefined) apply(cached);
-  const fresh = get(path)
-    .then(async (data) => {
-      await store.setMeta(key, data);
-      apply(data);
-    })
-    .catch(() => {});
-  if (cached === undefined || waitForNetwork) await fresh;
+  const fetchFresh = () =>
+    get(path)
+      .then(async (data) => {
+        await store.setMeta(key, data);
+        apply(data);
+      })
+      .catch(() => {});
+  if (cached === undefined || waitForNetwork) await fetchFresh();
+  else afterFirstScreen(fetchFresh);
 }
 
 // Open a family: cached lists first (offline), then the server's. `fresh`
@@ -121,7 +123,13 @@ export async function openFamily(fam, { fresh = false } = {}) {
     useFamilyTypes([]); // the previous family's own types are not this one's
   }
   const fid = fam.id;
+  // Sync starts alongside the lists: a first load pulls the log meanwhile.
+  // Also when someone else is signed in now (the app opened on the cached
+  // session of the previous person): their outbox is not this person's.
+  const syncing =
+    !same || !state.streamUp || !sync.runningFor(fid, state.me.user.id) ? sync.start(fid) : Promise.resolve();
   await Promise.all([
+    syncing,
     cachedThenFresh(
       `subjects:${fid}`,
       familyPath(fid, '/subjects'),
@@ -161,9 +169,6 @@ export async function openFamily(fam, { fresh = false } = {}) {
     ),
   ]);
   if (!state.config) state.config = DEFAULT_CONFIG;
-  // Also when someone else is signed in now (the app opened on the cached
-  // session of the previous person): their outbox is not this person's.
-  if (!same || !state.streamUp || !sync.runningFor(fid, state.me.user.id)) await sync.start(fid);
   emit('family', fam);
 }
 

@@ -63,6 +63,19 @@ export function emit(evt, data) {
   }
 }
 
+// Work that can wait until the first screen is up (home shows the log,
+// another screen mounted, or 3 s passed: app.js).
+let firstShown = false;
+const afterFirst = [];
+export function afterFirstScreen(fn) {
+  if (firstShown) fn();
+  else afterFirst.push(fn);
+}
+export function firstScreenShown() {
+  firstShown = true;
+  for (const fn of afterFirst.splice(0)) fn();
+}
+
 export const tz = () => state.family?.timezone || Intl.DateTimeFormat().resolvedOptions().timeZone;
 export const canWrite = () => !!state.family && state.family.role !== 'viewer';
 export const isOwner = () => !!state.family && state.family.role === 'owner';

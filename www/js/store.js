@@ -49,43 +49,62 @@ export async function putLocal(entry) {
 
 // Apply server copies (change feed, sync answers, stream events) in one
 // transaction, keeping newer local changes still waiting in the outbox.
-// Returns the entries that changed.
+// Returns the entries that changed. Reads, then writes, go out together
+// (a first sync brings hundreds); an id twice merges with its first copy.
 export async function applyServer(fid, list) {
   if (!list.length) return [];
   const tx = (await db()).transaction('entries', 'readwrite');
+  const stored = await Promise.all(list.map((e) => tx.store.get(e.id)));
+  const now = new Map();
   const changed = [];
-  for (const incoming of list) {
-    const local = await tx.store.get(incoming.id);
+  list.forEach((incoming, i) => {
+    const local = now.has(incoming.id) ? now.get(incoming.id) : stored[i];
     const merged = mergeEntry(local, { ...incoming, family_id: fid });
     if (merged !== local) {
-      await tx.store.put(merged);
+      now.set(incoming.id, merged);
       changed.push(merged);
     }
-  }
-  await tx.done;
+  });
+  await Promise.all([...[...now.values()].map((e) => tx.store.put(e)), tx.done]);
   return changed;
 }
 
+const DAY = 86400000;
+
+// Onto `out`, newest first, those of `list` (oldest first) that `keep`.
+function takeNewest(list, keep, limit, out) {
+  for (let i = list.length - 1; i >= 0 && out.length < limit; i--) if (keep(list[i])) out.push(list[i]);
+  return out;
+}
+const matcher =
+  ({ subjectId = null, types = null, includeDeleted = false }) =>
+  (e) =>
+    (includeDeleted || !e.deleted) && (!subjectId || e.subject_id === subjectId) && (!types || types.includes(e.type));
+
 // Entries of a family newest first, starting before `beforeTs`, filtered.
-export async function listEntries(
-  fid,
-  { beforeTs = Infinity, limit = 50, subjectId = null, types = null, includeDeleted = false } = {},
-) {
-  const d = await db();
-  const range = IDBKeyRange.bound([fid, -Infinity], [fid, beforeTs], false, true);
+// A span of time per request (doubling), not an entry per request.
+export async function listEntries(fid, { beforeTs = Infinity, limit = 50, ...filter } = {}) {
+  const keep = matcher(filter);
+  const index = (await db()).transaction('entries').store.index('family_ts');
   const out = [];
-  let cursor = await d.transaction('entries').store.index('family_ts').openCursor(range, 'prev');
-  while (cursor && out.length < limit) {
-    const e = cursor.value;
-    if (
-      (includeDeleted || !e.deleted) &&
-      (!subjectId || e.subject_id === subjectId) &&
-      (!types || types.includes(e.type))
-    )
-      out.push(e);
-    cursor = await cursor.continue();
+  let range = IDBKeyRange.bound([fid, Math.min(beforeTs, Date.now()) - DAY], [fid, beforeTs], false, true);
+  for (let span = DAY; out.length < limit; span *= 2) {
+    if (takeNewest(await index.getAll(range), keep, limit, out).length >= limit) break;
+    // The next span ends with the newest entry older than this one.
+    const lo = range.lower[1];
+    const older = await index.openKeyCursor(IDBKeyRange.bound([fid, -Infinity], [fid, lo], false, true), 'prev');
+    if (!older) break;
+    const hi = older.key[1];
+    range = IDBKeyRange.bound([fid, hi - span * 2], [fid, hi]);
   }
   return out;
+}
+
+// The same from `recent` (what entriesSince read, oldest first) when it
+// holds `limit` of them; else from IndexedDB further back.
+export async function newestOf(recent, fid, { limit = 50, ...filter } = {}) {
+  const out = takeNewest(recent, matcher(filter), limit, []);
+  return out.length >= limit ? out : listEntries(fid, { limit, ...filter });
 }
 
 // All entries of a family from `sinceTs` on (for summaries and trends).

@@ -8,7 +8,7 @@ import { Outbox } from './outbox.js';
 import * as store from './store.js';
 import { post, get, familyPath, ApiError } from './api.js';
 import { toChange, useFamilyTypes } from './entries.js';
-import { state, emit } from './state.js';
+import { state, emit, afterFirstScreen } from './state.js';
 import { openStream } from './stream.js';
 import { keepProfile, prefetchProfiles } from './care.js';
 import { keepMedication, refreshMedications } from './meds.js';
@@ -92,19 +92,23 @@ export async function start(familyId) {
     },
     onBlocked: () => emit('signed-out'),
   });
-  state.pending = await outbox.count();
+  const [waiting, cursor] = await Promise.all([outbox.count(), store.getMeta(cursorKey())]);
+  state.pending = waiting;
   emit('pending', state.pending);
   stream = openStream(fid, {
     onOpen: () => {
       state.streamUp = true;
       emit('stream', true);
-      syncNow();
+      afterFirstScreen(syncNow);
       // Online again: the care records as the server has them now (the
-      // emergency cards are then on this device for the next time offline).
-      refreshMedications();
-      prefetchProfiles();
-      refreshUnread();
-      checkAlerts(fid);
+      // emergency cards are then on this device for the next time offline),
+      // once the first screen is up.
+      afterFirstScreen(() => {
+        refreshMedications();
+        prefetchProfiles();
+        refreshUnread();
+        checkAlerts(fid);
+      });
     },
     onDown: () => {
       state.streamUp = false;
@@ -138,9 +142,10 @@ export async function start(familyId) {
     if (state.streamUp) pull();
     else syncNow();
   }, POLL_MS);
-  // After the current task: the first screen's reads of the local copy go
-  // ahead of the import of what changed meanwhile.
-  setTimeout(syncNow, 0);
+  // A device that has the log shows it first, then imports what changed
+  // meanwhile; a first load pulls at once (its home screen waits for it).
+  if (cursor === undefined) setTimeout(syncNow, 0);
+  else afterFirstScreen(syncNow);
 }
 
 export function stop() {

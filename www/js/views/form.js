@@ -7,7 +7,7 @@ import { html, nothing, repeat, sheet, field } from '../ui.js';
 import { TYPES, cleanValue, validate, typesFor, kindOf, isSession } from '../entries.js';
 import { state, canWrite, tz } from '../state.js';
 import * as store from '../store.js';
-import { draft, save, remove, newSession, settled, logFor } from '../actions.js';
+import { draft, save, remove, newSession, settled, logFor, lastBottle } from '../actions.js';
 import { typeIcon, typeName } from '../describe.js';
 
 export function toLocalInput(ts) {
@@ -40,16 +40,8 @@ async function defaults(type) {
   return v;
 }
 
-// The person's last bottle (amount and milk), what a new one likely is.
-export async function lastBottle() {
-  const bottles = await store.listEntries(state.family.id, {
-    types: ['feed'],
-    subjectId: state.subject?.id,
-    limit: 30,
-  });
-  const b = bottles.find((e) => e.value.method === 'bottle' && e.value.amount_ml)?.value || {};
-  return { amount_ml: b.amount_ml || 120, milk: b.milk || 'formula' };
-}
+// The last bottle (actions.js) for the views that open forms.
+export { lastBottle };
 
 // Pick a type (those that suit the person shown), then its form.
 export function openTypePicker() {

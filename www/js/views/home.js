@@ -14,11 +14,10 @@
 // and start (and stop) a timer per person together (js/together.js).
 import { t, has, fmtClock, fmtDuration, fmtUnit, fmtRelative, fmtTime } from '../i18n.js';
 import { html, nothing, paint, icon, press, latest } from '../ui.js';
-import { state, on, canWrite, tz } from '../state.js';
+import { state, on, canWrite, tz, firstScreenShown } from '../state.js';
 import * as store from '../store.js';
-import { running, start, stop, switchSide, pauseFeed, log, logFor } from '../actions.js';
+import { lastBottle, runningIn, RUNNING_DAYS, start, stop, switchSide, pauseFeed, log, logFor } from '../actions.js';
 import { chooseSubject } from '../session.js';
-import { openEntryForm, openTypePicker, lastBottle } from './form.js';
 import { title, typeIcon, buttonLabel } from '../describe.js';
 import { validate, cleanValue, sides, isSession, isRunning, BREAST, kindOf, viewFor, buttonsFor } from '../entries.js';
 import { daySummary, todayKey, sinceLast } from '../summary.js';
@@ -27,6 +26,11 @@ import { canInstall, install, needsIosInstructions } from '../pwa.js';
 import { glance } from '../glance.js';
 import { nextSleep } from '../guidance.js';
 import { medicationsOf, daySchedule } from '../meds.js';
+
+// The log forms load when first opened: not part of the first screen.
+const form = () => import('./form.js');
+const openEntryForm = (opts) => form().then((m) => m.openEntryForm(opts));
+const openTypePicker = () => form().then((m) => m.openTypePicker());
 
 // What a tap and a long press on a quick button do: each button's
 // description (aria-describedby) names one of these.
@@ -260,35 +264,46 @@ export function mount(root, { action }) {
     const sid = state.subject?.id;
     const now = Date.now();
     const key = todayKey(tz(), now);
-    const recent = await store.entriesSince(fid, dayStart(key, tz()) - 2 * 86400000);
-    const timers = await running();
-    const lasts = {};
     const view = viewFor(kindOf(state.subject));
-    for (const type of view.since.filter((x) => x !== 'feed')) {
-      const last = await store.latestOfType(fid, type, sid);
-      lasts[type] = last ? sinceLast([last], type, now) : null;
-    }
+    const subj = state.subject;
+    const many = state.subjects.length > 1;
+    const sinceTypes = view.since.filter((x) => x !== 'feed');
+    const wantBottle = (state.config?.groups || []).some((g) => g.buttons.some(isBottleWithoutAmount));
+    const wantGuide = state.family.sleep_guidance !== false && subj?.birth_date && subj.kind !== 'adult';
+    // The week read once: timers, figures, cards and (mostly) the last of
+    // each type; further back only for what it lacks.
+    const [week, meds, cursor] = await Promise.all([
+      store.entriesSince(fid, now - RUNNING_DAYS * 86400000),
+      sid ? medicationsOf(sid) : [],
+      store.getMeta(`cursor:${fid}`),
+    ]);
+    const newest = (type, limit) => store.newestOf(week, fid, { types: [type], subjectId: sid, limit });
+    const [lastOf, feeds30, sleeps] = await Promise.all([
+      Promise.all(sinceTypes.map((type) => newest(type, 1).then((l) => l[0]))),
+      newest('feed', 30),
+      wantGuide ? newest('sleep', 60) : null,
+    ]);
+    const feeds = feeds30.slice(0, 20);
+    const bottle = wantBottle ? await lastBottle(feeds30) : null;
+    const from = dayStart(key, tz()) - 2 * 86400000;
+    const recent = week.filter((e) => e.ts >= from);
+    const timers = runningIn(week);
+    const lasts = {};
+    sinceTypes.forEach((type, i) => {
+      lasts[type] = lastOf[i] ? sinceLast([lastOf[i]], type, now) : null;
+    });
     // A top-up is part of the feed before it; the last side is that of the
     // last breastfeed.
-    const feeds = await store.listEntries(fid, { types: ['feed'], subjectId: sid, limit: 20 });
     const lastFeed = feeds.find((e) => !e.value.top_up);
     lasts.feed = lastFeed ? sinceLast([lastFeed], 'feed', now) : null;
     const lastSide = feeds.find((e) => BREAST.includes(e.value.method))?.value.method.slice(7);
-    const bottleMl = (state.config?.groups || []).some((g) => g.buttons.some(isBottleWithoutAmount))
-      ? (await lastBottle()).amount_ml
-      : null;
-    const subj = state.subject;
-    const guide =
-      state.family.sleep_guidance !== false && subj?.birth_date && subj.kind !== 'adult'
-        ? nextSleep(await store.listEntries(fid, { types: ['sleep'], subjectId: sid, limit: 60 }), subj.birth_date, now)
-        : null;
-    const meds = sid ? await medicationsOf(sid) : [];
+    const bottleMl = bottle ? bottle.amount_ml : null;
+    const guide = wantGuide ? nextSleep(sleeps, subj.birth_date, now) : null;
     // Each person's card (several people): their own last feed, diaper, sleep.
     const people = [];
-    if (state.subjects.length > 1) {
-      const all = await store.entriesSince(fid, now - 7 * 86400000);
+    if (many) {
       for (const p of state.subjects) {
-        const theirs = all.filter((e) => e.subject_id === p.id && !e.deleted);
+        const theirs = week.filter((e) => e.subject_id === p.id && !e.deleted);
         const last = (type, keep = () => true) => {
           const list = theirs.filter((e) => e.type === type && keep(e)).sort((a, b) => b.ts - a.ts);
           return list.length ? sinceLast([list[0]], type, now) : null;
@@ -318,9 +333,13 @@ export function mount(root, { action }) {
       totals: daySummary(recent, key, tz(), { subjectId: sid, now }).totals,
     };
     show();
-    // For tools/bench-pwa.mjs: the first moment the home screen can be used.
-    if (state.subject && !performance.getEntriesByName('carelog:home-usable').length)
+    // For tools/bench-pwa.mjs: the first moment the home screen can be used,
+    // showing the person's log (had from the server once: a first load
+    // waits for its first pull).
+    if (state.subject && cursor !== undefined && !performance.getEntriesByName('carelog:home-usable').length) {
       performance.mark('carelog:home-usable');
+      firstScreenShown();
+    }
   });
 
   // Running clocks tick once a second; the rest is read again every 30 s.
@@ -331,6 +350,10 @@ export function mount(root, { action }) {
   const off = on(['entries', 'subject', 'config', 'family', 'installable', 'subjects', 'medications', 'acttypes'], () =>
     draw(),
   );
+  // The first pull on this device ends (the mark above waits for it).
+  const offSynced = on('synced', () => {
+    if (!performance.getEntriesByName('carelog:home-usable').length) draw();
+  });
   show();
   draw().then(async () => {
     if (!action || !data || !canWrite() || !state.subject) return;
@@ -341,5 +364,6 @@ export function mount(root, { action }) {
     clearInterval(clockTimer);
     clearInterval(sinceTimer);
     off();
+    offSynced();
   };
 }
