@@ -48,7 +48,7 @@ void db_set_durable(bool on);
  * Called once at start by the FastCGI programs. */
 void db_set_checkpointer(bool elsewhere);
 /* The checkpointer: one thread (in the entries program) that copies the
- * WAL back into the database every 500 ms without blocking anyone. */
+ * WAL back into the database every 200 ms without blocking anyone. */
 bool db_checkpointer_start(const char *path);
 void db_checkpointer_stop(void);
 /* Opens (creating if needed) and configures a connection. 0 on success. */
