@@ -33,6 +33,14 @@ static const struct route routes[] = {
      ROUTE_WRITE},
 };
 
+/* A type made only for people the caller may not see is hidden, and a
+ * type's list of people names only those the caller may see. */
+static bool type_visible(const void *r, cJSON *o)
+{
+    return access_keep_visible(cJSON_GetObjectItemCaseSensitive(o, "subject_ids"),
+                               access_request_sees, r);
+}
+
 static void types_get(struct request *r)
 {
     sqlite3_stmt *st =
@@ -41,27 +49,7 @@ static void types_get(struct request *r)
         resp_internal(r);
         return;
     }
-    /* A type made only for people the caller may not see is left out, and
-     * a type's list of people names only those the caller may see. */
-    cJSON *list = cJSON_CreateArray();
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        cJSON *o = acttype_json_row(st);
-        if (access_keep_visible(cJSON_GetObjectItemCaseSensitive(o, "subject_ids"),
-                                access_request_sees, r))
-            cJSON_AddItemToArray(list, o);
-        else
-            cJSON_Delete(o);
-    }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
-        cJSON_Delete(list);
-        resp_internal(r);
-        return;
-    }
-    cJSON *body = cJSON_CreateObject();
-    cJSON_AddItemToObject(body, "activity_types", list);
-    resp_json(r, 200, body);
+    reply_rows_kept(r, st, "activity_types", acttype_json_row, type_visible, r);
 }
 
 static void reply_type(struct request *r, const char *tid, int status)
@@ -74,8 +62,7 @@ static void reply_type(struct request *r, const char *tid, int status)
     }
     cJSON *o = acttype_json_row(st);
     sqlite3_reset(st);
-    if (!access_keep_visible(cJSON_GetObjectItemCaseSensitive(o, "subject_ids"),
-                             access_request_sees, r)) {
+    if (!type_visible(r, o)) {
         cJSON_Delete(o);
         resp_error(r, 404, "not_found", "No such activity type");
         return;

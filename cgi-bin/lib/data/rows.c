@@ -23,10 +23,22 @@ void json_col_int(cJSON *o, const char *name, sqlite3_stmt *st, int col)
 void reply_rows(struct request *r, sqlite3_stmt *st, const char *key,
                 cJSON *(*row)(sqlite3_stmt *st))
 {
+    reply_rows_kept(r, st, key, row, NULL, NULL);
+}
+
+void reply_rows_kept(struct request *r, sqlite3_stmt *st, const char *key,
+                     cJSON *(*row)(sqlite3_stmt *st), bool (*keep)(const void *who, cJSON *row),
+                     const void *who)
+{
     cJSON *list = cJSON_CreateArray();
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        cJSON_AddItemToArray(list, row(st));
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        cJSON *o = row(st);
+        if (!keep || keep(who, o))
+            cJSON_AddItemToArray(list, o);
+        else
+            cJSON_Delete(o);
+    }
     sqlite3_reset(st);
     if (rc != SQLITE_DONE) {
         cJSON_Delete(list);

@@ -4,6 +4,8 @@
 #define CARELOG_ROWS_H
 
 #include <cjson/cJSON.h>
+#include <stdbool.h>
+
 #include <sqlite3.h>
 
 struct request;
@@ -17,5 +19,10 @@ void json_col_int(cJSON *o, const char *name, sqlite3_stmt *st, int col);
  * (500 when stepping fails). */
 void reply_rows(struct request *r, sqlite3_stmt *st, const char *key,
                 cJSON *(*row)(sqlite3_stmt *st));
+/* The same, leaving out each row `keep` refuses (keep may also narrow the
+ * row it is given; `who` is passed on). */
+void reply_rows_kept(struct request *r, sqlite3_stmt *st, const char *key,
+                     cJSON *(*row)(sqlite3_stmt *st), bool (*keep)(const void *who, cJSON *row),
+                     const void *who);
 
 #endif
