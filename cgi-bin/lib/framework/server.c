@@ -339,9 +339,14 @@ static void *worker_main(void *arg)
         }
         finish_quickly(fr);
         /* A big answer (a 5000-entry sync page) leaves megabytes in this
-         * thread's malloc arena, which glibc would otherwise keep. */
-        if (r.bytes_out + r.body_len > 256 * 1024)
+         * thread's malloc arena, which glibc would otherwise keep, and fills
+         * the connection's page cache, which the next write by anyone makes
+         * stale anyway (SQLite drops it when another connection wrote). */
+        if (r.bytes_out + r.body_len > 256 * 1024) {
+            if (w->db_ready)
+                sqlite3_db_release_memory(w->db.h);
             malloc_trim(0);
+        }
     }
     if (fr) {
         FCGX_Free(fr, 1);
