@@ -16,6 +16,12 @@ for bin in "$T_BIN"/*; do
         path=$(printf '%s' "$pattern" | sed 's/{[^}]*}/x0/g')
         curl -s -o /dev/null -X "$method" -H 'Content-Length: 0' --max-time 10 "$BASE$path"
         want="\"prog\":\"$prog\",\"method\":\"$method\",\"route\":\"$pattern\""
+        # The program logs a request after answering it: give the line a moment.
+        n=0
+        while ! grep -qF "$want" "$T_DIR/error.log" && [ $n -lt 40 ]; do
+            sleep 0.05
+            n=$((n + 1))
+        done
         ok "$(grep -qF "$want" "$T_DIR/error.log"; echo $?)" "$method $pattern reaches $prog"
     done < "$T_DIR/routes"
 done

@@ -142,12 +142,16 @@ async function boot() {
   on('invalid', (r) => toast(t('not_saved', { why: r.error?.message || '' })));
   if (cached) {
     await adoptSession(cached, { fromCache: true });
-    // The lists shown from the cache are fetched again once the screen is up.
-    refreshSession(early).then((ok) =>
-      afterFirstScreen(() => {
+    // The lists shown from the cache are fetched again once the screen is
+    // up; at once when someone else is signed in now (a shared device: the
+    // previous person's outbox and lists are not theirs).
+    refreshSession(early).then((ok) => {
+      const reopen = () => {
         if (ok && state.family) openFamily(state.families.find((f) => f.id === state.family.id) || state.family);
-      }),
-    );
+      };
+      if (ok && state.me?.user?.id !== cached.user?.id) reopen();
+      else afterFirstScreen(reopen);
+    });
   } else {
     await refreshSession(early);
   }
